@@ -1,0 +1,4 @@
+/** The only module that imports `node:crypto`. Keys come in as arguments; nothing here reads configuration. */
+export * from './admin-key.js';
+export * from './seal.js';
+export * from './digest.js';
