@@ -19,6 +19,24 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'card-sim',
+          include: ['packages/card-sim/src/**/*.test.ts', 'packages/card-sim/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unlock',
+          include: ['packages/unlock/src/**/*.test.ts', 'packages/unlock/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -32,7 +32,10 @@ describe('parseChallenge', () => {
       },
     });
     const tab = parseChallenge('0557\u0000897F8D84407B', [16]);
-    expect(tab).toMatchObject({ ok: false, problem: { message: expect.stringMatching(/^U\+0000 at position 5/) } });
+    expect(tab).toMatchObject({
+      ok: false,
+      problem: { message: expect.stringMatching(/^U\+0000 at position 5/) },
+    });
   });
 
   it('checks the length against what the card uses', () => {
@@ -63,7 +66,11 @@ describe('parseChallenge', () => {
 describe('analyzeChallenge', () => {
   it('reports progress while the challenge is typed', () => {
     const partial = analyzeChallenge('0557 89', [16]);
-    expect(partial).toMatchObject({ digits: '055789', complete: false, problem: { code: 'challenge.bad_length' } });
+    expect(partial).toMatchObject({
+      digits: '055789',
+      complete: false,
+      problem: { code: 'challenge.bad_length' },
+    });
     expect(analyzeChallenge('0557897F8D84407B', [16]).complete).toBe(true);
   });
 

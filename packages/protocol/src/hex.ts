@@ -5,7 +5,7 @@ const HEX_DIGITS = '0123456789ABCDEF';
 /** Upper-case hex of `bytes`. @example toHex(Uint8Array.of(0x0a, 0xff)) === '0AFF' */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytes) out += HEX_DIGITS[byte >> 4]! + HEX_DIGITS[byte & 0x0f]!;
+  for (const byte of bytes) out += HEX_DIGITS.charAt(byte >> 4) + HEX_DIGITS.charAt(byte & 0x0f);
   return out;
 }
 

@@ -41,6 +41,6 @@ export function formatGrouped(hex: string, size = 4): string {
  */
 export function phoneticReadBack(hex: string, size = 4): string {
   return groupHex(hex, size)
-    .map((group) => [...group].map((digit) => PHONETIC[digit] ?? digit).join(' '))
+    .map((group) => Array.from(group, (digit) => PHONETIC[digit] ?? digit).join(' '))
     .join(', ');
 }

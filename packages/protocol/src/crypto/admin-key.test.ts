@@ -76,7 +76,9 @@ describe('computeAdminResponse', () => {
 
 describe('keyCheckValue', () => {
   it.each(VECTORS.filter((v) => 'kcv' in v))('$algorithm KCV is $kcv', (vector) => {
-    expect(toHex(keyCheckValue(vector.algorithm, fromHex(vector.key)))).toBe('kcv' in vector ? vector.kcv : '');
+    expect(toHex(keyCheckValue(vector.algorithm, fromHex(vector.key)))).toBe(
+      'kcv' in vector ? vector.kcv : '',
+    );
   });
 });
 

@@ -13,7 +13,12 @@ function assertKey(algorithm: AdminKeyAlgorithm, key: Uint8Array): void {
   }
 }
 
-function runEcb(encrypt: boolean, algorithm: AdminKeyAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
+function runEcb(
+  encrypt: boolean,
+  algorithm: AdminKeyAlgorithm,
+  key: Uint8Array,
+  data: Uint8Array,
+): Uint8Array {
   assertKey(algorithm, key);
   const block = ADMIN_KEY_SPECS[algorithm].challengeBytes;
   if (data.length === 0 || data.length % block !== 0) {
@@ -48,7 +53,9 @@ export function computeAdminResponse(
 ): Uint8Array {
   const { challengeBytes } = ADMIN_KEY_SPECS[algorithm];
   if (challenge.length !== challengeBytes) {
-    throw new RangeError(`challenge must be ${challengeBytes} bytes for ${algorithm}, got ${challenge.length}`);
+    throw new RangeError(
+      `challenge must be ${challengeBytes} bytes for ${algorithm}, got ${challenge.length}`,
+    );
   }
   return encryptEcb(algorithm, key, challenge);
 }

@@ -69,7 +69,9 @@ export function open(kek: Uint8Array, envelope: string, associatedData: string):
   decipher.setAAD(Buffer.from(associatedData, 'utf8'));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {
-    return new Uint8Array(Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]));
+    return new Uint8Array(
+      Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]),
+    );
   } catch {
     throw new SealError('sealed envelope failed authentication (wrong KEK, wrong owner, or tampered)');
   }

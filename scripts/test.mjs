@@ -1,0 +1,80 @@
+// `npm test`: lint, typecheck, then every test suite whose system parts are present. Names each skipped
+// suite with the apt-get line it needs. With CARDWARDEN_REQUIRE_ALL_PARTS=1 (as in .ci/run), any skip fails.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { SYSTEM_PARTS, presentParts } from './system-parts.mjs';
+
+const present = presentParts();
+const env = { ...process.env, CARDWARDEN_TEST_PARTS: present.join(',') };
+const requireAll = process.env.CARDWARDEN_REQUIRE_ALL_PARTS === '1';
+
+function run(label, command, args) {
+  console.log(`\n== ${label}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    console.error(`\n${label} failed.`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+if (!process.argv.includes('--only-tests')) {
+  run('lint', 'npx', ['eslint', '.']);
+  run('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
+  run('typecheck', 'npm', ['run', 'typecheck', '--silent']);
+}
+
+mkdirSync('.test-results', { recursive: true });
+const report = '.test-results/vitest.json';
+console.log('\n== tests');
+const vitest = spawnSync(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2).filter((a) => a !== '--only-tests'),
+  ],
+  { stdio: 'inherit', env },
+);
+
+let results;
+try {
+  results = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+  console.error('The test run wrote no report; see the output above.');
+  process.exit(vitest.status || 1);
+}
+
+// Suites that need a missing part are named "… [needs <part>]" and skipped (see @cardwarden/test-support).
+const skippedSuites = new Map();
+for (const file of results.testResults) {
+  for (const test of file.assertionResults) {
+    if (test.status !== 'skipped' && test.status !== 'pending') continue;
+    for (const title of test.ancestorTitles) {
+      const match = /\[needs ([\w -]+)\]/.exec(title);
+      if (match?.[1]) skippedSuites.set(title, match[1].split(' '));
+    }
+  }
+}
+if (skippedSuites.size > 0) {
+  console.log('\nSkipped suites (their system parts are missing here):');
+  for (const [suite, partIds] of skippedSuites) {
+    console.log(`- ${suite}`);
+    for (const partId of partIds) {
+      const part = SYSTEM_PARTS.find((p) => p.id === partId);
+      console.log(`    needs ${part?.what ?? partId}: ${part?.install ?? '(unknown part)'}`);
+    }
+  }
+}
+
+const passed = results.numPassedTests;
+const failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+const skipped = results.numPendingTests + (results.numTodoTests ?? 0);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (vitest.status !== 0 || failed > 0) process.exit(1);
+if (requireAll && skippedSuites.size > 0) {
+  console.error('CARDWARDEN_REQUIRE_ALL_PARTS=1 and suites were skipped: install the parts named above.');
+  process.exit(1);
+}
