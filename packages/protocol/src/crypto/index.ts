@@ -2,3 +2,5 @@
 export * from './admin-key.js';
 export * from './seal.js';
 export * from './digest.js';
+export * from './cbc.js';
+export * from './gids-mutual-auth.js';
