@@ -1,0 +1,111 @@
+import {
+  fromHex,
+  parseDynamicAuth,
+  parseResponseApdu,
+  pivChangeReferenceData,
+  pivGeneralAuthenticate,
+  pivResetRetryCounter,
+  pivVerify,
+  PIV_PUK_REFERENCE,
+  toHex,
+} from '@cardwarden/protocol';
+import { decryptEcb, encryptEcb } from '@cardwarden/protocol/crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PivCard } from './piv-card.js';
+import { newPivCardState } from './piv-card-state.js';
+
+const KEY_HEX = '010203040506070801020304050607080102030405060708';
+const KEY = fromHex(KEY_HEX);
+
+describe('software PIV card', () => {
+  let card: PivCard;
+  const send = (apdu: string | Uint8Array) => {
+    const { data, sw } = parseResponseApdu(card.process(typeof apdu === 'string' ? fromHex(apdu) : apdu));
+    return { data, sw: sw.toString(16).toUpperCase() };
+  };
+
+  beforeEach(() => {
+    card = new PivCard(
+      newPivCardState({ algorithm: '3des', managementKey: KEY_HEX, pin: '123456', puk: '12345678' }),
+    );
+  });
+
+  it('answers the truncated AIDs of yubico-piv-tool and OpenSC, and what yubico-piv-tool asks first (§3.5)', () => {
+    expect(toHex(send('00A4040005A000000308').data)).toBe('61114F0600001000010079074F05A000000308');
+    expect(send('00A4040009A0000003080000100000').sw).toBe('9000');
+    expect(send('0020008000').sw).toBe('63C3');
+    expect(toHex(send('00FD000000').data)).toBe('050207');
+    expect(toHex(send('00F8000000').data)).toBe('00BC614E');
+    expect(send('00CB3FFF035C017E00').sw).toBe('6A82');
+    expect(send('00A4040008A000000527200101').sw).toBe('6A82');
+  });
+
+  it('verifies, counts and blocks the PIN, and unblocks it with the PUK', () => {
+    send('00A4040005A000000308');
+    expect(send(pivVerify('123456')).sw).toBe('9000');
+    expect(send('00200080').sw).toBe('9000');
+    expect(send('0020FF80').sw).toBe('9000');
+    for (const expected of ['63C2', '63C1', '63C0', '6983'])
+      expect(send(pivVerify('000000')).sw).toBe(expected);
+    expect(send(pivResetRetryCounter('87654321', '654321')).sw).toBe('63C2');
+    expect(send(pivResetRetryCounter('12345678', '654321')).sw).toBe('9000');
+    expect(send(pivVerify('654321')).sw).toBe('9000');
+    expect(card.snapshot()).toMatchObject({ pin: '654321', pinTriesLeft: 3, pukTriesLeft: 3 });
+  });
+
+  it('changes the PUK', () => {
+    send('00A4040005A000000308');
+    expect(send(pivChangeReferenceData(PIV_PUK_REFERENCE, '12345678', '87654321')).sw).toBe('9000');
+    expect(card.snapshot().puk).toBe('87654321');
+  });
+
+  it('reproduces the piv-tool mutual authentication of §4', () => {
+    send('00A4040005A000000308');
+    const ew = parseDynamicAuth(
+      send(pivGeneralAuthenticate('3des', { witness: new Uint8Array() })).data,
+    ).witness!;
+    const w = decryptEcb('3des', KEY, ew);
+    const c = fromHex('C1CE31CB0781948A');
+    const answer = send(pivGeneralAuthenticate('3des', { witness: w, challenge: c }));
+    expect(answer.sw).toBe('9000');
+    expect(toHex(parseDynamicAuth(answer.data).response!)).toBe('ACC6E4C5368A7D94');
+    // The recorded witness pair also holds under K_def.
+    expect(toHex(encryptEcb('3des', KEY, fromHex('CC857AC1AA52862A')))).toBe('BC60D75E46A8F584');
+  });
+
+  it('refuses a wrong witness, a wrong single response, and a second use of a challenge', () => {
+    send('00A4040005A000000308');
+    send(pivGeneralAuthenticate('3des', { witness: new Uint8Array() }));
+    expect(
+      send(
+        pivGeneralAuthenticate('3des', {
+          witness: fromHex('0000000000000000'),
+          challenge: fromHex('0000000000000000'),
+        }),
+      ).sw,
+    ).toBe('6982');
+    const c = parseDynamicAuth(
+      send(pivGeneralAuthenticate('3des', { challenge: new Uint8Array() })).data,
+    ).challenge!;
+    expect(send(pivGeneralAuthenticate('3des', { response: c })).sw).toBe('6982');
+    const c2 = parseDynamicAuth(
+      send(pivGeneralAuthenticate('3des', { challenge: new Uint8Array() })).data,
+    ).challenge!;
+    const good = encryptEcb('3des', KEY, c2);
+    expect(send(pivGeneralAuthenticate('3des', { response: good })).sw).toBe('9000');
+    expect(send(pivGeneralAuthenticate('3des', { response: good })).sw).toBe('6985');
+    expect(send('0087089B047C02800000').sw).toBe('6A86');
+  });
+
+  it('sets a new management key only after authentication', () => {
+    send('00A4040005A000000308');
+    const set = '00FFFFFF1B039B18' + '08070605040302010807060504030201080706050403020'.padEnd(48, '1');
+    expect(send(set).sw).toBe('6982');
+    const c = parseDynamicAuth(
+      send(pivGeneralAuthenticate('3des', { challenge: new Uint8Array() })).data,
+    ).challenge!;
+    send(pivGeneralAuthenticate('3des', { response: encryptEcb('3des', KEY, c) }));
+    expect(send(set).sw).toBe('9000');
+    expect(card.snapshot().managementKey).toBe('080706050403020108070605040302010807060504030201');
+  });
+});

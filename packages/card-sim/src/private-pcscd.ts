@@ -1,0 +1,143 @@
+/**
+ * A private pcscd with the vpcd virtual reader, for tests, benchmarks and demos (reference §5.5): it runs
+ * inside `unshare -m -n` with a tmpfs on /run/pcscd, so the system pcscd is untouched and vpcd's
+ * all-interfaces listener is reachable only from inside the new network namespace. Commands that use the
+ * reader run inside the same namespaces through `nsenter`. Needs root, util-linux, iproute2, pcscd and
+ * vsmartcard-vpcd.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Where Debian's vsmartcard-vpcd puts its pcscd driver. */
+export const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
+
+export interface PrivatePcscdOptions {
+  /** A directory for the reader configuration, the log and the preload library. */
+  readonly workDir: string;
+  /** Reader name; pcscd appends " 00 00" for slot 0. Default "Virtual PCD", as Debian configures it. */
+  readonly readerName?: string;
+  /** vpcd's port (slot 0). Default 35963 = 0x8C7B, as Debian configures it. */
+  readonly port?: number;
+  /**
+   * The C source of the TCP_NODELAY preload library (reference §5.4), compiled into `workDir`; without it
+   * every APDU waits ~40 ms on Debian 12's vpcd. Undefined: use none.
+   */
+  readonly nodelaySource?: string;
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Builds the preload library from `source` into `dir`; returns its path, or undefined when gcc fails. */
+export function buildNodelayLibrary(source: string, dir: string): string | undefined {
+  const library = join(dir, 'libnodelay.so');
+  const built = spawnSync('gcc', ['-O2', '-shared', '-fPIC', '-o', library, source, '-ldl'], {
+    encoding: 'utf8',
+  });
+  return built.status === 0 ? library : undefined;
+}
+
+export class PrivatePcscd {
+  private exited = false;
+
+  private constructor(
+    private readonly process: ChildProcess,
+    /** pcscd's process id: the process whose namespaces `nsenter` joins. */
+    readonly pid: number,
+    /** The name PC/SC clients see for slot 0, e.g. "Virtual PCD 00 00". */
+    readonly readerName: string,
+    readonly port: number,
+    readonly logFile: string,
+    /** Whether the TCP_NODELAY preload library is in use. */
+    readonly nodelay: boolean,
+  ) {
+    process.once('exit', () => {
+      this.exited = true;
+    });
+  }
+
+  /** Starts pcscd in new mount and network namespaces and waits until its socket exists. */
+  static async start(options: PrivatePcscdOptions): Promise<PrivatePcscd> {
+    const readerName = options.readerName ?? 'Virtual PCD';
+    const port = options.port ?? 35963;
+    const confDir = join(options.workDir, 'reader.conf.d');
+    mkdirSync(confDir, { recursive: true });
+    writeFileSync(
+      join(confDir, 'vpcd'),
+      `FRIENDLYNAME "${readerName}"\nDEVICENAME /dev/null:${port}\nLIBPATH ${VPCD_DRIVER}\nCHANNELID ${port}\n`,
+    );
+    const library =
+      options.nodelaySource && existsSync(options.nodelaySource)
+        ? buildNodelayLibrary(options.nodelaySource, options.workDir)
+        : undefined;
+    const logFile = join(options.workDir, 'pcscd.log');
+    const log = openSync(logFile, 'a');
+    // A new network namespace starts with lo down; vpcd and the card talk over 127.0.0.1.
+    const script = [
+      'set -e',
+      'ip link set lo up',
+      'mkdir -p /run/pcscd',
+      'mount -t tmpfs -o mode=0755 tmpfs /run/pcscd',
+      `exec env ${library ? `LD_PRELOAD=${library} ` : ''}pcscd --foreground -c "$1"`,
+    ].join('\n');
+    const child = spawn('unshare', ['-m', '-n', '--', 'bash', '-c', script, 'private-pcscd', confDir], {
+      stdio: ['ignore', log, log],
+    });
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('could not start unshare: is util-linux installed?');
+    const pcscd = new PrivatePcscd(child, pid, `${readerName} 00 00`, port, logFile, library !== undefined);
+    const socket = `/proc/${pid}/root/run/pcscd/pcscd.comm`;
+    for (let waited = 0; !existsSync(socket); waited += 50) {
+      if (pcscd.exited || waited > 10_000) {
+        await pcscd.stop();
+        throw new Error(
+          `private pcscd did not start (needs root, pcscd and vsmartcard-vpcd); see ${logFile}`,
+        );
+      }
+      await sleep(50);
+    }
+    return pcscd;
+  }
+
+  /** Spawns `command` inside pcscd's namespaces. */
+  spawn(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    return spawn('nsenter', ['-t', String(this.pid), '-m', '-n', '--', command, ...args], options);
+  }
+
+  /** Runs `command` inside pcscd's namespaces to the end, with `input` on its standard input. */
+  run(
+    command: string,
+    args: readonly string[],
+    options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
+    const child = this.spawn(command, args, { env: options.env ?? process.env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin?.end(options.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stdout, stderr });
+      });
+    });
+  }
+
+  /** Stops pcscd; the namespaces and the tmpfs go with it. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Committed shim: npm links bins before `prepare` builds dist/, so the bin cannot point into dist/ itself.
+import { main } from '../dist/cli.js';
+
+process.exitCode = await main(process.argv.slice(2));
