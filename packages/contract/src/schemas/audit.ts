@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+
+export const AuditDetails = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+export const AuditEvent = z.object({
+  id: z.string(),
+  at: Timestamp,
+  actor: z.string().describe("the operator's or cardholder's username, or 'system'"),
+  actorType: z.enum(['operator', 'cardholder', 'system', 'anonymous']),
+  action: z.string(),
+  cardId: z.string().nullable(),
+  userId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  ticket: z.string().nullable(),
+  details: AuditDetails,
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const AuditQuery = z.object({
+  cardId: Id.optional(),
+  userId: Id.optional(),
+  actor: z.string().trim().max(200).optional(),
+  action: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .describe('an action, or a prefix ending in a dot, e.g. "card."'),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditList = z.object({ items: z.array(AuditEvent), total: z.number().int() });

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const LoginBody = z.object({
+  username: z.string().trim().min(1).max(200),
+  password: z.string().min(1).max(1024),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const LoginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor'] as const;
+export const OperatorRole = z.enum(OPERATOR_ROLES);
+export type OperatorRole = z.infer<typeof OperatorRole>;
+
+export const Me = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: OperatorRole,
+});
+export type Me = z.infer<typeof Me>;
+
+/** Passwords people choose: long enough to resist guessing, short enough to hash quickly. */
+export const NewPassword = z
+  .string()
+  .min(12, 'password must be at least 12 characters')
+  .max(256, 'password must be at most 256 characters');

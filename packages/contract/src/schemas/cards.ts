@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { ADMIN_KEY_ALGORITHMS } from '@cardwarden/protocol';
+import { Id, Timestamp } from './common.js';
+import { Username } from './operators.js';
+
+export const CARD_TYPES = ['minidriver', 'gids', 'piv'] as const;
+export const CardType = z.enum(CARD_TYPES);
+export type CardType = z.infer<typeof CardType>;
+
+/** A blocked PIN does not change this: a blocked card stays `active`, and is exactly the card to unblock. */
+export const CARD_STATES = ['active', 'suspended', 'revoked'] as const;
+export const CardState = z.enum(CARD_STATES);
+export type CardState = z.infer<typeof CardState>;
+
+export const AdminKeyAlgorithm = z.enum(ADMIN_KEY_ALGORITHMS);
+
+export const CardSerial = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'serial may contain letters, digits and . _ : - only');
+
+export const AdminKeyInput = z.union([
+  z.object({
+    algorithm: AdminKeyAlgorithm,
+    key: z.string().trim().min(1).max(200).describe('the admin key in hex; spaces allowed'),
+  }),
+  z.object({ algorithm: AdminKeyAlgorithm, generate: z.literal(true) }),
+]);
+export type AdminKeyInput = z.infer<typeof AdminKeyInput>;
+
+export const RegisterCardBody = z.object({
+  serial: CardSerial,
+  username: Username,
+  profile: z.string().trim().min(1).max(100).describe("the card profile's name"),
+  type: CardType,
+  adminKey: AdminKeyInput,
+});
+export type RegisterCardBody = z.infer<typeof RegisterCardBody>;
+
+export const RegisterCardResponse = z.object({
+  id: z.string(),
+  adminKeyKcv: z.string().describe('key check value: first 3 bytes of E_K(0…0), 6 upper-case hex digits'),
+  adminKeyWarning: z.string().nullable().describe('set when the key is weak, e.g. 3DES that is single DES'),
+});
+
+export const UpdateCardBody = z
+  .object({ state: CardState, profile: z.string().trim().min(1).max(100), ticket: z.string().max(200) })
+  .partial();
+export type UpdateCardBody = z.infer<typeof UpdateCardBody>;
+
+/** Why an offline unblock is not available, as an error code the clients already translate. */
+export const UNAVAILABLE_REASONS = [
+  'card.not_active',
+  'user.not_active',
+  'offline_unblock.use_case_disabled',
+  'offline_unblock.attempts_exhausted',
+] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
+
+export const Availability = z.object({
+  available: z.boolean(),
+  reason: z.enum(UNAVAILABLE_REASONS).nullable(),
+  message: z.string().nullable(),
+});
+export type Availability = z.infer<typeof Availability>;
+
+export const AdminKeyStatus = z.object({
+  algorithm: AdminKeyAlgorithm,
+  kcv: z.string(),
+  attemptLimit: z.number().int(),
+  attemptsUsed: z.number().int().describe('responses issued since the last confirmed unblock'),
+  attemptsRemaining: z.number().int(),
+});
+
+export const CardSummary = z.object({
+  id: z.string(),
+  serial: z.string(),
+  type: CardType,
+  state: CardState,
+  userId: z.string(),
+  profile: z.object({ id: z.string(), name: z.string() }),
+  adminKey: AdminKeyStatus,
+  offlineUnblock: Availability,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type CardSummary = z.infer<typeof CardSummary>;
+
+export const CardDetail = CardSummary.extend({
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), state: z.string() }),
+});
+export type CardDetail = z.infer<typeof CardDetail>;
+
+export const CardSearchQuery = z.object({
+  serial: z.string().trim().max(64).optional().describe('serial or part of it, any case'),
+  userId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const CardList = z.object({ items: z.array(CardDetail), total: z.number().int() });

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { Ticket, Timestamp } from './common.js';
+
+export const OFFLINE_UNBLOCK_STATES = ['open', 'unblocked', 'failed', 'cancelled'] as const;
+export const OUTCOMES = ['unblocked', 'failed'] as const;
+
+export const StartOfflineUnblockBody = z.object({ ticket: Ticket }).default({});
+
+export const OfflineUnblockSession = z.object({
+  id: z.string(),
+  cardId: z.string(),
+  cardSerial: z.string(),
+  userId: z.string(),
+  operator: z.string().describe('the username of the operator who started it'),
+  ticket: z.string().nullable(),
+  state: z.enum(OFFLINE_UNBLOCK_STATES),
+  challengeLength: z.number().int().describe('hex digits the challenge has for this card (16 or 32)'),
+  attemptLimit: z.number().int(),
+  attemptsRemaining: z.number().int(),
+  responsesIssued: z.number().int(),
+  approval: z.object({
+    requiredForNextResponse: z
+      .boolean()
+      .describe('the next response is the last attempt: a supervisor must approve'),
+    approvedBy: z.string().nullable(),
+    approvedAt: Timestamp.nullable(),
+  }),
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  closedAt: Timestamp.nullable(),
+});
+export type OfflineUnblockSession = z.infer<typeof OfflineUnblockSession>;
+
+export const ChallengeBody = z.object({ challenge: z.string().max(200) });
+
+export const ChallengeCorrection = z.object({ position: z.number().int(), from: z.string(), to: z.string() });
+
+export const IssuedResponse = z.object({
+  response: z.string().describe('E_K(challenge), upper-case hex'),
+  responseGroups: z.array(z.string()),
+  responsePhonetic: z.string(),
+  challenge: z.string().describe('the challenge as read, upper-case hex'),
+  challengeGroups: z.array(z.string()),
+  corrections: z.array(ChallengeCorrection).describe('look-alike characters read as hex digits'),
+  attemptsRemaining: z.number().int().describe('admin-key attempts left after this response'),
+});
+export type IssuedResponse = z.infer<typeof IssuedResponse>;
+
+export const OutcomeBody = z.object({ result: z.enum(OUTCOMES), ticket: Ticket });
+export type OutcomeBody = z.infer<typeof OutcomeBody>;
+
+export const ApproveBody = z.object({ ticket: Ticket }).default({});

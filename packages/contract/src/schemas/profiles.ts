@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { NonBlank, Timestamp } from './common.js';
+
+export const USE_CASES = ['operatorOfflineUnblock', 'selfServiceOfflineUnblock', 'onlineUnlock'] as const;
+export type UseCase = (typeof USE_CASES)[number];
+
+export const UseCases = z.object({
+  operatorOfflineUnblock: z.boolean(),
+  selfServiceOfflineUnblock: z.boolean(),
+  onlineUnlock: z.boolean(),
+});
+export type UseCases = z.infer<typeof UseCases>;
+
+export const PinRules = z.object({
+  minLength: z.number().int().min(4).max(127),
+  maxLength: z.number().int().min(4).max(127),
+  digitsOnly: z.boolean(),
+});
+export type PinRules = z.infer<typeof PinRules>;
+
+export const PROFILE_DEFAULTS = {
+  useCases: { operatorOfflineUnblock: false, selfServiceOfflineUnblock: false, onlineUnlock: false },
+  maxPinAttempts: 3,
+  pinRules: { minLength: 6, maxLength: 8, digitsOnly: false },
+  adminKeyAttemptLimit: 3,
+} as const;
+
+const ProfileFields = z.object({
+  name: NonBlank(100),
+  description: z.string().trim().max(1000),
+  useCases: UseCases.partial(),
+  maxPinAttempts: z.number().int().min(1).max(15),
+  pinRules: PinRules.partial(),
+  adminKeyAttemptLimit: z.number().int().min(1).max(15),
+});
+
+/** Every field but `name` is optional; use cases are off unless switched on. */
+export const CreateProfileBody = ProfileFields.partial().required({ name: true });
+export type CreateProfileBody = z.infer<typeof CreateProfileBody>;
+
+export const UpdateProfileBody = ProfileFields.partial();
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
+export const Profile = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  useCases: UseCases,
+  maxPinAttempts: z.number().int(),
+  pinRules: PinRules,
+  adminKeyAttemptLimit: z.number().int(),
+  cardCount: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const ProfileList = z.object({ items: z.array(Profile) });

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { NewPassword } from './auth.js';
+import { NonBlank, PageQuery, Timestamp } from './common.js';
+import { Username } from './operators.js';
+import { CardSummary } from './cards.js';
+
+export const USER_STATES = ['active', 'suspended', 'deleted'] as const;
+export const UserState = z.enum(USER_STATES);
+export type UserState = z.infer<typeof UserState>;
+
+export const CreateUserBody = z.object({
+  username: Username,
+  displayName: NonBlank(200),
+  email: z.email().max(320),
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z
+  .object({ displayName: NonBlank(200), email: z.email().max(320), state: UserState })
+  .partial();
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const SetPasswordBody = z.object({ password: NewPassword });
+
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  state: UserState,
+  selfServicePassword: z.boolean().describe('whether the cardholder has a self-service password'),
+  cardCount: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+export const UserSearchQuery = PageQuery.extend({
+  q: z.string().trim().max(200).optional().describe('username, name, email or card serial (prefix or part)'),
+  state: UserState.optional(),
+});
+
+export const UserList = z.object({ items: z.array(User), total: z.number().int() });
+
+export const UserDetail = User.extend({ cards: z.array(CardSummary) });
+export type UserDetail = z.infer<typeof UserDetail>;

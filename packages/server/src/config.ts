@@ -1,0 +1,70 @@
+/**
+ * The one place that reads the environment. Read once at start; fails fast with a message that says
+ * which variable is wrong and how to fix it.
+ */
+import { isAbsolute, resolve } from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Where the embedded database, the lock file and (by default) the KEK file live. */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when unset, the embedded PGlite database under `dataDir` is used. */
+  readonly databaseUrl: string | undefined;
+  readonly kekFile: string;
+  readonly bootstrapAdmin: { readonly username: string; readonly password: string | undefined };
+  readonly logLevel: string;
+  /** Directory of the built web portals, served at `/` when present. */
+  readonly webRoot: string | undefined;
+  /** Proxy addresses whose X-Forwarded-For is believed (Fastify `trustProxy`): false, true, or a list. */
+  readonly trustProxy: boolean | string;
+  readonly sessionHours: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw;
+}
+
+/** Builds the configuration from `env` (the process environment by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
+  const dataDir = resolve(cwd, env.DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// connection string');
+  }
+  const kekFile = env.CARDWARDEN_KEK_FILE
+    ? resolve(cwd, env.CARDWARDEN_KEK_FILE)
+    : resolve(dataDir, 'kek.key');
+  const webRoot = env.CARDWARDEN_WEB_ROOT;
+  return Object.freeze({
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databaseUrl,
+    kekFile,
+    bootstrapAdmin: Object.freeze({
+      username: env.CARDWARDEN_ADMIN_USER || 'admin',
+      password: env.CARDWARDEN_ADMIN_PASSWORD || undefined,
+    }),
+    logLevel: env.LOG_LEVEL || 'info',
+    webRoot: webRoot ? (isAbsolute(webRoot) ? webRoot : resolve(cwd, webRoot)) : undefined,
+    trustProxy: trustProxy(env.CARDWARDEN_TRUST_PROXY),
+    sessionHours: integer(env, 'CARDWARDEN_SESSION_HOURS', 8, 1, 24 * 30),
+  });
+}

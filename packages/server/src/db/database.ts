@@ -1,0 +1,8 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema.js';
+
+/**
+ * The database, or a transaction on it: both drivers (PGlite, node-postgres) give this same query API.
+ * Repositories take it as their first argument so that the caller owns the transaction.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -1,0 +1,220 @@
+/**
+ * The database schema. Migrations are generated from it (`npm run db:generate -w packages/server`) and
+ * run at start. Keep to PostgreSQL 15 SQL: PGlite is PostgreSQL 18, production may be 15.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Cardholders. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    email: text('email').notNull(),
+    state: text('state', { enum: ['active', 'suspended', 'deleted'] })
+      .notNull()
+      .default('active'),
+    /** argon2id hash of the cardholder's self-service password, when one is set. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+    index('users_email_idx').on(sql`lower(${t.email})`),
+    check('users_state_check', sql`${t.state} in ('active', 'suspended', 'deleted')`),
+  ],
+);
+
+export const profiles = pgTable(
+  'profiles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    operatorOfflineUnblock: boolean('operator_offline_unblock').notNull().default(false),
+    selfServiceOfflineUnblock: boolean('self_service_offline_unblock').notNull().default(false),
+    onlineUnlock: boolean('online_unlock').notNull().default(false),
+    maxPinAttempts: integer('max_pin_attempts').notNull().default(3),
+    pinMinLength: integer('pin_min_length').notNull().default(6),
+    pinMaxLength: integer('pin_max_length').notNull().default(8),
+    pinDigitsOnly: boolean('pin_digits_only').notNull().default(false),
+    adminKeyAttemptLimit: integer('admin_key_attempt_limit').notNull().default(3),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('profiles_name_key').on(sql`lower(${t.name})`),
+    check('profiles_pin_length_check', sql`${t.pinMinLength} <= ${t.pinMaxLength}`),
+    check('profiles_attempt_limit_check', sql`${t.adminKeyAttemptLimit} between 1 and 15`),
+  ],
+);
+
+export const cards = pgTable(
+  'cards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serial: text('serial').notNull(),
+    type: text('type', { enum: ['minidriver', 'gids', 'piv'] }).notNull(),
+    state: text('state', { enum: ['active', 'suspended', 'revoked'] })
+      .notNull()
+      .default('active'),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    profileId: uuid('profile_id')
+      .notNull()
+      .references(() => profiles.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('cards_serial_key').on(sql`lower(${t.serial})`),
+    index('cards_user_idx').on(t.userId),
+    index('cards_profile_idx').on(t.profileId),
+  ],
+);
+
+/**
+ * One admin key per card, kept apart from the card row so that card queries never carry key material.
+ * `sealed` is an AES-256-GCM envelope under the KEK with the card id as associated data; never the key.
+ * `attemptsUsed` counts responses issued since the last confirmed unblock: the server's view of the
+ * card's admin-key retry counter.
+ */
+export const adminKeys = pgTable(
+  'admin_keys',
+  {
+    cardId: uuid('card_id')
+      .primaryKey()
+      .references(() => cards.id),
+    algorithm: text('algorithm', { enum: ['3des', 'aes128', 'aes192', 'aes256'] }).notNull(),
+    sealed: text('sealed').notNull(),
+    kcv: text('kcv').notNull(),
+    attemptsUsed: integer('attempts_used').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`)],
+);
+
+export const operators = pgTable(
+  'operators',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['admin', 'supervisor', 'operator', 'auditor'] }).notNull(),
+    state: text('state', { enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('operators_username_key').on(sql`lower(${t.username})`)],
+);
+
+/** Bearer tokens, stored as SHA-256 digests only. */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    subjectType: text('subject_type', { enum: ['operator', 'cardholder'] }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
+    index('auth_tokens_subject_idx').on(t.subjectId),
+  ],
+);
+
+export const offlineUnblocks = pgTable(
+  'offline_unblocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => cards.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Who started it: an operator, or the cardholder in self-service. */
+    startedByType: text('started_by_type', { enum: ['operator', 'cardholder'] }).notNull(),
+    startedById: uuid('started_by_id').notNull(),
+    startedByName: text('started_by_name').notNull(),
+    ticket: text('ticket'),
+    state: text('state', { enum: ['open', 'unblocked', 'failed', 'cancelled'] })
+      .notNull()
+      .default('open'),
+    responsesIssued: integer('responses_issued').notNull().default(0),
+    approvedById: uuid('approved_by_id').references(() => operators.id),
+    approvedByName: text('approved_by_name'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('offline_unblocks_card_idx').on(t.cardId)],
+);
+
+/** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order across every instance; `at` alone ties within a transaction. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    // clock_timestamp(), not now(): events written in one transaction keep their own times.
+    at: timestamp('at', { withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
+    actor: text('actor').notNull(),
+    actorType: text('actor_type', { enum: ['operator', 'cardholder', 'system', 'anonymous'] }).notNull(),
+    action: text('action').notNull(),
+    cardId: uuid('card_id'),
+    userId: uuid('user_id'),
+    sessionId: uuid('session_id'),
+    ticket: text('ticket'),
+    details: jsonb('details').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+  },
+  (t) => [
+    index('audit_events_seq_idx').on(t.seq),
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_card_idx').on(t.cardId, t.at),
+    index('audit_events_user_idx').on(t.userId, t.at),
+  ],
+);
+
+/** Fixed-window counters for rate limits, shared by every server instance. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
+
+/** Small server-wide settings, such as the KEK check value. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: updatedAt(),
+});

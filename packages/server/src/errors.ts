@@ -1,0 +1,31 @@
+import { ERROR_CODES, type ErrorCode } from '@cardwarden/contract';
+
+/**
+ * A failure the client can act on. Services throw it; the error handler turns it into
+ * `{"error":{"code","message"}}` with the code's status. `extra` fields go beside `error` (for example
+ * `attemptsRemaining`).
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Readonly<Record<string, string | number | boolean | null>> = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+/** PostgreSQL's unique-violation, as both drivers report it. */
+export function isUniqueViolation(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current; depth++) {
+    if (typeof current === 'object' && 'code' in current && current.code === '23505') return true;
+    current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}

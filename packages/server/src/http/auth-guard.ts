@@ -1,0 +1,75 @@
+/** Bearer-token authentication and role checks, as preHandlers. */
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import type { OperatorRole } from '../repositories/operator.repository.js';
+import { authenticate } from '../services/auth.service.js';
+import type { Actor, OperatorActor, ServiceContext } from '../services/context.js';
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})$/i.exec(header.trim());
+  return match?.[1];
+}
+
+async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<Actor> {
+  const token = bearerToken(request);
+  if (!token) throw new AppError('auth.unauthenticated', 'sign in first: send Authorization: Bearer <token>');
+  const found = await authenticate(ctx, token);
+  if (!found)
+    throw new AppError(
+      'auth.unauthenticated',
+      'your sign-in has ended or the token is not valid; sign in again',
+    );
+  request.actor = found.actor;
+  request.tokenId = found.tokenId;
+  return found.actor;
+}
+
+/** Lets through operators holding one of `roles` (any operator when none is named). */
+export function requireOperator(ctx: ServiceContext, ...roles: OperatorRole[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const actor = await identify(ctx, request);
+    if (actor.type !== 'operator') {
+      throw new AppError('auth.forbidden', 'this needs an operator account; cardholders use self-service');
+    }
+    if (roles.length > 0 && !roles.includes(actor.role)) {
+      throw new AppError(
+        'auth.forbidden',
+        `this needs the role ${roles.join(' or ')}; you are ${actor.role}`,
+      );
+    }
+  };
+}
+
+/** Lets through signed-in cardholders (self-service). */
+export function requireCardholder(ctx: ServiceContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const actor = await identify(ctx, request);
+    if (actor.type !== 'cardholder') {
+      throw new AppError(
+        'auth.forbidden',
+        'this is for cardholders in self-service; operators use the help desk',
+      );
+    }
+  };
+}
+
+/** The operator a guarded route runs for. */
+export function operatorOf(request: FastifyRequest): OperatorActor {
+  const actor = request.actor;
+  if (actor?.type !== 'operator') throw new AppError('auth.unauthenticated', 'sign in first');
+  return actor;
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('auth.unauthenticated', 'sign in first');
+  return request.actor;
+}
+
+/** Lets through anyone signed in, operator or cardholder. */
+export function requireSignedIn(ctx: ServiceContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    await identify(ctx, request);
+  };
+}

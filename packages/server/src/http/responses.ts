@@ -1,0 +1,14 @@
+import { ErrorBody } from '@cardwarden/contract';
+
+/** Error responses every authenticated route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  429: ErrorBody,
+} as const;
+
+export const bearer = [{ bearerAuth: [] }];

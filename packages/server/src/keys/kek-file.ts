@@ -1,0 +1,50 @@
+/** Reading and writing the KEK file: 64 hex digits, mode 0600. */
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { fromHex, toHex } from '@cardwarden/protocol';
+import { KEK_BYTES } from '@cardwarden/protocol/crypto';
+
+export class KekError extends Error {
+  override readonly name = 'KekError';
+}
+
+/** Reads a KEK file, or returns undefined when there is none. */
+export function readKekFile(path: string): Uint8Array | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8').trim();
+  if (!new RegExp(`^[0-9a-fA-F]{${KEK_BYTES * 2}}$`).test(text)) {
+    throw new KekError(
+      `the KEK file ${path} does not hold a key (${KEK_BYTES * 2} hex digits); restore it from your key backup`,
+    );
+  }
+  return fromHex(text);
+}
+
+/**
+ * Writes a KEK file with mode 0600. With `exclusive`, fails with EEXIST when the file exists (two
+ * instances creating the first KEK at once: the loser reads the winner's).
+ */
+export function writeKekFile(path: string, kek: Uint8Array, exclusive: boolean): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const fd = openSync(path, exclusive ? 'wx' : 'w', 0o600);
+  try {
+    writeSync(fd, `${toHex(kek)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(path, 0o600);
+}
+
+/** Whether others than the owner may read the file (a warning, not an error: ops may use ACLs). */
+export function isReadableByOthers(path: string): boolean {
+  return (statSync(path).mode & 0o077) !== 0;
+}

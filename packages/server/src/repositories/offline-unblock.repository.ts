@@ -1,0 +1,77 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { offlineUnblocks } from '../db/schema.js';
+
+export type OfflineUnblockRecord = typeof offlineUnblocks.$inferSelect;
+export type OfflineUnblockState = OfflineUnblockRecord['state'];
+
+export async function insertOfflineUnblock(
+  db: Database,
+  session: {
+    cardId: string;
+    userId: string;
+    startedByType: 'operator' | 'cardholder';
+    startedById: string;
+    startedByName: string;
+    ticket: string | null;
+    expiresAt: Date;
+  },
+): Promise<OfflineUnblockRecord> {
+  const [row] = await db.insert(offlineUnblocks).values(session).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function findOfflineUnblock(
+  db: Database,
+  id: string,
+): Promise<OfflineUnblockRecord | undefined> {
+  const [row] = await db.select().from(offlineUnblocks).where(eq(offlineUnblocks.id, id));
+  return row;
+}
+
+/** Reads a session and locks it until the transaction ends. */
+export async function lockOfflineUnblock(
+  db: Database,
+  id: string,
+): Promise<OfflineUnblockRecord | undefined> {
+  const [row] = await db.select().from(offlineUnblocks).where(eq(offlineUnblocks.id, id)).for('update');
+  return row;
+}
+
+export async function recordResponseIssued(db: Database, id: string): Promise<void> {
+  await db
+    .update(offlineUnblocks)
+    .set({ responsesIssued: sql`${offlineUnblocks.responsesIssued} + 1` })
+    .where(eq(offlineUnblocks.id, id));
+}
+
+export async function recordApproval(
+  db: Database,
+  id: string,
+  approver: { id: string; username: string },
+): Promise<void> {
+  await db
+    .update(offlineUnblocks)
+    .set({ approvedById: approver.id, approvedByName: approver.username, approvedAt: sql`now()` })
+    .where(eq(offlineUnblocks.id, id));
+}
+
+/** An approval covers one last-attempt response; issuing it uses the approval up. */
+export async function consumeApproval(db: Database, id: string): Promise<void> {
+  await db
+    .update(offlineUnblocks)
+    .set({ approvedById: null, approvedByName: null, approvedAt: null })
+    .where(eq(offlineUnblocks.id, id));
+}
+
+export async function closeOfflineUnblock(
+  db: Database,
+  id: string,
+  state: Exclude<OfflineUnblockState, 'open'>,
+): Promise<void> {
+  await db
+    .update(offlineUnblocks)
+    .set({ state, closedAt: sql`now()` })
+    .where(eq(offlineUnblocks.id, id));
+}

@@ -1,0 +1,41 @@
+import { and, eq, gt, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { rateLimits } from '../db/schema.js';
+
+/**
+ * Counts one hit on `key` in a fixed window of `windowSeconds` and returns the count in the current
+ * window, atomically (one statement), so every server instance sees the same count.
+ */
+export async function hitRateLimit(db: Database, key: string, windowSeconds: number): Promise<number> {
+  const window = sql`make_interval(secs => ${windowSeconds})`;
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key, windowStart: sql`now()`, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.windowStart} <= now() - ${window} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= now() - ${window} then now() else ${rateLimits.windowStart} end`,
+      },
+    })
+    .returning({ count: rateLimits.count });
+  return row?.count ?? 1;
+}
+
+/** The count in the current window, without counting a hit. */
+export async function peekRateLimit(db: Database, key: string, windowSeconds: number): Promise<number> {
+  const [row] = await db
+    .select({ count: rateLimits.count })
+    .from(rateLimits)
+    .where(
+      and(
+        eq(rateLimits.key, key),
+        gt(rateLimits.windowStart, sql`now() - make_interval(secs => ${windowSeconds})`),
+      ),
+    );
+  return row?.count ?? 0;
+}
+
+export async function clearRateLimit(db: Database, key: string): Promise<void> {
+  await db.delete(rateLimits).where(eq(rateLimits.key, key));
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { LoginBody, LoginResponse, Me } from '@cardwarden/contract';
+import { operatorOf, requireOperator, requireSignedIn } from '../http/auth-guard.js';
+import { bearer, errorResponses } from '../http/responses.js';
+import type { App } from '../http/types.js';
+import { loginOperator, logout } from '../services/auth.service.js';
+import type { ServiceContext } from '../services/context.js';
+
+export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Operator sign-in: returns a bearer token',
+        body: LoginBody,
+        response: { 200: LoginResponse, ...errorResponses },
+      },
+    },
+    (request) => loginOperator(ctx, request.body, request.ip),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Ends this sign-in',
+        security: bearer,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      preHandler: requireSignedIn(ctx),
+    },
+    async (request, reply) => {
+      if (request.tokenId) await logout(ctx, request.tokenId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in operator',
+        security: bearer,
+        response: { 200: Me, ...errorResponses },
+      },
+      preHandler: requireOperator(ctx),
+    },
+    (request) => {
+      const operator = operatorOf(request);
+      return { id: operator.id, username: operator.username, role: operator.role };
+    },
+  );
+}

@@ -1,0 +1,73 @@
+/** Starting and stopping a whole server: database, keys, first admin, HTTP. */
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/connect.js';
+import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
+import type { App } from './http/types.js';
+import { KeyCustody } from './keys/key-custody.js';
+import { deleteDeadTokens } from './repositories/token.repository.js';
+import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.service.js';
+import type { ServiceContext } from './services/context.js';
+
+export interface RunningServer {
+  readonly app: App;
+  readonly url: string;
+  readonly bootstrap: BootstrapResult;
+  readonly ctx: ServiceContext;
+  close(): Promise<void>;
+}
+
+/** Opens what the config names (taking the data-directory lock for the embedded database). */
+export async function openStorage(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  command: string,
+): Promise<{ handle: DatabaseHandle; lock: DataDirLock | undefined }> {
+  const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, command);
+  try {
+    const handle = await openDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dir: config.dataDir },
+    );
+    return { handle, lock };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+export async function startServer(
+  config: Config,
+  logger: FastifyServerOptions['logger'],
+  storage?: { handle: DatabaseHandle; lock: DataDirLock | undefined },
+): Promise<RunningServer> {
+  const { handle, lock } = storage ?? (await openStorage(config, 'cardwarden server'));
+  let app: App | undefined;
+  try {
+    const keys = await KeyCustody.load(handle.db, config.kekFile);
+    const ctx: ServiceContext = { db: handle.db, keys, sessionHours: config.sessionHours };
+    const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
+    app = await buildApp(ctx, { logger, trustProxy: config.trustProxy, webRoot: config.webRoot });
+    for (const warning of keys.warnings) app.log.warn(warning);
+    await deleteDeadTokens(handle.db);
+    const url = await app.listen({ port: config.port, host: config.host });
+    const running = app;
+    return {
+      app: running,
+      url,
+      bootstrap,
+      ctx,
+      async close() {
+        await running.close();
+        await handle.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    await app?.close();
+    await handle.close();
+    lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+/** The first admin, on first start with an empty database. */
+import { sql } from 'drizzle-orm';
+import { randomToken } from '@cardwarden/protocol/crypto';
+import { hashPassword } from '../auth/password.js';
+import type { Database } from '../db/database.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import { countOperators, insertOperator } from '../repositories/operator.repository.js';
+
+/** Arbitrary constant naming the bootstrap among PostgreSQL advisory locks. */
+const BOOTSTRAP_LOCK_ID = 0x626f6f74;
+
+export type BootstrapResult =
+  { created: false } | { created: true; username: string; generatedPassword: string | undefined };
+
+/**
+ * Creates the first admin when there is no operator yet: from the configured username and password,
+ * or with a generated password that the caller prints once. Safe when instances start together.
+ */
+export async function ensureFirstAdmin(
+  db: Database,
+  admin: { username: string; password: string | undefined },
+): Promise<BootstrapResult> {
+  if ((await countOperators(db)) > 0) return { created: false };
+  const generatedPassword = admin.password === undefined ? randomToken(18) : undefined;
+  const passwordHash = await hashPassword(admin.password ?? generatedPassword ?? '');
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`);
+    if ((await countOperators(tx)) > 0) return { created: false } as const;
+    await insertOperator(tx, { username: admin.username, passwordHash, role: 'admin' });
+    await appendAuditEvent(tx, {
+      actor: 'system',
+      actorType: 'system',
+      action: 'operator.created',
+      details: { operator: admin.username, role: 'admin', bootstrap: true },
+    });
+    return { created: true, username: admin.username, generatedPassword };
+  });
+}

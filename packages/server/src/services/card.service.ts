@@ -1,0 +1,176 @@
+import { ADMIN_KEY_SPECS, fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { generateAdminKey, isDegenerate3desKey, keyCheckValue } from '@cardwarden/protocol/crypto';
+import type { AdminKeyInput, CardDetail, RegisterCardBody, UpdateCardBody } from '@cardwarden/contract';
+import { AppError, isUniqueViolation } from '../errors.js';
+import type { Database } from '../db/database.js';
+import { insertAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import {
+  findCardById,
+  findCardBySerial,
+  insertCard,
+  searchCards,
+  updateCard as updateCardRow,
+  type CardRecord,
+} from '../repositories/card.repository.js';
+import { findProfileByName } from '../repositories/profile.repository.js';
+import { findUserByUsername } from '../repositories/user.repository.js';
+import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { toCardDetail } from './views.js';
+
+export async function requireCard(db: Database, id: string): Promise<CardRecord> {
+  const card = await findCardById(db, id);
+  if (!card) throw new AppError('card.not_found', 'no card has that id');
+  return card;
+}
+
+/** The key bytes from hex as an admin would paste it (spaces, colons and dashes allowed). Never echoes the key. */
+function parseAdminKey(algorithm: AdminKeyAlgorithm, text: string): Uint8Array {
+  const digits = text.replace(/[\s:-]/g, '');
+  const { keyBytes, label } = ADMIN_KEY_SPECS[algorithm];
+  if (!/^[0-9a-fA-F]*$/.test(digits)) {
+    throw new AppError('card.invalid_admin_key', 'the admin key must be hex digits (0-9, A-F)');
+  }
+  if (digits.length !== keyBytes * 2) {
+    throw new AppError(
+      'card.invalid_admin_key',
+      `a ${label} admin key is ${keyBytes * 2} hex digits, this one has ${digits.length}`,
+    );
+  }
+  return fromHex(digits);
+}
+
+function adminKeyBytes(input: AdminKeyInput): { key: Uint8Array; source: 'imported' | 'generated' } {
+  return 'key' in input
+    ? { key: parseAdminKey(input.algorithm, input.key), source: 'imported' }
+    : { key: generateAdminKey(input.algorithm), source: 'generated' };
+}
+
+export async function registerCard(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  input: RegisterCardBody,
+): Promise<{ id: string; adminKeyKcv: string; adminKeyWarning: string | null }> {
+  const { algorithm } = input.adminKey;
+  const { key, source } = adminKeyBytes(input.adminKey);
+  try {
+    const kcv = toHex(keyCheckValue(algorithm, key));
+    const warning =
+      algorithm === '3des' && isDegenerate3desKey(key)
+        ? 'this 3DES key has equal parts and is as weak as single DES; replace it with a random key when the card is reissued'
+        : null;
+    const id = await ctx.db.transaction(async (tx) => {
+      const user = await findUserByUsername(tx, input.username);
+      if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
+      const profile = await findProfileByName(tx, input.profile);
+      if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
+      await ctx.keys.ensureCurrent(tx);
+      const cardId = await insertCard(tx, {
+        serial: input.serial,
+        type: input.type,
+        userId: user.id,
+        profileId: profile.id,
+      });
+      await insertAdminKey(tx, { cardId, algorithm, sealed: ctx.keys.sealAdminKey(cardId, key), kcv });
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'card.registered',
+        cardId,
+        userId: user.id,
+        details: {
+          serial: input.serial,
+          type: input.type,
+          profile: profile.name,
+          algorithm,
+          kcv,
+          keySource: source,
+        },
+      });
+      return cardId;
+    });
+    return { id, adminKeyKcv: kcv, adminKeyWarning: warning };
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError('card.serial_taken', `a card with serial "${input.serial}" is registered already`);
+    }
+    throw error;
+  } finally {
+    key.fill(0);
+  }
+}
+
+export async function getCard(ctx: ServiceContext, id: string): Promise<CardDetail> {
+  return toCardDetail(await requireCard(ctx.db, id));
+}
+
+export async function getCardBySerial(ctx: ServiceContext, serial: string): Promise<CardDetail> {
+  const card = await findCardBySerial(ctx.db, serial);
+  if (!card) throw new AppError('card.not_found', `no card has serial "${serial}"`);
+  return toCardDetail(card);
+}
+
+export async function findCards(
+  ctx: ServiceContext,
+  query: { serial?: string | undefined; userId?: string | undefined; limit: number; offset: number },
+): Promise<{ items: CardDetail[]; total: number }> {
+  const { items, total } = await searchCards(ctx.db, query);
+  return { items: items.map(toCardDetail), total };
+}
+
+export async function updateCard(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  input: UpdateCardBody,
+): Promise<CardDetail> {
+  return ctx.db.transaction(async (tx) => {
+    const before = await requireCard(tx, id);
+    let profileId: string | undefined;
+    if (input.profile !== undefined) {
+      const profile = await findProfileByName(tx, input.profile);
+      if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
+      profileId = profile.id;
+    }
+    await updateCardRow(tx, id, { state: input.state, profileId });
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'card.updated',
+      cardId: id,
+      userId: before.user.id,
+      ticket: input.ticket ?? null,
+      details: {
+        serial: before.serial,
+        ...(input.state && input.state !== before.state
+          ? { state: input.state, previousState: before.state }
+          : {}),
+        ...(input.profile ? { profile: input.profile, previousProfile: before.profile.name } : {}),
+      },
+    });
+    return toCardDetail(await requireCard(tx, id));
+  });
+}
+
+/**
+ * Sets the server's count of admin-key attempts back to zero, for when the card is known to have its
+ * attempts (for example responses were issued but never entered). Audited with the admin's reason.
+ */
+export async function resetAdminKeyAttempts(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  ticket: string | undefined,
+): Promise<CardDetail> {
+  return ctx.db.transaction(async (tx) => {
+    const card = await requireCard(tx, id);
+    await resetAttempts(tx, id);
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'card.admin_key_attempts_reset',
+      cardId: id,
+      userId: card.user.id,
+      ticket: ticket ?? null,
+      details: { serial: card.serial, previousAttemptsUsed: card.adminKey.attemptsUsed },
+    });
+    return toCardDetail(await requireCard(tx, id));
+  });
+}

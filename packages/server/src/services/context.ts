@@ -1,0 +1,22 @@
+import type { Database } from '../db/database.js';
+import type { KeyCustody } from '../keys/key-custody.js';
+import type { OperatorRole } from '../repositories/operator.repository.js';
+
+/** What services need from the outside world, handed in by the caller. */
+export interface ServiceContext {
+  readonly db: Database;
+  readonly keys: KeyCustody;
+  readonly sessionHours: number;
+}
+
+/** Who is acting: a signed-in operator or a cardholder in self-service. */
+export type Actor =
+  | { readonly type: 'operator'; readonly id: string; readonly username: string; readonly role: OperatorRole }
+  | { readonly type: 'cardholder'; readonly id: string; readonly username: string };
+
+export type OperatorActor = Extract<Actor, { type: 'operator' }>;
+
+/** The fields of an audit event that name who did it. */
+export function auditActor(actor: Actor): { actor: string; actorType: Actor['type'] } {
+  return { actor: actor.username, actorType: actor.type };
+}

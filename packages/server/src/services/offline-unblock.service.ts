@@ -1,0 +1,358 @@
+/**
+ * Offline unblock: the card holder reads a challenge from the card, the server answers E_K(challenge)
+ * with the card's admin key. Each response may cost one of the card's admin-key attempts, so the
+ * server counts them (atomically, under a row lock on the admin key), asks a supervisor to approve the
+ * last one, and refuses once none is left.
+ */
+import { ADMIN_KEY_SPECS, groupHex, parseChallenge, phoneticReadBack, toHex } from '@cardwarden/protocol';
+import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
+import type { IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
+import { AppError } from '../errors.js';
+import type { Database } from '../db/database.js';
+import { countAttempt, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import type { CardRecord } from '../repositories/card.repository.js';
+import {
+  closeOfflineUnblock,
+  consumeApproval,
+  findOfflineUnblock,
+  insertOfflineUnblock,
+  lockOfflineUnblock,
+  recordApproval,
+  recordResponseIssued,
+  type OfflineUnblockRecord,
+} from '../repositories/offline-unblock.repository.js';
+import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
+import { requireCard } from './card.service.js';
+import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
+import { iso, isoOrNull } from './views.js';
+
+/** How long an unblock session stays open: one phone call, generously. */
+export const SESSION_MINUTES = 30;
+
+function useCaseOf(actor: Actor): UnblockUseCase {
+  return actor.type === 'operator' ? 'operatorOfflineUnblock' : 'selfServiceOfflineUnblock';
+}
+
+function refuseUnavailable(card: CardRecord, useCase: UnblockUseCase): void {
+  const problem = unavailableReason(card, useCase);
+  if (problem) throw new AppError(problem.reason, problem.message);
+}
+
+function toSession(session: OfflineUnblockRecord, card: CardRecord): OfflineUnblockSession {
+  const remaining = attemptsRemaining(card);
+  return {
+    id: session.id,
+    cardId: session.cardId,
+    cardSerial: card.serial,
+    userId: session.userId,
+    operator: session.startedByName,
+    ticket: session.ticket,
+    state: session.state,
+    challengeLength: ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2,
+    attemptLimit: card.profile.adminKeyAttemptLimit,
+    attemptsRemaining: remaining,
+    responsesIssued: session.responsesIssued,
+    approval: {
+      requiredForNextResponse: remaining === 1,
+      approvedBy: session.approvedByName,
+      approvedAt: isoOrNull(session.approvedAt),
+    },
+    createdAt: iso(session.createdAt),
+    expiresAt: iso(session.expiresAt),
+    closedAt: isoOrNull(session.closedAt),
+  };
+}
+
+/** A session the actor may act on: an operator's own, or a cardholder's own. */
+async function requireOwnSession(
+  db: Database,
+  actor: Actor,
+  id: string,
+  lock: boolean,
+): Promise<OfflineUnblockRecord> {
+  const session = lock ? await lockOfflineUnblock(db, id) : await findOfflineUnblock(db, id);
+  if (!session || session.startedByType !== actor.type) {
+    throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  }
+  if (session.startedById !== actor.id) {
+    if (actor.type === 'cardholder')
+      throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+    throw new AppError(
+      'auth.forbidden',
+      `this unblock was started by ${session.startedByName}; only they can continue it`,
+    );
+  }
+  return session;
+}
+
+function requireOpen(session: OfflineUnblockRecord): void {
+  if (session.state !== 'open') {
+    throw new AppError('offline_unblock.closed', `this unblock session is ${session.state}; start a new one`);
+  }
+  if (session.expiresAt.getTime() <= Date.now()) {
+    throw new AppError(
+      'offline_unblock.expired',
+      `this unblock session expired after ${SESSION_MINUTES} minutes; start a new one`,
+    );
+  }
+}
+
+/** Starts an unblock of `cardId`: refused unless the card can be unblocked by this actor now. */
+export async function startOfflineUnblock(
+  ctx: ServiceContext,
+  actor: Actor,
+  cardId: string,
+  ticket: string | undefined,
+): Promise<OfflineUnblockSession> {
+  return ctx.db.transaction(async (tx) => {
+    const card = await requireCard(tx, cardId);
+    if (actor.type === 'cardholder' && card.user.id !== actor.id) {
+      throw new AppError('card.not_found', 'no card of yours has that id');
+    }
+    refuseUnavailable(card, useCaseOf(actor));
+    const session = await insertOfflineUnblock(tx, {
+      cardId,
+      userId: card.user.id,
+      startedByType: actor.type,
+      startedById: actor.id,
+      startedByName: actor.username,
+      ticket: ticket ?? null,
+      expiresAt: new Date(Date.now() + SESSION_MINUTES * 60_000),
+    });
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'offline_unblock.started',
+      cardId,
+      userId: card.user.id,
+      sessionId: session.id,
+      ticket: ticket ?? null,
+      details: { serial: card.serial, attemptsRemaining: attemptsRemaining(card) },
+    });
+    return toSession(session, card);
+  });
+}
+
+export async function getOfflineUnblock(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+): Promise<OfflineUnblockSession> {
+  const session =
+    actor.type === 'operator'
+      ? await findOfflineUnblock(ctx.db, id)
+      : await requireOwnSession(ctx.db, actor, id, false);
+  if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  return toSession(session, await requireCard(ctx.db, session.cardId));
+}
+
+/** A supervisor or admin, other than who started it, approves the session's last-attempt response. */
+export async function approveOfflineUnblock(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  ticket: string | undefined,
+): Promise<OfflineUnblockSession> {
+  return ctx.db.transaction(async (tx) => {
+    const session = await lockOfflineUnblock(tx, id);
+    if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+    if (session.startedByType === 'operator' && session.startedById === actor.id) {
+      throw new AppError(
+        'offline_unblock.self_approval',
+        'another supervisor or admin must approve the last attempt, not the operator who started it',
+      );
+    }
+    requireOpen(session);
+    await recordApproval(tx, id, actor);
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'offline_unblock.approved',
+      cardId: session.cardId,
+      userId: session.userId,
+      sessionId: id,
+      ticket: ticket ?? session.ticket,
+      details: { startedBy: session.startedByName },
+    });
+    const updated = await findOfflineUnblock(tx, id);
+    if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+    return toSession(updated, await requireCard(tx, session.cardId));
+  });
+}
+
+/** Refusals that say something about the card's budget are audited (outside the failed transaction). */
+const AUDITED_REFUSALS = new Set([
+  'offline_unblock.approval_required',
+  'offline_unblock.attempts_exhausted',
+  'self_service.last_attempt',
+]);
+
+/** Computes and counts the response to `challengeText` for the session's card. */
+export async function issueResponse(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  challengeText: string,
+): Promise<IssuedResponse> {
+  try {
+    return await ctx.db.transaction((tx) => issueInTransaction(ctx, tx, actor, id, challengeText));
+  } catch (error) {
+    if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
+      const session = await findOfflineUnblock(ctx.db, id);
+      await appendAuditEvent(ctx.db, {
+        ...auditActor(actor),
+        action: 'offline_unblock.response_refused',
+        cardId: session?.cardId ?? null,
+        userId: session?.userId ?? null,
+        sessionId: session ? id : null,
+        ticket: session?.ticket ?? null,
+        details: { reason: error.code },
+      });
+    }
+    throw error;
+  }
+}
+
+async function issueInTransaction(
+  ctx: ServiceContext,
+  tx: Database,
+  actor: Actor,
+  id: string,
+  challengeText: string,
+): Promise<IssuedResponse> {
+  const session = await requireOwnSession(tx, actor, id, true);
+  requireOpen(session);
+  const card = await requireCard(tx, session.cardId);
+  const digits = ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2;
+  const challenge = parseChallenge(challengeText, [digits]);
+  if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
+  refuseUnavailable(card, useCaseOf(actor));
+
+  // The row lock serialises every response for this card, across all server instances.
+  const adminKey = await lockAdminKey(tx, card.id);
+  if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
+  const limit = card.profile.adminKeyAttemptLimit;
+  const remainingBefore = limit - adminKey.attemptsUsed;
+  if (remainingBefore <= 0) {
+    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
+  }
+  const lastAttempt = remainingBefore === 1;
+  if (lastAttempt && actor.type === 'cardholder') {
+    throw new AppError(
+      'self_service.last_attempt',
+      'only one admin-key attempt is left for this card, and self-service does not use it: call the help desk',
+    );
+  }
+  if (lastAttempt && session.approvedAt === null) {
+    throw new AppError(
+      'offline_unblock.approval_required',
+      'the next response is the last admin-key attempt: a supervisor or admin must approve this session first',
+      { attemptsRemaining: 1 },
+    );
+  }
+  const used = await countAttempt(tx, card.id, limit);
+  if (used === undefined) {
+    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
+  }
+
+  const key = ctx.keys.openAdminKey(card.id, adminKey.sealed);
+  let response: string;
+  try {
+    response = toHex(computeAdminResponse(card.adminKey.algorithm, key, challenge.bytes));
+  } finally {
+    key.fill(0);
+  }
+  await recordResponseIssued(tx, id);
+  if (lastAttempt) await consumeApproval(tx, id);
+  const remaining = limit - used;
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'offline_unblock.response_issued',
+    cardId: card.id,
+    userId: card.user.id,
+    sessionId: id,
+    ticket: session.ticket,
+    details: {
+      serial: card.serial,
+      // A digest lets an investigator match a challenge without the audit holding what the card saw.
+      challengeDigest: sha256Hex(challenge.hex).slice(0, 16),
+      attemptsRemaining: remaining,
+      ...(lastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
+    },
+  });
+  return {
+    response,
+    responseGroups: groupHex(response),
+    responsePhonetic: phoneticReadBack(response),
+    challenge: challenge.hex,
+    challengeGroups: groupHex(challenge.hex),
+    corrections: [...challenge.corrections],
+    attemptsRemaining: remaining,
+  };
+}
+
+/** Records whether the card accepted the response; a confirmed unblock resets the attempt count. */
+export async function recordOutcome(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  result: 'unblocked' | 'failed',
+  ticket: string | undefined,
+): Promise<OfflineUnblockSession> {
+  return ctx.db.transaction(async (tx) => {
+    const session = await requireOwnSession(tx, actor, id, true);
+    if (session.state !== 'open') {
+      throw new AppError('offline_unblock.closed', `this unblock session is ${session.state} already`);
+    }
+    if (session.responsesIssued === 0) {
+      throw new AppError(
+        'offline_unblock.no_response',
+        'no response was issued in this session; get a response first, or cancel',
+      );
+    }
+    if (result === 'unblocked') await resetAttempts(tx, session.cardId);
+    await closeOfflineUnblock(tx, id, result);
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'offline_unblock.outcome_recorded',
+      cardId: session.cardId,
+      userId: session.userId,
+      sessionId: id,
+      ticket: ticket ?? session.ticket,
+      details: { result, responsesIssued: session.responsesIssued },
+    });
+    const updated = await findOfflineUnblock(tx, id);
+    if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+    return toSession(updated, await requireCard(tx, session.cardId));
+  });
+}
+
+/** Cancels an open session: by who started it, or by a supervisor or admin. */
+export async function cancelOfflineUnblock(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+): Promise<OfflineUnblockSession> {
+  return ctx.db.transaction(async (tx) => {
+    const overseer = actor.type === 'operator' && (actor.role === 'supervisor' || actor.role === 'admin');
+    const session = overseer
+      ? await lockOfflineUnblock(tx, id)
+      : await requireOwnSession(tx, actor, id, true);
+    if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+    if (session.state !== 'open') {
+      throw new AppError('offline_unblock.closed', `this unblock session is ${session.state} already`);
+    }
+    await closeOfflineUnblock(tx, id, 'cancelled');
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'offline_unblock.cancelled',
+      cardId: session.cardId,
+      userId: session.userId,
+      sessionId: id,
+      ticket: session.ticket,
+      details: { responsesIssued: session.responsesIssued },
+    });
+    const updated = await findOfflineUnblock(tx, id);
+    if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+    return toSession(updated, await requireCard(tx, session.cardId));
+  });
+}

@@ -1,0 +1,82 @@
+import type { CreateOperatorBody, Operator, UpdateOperatorBody } from '@cardwarden/contract';
+import { AppError, isUniqueViolation } from '../errors.js';
+import { hashPassword } from '../auth/password.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import {
+  countOtherActiveAdmins,
+  findOperatorById,
+  insertOperator,
+  listOperators,
+  updateOperator as updateOperatorRow,
+  type OperatorRecord,
+} from '../repositories/operator.repository.js';
+import { revokeTokensOf } from '../repositories/token.repository.js';
+import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { iso } from './views.js';
+
+function toOperator(operator: OperatorRecord): Operator {
+  return { ...operator, createdAt: iso(operator.createdAt) };
+}
+
+export async function createOperator(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  input: CreateOperatorBody,
+): Promise<Operator> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const operator = await insertOperator(tx, { username: input.username, passwordHash, role: input.role });
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'operator.created',
+        details: { operator: operator.username, role: operator.role },
+      });
+      return toOperator(operator);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError('operator.username_taken', `an operator named "${input.username}" exists already`);
+    }
+    throw error;
+  }
+}
+
+export async function listAllOperators(ctx: ServiceContext): Promise<Operator[]> {
+  return (await listOperators(ctx.db)).map(toOperator);
+}
+
+export async function updateOperator(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  input: UpdateOperatorBody,
+): Promise<Operator> {
+  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+  return ctx.db.transaction(async (tx) => {
+    const operator = await findOperatorById(tx, id);
+    if (!operator) throw new AppError('operator.not_found', 'no operator has that id');
+    const losesAdmin =
+      operator.role === 'admin' &&
+      operator.state === 'active' &&
+      ((input.role !== undefined && input.role !== 'admin') || input.state === 'disabled');
+    if (losesAdmin && (await countOtherActiveAdmins(tx, id)) === 0) {
+      throw new AppError('operator.last_admin', 'this is the last active admin; make another admin first');
+    }
+    await updateOperatorRow(tx, id, { role: input.role, state: input.state, passwordHash });
+    if (input.state === 'disabled' || passwordHash !== undefined) await revokeTokensOf(tx, id);
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'operator.updated',
+      details: {
+        operator: operator.username,
+        ...(input.role ? { role: input.role } : {}),
+        ...(input.state ? { state: input.state } : {}),
+        ...(passwordHash ? { passwordChanged: true } : {}),
+      },
+    });
+    const updated = await findOperatorById(tx, id);
+    if (!updated) throw new AppError('operator.not_found', 'no operator has that id');
+    return toOperator(updated);
+  });
+}

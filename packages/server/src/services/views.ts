@@ -1,0 +1,98 @@
+/** Maps domain records to the API's shapes. */
+import { ADMIN_KEY_SPECS } from '@cardwarden/protocol';
+import type { CardDetail, CardSummary, Profile, User } from '@cardwarden/contract';
+import type { CardRecord } from '../repositories/card.repository.js';
+import type { ProfileRecord, ProfileRow } from '../repositories/profile.repository.js';
+import type { UserRecord } from '../repositories/user.repository.js';
+import { attemptsRemaining, availability, type UnblockUseCase } from './availability.js';
+
+export function iso(date: Date): string {
+  return date.toISOString();
+}
+
+export function isoOrNull(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+export function toUser(user: UserRecord): User {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    state: user.state,
+    selfServicePassword: user.hasPassword,
+    cardCount: user.cardCount,
+    createdAt: iso(user.createdAt),
+    updatedAt: iso(user.updatedAt),
+  };
+}
+
+export function toProfile(profile: ProfileRecord): Profile {
+  return {
+    id: profile.id,
+    name: profile.name,
+    description: profile.description,
+    useCases: useCasesOf(profile),
+    maxPinAttempts: profile.maxPinAttempts,
+    pinRules: {
+      minLength: profile.pinMinLength,
+      maxLength: profile.pinMaxLength,
+      digitsOnly: profile.pinDigitsOnly,
+    },
+    adminKeyAttemptLimit: profile.adminKeyAttemptLimit,
+    cardCount: profile.cardCount,
+    createdAt: iso(profile.createdAt),
+    updatedAt: iso(profile.updatedAt),
+  };
+}
+
+export function useCasesOf(profile: ProfileRow): Profile['useCases'] {
+  return {
+    operatorOfflineUnblock: profile.operatorOfflineUnblock,
+    selfServiceOfflineUnblock: profile.selfServiceOfflineUnblock,
+    onlineUnlock: profile.onlineUnlock,
+  };
+}
+
+/** A card as the help desk sees it; `useCase` decides which unblock the availability speaks of. */
+export function toCardSummary(
+  card: CardRecord,
+  useCase: UnblockUseCase = 'operatorOfflineUnblock',
+): CardSummary {
+  return {
+    id: card.id,
+    serial: card.serial,
+    type: card.type,
+    state: card.state,
+    userId: card.user.id,
+    profile: { id: card.profile.id, name: card.profile.name },
+    adminKey: {
+      algorithm: card.adminKey.algorithm,
+      kcv: card.adminKey.kcv,
+      attemptLimit: card.profile.adminKeyAttemptLimit,
+      attemptsUsed: card.adminKey.attemptsUsed,
+      attemptsRemaining: attemptsRemaining(card),
+    },
+    offlineUnblock: availability(card, useCase),
+    createdAt: iso(card.createdAt),
+    updatedAt: iso(card.updatedAt),
+  };
+}
+
+export function toCardDetail(card: CardRecord): CardDetail {
+  return {
+    ...toCardSummary(card),
+    user: {
+      id: card.user.id,
+      username: card.user.username,
+      displayName: card.user.displayName,
+      state: card.user.state,
+    },
+  };
+}
+
+/** Hex digits of the challenge a card's admin key answers. */
+export function challengeDigits(card: CardRecord): number {
+  return ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2;
+}
