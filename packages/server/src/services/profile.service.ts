@@ -53,7 +53,7 @@ function checkPinRules(min: number, max: number): void {
 
 /** Audit details of a change: the fields set, never anything secret (profiles hold none). */
 function changeDetails(values: Partial<ProfileValues>): Record<string, string | number | boolean> {
-  return Object.fromEntries(Object.entries(values)) as Record<string, string | number | boolean>;
+  return Object.fromEntries(Object.entries(values));
 }
 
 function nameTaken(name: string | undefined): AppError {
