@@ -8,3 +8,4 @@ export * from './schemas/profiles.js';
 export * from './schemas/cards.js';
 export * from './schemas/offline-unblocks.js';
 export * from './schemas/audit.js';
+export * from './schemas/self-service.js';

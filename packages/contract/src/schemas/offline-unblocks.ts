@@ -50,3 +50,16 @@ export const OutcomeBody = z.object({ result: z.enum(OUTCOMES), ticket: Ticket }
 export type OutcomeBody = z.infer<typeof OutcomeBody>;
 
 export const ApproveBody = z.object({ ticket: Ticket }).default({});
+
+export const OfflineUnblockQuery = z.object({
+  state: z.enum(OFFLINE_UNBLOCK_STATES).optional(),
+  awaitingApproval: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('only open sessions whose next response is the last attempt and that nobody approved yet'),
+  cardId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const OfflineUnblockList = z.object({ items: z.array(OfflineUnblockSession) });
