@@ -18,6 +18,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOfflineUnblockRoutes } from './routes/offline-unblock.routes.js';
 import { registerOperatorRoutes } from './routes/operator.routes.js';
 import { registerProfileRoutes } from './routes/profile.routes.js';
+import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
 import type { ServiceContext } from './services/context.js';
 
@@ -67,6 +68,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerCardRoutes(app, ctx);
   registerOfflineUnblockRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerSelfServiceRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const portals = await installWebPortals(app, options.webRoot);

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { offlineUnblocks } from '../db/schema.js';
 
@@ -74,4 +74,33 @@ export async function closeOfflineUnblock(
     .update(offlineUnblocks)
     .set({ state, closedAt: sql`now()` })
     .where(eq(offlineUnblocks.id, id));
+}
+
+/** Sessions, newest first; `awaitingApproval` keeps open, unexpired, unapproved ones (the caller checks the budget). */
+export async function listOfflineUnblocks(
+  db: Database,
+  filter: {
+    state?: OfflineUnblockState | undefined;
+    cardId?: string | undefined;
+    awaitingApproval?: boolean | undefined;
+    limit: number;
+  },
+): Promise<OfflineUnblockRecord[]> {
+  const conditions: SQL[] = [];
+  if (filter.state) conditions.push(eq(offlineUnblocks.state, filter.state));
+  if (filter.cardId) conditions.push(eq(offlineUnblocks.cardId, filter.cardId));
+  if (filter.awaitingApproval) {
+    conditions.push(
+      eq(offlineUnblocks.state, 'open'),
+      isNull(offlineUnblocks.approvedAt),
+      gt(offlineUnblocks.expiresAt, sql`now()`),
+      eq(offlineUnblocks.startedByType, 'operator'),
+    );
+  }
+  return db
+    .select()
+    .from(offlineUnblocks)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(offlineUnblocks.createdAt))
+    .limit(filter.limit);
 }

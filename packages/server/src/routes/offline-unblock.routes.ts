@@ -3,6 +3,8 @@ import {
   ChallengeBody,
   IdParams,
   IssuedResponse,
+  OfflineUnblockList,
+  OfflineUnblockQuery,
   OfflineUnblockSession,
   OutcomeBody,
   StartOfflineUnblockBody,
@@ -16,6 +18,7 @@ import {
   cancelOfflineUnblock,
   getOfflineUnblock,
   issueResponse,
+  listOfflineUnblockSessions,
   recordOutcome,
   startOfflineUnblock,
 } from '../services/offline-unblock.service.js';
@@ -40,6 +43,21 @@ export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): voi
       reply
         .code(201)
         .send(await startOfflineUnblock(ctx, operatorOf(request), request.params.id, request.body.ticket)),
+  );
+  app.get(
+    '/api/v1/offline-unblocks',
+    {
+      schema: {
+        tags,
+        summary:
+          'Unblock sessions, newest first; awaitingApproval=true lists those a supervisor must approve',
+        security: bearer,
+        querystring: OfflineUnblockQuery,
+        response: { 200: OfflineUnblockList, ...errorResponses },
+      },
+      preHandler: requireOperator(ctx),
+    },
+    async (request) => ({ items: await listOfflineUnblockSessions(ctx, request.query) }),
   );
   app.get(
     '/api/v1/offline-unblocks/:id',

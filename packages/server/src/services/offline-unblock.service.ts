@@ -17,6 +17,7 @@ import {
   consumeApproval,
   findOfflineUnblock,
   insertOfflineUnblock,
+  listOfflineUnblocks,
   lockOfflineUnblock,
   recordApproval,
   recordResponseIssued,
@@ -131,6 +132,25 @@ export async function startOfflineUnblock(
     });
     return toSession(session, card);
   });
+}
+
+/** Sessions for the help desk; `awaitingApproval` lists those a supervisor must approve before the last attempt. */
+export async function listOfflineUnblockSessions(
+  ctx: ServiceContext,
+  query: {
+    state?: OfflineUnblockRecord['state'] | undefined;
+    cardId?: string | undefined;
+    awaitingApproval?: boolean | undefined;
+    limit: number;
+  },
+): Promise<OfflineUnblockSession[]> {
+  const sessions = await listOfflineUnblocks(ctx.db, query);
+  const views: OfflineUnblockSession[] = [];
+  for (const session of sessions) {
+    const view = toSession(session, await requireCard(ctx.db, session.cardId));
+    if (!query.awaitingApproval || view.approval.requiredForNextResponse) views.push(view);
+  }
+  return views;
 }
 
 export async function getOfflineUnblock(

@@ -1,0 +1,99 @@
+import {
+  IdParams,
+  LoginBody,
+  LoginResponse,
+  OfflineUnblockSession,
+  SelfServiceCardList,
+  SelfServiceMe,
+  SelfServiceOutcomeBody,
+  SelfServiceUnblockBody,
+  SelfServiceUnblockResponse,
+} from '@cardwarden/contract';
+import { actorOf, requireCardholder } from '../http/auth-guard.js';
+import { bearer, errorResponses } from '../http/responses.js';
+import type { App } from '../http/types.js';
+import { AppError } from '../errors.js';
+import { loginCardholder } from '../services/auth.service.js';
+import type { Actor, ServiceContext } from '../services/context.js';
+import { recordOutcome } from '../services/offline-unblock.service.js';
+import { getCardholder, listOwnCards, unblockOwnCard } from '../services/self-service.service.js';
+import type { FastifyRequest } from 'fastify';
+
+function cardholderOf(request: FastifyRequest): Extract<Actor, { type: 'cardholder' }> {
+  const actor = actorOf(request);
+  if (actor.type !== 'cardholder') throw new AppError('auth.forbidden', 'this is for cardholders');
+  return actor;
+}
+
+export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
+  const tags = ['self-service'];
+  const cardholder = requireCardholder(ctx);
+  app.post(
+    '/api/v1/self-service/login',
+    {
+      schema: {
+        tags,
+        summary: 'Cardholder sign-in with the self-service password an admin set',
+        body: LoginBody,
+        response: { 200: LoginResponse, ...errorResponses },
+      },
+    },
+    (request) => loginCardholder(ctx, request.body, request.ip),
+  );
+  app.get(
+    '/api/v1/self-service/me',
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in cardholder',
+        security: bearer,
+        response: { 200: SelfServiceMe, ...errorResponses },
+      },
+      preHandler: cardholder,
+    },
+    (request) => getCardholder(ctx, cardholderOf(request)),
+  );
+  app.get(
+    '/api/v1/self-service/cards',
+    {
+      schema: {
+        tags,
+        summary: "My cards, and whether each offers 'Unblock PIN offline'",
+        security: bearer,
+        response: { 200: SelfServiceCardList, ...errorResponses },
+      },
+      preHandler: cardholder,
+    },
+    async (request) => ({ items: await listOwnCards(ctx, cardholderOf(request)) }),
+  );
+  app.post(
+    '/api/v1/self-service/cards/:id/offline-unblock',
+    {
+      schema: {
+        tags,
+        summary: 'Unblock PIN offline: the response to the challenge my card shows',
+        security: bearer,
+        params: IdParams,
+        body: SelfServiceUnblockBody,
+        response: { 200: SelfServiceUnblockResponse, ...errorResponses },
+      },
+      preHandler: cardholder,
+    },
+    (request) => unblockOwnCard(ctx, cardholderOf(request), request.params.id, request.body.challenge),
+  );
+  app.post(
+    '/api/v1/self-service/offline-unblocks/:id/outcome',
+    {
+      schema: {
+        tags,
+        summary: 'It worked / it failed',
+        security: bearer,
+        params: IdParams,
+        body: SelfServiceOutcomeBody,
+        response: { 200: OfflineUnblockSession, ...errorResponses },
+      },
+      preHandler: cardholder,
+    },
+    (request) => recordOutcome(ctx, cardholderOf(request), request.params.id, request.body.result, undefined),
+  );
+}

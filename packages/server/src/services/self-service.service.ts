@@ -1,0 +1,66 @@
+/** Self-service: a cardholder's own cards, and offline unblock of them where their profile allows it. */
+import { parseChallenge } from '@cardwarden/protocol';
+import type { SelfServiceCard, SelfServiceMe, SelfServiceUnblockResponse } from '@cardwarden/contract';
+import { AppError } from '../errors.js';
+import { listCardsOfUser, type CardRecord } from '../repositories/card.repository.js';
+import { findUserById } from '../repositories/user.repository.js';
+import { attemptsRemaining, availability } from './availability.js';
+import type { Actor, ServiceContext } from './context.js';
+import { issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
+import { challengeDigits } from './views.js';
+
+type Cardholder = Extract<Actor, { type: 'cardholder' }>;
+
+function pinRulesOf(card: CardRecord): SelfServiceCard['pinRules'] {
+  return {
+    minLength: card.profile.pinMinLength,
+    maxLength: card.profile.pinMaxLength,
+    digitsOnly: card.profile.pinDigitsOnly,
+  };
+}
+
+function toSelfServiceCard(card: CardRecord): SelfServiceCard {
+  return {
+    id: card.id,
+    serial: card.serial,
+    type: card.type,
+    state: card.state,
+    profile: card.profile.name,
+    pinRules: pinRulesOf(card),
+    challengeLength: challengeDigits(card),
+    attemptsRemaining: attemptsRemaining(card),
+    offlineUnblock: availability(card, 'selfServiceOfflineUnblock'),
+  };
+}
+
+export async function getCardholder(ctx: ServiceContext, actor: Cardholder): Promise<SelfServiceMe> {
+  const user = await findUserById(ctx.db, actor.id);
+  if (!user) throw new AppError('auth.unauthenticated', 'sign in again');
+  return { id: user.id, username: user.username, displayName: user.displayName };
+}
+
+export async function listOwnCards(ctx: ServiceContext, actor: Cardholder): Promise<SelfServiceCard[]> {
+  return (await listCardsOfUser(ctx.db, actor.id)).map(toSelfServiceCard);
+}
+
+/**
+ * "Unblock PIN offline": starts a session on the cardholder's own card and answers the challenge in one
+ * step. Self-service never spends the last admin-key attempt; that one is the help desk's.
+ */
+export async function unblockOwnCard(
+  ctx: ServiceContext,
+  actor: Cardholder,
+  cardId: string,
+  challenge: string,
+): Promise<SelfServiceUnblockResponse> {
+  const cards = await listCardsOfUser(ctx.db, actor.id);
+  const card = cards.find((candidate) => candidate.id === cardId);
+  // Another user's card is "not found": self-service does not confirm that it exists.
+  if (!card) throw new AppError('card.not_found', 'you have no card with that id');
+  // Refuse a mistyped challenge before a session exists; the session re-checks everything under lock.
+  const parsed = parseChallenge(challenge, [challengeDigits(card)]);
+  if (!parsed.ok) throw new AppError(parsed.problem.code, parsed.problem.message);
+  const session = await startOfflineUnblock(ctx, actor, cardId, undefined);
+  const issued = await issueResponse(ctx, actor, session.id, challenge);
+  return { ...issued, id: session.id, pinRules: pinRulesOf(card) };
+}
