@@ -1,11 +1,13 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Packages resolve each other's TypeScript sources through the `cardwarden-source` export condition.
-const conditions = ['cardwarden-source', 'module', 'node', 'import', 'default'];
+// (Not 'import': Node passes extra conditions to require() too, and CommonJS packages would get ESM.)
+const SOURCE = 'cardwarden-source';
 
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
     projects: [
       { extends: true, test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },

@@ -6,7 +6,7 @@ import { listCardsOfUser, type CardRecord } from '../repositories/card.repositor
 import { findUserById } from '../repositories/user.repository.js';
 import { attemptsRemaining, availability } from './availability.js';
 import type { Actor, ServiceContext } from './context.js';
-import { issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
+import { cancelOfflineUnblock, issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
 import { challengeDigits } from './views.js';
 
 type Cardholder = Extract<Actor, { type: 'cardholder' }>;
@@ -61,6 +61,13 @@ export async function unblockOwnCard(
   const parsed = parseChallenge(challenge, [challengeDigits(card)]);
   if (!parsed.ok) throw new AppError(parsed.problem.code, parsed.problem.message);
   const session = await startOfflineUnblock(ctx, actor, cardId, undefined);
-  const issued = await issueResponse(ctx, actor, session.id, challenge);
+  let issued;
+  try {
+    issued = await issueResponse(ctx, actor, session.id, challenge);
+  } catch (error) {
+    // No response was issued: close the session rather than leave it open.
+    await cancelOfflineUnblock(ctx, actor, session.id);
+    throw error;
+  }
   return { ...issued, id: session.id, pinRules: pinRulesOf(card) };
 }

@@ -1,0 +1,88 @@
+/** Data most tests need, made through the public API as a user would. */
+import { randomBytes } from 'node:crypto';
+import type { ApiClient } from './api-client.js';
+import { ADMIN } from './test-server.js';
+
+export const TPM_DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
+
+export interface Fixture {
+  readonly admin: ApiClient;
+  readonly operator: ApiClient;
+  readonly supervisor: ApiClient;
+  readonly auditor: ApiClient;
+  readonly operatorName: string;
+  readonly profileId: string;
+  readonly profileName: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly cardId: string;
+  readonly serial: string;
+}
+
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+function expectStatus(response: { status: number; text: string }, status: number, what: string): void {
+  if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status} ${response.text}`);
+}
+
+export async function createOperator(admin: ApiClient, role: string): Promise<{ client: ApiClient; username: string }> {
+  const username = unique(role);
+  const password = `${username} long password`;
+  expectStatus(await admin.post('/api/v1/operators', { username, password, role }), 201, `create ${role}`);
+  return { client: await admin.login(username, password), username };
+}
+
+export async function registerCard(
+  admin: ApiClient,
+  options: { username: string; profile: string; algorithm?: string; key?: string; serial?: string; type?: string },
+): Promise<{ id: string; serial: string; kcv: string }> {
+  const serial = options.serial ?? unique('CARD').toUpperCase();
+  const response = await admin.post<{ id: string; adminKeyKcv: string }>('/api/v1/cards', {
+    serial,
+    username: options.username,
+    profile: options.profile,
+    type: options.type ?? 'gids',
+    adminKey: { algorithm: options.algorithm ?? '3des', key: options.key ?? TPM_DEFAULT_KEY },
+  });
+  expectStatus(response, 201, 'register card');
+  return { id: response.body.id, serial, kcv: response.body.adminKeyKcv };
+}
+
+/** A profile with operator offline unblock on, a user, a card with the TPM default key, and staff. */
+export async function createFixture(
+  api: ApiClient,
+  profile: Record<string, unknown> = { useCases: { operatorOfflineUnblock: true } },
+): Promise<Fixture> {
+  const admin = await api.login(ADMIN.username, ADMIN.password);
+  const profileName = unique('profile');
+  const createdProfile = await admin.post<{ id: string }>('/api/v1/profiles', { name: profileName, ...profile });
+  expectStatus(createdProfile, 201, 'create profile');
+  const username = unique('user');
+  const user = await admin.post<{ id: string }>('/api/v1/users', {
+    username,
+    displayName: `Test ${username}`,
+    email: `${username}@example.org`,
+  });
+  expectStatus(user, 201, 'create user');
+  const card = await registerCard(admin, { username, profile: profileName });
+  const [operator, supervisor, auditor] = await Promise.all([
+    createOperator(admin, 'operator'),
+    createOperator(admin, 'supervisor'),
+    createOperator(admin, 'auditor'),
+  ]);
+  return {
+    admin,
+    operator: operator.client,
+    operatorName: operator.username,
+    supervisor: supervisor.client,
+    auditor: auditor.client,
+    profileId: createdProfile.body.id,
+    profileName,
+    userId: user.body.id,
+    username,
+    cardId: card.id,
+    serial: card.serial,
+  };
+}

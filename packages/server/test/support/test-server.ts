@@ -1,0 +1,87 @@
+/** Starts a whole, real server (database, KEK file, HTTP on a free port) for a test. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe } from 'vitest';
+import { describeWith } from '@cardwarden/test-support';
+import type { Config } from '../../src/config.js';
+import { openDatabase } from '../../src/db/connect.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { ApiClient } from './api-client.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.js';
+
+export const ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
+
+export interface TestServer {
+  readonly url: string;
+  readonly api: ApiClient;
+  readonly server: RunningServer;
+  /** Every log line the server wrote. */
+  readonly logs: string[];
+  readonly dataDir: string;
+  readonly kekFile: string;
+  readonly database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Reuse a database (for several instances on one PostgreSQL database). */
+  database?: TestDatabase;
+  /** Keep the embedded database on disk under dataDir instead of in memory. */
+  onDisk?: boolean;
+  dataDir?: string;
+  kekFile?: string;
+}
+
+export function testConfig(dataDir: string, kekFile: string, databaseUrl: string | undefined): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl,
+    kekFile,
+    bootstrapAdmin: { username: ADMIN.username, password: ADMIN.password },
+    logLevel: 'info',
+    webRoot: undefined,
+    trustProxy: false,
+    sessionHours: 8,
+  };
+}
+
+export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase(kind));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cardwarden-test-'));
+  const kekFile = options.kekFile ?? join(dataDir, 'kek.key');
+  const logs: string[] = [];
+  const config = testConfig(dataDir, kekFile, database.url);
+  const logger = { level: 'info', stream: { write: (line: string) => void logs.push(line) } };
+  const server =
+    kind === 'pglite' && !options.onDisk
+      ? await startServer(config, logger, { handle: await openDatabase(database.target), lock: undefined })
+      : await startServer(config, logger);
+  const owned = options.database === undefined;
+  return {
+    url: server.url,
+    api: new ApiClient(server.url),
+    server,
+    logs,
+    dataDir,
+    kekFile,
+    database,
+    async close() {
+      await server.close();
+      if (owned) await database.drop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Defines the suite once on PGlite and once on PostgreSQL (skipped and named where it is missing). */
+export function forEachDatabase(name: string, body: (kind: DatabaseKind) => void): void {
+  describe(`${name} (PGlite)`, () => {
+    body('pglite');
+  });
+  describeWith(['postgresql'], `${name} (PostgreSQL)`, () => {
+    body('postgres');
+  });
+}
