@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where Debian's vsmartcard-vpcd puts its pcscd driver. */
@@ -25,6 +26,19 @@ export interface PrivatePcscdOptions {
    * every APDU waits ~40 ms on Debian 12's vpcd. Undefined: use none.
    */
   readonly nodelaySource?: string;
+}
+
+/** The `cardwarden-card` command, run with the node that runs this code. */
+export const CARD_CLI = fileURLToPath(new URL('../bin/cardwarden-card.js', import.meta.url));
+
+/** A `cardwarden-card` process in the private pcscd's reader. */
+export interface SoftwareCardProcess {
+  /** What the card printed so far. */
+  output(): string;
+  /** Sends a signal, e.g. SIGUSR1 to block the PIN. */
+  signal(signal: NodeJS.Signals): void;
+  /** Removes the card and waits for the process to end. */
+  stop(): Promise<void>;
 }
 
 export interface RunResult {
@@ -129,6 +143,43 @@ export class PrivatePcscd {
         resolve({ status, stdout, stderr });
       });
     });
+  }
+
+  /**
+   * Starts `cardwarden-card` with `args` inside the namespaces and waits until pcscd has powered the card.
+   * @throws Error with the card's output when it exits or is not ready within `timeoutMs`.
+   */
+  async startCard(args: readonly string[], timeoutMs = 15_000): Promise<SoftwareCardProcess> {
+    const child = this.spawn(process.execPath, [CARD_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`software card not ready after ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
+      const collect = (chunk: string): void => {
+        output += chunk;
+        if (output.includes('ready: pcscd powered the card')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.setEncoding('utf8').on('data', collect);
+      child.stderr?.setEncoding('utf8').on('data', collect);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`software card exited:\n${output}`));
+      });
+    });
+    return {
+      output: () => output,
+      signal: (signal) => child.kill(signal),
+      stop: async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+    };
   }
 
   /** Stops pcscd; the namespaces and the tmpfs go with it. */
