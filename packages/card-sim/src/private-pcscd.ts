@@ -152,12 +152,15 @@ export class PrivatePcscd {
   async startCard(args: readonly string[], timeoutMs = 15_000): Promise<SoftwareCardProcess> {
     const child = this.spawn(process.execPath, [CARD_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        resolve();
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`software card not ready after ${timeoutMs} ms:\n${output}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        reject(new Error(`software card not ready after ${timeoutMs} ms:\n${output}`));
+      }, timeoutMs);
       const collect = (chunk: string): void => {
         output += chunk;
         if (output.includes('ready: pcscd powered the card')) {

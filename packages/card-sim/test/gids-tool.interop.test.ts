@@ -14,7 +14,7 @@ describeWith(['pcscd', 'opensc'], 'OpenSC gids-tool against the software GIDS ca
   let fixture: PcscdFixture;
   let card: SoftwareCardProcess;
   let statePath: string;
-  const state = () => readJson<GidsCardState>(statePath);
+  const state = () => readJson(statePath) as GidsCardState;
   const run = (command: string, args: string[]) =>
     fixture.pcscd.run(command, args, { env: { ...process.env, OPENSC_CONF: '/dev/null' } });
   const unblock = (key: string, pin: string) =>

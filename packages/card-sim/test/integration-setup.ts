@@ -37,6 +37,6 @@ export async function startPcscdFixture(prefix: string): Promise<PcscdFixture> {
   };
 }
 
-export function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+export function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }

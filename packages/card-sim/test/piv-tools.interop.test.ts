@@ -34,7 +34,7 @@ function pivSuite(
       context = {
         fixture,
         card,
-        state: () => readJson<PivCardState>(statePath),
+        state: () => readJson(statePath) as PivCardState,
         run: (command, args, env = {}) =>
           fixture.pcscd.run(command, args, { env: { ...process.env, OPENSC_CONF: '/dev/null', ...env } }),
       };
