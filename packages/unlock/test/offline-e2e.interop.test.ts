@@ -65,9 +65,9 @@ class UnlockSession {
 
 describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the server, through pcscd', () => {
   let dir: string;
-  let pcscd: PrivatePcscd;
-  let card: SoftwareCardProcess;
-  let server: ChildProcess;
+  let pcscd: PrivatePcscd | undefined;
+  let card: SoftwareCardProcess | undefined;
+  let server: ChildProcess | undefined;
   let serverLog = '';
   let baseUrl: string;
   let token: string;
@@ -88,7 +88,7 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
 
   function startUnlock(): UnlockSession {
     return new UnlockSession(
-      pcscd.spawn(process.execPath, [UNLOCK_CLI, 'offline', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] }),
+      pcscd!.spawn(process.execPath, [UNLOCK_CLI, 'offline', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] }),
     );
   }
 
@@ -121,14 +121,15 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => (serverLog += chunk));
-    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => (serverLog += chunk));
+    const started = server;
+    started.stdout!.setEncoding('utf8').on('data', (chunk: string) => (serverLog += chunk));
+    started.stderr!.setEncoding('utf8').on('data', (chunk: string) => (serverLog += chunk));
     for (let waited = 0; ; waited += 200) {
       const healthy = await fetch(`${baseUrl}/healthz`)
         .then((r) => r.ok)
         .catch(() => false);
       if (healthy) break;
-      if (waited > 60_000 || server.exitCode !== null)
+      if (waited > 60_000 || started.exitCode !== null)
         throw new Error(`server did not become healthy:\n${serverLog}`);
       await sleep(200);
     }
@@ -200,7 +201,7 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
   });
 
   it('refuses a wrong response, counting down to blocked, and then refuses even the right one', async () => {
-    card.signal('SIGUSR1');
+    card!.signal('SIGUSR1');
     await sleep(100);
     expect(state().pinTriesLeft).toBe(0);
     const expectations = [
