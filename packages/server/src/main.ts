@@ -1,18 +1,12 @@
 /** `npm start`: runs the server until SIGINT or SIGTERM. Other commands: see cli.ts. */
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from './config.js';
-import { DataDirLockedError } from './db/data-dir-lock.js';
-import { KekError } from './keys/kek-file.js';
+import { loadConfig } from './config.js';
+import { describeFailure } from './fixable-errors.js';
 import { startServer } from './server.js';
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-/** Failures a person can fix: say what and how, without a stack trace. */
-export function isOperatorFixable(error: unknown): error is Error {
-  return error instanceof ConfigError || error instanceof KekError || error instanceof DataDirLockedError;
-}
-
-export async function main(): Promise<void> {
+async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(
     { ...config, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT },
@@ -49,12 +43,6 @@ export async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (isOperatorFixable(error)) {
-    process.stderr.write(`cardwarden: ${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `cardwarden: could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
+  process.stderr.write(`cardwarden: ${describeFailure(error)}\n`);
   process.exit(1);
 });

@@ -53,15 +53,19 @@ export async function startServer(
     await deleteDeadTokens(handle.db);
     const url = await app.listen({ port: config.port, host: config.host });
     const running = app;
+    let closing: Promise<void> | undefined;
     return {
       app: running,
       url,
       bootstrap,
       ctx,
-      async close() {
-        await running.close();
-        await handle.close();
-        lock?.release();
+      close() {
+        closing ??= (async () => {
+          await running.close();
+          await handle.close();
+          lock?.release();
+        })();
+        return closing;
       },
     };
   } catch (error) {

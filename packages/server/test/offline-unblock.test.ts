@@ -8,11 +8,18 @@ function expectedResponse(algorithm: string, keyHex: string, challengeHex: strin
   const cipher = algorithm === '3des' ? 'des-ede3-ecb' : `aes-${algorithm.slice(3)}-ecb`;
   const c = createCipheriv(cipher, Buffer.from(keyHex, 'hex'), null);
   c.setAutoPadding(false);
-  return Buffer.concat([c.update(Buffer.from(challengeHex, 'hex')), c.final()]).toString('hex').toUpperCase();
+  return Buffer.concat([c.update(Buffer.from(challengeHex, 'hex')), c.final()])
+    .toString('hex')
+    .toUpperCase();
 }
 
 type Session = { id: string; attemptsRemaining: number; challengeLength: number };
-type Issued = { response: string; responseGroups: string[]; attemptsRemaining: number; corrections: unknown[] };
+type Issued = {
+  response: string;
+  responseGroups: string[];
+  attemptsRemaining: number;
+  corrections: unknown[];
+};
 
 forEachDatabase('operator offline unblock', (kind) => {
   let server: TestServer;
@@ -41,10 +48,13 @@ forEachDatabase('operator offline unblock', (kind) => {
     expect(issued.body).toMatchObject({
       response: '7716F4B2D7214EB2',
       responseGroups: ['7716', 'F4B2', 'D721', '4EB2'],
-      responsePhonetic: 'seven seven one six, foxtrot four bravo two, delta seven two one, four echo bravo two',
+      responsePhonetic:
+        'seven seven one six, foxtrot four bravo two, delta seven two one, four echo bravo two',
       attemptsRemaining: 2,
     });
-    const outcome = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+    const outcome = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, {
+      result: 'unblocked',
+    });
     expect(outcome.status).toBe(200);
     expect(outcome.body).toMatchObject({ state: 'unblocked', attemptsRemaining: 3 });
   });
@@ -53,13 +63,24 @@ forEachDatabase('operator offline unblock', (kind) => {
     ['3des', '0123456789ABCDEFFEDCBA987654321089ABCDEF01234567', 'A892D75601617C5D'],
     ['aes128', '2B7E151628AED2A6ABF7158809CF4F3C', '3A7F09C2E4B15D68E10F2C3B4A596877'],
     ['aes192', '8E73B0F7DA0E6452C810F32B809079E562F8EAD2522C6B7B', '6BC1BEE22E409F96E93D7E117393172A'],
-    ['aes256', '603DEB1015CA71BE2B73AEF0857D77811F352C073B6108D72D9810A30914DFF4', 'AE2D8A571E03AC9C9EB76FAC45AF8E51'],
+    [
+      'aes256',
+      '603DEB1015CA71BE2B73AEF0857D77811F352C073B6108D72D9810A30914DFF4',
+      'AE2D8A571E03AC9C9EB76FAC45AF8E51',
+    ],
   ])('gives E_K(challenge) for %s keys', async (algorithm, key, challenge) => {
-    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName, algorithm, key });
+    const card = await registerCard(f.admin, {
+      username: f.username,
+      profile: f.profileName,
+      algorithm,
+      key,
+    });
     const session = await start(card.id);
     expect(session.body.challengeLength).toBe(challenge.length);
     const typed = challenge.toLowerCase().replace(/(.{4})/g, '$1 ');
-    const issued = await f.operator.post<Issued>(`/api/v1/offline-unblocks/${session.body.id}/response`, { challenge: typed });
+    const issued = await f.operator.post<Issued>(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+      challenge: typed,
+    });
     expect(issued.status).toBe(200);
     expect(issued.body.response).toBe(expectedResponse(algorithm, key, challenge));
   });
@@ -83,7 +104,10 @@ forEachDatabase('operator offline unblock', (kind) => {
     const badChar = await f.operator.post(url, { challenge: '0557X97F8D84407B' });
     expect(badChar.status).toBe(422);
     expect(badChar.body).toEqual({
-      error: { code: 'challenge.bad_character', message: "'X' at position 5 is not a hex digit (use 0-9 and A-F)" },
+      error: {
+        code: 'challenge.bad_character',
+        message: "'X' at position 5 is not a hex digit (use 0-9 and A-F)",
+      },
     });
     const short = await f.operator.post(url, { challenge: '0557 897F 8D84 40' });
     expect(short.body).toMatchObject({
@@ -91,7 +115,9 @@ forEachDatabase('operator offline unblock', (kind) => {
     });
     const aesLength = await f.operator.post(url, { challenge: '00112233445566778899AABBCCDDEEFF' });
     expect(aesLength.body).toMatchObject({ error: { code: 'challenge.bad_length' } });
-    expect((await f.operator.post(url, { challenge: '' })).body).toMatchObject({ error: { code: 'challenge.empty' } });
+    expect((await f.operator.post(url, { challenge: '' })).body).toMatchObject({
+      error: { code: 'challenge.empty' },
+    });
     expect((await f.operator.post(url, { challenge: 12345 })).status).toBe(400);
     const after = await f.operator.get<Session>(`/api/v1/offline-unblocks/${session.body.id}`);
     expect(after.body.attemptsRemaining).toBe(3);
@@ -103,7 +129,9 @@ forEachDatabase('operator offline unblock', (kind) => {
     const disabled = await start(card.id);
     expect(disabled.status).toBe(403);
     expect(disabled.body).toMatchObject({ error: { code: 'offline_unblock.use_case_disabled' } });
-    const detail = await f.operator.get<{ cards: { id: string; offlineUnblock: unknown }[] }>(`/api/v1/users/${f.userId}`);
+    const detail = await f.operator.get<{ cards: { id: string; offlineUnblock: unknown }[] }>(
+      `/api/v1/users/${f.userId}`,
+    );
     expect(detail.body.cards.find((c) => c.id === card.id)?.offlineUnblock).toMatchObject({
       available: false,
       reason: 'offline_unblock.use_case_disabled',
@@ -127,7 +155,9 @@ forEachDatabase('operator offline unblock', (kind) => {
   it('stops a session whose use case was disabled after it started', async () => {
     const session = await start();
     await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { useCases: { operatorOfflineUnblock: false } });
-    const refused = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, { challenge: '0557897F8D84407B' });
+    const refused = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+      challenge: '0557897F8D84407B',
+    });
     await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { useCases: { operatorOfflineUnblock: true } });
     expect(refused.body).toMatchObject({ error: { code: 'offline_unblock.use_case_disabled' } });
   });
@@ -136,9 +166,12 @@ forEachDatabase('operator offline unblock', (kind) => {
     const unknown = await start('00000000-0000-4000-8000-000000000000');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'card.not_found' } });
-    const noSession = await f.operator.post('/api/v1/offline-unblocks/00000000-0000-4000-8000-000000000000/response', {
-      challenge: '0557897F8D84407B',
-    });
+    const noSession = await f.operator.post(
+      '/api/v1/offline-unblocks/00000000-0000-4000-8000-000000000000/response',
+      {
+        challenge: '0557897F8D84407B',
+      },
+    );
     expect(noSession.body).toMatchObject({ error: { code: 'offline_unblock.not_found' } });
     const badId = await f.operator.post('/api/v1/cards/not-a-uuid/offline-unblocks', {});
     expect(badId.status).toBe(400);
@@ -157,7 +190,9 @@ forEachDatabase('operator offline unblock', (kind) => {
       expect((await f.operator.post(path, body)).status).toBe(403);
       expect((await f.auditor.post(path, body)).status).toBe(403);
     }
-    expect((await f.operator.patch(`/api/v1/profiles/${f.profileId}`, { maxPinAttempts: 5 })).status).toBe(403);
+    expect((await f.operator.patch(`/api/v1/profiles/${f.profileId}`, { maxPinAttempts: 5 })).status).toBe(
+      403,
+    );
     expect((await f.auditor.get('/api/v1/audit')).status).toBe(200);
     const anonymous = await server.api.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
     expect(anonymous.status).toBe(401);
@@ -168,7 +203,9 @@ forEachDatabase('operator offline unblock', (kind) => {
 
   it('lets only the operator who started a session continue it', async () => {
     const session = await start();
-    const other = await f.supervisor.post(`/api/v1/offline-unblocks/${session.body.id}/response`, { challenge: '0557897F8D84407B' });
+    const other = await f.supervisor.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+      challenge: '0557897F8D84407B',
+    });
     expect(other.status).toBe(403);
     await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/cancel`);
   });
@@ -183,8 +220,12 @@ forEachDatabase('operator offline unblock', (kind) => {
     const needsApproval = await answer();
     expect(needsApproval.status).toBe(403);
     expect(needsApproval.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
-    expect((await f.operator.get(url)).body).toMatchObject({ approval: { requiredForNextResponse: true, approvedBy: null } });
-    const awaiting = await f.supervisor.get<{ items: { id: string }[] }>('/api/v1/offline-unblocks?awaitingApproval=true');
+    expect((await f.operator.get(url)).body).toMatchObject({
+      approval: { requiredForNextResponse: true, approvedBy: null },
+    });
+    const awaiting = await f.supervisor.get<{ items: { id: string }[] }>(
+      '/api/v1/offline-unblocks?awaitingApproval=true',
+    );
     expect(awaiting.body.items.map((s) => s.id)).toContain(session.body.id);
 
     const self = await f.operator.post(`${url}/approve`, {});
@@ -219,9 +260,13 @@ forEachDatabase('operator offline unblock', (kind) => {
     }
     const third = await start(card.id);
     expect(third.body).toMatchObject({ attemptsRemaining: 1 });
-    const refused = await f.operator.post(`/api/v1/offline-unblocks/${third.body.id}/response`, { challenge: '0557897F8D84407B' });
+    const refused = await f.operator.post(`/api/v1/offline-unblocks/${third.body.id}/response`, {
+      challenge: '0557897F8D84407B',
+    });
     expect(refused.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
-    const reset = await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, { ticket: 'checked the card' });
+    const reset = await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, {
+      ticket: 'checked the card',
+    });
     expect(reset.body).toMatchObject({ adminKey: { attemptsRemaining: 3 } });
   });
 
@@ -240,17 +285,32 @@ forEachDatabase('operator offline unblock', (kind) => {
   it('audits every response issued with the operator, the card and the user, never the response', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const session = await start(card.id);
-    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, { challenge: '0557897F8D84407B' });
-    const audit = await f.auditor.get<{ items: Record<string, unknown>[] }>(`/api/v1/audit?cardId=${card.id}`);
+    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+      challenge: '0557897F8D84407B',
+    });
+    const audit = await f.auditor.get<{ items: Record<string, unknown>[] }>(
+      `/api/v1/audit?cardId=${card.id}`,
+    );
     expect(audit.status).toBe(200);
     const issued = audit.body.items.filter((e) => e.action === 'offline_unblock.response_issued');
     expect(issued).toHaveLength(1);
-    expect(issued[0]).toMatchObject({ actor: f.operatorName, cardId: card.id, userId: f.userId, ticket: 'INC-1' });
+    expect(issued[0]).toMatchObject({
+      actor: f.operatorName,
+      cardId: card.id,
+      userId: f.userId,
+      ticket: 'INC-1',
+    });
     expect(JSON.stringify(audit.body)).not.toContain('7716F4B2D7214EB2');
-    expect(audit.body.items.map((e) => e.action)).toEqual(['offline_unblock.response_issued', 'offline_unblock.started', 'card.registered']);
+    expect(audit.body.items.map((e) => e.action)).toEqual([
+      'offline_unblock.response_issued',
+      'offline_unblock.started',
+      'card.registered',
+    ]);
     const csv = await f.auditor.get(`/api/v1/audit/export.csv?cardId=${card.id}`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('at,actor,actorType,action,cardId,userId,sessionId,ticket,details');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'at,actor,actorType,action,cardId,userId,sessionId,ticket,details',
+    );
     expect(csv.text).toContain(f.operatorName);
   });
 });

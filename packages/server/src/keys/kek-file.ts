@@ -1,13 +1,14 @@
 /** Reading and writing the KEK file: 64 hex digits, mode 0600. */
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   statSync,
   writeSync,
-  closeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromHex, toHex } from '@cardwarden/protocol';
@@ -47,4 +48,15 @@ export function writeKekFile(path: string, kek: Uint8Array, exclusive: boolean):
 /** Whether others than the owner may read the file (a warning, not an error: ops may use ACLs). */
 export function isReadableByOthers(path: string): boolean {
   return (statSync(path).mode & 0o077) !== 0;
+}
+
+/**
+ * Puts `<file>.new` (a rotated KEK) in place, keeping the current file as `<file>.retired-<time>` for
+ * restoring older database backups. Returns the retired file's path.
+ */
+export function installPendingKek(kekFile: string): string {
+  const retired = `${kekFile}.retired-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  if (existsSync(kekFile)) renameSync(kekFile, retired);
+  renameSync(`${kekFile}.new`, kekFile);
+  return retired;
 }

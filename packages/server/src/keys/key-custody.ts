@@ -4,7 +4,7 @@
  * data). The database stores a check value of the KEK, so a missing or wrong KEK file stops the
  * server at start instead of failing at the first unblock.
  */
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   constantTimeEqual,
   envelopeKekId,
@@ -17,7 +17,7 @@ import {
 import type { Database } from '../db/database.js';
 import { getSetting, setSettingOnce } from '../repositories/settings.repository.js';
 import { countAdminKeys } from '../repositories/admin-key.repository.js';
-import { KekError, isReadableByOthers, readKekFile, writeKekFile } from './kek-file.js';
+import { KekError, installPendingKek, isReadableByOthers, readKekFile, writeKekFile } from './kek-file.js';
 
 export const KEK_CHECK_SETTING = 'kek_check_value';
 
@@ -128,6 +128,6 @@ function finishInterruptedRotation(kekFile: string, agreed: string): Uint8Array 
   if (!existsSync(pending)) return undefined;
   const next = readKekFile(pending);
   if (!next || !constantTimeEqual(agreed, kekCheckValue(next))) return undefined;
-  renameSync(pending, kekFile);
+  installPendingKek(kekFile);
   return next;
 }

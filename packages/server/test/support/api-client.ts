@@ -32,7 +32,7 @@ export class ApiClient {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    let parsed: unknown = {};
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
@@ -57,7 +57,8 @@ export class ApiClient {
   /** Signs in and returns a client that sends the token. */
   async login(username: string, password: string, path = '/api/v1/auth/login'): Promise<ApiClient> {
     const response = await this.post<{ token: string }>(path, { username, password });
-    if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${response.text}`);
+    if (response.status !== 200)
+      throw new Error(`login ${username} failed: ${response.status} ${response.text}`);
     return this.as(response.body.token);
   }
 }

@@ -24,10 +24,14 @@ export function unique(prefix: string): string {
 }
 
 function expectStatus(response: { status: number; text: string }, status: number, what: string): void {
-  if (response.status !== status) throw new Error(`${what}: expected ${status}, got ${response.status} ${response.text}`);
+  if (response.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${response.status} ${response.text}`);
 }
 
-export async function createOperator(admin: ApiClient, role: string): Promise<{ client: ApiClient; username: string }> {
+export async function createOperator(
+  admin: ApiClient,
+  role: string,
+): Promise<{ client: ApiClient; username: string }> {
   const username = unique(role);
   const password = `${username} long password`;
   expectStatus(await admin.post('/api/v1/operators', { username, password, role }), 201, `create ${role}`);
@@ -36,7 +40,14 @@ export async function createOperator(admin: ApiClient, role: string): Promise<{ 
 
 export async function registerCard(
   admin: ApiClient,
-  options: { username: string; profile: string; algorithm?: string; key?: string; serial?: string; type?: string },
+  options: {
+    username: string;
+    profile: string;
+    algorithm?: string;
+    key?: string;
+    serial?: string;
+    type?: string;
+  },
 ): Promise<{ id: string; serial: string; kcv: string }> {
   const serial = options.serial ?? unique('CARD').toUpperCase();
   const response = await admin.post<{ id: string; adminKeyKcv: string }>('/api/v1/cards', {
@@ -57,7 +68,10 @@ export async function createFixture(
 ): Promise<Fixture> {
   const admin = await api.login(ADMIN.username, ADMIN.password);
   const profileName = unique('profile');
-  const createdProfile = await admin.post<{ id: string }>('/api/v1/profiles', { name: profileName, ...profile });
+  const createdProfile = await admin.post<{ id: string }>('/api/v1/profiles', {
+    name: profileName,
+    ...profile,
+  });
   expectStatus(createdProfile, 201, 'create profile');
   const username = unique('user');
   const user = await admin.post<{ id: string }>('/api/v1/users', {

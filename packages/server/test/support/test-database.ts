@@ -19,7 +19,8 @@ function adminUrl(): string {
 }
 
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  if (kind === 'pglite') return { target: { kind: 'pglite', dir: undefined }, url: undefined, drop: async () => undefined };
+  if (kind === 'pglite')
+    return { target: { kind: 'pglite', dir: undefined }, url: undefined, drop: () => Promise.resolve() };
   const name = `cardwarden_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();

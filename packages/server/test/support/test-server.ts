@@ -48,7 +48,10 @@ export function testConfig(dataDir: string, kekFile: string, databaseUrl: string
   };
 }
 
-export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: DatabaseKind,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(kind));
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cardwarden-test-'));
   const kekFile = options.kekFile ?? join(dataDir, 'kek.key');

@@ -1,0 +1,40 @@
+/**
+ * KEK rotation: a new KEK, every admin key re-sealed under it in one transaction, then the new file
+ * put in place. The old file is kept as `<file>.retired-<time>` for restoring older database backups;
+ * destroy it when no backup needs it. A crash after the commit is finished at the next start
+ * (KeyCustody.load picks up `<file>.new`).
+ */
+import { generateKek, kekCheckValue, kekId } from '@cardwarden/protocol/crypto';
+import type { Database } from '../db/database.js';
+import { listSealedForUpdate, updateSealed } from '../repositories/admin-key.repository.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import { putSetting } from '../repositories/settings.repository.js';
+import { KEK_CHECK_SETTING, KeyCustody } from './key-custody.js';
+import { installPendingKek, writeKekFile } from './kek-file.js';
+
+export interface RotationResult {
+  readonly resealed: number;
+  readonly oldKekId: string;
+  readonly newKekId: string;
+  readonly retiredFile: string;
+}
+
+export async function rotateKek(db: Database, kekFile: string): Promise<RotationResult> {
+  const custody = await KeyCustody.load(db, kekFile);
+  const next = generateKek();
+  writeKekFile(`${kekFile}.new`, next, false);
+  const resealed = await db.transaction(async (tx) => {
+    const keys = await listSealedForUpdate(tx);
+    for (const key of keys) await updateSealed(tx, key.cardId, custody.reseal(key.cardId, key.sealed, next));
+    await putSetting(tx, KEK_CHECK_SETTING, kekCheckValue(next));
+    await appendAuditEvent(tx, {
+      actor: 'system',
+      actorType: 'system',
+      action: 'kek.rotated',
+      details: { resealed: keys.length, oldKekId: custody.currentKekId, newKekId: kekId(next) },
+    });
+    return keys.length;
+  });
+  const retiredFile = installPendingKek(kekFile);
+  return { resealed, oldKekId: custody.currentKekId, newKekId: kekId(next), retiredFile };
+}

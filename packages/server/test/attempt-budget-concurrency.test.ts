@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '@cardwarden/test-support';
+import type { ApiClient } from './support/api-client.js';
+import { createFixture, registerCard, type Fixture } from './support/fixtures.js';
+import { forEachDatabase, startTestServer, ADMIN, type TestServer } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const CHALLENGE = '0557897F8D84407B';
+
+/** Starts `count` approved sessions on `cardId`, so that approval is not what limits them. */
+async function approvedSessions(
+  f: Fixture,
+  starters: ApiClient[],
+  cardId: string,
+  count: number,
+): Promise<{ id: string; by: ApiClient }[]> {
+  const sessions: { id: string; by: ApiClient }[] = [];
+  for (let i = 0; i < count; i++) {
+    const by = starters[i % starters.length] ?? f.operator;
+    const started = await by.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    expect(started.status).toBe(201);
+    expect((await f.supervisor.post(`/api/v1/offline-unblocks/${started.body.id}/approve`, {})).status).toBe(
+      200,
+    );
+    sessions.push({ id: started.body.id, by });
+  }
+  return sessions;
+}
+
+function countStatuses(responses: { status: number }[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const { status } of responses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+forEachDatabase('admin-key budget under concurrency', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('10 concurrent responses in one session never issue more than the budget', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const [session] = await approvedSessions(f, [f.operator], card.id, 1);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        f.operator.post(`/api/v1/offline-unblocks/${session?.id ?? ''}/response`, { challenge: CHALLENGE }),
+      ),
+    );
+    expect(countStatuses(responses)[200]).toBe(3);
+    const detail = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
+      `/api/v1/cards/${card.id}`,
+    );
+    expect(detail.body.adminKey.attemptsRemaining).toBe(0);
+  });
+
+  it('10 concurrent responses over 10 sessions never issue more than the budget', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const sessions = await approvedSessions(f, [f.operator], card.id, 10);
+    const responses = await Promise.all(
+      sessions.map(({ id, by }) =>
+        by.post(`/api/v1/offline-unblocks/${id}/response`, { challenge: CHALLENGE }),
+      ),
+    );
+    expect(countStatuses(responses)[200]).toBe(3);
+  });
+});
+
+describeWith(['postgresql'], 'admin-key budget over two server instances on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let first: TestServer;
+  let second: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    first = await startTestServer('postgres', { database });
+    second = await startTestServer('postgres', { database, kekFile: first.kekFile });
+    f = await createFixture(first.api);
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+    await database.drop();
+  });
+
+  it('a token from one instance works on the other', async () => {
+    const other = second.api.as(f.operator.token ?? '');
+    expect((await other.get(`/api/v1/users/${f.userId}`)).status).toBe(200);
+  });
+
+  it('10 concurrent responses spread over both instances never issue more than the budget', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const sessions = await approvedSessions(f, [f.operator], card.id, 10);
+    const responses = await Promise.all(
+      sessions.map(({ id }, i) => {
+        const via = (i % 2 === 0 ? first : second).api.as(f.operator.token ?? '');
+        return via.post(`/api/v1/offline-unblocks/${id}/response`, { challenge: CHALLENGE });
+      }),
+    );
+    expect(countStatuses(responses)[200]).toBe(3);
+    const views = await Promise.all(
+      [first, second].map((s) =>
+        s.api
+          .as(f.operator.token ?? '')
+          .get<{ adminKey: { attemptsRemaining: number } }>(`/api/v1/cards/${card.id}`),
+      ),
+    );
+    expect(views.map((v) => v.body.adminKey.attemptsRemaining)).toEqual([0, 0]);
+  });
+
+  it('a card registered through one instance answers through the other', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const operator = await second.api.login(ADMIN.username, ADMIN.password);
+    const session = await operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const issued = await operator.post<{ response: string }>(
+      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      { challenge: CHALLENGE },
+    );
+    expect(issued.body.response).toBe('7716F4B2D7214EB2');
+  });
+});

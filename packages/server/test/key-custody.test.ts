@@ -1,0 +1,164 @@
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { generateKek, kekCheckValue } from '@cardwarden/protocol/crypto';
+import { toHex } from '@cardwarden/protocol';
+import { openStorage } from '../src/server.js';
+import { rotateKek } from '../src/keys/rotate-kek.js';
+import { putSetting } from '../src/repositories/settings.repository.js';
+import { KEK_CHECK_SETTING } from '../src/keys/key-custody.js';
+import {
+  testConfig,
+  forEachDatabase,
+  startTestServer,
+  ADMIN,
+  type TestServer,
+} from './support/test-server.js';
+import { createFixture } from './support/fixtures.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './support/test-database.js';
+
+forEachDatabase('KEK custody', (kind: DatabaseKind) => {
+  let dataDir: string;
+  let kekFile: string;
+  let database: TestDatabase;
+  const running: TestServer[] = [];
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cardwarden-kek-'));
+    kekFile = join(dataDir, 'keys', 'kek.key');
+    database = await createTestDatabase(kind);
+  });
+  afterEach(async () => {
+    for (const server of running.splice(0)) await server.close().catch(() => undefined);
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<TestServer> {
+    const server = await startTestServer(kind, { database, onDisk: true, dataDir, kekFile });
+    running.push(server);
+    return server;
+  }
+  async function stop(server: TestServer): Promise<void> {
+    running.splice(running.indexOf(server), 1);
+    await server.close();
+  }
+  async function respond(server: TestServer, cardId: string): Promise<unknown> {
+    const operator = await server.api.login(ADMIN.username, ADMIN.password);
+    const session = await operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    const issued = await operator.post<{ response: string }>(
+      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      {
+        challenge: '0557897F8D84407B',
+      },
+    );
+    await operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+    return issued.body.response;
+  }
+
+  it('creates the KEK file with mode 0600 on first start and uses it after a restart', async () => {
+    const first = await start();
+    expect(statSync(kekFile).mode & 0o777).toBe(0o600);
+    const fixture = await createFixture(first.api);
+    await stop(first);
+    const second = await start();
+    expect(await respond(second, fixture.cardId)).toBe('7716F4B2D7214EB2');
+  });
+
+  it('refuses to start, naming the file, when the KEK file is missing or wrong', async () => {
+    const first = await start();
+    await createFixture(first.api);
+    await stop(first);
+    const saved = readFileSync(kekFile, 'utf8');
+
+    rmSync(kekFile);
+    await expect(start()).rejects.toThrow(`the KEK file ${kekFile} is missing`);
+    writeFileSync(kekFile, `${toHex(generateKek())}\n`, { mode: 0o600 });
+    await expect(start()).rejects.toThrow(`the KEK file ${kekFile} does not match`);
+    writeFileSync(kekFile, 'not a key\n', { mode: 0o600 });
+    await expect(start()).rejects.toThrow(/does not hold a key/);
+
+    writeFileSync(kekFile, saved, { mode: 0o600 });
+    await stop(await start());
+  });
+
+  it('warns when the KEK file is readable by others', async () => {
+    await stop(await start());
+    chmodSync(kekFile, 0o644);
+    const server = await start();
+    expect(server.logs.join('\n')).toContain('is readable by other users');
+  });
+
+  it('rotates the KEK: every key re-sealed, responses unchanged, old file kept apart', async () => {
+    const first = await start();
+    const fixture = await createFixture(first.api);
+    const oldKek = readFileSync(kekFile, 'utf8');
+    await stop(first);
+
+    const { handle, lock } = await openStorage(testConfig(dataDir, kekFile, database.url), 'test rotate-kek');
+    try {
+      const result = await rotateKek(handle.db, kekFile);
+      expect(result.resealed).toBe(1);
+      expect(result.newKekId).not.toBe(result.oldKekId);
+      expect(readFileSync(result.retiredFile, 'utf8')).toBe(oldKek);
+    } finally {
+      await handle.close();
+      lock?.release();
+    }
+    expect(readFileSync(kekFile, 'utf8')).not.toBe(oldKek);
+    expect(statSync(kekFile).mode & 0o777).toBe(0o600);
+
+    const second = await start();
+    expect(await respond(second, fixture.cardId)).toBe('7716F4B2D7214EB2');
+    const admin = await second.api.login(ADMIN.username, ADMIN.password);
+    const audit = await admin.get<{ items: { action: string }[] }>('/api/v1/audit?action=kek.rotated');
+    expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('finishes a rotation that stopped between the database commit and the file rename', async () => {
+    const first = await start();
+    const fixture = await createFixture(first.api);
+    await stop(first);
+    // Simulate the crash: rotate into a copy, then put the old file back and leave the new one pending.
+    const backup = `${kekFile}.backup`;
+    copyFileSync(kekFile, backup);
+    const { handle, lock } = await openStorage(testConfig(dataDir, kekFile, database.url), 'test');
+    try {
+      await rotateKek(handle.db, kekFile);
+    } finally {
+      await handle.close();
+      lock?.release();
+    }
+    copyFileSync(kekFile, `${kekFile}.new`);
+    copyFileSync(backup, kekFile);
+
+    const second = await start();
+    expect(second.logs.join('\n')).toContain('completed an interrupted KEK rotation');
+    expect(existsSync(`${kekFile}.new`)).toBe(false);
+    expect(readdirSync(join(dataDir, 'keys')).some((f) => f.includes('.retired-'))).toBe(true);
+    expect(await respond(second, fixture.cardId)).toBe('7716F4B2D7214EB2');
+  });
+
+  it('refuses a database whose check value names another KEK even with no keys yet', async () => {
+    await stop(await start());
+    const { handle, lock } = await openStorage(testConfig(dataDir, kekFile, database.url), 'test');
+    try {
+      await putSetting(handle.db, KEK_CHECK_SETTING, kekCheckValue(generateKek()));
+    } finally {
+      await handle.close();
+      lock?.release();
+    }
+    await expect(start()).rejects.toThrow(/does not match/);
+  });
+});
