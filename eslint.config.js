@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /** Dependencies point inwards: see docs/architecture.md. */
@@ -56,5 +57,15 @@ export default tseslint.config(
   },
   { files: ['packages/contract/src/**'], ...restrict([serverOnly, cryptoEntry]) },
   { files: ['packages/web/src/**'], ...restrict([serverOnly, cryptoEntry]) },
+  {
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      ...reactHooks.configs.flat['recommended-latest'].rules,
+      // `import { type X }` keeps a side-effect import: it would pull the contract's zod schemas into the bundle.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+    },
+  },
   { files: ['packages/card-sim/src/**', 'packages/unlock/src/**'], ...restrict([serverOnly]) },
 );

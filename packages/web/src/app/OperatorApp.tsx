@@ -1,0 +1,245 @@
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  ScrollArea,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import type { Me } from '@cardwarden/contract';
+import { operatorTokens } from '../api/client.js';
+import { operatorEndpoints as api } from '../api/operator-api.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { Link } from '../components/Link.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { ApprovalsPage } from '../pages/Approvals/ApprovalsPage.js';
+import { CardSearchPage } from '../pages/CardSearch/CardSearchPage.js';
+import { CardViewPage } from '../pages/CardSearch/CardViewPage.js';
+import { SignInPage } from '../pages/SignIn/SignInPage.js';
+import { UserInformationPage } from '../pages/UserInformation/UserInformationPage.js';
+import { UserLookupPage } from '../pages/UserLookup/UserLookupPage.js';
+import { matchPath, navigate, useLocation } from '../router/router.js';
+import { useToken } from './use-token.js';
+
+// The admin console loads on first use: the help desk's pages stay small and quick.
+const ProfilesPage = lazy(() => import('../pages/Admin/ProfilesPage.js'));
+const UsersAdminPage = lazy(() => import('../pages/Admin/UsersAdminPage.js'));
+const CardsAdminPage = lazy(() => import('../pages/Admin/CardsAdminPage.js'));
+const OperatorsPage = lazy(() => import('../pages/Admin/OperatorsPage.js'));
+const AuditPage = lazy(() => import('../pages/Admin/AuditPage.js'));
+
+interface NavItem {
+  readonly to: string;
+  readonly label: MessageKey;
+  readonly roles?: readonly string[];
+}
+
+const NAV: readonly NavItem[] = [
+  { to: '/', label: 'nav.userLookup' },
+  { to: '/cards', label: 'nav.cardSearch' },
+  { to: '/approvals', label: 'nav.approvals', roles: ['supervisor', 'admin'] },
+  { to: '/audit', label: 'nav.audit' },
+];
+const ADMIN_NAV: readonly NavItem[] = [
+  { to: '/admin/profiles', label: 'nav.profiles' },
+  { to: '/admin/users', label: 'nav.users' },
+  { to: '/admin/cards', label: 'nav.cards' },
+  { to: '/admin/operators', label: 'nav.operators' },
+];
+
+/** The operator portal: sign-in, then the help desk and (for admins) the admin console. */
+export function OperatorApp() {
+  const token = useToken(operatorTokens);
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState<string | null>(null);
+  if (token === null) {
+    const ended = operatorTokens.endedByServer();
+    return (
+      <SignInPage
+        title={t('signIn.title')}
+        notice={notice ?? (ended ? t('signIn.ended') : null)}
+        login={api.login}
+        onSignedIn={(newToken) => {
+          queryClient.clear();
+          setNotice(null);
+          operatorTokens.set(newToken);
+        }}
+        footer={
+          <Link to="/self-service" size="sm">
+            {t('signIn.cardholderHint')}
+          </Link>
+        }
+      />
+    );
+  }
+  return (
+    <SignedIn
+      onSignedOut={() => {
+        setNotice(t('signIn.signedOut'));
+      }}
+    />
+  );
+}
+
+function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
+  const queryClient = useQueryClient();
+  const me = useQuery({ queryKey: ['me'], queryFn: api.me, staleTime: 60_000 });
+  const signOut = useMutation({
+    mutationFn: api.logout,
+    onSettled: () => {
+      onSignedOut();
+      operatorTokens.set(null);
+      queryClient.clear();
+    },
+  });
+  if (me.error) {
+    return (
+      <Center mih="100vh" p="md">
+        <ErrorAlert error={me.error} />
+      </Center>
+    );
+  }
+  if (!me.data) {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label={t('app.loading')} />
+      </Center>
+    );
+  }
+  return (
+    <Shell
+      me={me.data}
+      onSignOut={() => {
+        signOut.mutate();
+      }}
+    >
+      <Routes me={me.data} />
+    </Shell>
+  );
+}
+
+function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; children: ReactNode }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { pathname } = useLocation();
+  const isSupervisor = me.role === 'supervisor' || me.role === 'admin';
+  const approvals = useQuery({
+    queryKey: ['approvals'],
+    queryFn: api.awaitingApproval,
+    enabled: isSupervisor,
+    refetchInterval: 10_000,
+  });
+  const waiting = approvals.data?.items.length ?? 0;
+  const item = (nav: NavItem) =>
+    nav.roles && !nav.roles.includes(me.role) ? null : (
+      <NavLink
+        key={nav.to}
+        href={nav.to}
+        label={t(nav.label)}
+        active={
+          nav.to === '/' ? pathname === '/' || pathname.startsWith('/users/') : pathname.startsWith(nav.to)
+        }
+        aria-current={pathname === nav.to ? 'page' : undefined}
+        rightSection={
+          nav.to === '/approvals' && waiting > 0 ? (
+            <Badge color="orange" size="sm" aria-label={`${waiting}`}>
+              {waiting}
+            </Badge>
+          ) : null
+        }
+        onClick={(event) => {
+          event.preventDefault();
+          close();
+          navigate(nav.to);
+        }}
+      />
+    );
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.main')} />
+            <Title order={2} size="h4">
+              {t('app.name')}
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="xs">
+              {t('app.helpDesk')}
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" visibleFrom="sm">
+              {t('nav.signedInAs', { username: me.username, role: t(`role.${me.role}`) })}
+            </Text>
+            <Button variant="default" size="xs" onClick={onSignOut}>
+              {t('nav.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
+        <ScrollArea>
+          {NAV.map(item)}
+          {me.role === 'admin' && (
+            <>
+              <Text size="xs" c="dimmed" fw={700} tt="uppercase" mt="md" mb={4} px="sm">
+                {t('nav.admin')}
+              </Text>
+              {ADMIN_NAV.map(item)}
+            </>
+          )}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <div style={{ maxWidth: 1100 }}>{children}</div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function Routes({ me }: { me: Me }) {
+  const { pathname } = useLocation();
+  const loading = (
+    <Center p="xl">
+      <Loader aria-label={t('app.loading')} />
+    </Center>
+  );
+  if (pathname === '/') return <UserLookupPage />;
+  const user = matchPath('/users/:id', pathname);
+  if (user?.id) return <UserInformationPage key={user.id} id={user.id} me={me} />;
+  if (matchPath('/cards', pathname)) return <CardSearchPage />;
+  const card = matchPath('/cards/:id', pathname);
+  if (card?.id) return <CardViewPage key={card.id} id={card.id} me={me} />;
+  if (matchPath('/approvals', pathname)) return <ApprovalsPage />;
+  const page = adminPage(pathname, me);
+  if (page) return <Suspense fallback={loading}>{page}</Suspense>;
+  return (
+    <Center p="xl" style={{ flexDirection: 'column', gap: 12 }}>
+      <Title order={1} size="h2">
+        {t('notFound.title')}
+      </Title>
+      <Link to="/">{t('notFound.back')}</Link>
+    </Center>
+  );
+}
+
+function adminPage(pathname: string, me: Me): ReactNode {
+  if (matchPath('/audit', pathname)) return <AuditPage />;
+  if (me.role !== 'admin') return null;
+  if (matchPath('/admin/profiles', pathname)) return <ProfilesPage />;
+  if (matchPath('/admin/users', pathname)) return <UsersAdminPage />;
+  if (matchPath('/admin/cards', pathname)) return <CardsAdminPage />;
+  if (matchPath('/admin/operators', pathname)) return <OperatorsPage />;
+  return null;
+}

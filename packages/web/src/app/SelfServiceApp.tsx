@@ -1,0 +1,102 @@
+import { AppShell, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { cardholderTokens } from '../api/client.js';
+import { selfServiceEndpoints as api } from '../api/self-service-api.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { Link } from '../components/Link.js';
+import { t } from '../i18n/index.js';
+import { MyCardsPage } from '../pages/SelfService/MyCardsPage.js';
+import { SignInPage } from '../pages/SignIn/SignInPage.js';
+import { useToken } from './use-token.js';
+
+/** Self-service at /self-service: cardholders sign in and unblock their own cards. */
+export default function SelfServiceApp() {
+  const token = useToken(cardholderTokens);
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState<string | null>(null);
+  if (token === null) {
+    return (
+      <SignInPage
+        title={t('signIn.selfServiceTitle')}
+        intro={t('signIn.selfServiceIntro')}
+        notice={notice ?? (cardholderTokens.endedByServer() ? t('signIn.ended') : null)}
+        login={api.login}
+        onSignedIn={(newToken) => {
+          queryClient.clear();
+          setNotice(null);
+          cardholderTokens.set(newToken);
+        }}
+        footer={
+          <Link to="/" size="sm">
+            {t('signIn.operatorHint')}
+          </Link>
+        }
+      />
+    );
+  }
+  return (
+    <SignedIn
+      onSignedOut={() => {
+        setNotice(t('signIn.signedOut'));
+      }}
+    />
+  );
+}
+
+function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
+  const queryClient = useQueryClient();
+  const me = useQuery({ queryKey: ['self-service', 'me'], queryFn: api.me, staleTime: 60_000 });
+  const signOut = useMutation({
+    mutationFn: api.logout,
+    onSettled: () => {
+      onSignedOut();
+      cardholderTokens.set(null);
+      queryClient.clear();
+    },
+  });
+  if (me.error) {
+    return (
+      <Center mih="100vh" p="md">
+        <ErrorAlert error={me.error} />
+      </Center>
+    );
+  }
+  if (!me.data) {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label={t('app.loading')} />
+      </Center>
+    );
+  }
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Title order={2} size="h4">
+              {t('app.name')}
+            </Title>
+            <Text size="sm" c="dimmed">
+              {t('app.selfService')}
+            </Text>
+          </Group>
+          <Button
+            variant="default"
+            size="xs"
+            onClick={() => {
+              signOut.mutate();
+            }}
+          >
+            {t('nav.signOut')}
+          </Button>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        <div style={{ maxWidth: 900 }}>
+          <MyCardsPage name={me.data.displayName} />
+        </div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,168 @@
+import { Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { useState, type SyntheticEvent } from 'react';
+import { operatorEndpoints as api, type AuditFilters } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { t } from '../../i18n/index.js';
+import { navigate, useLocation } from '../../router/router.js';
+
+const FIELDS = ['userId', 'cardId', 'actor', 'action', 'from', 'to'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** A `datetime-local` value (local time) as an ISO timestamp with offset, as the API wants. */
+function toIso(local: string): string | undefined {
+  if (!local) return undefined;
+  const date = new Date(local);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** The audit log with filters (user, card, operator, action, date range) and CSV export. */
+export default function AuditPage() {
+  const { search } = useLocation();
+  const applied: Record<Field, string> = {
+    userId: search.get('userId') ?? '',
+    cardId: search.get('cardId') ?? '',
+    actor: search.get('actor') ?? '',
+    action: search.get('action') ?? '',
+    from: search.get('from') ?? '',
+    to: search.get('to') ?? '',
+  };
+  const [draft, setDraft] = useState(applied);
+  const [offset, setOffset] = useState(0);
+  const filters: AuditFilters = {
+    ...(applied.userId ? { userId: applied.userId.trim() } : {}),
+    ...(applied.cardId ? { cardId: applied.cardId.trim() } : {}),
+    ...(applied.actor ? { actor: applied.actor.trim() } : {}),
+    ...(applied.action ? { action: applied.action.trim() } : {}),
+    ...(toIso(applied.from) ? { from: toIso(applied.from) } : {}),
+    ...(toIso(applied.to) ? { to: toIso(applied.to) } : {}),
+  };
+  const events = useQuery({
+    queryKey: ['audit', filters, offset],
+    queryFn: () => api.audit(filters, offset),
+    placeholderData: keepPreviousData,
+  });
+  const exportCsv = useMutation({
+    mutationFn: async () => {
+      const response = await api.auditCsv(filters);
+      const blob = await response.blob();
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = 'cardwarden-audit.csv';
+      link.click();
+      setTimeout(() => {
+        URL.revokeObjectURL(url);
+      }, 10_000);
+    },
+  });
+  const apply = (event: SyntheticEvent) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    for (const field of FIELDS) if (draft[field].trim()) params.set(field, draft[field].trim());
+    setOffset(0);
+    navigate(params.size ? `/audit?${params.toString()}` : '/audit', { replace: true });
+  };
+  const input = (field: Field, label: string, extra: { type?: string; description?: string } = {}) => (
+    <TextInput
+      label={label}
+      value={draft[field]}
+      onChange={(event) => {
+        const value = event.currentTarget.value;
+        setDraft((current) => ({ ...current, [field]: value }));
+      }}
+      {...extra}
+    />
+  );
+  const total = events.data?.total ?? 0;
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('audit.title')}
+      </Title>
+      <Paper withBorder p="md">
+        <form onSubmit={apply}>
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            {input('actor', t('audit.actor'))}
+            {input('action', t('audit.action'), { description: t('audit.actionHelp') })}
+            {input('userId', t('audit.user'))}
+            {input('cardId', t('audit.card'))}
+            {input('from', t('audit.from'), { type: 'datetime-local' })}
+            {input('to', t('audit.to'), { type: 'datetime-local' })}
+          </SimpleGrid>
+          <Group mt="md">
+            <Button type="submit">{t('audit.apply')}</Button>
+            <Button
+              variant="light"
+              onClick={() => {
+                exportCsv.mutate();
+              }}
+              loading={exportCsv.isPending}
+            >
+              {t('audit.export')}
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+      <ErrorAlert error={events.error} />
+      <ErrorAlert error={exportCsv.error} />
+      {events.data && (
+        <>
+          <Text size="sm" c="dimmed" role="status">
+            {events.data.items.length === 0 ? t('audit.none') : t('audit.total', { count: total })}
+          </Text>
+          <Table aria-label={t('audit.title')} verticalSpacing="xs" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('col.when')}</Table.Th>
+                <Table.Th>{t('col.actor')}</Table.Th>
+                <Table.Th>{t('col.action')}</Table.Th>
+                <Table.Th>{t('col.ticket')}</Table.Th>
+                <Table.Th>{t('col.details')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {events.data.items.map((event) => (
+                <Table.Tr key={event.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{new Date(event.at).toLocaleString()}</Table.Td>
+                  <Table.Td>{event.actor}</Table.Td>
+                  <Table.Td>
+                    <Code>{event.action}</Code>
+                  </Table.Td>
+                  <Table.Td>{event.ticket ?? ''}</Table.Td>
+                  <Table.Td>
+                    <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                      {Object.entries(event.details)
+                        .map(([name, value]) => `${name}=${String(value)}`)
+                        .join(' ')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Group>
+            <Button
+              variant="default"
+              disabled={offset === 0}
+              onClick={() => {
+                setOffset(Math.max(0, offset - 50));
+              }}
+            >
+              {t('audit.newer')}
+            </Button>
+            <Button
+              variant="default"
+              disabled={offset + 50 >= total}
+              onClick={() => {
+                setOffset(offset + 50);
+              }}
+            >
+              {t('audit.older')}
+            </Button>
+          </Group>
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,180 @@
+import { Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type SyntheticEvent } from 'react';
+import type { OperatorRole } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+
+// The contract's OPERATOR_ROLES, restated: importing values from the contract pulls zod into the bundle.
+const OPERATOR_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor'];
+const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role.${value}`) }));
+
+/** Operators and their roles: create, change role, disable or enable. */
+export default function OperatorsPage() {
+  const queryClient = useQueryClient();
+  const operators = useQuery({ queryKey: ['operators'], queryFn: api.operators });
+  const [creating, setCreating] = useState(false);
+  const update = useMutation({
+    mutationFn: ({ id, role, state }: { id: string; role?: OperatorRole; state?: 'active' | 'disabled' }) =>
+      api.updateOperator(id, { ...(role ? { role } : {}), ...(state ? { state } : {}) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['operators'] }),
+  });
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t('admin.operators.title')}
+        </Title>
+        <Button
+          onClick={() => {
+            setCreating(true);
+          }}
+        >
+          {t('admin.operators.create')}
+        </Button>
+      </Group>
+      <ErrorAlert error={operators.error} />
+      <ErrorAlert error={update.error} />
+      {operators.data && (
+        <Table aria-label={t('admin.operators.title')} verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('col.username')}</Table.Th>
+              <Table.Th>{t('col.role')}</Table.Th>
+              <Table.Th>{t('col.state')}</Table.Th>
+              <Table.Th>{t('col.created')}</Table.Th>
+              <Table.Th>{t('col.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {operators.data.items.map((operator) => (
+              <Table.Tr key={operator.id}>
+                <Table.Td fw={600}>{operator.username}</Table.Td>
+                <Table.Td>
+                  <Select
+                    aria-label={t('admin.operators.changeRole', { username: operator.username })}
+                    size="xs"
+                    w={140}
+                    value={operator.role}
+                    data={roleOptions()}
+                    allowDeselect={false}
+                    onChange={(value) => {
+                      if (value && value !== operator.role) update.mutate({ id: operator.id, role: value });
+                    }}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <StateBadge state={operator.state} />
+                </Table.Td>
+                <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
+                <Table.Td>
+                  {operator.state === 'active' ? (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="orange"
+                      aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                      onClick={() => {
+                        update.mutate({ id: operator.id, state: 'disabled' });
+                      }}
+                    >
+                      {t('admin.operators.disable')}
+                    </Button>
+                  ) : (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="green"
+                      aria-label={`${t('admin.operators.enable')} ${operator.username}`}
+                      onClick={() => {
+                        update.mutate({ id: operator.id, state: 'active' });
+                      }}
+                    >
+                      {t('admin.operators.enable')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {creating && (
+        <CreateOperatorForm
+          onClose={() => {
+            setCreating(false);
+          }}
+          onSaved={() => {
+            setCreating(false);
+            void queryClient.invalidateQueries({ queryKey: ['operators'] });
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<OperatorRole>('operator');
+  const save = useMutation({
+    mutationFn: () => api.createOperator({ username: username.trim(), password, role }),
+    onSuccess: onSaved,
+  });
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('admin.operators.create')}>
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput
+            label={t('admin.operators.username')}
+            value={username}
+            onChange={(e) => {
+              setUsername(e.currentTarget.value);
+            }}
+            required
+            autoComplete="off"
+          />
+          <PasswordInput
+            label={t('admin.operators.password')}
+            description={t('admin.users.newPasswordHelp')}
+            value={password}
+            onChange={(e) => {
+              setPassword(e.currentTarget.value);
+            }}
+            autoComplete="new-password"
+            required
+          />
+          <Select
+            label={t('admin.operators.role')}
+            value={role}
+            onChange={(v) => {
+              if (v) setRole(v);
+            }}
+            data={roleOptions()}
+            allowDeselect={false}
+          />
+          <ErrorAlert error={save.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              type="submit"
+              loading={save.isPending}
+              disabled={!username.trim() || password.length < 12}
+            >
+              {t('admin.operators.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,335 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  PasswordInput,
+  Select,
+  Stack,
+  Table,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type SyntheticEvent } from 'react';
+import type { User, UserState } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Link } from '../../components/Link.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+
+type Dialog = { kind: 'new' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User };
+
+/** Users (cardholders): create, edit, suspend, and set their self-service password. */
+export default function UsersAdminPage() {
+  const queryClient = useQueryClient();
+  const [q, setQ] = useState('');
+  const [debounced] = useDebouncedValue(q.trim(), 200);
+  const users = useQuery({
+    queryKey: ['users', 'admin', debounced],
+    queryFn: () => api.searchUsers(debounced),
+    placeholderData: keepPreviousData,
+  });
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const setState = useMutation({
+    mutationFn: ({ id, state }: { id: string; state: UserState }) => api.updateUser(id, { state }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const done = (message: string) => {
+    setDialog(null);
+    setSaved(message);
+    void queryClient.invalidateQueries({ queryKey: ['users'] });
+    void queryClient.invalidateQueries({ queryKey: ['user'] });
+  };
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t('admin.users.title')}
+        </Title>
+        <Button
+          onClick={() => {
+            setSaved(null);
+            setDialog({ kind: 'new' });
+          }}
+        >
+          {t('admin.users.create')}
+        </Button>
+      </Group>
+      <TextInput
+        label={t('admin.users.filter')}
+        description={t('lookup.description')}
+        value={q}
+        onChange={(event) => {
+          setQ(event.currentTarget.value);
+        }}
+        type="search"
+      />
+      {saved && (
+        <Alert
+          color="green"
+          role="status"
+          withCloseButton
+          onClose={() => {
+            setSaved(null);
+          }}
+        >
+          {saved}
+        </Alert>
+      )}
+      <ErrorAlert error={users.error} />
+      <ErrorAlert error={setState.error} />
+      {users.data && (
+        <Table aria-label={t('admin.users.title')} verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('col.username')}</Table.Th>
+              <Table.Th>{t('col.name')}</Table.Th>
+              <Table.Th>{t('col.email')}</Table.Th>
+              <Table.Th>{t('col.state')}</Table.Th>
+              <Table.Th>{t('user.selfService')}</Table.Th>
+              <Table.Th>{t('col.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.data.items.map((user) => (
+              <Table.Tr key={user.id}>
+                <Table.Td>
+                  <Link to={`/users/${user.id}`}>{user.username}</Link>
+                </Table.Td>
+                <Table.Td>{user.displayName}</Table.Td>
+                <Table.Td>{user.email}</Table.Td>
+                <Table.Td>
+                  <StateBadge state={user.state} />
+                </Table.Td>
+                <Table.Td>
+                  {user.selfServicePassword ? t('user.selfServiceYes') : t('user.selfServiceNo')}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="light"
+                      aria-label={`${t('admin.users.edit')} ${user.username}`}
+                      onClick={() => {
+                        setSaved(null);
+                        setDialog({ kind: 'edit', user });
+                      }}
+                    >
+                      {t('admin.users.edit')}
+                    </Button>
+                    {user.state === 'active' ? (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="orange"
+                        aria-label={`${t('admin.users.suspend')} ${user.username}`}
+                        onClick={() => {
+                          setState.mutate({ id: user.id, state: 'suspended' });
+                        }}
+                      >
+                        {t('admin.users.suspend')}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="green"
+                        aria-label={`${t('admin.users.activate')} ${user.username}`}
+                        onClick={() => {
+                          setState.mutate({ id: user.id, state: 'active' });
+                        }}
+                      >
+                        {t('admin.users.activate')}
+                      </Button>
+                    )}
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      aria-label={`${t('admin.users.setPassword')}: ${user.username}`}
+                      onClick={() => {
+                        setSaved(null);
+                        setDialog({ kind: 'password', user });
+                      }}
+                    >
+                      {t('admin.users.setPassword')}
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {dialog?.kind === 'new' && (
+        <UserForm
+          user={null}
+          onClose={() => {
+            setDialog(null);
+          }}
+          onSaved={() => {
+            done(t('admin.users.saved'));
+          }}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <UserForm
+          user={dialog.user}
+          onClose={() => {
+            setDialog(null);
+          }}
+          onSaved={() => {
+            done(t('admin.users.saved'));
+          }}
+        />
+      )}
+      {dialog?.kind === 'password' && (
+        <PasswordForm
+          user={dialog.user}
+          onClose={() => {
+            setDialog(null);
+          }}
+          onSaved={() => {
+            done(t('admin.users.passwordSaved'));
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function UserForm({
+  user,
+  onClose,
+  onSaved,
+}: {
+  user: User | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const [username, setUsername] = useState(user?.username ?? '');
+  const [displayName, setDisplayName] = useState(user?.displayName ?? '');
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [state, setState] = useState<UserState>(user?.state ?? 'active');
+  const save = useMutation({
+    mutationFn: async () => {
+      if (user)
+        await api.updateUser(user.id, { displayName: displayName.trim(), email: email.trim(), state });
+      else
+        await api.createUser({
+          username: username.trim(),
+          displayName: displayName.trim(),
+          email: email.trim(),
+        });
+    },
+    onSuccess: onSaved,
+  });
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={user ? `${t('admin.users.edit')}: ${user.username}` : t('admin.users.create')}
+    >
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput
+            label={t('admin.users.username')}
+            value={username}
+            onChange={(e) => {
+              setUsername(e.currentTarget.value);
+            }}
+            disabled={user !== null}
+            required
+            autoComplete="off"
+          />
+          <TextInput
+            label={t('admin.users.displayName')}
+            value={displayName}
+            onChange={(e) => {
+              setDisplayName(e.currentTarget.value);
+            }}
+            required
+          />
+          <TextInput
+            label={t('admin.users.email')}
+            type="email"
+            value={email}
+            onChange={(e) => {
+              setEmail(e.currentTarget.value);
+            }}
+            required
+          />
+          {user && (
+            <Select
+              label={t('admin.users.state')}
+              value={state}
+              onChange={(value) => {
+                if (value) setState(value);
+              }}
+              data={(['active', 'suspended', 'deleted'] as const).map((value) => ({
+                value,
+                label: t(`state.${value}`),
+              }))}
+              allowDeselect={false}
+            />
+          )}
+          <ErrorAlert error={save.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {t('admin.users.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function PasswordForm({ user, onClose, onSaved }: { user: User; onClose: () => void; onSaved: () => void }) {
+  const [password, setPassword] = useState('');
+  const save = useMutation({ mutationFn: () => api.setUserPassword(user.id, password), onSuccess: onSaved });
+  const tooShort = password.length > 0 && password.length < 12;
+  return (
+    <Modal opened onClose={onClose} title={`${t('admin.users.setPassword')}: ${user.username}`}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (password.length >= 12) save.mutate();
+        }}
+      >
+        <Stack>
+          <PasswordInput
+            label={t('admin.users.newPassword')}
+            description={t('admin.users.newPasswordHelp')}
+            value={password}
+            onChange={(e) => {
+              setPassword(e.currentTarget.value);
+            }}
+            error={tooShort ? t('admin.users.newPasswordHelp') : null}
+            autoComplete="new-password"
+            required
+          />
+          <ErrorAlert error={save.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending} disabled={password.length < 12}>
+              {t('admin.users.savePassword')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,82 @@
+import { Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Link } from '../../components/Link.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+import { navigate, useLocation } from '../../router/router.js';
+
+/** Card Search by serial (any case, or part of it). */
+export function CardSearchPage() {
+  const { search } = useLocation();
+  const q = search.get('serial') ?? '';
+  const [debounced] = useDebouncedValue(q.trim(), 200);
+  const results = useQuery({
+    queryKey: ['cards', debounced],
+    queryFn: ({ signal }) => api.searchCards(debounced, signal),
+    enabled: debounced.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const items = debounced.length > 0 ? (results.data?.items ?? []) : [];
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('cardSearch.title')}
+      </Title>
+      <TextInput
+        label={t('cardSearch.label')}
+        description={t('cardSearch.description')}
+        value={q}
+        onChange={(event) => {
+          const value = event.currentTarget.value;
+          navigate(value ? `/cards?serial=${encodeURIComponent(value)}` : '/cards', { replace: true });
+        }}
+        type="search"
+        autoFocus
+        autoComplete="off"
+        spellCheck={false}
+        size="md"
+        rightSection={results.isFetching ? <Loader size="xs" /> : null}
+        classNames={{ input: 'mono' }}
+      />
+      <ErrorAlert error={results.error} />
+      {results.data && debounced && items.length === 0 && (
+        <Text role="status">{t('cardSearch.none', { q: debounced })}</Text>
+      )}
+      {items.length > 0 && (
+        <Table striped highlightOnHover aria-label={t('cardSearch.results')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('col.serial')}</Table.Th>
+              <Table.Th>{t('col.user')}</Table.Th>
+              <Table.Th>{t('col.state')}</Table.Th>
+              <Table.Th>{t('col.type')}</Table.Th>
+              <Table.Th>{t('col.profile')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((card) => (
+              <Table.Tr key={card.id}>
+                <Table.Td>
+                  <Link to={`/cards/${card.id}`} ff="monospace" fw={600}>
+                    {card.serial}
+                  </Link>
+                </Table.Td>
+                <Table.Td>
+                  {card.user.displayName} ({card.user.username})
+                </Table.Td>
+                <Table.Td>
+                  <StateBadge state={card.state} />
+                </Table.Td>
+                <Table.Td>{card.type}</Table.Td>
+                <Table.Td>{card.profile.name}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,74 @@
+import { Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Me } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Link } from '../../components/Link.js';
+import { t } from '../../i18n/index.js';
+import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
+import { CardsTable } from '../UserInformation/CardsTable.js';
+import { HELP_DESK_ROLES } from '../UserInformation/UserInformationPage.js';
+
+/** One card, opened from Card Search, with Unblock card remote (the same dialog). */
+export function CardViewPage({ id, me }: { id: string; me: Me }) {
+  const card = useQuery({ queryKey: ['card', id], queryFn: () => api.card(id) });
+  const [target, setTarget] = useState<UnblockTarget | null>(null);
+  return (
+    <Stack>
+      <Link to="/cards" size="sm">
+        ← {t('cardSearch.title')}
+      </Link>
+      <ErrorAlert error={card.error} />
+      {card.isPending && <Skeleton h={120} />}
+      {card.data && (
+        <>
+          <Title order={1} size="h2">
+            {t('card.title', { serial: card.data.serial })}
+          </Title>
+          <Paper withBorder p="md">
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('card.owner')}
+                </Text>
+                <Link to={`/users/${card.data.user.id}`}>
+                  {card.data.user.displayName} ({card.data.user.username})
+                </Link>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('col.algorithm')}
+                </Text>
+                <Text>{card.data.adminKey.algorithm}</Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('card.kcv')}
+                </Text>
+                <Text ff="monospace">{card.data.adminKey.kcv}</Text>
+              </div>
+            </SimpleGrid>
+          </Paper>
+          <CardsTable
+            cards={[card.data]}
+            canUnblock={HELP_DESK_ROLES.includes(me.role)}
+            role={t(`role.${me.role}`)}
+            actionLabel={t('card.remote')}
+            onUnblock={(summary) => {
+              setTarget({ card: summary, user: card.data.user });
+            }}
+          />
+        </>
+      )}
+      {target && (
+        <OfflineUnblockDialog
+          target={target}
+          onClose={() => {
+            setTarget(null);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,309 @@
+import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { CardSummary, IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
+import { isApiError } from '../../api/api-error.js';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ChallengeField } from '../../challenge/ChallengeField.js';
+import { challengeLengthFor, viewChallenge } from '../../challenge/challenge-view.js';
+import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { t } from '../../i18n/index.js';
+
+export interface UnblockTarget {
+  readonly card: Pick<CardSummary, 'id' | 'serial' | 'adminKey'>;
+  readonly user: { readonly username: string; readonly displayName: string };
+}
+
+type Outcome = 'unblocked' | 'failed';
+
+/**
+ * The Offline Unblock dialog: ticket, Challenge (validated as typed, with read-back), Generate Response,
+ * the Response with read-back and copy, then Unblocked / Failed. The last admin-key attempt waits for a
+ * supervisor's approval, given from their own sign-in. Cancel closes the session at every step.
+ */
+export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarget; onClose: () => void }) {
+  const { card, user } = target;
+  const queryClient = useQueryClient();
+  const expectedLength = challengeLengthFor(card.adminKey.algorithm);
+  const [ticket, setTicket] = useState('');
+  const [challenge, setChallenge] = useState('');
+  const [session, setSession] = useState<OfflineUnblockSession | null>(null);
+  const [issued, setIssued] = useState<IssuedResponse | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // Attempts left as last seen: the card's when the dialog opened, then each response's.
+  const [knownRemaining, setKnownRemaining] = useState(card.adminKey.attemptsRemaining);
+  const view = useMemo(() => viewChallenge(challenge, expectedLength), [challenge, expectedLength]);
+
+  const ticketValue = ticket.trim() || undefined;
+  const lastAttempt = session ? session.approval.requiredForNextResponse : knownRemaining === 1;
+  const remaining = session?.attemptsRemaining ?? knownRemaining;
+  const limit = session?.attemptLimit ?? card.adminKey.attemptLimit;
+
+  // While a last-attempt session waits for a supervisor, look for the approval every two seconds.
+  const waiting = session !== null && lastAttempt && session.approval.approvedBy === null && issued === null;
+  const poll = useQuery({
+    queryKey: ['offline-unblock', session?.id],
+    queryFn: async () => {
+      if (!session) throw new Error('no session');
+      const fresh = await api.offlineUnblock(session.id);
+      setSession(fresh);
+      return fresh;
+    },
+    enabled: waiting,
+    refetchInterval: 2000,
+  });
+  const approvedBy = session?.approval.approvedBy ?? null;
+
+  const start = useMutation({
+    mutationFn: () => api.startOfflineUnblock(card.id, ticketValue),
+    onSuccess: setSession,
+  });
+
+  const generate = useMutation({
+    mutationFn: async () => {
+      const current = session ?? (await api.startOfflineUnblock(card.id, ticketValue));
+      if (current !== session) setSession(current);
+      if (current.approval.requiredForNextResponse && current.approval.approvedBy === null) {
+        throw new ApprovalPending();
+      }
+      return api.issueResponse(current.id, view.digits);
+    },
+    onSuccess: (result) => {
+      setIssued(result);
+      setKnownRemaining(result.attemptsRemaining);
+      void queryClient.invalidateQueries({ queryKey: ['user'] });
+      void queryClient.invalidateQueries({ queryKey: ['card'] });
+    },
+    onError: (error) => {
+      if (isApiError(error, 'offline_unblock.approval_required') && session) {
+        void poll.refetch();
+      }
+    },
+  });
+
+  const record = useMutation({
+    mutationFn: (result: Outcome) => {
+      if (!session) throw new Error('no session');
+      return api.recordOutcome(session.id, result, ticketValue);
+    },
+    onSuccess: (_data, result) => {
+      setOutcome(result);
+      void queryClient.invalidateQueries({ queryKey: ['user'] });
+      void queryClient.invalidateQueries({ queryKey: ['card'] });
+    },
+  });
+
+  const cancel = useMutation({
+    mutationFn: async () => {
+      if (session && outcome === null) {
+        try {
+          await api.cancelOfflineUnblock(session.id);
+        } catch (error) {
+          // Already closed or expired: nothing left to cancel.
+          if (!isApiError(error) || error.status === 401) throw error;
+        }
+      }
+    },
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['user'] });
+      void queryClient.invalidateQueries({ queryKey: ['card'] });
+      onClose();
+    },
+  });
+
+  const restart = () => {
+    setSession(null);
+    setIssued(null);
+    setOutcome(null);
+    setChallenge('');
+    generate.reset();
+    record.reset();
+  };
+
+  const busy = generate.isPending || start.isPending || cancel.isPending;
+  const canGenerate = view.complete && !busy && remaining > 0 && (!lastAttempt || approvedBy !== null);
+  const pendingApproval = generate.error instanceof ApprovalPending;
+
+  return (
+    <Modal
+      opened
+      onClose={() => {
+        cancel.mutate();
+      }}
+      title={t('unblock.title', { serial: card.serial })}
+      size="lg"
+      withCloseButton={false}
+      closeOnClickOutside={false}
+      trapFocus
+    >
+      <Stack gap="md">
+        <Text size="sm" c="dimmed">
+          {t('unblock.forUser', { name: user.displayName, username: user.username })}
+        </Text>
+
+        {issued === null && (
+          <>
+            <TextInput
+              label={t('unblock.ticket')}
+              description={t('unblock.ticketDescription')}
+              value={ticket}
+              onChange={(event) => {
+                setTicket(event.currentTarget.value);
+              }}
+              disabled={session !== null}
+              maxLength={200}
+            />
+            <ChallengeField
+              value={challenge}
+              onChange={setChallenge}
+              view={view}
+              expectedLength={expectedLength}
+              description={t('unblock.challengeDescription')}
+              autoFocus
+            />
+            <Text size="sm" fw={500} data-testid="attempts">
+              {t('unblock.attempts', { remaining, limit })}
+            </Text>
+            {lastAttempt ? (
+              <Alert color="red" variant="filled" title={t('unblock.lastAttemptTitle')}>
+                <Stack gap={6}>
+                  <Text size="sm">{t('unblock.lastAttempt')}</Text>
+                  {approvedBy !== null ? (
+                    <Text size="sm" fw={700}>
+                      {t('unblock.approvedBy', { name: approvedBy })}
+                    </Text>
+                  ) : session !== null ? (
+                    <Text size="sm" fw={700} role="status">
+                      {t('unblock.waitingApproval')}
+                    </Text>
+                  ) : (
+                    <Group>
+                      <Button
+                        color="red"
+                        variant="white"
+                        onClick={() => {
+                          start.mutate();
+                        }}
+                        loading={start.isPending}
+                      >
+                        {t('unblock.requestApproval')}
+                      </Button>
+                    </Group>
+                  )}
+                </Stack>
+              </Alert>
+            ) : (
+              remaining === 2 && (
+                <Alert color="orange" variant="light">
+                  {t('unblock.nextIsLast')}
+                </Alert>
+              )
+            )}
+            <ErrorAlert error={start.error} />
+            {!pendingApproval && <ErrorAlert error={generate.error} />}
+            <ErrorAlert error={poll.error} />
+            <Group justify="space-between">
+              <Button
+                variant="default"
+                onClick={() => {
+                  cancel.mutate();
+                }}
+                loading={cancel.isPending}
+              >
+                {t('unblock.cancel')}
+              </Button>
+              <Button
+                size="md"
+                onClick={() => {
+                  generate.mutate();
+                }}
+                disabled={!canGenerate}
+                loading={generate.isPending}
+              >
+                {t('unblock.generate')}
+              </Button>
+            </Group>
+          </>
+        )}
+
+        {issued !== null && (
+          <>
+            <Text size="sm" c="dimmed">
+              {t('unblock.challengeWas', { challenge: issued.challengeGroups.join(' ') })}
+            </Text>
+            <ResponseDisplay
+              response={issued.response}
+              groups={issued.responseGroups}
+              intro={t('unblock.responseIntro')}
+            />
+            <Text size="sm" fw={500} data-testid="attempts">
+              {t('unblock.attemptsAfter', { remaining: issued.attemptsRemaining })}
+            </Text>
+            {outcome === null ? (
+              <>
+                <Text fw={600}>{t('unblock.askOutcome')}</Text>
+                <ErrorAlert error={record.error} />
+                <Group justify="space-between">
+                  <Button
+                    variant="default"
+                    onClick={() => {
+                      cancel.mutate();
+                    }}
+                    loading={cancel.isPending}
+                  >
+                    {t('unblock.cancel')}
+                  </Button>
+                  <Group>
+                    <Button
+                      color="red"
+                      variant="light"
+                      onClick={() => {
+                        record.mutate('failed');
+                      }}
+                      loading={record.isPending && record.variables === 'failed'}
+                      disabled={record.isPending}
+                    >
+                      {t('unblock.failed')}
+                    </Button>
+                    <Button
+                      color="green"
+                      onClick={() => {
+                        record.mutate('unblocked');
+                      }}
+                      loading={record.isPending && record.variables === 'unblocked'}
+                      disabled={record.isPending}
+                    >
+                      {t('unblock.unblocked')}
+                    </Button>
+                  </Group>
+                </Group>
+              </>
+            ) : (
+              <>
+                <Alert color={outcome === 'unblocked' ? 'green' : 'orange'} role="status">
+                  {t(outcome === 'unblocked' ? 'unblock.recordedUnblocked' : 'unblock.recordedFailed')}
+                </Alert>
+                <Group justify="flex-end">
+                  {outcome === 'failed' && issued.attemptsRemaining > 0 && (
+                    <Button variant="light" onClick={restart}>
+                      {t('unblock.tryAgain')}
+                    </Button>
+                  )}
+                  <Button onClick={onClose}>{t('unblock.close')}</Button>
+                </Group>
+              </>
+            )}
+          </>
+        )}
+      </Stack>
+    </Modal>
+  );
+}
+
+/** Thrown (and not shown as an error) when the session still waits for a supervisor. */
+class ApprovalPending extends Error {
+  constructor() {
+    super('approval pending');
+  }
+}

@@ -1,0 +1,73 @@
+import { Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { SelfServiceCard } from '@cardwarden/contract';
+import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+import { SelfServiceUnblockDialog } from './SelfServiceUnblockDialog.js';
+
+/** My cards: the cardholder's own cards, with Unblock PIN offline where the profile enables it. */
+export function MyCardsPage({ name }: { name: string }) {
+  const cards = useQuery({ queryKey: ['self-service', 'cards'], queryFn: api.cards });
+  const [selected, setSelected] = useState<SelfServiceCard | null>(null);
+  return (
+    <Stack>
+      <Text c="dimmed">{t('self.welcome', { name })}</Text>
+      <Title order={1} size="h2">
+        {t('self.myCards')}
+      </Title>
+      <ErrorAlert error={cards.error} />
+      {cards.isPending && <Skeleton h={120} />}
+      {cards.data?.items.length === 0 && <Text role="status">{t('self.noCards')}</Text>}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        {cards.data?.items.map((card) => (
+          <Card
+            key={card.id}
+            withBorder
+            padding="lg"
+            data-serial={card.serial}
+            aria-label={card.serial}
+            component="section"
+          >
+            <Group justify="space-between" mb="xs">
+              <Text ff="monospace" fw={700} size="lg">
+                {card.serial}
+              </Text>
+              <StateBadge state={card.state} />
+            </Group>
+            <Text size="sm" c="dimmed">
+              {card.type} · {card.profile}
+            </Text>
+            <Stack mt="md" gap={4}>
+              {card.offlineUnblock.available ? (
+                <Button
+                  onClick={() => {
+                    setSelected(card);
+                  }}
+                >
+                  {t('self.unblock')}
+                </Button>
+              ) : (
+                <Text size="sm" c="dimmed" data-testid="unblock-reason">
+                  {card.offlineUnblock.reason === 'offline_unblock.use_case_disabled'
+                    ? t('self.notOffered')
+                    : t('self.callHelpDesk')}
+                </Text>
+              )}
+            </Stack>
+          </Card>
+        ))}
+      </SimpleGrid>
+      {selected && (
+        <SelfServiceUnblockDialog
+          card={selected}
+          onClose={() => {
+            setSelected(null);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

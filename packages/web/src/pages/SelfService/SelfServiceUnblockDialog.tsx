@@ -1,0 +1,151 @@
+import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { SelfServiceCard, SelfServiceUnblockResponse } from '@cardwarden/contract';
+import { isApiError } from '../../api/api-error.js';
+import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
+import { ChallengeField } from '../../challenge/ChallengeField.js';
+import { viewChallenge } from '../../challenge/challenge-view.js';
+import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { t } from '../../i18n/index.js';
+
+type Outcome = 'unblocked' | 'failed';
+
+/**
+ * Unblock PIN offline, for the cardholder: type the challenge from the PC, get the response, enter it,
+ * choose a new PIN that follows the profile's rules, then say whether it worked.
+ */
+export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceCard; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [challenge, setChallenge] = useState('');
+  const [issued, setIssued] = useState<SelfServiceUnblockResponse | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const view = useMemo(
+    () => viewChallenge(challenge, card.challengeLength),
+    [challenge, card.challengeLength],
+  );
+
+  const generate = useMutation({
+    mutationFn: () => api.unblock(card.id, view.digits),
+    onSuccess: setIssued,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['self-service', 'cards'] }),
+  });
+  const record = useMutation({
+    mutationFn: (result: Outcome) => {
+      if (!issued) throw new Error('no response yet');
+      return api.recordOutcome(issued.id, result);
+    },
+    onSuccess: (_data, result) => {
+      setOutcome(result);
+      void queryClient.invalidateQueries({ queryKey: ['self-service', 'cards'] });
+    },
+  });
+
+  const rules = issued?.pinRules ?? card.pinRules;
+  const lastAttempt = isApiError(generate.error, 'self_service.last_attempt');
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={`${t('self.unblock')} — ${card.serial}`}
+      size="lg"
+      withCloseButton={false}
+      closeOnClickOutside={false}
+    >
+      <Stack gap="md">
+        {issued === null ? (
+          <>
+            <List type="ordered" size="sm">
+              <List.Item>{t('self.step1')}</List.Item>
+            </List>
+            <ChallengeField
+              value={challenge}
+              onChange={setChallenge}
+              view={view}
+              expectedLength={card.challengeLength}
+              description={t('self.challengeDescription')}
+              readBackHint={t('self.checkGroups')}
+              disabled={lastAttempt}
+              autoFocus
+            />
+            {/* self_service.last_attempt reads: call the help desk, they unblock it with you. */}
+            <ErrorAlert error={generate.error} />
+            <Group justify="space-between">
+              <Button variant="default" onClick={onClose}>
+                {t('unblock.cancel')}
+              </Button>
+              <Button
+                size="md"
+                disabled={!view.complete || generate.isPending || lastAttempt}
+                loading={generate.isPending}
+                onClick={() => {
+                  generate.mutate();
+                }}
+              >
+                {t('unblock.generate')}
+              </Button>
+            </Group>
+          </>
+        ) : (
+          <>
+            <ResponseDisplay
+              response={issued.response}
+              groups={issued.responseGroups}
+              intro={t('self.responseIntro')}
+            />
+            <Alert color="blue" variant="light">
+              {t('self.pinRules', {
+                min: rules.minLength,
+                max: rules.maxLength,
+                digits: rules.digitsOnly ? t('self.pinDigitsOnly') : '',
+              })}
+            </Alert>
+            {outcome === null ? (
+              <>
+                <Text fw={600}>{t('self.askOutcome')}</Text>
+                <ErrorAlert error={record.error} />
+                <Group justify="space-between">
+                  <Button variant="default" onClick={onClose}>
+                    {t('unblock.cancel')}
+                  </Button>
+                  <Group>
+                    <Button
+                      color="red"
+                      variant="light"
+                      disabled={record.isPending}
+                      onClick={() => {
+                        record.mutate('failed');
+                      }}
+                    >
+                      {t('self.failed')}
+                    </Button>
+                    <Button
+                      color="green"
+                      disabled={record.isPending}
+                      onClick={() => {
+                        record.mutate('unblocked');
+                      }}
+                    >
+                      {t('self.worked')}
+                    </Button>
+                  </Group>
+                </Group>
+              </>
+            ) : (
+              <>
+                <Alert color={outcome === 'unblocked' ? 'green' : 'orange'} role="status">
+                  {t(outcome === 'unblocked' ? 'self.recordedWorked' : 'self.recordedFailed')}
+                </Alert>
+                <Group justify="flex-end">
+                  <Button onClick={onClose}>{t('unblock.close')}</Button>
+                </Group>
+              </>
+            )}
+          </>
+        )}
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,81 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import type { LoginResponse } from '@cardwarden/contract';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { t } from '../../i18n/index.js';
+
+interface SignInPageProps {
+  readonly title: string;
+  readonly intro?: string;
+  readonly notice?: string | null;
+  readonly login: (username: string, password: string) => Promise<LoginResponse>;
+  readonly onSignedIn: (token: string) => void;
+  readonly footer?: ReactNode;
+}
+
+/** Username, Password, Sign in: the same form for operators and cardholders. */
+export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: SignInPageProps) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const mutation = useMutation({
+    mutationFn: () => login(username.trim(), password),
+    onSuccess: (result) => {
+      onSignedIn(result.token);
+    },
+  });
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (username.trim() && password) mutation.mutate();
+  };
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Paper component="main" withBorder shadow="sm" p="xl" w={400} maw="100%">
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <Title order={1} size="h3">
+              {title}
+            </Title>
+            {intro && (
+              <Text size="sm" c="dimmed">
+                {intro}
+              </Text>
+            )}
+            {notice && (
+              <Alert color="blue" variant="light" role="status">
+                {notice}
+              </Alert>
+            )}
+            <TextInput
+              label={t('signIn.username')}
+              value={username}
+              onChange={(event) => {
+                setUsername(event.currentTarget.value);
+              }}
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              data-autofocus
+              autoFocus
+            />
+            <PasswordInput
+              label={t('signIn.password')}
+              value={password}
+              onChange={(event) => {
+                setPassword(event.currentTarget.value);
+              }}
+              autoComplete="current-password"
+              required
+            />
+            <ErrorAlert error={mutation.error} />
+            <Button type="submit" loading={mutation.isPending} disabled={!username.trim() || !password}>
+              {t('signIn.submit')}
+            </Button>
+            {footer}
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

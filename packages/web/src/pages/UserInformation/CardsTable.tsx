@@ -1,0 +1,105 @@
+import { Button, Stack, Table, Text, Tooltip } from '@mantine/core';
+import type { CardSummary } from '@cardwarden/contract';
+import { Link } from '../../components/Link.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { reasonMessage, t } from '../../i18n/index.js';
+
+/** Why this operator cannot start an unblock on `card`, or null when they can. */
+export function unblockBlocker(card: CardSummary, canUnblock: boolean, role: string): string | null {
+  if (!card.offlineUnblock.available) {
+    return card.offlineUnblock.reason
+      ? reasonMessage(card.offlineUnblock.reason)
+      : (card.offlineUnblock.message ?? '');
+  }
+  if (!canUnblock) return t('card.notAllowedRole', { role });
+  return null;
+}
+
+/** The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock. */
+export function CardsTable({
+  cards,
+  canUnblock,
+  role,
+  onUnblock,
+  actionLabel = t('card.generate'),
+}: {
+  cards: readonly CardSummary[];
+  canUnblock: boolean;
+  role: string;
+  onUnblock: (card: CardSummary) => void;
+  actionLabel?: string;
+}) {
+  return (
+    <Table verticalSpacing="sm" aria-label={t('user.cards')}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('col.serial')}</Table.Th>
+          <Table.Th>{t('col.state')}</Table.Th>
+          <Table.Th>{t('col.type')}</Table.Th>
+          <Table.Th>{t('col.profile')}</Table.Th>
+          <Table.Th>{t('col.attempts')}</Table.Th>
+          <Table.Th>{t('col.actions')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {cards.map((card) => {
+          const blocker = unblockBlocker(card, canUnblock, role);
+          const reasonId = `reason-${card.id}`;
+          return (
+            <Table.Tr key={card.id} data-serial={card.serial}>
+              <Table.Td>
+                <Link to={`/cards/${card.id}`} ff="monospace">
+                  {card.serial}
+                </Link>
+              </Table.Td>
+              <Table.Td>
+                <StateBadge state={card.state} />
+              </Table.Td>
+              <Table.Td>{card.type}</Table.Td>
+              <Table.Td>{card.profile.name}</Table.Td>
+              <Table.Td>
+                <Text
+                  span
+                  fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
+                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.8' : undefined}
+                >
+                  {t('card.attemptsLeft', {
+                    remaining: card.adminKey.attemptsRemaining,
+                    limit: card.adminKey.attemptLimit,
+                  })}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={4} align="flex-start">
+                  <Button
+                    size="sm"
+                    disabled={blocker !== null}
+                    aria-describedby={blocker ? reasonId : undefined}
+                    onClick={() => {
+                      onUnblock(card);
+                    }}
+                  >
+                    {actionLabel}
+                  </Button>
+                  {blocker !== null ? (
+                    <Text id={reasonId} size="xs" c="red.8" data-testid="unblock-reason">
+                      {blocker}
+                    </Text>
+                  ) : (
+                    card.adminKey.attemptsRemaining === 1 && (
+                      <Tooltip label={t('card.lastAttemptHint')}>
+                        <Text size="xs" c="orange.9">
+                          {t('card.lastAttemptHint')}
+                        </Text>
+                      </Tooltip>
+                    )
+                  )}
+                </Stack>
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </Table.Tbody>
+    </Table>
+  );
+}

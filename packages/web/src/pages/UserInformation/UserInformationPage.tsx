@@ -1,0 +1,105 @@
+import { Anchor, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Me } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
+import { CardsTable } from './CardsTable.js';
+
+export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
+
+/** User Information: details, state and cards, with Generate Offline Unblock per card. */
+export function UserInformationPage({ id, me }: { id: string; me: Me }) {
+  const user = useQuery({ queryKey: ['user', id], queryFn: () => api.user(id) });
+  const [target, setTarget] = useState<UnblockTarget | null>(null);
+
+  return (
+    <Stack>
+      <Anchor
+        href="/"
+        size="sm"
+        onClick={(event) => {
+          event.preventDefault();
+          window.history.back();
+        }}
+      >
+        ← {t('user.back')}
+      </Anchor>
+      <Title order={1} size="h2">
+        {t('user.title')}
+      </Title>
+      <ErrorAlert error={user.error} />
+      {user.isPending && <Skeleton h={120} />}
+      {user.data && (
+        <>
+          <Paper withBorder p="md">
+            <Group justify="space-between" align="flex-start">
+              <div>
+                <Title order={2} size="h3">
+                  {user.data.displayName}
+                </Title>
+                <Text ff="monospace">{user.data.username}</Text>
+              </div>
+              <StateBadge state={user.data.state} />
+            </Group>
+            <SimpleGrid cols={{ base: 1, sm: 3 }} mt="sm">
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('user.email')}
+                </Text>
+                <Text>{user.data.email}</Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('user.state')}
+                </Text>
+                <Text>{t(`state.${user.data.state}`)}</Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('user.selfService')}
+                </Text>
+                <Text>
+                  {user.data.selfServicePassword ? t('user.selfServiceYes') : t('user.selfServiceNo')}
+                </Text>
+              </div>
+            </SimpleGrid>
+          </Paper>
+          <Title order={2} size="h3">
+            {t('user.cards')}
+          </Title>
+          {user.data.cards.length === 0 ? (
+            <Stack gap={4} align="flex-start">
+              <Button disabled aria-describedby="no-card-reason">
+                {t('card.generate')}
+              </Button>
+              <Text id="no-card-reason" size="sm" c="red.8" data-testid="unblock-reason">
+                {t('user.noCardsReason')} {t('user.noCards')}
+              </Text>
+            </Stack>
+          ) : (
+            <CardsTable
+              cards={user.data.cards}
+              canUnblock={HELP_DESK_ROLES.includes(me.role)}
+              role={t(`role.${me.role}`)}
+              onUnblock={(card) => {
+                setTarget({ card, user: user.data });
+              }}
+            />
+          )}
+        </>
+      )}
+      {target && (
+        <OfflineUnblockDialog
+          target={target}
+          onClose={() => {
+            setTarget(null);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

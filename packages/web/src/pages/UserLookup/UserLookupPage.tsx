@@ -1,0 +1,97 @@
+import { Stack, Table, Text, TextInput, Title, Loader } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Link } from '../../components/Link.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+import { navigate, useLocation } from '../../router/router.js';
+
+/** User Lookup: search as you type by username, name, email or card serial. */
+export function UserLookupPage() {
+  const { search } = useLocation();
+  const q = search.get('q') ?? '';
+  const [debounced] = useDebouncedValue(q.trim(), 200);
+  const results = useQuery({
+    queryKey: ['users', debounced],
+    queryFn: ({ signal }) => api.searchUsers(debounced, signal),
+    enabled: debounced.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const items = debounced.length > 0 ? (results.data?.items ?? []) : [];
+
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('lookup.title')}
+      </Title>
+      <TextInput
+        label={t('lookup.label')}
+        description={t('lookup.description')}
+        placeholder={t('lookup.placeholder')}
+        value={q}
+        onChange={(event) => {
+          const value = event.currentTarget.value;
+          // The query lives in the URL, so Back from User Information returns to these results.
+          navigate(value ? `/?q=${encodeURIComponent(value)}` : '/', { replace: true });
+        }}
+        type="search"
+        autoFocus
+        autoComplete="off"
+        spellCheck={false}
+        size="md"
+        rightSection={results.isFetching ? <Loader size="xs" /> : null}
+      />
+      <ErrorAlert error={results.error} />
+      {debounced.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          {t('lookup.prompt')}
+        </Text>
+      ) : results.data && items.length === 0 ? (
+        <Text role="status">{t('lookup.none', { q: debounced })}</Text>
+      ) : (
+        items.length > 0 && (
+          <>
+            <Text size="sm" c="dimmed" role="status">
+              {t('lookup.total', { count: results.data?.total ?? items.length })}
+            </Text>
+            <Table striped highlightOnHover aria-label={t('lookup.results')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('col.username')}</Table.Th>
+                  <Table.Th>{t('col.name')}</Table.Th>
+                  <Table.Th>{t('col.email')}</Table.Th>
+                  <Table.Th>{t('col.state')}</Table.Th>
+                  <Table.Th>{t('col.cards')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((user) => (
+                  <Table.Tr key={user.id}>
+                    <Table.Td>
+                      <Link to={`/users/${user.id}`} fw={600}>
+                        {user.username}
+                      </Link>
+                    </Table.Td>
+                    <Table.Td>{user.displayName}</Table.Td>
+                    <Table.Td>{user.email}</Table.Td>
+                    <Table.Td>
+                      <StateBadge state={user.state} />
+                    </Table.Td>
+                    <Table.Td>{user.cardCount}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+            {results.data && results.data.total > items.length && (
+              <Text size="sm" c="dimmed">
+                {t('lookup.more', { shown: items.length, total: results.data.total })}
+              </Text>
+            )}
+          </>
+        )
+      )}
+    </Stack>
+  );
+}
