@@ -1,5 +1,10 @@
 /** Builds the HTTP application: routes, validation, errors, OpenAPI, web portals. */
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import {
   jsonSchemaTransform,
@@ -7,7 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { installErrorHandling } from './http/error-handler.js';
+import { errorBody, installErrorHandling } from './http/error-handler.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import type { App } from './http/types.js';
 import { installWebPortals, isPortalRoute } from './http/web-portals.js';
@@ -24,6 +29,10 @@ import type { ServiceContext } from './services/context.js';
 
 export const API_VERSION = '0.1.0';
 
+function rejectBadUrl(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(400).send(errorBody('request.invalid', `the request URL is not valid: ${error.message}`));
+}
+
 export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
   readonly trustProxy: boolean | string;
@@ -37,6 +46,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     bodyLimit: 64 * 1024,
     // Ids and challenges are short; anything longer is not ours.
     routerOptions: { maxParamLength: 200 },
+    // A malformed URL or an over-long path parameter, found before any route runs.
+    frameworkErrors: rejectBadUrl,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

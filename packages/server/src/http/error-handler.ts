@@ -8,7 +8,12 @@ import { ERROR_CODES, type ErrorCode } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { App } from './types.js';
 
-function send(
+/** The error envelope. */
+export function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } {
+  return { error: { code, message } };
+}
+
+function sendError(
   reply: { code(status: number): { send(body: unknown): unknown } },
   code: ErrorCode,
   message: string,
@@ -24,7 +29,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function installErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return send(reply, error.code, error.message, error.extra);
+    if (error instanceof AppError) return sendError(reply, error.code, error.message, error.extra);
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
       const issues = error.validation
@@ -34,20 +39,20 @@ export function installErrorHandling(app: App): void {
           return `${where}${path ? `.${path}` : ''}: ${issue.message ?? 'is invalid'}`;
         })
         .join('; ');
-      return send(reply, 'request.invalid', issues);
+      return sendError(reply, 'request.invalid', issues);
     }
     const mapped = FASTIFY_CODES[error.code];
-    if (mapped) return send(reply, mapped, error.message);
+    if (mapped) return sendError(reply, mapped, error.message);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Malformed JSON, empty body with a JSON content type and the like.
-      return send(reply, 'request.invalid', error.message);
+      return sendError(reply, 'request.invalid', error.message);
     }
     request.log.error({ err: error }, 'unexpected error');
-    return send(reply, 'internal.error', 'something went wrong on the server; it has been logged');
+    return sendError(reply, 'internal.error', 'something went wrong on the server; it has been logged');
   });
 
   app.setNotFoundHandler((request, reply) =>
-    send(
+    sendError(
       reply,
       'request.not_found',
       `no such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}`,

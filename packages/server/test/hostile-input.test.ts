@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, type Fixture } from './support/fixtures.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+/** Bad input must always be a 4xx with the error envelope, never a 500. */
+describe('hostile and malformed input', () => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  function expect4xx(response: { status: number; body: unknown }, what: string): void {
+    expect(response.status, what).toBeGreaterThanOrEqual(400);
+    expect(response.status, what).toBeLessThan(500);
+    expect(response.body, what).toMatchObject({
+      error: { code: expect.any(String), message: expect.any(String) },
+    });
+  }
+
+  it('answers malformed bodies with 4xx', async () => {
+    const admin = f.admin;
+    const cases: [string, string, unknown][] = [
+      ['POST', '/api/v1/users', '{"username":'],
+      ['POST', '/api/v1/users', '[]'],
+      ['POST', '/api/v1/users', 'null'],
+      ['POST', '/api/v1/users', { username: 'a'.repeat(10_000), displayName: 'x', email: 'x@example.org' }],
+      [
+        'POST',
+        '/api/v1/users',
+        { username: "x'; drop table users; --", displayName: 'x', email: 'x@example.org' },
+      ],
+      ['POST', '/api/v1/users', { username: 'ok', displayName: 'x', email: 'not an email' }],
+      ['POST', '/api/v1/profiles', { name: 'p', maxPinAttempts: -1 }],
+      ['POST', '/api/v1/profiles', { name: 'p', adminKeyAttemptLimit: 1e9 }],
+      ['POST', '/api/v1/profiles', { name: 'p', pinRules: { minLength: 10, maxLength: 6 } }],
+      ['POST', '/api/v1/profiles', { name: 'p', useCases: { operatorOfflineUnblock: 'yes' } }],
+      ['PATCH', '/api/v1/users/00000000-0000-4000-8000-000000000000', { state: 'gone' }],
+      ['PATCH', `/api/v1/users/${f.userId}`, { state: 'gone' }],
+      [
+        'POST',
+        '/api/v1/cards',
+        {
+          serial: 'S1',
+          username: f.username,
+          profile: f.profileName,
+          type: 'gids',
+          adminKey: { algorithm: '3des', key: 'zz' },
+        },
+      ],
+      [
+        'POST',
+        '/api/v1/cards',
+        {
+          serial: 'S2',
+          username: f.username,
+          profile: f.profileName,
+          type: 'gids',
+          adminKey: { algorithm: 'aes128', key: '00'.repeat(24) },
+        },
+      ],
+      [
+        'POST',
+        '/api/v1/cards',
+        {
+          serial: 'S3',
+          username: f.username,
+          profile: f.profileName,
+          type: 'gids',
+          adminKey: { algorithm: 'rc4', key: '00' },
+        },
+      ],
+      [
+        'POST',
+        '/api/v1/cards',
+        {
+          serial: 'S4',
+          username: 'nobody-here',
+          profile: f.profileName,
+          type: 'gids',
+          adminKey: { algorithm: '3des', generate: true },
+        },
+      ],
+      [
+        'POST',
+        '/api/v1/cards',
+        {
+          serial: 'S5',
+          username: f.username,
+          profile: 'no such profile',
+          type: 'gids',
+          adminKey: { algorithm: '3des', generate: true },
+        },
+      ],
+      [
+        'POST',
+        '/api/v1/cards',
+        {
+          serial: f.serial.toLowerCase(),
+          username: f.username,
+          profile: f.profileName,
+          type: 'gids',
+          adminKey: { algorithm: '3des', generate: true },
+        },
+      ],
+      ['GET', '/api/v1/users?limit=100000', undefined],
+      ['GET', '/api/v1/users?offset=-1', undefined],
+      ['GET', '/api/v1/audit?from=yesterday', undefined],
+      ['GET', `/api/v1/users/${'9'.repeat(300)}`, undefined],
+      ['GET', '/api/v1/users/%00', undefined],
+      ['DELETE', '/api/v1/cards', undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      expect4xx(
+        await admin.request(method, path, body),
+        `${method} ${path} ${String(JSON.stringify(body)).slice(0, 80)}`,
+      );
+    }
+  });
+
+  it('gives each refusal its own code', async () => {
+    const card = (serial: string, adminKey: unknown, extra: Record<string, unknown> = {}) =>
+      f.admin.post('/api/v1/cards', {
+        serial,
+        username: f.username,
+        profile: f.profileName,
+        type: 'gids',
+        adminKey,
+        ...extra,
+      });
+    expect((await card('K1', { algorithm: '3des', key: '00' })).body).toMatchObject({
+      error: { code: 'card.invalid_admin_key' },
+    });
+    expect((await card(f.serial.toLowerCase(), { algorithm: '3des', generate: true })).body).toMatchObject({
+      error: { code: 'card.serial_taken' },
+    });
+    expect(
+      (await card('K2', { algorithm: '3des', generate: true }, { username: 'nobody' })).body,
+    ).toMatchObject({
+      error: { code: 'user.not_found' },
+    });
+    const weak = await f.admin.post('/api/v1/profiles', {
+      name: 'weak',
+      pinRules: { minLength: 10, maxLength: 6 },
+    });
+    expect(weak.body).toMatchObject({ error: { code: 'profile.invalid_pin_rules' } });
+  });
+
+  it('never echoes an admin key in an error', async () => {
+    const key = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01234567';
+    const response = await f.admin.post('/api/v1/cards', {
+      serial: 'ECHO1',
+      username: f.username,
+      profile: f.profileName,
+      type: 'gids',
+      adminKey: { algorithm: '3des', key },
+    });
+    expect(response.status).toBe(422);
+    expect(response.text).not.toContain(key);
+  });
+
+  it('answers unknown routes and methods with a JSON 404', async () => {
+    const response = await server.api.get('/api/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({
+      error: { code: 'request.not_found', message: 'no such endpoint: GET /api/v1/nothing-here' },
+    });
+  });
+
+  it('refuses a body that is not JSON, or too large', async () => {
+    const wrongType = await f.admin.request('POST', '/api/v1/users', 'username=x', {
+      'content-type': 'text/plain',
+    });
+    expect4xx(wrongType, 'text/plain body');
+    const huge = await f.admin.request('POST', '/api/v1/users', {
+      username: 'x',
+      displayName: 'x'.repeat(200_000),
+      email: 'x@example.org',
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('finds users and cards by any part, with LIKE wildcards taken literally', async () => {
+    const byEmail = await f.operator.get<{ items: { id: string }[] }>(
+      `/api/v1/users?q=${encodeURIComponent(f.username.slice(5).toUpperCase())}`,
+    );
+    expect(byEmail.body.items.map((u) => u.id)).toContain(f.userId);
+    const bySerial = await f.operator.get<{ items: { id: string }[] }>(
+      `/api/v1/users?q=${f.serial.slice(-6).toLowerCase()}`,
+    );
+    expect(bySerial.body.items.map((u) => u.id)).toEqual([f.userId]);
+    const wildcard = await f.operator.get<{ items: unknown[]; total: number }>('/api/v1/users?q=%25');
+    expect(wildcard.body.total).toBe(0);
+    const cards = await f.operator.get<{ items: { id: string }[] }>(
+      `/api/v1/cards?serial=${f.serial.toLowerCase()}`,
+    );
+    expect(cards.body.items.map((c) => c.id)).toEqual([f.cardId]);
+  });
+
+  it('publishes an OpenAPI 3 document that lists the contract', async () => {
+    const doc = await server.api.get<{ openapi: string; paths: Record<string, unknown> }>(
+      '/api/openapi.json',
+    );
+    expect(doc.body.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/profiles/{id}',
+      '/api/v1/cards',
+      '/api/v1/cards/{id}/offline-unblocks',
+      '/api/v1/offline-unblocks/{id}/approve',
+      '/api/v1/offline-unblocks/{id}/response',
+      '/api/v1/offline-unblocks/{id}/outcome',
+      '/api/v1/audit',
+      '/api/v1/self-service/login',
+    ]) {
+      expect(Object.keys(doc.body.paths)).toContain(path);
+    }
+  });
+});
