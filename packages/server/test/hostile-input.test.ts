@@ -117,7 +117,7 @@ describe('hostile and malformed input', () => {
     for (const [method, path, body] of cases) {
       expect4xx(
         await admin.request(method, path, body),
-        `${method} ${path} ${String(JSON.stringify(body)).slice(0, 80)}`,
+        `${method} ${path} ${JSON.stringify(body ?? null).slice(0, 80)}`,
       );
     }
   });
