@@ -9,3 +9,5 @@ export * from './schemas/cards.js';
 export * from './schemas/offline-unblocks.js';
 export * from './schemas/audit.js';
 export * from './schemas/self-service.js';
+export * from './schemas/security-questions.js';
+export * from './schemas/online-unlock.js';

@@ -25,6 +25,15 @@ export const OfflineUnblockSession = z.object({
     approvedBy: z.string().nullable(),
     approvedAt: Timestamp.nullable(),
   }),
+  identity: z.object({
+    required: z
+      .boolean()
+      .describe("the card's profile makes the operator check the caller's security answers"),
+    verified: z.boolean(),
+    questions: z
+      .array(z.object({ id: z.string(), text: z.string() }))
+      .describe('the questions to ask the caller'),
+  }),
   createdAt: Timestamp,
   expiresAt: Timestamp,
   closedAt: Timestamp.nullable(),
@@ -63,3 +72,8 @@ export const OfflineUnblockQuery = z.object({
 });
 
 export const OfflineUnblockList = z.object({ items: z.array(OfflineUnblockSession) });
+
+export const AnswerInput = z.object({ questionId: z.uuid(), answer: z.string().max(500) });
+export const AnswersBody = z.object({ answers: z.array(AnswerInput).min(1).max(10) });
+export type AnswersBody = z.infer<typeof AnswersBody>;
+export const IdentityVerified = z.object({ verified: z.literal(true) });

@@ -18,11 +18,22 @@ export const PinRules = z.object({
 });
 export type PinRules = z.infer<typeof PinRules>;
 
+export const SecurityQuestionPolicy = z.object({
+  required: z.number().int().min(1).max(10).describe('answers a cardholder must set at least'),
+  asked: z.number().int().min(1).max(10).describe('questions asked at an unlock'),
+  maxFailedAttempts: z.number().int().min(1).max(20).describe('wrong answers that lock the cardholder out'),
+  validateInOfflineUnblock: z
+    .boolean()
+    .describe('operators must check the answers before a response is issued'),
+});
+export type SecurityQuestionPolicy = z.infer<typeof SecurityQuestionPolicy>;
+
 export const PROFILE_DEFAULTS = {
   useCases: { operatorOfflineUnblock: false, selfServiceOfflineUnblock: false, onlineUnlock: false },
   maxPinAttempts: 3,
   pinRules: { minLength: 6, maxLength: 8, digitsOnly: false },
   adminKeyAttemptLimit: 3,
+  securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 5, validateInOfflineUnblock: false },
 } as const;
 
 const ProfileFields = z.object({
@@ -32,6 +43,7 @@ const ProfileFields = z.object({
   maxPinAttempts: z.number().int().min(1).max(15),
   pinRules: PinRules.partial(),
   adminKeyAttemptLimit: z.number().int().min(1).max(15),
+  securityQuestions: SecurityQuestionPolicy.partial(),
 });
 
 /** Every field but `name` is optional; use cases are off unless switched on. */
@@ -49,6 +61,7 @@ export const Profile = z.object({
   maxPinAttempts: z.number().int(),
   pinRules: PinRules,
   adminKeyAttemptLimit: z.number().int(),
+  securityQuestions: SecurityQuestionPolicy,
   cardCount: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

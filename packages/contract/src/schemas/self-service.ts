@@ -16,7 +16,9 @@ export const SelfServiceCard = z.object({
   pinRules: PinRules,
   challengeLength: z.number().int().describe('hex digits of the challenge this card shows (16 or 32)'),
   attemptsRemaining: z.number().int(),
-  offlineUnblock: Availability.describe('whether "Unblock PIN offline" is offered for this card, and why not'),
+  offlineUnblock: Availability.describe(
+    'whether "Unblock PIN offline" is offered for this card, and why not',
+  ),
 });
 export type SelfServiceCard = z.infer<typeof SelfServiceCard>;
 

@@ -42,5 +42,12 @@ export const UserSearchQuery = PageQuery.extend({
 
 export const UserList = z.object({ items: z.array(User), total: z.number().int() });
 
-export const UserDetail = User.extend({ cards: z.array(CardSummary) });
+export const UserDetail = User.extend({
+  cards: z.array(CardSummary),
+  securityQuestions: z.object({
+    answersSet: z.number().int(),
+    failedAttempts: z.number().int(),
+    locked: z.boolean().describe('too many wrong answers: an admin must clear the lockout'),
+  }),
+});
 export type UserDetail = z.infer<typeof UserDetail>;
