@@ -44,6 +44,8 @@ export function ChallengeField({
         error={view.error}
         disabled={disabled}
         autoFocus={autoFocus}
+        // Mantine's focus trap focuses the element marked data-autofocus when a dialog opens.
+        data-autofocus={autoFocus || undefined}
         autoComplete="off"
         autoCorrect="off"
         autoCapitalize="characters"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, UNAVAILABLE_REASONS } from '@cardwarden/contract';
 import { errorMessage, reasonMessage, t } from './index.js';
-import { en } from './messages.en.js';
+import { en, errorMessagesEn } from './messages.en.js';
 
 describe('message catalogue', () => {
   it('fills parameters', () => {
@@ -9,6 +9,8 @@ describe('message catalogue', () => {
   });
 
   it('has a friendly message for every API error code', () => {
+    const missing = Object.keys(ERROR_CODES).filter((code) => !Object.hasOwn(errorMessagesEn, code));
+    expect(missing, 'add these codes to errorMessagesEn in messages.en.ts').toEqual([]);
     for (const code of Object.keys(ERROR_CODES)) {
       const message = errorMessage(code);
       expect(message.length, code).toBeGreaterThan(10);

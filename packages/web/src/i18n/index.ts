@@ -12,7 +12,7 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 
 interface Catalogue {
   readonly messages: Readonly<Record<MessageKey, string>>;
-  readonly errors: Readonly<Record<ErrorCode, string>>;
+  readonly errors: Readonly<Partial<Record<ErrorCode, string>>>;
   readonly reasons: Readonly<Record<UnavailableReason, string>>;
 }
 
@@ -41,7 +41,8 @@ export function t(key: MessageKey, params?: MessageParams): string {
 
 /** A friendly message for an API error code; `fallback` (the server's own message) for unknown codes. */
 export function errorMessage(code: string, fallback?: string): string {
-  if (Object.hasOwn(active.errors, code)) return active.errors[code as ErrorCode];
+  const message = Object.hasOwn(active.errors, code) ? active.errors[code as ErrorCode] : undefined;
+  if (message !== undefined) return message;
   return fallback ?? t('error.unknown', { status: code });
 }
 

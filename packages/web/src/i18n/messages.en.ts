@@ -37,6 +37,7 @@ export const en = {
   'signIn.username': 'Username',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
+  'signIn.showTyped': 'Show what you typed',
   'signIn.ended': 'Your sign-in has ended. Please sign in again.',
   'signIn.signedOut': 'You are signed out.',
   'signIn.cardholderHint': 'Cardholder? Use self-service.',
@@ -281,7 +282,11 @@ export const en = {
 
 export type MessageKey = keyof typeof en;
 
-/** A friendly message for every error code the API returns. */
+/**
+ * A friendly message for every error code the API returns. `Partial` so that a code added to the contract
+ * does not break the build of the portals (they fall back to the server's message); i18n.test.ts fails
+ * until the new code has its message here.
+ */
 export const errorMessagesEn = {
   'request.invalid': 'Some of the information is not valid. Check the highlighted fields.',
   'request.not_found': 'That was not found. It may have been removed.',
@@ -302,6 +307,7 @@ export const errorMessagesEn = {
   'profile.name_taken': 'A profile with this name already exists.',
   'profile.invalid_pin_rules': 'The PIN rules do not fit together (minimum must not exceed maximum).',
   'profile.in_use': 'Cards still use this profile.',
+  'profile.invalid_security_questions': 'The security-question settings do not fit together.',
   'card.not_found': 'This card does not exist (any more).',
   'card.serial_taken': 'A card with this serial is already registered.',
   'card.not_active': 'The card is not active: it cannot be unblocked.',
@@ -319,9 +325,24 @@ export const errorMessagesEn = {
   'offline_unblock.no_response': 'No response was issued in this session yet.',
   'self_service.last_attempt':
     'Your card has only one unblock attempt left. Please call the help desk: they unblock it with you.',
+  'offline_unblock.identity_required':
+    'Check the caller’s identity first: this card’s profile requires their security answers.',
+  'security_question.not_found': 'This security question does not exist.',
+  'security_question.custom_not_allowed': 'Only the listed security questions can be used.',
+  'security_answers.invalid': 'Some security answers are missing or too short.',
+  'identity.answers_not_set': 'This cardholder has not set security answers yet.',
+  'identity.wrong_answers': 'The security answers are not right.',
+  'identity.locked': 'Too many wrong security answers: identity checks are locked for this cardholder.',
+  'online_unlock.not_found': 'This unlock request does not exist.',
+  'online_unlock.use_case_disabled': 'Online unlock is not enabled in this card’s profile.',
+  'online_unlock.wrong_answers': 'The security answers are not right.',
+  'online_unlock.last_attempt': 'Only one attempt is left: please call the help desk.',
+  'online_unlock.closed': 'This unlock request is already closed.',
+  'online_unlock.expired': 'This unlock request has expired. Start again.',
+  'online_unlock.rate_limited': 'Too many tries. Wait a while, then try again.',
   'internal.error': 'The server had a problem. Try again; if it persists, tell your administrator.',
   'internal.unavailable': 'The server is busy or starting. Try again in a moment.',
-} as const satisfies Record<ErrorCode, string>;
+} as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** Why a card cannot be unblocked offline (the API's reason codes plus the UI's own). */
 export const unavailableReasonsEn = {

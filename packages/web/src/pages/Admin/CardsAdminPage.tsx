@@ -5,7 +5,6 @@ import {
   Group,
   Modal,
   Radio,
-  Select,
   Stack,
   Table,
   Text,
@@ -18,6 +17,7 @@ import { useState, type SyntheticEvent } from 'react';
 import type { CardState, CardType } from '@cardwarden/contract';
 import { ADMIN_KEY_ALGORITHMS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
 import { operatorEndpoints as api, type RegisterCardResult } from '../../api/operator-api.js';
+import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -141,15 +141,14 @@ export default function CardsAdminPage() {
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
                     <StateBadge state={card.state} />
-                    <Select
+                    <ChoiceSelect
                       aria-label={`${t('admin.cards.changeState')}: ${card.serial}`}
                       size="xs"
                       w={120}
                       value={card.state}
                       data={CARD_STATES.map((value) => ({ value, label: t(`state.${value}`) }))}
-                      allowDeselect={false}
                       onChange={(value) => {
-                        if (value && value !== card.state) update.mutate({ id: card.id, state: value });
+                        if (value !== card.state) update.mutate({ id: card.id, state: value });
                       }}
                     />
                   </Group>
@@ -231,33 +230,26 @@ function RegisterCardForm({
             autoComplete="off"
             spellCheck={false}
           />
-          <Select
+          <ChoiceSelect
             label={t('admin.cards.profile')}
             value={profile}
             onChange={setProfile}
             data={(profiles.data?.items ?? []).map((p) => p.name)}
             required
-            searchable
           />
           <ErrorAlert error={profiles.error} />
           <Group grow>
-            <Select
+            <ChoiceSelect
               label={t('admin.cards.type')}
               value={type}
-              onChange={(v) => {
-                if (v) setType(v);
-              }}
+              onChange={setType}
               data={[...CARD_TYPES]}
-              allowDeselect={false}
             />
-            <Select
+            <ChoiceSelect
               label={t('admin.cards.algorithm')}
               value={algorithm}
-              onChange={(v) => {
-                if (v) setAlgorithm(v);
-              }}
+              onChange={setAlgorithm}
               data={[...ADMIN_KEY_ALGORITHMS]}
-              allowDeselect={false}
             />
           </Group>
           <Radio.Group

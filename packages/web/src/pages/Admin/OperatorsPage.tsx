@@ -1,8 +1,9 @@
-import { Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import type { OperatorRole } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
@@ -53,15 +54,14 @@ export default function OperatorsPage() {
               <Table.Tr key={operator.id}>
                 <Table.Td fw={600}>{operator.username}</Table.Td>
                 <Table.Td>
-                  <Select
+                  <ChoiceSelect
                     aria-label={t('admin.operators.changeRole', { username: operator.username })}
                     size="xs"
                     w={140}
                     value={operator.role}
                     data={roleOptions()}
-                    allowDeselect={false}
                     onChange={(value) => {
-                      if (value && value !== operator.role) update.mutate({ id: operator.id, role: value });
+                      if (value !== operator.role) update.mutate({ id: operator.id, role: value });
                     }}
                   />
                 </Table.Td>
@@ -151,14 +151,11 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
             autoComplete="new-password"
             required
           />
-          <Select
+          <ChoiceSelect
             label={t('admin.operators.role')}
             value={role}
-            onChange={(v) => {
-              if (v) setRole(v);
-            }}
+            onChange={setRole}
             data={roleOptions()}
-            allowDeselect={false}
           />
           <ErrorAlert error={save.error} />
           <Group justify="flex-end">

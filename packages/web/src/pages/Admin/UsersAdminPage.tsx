@@ -1,20 +1,10 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Table,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, Modal, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import type { User, UserState } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -267,17 +257,14 @@ function UserForm({
             required
           />
           {user && (
-            <Select
+            <ChoiceSelect
               label={t('admin.users.state')}
               value={state}
-              onChange={(value) => {
-                if (value) setState(value);
-              }}
+              onChange={setState}
               data={(['active', 'suspended', 'deleted'] as const).map((value) => ({
                 value,
                 label: t(`state.${value}`),
               }))}
-              allowDeselect={false}
             />
           )}
           <ErrorAlert error={save.error} />

@@ -33,7 +33,6 @@ export function CardSearchPage() {
           const value = event.currentTarget.value;
           navigate(value ? `/cards?serial=${encodeURIComponent(value)}` : '/cards', { replace: true });
         }}
-        type="search"
         autoFocus
         autoComplete="off"
         spellCheck={false}

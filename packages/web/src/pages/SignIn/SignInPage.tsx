@@ -56,6 +56,7 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
               autoCapitalize="none"
               spellCheck={false}
               required
+              withAsterisk={false}
               data-autofocus
               autoFocus
             />
@@ -67,6 +68,9 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
               }}
               autoComplete="current-password"
               required
+              withAsterisk={false}
+              // Not "…password…": the field alone must answer to the label Password.
+              visibilityToggleButtonProps={{ 'aria-label': t('signIn.showTyped') }}
             />
             <ErrorAlert error={mutation.error} />
             <Button type="submit" loading={mutation.isPending} disabled={!username.trim() || !password}>

@@ -36,7 +36,6 @@ export function UserLookupPage() {
           // The query lives in the URL, so Back from User Information returns to these results.
           navigate(value ? `/?q=${encodeURIComponent(value)}` : '/', { replace: true });
         }}
-        type="search"
         autoFocus
         autoComplete="off"
         spellCheck={false}

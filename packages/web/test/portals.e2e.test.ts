@@ -1,0 +1,442 @@
+/**
+ * The portals end to end: the real built server (own data directory, free port) and Debian's Chromium,
+ * driven by accessible names as a person (or the acceptance check) would. Data is seeded through the
+ * REST API; expected responses are computed here with node:crypto, independently of the server.
+ * With CARDWARDEN_SCREENSHOTS=1 it also writes the screenshots in docs/screenshots.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describeWith } from '@cardwarden/test-support';
+import { Api } from './support/api.js';
+import { launchChromium } from './support/browser.js';
+import { ensureBuilt, REPO_ROOT } from './support/build.js';
+import { tripleDesResponse } from './support/expected-response.js';
+import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+
+const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
+const KNOWN_KEY = '010203040506070801020304050607080102030405060708';
+const OPERATOR = { username: 'olivia', password: 'olivia help desk password', role: 'operator' };
+const SUPERVISOR = { username: 'sam', password: 'sam supervisor password', role: 'supervisor' };
+const HOLDER_PASSWORD = 'dave self-service password';
+
+interface Seeded {
+  alice: { id: string; cardId: string; serial: string };
+  bob: { id: string; cardId: string; serial: string };
+  carol: { id: string; cardId: string; serial: string; key: string };
+  dave: { id: string; cardId: string; serial: string; key: string };
+  eve: { id: string; cardId: string };
+}
+
+function randomKey(): string {
+  return randomBytes(24).toString('hex').toUpperCase();
+}
+
+/** A random 8-byte challenge, as the card's unblock screen would show it. */
+function randomChallenge(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+async function seed(admin: Api): Promise<Seeded> {
+  for (const operator of [OPERATOR, SUPERVISOR])
+    await admin.expect(201, 'POST', '/api/v1/operators', operator);
+  await admin.expect(201, 'POST', '/api/v1/profiles', {
+    name: 'Standard',
+    description: 'Help desk and self-service unblock',
+    useCases: { operatorOfflineUnblock: true, selfServiceOfflineUnblock: true },
+    adminKeyAttemptLimit: 3,
+    pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
+  });
+  await admin.expect(201, 'POST', '/api/v1/profiles', {
+    name: 'Kiosk',
+    description: 'No unblock enabled yet',
+  });
+  const user = async (username: string, displayName: string) =>
+    (
+      await admin.expect<{ id: string }>(201, 'POST', '/api/v1/users', {
+        username,
+        displayName,
+        email: `${username}@example.org`,
+      })
+    ).id;
+  const card = async (username: string, serial: string, profile: string, key: string) =>
+    (
+      await admin.expect<{ id: string }>(201, 'POST', '/api/v1/cards', {
+        serial,
+        username,
+        profile,
+        type: 'minidriver',
+        adminKey: { algorithm: '3des', key },
+      })
+    ).id;
+  const carolKey = randomKey();
+  const daveKey = randomKey();
+  const seeded: Seeded = {
+    alice: { id: await user('alice', 'Alice Archer'), cardId: '', serial: 'CW-1001-A7' },
+    bob: { id: await user('bob', 'Bob Baker'), cardId: '', serial: 'CW-2002-B3' },
+    carol: { id: await user('carol', 'Carol Cole'), cardId: '', serial: 'CW-3003-C5', key: carolKey },
+    dave: { id: await user('dave', 'Dave Dunn'), cardId: '', serial: 'CW-4004-D1', key: daveKey },
+    eve: { id: await user('eve', 'Eve Evans'), cardId: '' },
+  };
+  seeded.alice.cardId = await card('alice', seeded.alice.serial, 'Standard', KNOWN_KEY);
+  seeded.bob.cardId = await card('bob', seeded.bob.serial, 'Kiosk', randomKey());
+  seeded.carol.cardId = await card('carol', seeded.carol.serial, 'Standard', carolKey);
+  seeded.dave.cardId = await card('dave', seeded.dave.serial, 'Standard', daveKey);
+  seeded.eve.cardId = await card('eve', 'CW-5005-E9', 'Standard', randomKey());
+  await admin.expect(204, 'PUT', `/api/v1/users/${seeded.dave.id}/password`, { password: HOLDER_PASSWORD });
+  return seeded;
+}
+
+describeWith(['chromium'], 'web portals in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let admin: Api;
+  let data: Seeded;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startServerProcess();
+    admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
+    data = await seed(admin);
+    browser = await launchChromium();
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await (browser as Browser | undefined)?.close();
+    await (server as ServerProcess | undefined)?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, baseURL: server.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
+  }
+
+  async function signIn(page: Page, path: string, username: string, password: string): Promise<void> {
+    await page.goto(path);
+    // Loose matching, as an acceptance check might use: each label must find exactly one field.
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async function openUser(page: Page, username: string): Promise<void> {
+    await page.getByRole('textbox', { name: 'User Lookup' }).fill(username);
+    await page.getByRole('link', { name: username, exact: true }).click();
+    await page.getByRole('heading', { name: 'User Information' }).waitFor();
+  }
+
+  it('an operator finds a user, generates the response for a challenge typed with spaces and lower case, and records the outcome', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await shot(page, '01-sign-in');
+    await signIn(page, '/', OPERATOR.username, OPERATOR.password);
+    const lookup = page.getByRole('textbox', { name: 'User Lookup' });
+    await lookup.waitFor();
+    await lookup.fill('ali');
+    await page.getByRole('link', { name: 'alice', exact: true }).waitFor();
+    await shot(page, '02-user-lookup');
+    // Search by card serial finds the card's user too.
+    await lookup.fill('cw-3003');
+    await page.getByRole('link', { name: 'carol', exact: true }).waitFor();
+    await lookup.fill('alice');
+    await page.getByRole('link', { name: 'alice', exact: true }).click();
+    await page.getByRole('heading', { name: 'User Information' }).waitFor();
+    await expect.poll(() => page.getByText('Alice Archer').count()).toBeGreaterThan(0);
+    await shot(page, '03-user-information');
+
+    await page.getByRole('button', { name: 'Generate Offline Unblock' }).click();
+    const challenge = page.getByRole('textbox', { name: 'Challenge' });
+    await challenge.waitFor();
+    await expect.poll(() => challenge.evaluate((el) => el === document.activeElement)).toBe(true);
+    const generate = page.getByRole('button', { name: 'Generate Response' });
+
+    // Incomplete: the button stays disabled and the field says how far along it is.
+    await page.getByLabel('Ticket number').fill('INC-4711');
+    await challenge.fill('0557 897f 8d84');
+    expect(await generate.isDisabled()).toBe(true);
+    await page.getByText('12 of 16 characters').waitFor();
+    await shot(page, '04-challenge-incomplete');
+    // A character that is not hex is named with its position; look-alikes are read and shown.
+    await challenge.fill('0557 897f 8d84 4X7b');
+    await page.getByText('“X” at position 17 is not a hex digit').waitFor();
+    expect(await generate.isDisabled()).toBe(true);
+    await challenge.fill('O557 897f 8d84 4o7b');
+    await page.getByText('Read “O” at position 1 as 0.').waitFor();
+    await page.getByText('Read “o” at position 17 as 0.').waitFor();
+
+    await challenge.fill('0557 897f 8d84-407b');
+    await page.getByText('16 of 16 characters — complete').waitFor();
+    await page
+      .getByText(
+        'zero five five seven, eight nine seven foxtrot, eight delta eight four, four zero seven bravo',
+      )
+      .waitFor();
+    expect(await generate.isEnabled()).toBe(true);
+    await shot(page, '05-challenge-read-back');
+    await generate.click();
+
+    const response = page.getByRole('status', { name: 'Response' });
+    await response.waitFor();
+    const expected = tripleDesResponse(KNOWN_KEY, '0557897F8D84407B');
+    expect(expected).toBe('7716F4B2D7214EB2');
+    expect((await response.textContent())?.replace(/\s/g, '')).toBe(expected);
+    expect(await page.getByLabel('Response').innerText()).toMatch(/7716\s*F4B2\s*D721\s*4EB2/);
+    await page
+      .getByText('seven seven one six, foxtrot four bravo two, delta seven two one, four echo bravo two')
+      .waitFor();
+    await page.getByText('Admin-key attempts left after this response: 2').waitFor();
+    await shot(page, '06-response');
+
+    await page.getByRole('button', { name: 'Unblocked', exact: true }).click();
+    await page.getByText('Recorded: the card was unblocked').waitFor();
+    await shot(page, '07-outcome-recorded');
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // The server recorded the response and the outcome, with the ticket, under this operator.
+    const audit = await admin.expect<{ items: { action: string; actor: string; ticket: string | null }[] }>(
+      200,
+      'GET',
+      `/api/v1/audit?cardId=${data.alice.cardId}`,
+    );
+    const mine = audit.items.filter((event) => event.actor === OPERATOR.username);
+    expect(mine.some((event) => /response/.test(event.action))).toBe(true);
+    expect(mine.some((event) => /outcome|unblocked/.test(event.action))).toBe(true);
+    expect(mine.some((event) => event.ticket === 'INC-4711')).toBe(true);
+    const card = await admin.expect<{ adminKey: { attemptsRemaining: number } }>(
+      200,
+      'GET',
+      `/api/v1/cards/${data.alice.cardId}`,
+    );
+    expect(card.adminKey.attemptsRemaining).toBe(3);
+  });
+
+  it('keeps Generate Offline Unblock disabled, with the reason, where the profile disables the use case; Cancel closes the dialog', async () => {
+    const page = await newPage();
+    await signIn(page, '/', OPERATOR.username, OPERATOR.password);
+    await openUser(page, 'bob');
+    const button = page.getByRole('button', { name: 'Generate Offline Unblock' });
+    await button.waitFor();
+    expect(await button.isDisabled()).toBe(true);
+    await page.getByText('Offline unblock is disabled in the card’s profile').waitFor();
+    await shot(page, '08-use-case-disabled');
+
+    // Card Search opens the same card view, with Unblock card remote.
+    await page.getByRole('link', { name: 'Card Search' }).click();
+    await page.getByRole('textbox', { name: 'Card serial' }).fill('cw-1001');
+    await page.getByRole('link', { name: data.alice.serial }).click();
+    const remote = page.getByRole('button', { name: 'Unblock card remote' });
+    await remote.click();
+    await page.getByRole('textbox', { name: 'Challenge' }).fill('0557 897f');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await shot(page, '09-card-search');
+  });
+
+  it('the last attempt needs a supervisor, who approves from their own sign-in', async () => {
+    // Two failed responses through the API leave carol's card at its last attempt.
+    const operator = await new Api(server.url).login(OPERATOR.username, OPERATOR.password);
+    for (let i = 0; i < 2; i++) {
+      const session = await operator.expect<{ id: string }>(
+        201,
+        'POST',
+        `/api/v1/cards/${data.carol.cardId}/offline-unblocks`,
+        {},
+      );
+      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/response`, {
+        challenge: randomChallenge(),
+      });
+      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/outcome`, {
+        result: 'failed',
+      });
+    }
+
+    const page = await newPage();
+    await signIn(page, '/', OPERATOR.username, OPERATOR.password);
+    await openUser(page, 'carol');
+    await page.getByText('Only one attempt left: a supervisor must approve it.').waitFor();
+    await page.getByRole('button', { name: 'Generate Offline Unblock' }).click();
+    const challengeHex = randomChallenge();
+    await page
+      .getByRole('textbox', { name: 'Challenge' })
+      .fill(challengeHex.toLowerCase().replace(/(.{4})/g, '$1 '));
+    const generate = page.getByRole('button', { name: 'Generate Response' });
+    await page.getByText('Last attempt', { exact: true }).waitFor();
+    expect(await generate.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Ask a supervisor to approve' }).click();
+    await page.getByText('Waiting for a supervisor’s approval').waitFor();
+    expect(await generate.isDisabled()).toBe(true);
+    await shot(page, '10-waiting-for-approval');
+
+    // The operator cannot approve their own request.
+    const waiting = await operator.expect<{ items: { id: string; cardId: string }[] }>(
+      200,
+      'GET',
+      '/api/v1/offline-unblocks?awaitingApproval=true',
+    );
+    const request = waiting.items.find((session) => session.cardId === data.carol.cardId);
+    expect(request).toBeDefined();
+    const own = await operator.call('POST', `/api/v1/offline-unblocks/${request!.id}/approve`, {});
+    expect(own.status).toBe(403);
+
+    const supervisorPage = await newPage();
+    await signIn(supervisorPage, '/', SUPERVISOR.username, SUPERVISOR.password);
+    await supervisorPage.getByRole('link', { name: /Approvals/ }).click();
+    await supervisorPage.getByRole('cell', { name: data.carol.serial, exact: true }).waitFor();
+    await shot(supervisorPage, '11-approvals');
+    await supervisorPage.getByRole('button', { name: `Approve ${data.carol.serial}` }).click();
+    await supervisorPage.getByText('Approved: the operator can now generate the response.').waitFor();
+
+    await page.getByText(`Approved by ${SUPERVISOR.username}.`).waitFor({ timeout: 10_000 });
+    expect(await generate.isEnabled()).toBe(true);
+    await generate.click();
+    const response = page.getByRole('status', { name: 'Response' });
+    await response.waitFor();
+    expect((await response.textContent())?.replace(/\s/g, '')).toBe(
+      tripleDesResponse(data.carol.key, challengeHex),
+    );
+    await page.getByText('Admin-key attempts left after this response: 0').waitFor();
+    await page.getByRole('button', { name: 'Failed', exact: true }).click();
+    await page.getByText('Recorded: the response did not work.').waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByText('Admin-key attempts exhausted').waitFor();
+  });
+
+  it('an admin enables a use case on a profile, and the help desk can then unblock its cards', async () => {
+    const page = await newPage();
+    await signIn(page, '/', ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Card profiles' }).click();
+    await page.getByRole('button', { name: 'Edit Kiosk', exact: true }).click();
+    const operatorUseCase = page.getByRole('switch', { name: 'Operator offline unblock' });
+    expect(await operatorUseCase.isChecked()).toBe(false);
+    await operatorUseCase.check();
+    await shot(page, '12-admin-profile');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await shot(page, '13-admin-profiles');
+
+    const profiles = await admin.expect<{ items: { name: string; useCases: Record<string, boolean> }[] }>(
+      200,
+      'GET',
+      '/api/v1/profiles',
+    );
+    const kiosk = profiles.items.find((profile) => profile.name === 'Kiosk');
+    expect(kiosk?.useCases).toEqual({
+      operatorOfflineUnblock: true,
+      selfServiceOfflineUnblock: false,
+      onlineUnlock: false,
+    });
+
+    const operatorPage = await newPage();
+    await signIn(operatorPage, '/', OPERATOR.username, OPERATOR.password);
+    await openUser(operatorPage, 'bob');
+    const button = operatorPage.getByRole('button', { name: 'Generate Offline Unblock' });
+    await expect.poll(() => button.isEnabled()).toBe(true);
+  });
+
+  it('an admin registers a card (KCV shown, never the key) and reads the audit log', async () => {
+    const page = await newPage();
+    await signIn(page, '/', ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Cards', exact: true }).click();
+    await page.getByRole('button', { name: 'Register a card' }).first().click();
+    await page.getByLabel('Card serial').fill('CW-6006-F2');
+    await page.getByLabel('Username of the card holder').fill('eve');
+    await page.getByLabel('Card profile').selectOption('Standard');
+    await page.getByRole('radio', { name: 'Import a known key' }).check();
+    await page.getByRole('textbox', { name: 'Admin key (hex)' }).fill(KNOWN_KEY);
+    await page.getByRole('dialog').getByRole('button', { name: 'Register a card' }).click();
+    await page.getByText(/Key check value \(KCV\): [0-9A-F]{6}/).waitFor();
+    expect(await page.content()).not.toContain(KNOWN_KEY);
+    await shot(page, '14-admin-cards');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Operator').fill(OPERATOR.username);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText(/\d+ events/).waitFor();
+    await page.getByRole('cell', { name: OPERATOR.username }).first().waitFor();
+    await shot(page, '15-audit-log');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    expect((await download).suggestedFilename()).toBe('cardwarden-audit.csv');
+  });
+
+  it('a cardholder unblocks their own card in self-service, and cannot reach anyone else’s card', async () => {
+    const page = await newPage();
+    await page.goto('/self-service');
+    await shot(page, '16-self-service-sign-in');
+    await signIn(page, '/self-service', 'dave', HOLDER_PASSWORD);
+    await page.getByRole('heading', { name: 'My cards' }).waitFor();
+    await page.getByText(data.dave.serial).waitFor();
+    expect(await page.getByText('CW-5005-E9').count()).toBe(0);
+    await shot(page, '17-self-service-my-cards');
+    await page.getByRole('button', { name: 'Unblock PIN offline' }).click();
+    const challengeHex = randomChallenge();
+    const challenge = page.getByRole('textbox', { name: 'Challenge' });
+    await challenge.fill(challengeHex.slice(0, 10).toLowerCase());
+    const generate = page.getByRole('button', { name: 'Generate Response' });
+    expect(await generate.isDisabled()).toBe(true);
+    await challenge.fill(challengeHex.toLowerCase().replace(/(.{4})(?!$)/g, '$1 '));
+    await generate.click();
+    const response = page.getByRole('status', { name: 'Response' });
+    await response.waitFor();
+    expect((await response.textContent())?.replace(/\s/g, '')).toBe(
+      tripleDesResponse(data.dave.key, challengeHex),
+    );
+    await page.getByText('Then choose a new PIN: 6 to 8 characters, digits only.').waitFor();
+    await shot(page, '18-self-service-response');
+    await page.getByRole('button', { name: 'It worked' }).click();
+    await page.getByText('your card is unblocked').waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // The cardholder's own token reaches nothing of anyone else's.
+    const dave = await new Api(server.url).login('dave', HOLDER_PASSWORD, '/api/v1/self-service/login');
+    const other = await dave.call('POST', `/api/v1/self-service/cards/${data.eve.cardId}/offline-unblock`, {
+      challenge: randomChallenge(),
+    });
+    expect([403, 404]).toContain(other.status);
+    for (const path of [
+      `/api/v1/users/${data.eve.id}`,
+      `/api/v1/cards/${data.eve.cardId}`,
+      '/api/v1/users?q=eve',
+    ]) {
+      expect([403, 404]).toContain((await dave.call('GET', path)).status);
+    }
+    const mine = await dave.expect<{ items: { id: string }[] }>(200, 'GET', '/api/v1/self-service/cards');
+    expect(mine.items.map((card) => card.id)).toEqual([data.dave.cardId]);
+  });
+
+  it('self-service does not offer Unblock PIN offline where the profile disables it, nor the last attempt', async () => {
+    await admin.expect(200, 'PATCH', `/api/v1/users/${data.bob.id}`, { state: 'active' });
+    await admin.expect(204, 'PUT', `/api/v1/users/${data.bob.id}/password`, {
+      password: 'bob self-service password',
+    });
+    const page = await newPage();
+    await signIn(page, '/self-service', 'bob', 'bob self-service password');
+    await page.getByText(data.bob.serial).waitFor();
+    await page.getByText('Unblock PIN offline is not offered for this card.').waitFor();
+    expect(await page.getByRole('button', { name: 'Unblock PIN offline' }).count()).toBe(0);
+  });
+
+  it('a sign-in that ends sends the person back to Sign in', async () => {
+    const page = await newPage();
+    await signIn(page, '/', OPERATOR.username, OPERATOR.password);
+    await page.getByRole('textbox', { name: 'User Lookup' }).waitFor();
+    const token = await page.evaluate(() => sessionStorage.getItem('cardwarden.operator.token'));
+    expect(token).toBeTruthy();
+    await new Api(server.url, token ?? '').expect(204, 'POST', '/api/v1/auth/logout');
+    await page.getByRole('textbox', { name: 'User Lookup' }).fill('alice');
+    await page.getByText('Your sign-in has ended. Please sign in again.').waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+});
