@@ -4,32 +4,48 @@
  *   cardwarden-unlock list [--json]
  *   cardwarden-unlock offline [--reader NAME] [--json]
  *   cardwarden-unlock puk [--reader NAME] [--json]
+ *   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
  */
 import { CardRemovedError } from '@cardwarden/protocol';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CardAccess } from './card-access.js';
 import { listCommand } from './commands/list-command.js';
 import { offlineCommand } from './commands/offline-command.js';
+import { onlineCommand } from './commands/online-command.js';
 import { pukCommand } from './commands/puk-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { createLineInput, type LineInput } from './io/line-input.js';
 import { createReporter } from './io/reporter.js';
+import { OnlineUnlockClient } from './online/online-unlock-client.js';
+import { parseServerAddress } from './online/server-address.js';
 import { PcscCardAccess } from './pcsc/pcsc-card-access.js';
 import { UnlockFailure } from './unlock-failure.js';
 
 const USAGE = `Usage:
   cardwarden-unlock list [--json]                    readers and cards, card type, serial, PIN state
   cardwarden-unlock offline [--reader NAME] [--json] unblock a GIDS card with a response from your help desk
+  cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
+                                                     unblock a GIDS card yourself: answer your security
+                                                     questions, and the server gives the response
   cardwarden-unlock puk [--reader NAME] [--json]     unblock a PIV card's PIN with its PUK
 
---reader NAME  the reader to use (a part of its name will do); by default the one that holds a card.
---json         for scripts: offline prints {"challenge":"…"}, reads the response, the new PIN and the new PIN
-               again from standard input (one line each), and prints {"result":"unblocked"} or
-               {"result":"failed","code":"…","message":"…"}. puk reads the PUK, the new PIN and the new PIN again.
+--reader NAME     the reader to use (a part of its name will do); by default the one that holds a card.
+--server URL      online: the Cardwarden server, https://… (http:// only to this computer).
+--ca-file PEM     online: also trust this CA certificate (PEM) for the server's TLS certificate.
+--insecure-http   online: allow plain http:// to another computer (answers then cross the network in clear).
+--json            for scripts: offline prints {"challenge":"…"}, reads the response, the new PIN and the new PIN
+                  again from standard input (one line each), and prints {"result":"unblocked"} or
+                  {"result":"failed","code":"…","message":"…"}. puk reads the PUK, the new PIN and the new PIN
+                  again. online prints {"questions":[{"id","text"}],"pinRules":{…},"answerAttemptsRemaining":n,
+                  "challenge":"…"}, reads one answer per question, the new PIN and the new PIN again, and prints
+                  the same result line.
 
-Exit status: 0 done; 1 unexpected error; 2 wrong options; 3 no PC/SC, reader or card; 4 wrong response or
-PUK; 5 admin key or PUK blocked; 6 card removed or reset, start again; 7 card not supported for this;
-8 input refused (format, PIN rules, PINs differ, input ended).`;
+Exit status: 0 done; 1 unexpected error; 2 wrong options; 3 no PC/SC, reader or card; 4 wrong response, PUK or
+answers; 5 admin key or PUK blocked, or locked out after wrong answers; 6 card removed or reset, or session
+expired: start again; 7 card not supported for this; 8 input refused (format, PIN rules, PINs differ, input
+ended); 9 server unreachable, TLS failure, server busy or unexpected answer; 10 the server refuses an online
+unlock for this card: use offline unblock with the help desk.`;
 
 /** What the commands need from outside; tests pass software cards and streams. */
 export interface CliDependencies {
@@ -55,6 +71,9 @@ export async function main(
       allowPositionals: true,
       options: {
         reader: { type: 'string' },
+        server: { type: 'string' },
+        'ca-file': { type: 'string' },
+        'insecure-http': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -69,8 +88,13 @@ export async function main(
     (command === undefined && !values.help ? stderr : stdout).write(`${USAGE}\n`);
     return command === undefined && !values.help ? EXIT.USAGE : EXIT.OK;
   }
-  if (!['list', 'offline', 'puk'].includes(command) || positionals.length > 1) {
+  if (!['list', 'offline', 'online', 'puk'].includes(command) || positionals.length > 1) {
     stderr.write(`cardwarden-unlock: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const client = serverOptions(command, values);
+  if (typeof client === 'string') {
+    stderr.write(`cardwarden-unlock: ${client}\n`);
     return EXIT.USAGE;
   }
 
@@ -82,6 +106,7 @@ export async function main(
     const options = values.reader === undefined ? {} : { reader: values.reader };
     if (command === 'list') return await listCommand(access, reporter);
     if (command === 'offline') return await offlineCommand(access, input, reporter, options);
+    if (client) return await onlineCommand(access, input, reporter, { ...options, client });
     return await pukCommand(access, input, reporter, options);
   } catch (error) {
     const failure =
@@ -99,4 +124,40 @@ export async function main(
     input.close();
     await access?.close();
   }
+}
+
+/**
+ * The server client for `online`, or a message saying which option is wrong. The other commands talk to no
+ * server and refuse the server options.
+ */
+function serverOptions(
+  command: string,
+  values: {
+    server?: string | undefined;
+    'ca-file'?: string | undefined;
+    'insecure-http'?: boolean | undefined;
+  },
+): OnlineUnlockClient | string | undefined {
+  if (command !== 'online') {
+    const given = (['server', 'ca-file', 'insecure-http'] as const).find(
+      (name) => values[name] !== undefined,
+    );
+    return given === undefined ? undefined : `--${given} is for the online command only`;
+  }
+  if (values.server === undefined)
+    return 'online needs the server’s address: --server https://your-cardwarden-server';
+  const address = parseServerAddress(values.server, Boolean(values['insecure-http']));
+  if (!address.ok) return address.problem;
+  const caFile = values['ca-file'];
+  if (caFile === undefined) return new OnlineUnlockClient(address.base);
+  if (address.base.protocol !== 'https:') return '--ca-file is for https:// servers only';
+  let ca: string;
+  try {
+    ca = readFileSync(caFile, 'utf8');
+  } catch (error) {
+    return `cannot read --ca-file ${caFile}: ${(error as Error).message}`;
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+    return `--ca-file ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+  return new OnlineUnlockClient(address.base, { ca });
 }

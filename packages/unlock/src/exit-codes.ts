@@ -18,6 +18,13 @@ export const EXIT = {
   UNSUPPORTED_CARD: 7,
   /** What was typed was refused (response format, PIN rules, PINs differ, input ended). */
   INPUT_REFUSED: 8,
+  /**
+   * `online`: the server could not be reached or did not answer as it should (no connection, TLS failure,
+   * too busy, an answer of the wrong shape). Nothing was changed on the card.
+   */
+  SERVER_PROBLEM: 9,
+  /** `online`: the server refuses an online unlock for this card or cardholder: unblock offline with the help desk. */
+  USE_HELP_DESK: 10,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

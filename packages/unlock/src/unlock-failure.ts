@@ -1,8 +1,36 @@
 /** A failure the tool reports to the person or script, with a code scripts can branch on. */
+import type { ErrorCode } from '@cardwarden/contract';
 import { EXIT, type ExitCode } from './exit-codes.js';
+
+/** Compiles only when every code is one of the contract's error codes. */
+type ContractCodes<T extends ErrorCode> = T;
+
+/**
+ * Server refusals that `online` passes on with the server's own code (from the contract's error codes), so
+ * scripts branch on the same codes as the web portals.
+ */
+export type ServerRefusalCode = ContractCodes<
+  | 'card.not_found'
+  | 'card.not_active'
+  | 'user.not_active'
+  | 'identity.answers_not_set'
+  | 'identity.locked'
+  | 'online_unlock.use_case_disabled'
+  | 'online_unlock.last_attempt'
+  | 'online_unlock.wrong_answers'
+  | 'online_unlock.rate_limited'
+  | 'online_unlock.expired'
+  | 'online_unlock.closed'
+  | 'online_unlock.not_found'
+  | 'offline_unblock.attempts_exhausted'
+  | 'challenge.empty'
+  | 'challenge.bad_character'
+  | 'challenge.bad_length'
+>;
 
 /** Failure codes of `--json` output, `area.reason` like the server's. */
 export type FailureCode =
+  | ServerRefusalCode
   | 'pcsc.unavailable'
   | 'reader.none'
   | 'reader.not_found'
@@ -22,7 +50,14 @@ export type FailureCode =
   | 'pin.rules'
   | 'pin.mismatch'
   | 'pin.refused_by_card'
-  | 'input.ended';
+  | 'input.ended'
+  | 'answer.bad_format'
+  | 'card.no_serial'
+  | 'card.registration_mismatch'
+  | 'server.unreachable'
+  | 'server.tls'
+  | 'server.bad_answer'
+  | 'server.error';
 
 const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'pcsc.unavailable': EXIT.NO_CARD,
@@ -45,6 +80,29 @@ const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'pin.mismatch': EXIT.INPUT_REFUSED,
   'pin.refused_by_card': EXIT.INPUT_REFUSED,
   'input.ended': EXIT.INPUT_REFUSED,
+  'answer.bad_format': EXIT.INPUT_REFUSED,
+  'card.no_serial': EXIT.UNSUPPORTED_CARD,
+  'card.registration_mismatch': EXIT.USE_HELP_DESK,
+  'server.unreachable': EXIT.SERVER_PROBLEM,
+  'server.tls': EXIT.SERVER_PROBLEM,
+  'server.bad_answer': EXIT.SERVER_PROBLEM,
+  'server.error': EXIT.SERVER_PROBLEM,
+  'card.not_found': EXIT.USE_HELP_DESK,
+  'card.not_active': EXIT.USE_HELP_DESK,
+  'user.not_active': EXIT.USE_HELP_DESK,
+  'identity.answers_not_set': EXIT.USE_HELP_DESK,
+  'identity.locked': EXIT.BLOCKED,
+  'online_unlock.use_case_disabled': EXIT.USE_HELP_DESK,
+  'online_unlock.last_attempt': EXIT.USE_HELP_DESK,
+  'online_unlock.wrong_answers': EXIT.WRONG_SECRET,
+  'online_unlock.rate_limited': EXIT.SERVER_PROBLEM,
+  'online_unlock.expired': EXIT.START_AGAIN,
+  'online_unlock.closed': EXIT.START_AGAIN,
+  'online_unlock.not_found': EXIT.START_AGAIN,
+  'offline_unblock.attempts_exhausted': EXIT.USE_HELP_DESK,
+  'challenge.empty': EXIT.USE_HELP_DESK,
+  'challenge.bad_character': EXIT.USE_HELP_DESK,
+  'challenge.bad_length': EXIT.USE_HELP_DESK,
 };
 
 export class UnlockFailure extends Error {
@@ -53,7 +111,7 @@ export class UnlockFailure extends Error {
   constructor(
     readonly code: FailureCode,
     message: string,
-    /** Attempts the card still allows, where it tells. */
+    /** Attempts the card (or, for wrong answers, the server) still allows, where it tells. */
     readonly attemptsLeft?: number,
   ) {
     super(message);

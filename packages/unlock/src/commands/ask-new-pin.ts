@@ -1,7 +1,8 @@
 /** Asks for the new PIN twice and checks it against the PIN rules: once for scripts, until right for people. */
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
-import { checkNewPin, type PinRules } from '../pin-rules.js';
+import { sentence } from '../io/sentence.js';
+import { checkNewPin, describePinRules, type PinRules } from '../pin-rules.js';
 import { UnlockFailure } from '../unlock-failure.js';
 
 function ended(): UnlockFailure {
@@ -13,18 +14,15 @@ function ended(): UnlockFailure {
 
 export async function askNewPin(input: LineInput, reporter: Reporter, rules: PinRules): Promise<string> {
   for (;;) {
-    const pin = await input.next(
-      reporter.json ? undefined : `New PIN (${rules.minLength}-${rules.maxLength} characters): `,
-      {
-        secret: true,
-      },
-    );
+    const pin = await input.next(reporter.json ? undefined : `New PIN (${describePinRules(rules)}): `, {
+      secret: true,
+    });
     if (pin === undefined) throw ended();
     const problem = checkNewPin(pin, rules);
     if (problem && reporter.json)
       throw new UnlockFailure('pin.rules', `${problem}; nothing was sent to the card`);
     if (problem) {
-      reporter.say(`${problem[0]?.toUpperCase() ?? ''}${problem.slice(1)}. Try another.`);
+      reporter.say(`${sentence(problem)}. Try another.`);
       continue;
     }
     const again = await input.next(reporter.json ? undefined : 'New PIN again: ', { secret: true });

@@ -8,11 +8,12 @@ import { completeGidsUnblock, requestGidsChallenge } from '../card/gids-offline-
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
+import { sentence } from '../io/sentence.js';
 import { GIDS_PIN_RULES } from '../pin-rules.js';
 import { parseResponseInput } from '../response-input.js';
 import { UnlockFailure } from '../unlock-failure.js';
 import { askNewPin } from './ask-new-pin.js';
-import { connectCard } from './connect-card.js';
+import { connectGidsCard } from './connect-card.js';
 
 async function askResponse(input: LineInput, reporter: Reporter, hexLength: number): Promise<Uint8Array> {
   for (;;) {
@@ -27,7 +28,7 @@ async function askResponse(input: LineInput, reporter: Reporter, hexLength: numb
       return parseResponseInput(line, hexLength);
     } catch (error) {
       if (reporter.json || !(error instanceof UnlockFailure)) throw error;
-      reporter.say(`${error.message[0]?.toUpperCase() ?? ''}${error.message.slice(1)}. Type it again.`);
+      reporter.say(`${sentence(error.message)}. Type it again.`);
     }
   }
 }
@@ -38,25 +39,8 @@ export async function offlineCommand(
   reporter: Reporter,
   options: { reader?: string },
 ): Promise<ExitCode> {
-  const { card, identity, readerName } = await connectCard(access, options.reader);
+  const { card } = await connectGidsCard(access, options.reader, reporter);
   try {
-    if (identity.type === 'piv') {
-      throw new UnlockFailure(
-        'card.no_challenge_response',
-        'this is a PIV card: PIV has no challenge/response unblock. Unblock it with your PUK: cardwarden-unlock puk',
-      );
-    }
-    if (identity.type !== 'gids') {
-      throw new UnlockFailure(
-        'card.unsupported',
-        `the card in ${readerName} is neither GIDS nor PIV; this tool cannot unblock it`,
-      );
-    }
-    const pinState = identity.pin?.blocked
-      ? 'its PIN is blocked'
-      : 'its PIN is not blocked (the unblock sets a new PIN anyway)';
-    reporter.say(`GIDS card${identity.serial ? ` ${identity.serial}` : ''} in ${readerName}; ${pinState}.`);
-
     const challenge = await requestGidsChallenge(card.transport);
     reporter.emit({ challenge });
     if (!reporter.json) {

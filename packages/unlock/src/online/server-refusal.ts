@@ -1,0 +1,75 @@
+/**
+ * Turns the server's refusals of an online unlock into advice for the cardholder. The JSON code stays the
+ * server's (`online_unlock.last_attempt`…), so scripts branch on the contract's codes.
+ */
+import { ErrorBody } from '@cardwarden/contract';
+import { UnlockFailure, type ServerRefusalCode } from '../unlock-failure.js';
+
+const HELP_DESK = 'use offline unblock with your help desk instead (cardwarden-unlock offline)';
+const CHALLENGE_REFUSED = `the server refused the card’s challenge: the card does not match what the server holds for it; ${HELP_DESK}`;
+
+/** Advice per refusal; `attempts` is the server's `attemptsRemaining` where it sends one. */
+const ADVICE = {
+  'card.not_found': () => `the server does not know this card, so it cannot be unlocked online; ${HELP_DESK}`,
+  'card.not_active': () =>
+    `this card is not active on the server (it may be revoked, lost or not issued yet), so it cannot be unlocked online; ${HELP_DESK}`,
+  'user.not_active': () =>
+    `your account is not active on the server, so your card cannot be unlocked online; ${HELP_DESK}`,
+  'identity.answers_not_set': () =>
+    `you have not set your security questions, so your card cannot be unlocked online; ${HELP_DESK}, and afterwards set your answers in self-service (Security questions)`,
+  'online_unlock.use_case_disabled': () => `online unlock is not enabled for this card; ${HELP_DESK}`,
+  'online_unlock.last_attempt': () =>
+    `the card has a single admin-key attempt left, which only the help desk may use; ${HELP_DESK}`,
+  'offline_unblock.attempts_exhausted': () =>
+    'the server has used up every attempt this card’s admin key allows; call your help desk (the card may need replacing)',
+  'identity.locked': () =>
+    'too many wrong answers: online unlock is locked for you; call your help desk (they can unblock the card and clear the lock)',
+  'online_unlock.wrong_answers': (attempts: number | undefined) =>
+    attempts === undefined
+      ? 'the server did not accept your answers; run the unlock again to try again, or call your help desk'
+      : attempts > 0
+        ? `the server did not accept your answers: ${attempts} attempt${attempts === 1 ? '' : 's'} left before online unlock locks for you. Check your answers and run the unlock again, or call your help desk`
+        : 'the server did not accept your answers, and online unlock is now locked for you; call your help desk',
+  'online_unlock.rate_limited': () =>
+    'too many unlock attempts for this card or from this network; wait a few minutes and try again',
+  'online_unlock.expired': () =>
+    'the unlock session expired before the answers arrived (it lasts a few minutes); run the unlock again',
+  'online_unlock.closed': () => 'the unlock session is already closed; run the unlock again',
+  'online_unlock.not_found': () => 'the server no longer knows this unlock session; run the unlock again',
+  'challenge.empty': () => CHALLENGE_REFUSED,
+  'challenge.bad_character': () => CHALLENGE_REFUSED,
+  'challenge.bad_length': () => CHALLENGE_REFUSED,
+} satisfies Record<ServerRefusalCode, (attempts: number | undefined) => string>;
+
+function isRefusalCode(code: string): code is ServerRefusalCode {
+  return Object.hasOwn(ADVICE, code);
+}
+
+/**
+ * The failure for an answer that is not the expected success: the server's error body checked against the
+ * contract, then turned into advice. A body that is not a Cardwarden error gives `server.bad_answer`.
+ * @example refusalFailure(423, { error: { code: 'identity.locked', message: '…' } }).exitCode // 5
+ */
+export function refusalFailure(status: number, body: unknown): UnlockFailure {
+  if (status >= 300 && status <= 399) {
+    return new UnlockFailure(
+      'server.bad_answer',
+      `the server redirects elsewhere (HTTP ${status}); the tool does not follow redirects with your answers: give --server the address it redirects to (often https:// instead of http://); nothing was changed on the card`,
+    );
+  }
+  const parsed = ErrorBody.safeParse(body);
+  if (!parsed.success) {
+    return new UnlockFailure(
+      'server.bad_answer',
+      `the server answered HTTP ${status} with something that is not a Cardwarden answer; check that --server is the Cardwarden server's address; nothing was changed on the card`,
+    );
+  }
+  const { error, attemptsRemaining } = parsed.data;
+  if (isRefusalCode(error.code)) {
+    return new UnlockFailure(error.code, ADVICE[error.code](attemptsRemaining), attemptsRemaining);
+  }
+  return new UnlockFailure(
+    'server.error',
+    `the server refused (${error.code}: ${error.message}); try again later, or call your help desk; nothing was changed on the card`,
+  );
+}
