@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const WEB_ROOT = join(REPO_ROOT, 'packages/web');
-export const SERVER_MAIN = join(REPO_ROOT, 'packages/server/dist/main.js');
+/** The built server; CARDWARDEN_E2E_SERVER_MAIN runs another build (say, of a known-good commit). */
+export const SERVER_MAIN = process.env.CARDWARDEN_E2E_SERVER_MAIN ?? join(REPO_ROOT, 'packages/server/dist/main.js');
 
 /** The newest modification time of any file under `paths` (0 when none exist). */
 function newest(paths: readonly string[]): number {
@@ -35,7 +36,7 @@ export function ensureBuilt(): string[] {
   const serverSources = ['server', 'contract', 'protocol'].map((name) =>
     join(REPO_ROOT, 'packages', name, 'src'),
   );
-  if (builtAt(SERVER_MAIN) < newest(serverSources)) {
+  if (!process.env.CARDWARDEN_E2E_SERVER_MAIN && builtAt(SERVER_MAIN) < newest(serverSources)) {
     try {
       execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
       rebuilt.push('server');

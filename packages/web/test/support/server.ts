@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, SERVER_MAIN } from './build.js';
+import { REPO_ROOT, SERVER_MAIN, WEB_ROOT } from './build.js';
 
 export const ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
 
@@ -40,6 +40,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: '',
+      CARDWARDEN_WEB_ROOT: join(WEB_ROOT, 'dist'),
       CARDWARDEN_KEK_FILE: join(dataDir, 'kek.key'),
       CARDWARDEN_ADMIN_USER: ADMIN.username,
       CARDWARDEN_ADMIN_PASSWORD: ADMIN.password,
