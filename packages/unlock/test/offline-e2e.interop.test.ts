@@ -5,86 +5,27 @@
  */
 import { PrivatePcscd, type GidsCardState, type SoftwareCardProcess } from '@cardwarden/card-sim';
 import { describeWith } from '@cardwarden/test-support';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-const UNLOCK_CLI = join(REPO_ROOT, 'packages/unlock/bin/cardwarden-unlock.js');
-const SERVER_MAIN = join(REPO_ROOT, 'packages/server/dist/main.js');
-const NODELAY_SOURCE = resolve(REPO_ROOT, '../shared/tools/vpcd-nodelay/nodelay-preload.c');
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
 const SERIAL = 'C0FFEE00112233445566778899AABBCC';
-const ADMIN_PASSWORD = 'e2e-admin-password-long-enough-for-any-policy';
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolvePort(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
-}
-
-/** cardwarden-unlock in the pcscd's namespaces, driven line by line like a script would. */
-class UnlockSession {
-  private readonly lines: string[] = [];
-  private readonly waiters: (() => void)[] = [];
-  readonly exited: Promise<number | null>;
-
-  constructor(private readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      this.lines.push(line);
-      this.waiters.shift()?.();
-    });
-    this.exited = new Promise((done) => child.once('close', done));
-  }
-
-  async nextJson(): Promise<Record<string, unknown>> {
-    if (this.lines.length === 0) {
-      await Promise.race([new Promise<void>((done) => this.waiters.push(done)), sleep(20_000)]);
-    }
-    const line = this.lines.shift();
-    if (line === undefined) throw new Error('cardwarden-unlock printed nothing');
-    return JSON.parse(line) as Record<string, unknown>;
-  }
-
-  send(...lines: string[]): void {
-    for (const line of lines) this.child.stdin!.write(`${line}\n`);
-  }
-}
 
 describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the server, through pcscd', () => {
   let dir: string;
   let pcscd: PrivatePcscd | undefined;
   let card: SoftwareCardProcess | undefined;
-  let server: ChildProcess | undefined;
-  let serverLog = '';
-  let baseUrl: string;
-  let token: string;
+  let server: ServerProcess | undefined;
   let cardId: string;
   const statePath = () => join(dir, 'gids.json');
   const state = () => JSON.parse(readFileSync(statePath(), 'utf8')) as GidsCardState;
 
-  async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-  }
+  const api = (method: string, path: string, body?: unknown) =>
+    (server as ServerProcess).api.call(method, path, body);
 
   function startUnlock(): UnlockSession {
     return new UnlockSession(
@@ -93,50 +34,9 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
   }
 
   beforeAll(async () => {
-    const built = spawnSync(
-      'flock',
-      [
-        '/tmp/cardwarden-test-build.lock',
-        'npx',
-        'tsc',
-        '-b',
-        'packages/card-sim/tsconfig.build.json',
-        'packages/unlock/tsconfig.build.json',
-        'packages/server/tsconfig.build.json',
-      ],
-      { cwd: REPO_ROOT, encoding: 'utf8' },
-    );
-    if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
-
+    buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-e2e-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [SERVER_MAIN], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: join(dir, 'server-data'),
-        CARDWARDEN_ADMIN_USER: 'admin',
-        CARDWARDEN_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const started = server;
-    started.stdout!.setEncoding('utf8').on('data', (chunk: string) => (serverLog += chunk));
-    started.stderr!.setEncoding('utf8').on('data', (chunk: string) => (serverLog += chunk));
-    for (let waited = 0; ; waited += 200) {
-      const healthy = await fetch(`${baseUrl}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (healthy) break;
-      if (waited > 60_000 || started.exitCode !== null)
-        throw new Error(`server did not become healthy:\n${serverLog}`);
-      await sleep(200);
-    }
-
-    token = '';
-    token = (await api('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD }))
-      .token as string;
+    server = await ServerProcess.start(join(dir, 'server-data'));
     await api('POST', '/api/v1/profiles', {
       name: 'e2e-gids',
       useCases: { operatorOfflineUnblock: true },
@@ -176,7 +76,7 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
   afterAll(async () => {
     await card?.stop();
     await pcscd?.stop();
-    server?.kill('SIGTERM');
+    server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
