@@ -67,7 +67,7 @@ export function ChallengeField({
           {view.progress}
         </Text>
       </Group>
-      {view.groups.length > 0 && (
+      {view.groups.length > 0 && !view.complete && (
         <Group gap="xs" aria-hidden className={classes.groups}>
           {view.groups.map((group, index) => (
             <Box key={index} className={classes.group} data-partial={group.length < 4}>

@@ -144,24 +144,6 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
 
         {issued === null && (
           <>
-            <TextInput
-              label={t('unblock.ticket')}
-              description={t('unblock.ticketDescription')}
-              value={ticket}
-              onChange={(event) => {
-                setTicket(event.currentTarget.value);
-              }}
-              disabled={session !== null}
-              maxLength={200}
-            />
-            <ChallengeField
-              value={challenge}
-              onChange={setChallenge}
-              view={view}
-              expectedLength={expectedLength}
-              description={t('unblock.challengeDescription')}
-              autoFocus
-            />
             <Text size="sm" fw={500} data-testid="attempts">
               {t('unblock.attempts', { remaining, limit })}
             </Text>
@@ -200,6 +182,24 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                 </Alert>
               )
             )}
+            <TextInput
+              label={t('unblock.ticket')}
+              description={t('unblock.ticketDescription')}
+              value={ticket}
+              onChange={(event) => {
+                setTicket(event.currentTarget.value);
+              }}
+              disabled={session !== null}
+              maxLength={200}
+            />
+            <ChallengeField
+              value={challenge}
+              onChange={setChallenge}
+              view={view}
+              expectedLength={expectedLength}
+              description={t('unblock.challengeDescription')}
+              autoFocus
+            />
             <ErrorAlert error={start.error} />
             {!pendingApproval && <ErrorAlert error={generate.error} />}
             <ErrorAlert error={poll.error} />
