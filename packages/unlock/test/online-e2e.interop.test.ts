@@ -1,0 +1,223 @@
+/**
+ * End to end, every part a real process: the server (behind an HTTPS proxy for the TLS runs) checks the
+ * cardholder's security answers and computes the response; the software GIDS card runs behind a private
+ * pcscd; `cardwarden-unlock online` talks to both.
+ *
+ * The tool joins only pcscd's mount namespace (for its socket), not its network namespace, so that it
+ * reaches the server on this host's loopback.
+ */
+import { PrivatePcscd, type GidsCardState, type SoftwareCardProcess } from '@cardwarden/card-sim';
+import { describeWith } from '@cardwarden/test-support';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
+
+const ADMIN_KEY = '1F2E3D4C5B6A79880112233445566778899AABBCCDDEEFF0';
+const SERIAL = 'B0B0000102030405060708090A0B0C0D';
+const CARDHOLDER_PASSWORD = 'bob-self-service-password-long-enough';
+const NEW_PIN = '246813';
+/** The cardholder's answers, by question text. */
+const ANSWERS: Record<string, string> = {
+  'What was the name of your first pet?': 'Rex',
+  'In which town was your first school?': 'Saint-Étienne',
+  'What is the title of your favourite book?': 'The Long Earth',
+};
+
+interface Question {
+  readonly id: string;
+  readonly text: string;
+}
+
+describeWith(['pcscd'], 'cardwarden-unlock online against the real server, through pcscd', () => {
+  let dir: string;
+  let pcscd: PrivatePcscd | undefined;
+  let card: SoftwareCardProcess | undefined;
+  let server: ServerProcess | undefined;
+  let proxy: TlsProxy | undefined;
+  let profileId: string;
+  const state = () => JSON.parse(readFileSync(join(dir, 'gids.json'), 'utf8')) as GidsCardState;
+  const api = (method: string, path: string, body?: unknown, token?: string) =>
+    (server as ServerProcess).api.call(method, path, body, token);
+
+  function startOnline(...args: string[]): UnlockSession {
+    return new UnlockSession(
+      spawn(
+        'nsenter',
+        ['-t', String(pcscd!.pid), '-m', '--', process.execPath, UNLOCK_CLI, 'online', '--json', ...args],
+        {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      ),
+    );
+  }
+
+  /** One run with answers from `answer`, which gets each question's text; resolves with the last line and the status. */
+  async function unlockWith(answer: (text: string) => string, ...args: string[]) {
+    const unlock = startOnline(...args);
+    const first = await unlock.nextJson();
+    if (first.result === 'failed') return { first, last: first, status: await unlock.exited, unlock };
+    unlock.send(...(first.questions as Question[]).map((q) => answer(q.text)), NEW_PIN, NEW_PIN);
+    return { first, last: await unlock.nextJson(), status: await unlock.exited, unlock };
+  }
+
+  const plainHttp = () => ['--server', server!.api.baseUrl];
+
+  beforeAll(async () => {
+    buildForEndToEnd();
+    dir = mkdtempSync(join(tmpdir(), 'cw-online-e2e-'));
+    server = await ServerProcess.start(join(dir, 'server-data'));
+
+    for (const text of Object.keys(ANSWERS)) await api('POST', '/api/v1/security-questions', { text });
+    const questions = (await api('GET', '/api/v1/security-questions')).items as Question[];
+    profileId = (
+      await api('POST', '/api/v1/profiles', {
+        name: 'e2e-online',
+        useCases: { onlineUnlock: true },
+        adminKeyAttemptLimit: 5,
+        pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
+        securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
+      })
+    ).id as string;
+    const user = await api('POST', '/api/v1/users', {
+      username: 'bob',
+      displayName: 'Bob Example',
+      email: 'bob@example.test',
+    });
+    await api('PUT', `/api/v1/users/${String(user.id)}/password`, { password: CARDHOLDER_PASSWORD });
+    const cardholder = await api(
+      'POST',
+      '/api/v1/self-service/login',
+      { username: 'bob', password: CARDHOLDER_PASSWORD },
+      '',
+    );
+    await api(
+      'PUT',
+      '/api/v1/self-service/security-answers',
+      { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] })) },
+      cardholder.token as string,
+    );
+    await api('POST', '/api/v1/cards', {
+      serial: SERIAL,
+      username: 'bob',
+      profile: 'e2e-online',
+      type: 'gids',
+      adminKey: { algorithm: '3des', key: ADMIN_KEY },
+    });
+    proxy = await startTlsProxy(server.api.baseUrl, dir);
+
+    pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
+    card = await pcscd.startCard([
+      'gids',
+      '--state',
+      join(dir, 'gids.json'),
+      '--admin-key',
+      ADMIN_KEY,
+      '--pin',
+      '12345678',
+      '--serial',
+      SERIAL,
+      '--admin-tries',
+      '5',
+      '--block-pin',
+    ]);
+  });
+
+  afterAll(async () => {
+    await card?.stop();
+    await pcscd?.stop();
+    await proxy?.close();
+    server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a server certificate it cannot trust, before anything is sent', async () => {
+    const { last, status } = await unlockWith((text) => ANSWERS[text]!, '--server', proxy!.url);
+    expect(last).toMatchObject({
+      result: 'failed',
+      code: 'server.tls',
+      message: expect.stringMatching(/--ca-file/),
+    });
+    expect(status).toBe(9);
+    expect(state()).toMatchObject({ pinTriesLeft: 0, adminTriesLeft: 5 });
+  });
+
+  it('unblocks the card with right answers, over TLS with --ca-file; the PIN stays on the workstation', async () => {
+    // Answers differing from the stored ones only in case and spaces are accepted.
+    const { first, last, status, unlock } = await unlockWith(
+      (text) => `  ${ANSWERS[text]!.toUpperCase()} `,
+      '--server',
+      proxy!.url,
+      '--ca-file',
+      proxy!.certificateFile,
+    );
+    expect(first).toEqual({
+      questions: [
+        { id: expect.any(String), text: expect.any(String) },
+        { id: expect.any(String), text: expect.any(String) },
+      ],
+      pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
+      answerAttemptsRemaining: 3,
+      challenge: expect.stringMatching(/^[0-9A-F]{16}$/),
+    });
+    expect(Object.keys(ANSWERS)).toEqual(
+      expect.arrayContaining((first.questions as Question[]).map((q) => q.text)),
+    );
+    expect(last).toEqual({ result: 'unblocked' });
+    expect(status).toBe(0);
+    expect(unlock.stderr).not.toMatch(/Rex|Étienne|Long Earth/i);
+    expect(unlock.stderr).not.toMatch(/could not be told/);
+    expect(state()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
+    expect(server!.log).not.toContain(NEW_PIN);
+    // The tool reported the outcome; the audit trail has it, and neither the answers nor the PIN.
+    const audit = JSON.stringify((await api('GET', '/api/v1/audit?action=online_unlock.')).items);
+    expect(audit).toMatch(/"result":"unblocked"/);
+    expect(audit).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
+  });
+
+  it('sends the cardholder to the help desk when the profile does not allow online unlock', async () => {
+    card!.signal('SIGUSR1');
+    await sleep(100);
+    await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: false } });
+    try {
+      const { last, status } = await unlockWith((text) => ANSWERS[text]!, ...plainHttp());
+      expect(last).toMatchObject({
+        result: 'failed',
+        code: 'online_unlock.use_case_disabled',
+        message: expect.stringMatching(/offline unblock with your help desk/),
+      });
+      expect(status).toBe(10);
+    } finally {
+      await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: true } });
+    }
+  });
+
+  it('refuses wrong answers with the attempts left, locks at the limit, and never touches the card', async () => {
+    expect(state().pinTriesLeft).toBe(0);
+    const wrong = () => 'not my answer';
+    const first = await unlockWith(wrong, ...plainHttp());
+    expect(first.last).toMatchObject({
+      result: 'failed',
+      code: 'online_unlock.wrong_answers',
+      attemptsLeft: 2,
+      message: expect.stringMatching(/2 attempts left/),
+    });
+    expect(first.status).toBe(4);
+    expect((await unlockWith(wrong, ...plainHttp())).last).toMatchObject({ attemptsLeft: 1 });
+    const third = await unlockWith(wrong, ...plainHttp());
+    expect(['online_unlock.wrong_answers', 'identity.locked']).toContain(third.last.code);
+
+    const locked = await unlockWith((text) => ANSWERS[text]!, ...plainHttp());
+    expect(locked.last).toMatchObject({
+      result: 'failed',
+      code: 'identity.locked',
+      message: expect.stringMatching(/too many wrong answers.*help desk/),
+    });
+    expect(locked.status).toBe(5);
+    expect(state()).toMatchObject({ pinTriesLeft: 0, adminTriesLeft: 5 });
+  });
+});
