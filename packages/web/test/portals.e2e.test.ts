@@ -416,7 +416,48 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     expect(mine.items.map((card) => card.id)).toEqual([data.dave.cardId]);
   });
 
-  it('self-service does not offer Unblock PIN offline where the profile disables it, nor the last attempt', async () => {
+  it('self-service does not spend a card’s last attempt: it says to call the help desk', async () => {
+    const card = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/cards', {
+      serial: 'CW-7007-G4',
+      username: 'dave',
+      profile: 'Standard',
+      type: 'gids',
+      adminKey: { algorithm: '3des', generate: true },
+    });
+    const operator = await new Api(server.url).login(OPERATOR.username, OPERATOR.password);
+    for (let i = 0; i < 2; i++) {
+      const session = await operator.expect<{ id: string }>(
+        201,
+        'POST',
+        `/api/v1/cards/${card.id}/offline-unblocks`,
+        {},
+      );
+      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/response`, {
+        challenge: randomChallenge(),
+      });
+      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/outcome`, {
+        result: 'failed',
+      });
+    }
+    const page = await newPage();
+    await signIn(page, '/self-service', 'dave', HOLDER_PASSWORD);
+    const tile = page.getByRole('region', { name: 'CW-7007-G4' });
+    await tile.getByText('only one unblock attempt left').waitFor();
+    expect(await tile.getByRole('button', { name: 'Unblock PIN offline' }).count()).toBe(0);
+    // The API refuses it too, with its own code.
+    const dave = await new Api(server.url).login('dave', HOLDER_PASSWORD, '/api/v1/self-service/login');
+    const refused = await dave.call<{ error: { code: string } }>(
+      'POST',
+      `/api/v1/self-service/cards/${card.id}/offline-unblock`,
+      {
+        challenge: randomChallenge(),
+      },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('self_service.last_attempt');
+  });
+
+  it('self-service does not offer Unblock PIN offline where the profile disables it', async () => {
     await admin.expect(200, 'PATCH', `/api/v1/users/${data.bob.id}`, { state: 'active' });
     await admin.expect(204, 'PUT', `/api/v1/users/${data.bob.id}/password`, {
       password: 'bob self-service password',

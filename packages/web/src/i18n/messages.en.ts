@@ -169,6 +169,8 @@ export const en = {
   'self.unblock': 'Unblock PIN offline',
   'self.notOffered': 'Unblock PIN offline is not offered for this card.',
   'self.callHelpDesk': 'Call the help desk to unblock this card.',
+  'self.lastAttempt':
+    'This card has only one unblock attempt left. Please call the help desk: they unblock it with you.',
   'self.step1':
     'On your PC, open the “Unblock smart card” screen (press Ctrl+Alt+Del, choose “Change a password”, then “Unblock smart card”). It shows a challenge.',
   'self.challengeDescription':

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const WEB_ROOT = join(REPO_ROOT, 'packages/web');
 /** The built server; CARDWARDEN_E2E_SERVER_MAIN runs another build (say, of a known-good commit). */
-export const SERVER_MAIN = process.env.CARDWARDEN_E2E_SERVER_MAIN ?? join(REPO_ROOT, 'packages/server/dist/main.js');
+export const SERVER_MAIN =
+  process.env.CARDWARDEN_E2E_SERVER_MAIN ?? join(REPO_ROOT, 'packages/server/dist/main.js');
 
 /** The newest modification time of any file under `paths` (0 when none exist). */
 function newest(paths: readonly string[]): number {

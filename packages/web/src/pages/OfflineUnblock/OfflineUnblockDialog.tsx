@@ -79,6 +79,10 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       if (isApiError(error, 'offline_unblock.approval_required') && session) {
         void poll.refetch();
       }
+      // A session that expired or was closed elsewhere cannot be used again: the next try starts a new one.
+      if (isApiError(error, 'offline_unblock.expired') || isApiError(error, 'offline_unblock.closed')) {
+        setSession(null);
+      }
     },
   });
 

@@ -41,7 +41,7 @@ export function MyCardsPage({ name }: { name: string }) {
               {card.type} · {card.profile}
             </Text>
             <Stack mt="md" gap={4}>
-              {card.offlineUnblock.available ? (
+              {card.offlineUnblock.available && card.attemptsRemaining > 1 ? (
                 <Button
                   onClick={() => {
                     setSelected(card);
@@ -53,7 +53,9 @@ export function MyCardsPage({ name }: { name: string }) {
                 <Text size="sm" c="dimmed" data-testid="unblock-reason">
                   {card.offlineUnblock.reason === 'offline_unblock.use_case_disabled'
                     ? t('self.notOffered')
-                    : t('self.callHelpDesk')}
+                    : card.offlineUnblock.available
+                      ? t('self.lastAttempt')
+                      : t('self.callHelpDesk')}
                 </Text>
               )}
             </Stack>
