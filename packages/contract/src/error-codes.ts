@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   'profile.not_found': 404,
   'profile.name_taken': 409,
   'profile.invalid_pin_rules': 422,
+  'profile.invalid_security_questions': 422,
   'profile.in_use': 409,
   'card.not_found': 404,
   'card.serial_taken': 409,

@@ -23,6 +23,8 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOfflineUnblockRoutes } from './routes/offline-unblock.routes.js';
 import { registerOperatorRoutes } from './routes/operator.routes.js';
 import { registerProfileRoutes } from './routes/profile.routes.js';
+import { registerOnlineUnlockRoutes } from './routes/online-unlock.routes.js';
+import { registerSecurityQuestionRoutes } from './routes/security-question.routes.js';
 import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
 import type { ServiceContext } from './services/context.js';
@@ -80,6 +82,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerOfflineUnblockRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerSelfServiceRoutes(app, ctx);
+  registerSecurityQuestionRoutes(app, ctx);
+  registerOnlineUnlockRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const portals = await installWebPortals(app, options.webRoot);

@@ -19,6 +19,24 @@ export interface Config {
   /** Proxy addresses whose X-Forwarded-For is believed (Fastify `trustProxy`): false, true, or a list. */
   readonly trustProxy: boolean | string;
   readonly sessionHours: number;
+  /** Email notifications; undefined when no SMTP server is configured (then none are sent). */
+  readonly smtp: SmtpConfig | undefined;
+  /** Limits on online unlock attempts per client address and per card, in one window. */
+  readonly onlineUnlockLimits: {
+    readonly perAddress: number;
+    readonly perCard: number;
+    readonly windowMinutes: number;
+  };
+}
+
+export interface SmtpConfig {
+  /** `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+  readonly url: string;
+  readonly from: string;
+  /** PEM file of the CA that signed the SMTP server's certificate, when it is not a public one. */
+  readonly caFile: string | undefined;
+  /** Also notify this mailbox (for example the security team) of every unblock. */
+  readonly securityMailbox: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ? resolve(cwd, env.CARDWARDEN_KEK_FILE)
     : resolve(dataDir, 'kek.key');
   const webRoot = env.CARDWARDEN_WEB_ROOT;
+  const smtpUrl = env.CARDWARDEN_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError(
+      'CARDWARDEN_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587',
+    );
+  }
   return Object.freeze({
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -66,5 +90,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webRoot: webRoot ? (isAbsolute(webRoot) ? webRoot : resolve(cwd, webRoot)) : undefined,
     trustProxy: trustProxy(env.CARDWARDEN_TRUST_PROXY),
     sessionHours: integer(env, 'CARDWARDEN_SESSION_HOURS', 8, 1, 24 * 30),
+    smtp: smtpUrl
+      ? Object.freeze({
+          url: smtpUrl,
+          from: env.CARDWARDEN_SMTP_FROM || 'Cardwarden <cardwarden@localhost>',
+          caFile: env.CARDWARDEN_SMTP_CA_FILE ? resolve(cwd, env.CARDWARDEN_SMTP_CA_FILE) : undefined,
+          securityMailbox: env.CARDWARDEN_SECURITY_MAILBOX || undefined,
+        })
+      : undefined,
+    onlineUnlockLimits: Object.freeze({
+      perAddress: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_ADDRESS_LIMIT', 100, 1, 1_000_000),
+      perCard: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_CARD_LIMIT', 10, 1, 10_000),
+      windowMinutes: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_WINDOW_MINUTES', 10, 1, 24 * 60),
+    }),
   });
 }

@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
 import type { App } from './http/types.js';
 import { KeyCustody } from './keys/key-custody.js';
+import { Notifier } from './notifications/notifier.js';
 import { deleteDeadTokens } from './repositories/token.repository.js';
 import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.service.js';
 import type { ServiceContext } from './services/context.js';
@@ -46,9 +47,22 @@ export async function startServer(
   let app: App | undefined;
   try {
     const keys = await KeyCustody.load(handle.db, config.kekFile);
-    const ctx: ServiceContext = { db: handle.db, keys, sessionHours: config.sessionHours };
     const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
+    // The notifier logs through the app's logger, which exists once the app does.
+    const notifier = Notifier.create(handle.db, config.smtp, {
+      warn: (message) => app?.log.warn(message),
+      error: (details, message) => app?.log.error(details, message),
+    });
+    const ctx: ServiceContext = {
+      db: handle.db,
+      keys,
+      sessionHours: config.sessionHours,
+      notifier,
+      onlineUnlockLimits: config.onlineUnlockLimits,
+    };
     app = await buildApp(ctx, { logger, trustProxy: config.trustProxy, webRoot: config.webRoot });
+    if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
+    notifier.start();
     for (const warning of keys.warnings) app.log.warn(warning);
     await deleteDeadTokens(handle.db);
     const url = await app.listen({ port: config.port, host: config.host });
@@ -61,6 +75,7 @@ export async function startServer(
       ctx,
       close() {
         closing ??= (async () => {
+          await notifier.stop();
           await running.close();
           await handle.close();
           lock?.release();

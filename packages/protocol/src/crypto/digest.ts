@@ -1,5 +1,5 @@
 /** Digests, constant-time comparison and random tokens. */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** SHA-256 of `data`, hex. */
 export function sha256Hex(data: string | Uint8Array): string {
@@ -29,4 +29,9 @@ export function randomToken(bytes = 32): string {
 /** Cryptographically random bytes. */
 export function secureRandomBytes(length: number): Uint8Array {
   return new Uint8Array(randomBytes(length));
+}
+
+/** A uniformly random whole number from 0 to `max` - 1, from a secure source. */
+export function secureRandomInt(max: number): number {
+  return randomInt(max);
 }

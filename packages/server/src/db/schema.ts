@@ -11,6 +11,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -33,6 +34,9 @@ export const users = pgTable(
       .default('active'),
     /** argon2id hash of the cardholder's self-service password, when one is set. */
     passwordHash: text('password_hash'),
+    /** Wrong security answers since the last right ones; the card's profile sets the limit. */
+    securityFailedAttempts: integer('security_failed_attempts').notNull().default(0),
+    securityLockedAt: timestamp('security_locked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -57,6 +61,10 @@ export const profiles = pgTable(
     pinMaxLength: integer('pin_max_length').notNull().default(8),
     pinDigitsOnly: boolean('pin_digits_only').notNull().default(false),
     adminKeyAttemptLimit: integer('admin_key_attempt_limit').notNull().default(3),
+    securityQuestionsRequired: integer('security_questions_required').notNull().default(3),
+    securityQuestionsAsked: integer('security_questions_asked').notNull().default(2),
+    securityMaxFailedAttempts: integer('security_max_failed_attempts').notNull().default(5),
+    validateSecurityQuestions: boolean('validate_security_questions').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -170,11 +178,82 @@ export const offlineUnblocks = pgTable(
     approvedById: uuid('approved_by_id').references(() => operators.id),
     approvedByName: text('approved_by_name'),
     approvedAt: timestamp('approved_at', { withTimezone: true }),
+    /** The security questions the operator must ask, when the profile says so. */
+    identityQuestionIds: jsonb('identity_question_ids').$type<string[]>().notNull().default([]),
+    identityVerifiedAt: timestamp('identity_verified_at', { withTimezone: true }),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
   (t) => [index('offline_unblocks_card_idx').on(t.cardId)],
+);
+
+/** The catalogue of security questions; `ownerId` marks a cardholder's own question. */
+export const securityQuestions = pgTable('security_questions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  text: text('text').notNull(),
+  ownerId: uuid('owner_id').references(() => users.id),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** A cardholder's answers, as argon2id hashes of the normalised answer only. */
+export const securityAnswers = pgTable(
+  'security_answers',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => securityQuestions.id),
+    answerHash: text('answer_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.questionId] })],
+);
+
+/** Online unlock from a workstation: the questions asked, one response at most. */
+export const onlineUnlocks = pgTable(
+  'online_unlocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => cards.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    questionIds: jsonb('question_ids').$type<string[]>().notNull(),
+    state: text('state', { enum: ['open', 'responded', 'unblocked', 'failed'] })
+      .notNull()
+      .default('open'),
+    clientAddress: text('client_address').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('online_unlocks_card_idx').on(t.cardId)],
+);
+
+/** Outgoing email, written in the transaction of what it reports, so none is lost; sent after commit. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_pending_idx').on(t.status, t.nextAttemptAt)],
 );
 
 /** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */

@@ -8,6 +8,7 @@ export const errorResponses = {
   404: ErrorBody,
   409: ErrorBody,
   422: ErrorBody,
+  423: ErrorBody,
   429: ErrorBody,
 } as const;
 

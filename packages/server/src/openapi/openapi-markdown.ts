@@ -78,10 +78,7 @@ export function renderApiMarkdown(document: OpenApiDocument): string {
       'Errors are `{"error":{"code":"area.reason","message":"…"}}`; every code and its status is listed in `packages/contract/src/error-codes.ts`.',
     '',
   ];
-  const paths = document.paths as Record<
-    string,
-    Partial<Record<(typeof METHODS)[number], Operation>>
-  >;
+  const paths = document.paths as Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
   const byTag = new Map<string, string[]>();
   for (const [path, item] of Object.entries(paths)) {
     for (const method of METHODS) {

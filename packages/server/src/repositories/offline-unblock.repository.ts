@@ -8,6 +8,7 @@ export type OfflineUnblockState = OfflineUnblockRecord['state'];
 export async function insertOfflineUnblock(
   db: Database,
   session: {
+    identityQuestionIds: string[];
     cardId: string;
     userId: string;
     startedByType: 'operator' | 'cardholder';
@@ -103,4 +104,11 @@ export async function listOfflineUnblocks(
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(offlineUnblocks.createdAt))
     .limit(filter.limit);
+}
+
+export async function recordIdentityVerified(db: Database, id: string): Promise<void> {
+  await db
+    .update(offlineUnblocks)
+    .set({ identityVerifiedAt: sql`now()` })
+    .where(eq(offlineUnblocks.id, id));
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { cards, profiles } from '../db/schema.js';
 
@@ -7,19 +7,7 @@ export type ProfileRecord = ProfileRow & { readonly cardCount: number };
 export type ProfileValues = Omit<typeof profiles.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
 
 const withCardCount = {
-  id: profiles.id,
-  name: profiles.name,
-  description: profiles.description,
-  operatorOfflineUnblock: profiles.operatorOfflineUnblock,
-  selfServiceOfflineUnblock: profiles.selfServiceOfflineUnblock,
-  onlineUnlock: profiles.onlineUnlock,
-  maxPinAttempts: profiles.maxPinAttempts,
-  pinMinLength: profiles.pinMinLength,
-  pinMaxLength: profiles.pinMaxLength,
-  pinDigitsOnly: profiles.pinDigitsOnly,
-  adminKeyAttemptLimit: profiles.adminKeyAttemptLimit,
-  createdAt: profiles.createdAt,
-  updatedAt: profiles.updatedAt,
+  ...getTableColumns(profiles),
   cardCount: sql<number>`(select count(*)::int from ${cards} where ${cards.profileId} = ${profiles.id})`,
 };
 

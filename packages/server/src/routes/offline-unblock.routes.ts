@@ -1,5 +1,7 @@
 import {
+  AnswersBody,
   ApproveBody,
+  IdentityVerified,
   ChallengeBody,
   IdParams,
   IssuedResponse,
@@ -21,6 +23,7 @@ import {
   listOfflineUnblockSessions,
   recordOutcome,
   startOfflineUnblock,
+  verifyIdentity,
 } from '../services/offline-unblock.service.js';
 
 export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): void {
@@ -102,6 +105,22 @@ export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): voi
       preHandler: helpDesk,
     },
     (request) => issueResponse(ctx, operatorOf(request), request.params.id, request.body.challenge),
+  );
+  app.post(
+    '/api/v1/offline-unblocks/:id/identity',
+    {
+      schema: {
+        tags,
+        summary:
+          "Check the caller's security answers (when the card's profile requires it, before a response)",
+        security: bearer,
+        params: IdParams,
+        body: AnswersBody,
+        response: { 200: IdentityVerified, ...errorResponses },
+      },
+      preHandler: helpDesk,
+    },
+    (request) => verifyIdentity(ctx, operatorOf(request), request.params.id, request.body.answers),
   );
   app.post(
     '/api/v1/offline-unblocks/:id/outcome',

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { KeyCustody } from '../keys/key-custody.js';
+import type { Notifier } from '../notifications/notifier.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
 
 /** What services need from the outside world, handed in by the caller. */
@@ -7,6 +8,12 @@ export interface ServiceContext {
   readonly db: Database;
   readonly keys: KeyCustody;
   readonly sessionHours: number;
+  readonly notifier: Notifier;
+  readonly onlineUnlockLimits: {
+    readonly perAddress: number;
+    readonly perCard: number;
+    readonly windowMinutes: number;
+  };
 }
 
 /** Who is acting: a signed-in operator or a cardholder in self-service. */

@@ -4,12 +4,12 @@
  * server counts them (atomically, under a row lock on the admin key), asks a supervisor to approve the
  * last one, and refuses once none is left.
  */
-import { ADMIN_KEY_SPECS, groupHex, parseChallenge, phoneticReadBack, toHex } from '@cardwarden/protocol';
-import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
+import { ADMIN_KEY_SPECS, groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol';
+import { sha256Hex } from '@cardwarden/protocol/crypto';
 import type { IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { countAttempt, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import { resetAttempts } from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
 import {
@@ -20,9 +20,13 @@ import {
   listOfflineUnblocks,
   lockOfflineUnblock,
   recordApproval,
+  recordIdentityVerified,
   recordResponseIssued,
   type OfflineUnblockRecord,
 } from '../repositories/offline-unblock.repository.js';
+import { messages } from '../notifications/messages.en.js';
+import { spendAttempt, type LastAttemptPolicy } from './admin-key-response.js';
+import { checkAnswers, chooseQuestions, questionTexts } from './identity.service.js';
 import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
 import { requireCard } from './card.service.js';
 import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
@@ -40,8 +44,13 @@ function refuseUnavailable(card: CardRecord, useCase: UnblockUseCase): void {
   if (problem) throw new AppError(problem.reason, problem.message);
 }
 
-function toSession(session: OfflineUnblockRecord, card: CardRecord): OfflineUnblockSession {
+async function toSession(
+  db: Database,
+  session: OfflineUnblockRecord,
+  card: CardRecord,
+): Promise<OfflineUnblockSession> {
   const remaining = attemptsRemaining(card);
+  const identityRequired = session.identityQuestionIds.length > 0;
   return {
     id: session.id,
     cardId: session.cardId,
@@ -58,6 +67,15 @@ function toSession(session: OfflineUnblockRecord, card: CardRecord): OfflineUnbl
       requiredForNextResponse: remaining === 1,
       approvedBy: session.approvedByName,
       approvedAt: isoOrNull(session.approvedAt),
+    },
+    identity: {
+      required: identityRequired,
+      verified: session.identityVerifiedAt !== null,
+      // The questions are shown only until they are answered right.
+      questions:
+        identityRequired && session.identityVerifiedAt === null
+          ? await questionTexts(db, session.identityQuestionIds)
+          : [],
     },
     createdAt: iso(session.createdAt),
     expiresAt: iso(session.expiresAt),
@@ -112,7 +130,18 @@ export async function startOfflineUnblock(
       throw new AppError('card.not_found', 'no card of yours has that id');
     }
     refuseUnavailable(card, useCaseOf(actor));
+    const identityQuestionIds =
+      actor.type === 'operator' && card.profile.validateSecurityQuestions
+        ? await chooseQuestions(
+            tx,
+            card.user.id,
+            card.profile,
+            card.profile.securityQuestionsAsked,
+            "this card's profile makes the help desk check them: verify the caller another way and ask an admin",
+          )
+        : [];
     const session = await insertOfflineUnblock(tx, {
+      identityQuestionIds,
       cardId,
       userId: card.user.id,
       startedByType: actor.type,
@@ -130,7 +159,7 @@ export async function startOfflineUnblock(
       ticket: ticket ?? null,
       details: { serial: card.serial, attemptsRemaining: attemptsRemaining(card) },
     });
-    return toSession(session, card);
+    return toSession(tx, session, card);
   });
 }
 
@@ -147,7 +176,7 @@ export async function listOfflineUnblockSessions(
   const sessions = await listOfflineUnblocks(ctx.db, query);
   const views: OfflineUnblockSession[] = [];
   for (const session of sessions) {
-    const view = toSession(session, await requireCard(ctx.db, session.cardId));
+    const view = await toSession(ctx.db, session, await requireCard(ctx.db, session.cardId));
     if (!query.awaitingApproval || view.approval.requiredForNextResponse) views.push(view);
   }
   return views;
@@ -163,7 +192,7 @@ export async function getOfflineUnblock(
       ? await findOfflineUnblock(ctx.db, id)
       : await requireOwnSession(ctx.db, actor, id, false);
   if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-  return toSession(session, await requireCard(ctx.db, session.cardId));
+  return toSession(ctx.db, session, await requireCard(ctx.db, session.cardId));
 }
 
 /** A supervisor or admin, other than who started it, approves the session's last-attempt response. */
@@ -195,7 +224,7 @@ export async function approveOfflineUnblock(
     });
     const updated = await findOfflineUnblock(tx, id);
     if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    return toSession(updated, await requireCard(tx, session.cardId));
+    return toSession(tx, updated, await requireCard(tx, session.cardId));
   });
 }
 
@@ -214,7 +243,9 @@ export async function issueResponse(
   challengeText: string,
 ): Promise<IssuedResponse> {
   try {
-    return await ctx.db.transaction((tx) => issueInTransaction(ctx, tx, actor, id, challengeText));
+    const issued = await ctx.db.transaction((tx) => issueInTransaction(ctx, tx, actor, id, challengeText));
+    ctx.notifier.kick();
+    return issued;
   } catch (error) {
     if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
       const session = await findOfflineUnblock(ctx.db, id);
@@ -246,44 +277,24 @@ async function issueInTransaction(
   const challenge = parseChallenge(challengeText, [digits]);
   if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
   refuseUnavailable(card, useCaseOf(actor));
-
-  // The row lock serialises every response for this card, across all server instances.
-  const adminKey = await lockAdminKey(tx, card.id);
-  if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
-  const limit = card.profile.adminKeyAttemptLimit;
-  const remainingBefore = limit - adminKey.attemptsUsed;
-  if (remainingBefore <= 0) {
-    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
-  }
-  const lastAttempt = remainingBefore === 1;
-  if (lastAttempt && actor.type === 'cardholder') {
+  if (session.identityQuestionIds.length > 0 && session.identityVerifiedAt === null) {
     throw new AppError(
-      'self_service.last_attempt',
-      'only one admin-key attempt is left for this card, and self-service does not use it: call the help desk',
+      'offline_unblock.identity_required',
+      "check the caller's security answers first: this card's profile requires it before a response is issued",
     );
   }
-  if (lastAttempt && session.approvedAt === null) {
-    throw new AppError(
-      'offline_unblock.approval_required',
-      'the next response is the last admin-key attempt: a supervisor or admin must approve this session first',
-      { attemptsRemaining: 1 },
-    );
-  }
-  const used = await countAttempt(tx, card.id, limit);
-  if (used === undefined) {
-    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
-  }
-
-  const key = ctx.keys.openAdminKey(card.id, adminKey.sealed);
-  let response: string;
-  try {
-    response = toHex(computeAdminResponse(card.adminKey.algorithm, key, challenge.bytes));
-  } finally {
-    key.fill(0);
-  }
+  const policy: LastAttemptPolicy =
+    actor.type === 'cardholder'
+      ? {
+          kind: 'refuse',
+          code: 'self_service.last_attempt',
+          message:
+            'only one admin-key attempt is left for this card, and self-service does not use it: call the help desk',
+        }
+      : { kind: 'needs-approval', approved: session.approvedAt !== null };
+  const spent = await spendAttempt(ctx, tx, card, challenge.bytes, policy);
   await recordResponseIssued(tx, id);
-  if (lastAttempt) await consumeApproval(tx, id);
-  const remaining = limit - used;
+  if (spent.wasLastAttempt) await consumeApproval(tx, id);
   await appendAuditEvent(tx, {
     ...auditActor(actor),
     action: 'offline_unblock.response_issued',
@@ -295,19 +306,88 @@ async function issueInTransaction(
       serial: card.serial,
       // A digest lets an investigator match a challenge without the audit holding what the card saw.
       challengeDigest: sha256Hex(challenge.hex).slice(0, 16),
-      attemptsRemaining: remaining,
-      ...(lastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
+      attemptsRemaining: spent.attemptsRemaining,
+      ...(spent.wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
     },
   });
+  await ctx.notifier.queue(
+    tx,
+    card.user,
+    messages.responseIssued({
+      displayName: card.user.displayName,
+      serial: card.serial,
+      at: new Date(),
+      channel: actor.type === 'operator' ? 'help desk' : 'self-service',
+      operator: actor.username,
+    }),
+  );
   return {
-    response,
-    responseGroups: groupHex(response),
-    responsePhonetic: phoneticReadBack(response),
+    response: spent.response,
+    responseGroups: groupHex(spent.response),
+    responsePhonetic: phoneticReadBack(spent.response),
     challenge: challenge.hex,
     challengeGroups: groupHex(challenge.hex),
     corrections: [...challenge.corrections],
-    attemptsRemaining: remaining,
+    attemptsRemaining: spent.attemptsRemaining,
   };
+}
+
+/**
+ * The operator types the caller's answers to the session's questions. Wrong answers count toward the
+ * cardholder's lockout, the same count online unlock uses; the audit says passed or failed, never what.
+ */
+export async function verifyIdentity(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  answers: readonly { questionId: string; answer: string }[],
+): Promise<{ verified: true }> {
+  const session = await requireOwnSession(ctx.db, actor, id, false);
+  requireOpen(session);
+  if (session.identityQuestionIds.length === 0 || session.identityVerifiedAt !== null)
+    return { verified: true };
+  const card = await requireCard(ctx.db, session.cardId);
+  const check = await checkAnswers(ctx, session.userId, card.profile, session.identityQuestionIds, answers);
+  const audit = {
+    ...auditActor(actor),
+    cardId: session.cardId,
+    userId: session.userId,
+    sessionId: id,
+    ticket: session.ticket,
+  };
+  if (check.result === 'verified') {
+    await ctx.db.transaction(async (tx) => {
+      await recordIdentityVerified(tx, id);
+      await appendAuditEvent(tx, {
+        ...audit,
+        action: 'identity.check_passed',
+        details: { questions: session.identityQuestionIds.length },
+      });
+    });
+    return { verified: true };
+  }
+  const attemptsRemaining = check.result === 'wrong' ? check.attemptsRemaining : 0;
+  await appendAuditEvent(ctx.db, {
+    ...audit,
+    action: 'identity.check_failed',
+    details: { attemptsRemaining },
+  });
+  if (check.result === 'locked') {
+    throw new AppError(
+      'identity.locked',
+      'too many wrong security answers: the card holder is locked out until an admin clears it',
+      {
+        attemptsRemaining: 0,
+      },
+    );
+  }
+  throw new AppError(
+    'identity.wrong_answers',
+    `the answers do not match; ${attemptsRemaining} wrong answers left before the card holder is locked out`,
+    {
+      attemptsRemaining,
+    },
+  );
 }
 
 /** Records whether the card accepted the response; a confirmed unblock resets the attempt count. */
@@ -342,7 +422,7 @@ export async function recordOutcome(
     });
     const updated = await findOfflineUnblock(tx, id);
     if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    return toSession(updated, await requireCard(tx, session.cardId));
+    return toSession(tx, updated, await requireCard(tx, session.cardId));
   });
 }
 
@@ -373,6 +453,6 @@ export async function cancelOfflineUnblock(
     });
     const updated = await findOfflineUnblock(tx, id);
     if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    return toSession(updated, await requireCard(tx, session.cardId));
+    return toSession(tx, updated, await requireCard(tx, session.cardId));
   });
 }

@@ -39,14 +39,35 @@ function toValues(input: UpdateProfileBody): Partial<ProfileValues> {
   if (input.pinRules?.maxLength !== undefined) values.pinMaxLength = input.pinRules.maxLength;
   if (input.pinRules?.digitsOnly !== undefined) values.pinDigitsOnly = input.pinRules.digitsOnly;
   if (input.adminKeyAttemptLimit !== undefined) values.adminKeyAttemptLimit = input.adminKeyAttemptLimit;
+  const questions = input.securityQuestions;
+  if (questions?.required !== undefined) values.securityQuestionsRequired = questions.required;
+  if (questions?.asked !== undefined) values.securityQuestionsAsked = questions.asked;
+  if (questions?.maxFailedAttempts !== undefined)
+    values.securityMaxFailedAttempts = questions.maxFailedAttempts;
+  if (questions?.validateInOfflineUnblock !== undefined)
+    values.validateSecurityQuestions = questions.validateInOfflineUnblock;
   return values;
 }
 
-function checkPinRules(min: number, max: number): void {
-  if (min > max) {
+interface CheckedFields {
+  pinMinLength: number;
+  pinMaxLength: number;
+  securityQuestionsRequired: number;
+  securityQuestionsAsked: number;
+}
+
+/** Rules that span fields: a PIN length range, and not asking more questions than cardholders answer. */
+function checkConsistency(profile: CheckedFields): void {
+  if (profile.pinMinLength > profile.pinMaxLength) {
     throw new AppError(
       'profile.invalid_pin_rules',
-      `PIN minimum length ${min} is more than the maximum ${max}`,
+      `PIN minimum length ${profile.pinMinLength} is more than the maximum ${profile.pinMaxLength}`,
+    );
+  }
+  if (profile.securityQuestionsAsked > profile.securityQuestionsRequired) {
+    throw new AppError(
+      'profile.invalid_security_questions',
+      `the profile asks ${profile.securityQuestionsAsked} security questions but requires only ${profile.securityQuestionsRequired} answers`,
     );
   }
 }
@@ -66,10 +87,13 @@ export async function createProfile(
   input: CreateProfileBody,
 ): Promise<Profile> {
   const values = toValues(input);
-  checkPinRules(
-    values.pinMinLength ?? PROFILE_DEFAULTS.pinRules.minLength,
-    values.pinMaxLength ?? PROFILE_DEFAULTS.pinRules.maxLength,
-  );
+  checkConsistency({
+    pinMinLength: values.pinMinLength ?? PROFILE_DEFAULTS.pinRules.minLength,
+    pinMaxLength: values.pinMaxLength ?? PROFILE_DEFAULTS.pinRules.maxLength,
+    securityQuestionsRequired:
+      values.securityQuestionsRequired ?? PROFILE_DEFAULTS.securityQuestions.required,
+    securityQuestionsAsked: values.securityQuestionsAsked ?? PROFILE_DEFAULTS.securityQuestions.asked,
+  });
   try {
     return await ctx.db.transaction(async (tx) => {
       const id = await insertProfile(tx, { ...values, name: input.name });
@@ -104,7 +128,7 @@ export async function updateProfile(
   try {
     return await ctx.db.transaction(async (tx) => {
       const before = await requireProfile(tx, id);
-      checkPinRules(values.pinMinLength ?? before.pinMinLength, values.pinMaxLength ?? before.pinMaxLength);
+      checkConsistency({ ...before, ...values });
       await updateProfileRow(tx, id, values);
       await appendAuditEvent(tx, {
         ...auditActor(actor),

@@ -14,6 +14,7 @@ import {
 } from '../repositories/user.repository.js';
 import type { Database } from '../db/database.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { securitySummary } from './identity.service.js';
 import { toCardSummary, toUser } from './views.js';
 
 async function requireUser(db: Database, id: string): Promise<UserRecord> {
@@ -58,7 +59,11 @@ export async function findUsers(
 export async function getUserDetail(ctx: ServiceContext, id: string): Promise<UserDetail> {
   const user = await requireUser(ctx.db, id);
   const cards = await listCardsOfUser(ctx.db, id);
-  return { ...toUser(user), cards: cards.map((card) => toCardSummary(card)) };
+  return {
+    ...toUser(user),
+    cards: cards.map((card) => toCardSummary(card)),
+    securityQuestions: await securitySummary(ctx.db, id),
+  };
 }
 
 export async function updateUser(

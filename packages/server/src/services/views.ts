@@ -41,6 +41,12 @@ export function toProfile(profile: ProfileRecord): Profile {
       digitsOnly: profile.pinDigitsOnly,
     },
     adminKeyAttemptLimit: profile.adminKeyAttemptLimit,
+    securityQuestions: {
+      required: profile.securityQuestionsRequired,
+      asked: profile.securityQuestionsAsked,
+      maxFailedAttempts: profile.securityMaxFailedAttempts,
+      validateInOfflineUnblock: profile.validateSecurityQuestions,
+    },
     cardCount: profile.cardCount,
     createdAt: iso(profile.createdAt),
     updatedAt: iso(profile.updatedAt),

@@ -53,6 +53,9 @@ export class ApiClient {
   put<T = Record<string, unknown>>(path: string, body: unknown) {
     return this.request<T>('PUT', path, body);
   }
+  delete<T = Record<string, unknown>>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
 
   /** Signs in and returns a client that sends the token. */
   async login(username: string, password: string, path = '/api/v1/auth/login'): Promise<ApiClient> {

@@ -31,6 +31,8 @@ export interface TestServerOptions {
   onDisk?: boolean;
   dataDir?: string;
   kekFile?: string;
+  /** Overrides of the configuration (SMTP, rate limits, proxy trust). */
+  config?: Partial<Config>;
 }
 
 export function testConfig(dataDir: string, kekFile: string, databaseUrl: string | undefined): Config {
@@ -45,6 +47,8 @@ export function testConfig(dataDir: string, kekFile: string, databaseUrl: string
     webRoot: undefined,
     trustProxy: false,
     sessionHours: 8,
+    smtp: undefined,
+    onlineUnlockLimits: { perAddress: 100, perCard: 10, windowMinutes: 10 },
   };
 }
 
@@ -56,7 +60,7 @@ export async function startTestServer(
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cardwarden-test-'));
   const kekFile = options.kekFile ?? join(dataDir, 'kek.key');
   const logs: string[] = [];
-  const config = testConfig(dataDir, kekFile, database.url);
+  const config = { ...testConfig(dataDir, kekFile, database.url), ...options.config };
   const logger = { level: 'info', stream: { write: (line: string) => void logs.push(line) } };
   const server =
     kind === 'pglite' && !options.onDisk

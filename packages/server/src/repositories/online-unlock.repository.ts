@@ -1,0 +1,30 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { onlineUnlocks } from '../db/schema.js';
+
+export type OnlineUnlockRecord = typeof onlineUnlocks.$inferSelect;
+
+export async function insertOnlineUnlock(
+  db: Database,
+  session: { cardId: string; userId: string; questionIds: string[]; clientAddress: string; expiresAt: Date },
+): Promise<OnlineUnlockRecord> {
+  const [row] = await db.insert(onlineUnlocks).values(session).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function lockOnlineUnlock(db: Database, id: string): Promise<OnlineUnlockRecord | undefined> {
+  const [row] = await db.select().from(onlineUnlocks).where(eq(onlineUnlocks.id, id)).for('update');
+  return row;
+}
+
+export async function setOnlineUnlockState(
+  db: Database,
+  id: string,
+  state: OnlineUnlockRecord['state'],
+): Promise<void> {
+  await db
+    .update(onlineUnlocks)
+    .set({ state, ...(state === 'unblocked' || state === 'failed' ? { closedAt: sql`now()` } : {}) })
+    .where(eq(onlineUnlocks.id, id));
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import {
+  IdParams,
+  OnlineUnlockOutcomeBody,
+  OnlineUnlockResponse,
+  OnlineUnlockResponseBody,
+  OnlineUnlockSession,
+  StartOnlineUnlockBody,
+} from '@cardwarden/contract';
+import { errorResponses } from '../http/responses.js';
+import type { App } from '../http/types.js';
+import type { ServiceContext } from '../services/context.js';
+import { recordOnlineOutcome, respondOnline, startOnlineUnlock } from '../services/online-unlock.service.js';
+
+/** For workstations: no bearer token, the cardholder's security answers are the proof. */
+export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
+  const tags = ['online unlock'];
+  app.post(
+    '/api/v1/online-unlock/sessions',
+    {
+      schema: {
+        tags,
+        summary: "Start an online unlock for the card in the workstation's reader: the questions to ask",
+        body: StartOnlineUnlockBody,
+        response: { 201: OnlineUnlockSession, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await startOnlineUnlock(ctx, request.body.cardSerial, request.ip)),
+  );
+  app.post(
+    '/api/v1/online-unlock/sessions/:id/response',
+    {
+      schema: {
+        tags,
+        summary: 'Answers and the challenge in, the response out (one per session)',
+        params: IdParams,
+        body: OnlineUnlockResponseBody,
+        response: { 200: OnlineUnlockResponse, ...errorResponses },
+      },
+    },
+    (request) => respondOnline(ctx, request.params.id, request.body, request.ip),
+  );
+  app.post(
+    '/api/v1/online-unlock/sessions/:id/outcome',
+    {
+      schema: {
+        tags,
+        summary: 'Whether the card took the response',
+        params: IdParams,
+        body: OnlineUnlockOutcomeBody,
+        response: { 200: z.object({ result: z.enum(['unblocked', 'failed']) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      await recordOnlineOutcome(ctx, request.params.id, request.body.result);
+      return { result: request.body.result };
+    },
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * Identity checks with security answers: which questions to ask, and checking the answers with a
+ * lockout per cardholder (whose answers they are), counted under a row lock so that concurrent guesses
+ * across instances never get more tries than the limit.
+ */
+import { secureRandomInt } from '@cardwarden/protocol/crypto';
+import { AppError } from '../errors.js';
+import { verifyPassword } from '../auth/password.js';
+import type { Database } from '../db/database.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import {
+  countAnswers,
+  findSecurityQuestions,
+  listAnswers,
+} from '../repositories/security-question.repository.js';
+import {
+  countWrongAnswer,
+  getLockoutState,
+  lockLockoutState,
+  markLocked,
+  resetLockout,
+} from '../repositories/security-lockout.repository.js';
+import type { ProfileRow } from '../repositories/profile.repository.js';
+import { normalizeAnswer } from './answer-normalization.js';
+import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+
+export type AnswerCheck =
+  | { readonly result: 'verified' }
+  | { readonly result: 'wrong'; readonly attemptsRemaining: number }
+  | { readonly result: 'locked' };
+
+/** Whether the cardholder is locked out, and how many wrong answers they have left under `profile`. */
+export async function lockoutStatus(
+  db: Database,
+  userId: string,
+  profile: ProfileRow,
+): Promise<{ locked: boolean; attemptsRemaining: number }> {
+  const state = await getLockoutState(db, userId);
+  const failed = state?.failedAttempts ?? 0;
+  const locked = state?.lockedAt != null || failed >= profile.securityMaxFailedAttempts;
+  return { locked, attemptsRemaining: locked ? 0 : profile.securityMaxFailedAttempts - failed };
+}
+
+/**
+ * Picks `profile.securityQuestionsAsked` of the cardholder's answered questions at random.
+ * @throws AppError `identity.answers_not_set` when they answered fewer than `minimum`, `identity.locked` when locked out.
+ */
+export async function chooseQuestions(
+  db: Database,
+  userId: string,
+  profile: ProfileRow,
+  minimum: number,
+  advice: string,
+): Promise<string[]> {
+  if ((await lockoutStatus(db, userId, profile)).locked) {
+    throw new AppError(
+      'identity.locked',
+      `too many wrong security answers: the card holder is locked out; ${advice}`,
+    );
+  }
+  const answers = await listAnswers(db, userId);
+  if (answers.length < Math.max(minimum, 1)) {
+    throw new AppError(
+      'identity.answers_not_set',
+      `the card holder has set ${answers.length} security answers and needs ${Math.max(minimum, 1)}; ${advice}`,
+    );
+  }
+  const pool = answers.map((answer) => answer.questionId);
+  const chosen: string[] = [];
+  const wanted = Math.min(profile.securityQuestionsAsked, pool.length);
+  while (chosen.length < wanted) {
+    const [picked] = pool.splice(secureRandomInt(pool.length), 1);
+    if (picked) chosen.push(picked);
+  }
+  return chosen;
+}
+
+/** The texts of `questionIds`, in that order. */
+export async function questionTexts(
+  db: Database,
+  questionIds: string[],
+): Promise<{ id: string; text: string }[]> {
+  const found = await findSecurityQuestions(db, questionIds);
+  return questionIds.map((id) => ({
+    id,
+    text: found.find((q) => q.id === id)?.text ?? '(question removed)',
+  }));
+}
+
+/**
+ * Checks the answers to exactly `questionIds`. Every answer is hashed and compared (no early exit), so
+ * the time does not tell which one was wrong; right answers reset the count, wrong ones add one.
+ */
+export async function checkAnswers(
+  ctx: ServiceContext,
+  userId: string,
+  profile: ProfileRow,
+  questionIds: string[],
+  answers: readonly { questionId: string; answer: string }[],
+): Promise<AnswerCheck> {
+  const limit = profile.securityMaxFailedAttempts;
+  return ctx.db.transaction(async (tx) => {
+    const state = await lockLockoutState(tx, userId);
+    if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
+    if (state.lockedAt !== null || state.failedAttempts >= limit) {
+      await markLocked(tx, userId);
+      return { result: 'locked' } as const;
+    }
+    const stored = new Map(
+      (await listAnswers(tx, userId)).map((answer) => [answer.questionId, answer.answerHash]),
+    );
+    let allRight = answers.length === questionIds.length;
+    for (const questionId of questionIds) {
+      const given = answers.find((answer) => answer.questionId === questionId);
+      const right = await verifyPassword(stored.get(questionId), normalizeAnswer(given?.answer ?? ''));
+      allRight &&= right;
+    }
+    if (allRight) {
+      await resetLockout(tx, userId);
+      return { result: 'verified' } as const;
+    }
+    const failed = await countWrongAnswer(tx, userId, limit);
+    return { result: 'wrong', attemptsRemaining: Math.max(0, limit - failed) } as const;
+  });
+}
+
+/** An admin clears a cardholder's lockout (audited). */
+export async function clearLockout(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  userId: string,
+  ticket: string | undefined,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const state = await getLockoutState(tx, userId);
+    if (!state) throw new AppError('user.not_found', 'no user has that id');
+    await resetLockout(tx, userId);
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'identity.lockout_cleared',
+      userId,
+      ticket: ticket ?? null,
+      details: { previousFailedAttempts: state.failedAttempts, wasLocked: state.lockedAt !== null },
+    });
+  });
+}
+
+/** What admins see of a cardholder's security questions: counts only. */
+export async function securitySummary(
+  db: Database,
+  userId: string,
+): Promise<{ answersSet: number; failedAttempts: number; locked: boolean }> {
+  const [answersSet, state] = await Promise.all([countAnswers(db, userId), getLockoutState(db, userId)]);
+  return { answersSet, failedAttempts: state?.failedAttempts ?? 0, locked: state?.lockedAt != null };
+}

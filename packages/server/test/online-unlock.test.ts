@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '@cardwarden/test-support';
+import { registerCard } from './support/fixtures.js';
+import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
+import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { ApiClient } from './support/api-client.js';
+
+const CHALLENGE = '0557 897F 8D84 407B';
+type Session = {
+  id: string;
+  questions: { id: string; text: string }[];
+  answerAttemptsRemaining: number;
+  pinRules: unknown;
+};
+
+async function startSession(api: ApiClient, serial: string) {
+  return api.post<Session>('/api/v1/online-unlock/sessions', { cardSerial: serial });
+}
+
+forEachDatabase('online unlock', (kind) => {
+  let server: TestServer;
+  let f: SecurityFixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createSecurityFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('issues E_K(challenge) for right answers typed in another case, spacing or Unicode form', async () => {
+    const session = await startSession(server.api, f.serial.toLowerCase());
+    expect(session.status).toBe(201);
+    expect(session.body.questions).toHaveLength(2);
+    expect(session.body).toMatchObject({
+      answerAttemptsRemaining: 5,
+      pinRules: { minLength: 6, maxLength: 8 },
+      challengeLength: 16,
+    });
+    const answers = answersFor(f, session.body.questions, (a) => ` ${a.toLowerCase().normalize('NFKC')}  `);
+    const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      answers,
+      challenge: CHALLENGE,
+    });
+    expect(issued.status).toBe(200);
+    expect(issued.body).toEqual({
+      response: '7716F4B2D7214EB2',
+      responseGroups: ['7716', 'F4B2', 'D721', '4EB2'],
+      adminKeyAttemptsRemaining: 2,
+    });
+    const again = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      answers,
+      challenge: CHALLENGE,
+    });
+    expect(again.body).toMatchObject({ error: { code: 'online_unlock.closed' } });
+    expect(
+      (
+        await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/outcome`, {
+          result: 'unblocked',
+        })
+      ).status,
+    ).toBe(200);
+    const card = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
+      `/api/v1/cards/${f.cardId}`,
+    );
+    expect(card.body.adminKey.attemptsRemaining).toBe(3);
+  });
+
+  it('counts wrong answers down, locks at the limit with 423, and an admin clears it', async () => {
+    const g = await createSecurityFixture(server.api);
+    const seen: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const session = await startSession(server.api, g.serial);
+      const wrong = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+        answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong guess' })),
+        challenge: CHALLENGE,
+      });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toMatchObject({ error: { code: 'online_unlock.wrong_answers' } });
+      seen.push(wrong.body.attemptsRemaining);
+    }
+    expect(seen).toEqual([4, 3, 2, 1, 0]);
+    const locked = await startSession(server.api, g.serial);
+    expect(locked.status).toBe(423);
+    expect(locked.body).toMatchObject({ error: { code: 'identity.locked' } });
+    const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    expect(detail.body.securityQuestions).toEqual({ answersSet: 3, failedAttempts: 5, locked: true });
+    // Locked means locked for the help desk's identity check too: the count is the cardholder's.
+    expect((await g.operator.delete(`/api/v1/users/${g.userId}/security-lockout`)).status).toBe(403);
+    expect((await g.admin.delete(`/api/v1/users/${g.userId}/security-lockout?ticket=INC-9`)).status).toBe(
+      204,
+    );
+    const audit = await g.admin.get<{ items: { action: string; ticket: string | null }[] }>(
+      `/api/v1/audit?userId=${g.userId}&action=identity.lockout_cleared`,
+    );
+    expect(audit.body.items[0]).toMatchObject({ ticket: 'INC-9' });
+    const again = await startSession(server.api, g.serial);
+    expect(again.status).toBe(201);
+    expect(again.body.answerAttemptsRemaining).toBe(5);
+  });
+
+  it('never grants more wrong answers than the limit under concurrent attempts', async () => {
+    const g = await createSecurityFixture(server.api);
+    const sessions = await Promise.all(Array.from({ length: 10 }, () => startSession(server.api, g.serial)));
+    const results = await Promise.all(
+      sessions.map((s) =>
+        server.api.post(`/api/v1/online-unlock/sessions/${s.body.id}/response`, {
+          answers: s.body.questions.map((q) => ({ questionId: q.id, answer: 'a wrong guess' })),
+          challenge: CHALLENGE,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 423)).toHaveLength(5);
+    const detail = await g.admin.get<{ securityQuestions: { failedAttempts: number } }>(
+      `/api/v1/users/${g.userId}`,
+    );
+    expect(detail.body.securityQuestions.failedAttempts).toBe(5);
+  });
+
+  it('refuses with codes the tool turns into advice', async () => {
+    expect((await startSession(server.api, 'NO-SUCH-CARD')).body).toMatchObject({
+      error: { code: 'card.not_found' },
+    });
+    const offlineOnly = await createSecurityFixture(server.api, {
+      useCases: { operatorOfflineUnblock: true },
+    });
+    const disabled = await startSession(server.api, offlineOnly.serial);
+    expect(disabled.status).toBe(403);
+    expect(disabled.body).toMatchObject({
+      error: { code: 'online_unlock.use_case_disabled', message: expect.stringContaining('help desk') },
+    });
+    const noAnswers = await createSecurityFixture(server.api, {}, { setAnswers: false });
+    const unset = await startSession(server.api, noAnswers.serial);
+    expect(unset.status).toBe(409);
+    expect(unset.body).toMatchObject({ error: { code: 'identity.answers_not_set' } });
+    await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'suspended' });
+    expect((await startSession(server.api, f.serial)).body).toMatchObject({
+      error: { code: 'user.not_active' },
+    });
+    await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'active' });
+    const bad = await startSession(server.api, f.serial);
+    const badChallenge = await server.api.post(`/api/v1/online-unlock/sessions/${bad.body.id}/response`, {
+      answers: answersFor(f, bad.body.questions),
+      challenge: '0557 897F',
+    });
+    expect(badChallenge.body).toMatchObject({ error: { code: 'challenge.bad_length' } });
+    expect(
+      (
+        await server.api.post('/api/v1/online-unlock/sessions/00000000-0000-4000-8000-000000000000/outcome', {
+          result: 'unblocked',
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('never issues the last admin-key attempt', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    for (const expected of [200, 200]) {
+      const session = await startSession(server.api, card.serial);
+      const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+        answers: answersFor(f, session.body.questions),
+        challenge: CHALLENGE,
+      });
+      expect(issued.status).toBe(expected);
+    }
+    const last = await startSession(server.api, card.serial);
+    expect(last.status).toBe(409);
+    expect(last.body).toMatchObject({ error: { code: 'online_unlock.last_attempt' } });
+  });
+
+  it('keeps answers out of the database in clear, and out of the audit', async () => {
+    const audit = await f.admin.get(`/api/v1/audit?userId=${f.userId}`);
+    for (const answer of f.answers.values())
+      expect(audit.text.toLowerCase()).not.toContain(answer.toLowerCase().slice(0, 6));
+  });
+});
+
+forEachDatabase('online unlock rate limits', (kind) => {
+  let server: TestServer;
+  let f: SecurityFixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      config: {
+        trustProxy: '127.0.0.1',
+        onlineUnlockLimits: { perAddress: 3, perCard: 100, windowMinutes: 10 },
+      },
+    });
+    f = await createSecurityFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('limits each client address, as forwarded by a trusted proxy, without locking out another', async () => {
+    const from = (address: string) =>
+      server.api.request(
+        'POST',
+        '/api/v1/online-unlock/sessions',
+        { cardSerial: f.serial },
+        { 'x-forwarded-for': address },
+      );
+    for (let i = 0; i < 3; i++) expect((await from('10.1.1.1')).status).toBe(201);
+    const limited = await from('10.1.1.1');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: { code: 'online_unlock.rate_limited' } });
+    expect((await from('10.2.2.2')).status).toBe(201);
+  });
+});
+
+describeWith(
+  ['postgresql'],
+  'online unlock lockout over two server instances on one PostgreSQL database',
+  () => {
+    let database: TestDatabase;
+    let first: TestServer;
+    let second: TestServer;
+    let f: SecurityFixture;
+    beforeAll(async () => {
+      database = await createTestDatabase('postgres');
+      first = await startTestServer('postgres', { database });
+      second = await startTestServer('postgres', { database, kekFile: first.kekFile });
+      f = await createSecurityFixture(first.api);
+    });
+    afterAll(async () => {
+      await second.close();
+      await first.close();
+      await database.drop();
+    });
+
+    it('wrong answers sent to both instances at once lock at the limit', async () => {
+      const sessions = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => startSession((i % 2 ? second : first).api, f.serial)),
+      );
+      const results = await Promise.all(
+        sessions.map((s, i) =>
+          (i % 2 ? first : second).api.post(`/api/v1/online-unlock/sessions/${s.body.id}/response`, {
+            answers: s.body.questions.map((q) => ({ questionId: q.id, answer: 'not it at all' })),
+            challenge: CHALLENGE,
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 401)).toHaveLength(5);
+      expect(results.filter((r) => r.status === 423)).toHaveLength(3);
+    });
+  },
+);
