@@ -67,6 +67,30 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
 
   const plainHttp = () => ['--server', server!.api.baseUrl];
 
+  /** A run without --json, with `lines` piped in: what a person would read. */
+  function runForPerson(lines: string[], ...args: string[]) {
+    const child = spawn('nsenter', [
+      '-t',
+      String(pcscd!.pid),
+      '-m',
+      '--',
+      process.execPath,
+      UNLOCK_CLI,
+      'online',
+      ...args,
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin.end(lines.map((line) => `${line}\n`).join(''));
+    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.once('close', (status) => {
+        resolve({ status, stdout, stderr });
+      }),
+    );
+  }
+
   beforeAll(async () => {
     buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-online-e2e-'));
@@ -199,13 +223,16 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   it('refuses wrong answers with the attempts left, locks at the limit, and never touches the card', async () => {
     expect(state().pinTriesLeft).toBe(0);
     const wrong = () => 'not my answer';
-    const first = await unlockWith(wrong, ...plainHttp());
-    expect(first.last).toMatchObject({
-      result: 'failed',
-      code: 'online_unlock.wrong_answers',
-      attemptsLeft: 2,
-      message: expect.stringMatching(/2 attempts left/),
-    });
+    // The first time as a person would see it (without --json), answers piped in.
+    const first = await runForPerson(['not my answer', 'not my answer', NEW_PIN, NEW_PIN], ...plainHttp());
+    expect(first.stdout).toMatch(
+      /GIDS card B0B0.* PIN is blocked[\s\S]*3 wrong answers left[\s\S]*Question 1 of 2: [\s\S]*Question 2 of 2: /,
+    );
+    expect(first.stderr).toMatch(/New PIN \(6-8 digits\)/);
+    expect(first.stderr).toMatch(
+      /cardwarden-unlock: the server did not accept your answers: 2 attempts left/,
+    );
+    expect(`${first.stdout}${first.stderr}`).not.toContain('not my answer');
     expect(first.status).toBe(4);
     expect((await unlockWith(wrong, ...plainHttp())).last).toMatchObject({ attemptsLeft: 1 });
     const third = await unlockWith(wrong, ...plainHttp());
