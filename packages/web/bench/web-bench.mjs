@@ -3,7 +3,7 @@
 // The portals' size and speed: gzipped JS of the build (what User Lookup loads, and everything), and
 // the time to interactive of User Lookup in Chromium against the real server, next to a baseline from
 // the same run (navigating to the server's tiny /healthz document). Medians of several cold loads.
-// Usage: npm run bench -w packages/web   (builds the portals first when dist/ is missing)
+// Usage: npm run bench -w packages/web   (builds the portals first)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,7 +16,8 @@ import { chromium } from 'playwright-core';
 const WEB = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = join(WEB, '../..');
 const DIST = join(WEB, 'dist');
-const SERVER_MAIN = join(ROOT, 'packages/server/dist/main.js');
+// CARDWARDEN_E2E_SERVER_MAIN runs another server build, as in the end-to-end tests.
+const SERVER_MAIN = process.env.CARDWARDEN_E2E_SERVER_MAIN ?? join(ROOT, 'packages/server/dist/main.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ADMIN = { username: 'admin', password: 'bench admin password 1234' };
 

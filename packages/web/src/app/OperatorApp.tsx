@@ -13,23 +13,41 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Me } from '@cardwarden/contract';
 import { operatorTokens } from '../api/client.js';
 import { operatorEndpoints as api } from '../api/operator-api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { ApprovalsPage } from '../pages/Approvals/ApprovalsPage.js';
-import { CardSearchPage } from '../pages/CardSearch/CardSearchPage.js';
-import { CardViewPage } from '../pages/CardSearch/CardViewPage.js';
 import { SignInPage } from '../pages/SignIn/SignInPage.js';
-import { UserInformationPage } from '../pages/UserInformation/UserInformationPage.js';
 import { UserLookupPage } from '../pages/UserLookup/UserLookupPage.js';
 import { matchPath, navigate, useLocation } from '../router/router.js';
 import { useToken } from './use-token.js';
 
-// The admin console loads on first use: the help desk's pages stay small and quick.
+// User Lookup comes with the first load; the other pages load on first use (and are fetched in the
+// background once the app is idle), so the page an operator starts on is small and quick.
+const loadUserInformation = () => import('../pages/UserInformation/UserInformationPage.js');
+const loadCardSearch = () => import('../pages/CardSearch/CardSearchPage.js');
+const loadCardView = () => import('../pages/CardSearch/CardViewPage.js');
+const loadApprovals = () => import('../pages/Approvals/ApprovalsPage.js');
+const UserInformationPage = lazy(async () => ({
+  default: (await loadUserInformation()).UserInformationPage,
+}));
+const CardSearchPage = lazy(async () => ({ default: (await loadCardSearch()).CardSearchPage }));
+const CardViewPage = lazy(async () => ({ default: (await loadCardView()).CardViewPage }));
+const ApprovalsPage = lazy(async () => ({ default: (await loadApprovals()).ApprovalsPage }));
+
+function prefetchHelpDesk(): void {
+  const load = () => {
+    void loadUserInformation();
+    void loadCardSearch();
+    void loadCardView();
+  };
+  if ('requestIdleCallback' in window) window.requestIdleCallback(load, { timeout: 2000 });
+  else setTimeout(load, 500);
+}
+
 const ProfilesPage = lazy(() => import('../pages/Admin/ProfilesPage.js'));
 const UsersAdminPage = lazy(() => import('../pages/Admin/UsersAdminPage.js'));
 const CardsAdminPage = lazy(() => import('../pages/Admin/CardsAdminPage.js'));
@@ -209,12 +227,22 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
 }
 
 function Routes({ me }: { me: Me }) {
-  const { pathname } = useLocation();
-  const loading = (
-    <Center p="xl">
-      <Loader aria-label={t('app.loading')} />
-    </Center>
+  useEffect(prefetchHelpDesk, []);
+  return (
+    <Suspense
+      fallback={
+        <Center p="xl">
+          <Loader aria-label={t('app.loading')} />
+        </Center>
+      }
+    >
+      <Page me={me} />
+    </Suspense>
   );
+}
+
+function Page({ me }: { me: Me }) {
+  const { pathname } = useLocation();
   if (pathname === '/') return <UserLookupPage />;
   const user = matchPath('/users/:id', pathname);
   if (user?.id) return <UserInformationPage key={user.id} id={user.id} me={me} />;
@@ -223,7 +251,7 @@ function Routes({ me }: { me: Me }) {
   if (card?.id) return <CardViewPage key={card.id} id={card.id} me={me} />;
   if (matchPath('/approvals', pathname)) return <ApprovalsPage />;
   const page = adminPage(pathname, me);
-  if (page) return <Suspense fallback={loading}>{page}</Suspense>;
+  if (page) return page;
   return (
     <Center p="xl" style={{ flexDirection: 'column', gap: 12 }}>
       <Title order={1} size="h2">

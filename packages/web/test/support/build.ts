@@ -57,7 +57,12 @@ export function ensureBuilt(): string[] {
     join(REPO_ROOT, 'packages/protocol/src'),
   ];
   if (builtAt(join(WEB_ROOT, 'dist/index.html')) < newest(webSources)) {
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB_ROOT, stdio: 'pipe' });
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+      cwd: WEB_ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     rebuilt.push('web');
   }
   return rebuilt;

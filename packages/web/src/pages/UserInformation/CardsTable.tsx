@@ -1,4 +1,4 @@
-import { Button, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Button, Stack, Table, Text } from '@mantine/core';
 import type { CardSummary } from '@cardwarden/contract';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -87,11 +87,9 @@ export function CardsTable({
                     </Text>
                   ) : (
                     card.adminKey.attemptsRemaining === 1 && (
-                      <Tooltip label={t('card.lastAttemptHint')}>
-                        <Text size="xs" c="orange.9">
-                          {t('card.lastAttemptHint')}
-                        </Text>
-                      </Tooltip>
+                      <Text size="xs" c="orange.9">
+                        {t('card.lastAttemptHint')}
+                      </Text>
                     )
                   )}
                 </Stack>
