@@ -4,7 +4,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
-import { createFixture, createOperator, registerCard, unique, type Fixture } from './support/fixtures.js';
+import { normalizeAnswer } from '../src/services/answer-normalization.js';
+import { createOperator, registerCard, unique, type Fixture } from './support/fixtures.js';
+import { createSecurityFixture } from './support/security-fixture.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
 
 /** Every file below `dir`, recursively. */
@@ -30,6 +32,7 @@ function forms(secret: { hex?: string; text?: string }): Buffer[] {
 }
 
 interface Secrets {
+  answers: string[];
   keyHex: string;
   aesKeyHex: string;
   operatorPassword: string;
@@ -39,7 +42,14 @@ interface Secrets {
 
 /** Runs a whole help-desk session and returns every secret that passed through the server. */
 async function runSession(server: TestServer): Promise<{ secrets: Secrets; fixture: Fixture }> {
-  const fixture = await createFixture(server.api);
+  // Random answers: a common word such as "paris" also stands in PostgreSQL's own catalogue files.
+  const fixture = await createSecurityFixture(
+    server.api,
+    {},
+    {
+      answers: [unique('Pet Name'), unique('Ünïcode school'), unique('TOWN')],
+    },
+  );
   const keyHex = randomBytes(24).toString('hex').toUpperCase();
   const aesKeyHex = randomBytes(32).toString('hex');
   const card = await registerCard(fixture.admin, {
@@ -72,6 +82,7 @@ async function runSession(server: TestServer): Promise<{ secrets: Secrets; fixtu
   await createOperator(fixture.admin, 'supervisor');
   return {
     secrets: {
+      answers: [...fixture.answers.values()],
       keyHex,
       aesKeyHex,
       operatorPassword,
@@ -90,6 +101,10 @@ function expectAbsent(haystack: Buffer, secrets: Secrets, what: string): void {
     ['admin password', forms({ text: ADMIN.password })],
     ['response', forms({ hex: secrets.response })],
     ['bearer token', forms({ text: secrets.token })],
+    ...secrets.answers.map((answer): [string, Buffer[]] => [
+      'security answer',
+      [...forms({ text: answer }), ...forms({ text: normalizeAnswer(answer) })],
+    ]),
   ];
   for (const [name, needles] of checks) {
     for (const needle of needles) {

@@ -14,7 +14,7 @@ export const ANSWERS = ['Rex the Dog', 'Springfield  Elementary', 'ＰＡＲＩ�
 export async function createSecurityFixture(
   api: ApiClient,
   profile: Record<string, unknown> = {},
-  options: { setAnswers?: boolean } = {},
+  options: { setAnswers?: boolean; answers?: string[] } = {},
 ): Promise<SecurityFixture> {
   const fixture = await createFixture(api, {
     useCases: { operatorOfflineUnblock: true, onlineUnlock: true, selfServiceOfflineUnblock: true },
@@ -39,7 +39,8 @@ export async function createSecurityFixture(
   const cardholder = await api.login(fixture.username, password, '/api/v1/self-service/login');
   const answers = new Map<string, string>();
   if (options.setAnswers !== false) {
-    const chosen = questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: ANSWERS[i] ?? '' }));
+    const texts = options.answers ?? ANSWERS;
+    const chosen = questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: texts[i] ?? '' }));
     const set = await cardholder.put('/api/v1/self-service/security-answers', { answers: chosen });
     if (set.status !== 204) throw new Error(`set answers: ${set.status} ${set.text}`);
     for (const { questionId, answer } of chosen) answers.set(questionId, answer);

@@ -11,10 +11,12 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** With `tls`, an implicit-TLS (smtps://) server with that key and certificate. */
+export async function startSmtpSink(tls?: { key: Buffer; cert: Buffer }): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
-    // smtp-server's built-in certificate has expired; the product's TLS options are tested elsewhere.
+    // smtp-server's built-in certificate has expired: plain SMTP, or TLS with a certificate made per run.
+    ...(tls ? { secure: true, key: tls.key, cert: tls.cert } : {}),
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, _session, callback) {
@@ -36,7 +38,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     });
   });
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `${tls ? 'smtps' : 'smtp'}://127.0.0.1:${port}`,
     messages,
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
