@@ -8,4 +8,8 @@ export * from './reader-choice.js';
 export * from './card/identify-card.js';
 export * from './card/gids-offline-unblock.js';
 export * from './card/piv-puk-unblock.js';
+export * from './online/server-address.js';
+export * from './online/online-unlock-client.js';
+export * from './online/server-refusal.js';
+export * from './online/connection-failure.js';
 export { main, type CliDependencies } from './cli.js';

@@ -142,6 +142,17 @@ export class UnlockSession {
     return this.errors;
   }
 
+  /** Standard output so far, for runs without --json. */
+  get stdout(): string {
+    return this.lines.map((line) => `${line}\n`).join('');
+  }
+
+  /** Sends `lines` and ends the input, as a pipe would. */
+  pipe(...lines: string[]): void {
+    this.send(...lines);
+    this.child.stdin!.end();
+  }
+
   async nextJson(): Promise<Record<string, unknown>> {
     if (this.lines.length === 0) {
       await Promise.race([new Promise<void>((done) => this.waiters.push(done)), sleep(20_000)]);

@@ -44,11 +44,12 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   const api = (method: string, path: string, body?: unknown, token?: string) =>
     (server as ServerProcess).api.call(method, path, body, token);
 
+  /** The tool in pcscd's mount namespace only (for its socket), so that it reaches the server here. */
   function startOnline(...args: string[]): UnlockSession {
     return new UnlockSession(
       spawn(
         'nsenter',
-        ['-t', String(pcscd!.pid), '-m', '--', process.execPath, UNLOCK_CLI, 'online', '--json', ...args],
+        ['-t', String(pcscd!.pid), '-m', '--', process.execPath, UNLOCK_CLI, 'online', ...args],
         {
           stdio: ['pipe', 'pipe', 'pipe'],
         },
@@ -58,7 +59,7 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
 
   /** One run with answers from `answer`, which gets each question's text; resolves with the last line and the status. */
   async function unlockWith(answer: (text: string) => string, ...args: string[]) {
-    const unlock = startOnline(...args);
+    const unlock = startOnline('--json', ...args);
     const first = await unlock.nextJson();
     if (first.result === 'failed') return { first, last: first, status: await unlock.exited, unlock };
     unlock.send(...(first.questions as Question[]).map((q) => answer(q.text)), NEW_PIN, NEW_PIN);
@@ -68,27 +69,11 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   const plainHttp = () => ['--server', server!.api.baseUrl];
 
   /** A run without --json, with `lines` piped in: what a person would read. */
-  function runForPerson(lines: string[], ...args: string[]) {
-    const child = spawn('nsenter', [
-      '-t',
-      String(pcscd!.pid),
-      '-m',
-      '--',
-      process.execPath,
-      UNLOCK_CLI,
-      'online',
-      ...args,
-    ]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdin.end(lines.map((line) => `${line}\n`).join(''));
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.once('close', (status) => {
-        resolve({ status, stdout, stderr });
-      }),
-    );
+  async function runForPerson(lines: string[], ...args: string[]) {
+    const unlock = startOnline(...args);
+    unlock.pipe(...lines);
+    const status = await unlock.exited;
+    return { status, stdout: unlock.stdout, stderr: unlock.stderr };
   }
 
   beforeAll(async () => {

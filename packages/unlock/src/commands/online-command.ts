@@ -10,13 +10,12 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
 import type { OnlineUnlockClient } from '../online/online-unlock-client.js';
+import { USE_OFFLINE_UNBLOCK } from '../online/server-refusal.js';
 import { describePinRules, GIDS_PIN_RULES, pinRulesWithin, type PinRules } from '../pin-rules.js';
 import { UnlockFailure } from '../unlock-failure.js';
 import { askAnswers } from './ask-answers.js';
 import { askNewPin } from './ask-new-pin.js';
 import { connectGidsCard } from './connect-card.js';
-
-const HELP_DESK = 'use offline unblock with your help desk instead (cardwarden-unlock offline)';
 
 /** The card's PIN limits narrowed by the profile's, refused when none fits both. */
 function newPinRules(profile: PinRules): PinRules {
@@ -24,7 +23,7 @@ function newPinRules(profile: PinRules): PinRules {
   if (rules) return rules;
   throw new UnlockFailure(
     'card.registration_mismatch',
-    `the card’s profile asks for a PIN of ${describePinRules(profile)}, which this card (${describePinRules(GIDS_PIN_RULES)}) cannot take; ${HELP_DESK}`,
+    `the card’s profile asks for a PIN of ${describePinRules(profile)}, which this card (${describePinRules(GIDS_PIN_RULES)}) cannot take; ${USE_OFFLINE_UNBLOCK}`,
   );
 }
 
@@ -55,7 +54,7 @@ function cardRefusal(failure: UnlockFailure): UnlockFailure {
   if (failure.code !== 'response.wrong') return failure;
   return new UnlockFailure(
     failure.code,
-    `the card refused the server's response, so its admin key is not the one the server holds for it; ${HELP_DESK} (${failure.attemptsLeft === undefined ? 'the card does not say how many attempts are left' : `${failure.attemptsLeft} admin-key attempt${failure.attemptsLeft === 1 ? '' : 's'} left`})`,
+    `the card refused the server's response, so its admin key is not the one the server holds for it; ${USE_OFFLINE_UNBLOCK} (${failure.attemptsLeft === undefined ? 'the card does not say how many attempts are left' : `${failure.attemptsLeft} admin-key attempt${failure.attemptsLeft === 1 ? '' : 's'} left`})`,
     failure.attemptsLeft,
   );
 }
@@ -72,7 +71,7 @@ export async function onlineCommand(
     if (!serial) {
       throw new UnlockFailure(
         'card.no_serial',
-        `the card does not tell its serial number, so the server cannot find it; ${HELP_DESK}`,
+        `the card does not tell its serial number, so the server cannot find it; ${USE_OFFLINE_UNBLOCK}`,
       );
     }
     const challenge = await requestGidsChallenge(card.transport);
@@ -81,7 +80,7 @@ export async function onlineCommand(
     if (session.challengeLength !== challenge.length) {
       throw new UnlockFailure(
         'card.registration_mismatch',
-        `the card's challenge has ${challenge.length} hex digits, but the server expects ${session.challengeLength} for this card: its admin key is not of the registered kind; ${HELP_DESK}`,
+        `the card's challenge has ${challenge.length} hex digits, but the server expects ${session.challengeLength} for this card: its admin key is not of the registered kind; ${USE_OFFLINE_UNBLOCK}`,
       );
     }
     const rules = newPinRules(session.pinRules);

@@ -5,21 +5,25 @@
 import { ErrorBody } from '@cardwarden/contract';
 import { UnlockFailure, type ServerRefusalCode } from '../unlock-failure.js';
 
-const HELP_DESK = 'use offline unblock with your help desk instead (cardwarden-unlock offline)';
-const CHALLENGE_REFUSED = `the server refused the card’s challenge: the card does not match what the server holds for it; ${HELP_DESK}`;
+/** The advice whenever online unlock cannot be used for this card. */
+export const USE_OFFLINE_UNBLOCK =
+  'use offline unblock with your help desk instead (cardwarden-unlock offline)';
+const CHALLENGE_REFUSED = `the server refused the card’s challenge: the card does not match what the server holds for it; ${USE_OFFLINE_UNBLOCK}`;
 
 /** Advice per refusal; `attempts` is the server's `attemptsRemaining` where it sends one. */
 const ADVICE = {
-  'card.not_found': () => `the server does not know this card, so it cannot be unlocked online; ${HELP_DESK}`,
+  'card.not_found': () =>
+    `the server does not know this card, so it cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}`,
   'card.not_active': () =>
-    `this card is not active on the server (it may be revoked, lost or not issued yet), so it cannot be unlocked online; ${HELP_DESK}`,
+    `this card is not active on the server (it may be revoked, lost or not issued yet), so it cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}`,
   'user.not_active': () =>
-    `your account is not active on the server, so your card cannot be unlocked online; ${HELP_DESK}`,
+    `your account is not active on the server, so your card cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}`,
   'identity.answers_not_set': () =>
-    `you have not set your security questions, so your card cannot be unlocked online; ${HELP_DESK}, and afterwards set your answers in self-service (Security questions)`,
-  'online_unlock.use_case_disabled': () => `online unlock is not enabled for this card; ${HELP_DESK}`,
+    `you have not set your security questions, so your card cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}, and afterwards set your answers in self-service (Security questions)`,
+  'online_unlock.use_case_disabled': () =>
+    `online unlock is not enabled for this card; ${USE_OFFLINE_UNBLOCK}`,
   'online_unlock.last_attempt': () =>
-    `the card has a single admin-key attempt left, which only the help desk may use; ${HELP_DESK}`,
+    `the card has a single admin-key attempt left, which only the help desk may use; ${USE_OFFLINE_UNBLOCK}`,
   'offline_unblock.attempts_exhausted': () =>
     'the server has used up every attempt this card’s admin key allows; call your help desk (the card may need replacing)',
   'identity.locked': () =>
