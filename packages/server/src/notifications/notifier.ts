@@ -17,7 +17,8 @@ import { securityCopy, type EmailMessage } from './messages.en.js';
 
 const BATCH = 20;
 const LEASE_SECONDS = 120;
-const MAX_ATTEMPTS = 10;
+// With back-off capped at an hour, 30 tries span about a day.
+const MAX_ATTEMPTS = 30;
 const SWEEP_MS = 15_000;
 
 export interface NotifierLog {
