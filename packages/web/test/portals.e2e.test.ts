@@ -469,6 +469,61 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Unblock PIN offline' }).count()).toBe(0);
   });
 
+  it('where the profile requires it, the operator checks the caller’s security answers before the response', async () => {
+    await admin.expect(201, 'POST', '/api/v1/profiles', {
+      name: 'Checked',
+      useCases: { operatorOfflineUnblock: true },
+      securityQuestions: { required: 1, asked: 1, maxFailedAttempts: 5, validateInOfflineUnblock: true },
+    });
+    const question = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/security-questions', {
+      text: 'What was the name of your first pet?',
+    });
+    const frank = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/users', {
+      username: 'frank',
+      displayName: 'Frank Fisher',
+      email: 'frank@example.org',
+    });
+    await admin.expect(204, 'PUT', `/api/v1/users/${frank.id}/password`, {
+      password: 'frank self-service password',
+    });
+    const key = randomKey();
+    await admin.expect(201, 'POST', '/api/v1/cards', {
+      serial: 'CW-8008-H6',
+      username: 'frank',
+      profile: 'Checked',
+      type: 'minidriver',
+      adminKey: { algorithm: '3des', key },
+    });
+    const holder = await new Api(server.url).login(
+      'frank',
+      'frank self-service password',
+      '/api/v1/self-service/login',
+    );
+    await holder.expect(204, 'PUT', '/api/v1/self-service/security-answers', {
+      answers: [{ questionId: question.id, answer: 'Rex the dog' }],
+    });
+
+    const page = await newPage();
+    await signIn(page, '/', OPERATOR.username, OPERATOR.password);
+    await openUser(page, 'frank');
+    await page.getByRole('button', { name: 'Generate Offline Unblock' }).click();
+    const challengeHex = randomChallenge();
+    await page.getByRole('textbox', { name: 'Challenge' }).fill(challengeHex);
+    await page.getByRole('button', { name: 'Generate Response' }).click();
+    const answer = page.getByRole('textbox', { name: 'What was the name of your first pet?' });
+    await answer.fill('Felix the cat');
+    await page.getByRole('button', { name: 'Check answers' }).click();
+    await page.getByText('The security answers are not right.').waitFor();
+    await answer.fill('Rex the dog');
+    await page.getByRole('button', { name: 'Check answers' }).click();
+    await page.getByText('Identity checked: the answers are right.').waitFor();
+    await shot(page, '19-identity-check');
+    await page.getByRole('button', { name: 'Generate Response' }).click();
+    const response = page.getByRole('status', { name: 'Response' });
+    await response.waitFor();
+    expect((await response.textContent())?.replace(/\s/g, '')).toBe(tripleDesResponse(key, challengeHex));
+  });
+
   it('a sign-in that ends sends the person back to Sign in', async () => {
     const page = await newPage();
     await signIn(page, '/', OPERATOR.username, OPERATOR.password);

@@ -105,6 +105,11 @@ export const operatorEndpoints = {
       method: 'POST',
       body: {},
     }),
+  verifyIdentity: (id: string, answers: readonly { questionId: string; answer: string }[]) =>
+    api.request<{ verified: true }>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/identity`, {
+      method: 'POST',
+      body: { answers },
+    }),
   issueResponse: (id: string, challenge: string) =>
     api.request<IssuedResponse>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/response`, {
       method: 'POST',

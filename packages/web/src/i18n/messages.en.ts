@@ -155,6 +155,12 @@ export const en = {
   'unblock.cancel': 'Cancel',
   'unblock.challengeWas': 'Challenge {challenge}',
 
+  'identity.title': 'Check the caller’s identity',
+  'identity.intro':
+    'This card’s profile requires the caller’s security answers before a response. Ask each question and type the answer you hear.',
+  'identity.check': 'Check answers',
+  'identity.verified': 'Identity checked: the answers are right.',
+
   'approvals.title': 'Approvals waiting',
   'approvals.intro':
     'Each of these unblocks is at its card’s last admin-key attempt. Approve only after you have checked the caller’s identity with the operator.',

@@ -9,6 +9,7 @@ import { challengeLengthFor, viewChallenge } from '../../challenge/challenge-vie
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
+import { IdentityCheck } from './IdentityCheck.js';
 
 export interface UnblockTarget {
   readonly card: Pick<CardSummary, 'id' | 'serial' | 'adminKey'>;
@@ -64,6 +65,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
     mutationFn: async () => {
       const current = session ?? (await api.startOfflineUnblock(card.id, ticketValue));
       if (current !== session) setSession(current);
+      if (current.identity.required && !current.identity.verified) throw new IdentityPending();
       if (current.approval.requiredForNextResponse && current.approval.approvedBy === null) {
         throw new ApprovalPending();
       }
@@ -76,7 +78,11 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       void queryClient.invalidateQueries({ queryKey: ['card'] });
     },
     onError: (error) => {
-      if (isApiError(error, 'offline_unblock.approval_required') && session) {
+      if (
+        (isApiError(error, 'offline_unblock.approval_required') ||
+          isApiError(error, 'offline_unblock.identity_required')) &&
+        session
+      ) {
         void poll.refetch();
       }
       // A session that expired or was closed elsewhere cannot be used again: the next try starts a new one.
@@ -127,7 +133,10 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
 
   const busy = generate.isPending || start.isPending || cancel.isPending;
   const canGenerate = view.complete && !busy && remaining > 0 && (!lastAttempt || approvedBy !== null);
-  const pendingApproval = generate.error instanceof ApprovalPending;
+  // (Identity: Generate Response starts the session, which tells whether the profile wants answers first.)
+  const pendingApproval =
+    generate.error instanceof ApprovalPending || generate.error instanceof IdentityPending;
+  const identityPending = session !== null && session.identity.required && !session.identity.verified;
 
   return (
     <Modal
@@ -204,6 +213,20 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
               description={t('unblock.challengeDescription')}
               autoFocus
             />
+            {identityPending && (
+              <IdentityCheck
+                session={session}
+                onVerified={() => {
+                  setSession({ ...session, identity: { ...session.identity, verified: true } });
+                  generate.reset();
+                }}
+              />
+            )}
+            {session?.identity.required && session.identity.verified && (
+              <Text size="sm" c="green.8" role="status">
+                {t('identity.verified')}
+              </Text>
+            )}
             <ErrorAlert error={start.error} />
             {!pendingApproval && <ErrorAlert error={generate.error} />}
             <ErrorAlert error={poll.error} />
@@ -303,6 +326,13 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       </Stack>
     </Modal>
   );
+}
+
+/** Thrown (and not shown as an error) when the profile wants the caller's answers first. */
+class IdentityPending extends Error {
+  constructor() {
+    super('identity check pending');
+  }
 }
 
 /** Thrown (and not shown as an error) when the session still waits for a supervisor. */
