@@ -83,6 +83,12 @@ export async function onlineCommand(
         `the card's challenge has ${challenge.length} hex digits, but the server expects ${session.challengeLength} for this card: its admin key is not of the registered kind; ${USE_OFFLINE_UNBLOCK}`,
       );
     }
+    if (session.questions.length === 0 || session.questions.length > 10) {
+      throw new UnlockFailure(
+        'server.bad_answer',
+        `the server asked ${session.questions.length} security questions; it should ask 1 to 10. Call your help desk`,
+      );
+    }
     const rules = newPinRules(session.pinRules);
     reporter.emit({
       questions: session.questions,
