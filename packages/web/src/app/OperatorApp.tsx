@@ -186,6 +186,9 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
       padding="md"
     >
       <AppShell.Header>
+        <a href="#main" className="skip-link">
+          {t('app.skipToContent')}
+        </a>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.main')} />
@@ -219,7 +222,7 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
           )}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <div style={{ maxWidth: 1100 }}>{children}</div>
       </AppShell.Main>
     </AppShell>
@@ -242,7 +245,7 @@ function Routes({ me }: { me: Me }) {
 }
 
 function Page({ me }: { me: Me }) {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   if (pathname === '/') return <UserLookupPage />;
   const user = matchPath('/users/:id', pathname);
   if (user?.id) return <UserInformationPage key={user.id} id={user.id} me={me} />;
@@ -250,6 +253,8 @@ function Page({ me }: { me: Me }) {
   const card = matchPath('/cards/:id', pathname);
   if (card?.id) return <CardViewPage key={card.id} id={card.id} me={me} />;
   if (matchPath('/approvals', pathname)) return <ApprovalsPage />;
+  // Keyed by its query: a link to the log of a user or card starts with fresh filters.
+  if (matchPath('/audit', pathname)) return <AuditPage key={search.toString()} />;
   const page = adminPage(pathname, me);
   if (page) return page;
   return (
@@ -263,7 +268,6 @@ function Page({ me }: { me: Me }) {
 }
 
 function adminPage(pathname: string, me: Me): ReactNode {
-  if (matchPath('/audit', pathname)) return <AuditPage />;
   if (me.role !== 'admin') return null;
   if (matchPath('/admin/profiles', pathname)) return <ProfilesPage />;
   if (matchPath('/admin/users', pathname)) return <UsersAdminPage />;

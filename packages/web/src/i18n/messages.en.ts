@@ -93,6 +93,7 @@ export const en = {
   'user.selfServiceYes': 'set',
   'user.selfServiceNo': 'not set',
   'user.cards': 'Cards',
+  'user.history': 'Audit log for this user',
   'user.noCards': 'No enrolled card: register a card for this user first.',
   'user.noCardsReason': 'Offline unblock needs an enrolled card.',
 
@@ -100,6 +101,7 @@ export const en = {
   'card.attemptsLeft': '{remaining} of {limit}',
   'card.kcv': 'Key check value',
   'card.owner': 'Card holder',
+  'card.history': 'Audit log for this card',
   'card.generate': 'Generate Offline Unblock',
   'card.remote': 'Unblock card remote',
   'card.notAllowedRole': 'Your role ({role}) cannot unblock cards.',

@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import { operatorEndpoints as api, type AuditFilters } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { navigate, useLocation } from '../../router/router.js';
 
@@ -18,6 +19,7 @@ function toIso(local: string): string | undefined {
 
 /** The audit log with filters (user, card, operator, action, date range) and CSV export. */
 export default function AuditPage() {
+  useDocumentTitle(t('audit.title'));
   const { search } = useLocation();
   const applied: Record<Field, string> = {
     userId: search.get('userId') ?? '',

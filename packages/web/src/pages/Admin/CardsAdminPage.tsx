@@ -21,6 +21,7 @@ import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
 const CARD_TYPES: readonly CardType[] = ['minidriver', 'gids', 'piv'];
@@ -28,6 +29,7 @@ const CARD_STATES: readonly CardState[] = ['active', 'suspended', 'revoked'];
 
 /** Cards: register with an imported or generated admin key (the KCV is shown, never the key); change state. */
 export default function CardsAdminPage() {
+  useDocumentTitle(t('admin.cards.title'));
   const queryClient = useQueryClient();
   const [serial, setSerial] = useState('');
   const [debounced] = useDebouncedValue(serial.trim(), 200);

@@ -6,6 +6,7 @@ import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
 // The contract's OPERATOR_ROLES, restated: importing values from the contract pulls zod into the bundle.
@@ -14,6 +15,7 @@ const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role
 
 /** Operators and their roles: create, change role, disable or enable. */
 export default function OperatorsPage() {
+  useDocumentTitle(t('admin.operators.title'));
   const queryClient = useQueryClient();
   const operators = useQuery({ queryKey: ['operators'], queryFn: api.operators });
   const [creating, setCreating] = useState(false);

@@ -18,6 +18,7 @@ import { useState, type SyntheticEvent } from 'react';
 import type { Profile, UseCase, UseCases } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
 const USE_CASE_LIST: readonly UseCase[] = [
@@ -63,6 +64,7 @@ function draftOf(profile: Profile): ProfileDraft {
 
 /** Card profiles: use cases (each off until enabled), max PIN attempts, PIN rules, admin-key attempt limit. */
 export default function ProfilesPage() {
+  useDocumentTitle(t('admin.profiles.title'));
   const profiles = useQuery({ queryKey: ['profiles'], queryFn: api.profiles });
   const [editing, setEditing] = useState<Profile | 'new' | null>(null);
   return (

@@ -8,12 +8,14 @@ import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
 type Dialog = { kind: 'new' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User };
 
 /** Users (cardholders): create, edit, suspend, and set their self-service password. */
 export default function UsersAdminPage() {
+  useDocumentTitle(t('admin.users.title'));
   const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const [debounced] = useDebouncedValue(q.trim(), 200);

@@ -2,10 +2,12 @@ import { Alert, Button, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
 /** Approvals waiting: supervisors approve last-attempt unblocks that other operators started. */
 export function ApprovalsPage() {
+  useDocumentTitle(t('approvals.title'));
   const queryClient = useQueryClient();
   const list = useQuery({ queryKey: ['approvals'], queryFn: api.awaitingApproval, refetchInterval: 5000 });
   const approve = useMutation({

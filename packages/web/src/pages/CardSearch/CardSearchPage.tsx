@@ -5,11 +5,13 @@ import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { navigate, useLocation } from '../../router/router.js';
 
 /** Card Search by serial (any case, or part of it). */
 export function CardSearchPage() {
+  useDocumentTitle(t('cardSearch.title'));
   const { search } = useLocation();
   const q = search.get('serial') ?? '';
   const [debounced] = useDebouncedValue(q.trim(), 200);

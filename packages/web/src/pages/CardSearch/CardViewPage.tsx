@@ -1,10 +1,11 @@
-import { Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from '../UserInformation/CardsTable.js';
@@ -12,6 +13,7 @@ import { HELP_DESK_ROLES } from '../UserInformation/UserInformationPage.js';
 
 /** One card, opened from Card Search, with Unblock card remote (the same dialog). */
 export function CardViewPage({ id, me }: { id: string; me: Me }) {
+  useDocumentTitle(t('cardSearch.title'));
   const card = useQuery({ queryKey: ['card', id], queryFn: () => api.card(id) });
   const [target, setTarget] = useState<UnblockTarget | null>(null);
   return (
@@ -23,9 +25,14 @@ export function CardViewPage({ id, me }: { id: string; me: Me }) {
       {card.isPending && <Skeleton h={120} />}
       {card.data && (
         <>
-          <Title order={1} size="h2">
-            {t('card.title', { serial: card.data.serial })}
-          </Title>
+          <Group justify="space-between">
+            <Title order={1} size="h2">
+              {t('card.title', { serial: card.data.serial })}
+            </Title>
+            <Link to={`/audit?cardId=${encodeURIComponent(card.data.id)}`} size="sm">
+              {t('card.history')}
+            </Link>
+          </Group>
           <Paper withBorder p="md">
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <div>

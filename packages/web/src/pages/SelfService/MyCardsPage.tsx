@@ -5,11 +5,13 @@ import type { SelfServiceCard } from '@cardwarden/contract';
 import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { SelfServiceUnblockDialog } from './SelfServiceUnblockDialog.js';
 
 /** My cards: the cardholder's own cards, with Unblock PIN offline where the profile enables it. */
 export function MyCardsPage({ name }: { name: string }) {
+  useDocumentTitle(t('self.myCards'));
   const cards = useQuery({ queryKey: ['self-service', 'cards'], queryFn: api.cards });
   const [selected, setSelected] = useState<SelfServiceCard | null>(null);
   return (

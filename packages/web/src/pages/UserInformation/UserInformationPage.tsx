@@ -4,7 +4,9 @@ import { useState } from 'react';
 import type { Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from './CardsTable.js';
@@ -13,6 +15,7 @@ export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'ad
 
 /** User Information: details, state and cards, with Generate Offline Unblock per card. */
 export function UserInformationPage({ id, me }: { id: string; me: Me }) {
+  useDocumentTitle(t('user.title'));
   const user = useQuery({ queryKey: ['user', id], queryFn: () => api.user(id) });
   const [target, setTarget] = useState<UnblockTarget | null>(null);
 
@@ -68,9 +71,14 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
               </div>
             </SimpleGrid>
           </Paper>
-          <Title order={2} size="h3">
-            {t('user.cards')}
-          </Title>
+          <Group justify="space-between">
+            <Title order={2} size="h3">
+              {t('user.cards')}
+            </Title>
+            <Link to={`/audit?userId=${encodeURIComponent(user.data.id)}`} size="sm">
+              {t('user.history')}
+            </Link>
+          </Group>
           {user.data.cards.length === 0 ? (
             <Stack gap={4} align="flex-start">
               <Button disabled aria-describedby="no-card-reason">
