@@ -524,6 +524,52 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     expect((await response.textContent())?.replace(/\s/g, '')).toBe(tripleDesResponse(key, challengeHex));
   });
 
+  it('the whole operator flow works from the keyboard alone', async () => {
+    const page = await newPage();
+    const focusedName = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        if (!(element instanceof HTMLElement)) return '';
+        const label = element instanceof HTMLInputElement ? element.labels?.[0]?.textContent : null;
+        return (label ?? element.getAttribute('aria-label') ?? element.textContent ?? '').trim();
+      });
+    const tabTo = async (name: string) => {
+      for (let i = 0; i < 25; i++) {
+        if ((await focusedName()) === name) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${name}; focus is on ${await focusedName()}`);
+    };
+    await page.goto('/');
+    await page.getByRole('textbox', { name: 'Username' }).waitFor();
+    expect(await focusedName()).toBe('Username');
+    await page.keyboard.type(OPERATOR.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(OPERATOR.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'User Lookup' }).waitFor();
+    await expect.poll(focusedName).toBe('User Lookup');
+    await page.keyboard.type('alice');
+    await page.getByRole('link', { name: 'alice', exact: true }).waitFor();
+    await tabTo('alice');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'User Information' }).waitFor();
+    await tabTo('Generate Offline Unblock');
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedName).toBe('Challenge');
+    await page.keyboard.type('0557 897f 8d84 407b');
+    await tabTo('Generate Response');
+    await page.keyboard.press('Enter');
+    const response = page.getByRole('status', { name: 'Response' });
+    await response.waitFor();
+    expect((await response.textContent())?.replace(/\s/g, '')).toBe('7716F4B2D7214EB2');
+    await tabTo('Unblocked');
+    await page.keyboard.press('Enter');
+    await page.getByText('Recorded: the card was unblocked').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
   it('a sign-in that ends sends the person back to Sign in', async () => {
     const page = await newPage();
     await signIn(page, '/', OPERATOR.username, OPERATOR.password);
