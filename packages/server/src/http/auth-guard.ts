@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
 import { authenticate } from '../services/auth.service.js';
-import type { Actor, OperatorActor, ServiceContext } from '../services/context.js';
+import type { Actor, CardholderActor, OperatorActor, ServiceContext } from '../services/context.js';
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -72,4 +72,12 @@ export function requireSignedIn(ctx: ServiceContext) {
   return async (request: FastifyRequest): Promise<void> => {
     await identify(ctx, request);
   };
+}
+
+/** The cardholder a self-service route runs for. */
+export function cardholderOf(request: FastifyRequest): CardholderActor {
+  const actor = request.actor;
+  if (actor?.type !== 'cardholder')
+    throw new AppError('auth.forbidden', 'this is for cardholders in self-service');
+  return actor;
 }

@@ -10,10 +10,9 @@ import {
   Ticket,
   UpdateSecurityQuestionBody,
 } from '@cardwarden/contract';
-import { actorOf, operatorOf, requireCardholder, requireOperator } from '../http/auth-guard.js';
+import { cardholderOf, operatorOf, requireCardholder, requireOperator } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
-import { AppError } from '../errors.js';
 import type { ServiceContext } from '../services/context.js';
 import { clearLockout } from '../services/identity.service.js';
 import {
@@ -24,13 +23,6 @@ import {
   setMySecurityAnswers,
   updateSecurityQuestion,
 } from '../services/security-question.service.js';
-import type { FastifyRequest } from 'fastify';
-
-function cardholderOf(request: FastifyRequest) {
-  const actor = actorOf(request);
-  if (actor.type !== 'cardholder') throw new AppError('auth.forbidden', 'this is for cardholders');
-  return actor;
-}
 
 export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['security questions'];

@@ -9,21 +9,13 @@ import {
   SelfServiceUnblockBody,
   SelfServiceUnblockResponse,
 } from '@cardwarden/contract';
-import { actorOf, requireCardholder } from '../http/auth-guard.js';
+import { cardholderOf, requireCardholder } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
-import { AppError } from '../errors.js';
 import { loginCardholder } from '../services/auth.service.js';
-import type { Actor, ServiceContext } from '../services/context.js';
+import type { ServiceContext } from '../services/context.js';
 import { recordOutcome } from '../services/offline-unblock.service.js';
 import { getCardholder, listOwnCards, unblockOwnCard } from '../services/self-service.service.js';
-import type { FastifyRequest } from 'fastify';
-
-function cardholderOf(request: FastifyRequest): Extract<Actor, { type: 'cardholder' }> {
-  const actor = actorOf(request);
-  if (actor.type !== 'cardholder') throw new AppError('auth.forbidden', 'this is for cardholders');
-  return actor;
-}
 
 export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['self-service'];

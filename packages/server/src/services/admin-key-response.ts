@@ -4,12 +4,13 @@
  * all server instances.
  */
 import { toHex } from '@cardwarden/protocol';
-import { computeAdminResponse } from '@cardwarden/protocol/crypto';
+import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
 import type { ErrorCode } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
 import { countAttempt, lockAdminKey } from '../repositories/admin-key.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
+import { messages, type UnblockChannel } from '../notifications/messages.en.js';
 import type { ServiceContext } from './context.js';
 
 /** What to do when the next response would be the card's last admin-key attempt. */
@@ -58,4 +59,30 @@ export async function spendAttempt(
   } finally {
     key.fill(0);
   }
+}
+
+/** A digest lets an investigator match a challenge without the audit holding what the card saw. */
+export function challengeDigest(challengeHex: string): string {
+  return sha256Hex(challengeHex).slice(0, 16);
+}
+
+/** Tells the cardholder (and the security mailbox) that a response was issued for their card. */
+export async function notifyResponseIssued(
+  ctx: ServiceContext,
+  tx: Database,
+  card: CardRecord,
+  channel: UnblockChannel,
+  operator?: string,
+): Promise<void> {
+  await ctx.notifier.queue(
+    tx,
+    card.user,
+    messages.responseIssued({
+      displayName: card.user.displayName,
+      serial: card.serial,
+      at: new Date(),
+      channel,
+      ...(operator === undefined ? {} : { operator }),
+    }),
+  );
 }

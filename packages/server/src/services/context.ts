@@ -22,6 +22,7 @@ export type Actor =
   | { readonly type: 'cardholder'; readonly id: string; readonly username: string };
 
 export type OperatorActor = Extract<Actor, { type: 'operator' }>;
+export type CardholderActor = Extract<Actor, { type: 'cardholder' }>;
 
 /** The fields of an audit event that name who did it. */
 export function auditActor(actor: Actor): { actor: string; actorType: Actor['type'] } {

@@ -5,7 +5,6 @@
  * last one, and refuses once none is left.
  */
 import { ADMIN_KEY_SPECS, groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol';
-import { sha256Hex } from '@cardwarden/protocol/crypto';
 import type { IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
@@ -24,8 +23,12 @@ import {
   recordResponseIssued,
   type OfflineUnblockRecord,
 } from '../repositories/offline-unblock.repository.js';
-import { messages } from '../notifications/messages.en.js';
-import { spendAttempt, type LastAttemptPolicy } from './admin-key-response.js';
+import {
+  challengeDigest,
+  notifyResponseIssued,
+  spendAttempt,
+  type LastAttemptPolicy,
+} from './admin-key-response.js';
 import { checkAnswers, chooseQuestions, questionTexts } from './identity.service.js';
 import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
 import { requireCard } from './card.service.js';
@@ -81,6 +84,13 @@ async function toSession(
     expiresAt: iso(session.expiresAt),
     closedAt: isoOrNull(session.closedAt),
   };
+}
+
+/** The session as it is now, after a change in this transaction. */
+async function reloadSession(tx: Database, id: string): Promise<OfflineUnblockSession> {
+  const session = await findOfflineUnblock(tx, id);
+  if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  return toSession(tx, session, await requireCard(tx, session.cardId));
 }
 
 /** A session the actor may act on: an operator's own, or a cardholder's own. */
@@ -222,9 +232,7 @@ export async function approveOfflineUnblock(
       ticket: ticket ?? session.ticket,
       details: { startedBy: session.startedByName },
     });
-    const updated = await findOfflineUnblock(tx, id);
-    if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    return toSession(tx, updated, await requireCard(tx, session.cardId));
+    return reloadSession(tx, id);
   });
 }
 
@@ -304,23 +312,19 @@ async function issueInTransaction(
     ticket: session.ticket,
     details: {
       serial: card.serial,
-      // A digest lets an investigator match a challenge without the audit holding what the card saw.
-      challengeDigest: sha256Hex(challenge.hex).slice(0, 16),
+      challengeDigest: challengeDigest(challenge.hex),
       attemptsRemaining: spent.attemptsRemaining,
       ...(spent.wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
     },
   });
-  await ctx.notifier.queue(
+  await notifyResponseIssued(
+    ctx,
     tx,
-    card.user,
-    messages.responseIssued({
-      displayName: card.user.displayName,
-      serial: card.serial,
-      at: new Date(),
-      channel: actor.type === 'operator' ? 'help desk' : 'self-service',
-      operator: actor.username,
-    }),
+    card,
+    actor.type === 'operator' ? 'help desk' : 'self-service',
+    actor.type === 'operator' ? actor.username : undefined,
   );
+
   return {
     response: spent.response,
     responseGroups: groupHex(spent.response),
@@ -420,9 +424,7 @@ export async function recordOutcome(
       ticket: ticket ?? session.ticket,
       details: { result, responsesIssued: session.responsesIssued },
     });
-    const updated = await findOfflineUnblock(tx, id);
-    if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    return toSession(tx, updated, await requireCard(tx, session.cardId));
+    return reloadSession(tx, id);
   });
 }
 
@@ -451,8 +453,6 @@ export async function cancelOfflineUnblock(
       ticket: session.ticket,
       details: { responsesIssued: session.responsesIssued },
     });
-    const updated = await findOfflineUnblock(tx, id);
-    if (!updated) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    return toSession(tx, updated, await requireCard(tx, session.cardId));
+    return reloadSession(tx, id);
   });
 }

@@ -5,7 +5,6 @@
  * card's last admin-key attempt (that one is the help desk's).
  */
 import { ADMIN_KEY_SPECS, groupHex, parseChallenge } from '@cardwarden/protocol';
-import { sha256Hex } from '@cardwarden/protocol/crypto';
 import type { OnlineUnlockResponse, OnlineUnlockSession } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { resetAttempts } from '../repositories/admin-key.repository.js';
@@ -18,8 +17,7 @@ import {
   type OnlineUnlockRecord,
 } from '../repositories/online-unlock.repository.js';
 import { hitRateLimit } from '../repositories/rate-limit.repository.js';
-import { messages } from '../notifications/messages.en.js';
-import { spendAttempt } from './admin-key-response.js';
+import { challengeDigest, notifyResponseIssued, spendAttempt } from './admin-key-response.js';
 import { attemptsRemaining, unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
@@ -194,21 +192,13 @@ export async function respondOnline(
       action: 'online_unlock.response_issued',
       details: {
         serial: card.serial,
-        challengeDigest: sha256Hex(challenge.hex).slice(0, 16),
+        challengeDigest: challengeDigest(challenge.hex),
         attemptsRemaining: result.attemptsRemaining,
         address,
       },
     });
-    await ctx.notifier.queue(
-      tx,
-      card.user,
-      messages.responseIssued({
-        displayName: card.user.displayName,
-        serial: card.serial,
-        at: new Date(),
-        channel: 'online unlock',
-      }),
-    );
+    await notifyResponseIssued(ctx, tx, card, 'online unlock');
+
     return result;
   });
   ctx.notifier.kick();

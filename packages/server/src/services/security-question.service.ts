@@ -19,13 +19,11 @@ import { findUserById } from '../repositories/user.repository.js';
 import { messages } from '../notifications/messages.en.js';
 import type { Database } from '../db/database.js';
 import { MIN_ANSWER_LENGTH, normalizeAnswer } from './answer-normalization.js';
-import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
+import { auditActor, type CardholderActor, type OperatorActor, type ServiceContext } from './context.js';
 import { lockoutStatus } from './identity.service.js';
 import { iso } from './views.js';
 
 const ALLOW_CUSTOM_SETTING = 'security_questions.allow_custom';
-
-type Cardholder = Extract<Actor, { type: 'cardholder' }>;
 
 function toQuestion(question: SecurityQuestionRecord): SecurityQuestion {
   return {
@@ -108,7 +106,7 @@ async function requiredAnswers(db: Database, userId: string): Promise<number> {
 
 export async function getMySecurityQuestions(
   ctx: ServiceContext,
-  actor: Cardholder,
+  actor: CardholderActor,
 ): Promise<MySecurityQuestions> {
   const [catalogue, allowCustom, required, answers, cards] = await Promise.all([
     listCatalogue(ctx.db, true),
@@ -142,7 +140,7 @@ function invalid(message: string): AppError {
  */
 export async function setMySecurityAnswers(
   ctx: ServiceContext,
-  actor: Cardholder,
+  actor: CardholderActor,
   input: SecurityAnswersBody,
 ): Promise<void> {
   const required = await requiredAnswers(ctx.db, actor.id);

@@ -5,11 +5,9 @@ import { AppError } from '../errors.js';
 import { listCardsOfUser, type CardRecord } from '../repositories/card.repository.js';
 import { findUserById } from '../repositories/user.repository.js';
 import { attemptsRemaining, availability } from './availability.js';
-import type { Actor, ServiceContext } from './context.js';
+import type { ServiceContext, CardholderActor } from './context.js';
 import { cancelOfflineUnblock, issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
 import { challengeDigits } from './views.js';
-
-type Cardholder = Extract<Actor, { type: 'cardholder' }>;
 
 function pinRulesOf(card: CardRecord): SelfServiceCard['pinRules'] {
   return {
@@ -33,13 +31,13 @@ function toSelfServiceCard(card: CardRecord): SelfServiceCard {
   };
 }
 
-export async function getCardholder(ctx: ServiceContext, actor: Cardholder): Promise<SelfServiceMe> {
+export async function getCardholder(ctx: ServiceContext, actor: CardholderActor): Promise<SelfServiceMe> {
   const user = await findUserById(ctx.db, actor.id);
   if (!user) throw new AppError('auth.unauthenticated', 'sign in again');
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
 
-export async function listOwnCards(ctx: ServiceContext, actor: Cardholder): Promise<SelfServiceCard[]> {
+export async function listOwnCards(ctx: ServiceContext, actor: CardholderActor): Promise<SelfServiceCard[]> {
   return (await listCardsOfUser(ctx.db, actor.id)).map(toSelfServiceCard);
 }
 
@@ -49,7 +47,7 @@ export async function listOwnCards(ctx: ServiceContext, actor: Cardholder): Prom
  */
 export async function unblockOwnCard(
   ctx: ServiceContext,
-  actor: Cardholder,
+  actor: CardholderActor,
   cardId: string,
   challenge: string,
 ): Promise<SelfServiceUnblockResponse> {
