@@ -531,7 +531,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
         const element = document.activeElement;
         if (!(element instanceof HTMLElement)) return '';
         const label = element instanceof HTMLInputElement ? element.labels?.[0]?.textContent : null;
-        return (label ?? element.getAttribute('aria-label') ?? element.textContent ?? '').trim();
+        return (label ?? element.getAttribute('aria-label') ?? element.textContent).trim();
       });
     const tabTo = async (name: string) => {
       for (let i = 0; i < 25; i++) {
