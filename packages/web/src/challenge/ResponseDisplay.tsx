@@ -5,7 +5,8 @@ import classes from './challenge.module.css';
 
 /**
  * The response, large, in groups of four, with its phonetic read-back and a copy button. The element
- * named "Response" holds only the hex digits (groups are spaced by CSS), so copying it gives clean hex.
+ * named "Response" holds only the groups, separated by single spaces ("7716 F4B2 D721 4EB2"); the copy
+ * button copies the bare hex.
  */
 export function ResponseDisplay({
   response,
@@ -26,9 +27,7 @@ export function ResponseDisplay({
           className={classes.response}
           data-response={response}
         >
-          {groups.map((group, index) => (
-            <span key={index}>{group}</span>
-          ))}
+          {groups.join(' ')}
         </div>
         <Text size="md" data-testid="response-phonetic">
           {phoneticReadBack(response)}
