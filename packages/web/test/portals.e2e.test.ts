@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
@@ -95,6 +95,8 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   let admin: Api;
   let data: Seeded;
   const contexts: BrowserContext[] = [];
+  /** Uncaught errors and console errors (CSP violations, React warnings) of the pages of one test. */
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     ensureBuilt();
@@ -103,6 +105,12 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     data = await seed(admin);
     browser = await launchChromium();
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterEach(() => {
+    const errors = pageErrors;
+    pageErrors = [];
+    expect(errors).toEqual([]);
   });
 
   afterAll(async () => {
@@ -116,6 +124,13 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      // The API's 4xx answers the tests provoke are logged by Chromium as failed loads: not page errors.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(`${page.url()}: ${message.text()}`);
+      }
+    });
     return page;
   }
 
