@@ -387,6 +387,44 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     expect((await download).suggestedFilename()).toBe('cardwarden-audit.csv');
   });
 
+  it('an admin creates a user, sets their self-service password, suspends them, and adds an operator', async () => {
+    const page = await newPage();
+    await signIn(page, '/', ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    const form = page.getByRole('dialog');
+    await form.getByLabel('Username').fill('grace');
+    await form.getByLabel('Display name').fill('Grace Green');
+    await form.getByLabel('Email').fill('grace@example.org');
+    await form.getByRole('button', { name: 'Save user' }).click();
+    await page.getByText('User saved.').waitFor();
+    await page.getByRole('button', { name: 'Set self-service password: grace' }).click();
+    await page
+      .getByRole('dialog')
+      .getByLabel('New self-service password')
+      .fill('grace self-service password');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save password' }).click();
+    await page.getByText('Self-service password set.').waitFor();
+    await page.getByRole('button', { name: 'Suspend grace' }).click();
+    await page.getByRole('button', { name: 'Activate grace' }).waitFor();
+    await shot(page, '20-admin-users');
+    const users = await admin.expect<{
+      items: { username: string; state: string; selfServicePassword: boolean }[];
+    }>(200, 'GET', '/api/v1/users?q=grace');
+    expect(users.items).toMatchObject([{ username: 'grace', state: 'suspended', selfServicePassword: true }]);
+
+    await page.getByRole('link', { name: 'Operators' }).click();
+    await page.getByRole('button', { name: 'New operator' }).click();
+    await page.getByRole('dialog').getByLabel('Username').fill('hank');
+    await page.getByRole('dialog').getByLabel('Initial password').fill('hank help desk password');
+    await page.getByRole('dialog').getByLabel('Role').selectOption('supervisor');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create operator' }).click();
+    await page.getByRole('cell', { name: 'hank', exact: true }).waitFor();
+    expect(await page.getByLabel('Role of hank').inputValue()).toBe('supervisor');
+    const hank = await new Api(server.url).login('hank', 'hank help desk password');
+    expect((await hank.expect<{ role: string }>(200, 'GET', '/api/v1/auth/me')).role).toBe('supervisor');
+  });
+
   it('a cardholder unblocks their own card in self-service, and cannot reach anyone else’s card', async () => {
     const page = await newPage();
     await page.goto('/self-service');

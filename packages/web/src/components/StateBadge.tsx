@@ -16,7 +16,12 @@ const COLORS: Readonly<Record<string, string>> = {
 export function StateBadge({ state }: { state: string }) {
   const key = `state.${state}` as MessageKey;
   return (
-    <Badge color={COLORS[state] ?? 'gray'} variant="light">
+    // Never cut to "SUSPEN…" in a narrow table column.
+    <Badge
+      color={COLORS[state] ?? 'gray'}
+      variant="light"
+      styles={{ root: { minWidth: 'fit-content', overflow: 'visible' }, label: { overflow: 'visible' } }}
+    >
       {t(key)}
     </Badge>
   );
