@@ -12,8 +12,16 @@ function notify(): void {
 
 window.addEventListener('popstate', notify);
 
+let cameFromApp = false;
+
+/** Whether the browser's Back button would stay in the app (the person navigated here inside it). */
+export function canGoBack(): boolean {
+  return cameFromApp;
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === currentPath()) return;
+  if (!options.replace) cameFromApp = true;
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   notify();

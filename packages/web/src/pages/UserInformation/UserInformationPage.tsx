@@ -8,6 +8,7 @@ import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
+import { canGoBack, navigate } from '../../router/router.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from './CardsTable.js';
 
@@ -26,7 +27,9 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
         size="sm"
         onClick={(event) => {
           event.preventDefault();
-          window.history.back();
+          // Back to the same search results when we came from them; to User Lookup after a deep link.
+          if (canGoBack()) window.history.back();
+          else navigate('/');
         }}
       >
         ← {t('user.back')}
