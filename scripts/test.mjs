@@ -8,12 +8,15 @@ const present = presentParts();
 const env = { ...process.env, CARDWARDEN_TEST_PARTS: present.join(',') };
 const requireAll = process.env.CARDWARDEN_REQUIRE_ALL_PARTS === '1';
 
+// Every stage runs even when an earlier one fails, so one run shows every problem; the exit status
+// is a failure when any stage failed.
+const failedStages = [];
 function run(label, command, args) {
   console.log(`\n== ${label}`);
   const result = spawnSync(command, args, { stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`\n${label} failed.`);
-    process.exit(result.status ?? 1);
+    failedStages.push(label);
   }
 }
 
@@ -73,6 +76,10 @@ const passed = results.numPassedTests;
 const failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
 const skipped = results.numPendingTests + (results.numTodoTests ?? 0);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (failedStages.length > 0) {
+  console.error(`Failed before the tests: ${failedStages.join(', ')}.`);
+  process.exit(1);
+}
 if (vitest.status !== 0 || failed > 0) process.exit(1);
 if (requireAll && skippedSuites.size > 0) {
   console.error('CARDWARDEN_REQUIRE_ALL_PARTS=1 and suites were skipped: install the parts named above.');
