@@ -193,6 +193,21 @@ describe('hostile and malformed input', () => {
       `/api/v1/users?q=${f.serial.slice(-6).toLowerCase()}`,
     );
     expect(bySerial.body.items.map((u) => u.id)).toEqual([f.userId]);
+    const byName = await f.operator.get<{ items: { id: string; cardCount: number }[] }>(
+      `/api/v1/users?q=${f.username}`,
+    );
+    expect(byName.body.items.find((u) => u.id === f.userId)?.cardCount).toBe(1);
+    const profiles = await f.operator.get<{ items: { id: string; cardCount: number }[] }>('/api/v1/profiles');
+    expect(profiles.body.items.find((p) => p.id === f.profileId)?.cardCount).toBe(1);
+    const noCard = await f.admin.post<{ id: string }>('/api/v1/users', {
+      username: `${f.username}-nocard`,
+      displayName: 'No Card',
+      email: 'nocard@example.org',
+    });
+    const bySerialOnly = await f.operator.get<{ items: { id: string }[] }>(
+      `/api/v1/users?q=${f.serial.slice(-6)}`,
+    );
+    expect(bySerialOnly.body.items.map((u) => u.id)).not.toContain(noCard.body.id);
     const wildcard = await f.operator.get<{ items: unknown[]; total: number }>('/api/v1/users?q=%25');
     expect(wildcard.body.total).toBe(0);
     const cards = await f.operator.get<{ items: { id: string }[] }>(

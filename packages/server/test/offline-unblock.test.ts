@@ -306,6 +306,18 @@ forEachDatabase('operator offline unblock', (kind) => {
       'offline_unblock.started',
       'card.registered',
     ]);
+    const bySerial = await f.auditor.get<{ items: unknown[] }>(
+      `/api/v1/audit?cardSerial=${card.serial.toLowerCase()}`,
+    );
+    expect(bySerial.body.items).toEqual(audit.body.items);
+    const byUsername = await f.auditor.get<{ items: { userId: string }[] }>(
+      `/api/v1/audit?username=${f.username}`,
+    );
+    expect(byUsername.body.items.length).toBeGreaterThan(0);
+    expect(byUsername.body.items.every((e) => e.userId === f.userId)).toBe(true);
+    expect((await f.auditor.get<{ total: number }>('/api/v1/audit?username=nobody-at-all')).body.total).toBe(
+      0,
+    );
     const csv = await f.auditor.get(`/api/v1/audit/export.csv?cardId=${card.id}`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text.split('\r\n')[0]).toBe(

@@ -97,6 +97,11 @@ forEachDatabase('self-service offline unblock', (kind) => {
     const url = `/api/v1/self-service/cards/${card.id}/offline-unblock`;
     expect((await me.post(url, { challenge: '0557897F8D84407B' })).status).toBe(200);
     expect((await me.post(url, { challenge: '0557897F8D84407B' })).status).toBe(200);
+    const listed = await me.get<{ items: Card[] }>('/api/v1/self-service/cards');
+    expect(listed.body.items.find((c) => c.id === card.id)?.offlineUnblock).toMatchObject({
+      available: false,
+      reason: 'self_service.last_attempt',
+    });
     const last = await me.post(url, { challenge: '0557897F8D84407B' });
     expect(last.status).toBe(409);
     expect(last.body).toMatchObject({

@@ -21,6 +21,13 @@ export const AuditQuery = z.object({
   cardId: Id.optional(),
   userId: Id.optional(),
   actor: z.string().trim().max(200).optional(),
+  username: z.string().trim().max(200).optional().describe("the cardholder's username (instead of userId)"),
+  cardSerial: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .describe("the card's serial, any case (instead of cardId)"),
   action: z
     .string()
     .trim()
@@ -35,3 +42,4 @@ export const AuditQuery = z.object({
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 export const AuditList = z.object({ items: z.array(AuditEvent), total: z.number().int() });
+export type AuditList = z.infer<typeof AuditList>;

@@ -44,6 +44,7 @@ export const RegisterCardResponse = z.object({
   adminKeyKcv: z.string().describe('key check value: first 3 bytes of E_K(0…0), 6 upper-case hex digits'),
   adminKeyWarning: z.string().nullable().describe('set when the key is weak, e.g. 3DES that is single DES'),
 });
+export type RegisterCardResponse = z.infer<typeof RegisterCardResponse>;
 
 export const UpdateCardBody = z
   .object({ state: CardState, profile: z.string().trim().min(1).max(100), ticket: z.string().max(200) })
@@ -56,6 +57,7 @@ export const UNAVAILABLE_REASONS = [
   'user.not_active',
   'offline_unblock.use_case_disabled',
   'offline_unblock.attempts_exhausted',
+  'self_service.last_attempt',
 ] as const;
 export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
@@ -63,6 +65,9 @@ export const Availability = z.object({
   available: z.boolean(),
   reason: z.enum(UNAVAILABLE_REASONS).nullable(),
   message: z.string().nullable(),
+  identityCheck: z
+    .boolean()
+    .describe("the help desk must check the caller's security answers before a response"),
 });
 export type Availability = z.infer<typeof Availability>;
 
@@ -101,3 +106,4 @@ export const CardSearchQuery = z.object({
 });
 
 export const CardList = z.object({ items: z.array(CardDetail), total: z.number().int() });
+export type CardList = z.infer<typeof CardList>;

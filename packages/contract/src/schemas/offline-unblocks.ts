@@ -72,6 +72,7 @@ export const OfflineUnblockQuery = z.object({
 });
 
 export const OfflineUnblockList = z.object({ items: z.array(OfflineUnblockSession) });
+export type OfflineUnblockList = z.infer<typeof OfflineUnblockList>;
 
 export const AnswerInput = z.object({ questionId: z.uuid(), answer: z.string().max(500) });
 export const AnswersBody = z.object({ answers: z.array(AnswerInput).min(1).max(10) });

@@ -29,3 +29,4 @@ export const Operator = z.object({
 export type Operator = z.infer<typeof Operator>;
 
 export const OperatorList = z.object({ items: z.array(Operator) });
+export type OperatorList = z.infer<typeof OperatorList>;

@@ -69,3 +69,4 @@ export const Profile = z.object({
 export type Profile = z.infer<typeof Profile>;
 
 export const ProfileList = z.object({ items: z.array(Profile) });
+export type ProfileList = z.infer<typeof ProfileList>;

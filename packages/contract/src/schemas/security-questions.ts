@@ -22,6 +22,7 @@ export const SecurityQuestionList = z.object({
   items: z.array(SecurityQuestion),
   allowCustom: z.boolean().describe('whether cardholders may write their own questions'),
 });
+export type SecurityQuestionList = z.infer<typeof SecurityQuestionList>;
 
 export const SecurityQuestionSettings = z.object({ allowCustom: z.boolean() });
 

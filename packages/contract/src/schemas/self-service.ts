@@ -23,6 +23,7 @@ export const SelfServiceCard = z.object({
 export type SelfServiceCard = z.infer<typeof SelfServiceCard>;
 
 export const SelfServiceCardList = z.object({ items: z.array(SelfServiceCard) });
+export type SelfServiceCardList = z.infer<typeof SelfServiceCardList>;
 
 export const SelfServiceUnblockBody = z.object({ challenge: z.string().max(200) });
 

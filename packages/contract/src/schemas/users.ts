@@ -41,6 +41,7 @@ export const UserSearchQuery = PageQuery.extend({
 });
 
 export const UserList = z.object({ items: z.array(User), total: z.number().int() });
+export type UserList = z.infer<typeof UserList>;
 
 export const UserDetail = User.extend({
   cards: z.array(CardSummary),

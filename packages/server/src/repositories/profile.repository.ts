@@ -8,7 +8,8 @@ export type ProfileValues = Omit<typeof profiles.$inferInsert, 'id' | 'createdAt
 
 const withCardCount = {
   ...getTableColumns(profiles),
-  cardCount: sql<number>`(select count(*)::int from ${cards} where ${cards.profileId} = ${profiles.id})`,
+  // Qualified by hand: Drizzle leaves columns unqualified in a one-table select (see user.repository.ts).
+  cardCount: sql<number>`(select count(*)::int from ${cards} as c where c.profile_id = ${profiles}.id)`,
 };
 
 export async function insertProfile(db: Database, values: ProfileValues): Promise<string> {

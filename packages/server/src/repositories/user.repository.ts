@@ -17,7 +17,9 @@ export interface UserRecord {
   readonly updatedAt: Date;
 }
 
-const cardCount = sql<number>`(select count(*)::int from ${cards} where ${cards.userId} = ${users.id})`;
+// Drizzle leaves columns unqualified in a one-table select, so inside a subquery "id" would mean the
+// subquery's own table: the subqueries here alias theirs and name the outer table explicitly.
+const cardCount = sql<number>`(select count(*)::int from ${cards} as c where c.user_id = ${users}.id)`;
 
 const columns = {
   id: users.id,
@@ -76,7 +78,7 @@ export async function searchUsers(
       ilike(users.username, pattern),
       ilike(users.displayName, pattern),
       ilike(users.email, pattern),
-      sql`exists (select 1 from ${cards} where ${cards.userId} = ${users.id} and ${cards.serial} ilike ${pattern})`,
+      sql`exists (select 1 from ${cards} as c where c.user_id = ${users}.id and c.serial ilike ${pattern})`,
     );
     if (match) conditions.push(match);
   }

@@ -1,5 +1,7 @@
 import type { AuditEvent, AuditQuery } from '@cardwarden/contract';
 import { queryAuditEvents, type AuditRecord } from '../repositories/audit.repository.js';
+import { findCardBySerial } from '../repositories/card.repository.js';
+import { findUserByUsername } from '../repositories/user.repository.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './views.js';
 
@@ -18,15 +20,25 @@ function toAuditEvent(event: AuditRecord): AuditEvent {
   };
 }
 
+/** No id matches this, so a filter by an unknown username or serial finds nothing. */
+const NOTHING = '00000000-0000-0000-0000-000000000000';
+
 export async function findAuditEvents(
   ctx: ServiceContext,
   query: AuditQuery,
 ): Promise<{ items: AuditEvent[]; total: number }> {
+  // People filter by username and serial; the trail stores ids.
+  const userId = query.username
+    ? ((await findUserByUsername(ctx.db, query.username))?.id ?? NOTHING)
+    : query.userId;
+  const cardId = query.cardSerial
+    ? ((await findCardBySerial(ctx.db, query.cardSerial))?.id ?? NOTHING)
+    : query.cardId;
   const { items, total } = await queryAuditEvents(
     ctx.db,
     {
-      cardId: query.cardId,
-      userId: query.userId,
+      cardId,
+      userId,
       actor: query.actor,
       action: query.action,
       from: query.from ? new Date(query.from) : undefined,

@@ -37,6 +37,13 @@ export function unavailableReason(
       message: `${USE_CASE_LABEL[useCase]} is not enabled in the card profile "${card.profile.name}"; an admin can enable it`,
     };
   }
+  if (useCase === 'selfServiceOfflineUnblock' && attemptsRemaining(card) === 1) {
+    return {
+      reason: 'self_service.last_attempt',
+      message:
+        'only one admin-key attempt is left for this card, and self-service does not use it: call the help desk',
+    };
+  }
   if (attemptsRemaining(card) === 0) {
     return {
       reason: 'offline_unblock.attempts_exhausted',
@@ -50,7 +57,8 @@ export function unavailableReason(
 
 export function availability(card: CardRecord, useCase: UnblockUseCase): Availability {
   const problem = unavailableReason(card, useCase);
+  const identityCheck = useCase === 'operatorOfflineUnblock' && card.profile.validateSecurityQuestions;
   return problem
-    ? { available: false, reason: problem.reason, message: problem.message }
-    : { available: true, reason: null, message: null };
+    ? { available: false, reason: problem.reason, message: problem.message, identityCheck }
+    : { available: true, reason: null, message: null, identityCheck };
 }

@@ -5,8 +5,8 @@ import classes from './challenge.module.css';
 
 /**
  * The response, large, in groups of four, with its phonetic read-back and a copy button. The element
- * named "Response" holds only the groups, separated by single spaces ("7716 F4B2 D721 4EB2"); the copy
- * button copies the bare hex.
+ * named "Response" holds the bare hex ("7716F4B2D7214EB2": what selecting and copying it gives, and
+ * what the card's screen accepts); the groups are spaced apart by CSS only.
  */
 export function ResponseDisplay({
   response,
@@ -27,7 +27,12 @@ export function ResponseDisplay({
           className={classes.response}
           data-response={response}
         >
-          {groups.join(' ')}
+          {groups.map((group, index) => (
+            // Groups repeat ("0000 0000"), so their place is their identity.
+            <span key={index} className={classes.responseGroup}>
+              {group}
+            </span>
+          ))}
         </div>
         <Text size="md" data-testid="response-phonetic">
           {phoneticReadBack(response)}

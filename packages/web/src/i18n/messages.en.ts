@@ -360,4 +360,5 @@ export const unavailableReasonsEn = {
   'user.not_active': 'User not active',
   'offline_unblock.use_case_disabled': 'Offline unblock is disabled in the card’s profile',
   'offline_unblock.attempts_exhausted': 'Admin-key attempts exhausted',
+  'self_service.last_attempt': 'Only the last attempt is left: the help desk must handle it',
 } as const;
