@@ -4,7 +4,7 @@
  * server counts them (atomically, under a row lock on the admin key), asks a supervisor to approve the
  * last one, and refuses once none is left.
  */
-import { ADMIN_KEY_SPECS, groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol';
+import { groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol';
 import type { IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
@@ -33,7 +33,7 @@ import { checkAnswers, chooseQuestions, questionTexts } from './identity.service
 import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
 import { requireCard } from './card.service.js';
 import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
-import { iso, isoOrNull } from './views.js';
+import { challengeDigits, iso, isoOrNull } from './views.js';
 
 /** How long an unblock session stays open: one phone call, generously. */
 export const SESSION_MINUTES = 30;
@@ -62,7 +62,7 @@ async function toSession(
     operator: session.startedByName,
     ticket: session.ticket,
     state: session.state,
-    challengeLength: ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2,
+    challengeLength: challengeDigits(card),
     attemptLimit: card.profile.adminKeyAttemptLimit,
     attemptsRemaining: remaining,
     responsesIssued: session.responsesIssued,
@@ -281,7 +281,7 @@ async function issueInTransaction(
   const session = await requireOwnSession(tx, actor, id, true);
   requireOpen(session);
   const card = await requireCard(tx, session.cardId);
-  const digits = ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2;
+  const digits = challengeDigits(card);
   const challenge = parseChallenge(challengeText, [digits]);
   if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
   refuseUnavailable(card, useCaseOf(actor));

@@ -4,7 +4,7 @@
  * database, so they hold across instances), short sessions, one response per session, and never the
  * card's last admin-key attempt (that one is the help desk's).
  */
-import { ADMIN_KEY_SPECS, groupHex, parseChallenge } from '@cardwarden/protocol';
+import { groupHex, parseChallenge } from '@cardwarden/protocol';
 import type { OnlineUnlockResponse, OnlineUnlockSession } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { resetAttempts } from '../repositories/admin-key.repository.js';
@@ -22,7 +22,7 @@ import { attemptsRemaining, unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
 import { checkAnswers, chooseQuestions, lockoutStatus, questionTexts } from './identity.service.js';
-import { iso } from './views.js';
+import { challengeDigits, iso } from './views.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
 const HELP_DESK = 'use offline unblock with the help desk';
@@ -124,7 +124,7 @@ export async function startOnlineUnlock(
       maxLength: card.profile.pinMaxLength,
       digitsOnly: card.profile.pinDigitsOnly,
     },
-    challengeLength: ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2,
+    challengeLength: challengeDigits(card),
     answerAttemptsRemaining,
     expiresAt: iso(session.expiresAt),
   };
@@ -140,9 +140,7 @@ export async function respondOnline(
   const session = requireOpen(await ctx.db.transaction((tx) => lockOnlineUnlock(tx, id)));
   const card = await requireCard(ctx.db, session.cardId);
   await limitCard(ctx, card.id);
-  const challenge = parseChallenge(input.challenge, [
-    ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2,
-  ]);
+  const challenge = parseChallenge(input.challenge, [challengeDigits(card)]);
   if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
   refuseUnavailable(card);
 

@@ -1,5 +1,5 @@
 /** Maps domain records to the API's shapes. */
-import { ADMIN_KEY_SPECS } from '@cardwarden/protocol';
+import { challengeHexLength } from '@cardwarden/protocol';
 import type { CardDetail, CardSummary, Profile, User } from '@cardwarden/contract';
 import type { CardRecord } from '../repositories/card.repository.js';
 import type { ProfileRecord, ProfileRow } from '../repositories/profile.repository.js';
@@ -100,5 +100,5 @@ export function toCardDetail(card: CardRecord): CardDetail {
 
 /** Hex digits of the challenge a card's admin key answers. */
 export function challengeDigits(card: CardRecord): number {
-  return ADMIN_KEY_SPECS[card.adminKey.algorithm].challengeBytes * 2;
+  return challengeHexLength(card.adminKey.algorithm);
 }
