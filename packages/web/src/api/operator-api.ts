@@ -1,6 +1,8 @@
-/** The help-desk and admin endpoints the portals use, typed by the shared contract. */
+/** The help-desk and admin endpoints the portals use, typed by the shared contract (types only). */
 import type {
+  AuditList,
   CardDetail,
+  CardList,
   CreateOperatorBody,
   CreateProfileBody,
   CreateUserBody,
@@ -9,48 +11,28 @@ import type {
   Me,
   OfflineUnblockSession,
   Operator,
+  OperatorList,
   Profile,
+  ProfileList,
   RegisterCardBody,
+  RegisterCardResponse,
+  SecurityQuestion,
+  SecurityQuestionList,
   UpdateCardBody,
   UpdateOperatorBody,
   UpdateProfileBody,
   UpdateUserBody,
   User,
   UserDetail,
+  UserList,
 } from '@cardwarden/contract';
-import type { AuditEvent } from '@cardwarden/contract';
 import { operatorApi as api } from './client.js';
-
-// The contract exports list schemas, not list types: these mirror them.
-export interface UserList {
-  readonly items: User[];
-  readonly total: number;
-}
-export interface CardList {
-  readonly items: CardDetail[];
-  readonly total: number;
-}
-export interface ProfileList {
-  readonly items: Profile[];
-}
-export interface OperatorList {
-  readonly items: Operator[];
-}
-export interface AuditList {
-  readonly items: AuditEvent[];
-  readonly total: number;
-}
-
-/** `RegisterCardResponse` in the contract (which exports the schema, not a type). */
-export interface RegisterCardResult {
-  readonly id: string;
-  readonly adminKeyKcv: string;
-  readonly adminKeyWarning: string | null;
-}
 
 export interface AuditFilters {
   readonly userId?: string;
   readonly cardId?: string;
+  readonly username?: string;
+  readonly cardSerial?: string;
   readonly actor?: string;
   readonly action?: string;
   readonly from?: string;
@@ -79,7 +61,7 @@ export const operatorEndpoints = {
     api.request<CardList>('/api/v1/cards', { query: { serial, limit: 50 }, ...(signal ? { signal } : {}) }),
   card: (id: string) => api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}`),
   registerCard: (body: RegisterCardBody) =>
-    api.request<RegisterCardResult>('/api/v1/cards', { method: 'POST', body }),
+    api.request<RegisterCardResponse>('/api/v1/cards', { method: 'POST', body }),
   updateCard: (id: string, body: UpdateCardBody) =>
     api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
 
@@ -137,6 +119,25 @@ export const operatorEndpoints = {
     api.request<Operator>('/api/v1/operators', { method: 'POST', body }),
   updateOperator: (id: string, body: UpdateOperatorBody) =>
     api.request<Operator>(`/api/v1/operators/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+
+  securityQuestions: () => api.request<SecurityQuestionList>('/api/v1/security-questions'),
+  createSecurityQuestion: (text: string) =>
+    api.request<SecurityQuestion>('/api/v1/security-questions', { method: 'POST', body: { text } }),
+  updateSecurityQuestion: (id: string, changes: { readonly text?: string; readonly active?: boolean }) =>
+    api.request<SecurityQuestion>(`/api/v1/security-questions/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: changes,
+    }),
+  setCustomQuestionsAllowed: (allowCustom: boolean) =>
+    api.request<{ allowCustom: boolean }>('/api/v1/security-questions/settings', {
+      method: 'PUT',
+      body: { allowCustom },
+    }),
+  clearSecurityLockout: (userId: string, ticket: string | undefined) =>
+    api.request<null>(`/api/v1/users/${encodeURIComponent(userId)}/security-lockout`, {
+      method: 'DELETE',
+      query: { ticket },
+    }),
 
   audit: (filters: AuditFilters, offset: number) =>
     api.request<AuditList>('/api/v1/audit', { query: { ...filters, limit: 50, offset } }),

@@ -1,6 +1,8 @@
 /** The cardholder's self-service endpoints. */
 import type {
   LoginResponse,
+  MySecurityQuestions,
+  SecurityAnswersBody,
   SelfServiceCard,
   SelfServiceMe,
   SelfServiceUnblockResponse,
@@ -26,4 +28,7 @@ export const selfServiceEndpoints = {
       method: 'POST',
       body: { result },
     }),
+  securityAnswers: () => api.request<MySecurityQuestions>('/api/v1/self-service/security-answers'),
+  setSecurityAnswers: (body: SecurityAnswersBody) =>
+    api.request<null>('/api/v1/self-service/security-answers', { method: 'PUT', body }),
 };

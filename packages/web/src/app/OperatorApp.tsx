@@ -53,6 +53,7 @@ const UsersAdminPage = lazy(() => import('../pages/Admin/UsersAdminPage.js'));
 const CardsAdminPage = lazy(() => import('../pages/Admin/CardsAdminPage.js'));
 const OperatorsPage = lazy(() => import('../pages/Admin/OperatorsPage.js'));
 const AuditPage = lazy(() => import('../pages/Admin/AuditPage.js'));
+const SecurityQuestionsAdminPage = lazy(() => import('../pages/Admin/SecurityQuestionsAdminPage.js'));
 
 interface NavItem {
   readonly to: string;
@@ -68,6 +69,7 @@ const NAV: readonly NavItem[] = [
 ];
 const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/profiles', label: 'nav.profiles' },
+  { to: '/admin/security-questions', label: 'nav.securityQuestions' },
   { to: '/admin/users', label: 'nav.users' },
   { to: '/admin/cards', label: 'nav.cards' },
   { to: '/admin/operators', label: 'nav.operators' },
@@ -270,6 +272,7 @@ function Page({ me }: { me: Me }) {
 function adminPage(pathname: string, me: Me): ReactNode {
   if (me.role !== 'admin') return null;
   if (matchPath('/admin/profiles', pathname)) return <ProfilesPage />;
+  if (matchPath('/admin/security-questions', pathname)) return <SecurityQuestionsAdminPage />;
   if (matchPath('/admin/users', pathname)) return <UsersAdminPage />;
   if (matchPath('/admin/cards', pathname)) return <CardsAdminPage />;
   if (matchPath('/admin/operators', pathname)) return <OperatorsPage />;

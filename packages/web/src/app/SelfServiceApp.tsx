@@ -1,16 +1,25 @@
-import { AppShell, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
+import { AppShell, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { cardholderTokens } from '../api/client.js';
 import { selfServiceEndpoints as api } from '../api/self-service-api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Link } from '../components/Link.js';
-import { t } from '../i18n/index.js';
+import { t, type MessageKey } from '../i18n/index.js';
 import { MyCardsPage } from '../pages/SelfService/MyCardsPage.js';
+import { SecurityQuestionsPage } from '../pages/SelfService/SecurityQuestionsPage.js';
 import { SignInPage } from '../pages/SignIn/SignInPage.js';
+import { navigate, useLocation } from '../router/router.js';
 import { useToken } from './use-token.js';
 
-/** Self-service at /self-service: cardholders sign in and unblock their own cards. */
+const SECURITY_QUESTIONS = '/self-service/security-questions';
+
+const NAV: readonly { readonly to: string; readonly label: MessageKey }[] = [
+  { to: '/self-service', label: 'self.myCards' },
+  { to: SECURITY_QUESTIONS, label: 'nav.securityQuestions' },
+];
+
+/** Self-service at /self-service: cardholders sign in, unblock their own cards and set their security answers. */
 export default function SelfServiceApp() {
   const token = useToken(cardholderTokens);
   const queryClient = useQueryClient();
@@ -46,6 +55,7 @@ export default function SelfServiceApp() {
 
 function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
   const queryClient = useQueryClient();
+  const { pathname } = useLocation();
   const me = useQuery({ queryKey: ['self-service', 'me'], queryFn: api.me, staleTime: 60_000 });
   const signOut = useMutation({
     mutationFn: api.logout,
@@ -94,9 +104,40 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
       </AppShell.Header>
       <AppShell.Main>
         <div style={{ maxWidth: 900 }}>
-          <MyCardsPage name={me.data.displayName} />
+          <SelfServiceNav />
+          {pathname === SECURITY_QUESTIONS ? (
+            <SecurityQuestionsPage />
+          ) : (
+            <MyCardsPage name={me.data.displayName} />
+          )}
         </div>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+function SelfServiceNav() {
+  const { pathname } = useLocation();
+  return (
+    <Group component="nav" aria-label={t('nav.main')} gap={4} mb="md">
+      {NAV.map((item) => {
+        const current =
+          item.to === SECURITY_QUESTIONS ? pathname === item.to : pathname !== SECURITY_QUESTIONS;
+        return (
+          <NavLink
+            key={item.to}
+            href={item.to}
+            label={t(item.label)}
+            active={current}
+            aria-current={current ? 'page' : undefined}
+            w="auto"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(item.to);
+            }}
+          />
+        );
+      })}
+    </Group>
   );
 }

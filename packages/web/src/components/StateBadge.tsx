@@ -11,6 +11,7 @@ const COLORS: Readonly<Record<string, string>> = {
   revoked: 'red',
   deleted: 'red',
   failed: 'red',
+  locked: 'red',
 };
 
 export function StateBadge({ state }: { state: string }) {

@@ -19,6 +19,7 @@ export const en = {
   'nav.cards': 'Cards',
   'nav.operators': 'Operators',
   'nav.audit': 'Audit log',
+  'nav.securityQuestions': 'Security questions',
   'nav.admin': 'Admin console',
   'nav.signedInAs': 'Signed in as {username} ({role})',
   'nav.signOut': 'Sign out',
@@ -74,6 +75,9 @@ export const en = {
   'col.useCases': 'Use cases',
   'col.operator': 'Operator',
   'col.algorithm': 'Key',
+  'col.question': 'Question',
+  'col.setAt': 'Set on',
+  'col.securityQuestions': 'Security questions',
 
   'state.active': 'active',
   'state.suspended': 'suspended',
@@ -84,6 +88,8 @@ export const en = {
   'state.unblocked': 'unblocked',
   'state.failed': 'failed',
   'state.cancelled': 'cancelled',
+  'state.retired': 'retired',
+  'state.locked': 'locked',
 
   'user.title': 'User Information',
   'user.back': 'Back to User Lookup',
@@ -96,6 +102,16 @@ export const en = {
   'user.history': 'Audit log for this user',
   'user.noCards': 'No enrolled card: register a card for this user first.',
   'user.noCardsReason': 'Offline unblock needs an enrolled card.',
+  'user.security': 'Security answers',
+  'user.securityAnswers': '{count} set',
+  'user.securityFailed': 'Wrong answers: {count}',
+  'user.securityLocked':
+    'Locked: too many wrong answers. Identity checks and online unlock refuse this cardholder.',
+  'user.clearLockout': 'Clear lockout',
+  'user.clearLockoutTitle': 'Clear the lockout of {name}?',
+  'user.clearLockoutText':
+    'The count of wrong security answers starts again at zero, so the cardholder’s answers can be checked again. Do this only once you know who the cardholder is. It is recorded in the audit log.',
+  'user.lockoutCleared': 'Lockout cleared: the cardholder’s security answers can be checked again.',
 
   'card.title': 'Card {serial}',
   'card.attemptsLeft': '{remaining} of {limit}',
@@ -106,6 +122,7 @@ export const en = {
   'card.remote': 'Unblock card remote',
   'card.notAllowedRole': 'Your role ({role}) cannot unblock cards.',
   'card.lastAttemptHint': 'Only one attempt left: a supervisor must approve it.',
+  'card.identityHint': 'The caller’s security answers are checked first.',
 
   'cardSearch.title': 'Card Search',
   'cardSearch.label': 'Card serial',
@@ -162,6 +179,9 @@ export const en = {
     'This card’s profile requires the caller’s security answers before a response. Ask each question and type the answer you hear.',
   'identity.check': 'Check answers',
   'identity.verified': 'Identity checked: the answers are right.',
+  'identity.ahead':
+    'This card’s profile requires the caller’s security answers: ask them before you generate the response.',
+  'identity.start': 'Ask the security questions',
 
   'approvals.title': 'Approvals waiting',
   'approvals.intro':
@@ -193,6 +213,40 @@ export const en = {
   'self.recordedWorked': 'Great: your card is unblocked. Use your new PIN from now on.',
   'self.recordedFailed': 'Sorry it did not work. Please call the help desk.',
 
+  'securityAnswers.title': 'Security questions',
+  'securityAnswers.intro':
+    'When you call the help desk or unlock your card online, you prove who you are by answering some of your security questions. Nobody can read your answers, not even the help desk.',
+  'securityAnswers.required': 'Your cards need answers to at least {required} questions.',
+  'securityAnswers.answered': 'Your answered questions',
+  'securityAnswers.noneAnswered': 'You have not answered any security question yet.',
+  'securityAnswers.own': 'your own',
+  'securityAnswers.formSet': 'Choose your questions and answers',
+  'securityAnswers.formChange': 'Change your questions and answers',
+  'securityAnswers.formIntro':
+    'Saving replaces all your answers, so answer every question again. Give a different answer to each question, at least 3 characters long, that others cannot find out. Upper and lower case and extra spaces do not matter.',
+  'securityAnswers.question': 'Question {n}',
+  'securityAnswers.choose': 'Choose a question',
+  'securityAnswers.writeOwn': 'Write my own question',
+  'securityAnswers.ownQuestion': 'Your own question {n}',
+  'securityAnswers.answer': 'Answer {n}',
+  'securityAnswers.remove': 'Remove question {n}',
+  'securityAnswers.add': 'Add another question',
+  'securityAnswers.progress': '{ready} of {count} answers ready; at least {required} needed.',
+  'securityAnswers.save': 'Save answers',
+  'securityAnswers.saved':
+    'Your security answers are saved. You will get an email about this change; if you did not make it, call the help desk.',
+  'securityAnswers.lockedTitle': 'Security questions locked',
+  'securityAnswers.locked':
+    'Too many wrong answers were given to your security questions, so online unlock and the help desk’s identity check are locked for you. Call the help desk: they clear the lock once they have checked who you are. Changing your answers does not clear it.',
+  'securityAnswers.noQuestions': 'No security questions are available yet. Please ask the help desk.',
+  'securityAnswers.chooseQuestion': 'Choose a question.',
+  'securityAnswers.duplicateQuestion': 'You chose this question already: choose another one.',
+  'securityAnswers.writeQuestion': 'Write your question.',
+  'securityAnswers.questionTooShort': 'Write a question of at least 5 characters.',
+  'securityAnswers.answerMissing': 'Answer this question.',
+  'securityAnswers.answerTooShort': 'At least 3 characters.',
+  'securityAnswers.duplicateAnswer': 'Give a different answer to each question.',
+
   'admin.profiles.title': 'Card profiles',
   'admin.profiles.create': 'New profile',
   'admin.profiles.edit': 'Edit',
@@ -209,6 +263,21 @@ export const en = {
   'admin.profiles.pinDigitsOnly': 'PIN digits only',
   'admin.profiles.save': 'Save profile',
   'profile.pinRulesError': 'The minimum must not be larger than the maximum.',
+  'admin.profiles.securityQuestions': 'Security questions',
+  'admin.profiles.securityQuestionsHelp':
+    'Cardholders answer them in self-service; online unlock asks them, and the help desk too where you switch it on.',
+  'admin.profiles.sqRequired': 'Answers required',
+  'admin.profiles.sqRequiredHelp': 'Each cardholder sets at least this many',
+  'admin.profiles.sqAsked': 'Questions asked',
+  'admin.profiles.sqAskedHelp': 'Chosen at random at each unlock',
+  'admin.profiles.sqMaxFailed': 'Wrong answers before lockout',
+  'admin.profiles.sqMaxFailedHelp': 'Counted per cardholder until right answers',
+  'admin.profiles.sqValidate': 'Operators must check security answers',
+  'admin.profiles.sqValidateHelp':
+    'The help desk asks the caller’s questions and cannot generate a response before the answers are right.',
+  'admin.profiles.sqSummary': '{asked} asked of {required}',
+  'admin.profiles.sqChecked': 'help desk checks',
+  'profile.askedError': 'At most the number of answers required.',
   'admin.profiles.saved': 'Profile saved.',
   'admin.profiles.off': 'off',
   'admin.profiles.none': 'No profile yet: create one before registering cards.',
@@ -263,9 +332,32 @@ export const en = {
   'admin.operators.enable': 'Enable',
   'admin.operators.changeRole': 'Role of {username}',
 
+  'admin.questions.title': 'Security questions',
+  'admin.questions.intro':
+    'Cardholders choose from these questions and answer them in self-service. Each card profile says how many answers are needed and how many are asked.',
+  'admin.questions.allowCustom': 'Allow cardholders to write their own questions',
+  'admin.questions.allowCustomHelp':
+    'Off by default: questions from this list are easier to keep hard to research.',
+  'admin.questions.new': 'New question',
+  'admin.questions.textHelp': '5 to 300 characters. Ask for something others cannot find out.',
+  'admin.questions.tooShort': 'At least 5 characters.',
+  'admin.questions.add': 'Add question',
+  'admin.questions.added': 'Question added.',
+  'admin.questions.none': 'No question yet: add the first one.',
+  'admin.questions.reword': 'Reword',
+  'admin.questions.text': 'Question text',
+  'admin.questions.rewordHelp': 'Answers already set to it still count: change the wording, not the meaning.',
+  'admin.questions.save': 'Save question',
+  'admin.questions.retire': 'Retire',
+  'admin.questions.restore': 'Restore',
+  'admin.questions.retireHelp':
+    'A retired question is no longer offered for new answers; answers already set to it still count.',
+
   'audit.title': 'Audit log',
   'audit.user': 'User id',
   'audit.card': 'Card id',
+  'audit.username': 'Cardholder username',
+  'audit.cardSerial': 'Card serial',
   'audit.actor': 'Operator',
   'audit.action': 'Action',
   'audit.actionHelp': 'An action, or a prefix ending in a dot such as “card.”',
@@ -339,7 +431,8 @@ export const errorMessagesEn = {
     'Check the caller’s identity first: this card’s profile requires their security answers.',
   'security_question.not_found': 'This security question does not exist.',
   'security_question.custom_not_allowed': 'Only the listed security questions can be used.',
-  'security_answers.invalid': 'Some security answers are missing or too short.',
+  'security_answers.invalid':
+    'Some security answers are missing, too short or the same as another one: check each answer.',
   'identity.answers_not_set': 'This cardholder has not set security answers yet.',
   'identity.wrong_answers': 'The security answers are not right.',
   'identity.locked': 'Too many wrong security answers: identity checks are locked for this cardholder.',

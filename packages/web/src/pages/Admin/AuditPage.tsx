@@ -7,7 +7,7 @@ import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { navigate, useLocation } from '../../router/router.js';
 
-const FIELDS = ['userId', 'cardId', 'actor', 'action', 'from', 'to'] as const;
+const FIELDS = ['username', 'cardSerial', 'userId', 'cardId', 'actor', 'action', 'from', 'to'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** A `datetime-local` value (local time) as an ISO timestamp with offset, as the API wants. */
@@ -17,28 +17,22 @@ function toIso(local: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** The audit log with filters (user, card, operator, action, date range) and CSV export. */
+/** The audit log with filters (cardholder, card, operator, action, date range) and CSV export. */
 export default function AuditPage() {
   useDocumentTitle(t('audit.title'));
   const { search } = useLocation();
-  const applied: Record<Field, string> = {
-    userId: search.get('userId') ?? '',
-    cardId: search.get('cardId') ?? '',
-    actor: search.get('actor') ?? '',
-    action: search.get('action') ?? '',
-    from: search.get('from') ?? '',
-    to: search.get('to') ?? '',
-  };
+  const applied = Object.fromEntries(FIELDS.map((field) => [field, search.get(field) ?? ''])) as Record<
+    Field,
+    string
+  >;
   const [draft, setDraft] = useState(applied);
   const [offset, setOffset] = useState(0);
-  const filters: AuditFilters = {
-    ...(applied.userId ? { userId: applied.userId.trim() } : {}),
-    ...(applied.cardId ? { cardId: applied.cardId.trim() } : {}),
-    ...(applied.actor ? { actor: applied.actor.trim() } : {}),
-    ...(applied.action ? { action: applied.action.trim() } : {}),
-    ...(toIso(applied.from) ? { from: toIso(applied.from) } : {}),
-    ...(toIso(applied.to) ? { to: toIso(applied.to) } : {}),
-  };
+  const filters: AuditFilters = Object.fromEntries(
+    FIELDS.flatMap((field) => {
+      const value = field === 'from' || field === 'to' ? toIso(applied[field]) : applied[field].trim();
+      return value ? [[field, value]] : [];
+    }),
+  );
   const events = useQuery({
     queryKey: ['audit', filters, offset],
     queryFn: () => api.audit(filters, offset),
@@ -84,7 +78,9 @@ export default function AuditPage() {
       </Title>
       <Paper withBorder p="md">
         <form onSubmit={apply}>
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
+            {input('username', t('audit.username'))}
+            {input('cardSerial', t('audit.cardSerial'))}
             {input('actor', t('audit.actor'))}
             {input('action', t('audit.action'), { description: t('audit.actionHelp') })}
             {input('userId', t('audit.user'))}

@@ -14,9 +14,9 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
-import type { CardState, CardType } from '@cardwarden/contract';
+import type { CardState, CardType, RegisterCardResponse } from '@cardwarden/contract';
 import { ADMIN_KEY_ALGORITHMS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { operatorEndpoints as api, type RegisterCardResult } from '../../api/operator-api.js';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
@@ -39,7 +39,7 @@ export default function CardsAdminPage() {
     placeholderData: keepPreviousData,
   });
   const [registering, setRegistering] = useState(false);
-  const [registered, setRegistered] = useState<RegisterCardResult | null>(null);
+  const [registered, setRegistered] = useState<RegisterCardResponse | null>(null);
   const update = useMutation({
     mutationFn: ({ id, state }: { id: string; state: CardState }) => api.updateCard(id, { state }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['cards'] }),
@@ -182,7 +182,7 @@ function RegisterCardForm({
   onRegistered,
 }: {
   onClose: () => void;
-  onRegistered: (result: RegisterCardResult) => void;
+  onRegistered: (result: RegisterCardResponse) => void;
 }) {
   const profiles = useQuery({ queryKey: ['profiles'], queryFn: api.profiles });
   const [serial, setSerial] = useState('');

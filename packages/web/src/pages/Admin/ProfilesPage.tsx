@@ -15,11 +15,12 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
-import type { Profile, UseCase, UseCases } from '@cardwarden/contract';
+import type { Profile, UseCase } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
-import { t } from '../../i18n/index.js';
+import { t, type MessageKey } from '../../i18n/index.js';
+import { bodyOf, canSave, draftErrors, draftOf, NEW_PROFILE, type ProfileDraft } from './profile-draft.js';
 
 const USE_CASE_LIST: readonly UseCase[] = [
   'operatorOfflineUnblock',
@@ -27,42 +28,10 @@ const USE_CASE_LIST: readonly UseCase[] = [
   'onlineUnlock',
 ];
 
-interface ProfileDraft {
-  name: string;
-  description: string;
-  useCases: UseCases;
-  maxPinAttempts: number;
-  adminKeyAttemptLimit: number;
-  pinMin: number;
-  pinMax: number;
-  digitsOnly: boolean;
-}
-
-const NEW_PROFILE: ProfileDraft = {
-  name: '',
-  description: '',
-  useCases: { operatorOfflineUnblock: false, selfServiceOfflineUnblock: false, onlineUnlock: false },
-  maxPinAttempts: 3,
-  adminKeyAttemptLimit: 3,
-  pinMin: 6,
-  pinMax: 8,
-  digitsOnly: false,
-};
-
-function draftOf(profile: Profile): ProfileDraft {
-  return {
-    name: profile.name,
-    description: profile.description,
-    useCases: { ...profile.useCases },
-    maxPinAttempts: profile.maxPinAttempts,
-    adminKeyAttemptLimit: profile.adminKeyAttemptLimit,
-    pinMin: profile.pinRules.minLength,
-    pinMax: profile.pinRules.maxLength,
-    digitsOnly: profile.pinRules.digitsOnly,
-  };
-}
-
-/** Card profiles: use cases (each off until enabled), max PIN attempts, PIN rules, admin-key attempt limit. */
+/**
+ * Card profiles: use cases (each off until enabled), max PIN attempts, PIN rules, admin-key attempt limit,
+ * and the security-question policy (answers required and asked, lockout, the help desk's check).
+ */
 export default function ProfilesPage() {
   useDocumentTitle(t('admin.profiles.title'));
   const profiles = useQuery({ queryKey: ['profiles'], queryFn: api.profiles });
@@ -94,6 +63,7 @@ export default function ProfilesPage() {
               <Table.Th>{t('col.useCases')}</Table.Th>
               <Table.Th>{t('admin.profiles.maxPinAttempts')}</Table.Th>
               <Table.Th>{t('admin.profiles.adminKeyAttemptLimit')}</Table.Th>
+              <Table.Th>{t('col.securityQuestions')}</Table.Th>
               <Table.Th>{t('col.cards')}</Table.Th>
               <Table.Th>{t('col.actions')}</Table.Th>
             </Table.Tr>
@@ -118,6 +88,19 @@ export default function ProfilesPage() {
                 </Table.Td>
                 <Table.Td>{profile.maxPinAttempts}</Table.Td>
                 <Table.Td>{profile.adminKeyAttemptLimit}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">
+                    {t('admin.profiles.sqSummary', {
+                      asked: profile.securityQuestions.asked,
+                      required: profile.securityQuestions.required,
+                    })}
+                  </Text>
+                  {profile.securityQuestions.validateInOfflineUnblock && (
+                    <Badge color="yellow" variant="light">
+                      {t('admin.profiles.sqChecked')}
+                    </Badge>
+                  )}
+                </Table.Td>
                 <Table.Td>{profile.cardCount}</Table.Td>
                 <Table.Td>
                   <Button
@@ -156,14 +139,7 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
   };
   const save = useMutation({
     mutationFn: () => {
-      const body = {
-        name: draft.name.trim(),
-        description: draft.description.trim(),
-        useCases: draft.useCases,
-        maxPinAttempts: draft.maxPinAttempts,
-        adminKeyAttemptLimit: draft.adminKeyAttemptLimit,
-        pinRules: { minLength: draft.pinMin, maxLength: draft.pinMax, digitsOnly: draft.digitsOnly },
-      };
+      const body = bodyOf(draft);
       return profile ? api.updateProfile(profile.id, body) : api.createProfile(body);
     },
     onSuccess: async () => {
@@ -172,10 +148,11 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
       onClose();
     },
   });
-  const pinError = draft.pinMin > draft.pinMax ? t('profile.pinRulesError') : null;
+  const errors = draftErrors(draft);
+  const say = (key: MessageKey | null) => (key ? t(key) : null);
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
-    if (!pinError && draft.name.trim()) save.mutate();
+    if (canSave(draft)) save.mutate();
   };
   const number = (value: string | number, fallback: number) => (typeof value === 'number' ? value : fallback);
   return (
@@ -263,7 +240,7 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
               min={4}
               max={127}
               allowDecimal={false}
-              error={pinError}
+              error={say(errors.pinRules)}
             />
             <NumberInput
               label={t('admin.profiles.pinMax')}
@@ -283,12 +260,66 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
               set('digitsOnly', event.currentTarget.checked);
             }}
           />
+          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+            <Text component="legend" fw={500} size="sm">
+              {t('admin.profiles.securityQuestions')}
+            </Text>
+            <Text size="xs" c="dimmed" mb="xs">
+              {t('admin.profiles.securityQuestionsHelp')}
+            </Text>
+            <Stack gap="sm">
+              <Group grow align="flex-start">
+                <NumberInput
+                  label={t('admin.profiles.sqRequired')}
+                  description={t('admin.profiles.sqRequiredHelp')}
+                  value={draft.answersRequired}
+                  onChange={(value) => {
+                    set('answersRequired', number(value, 3));
+                  }}
+                  min={1}
+                  max={10}
+                  allowDecimal={false}
+                />
+                <NumberInput
+                  label={t('admin.profiles.sqAsked')}
+                  description={t('admin.profiles.sqAskedHelp')}
+                  value={draft.questionsAsked}
+                  onChange={(value) => {
+                    set('questionsAsked', number(value, 2));
+                  }}
+                  min={1}
+                  max={10}
+                  allowDecimal={false}
+                  error={say(errors.questionsAsked)}
+                />
+                <NumberInput
+                  label={t('admin.profiles.sqMaxFailed')}
+                  description={t('admin.profiles.sqMaxFailedHelp')}
+                  value={draft.maxFailedAnswers}
+                  onChange={(value) => {
+                    set('maxFailedAnswers', number(value, 5));
+                  }}
+                  min={1}
+                  max={20}
+                  allowDecimal={false}
+                />
+              </Group>
+              <Switch
+                label={t('admin.profiles.sqValidate')}
+                description={t('admin.profiles.sqValidateHelp')}
+                checked={draft.operatorsCheckAnswers}
+                onChange={(event) => {
+                  set('operatorsCheckAnswers', event.currentTarget.checked);
+                }}
+              />
+            </Stack>
+          </fieldset>
           <ErrorAlert error={save.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={save.isPending} disabled={!draft.name.trim() || pinError !== null}>
+            <Button type="submit" loading={save.isPending} disabled={!canSave(draft)}>
               {t('admin.profiles.save')}
             </Button>
           </Group>

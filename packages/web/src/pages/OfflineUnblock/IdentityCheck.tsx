@@ -39,9 +39,11 @@ export function IdentityCheck({
       <form onSubmit={submit}>
         <Stack gap="xs">
           <Text size="sm">{t('identity.intro')}</Text>
-          {session.identity.questions.map((question) => (
+          {session.identity.questions.map((question, index) => (
             <TextInput
               key={question.id}
+              // The questions appear on request: the first answer is where the operator types next.
+              autoFocus={index === 0}
               label={question.text}
               value={answers[question.id] ?? ''}
               onChange={(event) => {

@@ -12,7 +12,7 @@ import { t } from '../../i18n/index.js';
 import { IdentityCheck } from './IdentityCheck.js';
 
 export interface UnblockTarget {
-  readonly card: Pick<CardSummary, 'id' | 'serial' | 'adminKey'>;
+  readonly card: Pick<CardSummary, 'id' | 'serial' | 'adminKey' | 'offlineUnblock'>;
   readonly user: { readonly username: string; readonly displayName: string };
 }
 
@@ -21,7 +21,9 @@ type Outcome = 'unblocked' | 'failed';
 /**
  * The Offline Unblock dialog: ticket, Challenge (validated as typed, with read-back), Generate Response,
  * the Response with read-back and copy, then Unblocked / Failed. The last admin-key attempt waits for a
- * supervisor's approval, given from their own sign-in. Cancel closes the session at every step.
+ * supervisor's approval, given from their own sign-in. Where the card's profile wants the caller's security
+ * answers, the dialog says so from the start and asks them before a response can be generated. Cancel
+ * closes the session at every step.
  */
 export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarget; onClose: () => void }) {
   const { card, user } = target;
@@ -132,11 +134,13 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
   };
 
   const busy = generate.isPending || start.isPending || cancel.isPending;
-  const canGenerate = view.complete && !busy && remaining > 0 && (!lastAttempt || approvedBy !== null);
-  // (Identity: Generate Response starts the session, which tells whether the profile wants answers first.)
+  const identityPending = session !== null && session.identity.required && !session.identity.verified;
+  // Before a session exists, Generate Response starts one: where the profile wants answers, the questions
+  // then appear and the button waits for them.
+  const canGenerate =
+    view.complete && !busy && remaining > 0 && (!lastAttempt || approvedBy !== null) && !identityPending;
   const pendingApproval =
     generate.error instanceof ApprovalPending || generate.error instanceof IdentityPending;
-  const identityPending = session !== null && session.identity.required && !session.identity.verified;
 
   return (
     <Modal
@@ -205,14 +209,23 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
               disabled={session !== null}
               maxLength={200}
             />
-            <ChallengeField
-              value={challenge}
-              onChange={setChallenge}
-              view={view}
-              expectedLength={expectedLength}
-              description={t('unblock.challengeDescription')}
-              autoFocus
-            />
+            {card.offlineUnblock.identityCheck && session === null && (
+              <Alert color="yellow" variant="light" title={t('identity.title')}>
+                <Stack gap="xs" align="flex-start">
+                  <Text size="sm">{t('identity.ahead')}</Text>
+                  <Button
+                    variant="light"
+                    color="yellow"
+                    onClick={() => {
+                      start.mutate();
+                    }}
+                    loading={start.isPending}
+                  >
+                    {t('identity.start')}
+                  </Button>
+                </Stack>
+              </Alert>
+            )}
             {identityPending && (
               <IdentityCheck
                 session={session}
@@ -227,6 +240,14 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                 {t('identity.verified')}
               </Text>
             )}
+            <ChallengeField
+              value={challenge}
+              onChange={setChallenge}
+              view={view}
+              expectedLength={expectedLength}
+              description={t('unblock.challengeDescription')}
+              autoFocus
+            />
             <ErrorAlert error={start.error} />
             {!pendingApproval && <ErrorAlert error={generate.error} />}
             <ErrorAlert error={poll.error} />

@@ -53,11 +53,7 @@ export function MyCardsPage({ name }: { name: string }) {
                 </Button>
               ) : (
                 <Text size="sm" c="dimmed" data-testid="unblock-reason">
-                  {card.offlineUnblock.reason === 'offline_unblock.use_case_disabled'
-                    ? t('self.notOffered')
-                    : card.offlineUnblock.available
-                      ? t('self.lastAttempt')
-                      : t('self.callHelpDesk')}
+                  {unavailableText(card)}
                 </Text>
               )}
             </Stack>
@@ -74,4 +70,13 @@ export function MyCardsPage({ name }: { name: string }) {
       )}
     </Stack>
   );
+}
+
+/** Why a card has no Unblock PIN offline, in the cardholder's words. */
+function unavailableText(card: SelfServiceCard): string {
+  const { reason, available } = card.offlineUnblock;
+  if (reason === 'offline_unblock.use_case_disabled') return t('self.notOffered');
+  // Only the last attempt left: the server says so with its own reason (older servers only by the count).
+  if (reason === 'self_service.last_attempt' || available) return t('self.lastAttempt');
+  return t('self.callHelpDesk');
 }

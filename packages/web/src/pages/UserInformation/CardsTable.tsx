@@ -86,11 +86,18 @@ export function CardsTable({
                       {blocker}
                     </Text>
                   ) : (
-                    card.adminKey.attemptsRemaining === 1 && (
-                      <Text size="xs" c="orange.9">
-                        {t('card.lastAttemptHint')}
-                      </Text>
-                    )
+                    <>
+                      {card.adminKey.attemptsRemaining === 1 && (
+                        <Text size="xs" c="orange.9">
+                          {t('card.lastAttemptHint')}
+                        </Text>
+                      )}
+                      {card.offlineUnblock.identityCheck && (
+                        <Text size="xs" c="dimmed">
+                          {t('card.identityHint')}
+                        </Text>
+                      )}
+                    </>
                   )}
                 </Stack>
               </Table.Td>

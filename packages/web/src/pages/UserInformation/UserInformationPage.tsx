@@ -11,6 +11,7 @@ import { t } from '../../i18n/index.js';
 import { canGoBack, navigate } from '../../router/router.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from './CardsTable.js';
+import { SecurityAnswersStatus } from './SecurityAnswersStatus.js';
 
 export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
 
@@ -51,7 +52,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
               </div>
               <StateBadge state={user.data.state} />
             </Group>
-            <SimpleGrid cols={{ base: 1, sm: 3 }} mt="sm">
+            <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} mt="sm">
               <div>
                 <Text size="xs" c="dimmed">
                   {t('user.email')}
@@ -72,6 +73,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
                   {user.data.selfServicePassword ? t('user.selfServiceYes') : t('user.selfServiceNo')}
                 </Text>
               </div>
+              <SecurityAnswersStatus user={user.data} canClear={me.role === 'admin'} />
             </SimpleGrid>
           </Paper>
           <Group justify="space-between">

@@ -1,0 +1,246 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type SyntheticEvent } from 'react';
+import type { SecurityQuestion } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
+import { t } from '../../i18n/index.js';
+import { MAX_QUESTION_LENGTH, MIN_QUESTION_LENGTH } from '../SelfService/security-answers-form.js';
+
+const QUERY_KEY = ['security-questions'] as const;
+
+/** A question's text as typed, or the reason it cannot be saved yet (null while empty). */
+function textError(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed !== '' && trimmed.length < MIN_QUESTION_LENGTH ? t('admin.questions.tooShort') : null;
+}
+
+/** The security question catalogue: add, reword, retire or restore; may cardholders write their own. */
+export default function SecurityQuestionsAdminPage() {
+  useDocumentTitle(t('admin.questions.title'));
+  const queryClient = useQueryClient();
+  const questions = useQuery({ queryKey: QUERY_KEY, queryFn: api.securityQuestions });
+  const [newText, setNewText] = useState('');
+  const [added, setAdded] = useState(false);
+  const [rewording, setRewording] = useState<SecurityQuestion | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: QUERY_KEY });
+  const add = useMutation({
+    mutationFn: () => api.createSecurityQuestion(newText.trim()),
+    onSuccess: async () => {
+      setNewText('');
+      setAdded(true);
+      await refresh();
+    },
+  });
+  const setActive = useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      api.updateSecurityQuestion(id, { active }),
+    onSettled: refresh,
+  });
+  const allowCustom = useMutation({
+    mutationFn: api.setCustomQuestionsAllowed,
+    onSettled: refresh,
+  });
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (newText.trim().length >= MIN_QUESTION_LENGTH) add.mutate();
+  };
+  const allowed = allowCustom.isPending ? allowCustom.variables : questions.data?.allowCustom;
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('admin.questions.title')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('admin.questions.intro')}
+      </Text>
+      <ErrorAlert error={questions.error} />
+      {questions.data && (
+        <Switch
+          label={t('admin.questions.allowCustom')}
+          description={t('admin.questions.allowCustomHelp')}
+          checked={allowed ?? false}
+          disabled={allowCustom.isPending}
+          onChange={(event) => {
+            allowCustom.mutate(event.currentTarget.checked);
+          }}
+        />
+      )}
+      <ErrorAlert error={allowCustom.error} />
+      <Paper withBorder p="md">
+        <form onSubmit={submit}>
+          <Group align="flex-start">
+            <TextInput
+              style={{ flex: 1 }}
+              label={t('admin.questions.new')}
+              description={t('admin.questions.textHelp')}
+              value={newText}
+              onChange={(event) => {
+                setAdded(false);
+                setNewText(event.currentTarget.value);
+              }}
+              error={textError(newText)}
+              maxLength={MAX_QUESTION_LENGTH}
+              autoComplete="off"
+            />
+            <Button
+              type="submit"
+              mt={46}
+              loading={add.isPending}
+              disabled={newText.trim().length < MIN_QUESTION_LENGTH}
+            >
+              {t('admin.questions.add')}
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+      {added && (
+        <Alert
+          color="green"
+          role="status"
+          withCloseButton
+          closeButtonLabel={t('common.close')}
+          onClose={() => {
+            setAdded(false);
+          }}
+        >
+          {t('admin.questions.added')}
+        </Alert>
+      )}
+      <ErrorAlert error={add.error} />
+      <ErrorAlert error={setActive.error} />
+      {questions.data?.items.length === 0 && <Text>{t('admin.questions.none')}</Text>}
+      {questions.data && questions.data.items.length > 0 && (
+        <>
+          <Text size="sm" c="dimmed">
+            {t('admin.questions.retireHelp')}
+          </Text>
+          <Table aria-label={t('admin.questions.title')} verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('col.question')}</Table.Th>
+                <Table.Th>{t('col.state')}</Table.Th>
+                <Table.Th>{t('col.created')}</Table.Th>
+                <Table.Th>{t('col.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {questions.data.items.map((question) => (
+                <Table.Tr key={question.id}>
+                  <Table.Td>{question.text}</Table.Td>
+                  <Table.Td>
+                    <StateBadge state={question.active ? 'active' : 'retired'} />
+                  </Table.Td>
+                  <Table.Td>{new Date(question.createdAt).toLocaleDateString()}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <Button
+                        size="xs"
+                        variant="light"
+                        aria-label={`${t('admin.questions.reword')}: ${question.text}`}
+                        onClick={() => {
+                          setRewording(question);
+                        }}
+                      >
+                        {t('admin.questions.reword')}
+                      </Button>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color={question.active ? 'orange' : 'green'}
+                        aria-label={`${t(question.active ? 'admin.questions.retire' : 'admin.questions.restore')}: ${question.text}`}
+                        loading={setActive.isPending && setActive.variables.id === question.id}
+                        onClick={() => {
+                          setActive.mutate({ id: question.id, active: !question.active });
+                        }}
+                      >
+                        {t(question.active ? 'admin.questions.retire' : 'admin.questions.restore')}
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
+      {rewording && (
+        <RewordForm
+          question={rewording}
+          onClose={() => {
+            setRewording(null);
+          }}
+          onSaved={() => {
+            setRewording(null);
+            void refresh();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function RewordForm({
+  question,
+  onClose,
+  onSaved,
+}: {
+  question: SecurityQuestion;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const [text, setText] = useState(question.text);
+  const save = useMutation({
+    mutationFn: () => api.updateSecurityQuestion(question.id, { text: text.trim() }),
+    onSuccess: onSaved,
+  });
+  const ok = text.trim().length >= MIN_QUESTION_LENGTH;
+  return (
+    <Modal opened onClose={onClose} title={t('admin.questions.reword')} size="lg">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (ok) save.mutate();
+        }}
+      >
+        <Stack>
+          <TextInput
+            label={t('admin.questions.text')}
+            description={t('admin.questions.rewordHelp')}
+            value={text}
+            onChange={(event) => {
+              setText(event.currentTarget.value);
+            }}
+            error={textError(text)}
+            maxLength={MAX_QUESTION_LENGTH}
+            required
+            data-autofocus
+          />
+          <ErrorAlert error={save.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending} disabled={!ok}>
+              {t('admin.questions.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,122 @@
+import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { UserDetail } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StateBadge } from '../../components/StateBadge.js';
+import { t } from '../../i18n/index.js';
+
+/**
+ * What the help desk may know of a cardholder's security answers: how many are set, the wrong answers
+ * counted and whether they are locked out (never the questions or answers); admins can clear a lockout.
+ */
+export function SecurityAnswersStatus({ user, canClear }: { user: UserDetail; canClear: boolean }) {
+  const { answersSet, failedAttempts, locked } = user.securityQuestions;
+  const [confirming, setConfirming] = useState(false);
+  const [cleared, setCleared] = useState(false);
+  return (
+    <Stack gap={4} align="flex-start" data-testid="security-answers">
+      <Text size="xs" c="dimmed">
+        {t('user.security')}
+      </Text>
+      <Group gap="xs">
+        <Text>{t('user.securityAnswers', { count: answersSet })}</Text>
+        {locked && <StateBadge state="locked" />}
+      </Group>
+      <Text size="sm" c={failedAttempts > 0 ? 'orange.9' : 'dimmed'}>
+        {t('user.securityFailed', { count: failedAttempts })}
+      </Text>
+      {locked && (
+        <Text size="sm" c="red.8">
+          {t('user.securityLocked')}
+        </Text>
+      )}
+      {cleared && !locked && (
+        <Text size="sm" c="green.8" role="status">
+          {t('user.lockoutCleared')}
+        </Text>
+      )}
+      {canClear && (locked || failedAttempts > 0) && (
+        <Button
+          size="xs"
+          variant="light"
+          color="red"
+          onClick={() => {
+            setCleared(false);
+            setConfirming(true);
+          }}
+        >
+          {t('user.clearLockout')}
+        </Button>
+      )}
+      {confirming && (
+        <ClearLockoutDialog
+          user={user}
+          onClose={() => {
+            setConfirming(false);
+          }}
+          onCleared={() => {
+            setConfirming(false);
+            setCleared(true);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function ClearLockoutDialog({
+  user,
+  onClose,
+  onCleared,
+}: {
+  user: UserDetail;
+  onClose: () => void;
+  onCleared: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [ticket, setTicket] = useState('');
+  const clear = useMutation({
+    mutationFn: () => api.clearSecurityLockout(user.id, ticket.trim() || undefined),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['user', user.id] });
+      onCleared();
+    },
+  });
+  return (
+    <Modal opened onClose={onClose} title={t('user.clearLockoutTitle', { name: user.displayName })}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          clear.mutate();
+        }}
+      >
+        <Stack>
+          <Alert color="orange" variant="light">
+            {t('user.clearLockoutText')}
+          </Alert>
+          <TextInput
+            label={t('unblock.ticket')}
+            description={t('unblock.ticketDescription')}
+            value={ticket}
+            onChange={(event) => {
+              setTicket(event.currentTarget.value);
+            }}
+            maxLength={200}
+            data-autofocus
+          />
+          <ErrorAlert error={clear.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" color="red" loading={clear.isPending}>
+              {t('user.clearLockout')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
