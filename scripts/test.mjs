@@ -73,7 +73,11 @@ if (skippedSuites.size > 0) {
 }
 
 const passed = results.numPassedTests;
-const failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+// A test file that fails before any of its tests runs (an import error) counts as one failure.
+const brokenFiles = results.testResults.filter(
+  (file) => file.status === 'failed' && file.assertionResults.length === 0,
+);
+const failed = results.numFailedTests + brokenFiles.length;
 const skipped = results.numPendingTests + (results.numTodoTests ?? 0);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (failedStages.length > 0) {
