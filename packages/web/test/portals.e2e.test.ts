@@ -39,6 +39,71 @@ function randomChallenge(): string {
   return randomBytes(8).toString('hex').toUpperCase();
 }
 
+async function createUser(admin: Api, username: string, displayName: string): Promise<string> {
+  const user = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/users', {
+    username,
+    displayName,
+    email: `${username}@example.org`,
+  });
+  return user.id;
+}
+
+async function registerCard(
+  admin: Api,
+  username: string,
+  serial: string,
+  profile: string,
+  key: string,
+): Promise<string> {
+  const card = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/cards', {
+    serial,
+    username,
+    profile,
+    type: 'minidriver',
+    adminKey: { algorithm: '3des', key },
+  });
+  return card.id;
+}
+
+interface Cardholder {
+  readonly id: string;
+  readonly cardId: string;
+  readonly serial: string;
+  readonly key: string;
+  readonly password: string;
+  /** The cardholder's own sign-in to the API, as self-service uses it. */
+  readonly api: Api;
+}
+
+/** A user with a self-service password and one card of `profile`, whose key the test knows. */
+async function createCardholder(
+  admin: Api,
+  username: string,
+  serial: string,
+  profile: string,
+): Promise<Cardholder> {
+  const id = await createUser(
+    admin,
+    username,
+    `${username[0]?.toUpperCase() ?? ''}${username.slice(1)} Tester`,
+  );
+  const key = randomKey();
+  const cardId = await registerCard(admin, username, serial, profile, key);
+  const password = `${username} self-service password`;
+  await admin.expect(204, 'PUT', `/api/v1/users/${id}/password`, { password });
+  const api = await new Api(admin.url).login(username, password, '/api/v1/self-service/login');
+  return { id, cardId, serial, key, password, api };
+}
+
+/** Adds catalogue questions (admin); returns their ids by text. */
+async function addQuestions(admin: Api, texts: readonly string[]): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const text of texts) {
+    ids[text] = (await admin.expect<{ id: string }>(201, 'POST', '/api/v1/security-questions', { text })).id;
+  }
+  return ids;
+}
+
 async function seed(admin: Api): Promise<Seeded> {
   for (const operator of [OPERATOR, SUPERVISOR])
     await admin.expect(201, 'POST', '/api/v1/operators', operator);
@@ -53,24 +118,9 @@ async function seed(admin: Api): Promise<Seeded> {
     name: 'Kiosk',
     description: 'No unblock enabled yet',
   });
-  const user = async (username: string, displayName: string) =>
-    (
-      await admin.expect<{ id: string }>(201, 'POST', '/api/v1/users', {
-        username,
-        displayName,
-        email: `${username}@example.org`,
-      })
-    ).id;
-  const card = async (username: string, serial: string, profile: string, key: string) =>
-    (
-      await admin.expect<{ id: string }>(201, 'POST', '/api/v1/cards', {
-        serial,
-        username,
-        profile,
-        type: 'minidriver',
-        adminKey: { algorithm: '3des', key },
-      })
-    ).id;
+  const user = (username: string, displayName: string) => createUser(admin, username, displayName);
+  const card = (username: string, serial: string, profile: string, key: string) =>
+    registerCard(admin, username, serial, profile, key);
   const carolKey = randomKey();
   const daveKey = randomKey();
   const seeded: Seeded = {
@@ -523,59 +573,295 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Unblock PIN offline' }).count()).toBe(0);
   });
 
-  it('where the profile requires it, the operator checks the caller’s security answers before the response', async () => {
+  it('a cardholder sets their security answers in self-service, and online unlock accepts them', async () => {
+    const CITY = 'In which city did your parents meet?';
+    const CAR = 'What was the make of your first car?';
+    const OWN = 'Which band did I see at my first concert?';
+    await addQuestions(admin, [CITY, CAR]);
+    await admin.expect(201, 'POST', '/api/v1/profiles', {
+      name: 'Online',
+      useCases: { onlineUnlock: true },
+      securityQuestions: { required: 2, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
+    });
+    await admin.expect(200, 'PUT', '/api/v1/security-questions/settings', { allowCustom: true });
+    const ivy = await createCardholder(admin, 'ivy', 'CW-9009-J2', 'Online');
+
+    const page = await newPage();
+    await signIn(page, '/self-service', 'ivy', ivy.password);
+    await page.getByRole('navigation').getByRole('link', { name: 'Security questions' }).click();
+    await page.getByRole('heading', { name: 'Security questions', level: 1 }).waitFor();
+    await page.getByText('Your cards need answers to at least 2 questions.').waitFor();
+    await page.getByText('You have not answered any security question yet.').waitFor();
+
+    const question = (n: number) => page.getByLabel(`Question ${n}`, { exact: true });
+    const answer = (n: number) => page.getByLabel(`Answer ${n}`, { exact: true });
+    // Validation as you type: too short, the same question twice, the same answer twice.
+    await question(1).selectOption({ label: CITY });
+    await answer(1).fill('ab');
+    await page.getByText('At least 3 characters.').waitFor();
+    await answer(1).fill('Vienna');
+    await question(2).selectOption({ label: CITY });
+    await page.getByText('You chose this question already: choose another one.').waitFor();
+    await question(2).selectOption({ label: CAR });
+    await answer(2).fill('  VIENNA ');
+    await page.getByText('Give a different answer to each question.').waitFor();
+    await page.getByText('1 of 2 answers ready; at least 2 needed.').waitFor();
+    await shot(page, '22-self-service-answers-validation');
+    await answer(2).fill('Beetle');
+    // A question of one's own, where the admin allows it.
+    await page.getByRole('button', { name: 'Add another question' }).click();
+    await question(3).selectOption({ label: 'Write my own question' });
+    await page.getByLabel('Your own question 3').fill(OWN);
+    await answer(3).fill('The Rolling Stones');
+    await page.getByText('3 of 3 answers ready; at least 2 needed.').waitFor();
+    expect(await answer(1).getAttribute('type')).toBe('password');
+    await page.getByRole('button', { name: 'Save answers' }).click();
+    await page
+      .getByText('Your security answers are saved. You will get an email about this change')
+      .waitFor();
+    const answered = page.getByRole('table', { name: 'Your answered questions' });
+    for (const text of [CITY, CAR, OWN]) await answered.getByText(text).waitFor();
+    // Never shown back: the form starts again with the questions and empty answers.
+    expect(await answer(1).inputValue()).toBe('');
+    expect(await page.content()).not.toMatch(/Vienna|Beetle|Rolling Stones/);
+    await shot(page, '21-self-service-security-questions');
+    await admin.expect(200, 'PUT', '/api/v1/security-questions/settings', { allowCustom: false });
+
+    // The workstation's online unlock takes these answers (compared without case or extra spaces).
+    const workstation = new Api(server.url);
+    const session = await workstation.expect<{ id: string; questions: { id: string; text: string }[] }>(
+      201,
+      'POST',
+      '/api/v1/online-unlock/sessions',
+      { cardSerial: ivy.serial },
+    );
+    expect(session.questions).toHaveLength(2);
+    const said: Record<string, string> = { [CITY]: ' vienna', [CAR]: 'BEETLE', [OWN]: 'the rolling  stones' };
+    const challengeHex = randomChallenge();
+    const unlocked = await workstation.expect<{ response: string }>(
+      200,
+      'POST',
+      `/api/v1/online-unlock/sessions/${session.id}/response`,
+      {
+        answers: session.questions.map((q) => ({ questionId: q.id, answer: said[q.text] ?? '' })),
+        challenge: challengeHex,
+      },
+    );
+    expect(unlocked.response).toBe(tripleDesResponse(ivy.key, challengeHex));
+    await workstation.expect(200, 'POST', `/api/v1/online-unlock/sessions/${session.id}/outcome`, {
+      result: 'unblocked',
+    });
+  });
+
+  it('an admin keeps the question catalogue and turns on the help desk’s check; the operator cannot get a response before the right answers', async () => {
+    const PET = 'What was the name of your first pet?';
+    const COLOUR = 'What is your favourite colour?';
     await admin.expect(201, 'POST', '/api/v1/profiles', {
       name: 'Checked',
       useCases: { operatorOfflineUnblock: true },
-      securityQuestions: { required: 1, asked: 1, maxFailedAttempts: 5, validateInOfflineUnblock: true },
+      securityQuestions: { required: 1, asked: 1, maxFailedAttempts: 5, validateInOfflineUnblock: false },
     });
-    const question = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/security-questions', {
-      text: 'What was the name of your first pet?',
-    });
-    const frank = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/users', {
-      username: 'frank',
-      displayName: 'Frank Fisher',
-      email: 'frank@example.org',
-    });
-    await admin.expect(204, 'PUT', `/api/v1/users/${frank.id}/password`, {
-      password: 'frank self-service password',
-    });
-    const key = randomKey();
-    await admin.expect(201, 'POST', '/api/v1/cards', {
-      serial: 'CW-8008-H6',
-      username: 'frank',
-      profile: 'Checked',
-      type: 'minidriver',
-      adminKey: { algorithm: '3des', key },
-    });
-    const holder = await new Api(server.url).login(
-      'frank',
-      'frank self-service password',
-      '/api/v1/self-service/login',
-    );
-    await holder.expect(204, 'PUT', '/api/v1/self-service/security-answers', {
-      answers: [{ questionId: question.id, answer: 'Rex the dog' }],
-    });
+    const frank = await createCardholder(admin, 'frank', 'CW-8008-H6', 'Checked');
 
     const page = await newPage();
-    await signIn(page, '/', OPERATOR.username, OPERATOR.password);
-    await openUser(page, 'frank');
-    await page.getByRole('button', { name: 'Generate Offline Unblock' }).click();
+    await signIn(page, '/', ADMIN.username, ADMIN.password);
+    await page.getByRole('navigation').getByRole('link', { name: 'Security questions' }).click();
+    await page.getByRole('heading', { name: 'Security questions' }).waitFor();
+    const newQuestion = page.getByRole('textbox', { name: 'New question' });
+    const add = page.getByRole('button', { name: 'Add question' });
+    await newQuestion.fill('Pet?');
+    await page.getByText('At least 5 characters.').waitFor();
+    expect(await add.isDisabled()).toBe(true);
+    await newQuestion.fill(PET);
+    await add.click();
+    await page.getByText('Question added.').waitFor();
+    await page.getByRole('cell', { name: PET, exact: true }).waitFor();
+    // Reword, retire and restore.
+    await newQuestion.fill('What is your favorite color?');
+    await add.click();
+    await page.getByRole('button', { name: 'Reword: What is your favorite color?' }).click();
+    await page.getByRole('dialog').getByLabel('Question text').fill(COLOUR);
+    await page.getByRole('dialog').getByRole('button', { name: 'Save question' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: `Retire: ${COLOUR}` }).click();
+    await page.getByRole('button', { name: `Restore: ${COLOUR}` }).waitFor();
+    await page.getByRole('row').filter({ hasText: COLOUR }).getByText('retired').waitFor();
+    // Allow cardholders to write their own questions: switched over, then back.
+    const allowCustom = page.getByRole('switch', { name: 'Allow cardholders to write their own questions' });
+    const settings = async () =>
+      (await admin.expect<{ allowCustom: boolean }>(200, 'GET', '/api/v1/security-questions')).allowCustom;
+    const before = await settings();
+    expect(await allowCustom.isChecked()).toBe(before);
+    await allowCustom.click();
+    await expect.poll(settings).toBe(!before);
+    await shot(page, '23-admin-security-questions');
+    await allowCustom.click();
+    await expect.poll(settings).toBe(before);
+    const catalogue = await admin.expect<{ items: { id: string; text: string; active: boolean }[] }>(
+      200,
+      'GET',
+      '/api/v1/security-questions',
+    );
+    expect(catalogue.items.find((q) => q.text === COLOUR)?.active).toBe(false);
+    const pet = catalogue.items.find((q) => q.text === PET);
+    expect(pet?.active).toBe(true);
+
+    // The profile: "operators must check security answers"; no more questions asked than answers required.
+    await page.getByRole('link', { name: 'Card profiles' }).click();
+    await page.getByRole('button', { name: 'Edit Checked', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('switch', { name: 'Operators must check security answers' }).check();
+    await dialog.getByRole('textbox', { name: 'Questions asked' }).fill('2');
+    await dialog.getByText('At most the number of answers required.').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Save profile' }).isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Questions asked' }).fill('1');
+    await dialog.getByRole('textbox', { name: 'Wrong answers before lockout' }).fill('4');
+    await dialog.getByRole('heading', { name: /Edit: Checked/ }).waitFor();
+    await shot(page, '24-admin-profile-security-questions');
+    await dialog.getByRole('button', { name: 'Save profile' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const profiles = await admin.expect<{ items: { name: string; securityQuestions: unknown }[] }>(
+      200,
+      'GET',
+      '/api/v1/profiles',
+    );
+    expect(profiles.items.find((profile) => profile.name === 'Checked')?.securityQuestions).toEqual({
+      required: 1,
+      asked: 1,
+      maxFailedAttempts: 4,
+      validateInOfflineUnblock: true,
+    });
+
+    await frank.api.expect(204, 'PUT', '/api/v1/self-service/security-answers', {
+      answers: [{ questionId: pet?.id, answer: 'Rex the dog' }],
+    });
+    // The API refuses a response before the check, whatever the client.
+    const operator = await new Api(server.url).login(OPERATOR.username, OPERATOR.password);
+    const direct = await operator.expect<{ id: string }>(
+      201,
+      'POST',
+      `/api/v1/cards/${frank.cardId}/offline-unblocks`,
+      {},
+    );
+    const refused = await operator.call<{ error: { code: string } }>(
+      'POST',
+      `/api/v1/offline-unblocks/${direct.id}/response`,
+      { challenge: randomChallenge() },
+    );
+    expect(refused.body.error.code).toBe('offline_unblock.identity_required');
+    await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${direct.id}/cancel`, {});
+
+    const helpDesk = await newPage();
+    await signIn(helpDesk, '/', OPERATOR.username, OPERATOR.password);
+    await openUser(helpDesk, 'frank');
+    // Told before starting: the card view says the answers come first, and so does the dialog.
+    await helpDesk.getByText('The caller’s security answers are checked first.').waitFor();
+    await helpDesk.getByRole('button', { name: 'Generate Offline Unblock' }).click();
+    await helpDesk.getByText('This card’s profile requires the caller’s security answers').waitFor();
     const challengeHex = randomChallenge();
-    await page.getByRole('textbox', { name: 'Challenge' }).fill(challengeHex);
-    await page.getByRole('button', { name: 'Generate Response' }).click();
-    const answer = page.getByRole('textbox', { name: 'What was the name of your first pet?' });
-    await answer.fill('Felix the cat');
-    await page.getByRole('button', { name: 'Check answers' }).click();
-    await page.getByText('The security answers are not right.').waitFor();
-    await answer.fill('Rex the dog');
-    await page.getByRole('button', { name: 'Check answers' }).click();
-    await page.getByText('Identity checked: the answers are right.').waitFor();
-    await shot(page, '19-identity-check');
-    await page.getByRole('button', { name: 'Generate Response' }).click();
-    const response = page.getByRole('status', { name: 'Response' });
+    await helpDesk.getByRole('textbox', { name: 'Challenge' }).fill(challengeHex);
+    const generate = helpDesk.getByRole('button', { name: 'Generate Response' });
+    await helpDesk.getByRole('button', { name: 'Ask the security questions' }).click();
+    const petAnswer = helpDesk.getByRole('textbox', { name: PET });
+    await petAnswer.waitFor();
+    await expect.poll(() => petAnswer.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await generate.isDisabled()).toBe(true);
+    await shot(helpDesk, '25-identity-check-questions');
+    await petAnswer.fill('Felix the cat');
+    await helpDesk.getByRole('button', { name: 'Check answers' }).click();
+    await helpDesk.getByText('The security answers are not right.').waitFor();
+    expect(await generate.isDisabled()).toBe(true);
+    expect(await helpDesk.getByRole('status', { name: 'Response' }).count()).toBe(0);
+    await petAnswer.fill('  rex THE dog');
+    await helpDesk.getByRole('button', { name: 'Check answers' }).click();
+    await helpDesk.getByText('Identity checked: the answers are right.').waitFor();
+    await shot(helpDesk, '19-identity-check');
+    await generate.click();
+    const response = helpDesk.getByRole('status', { name: 'Response' });
     await response.waitFor();
-    expect((await response.textContent())?.replace(/\s/g, '')).toBe(tripleDesResponse(key, challengeHex));
+    expect((await response.textContent())?.replace(/\s/g, '')).toBe(
+      tripleDesResponse(frank.key, challengeHex),
+    );
+    const audit = await admin.expect<{ items: { action: string }[] }>(
+      200,
+      'GET',
+      `/api/v1/audit?cardId=${frank.cardId}&action=identity.`,
+    );
+    expect(audit.items.map((event) => event.action).sort()).toEqual([
+      'identity.check_failed',
+      'identity.check_passed',
+    ]);
+  });
+
+  it('an admin sees a cardholder locked out by wrong answers and clears the lockout; the audit log finds it by username and serial', async () => {
+    const STREET = 'What street did you grow up on?';
+    const ids = await addQuestions(admin, [STREET]);
+    await admin.expect(201, 'POST', '/api/v1/profiles', {
+      name: 'Guarded',
+      useCases: { onlineUnlock: true },
+      securityQuestions: { required: 1, asked: 1, maxFailedAttempts: 2 },
+    });
+    const kate = await createCardholder(admin, 'kate', 'CW-1010-K8', 'Guarded');
+    await kate.api.expect(204, 'PUT', '/api/v1/self-service/security-answers', {
+      answers: [{ questionId: ids[STREET], answer: 'Elm Street' }],
+    });
+    // Two wrong answers from a workstation lock her out.
+    const workstation = new Api(server.url);
+    const start = () =>
+      workstation.call<{ id: string }>('POST', '/api/v1/online-unlock/sessions', { cardSerial: kate.serial });
+    const session = (await start()).body;
+    for (const remaining of [1, 0]) {
+      const wrong = await workstation.call<{ attemptsRemaining: number }>(
+        'POST',
+        `/api/v1/online-unlock/sessions/${session.id}/response`,
+        { answers: [{ questionId: ids[STREET], answer: 'Main Street' }], challenge: randomChallenge() },
+      );
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.attemptsRemaining).toBe(remaining);
+    }
+    expect((await start()).status).toBe(423);
+
+    // The help desk sees the lock, but only an admin may clear it.
+    const helpDesk = await newPage();
+    await signIn(helpDesk, '/', OPERATOR.username, OPERATOR.password);
+    await openUser(helpDesk, 'kate');
+    const operatorView = helpDesk.getByTestId('security-answers');
+    await operatorView.getByText('locked', { exact: true }).waitFor();
+    expect(await operatorView.getByRole('button', { name: 'Clear lockout' }).count()).toBe(0);
+
+    const page = await newPage();
+    await signIn(page, '/', ADMIN.username, ADMIN.password);
+    await openUser(page, 'kate');
+    const status = page.getByTestId('security-answers');
+    await status.getByText('1 set').waitFor();
+    await status.getByText('Wrong answers: 2').waitFor();
+    await status.getByText('locked', { exact: true }).waitFor();
+    await shot(page, '26-user-locked-out');
+    await status.getByRole('button', { name: 'Clear lockout' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Clear the lockout of Kate Tester?' });
+    await confirm.getByLabel('Ticket number').fill('INC-5150');
+    await shot(page, '27-clear-lockout');
+    await confirm.getByRole('button', { name: 'Clear lockout' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await status.getByText('Lockout cleared').waitFor();
+    await status.getByText('Wrong answers: 0').waitFor();
+    expect(await status.getByText('locked', { exact: true }).count()).toBe(0);
+    const user = await admin.expect<{ securityQuestions: unknown }>(200, 'GET', `/api/v1/users/${kate.id}`);
+    expect(user.securityQuestions).toEqual({ answersSet: 1, failedAttempts: 0, locked: false });
+    expect((await start()).status).toBe(201);
+
+    // The audit log, by the cardholder's username and by the card's serial (any case).
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await page.getByLabel('Cardholder username').fill('kate');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const cleared = page.getByRole('row', { name: /identity\.lockout_cleared/ });
+    await cleared.getByRole('cell', { name: 'INC-5150' }).waitFor();
+    await cleared.getByRole('cell', { name: ADMIN.username, exact: true }).waitFor();
+    await page.getByLabel('Cardholder username').fill('');
+    await page.getByLabel('Card serial').fill(kate.serial.toLowerCase());
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('cell', { name: 'online_unlock.answers_wrong' }).first().waitFor();
+    expect(await page.getByRole('cell', { name: 'identity.lockout_cleared' }).count()).toBe(0);
   });
 
   it('the whole operator flow works from the keyboard alone', async () => {
