@@ -624,6 +624,9 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     // Never shown back: the form starts again with the questions and empty answers.
     expect(await answer(1).inputValue()).toBe('');
     expect(await page.content()).not.toMatch(/Vienna|Beetle|Rolling Stones/);
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+    });
     await shot(page, '21-self-service-security-questions');
     await admin.expect(200, 'PUT', '/api/v1/security-questions/settings', { allowCustom: false });
 

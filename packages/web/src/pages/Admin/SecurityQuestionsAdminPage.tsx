@@ -49,6 +49,9 @@ export default function SecurityQuestionsAdminPage() {
   const setActive = useMutation({
     mutationFn: ({ id, active }: { id: string; active: boolean }) =>
       api.updateSecurityQuestion(id, { active }),
+    onMutate: () => {
+      setAdded(false);
+    },
     onSettled: refresh,
   });
   const allowCustom = useMutation({
@@ -153,6 +156,7 @@ export default function SecurityQuestionsAdminPage() {
                         variant="light"
                         aria-label={`${t('admin.questions.reword')}: ${question.text}`}
                         onClick={() => {
+                          setAdded(false);
                           setRewording(question);
                         }}
                       >
