@@ -1,9 +1,10 @@
-import { Button, Group, Modal, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Button, Group, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { OperatorRole } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
+import { FormDialog } from '../../components/FormDialog.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
@@ -126,54 +127,38 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
     mutationFn: () => api.createOperator({ username: username.trim(), password, role }),
     onSuccess: onSaved,
   });
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
-    <Modal opened onClose={onClose} title={t('admin.operators.create')}>
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput
-            label={t('admin.operators.username')}
-            value={username}
-            onChange={(e) => {
-              setUsername(e.currentTarget.value);
-            }}
-            required
-            autoComplete="off"
-          />
-          <PasswordInput
-            label={t('admin.operators.password')}
-            description={t('admin.users.newPasswordHelp')}
-            value={password}
-            onChange={(e) => {
-              setPassword(e.currentTarget.value);
-            }}
-            autoComplete="new-password"
-            required
-          />
-          <ChoiceSelect
-            label={t('admin.operators.role')}
-            value={role}
-            onChange={setRole}
-            data={roleOptions()}
-          />
-          <ErrorAlert error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              loading={save.isPending}
-              disabled={!username.trim() || password.length < 12}
-            >
-              {t('admin.operators.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('admin.operators.create')}
+      onClose={onClose}
+      onSubmit={() => {
+        save.mutate();
+      }}
+      submitting={save.isPending}
+      submitDisabled={!username.trim() || password.length < 12}
+      error={save.error}
+      submitLabel={t('admin.operators.save')}
+    >
+      <TextInput
+        label={t('admin.operators.username')}
+        value={username}
+        onChange={(e) => {
+          setUsername(e.currentTarget.value);
+        }}
+        required
+        autoComplete="off"
+      />
+      <PasswordInput
+        label={t('admin.operators.password')}
+        description={t('admin.users.newPasswordHelp')}
+        value={password}
+        onChange={(e) => {
+          setPassword(e.currentTarget.value);
+        }}
+        autoComplete="new-password"
+        required
+      />
+      <ChoiceSelect label={t('admin.operators.role')} value={role} onChange={setRole} data={roleOptions()} />
+    </FormDialog>
   );
 }

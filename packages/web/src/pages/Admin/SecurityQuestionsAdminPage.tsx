@@ -1,20 +1,10 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Group, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import type { SecurityQuestion } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { FormDialog } from '../../components/FormDialog.js';
+import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
@@ -112,17 +102,13 @@ export default function SecurityQuestionsAdminPage() {
         </form>
       </Paper>
       {added && (
-        <Alert
-          color="green"
-          role="status"
-          withCloseButton
-          closeButtonLabel={t('common.close')}
+        <SavedNotice
           onClose={() => {
             setAdded(false);
           }}
         >
           {t('admin.questions.added')}
-        </Alert>
+        </SavedNotice>
       )}
       <ErrorAlert error={add.error} />
       <ErrorAlert error={setActive.error} />
@@ -214,37 +200,30 @@ function RewordForm({
   });
   const ok = text.trim().length >= MIN_QUESTION_LENGTH;
   return (
-    <Modal opened onClose={onClose} title={t('admin.questions.reword')} size="lg">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (ok) save.mutate();
+    <FormDialog
+      title={t('admin.questions.reword')}
+      size="lg"
+      onClose={onClose}
+      onSubmit={() => {
+        save.mutate();
+      }}
+      submitting={save.isPending}
+      submitDisabled={!ok}
+      error={save.error}
+      submitLabel={t('admin.questions.save')}
+    >
+      <TextInput
+        label={t('admin.questions.text')}
+        description={t('admin.questions.rewordHelp')}
+        value={text}
+        onChange={(event) => {
+          setText(event.currentTarget.value);
         }}
-      >
-        <Stack>
-          <TextInput
-            label={t('admin.questions.text')}
-            description={t('admin.questions.rewordHelp')}
-            value={text}
-            onChange={(event) => {
-              setText(event.currentTarget.value);
-            }}
-            error={textError(text)}
-            maxLength={MAX_QUESTION_LENGTH}
-            required
-            data-autofocus
-          />
-          <ErrorAlert error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending} disabled={!ok}>
-              {t('admin.questions.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        error={textError(text)}
+        maxLength={MAX_QUESTION_LENGTH}
+        required
+        data-autofocus
+      />
+    </FormDialog>
   );
 }

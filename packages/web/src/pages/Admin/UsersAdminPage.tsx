@@ -1,10 +1,12 @@
-import { Alert, Button, Group, Modal, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Button, Group, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { User, UserState } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
+import { FormDialog } from '../../components/FormDialog.js';
+import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -61,16 +63,13 @@ export default function UsersAdminPage() {
         type="search"
       />
       {saved && (
-        <Alert
-          color="green"
-          role="status"
-          withCloseButton
+        <SavedNotice
           onClose={() => {
             setSaved(null);
           }}
         >
           {saved}
-        </Alert>
+        </SavedNotice>
       )}
       <ErrorAlert error={users.error} />
       <ErrorAlert error={setState.error} />
@@ -219,68 +218,56 @@ function UserForm({
     },
     onSuccess: onSaved,
   });
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <FormDialog
       title={user ? `${t('admin.users.edit')}: ${user.username}` : t('admin.users.create')}
+      onClose={onClose}
+      onSubmit={() => {
+        save.mutate();
+      }}
+      submitting={save.isPending}
+      error={save.error}
+      submitLabel={t('admin.users.save')}
     >
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput
-            label={t('admin.users.username')}
-            value={username}
-            onChange={(e) => {
-              setUsername(e.currentTarget.value);
-            }}
-            disabled={user !== null}
-            required
-            autoComplete="off"
-          />
-          <TextInput
-            label={t('admin.users.displayName')}
-            value={displayName}
-            onChange={(e) => {
-              setDisplayName(e.currentTarget.value);
-            }}
-            required
-          />
-          <TextInput
-            label={t('admin.users.email')}
-            type="email"
-            value={email}
-            onChange={(e) => {
-              setEmail(e.currentTarget.value);
-            }}
-            required
-          />
-          {user && (
-            <ChoiceSelect
-              label={t('admin.users.state')}
-              value={state}
-              onChange={setState}
-              data={(['active', 'suspended', 'deleted'] as const).map((value) => ({
-                value,
-                label: t(`state.${value}`),
-              }))}
-            />
-          )}
-          <ErrorAlert error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('admin.users.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('admin.users.username')}
+        value={username}
+        onChange={(e) => {
+          setUsername(e.currentTarget.value);
+        }}
+        disabled={user !== null}
+        required
+        autoComplete="off"
+      />
+      <TextInput
+        label={t('admin.users.displayName')}
+        value={displayName}
+        onChange={(e) => {
+          setDisplayName(e.currentTarget.value);
+        }}
+        required
+      />
+      <TextInput
+        label={t('admin.users.email')}
+        type="email"
+        value={email}
+        onChange={(e) => {
+          setEmail(e.currentTarget.value);
+        }}
+        required
+      />
+      {user && (
+        <ChoiceSelect
+          label={t('admin.users.state')}
+          value={state}
+          onChange={setState}
+          data={(['active', 'suspended', 'deleted'] as const).map((value) => ({
+            value,
+            label: t(`state.${value}`),
+          }))}
+        />
+      )}
+    </FormDialog>
   );
 }
 
@@ -289,36 +276,28 @@ function PasswordForm({ user, onClose, onSaved }: { user: User; onClose: () => v
   const save = useMutation({ mutationFn: () => api.setUserPassword(user.id, password), onSuccess: onSaved });
   const tooShort = password.length > 0 && password.length < 12;
   return (
-    <Modal opened onClose={onClose} title={`${t('admin.users.setPassword')}: ${user.username}`}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (password.length >= 12) save.mutate();
+    <FormDialog
+      title={`${t('admin.users.setPassword')}: ${user.username}`}
+      onClose={onClose}
+      onSubmit={() => {
+        save.mutate();
+      }}
+      submitting={save.isPending}
+      submitDisabled={password.length < 12}
+      error={save.error}
+      submitLabel={t('admin.users.savePassword')}
+    >
+      <PasswordInput
+        label={t('admin.users.newPassword')}
+        description={t('admin.users.newPasswordHelp')}
+        value={password}
+        onChange={(e) => {
+          setPassword(e.currentTarget.value);
         }}
-      >
-        <Stack>
-          <PasswordInput
-            label={t('admin.users.newPassword')}
-            description={t('admin.users.newPasswordHelp')}
-            value={password}
-            onChange={(e) => {
-              setPassword(e.currentTarget.value);
-            }}
-            error={tooShort ? t('admin.users.newPasswordHelp') : null}
-            autoComplete="new-password"
-            required
-          />
-          <ErrorAlert error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending} disabled={password.length < 12}>
-              {t('admin.users.savePassword')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        error={tooShort ? t('admin.users.newPasswordHelp') : null}
+        autoComplete="new-password"
+        required
+      />
+    </FormDialog>
   );
 }

@@ -18,6 +18,7 @@ import { useState, type SyntheticEvent } from 'react';
 import type { MySecurityQuestions } from '@cardwarden/contract';
 import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
+import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t, type MessageKey } from '../../i18n/index.js';
@@ -59,17 +60,13 @@ export function SecurityQuestionsPage() {
             </Alert>
           )}
           {saved && (
-            <Alert
-              color="green"
-              role="status"
-              withCloseButton
-              closeButtonLabel={t('common.close')}
+            <SavedNotice
               onClose={() => {
                 setSaved(false);
               }}
             >
               {t('securityAnswers.saved')}
-            </Alert>
+            </SavedNotice>
           )}
           <Text fw={500}>{t('securityAnswers.required', { required: mine.data.required })}</Text>
           <Answered my={mine.data} />

@@ -1,9 +1,9 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { UserDetail } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
-import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { FormDialog } from '../../components/FormDialog.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
 
@@ -85,38 +85,30 @@ function ClearLockoutDialog({
     },
   });
   return (
-    <Modal opened onClose={onClose} title={t('user.clearLockoutTitle', { name: user.displayName })}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          clear.mutate();
+    <FormDialog
+      title={t('user.clearLockoutTitle', { name: user.displayName })}
+      onClose={onClose}
+      onSubmit={() => {
+        clear.mutate();
+      }}
+      submitting={clear.isPending}
+      submitColor="red"
+      error={clear.error}
+      submitLabel={t('user.clearLockout')}
+    >
+      <Alert color="orange" variant="light">
+        {t('user.clearLockoutText')}
+      </Alert>
+      <TextInput
+        label={t('unblock.ticket')}
+        description={t('unblock.ticketDescription')}
+        value={ticket}
+        onChange={(event) => {
+          setTicket(event.currentTarget.value);
         }}
-      >
-        <Stack>
-          <Alert color="orange" variant="light">
-            {t('user.clearLockoutText')}
-          </Alert>
-          <TextInput
-            label={t('unblock.ticket')}
-            description={t('unblock.ticketDescription')}
-            value={ticket}
-            onChange={(event) => {
-              setTicket(event.currentTarget.value);
-            }}
-            maxLength={200}
-            data-autofocus
-          />
-          <ErrorAlert error={clear.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" color="red" loading={clear.isPending}>
-              {t('user.clearLockout')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        maxLength={200}
+        data-autofocus
+      />
+    </FormDialog>
   );
 }
