@@ -85,7 +85,12 @@ forEachDatabase('online unlock', (kind) => {
     expect(locked.status).toBe(423);
     expect(locked.body).toMatchObject({ error: { code: 'identity.locked' } });
     const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
-    expect(detail.body.securityQuestions).toEqual({ answersSet: 3, failedAttempts: 5, locked: true });
+    expect(detail.body.securityQuestions).toEqual({
+      answersSet: 3,
+      failedAttempts: 5,
+      maxFailedAttempts: 5,
+      locked: true,
+    });
     // Locked means locked for the help desk's identity check too: the count is the cardholder's.
     expect((await g.operator.delete(`/api/v1/users/${g.userId}/security-lockout`)).status).toBe(403);
     expect((await g.admin.delete(`/api/v1/users/${g.userId}/security-lockout?ticket=INC-9`)).status).toBe(

@@ -179,6 +179,45 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
     expect(start.body).toMatchObject({ error: { code: 'identity.answers_not_set' } });
   });
 
+  it('shows a cardholder as locked when an admin lowers the limit below their count', async () => {
+    const g = await createSecurityFixture(server.api);
+    const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
+      '/api/v1/online-unlock/sessions',
+      {
+        cardSerial: g.serial,
+      },
+    );
+    for (let i = 0; i < 2; i++) {
+      const retry =
+        i === 0
+          ? session
+          : await server.api.post<{ id: string; questions: { id: string }[] }>(
+              '/api/v1/online-unlock/sessions',
+              { cardSerial: g.serial },
+            );
+      await server.api.post(`/api/v1/online-unlock/sessions/${retry.body.id}/response`, {
+        answers: retry.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong one' })),
+        challenge: '0557897F8D84407B',
+      });
+    }
+    const before = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    expect(before.body.securityQuestions).toMatchObject({
+      failedAttempts: 2,
+      maxFailedAttempts: 5,
+      locked: false,
+    });
+    await g.admin.patch(`/api/v1/profiles/${g.profileId}`, { securityQuestions: { maxFailedAttempts: 2 } });
+    const after = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    expect(after.body.securityQuestions).toMatchObject({
+      failedAttempts: 2,
+      maxFailedAttempts: 2,
+      locked: true,
+    });
+    expect((await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: g.serial })).status).toBe(
+      423,
+    );
+  });
+
   it('refuses a profile that asks more questions than it requires', async () => {
     const bad = await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { securityQuestions: { asked: 4 } });
     expect(bad.status).toBe(422);

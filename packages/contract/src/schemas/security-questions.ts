@@ -25,6 +25,7 @@ export const SecurityQuestionList = z.object({
 export type SecurityQuestionList = z.infer<typeof SecurityQuestionList>;
 
 export const SecurityQuestionSettings = z.object({ allowCustom: z.boolean() });
+export type SecurityQuestionSettings = z.infer<typeof SecurityQuestionSettings>;
 
 /** A cardholder's answers: to catalogue questions by id, or to a question of their own (when allowed). */
 export const SecurityAnswerInput = z.union([
@@ -48,10 +49,3 @@ export const MySecurityQuestions = z.object({
   locked: z.boolean(),
 });
 export type MySecurityQuestions = z.infer<typeof MySecurityQuestions>;
-
-/** A cardholder's lockout, as admins see and clear it. */
-export const SecurityLockout = z.object({
-  answersSet: z.number().int(),
-  failedAttempts: z.number().int(),
-  lockedAt: Timestamp.nullable(),
-});

@@ -48,6 +48,10 @@ export const UserDetail = User.extend({
   securityQuestions: z.object({
     answersSet: z.number().int(),
     failedAttempts: z.number().int(),
+    maxFailedAttempts: z
+      .number()
+      .int()
+      .describe("wrong answers that lock the cardholder out: the smallest limit among their cards' profiles"),
     locked: z.boolean().describe('too many wrong answers: an admin must clear the lockout'),
   }),
 });

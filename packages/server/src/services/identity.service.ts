@@ -4,6 +4,7 @@
  * across instances never get more tries than the limit.
  */
 import { secureRandomInt } from '@cardwarden/protocol/crypto';
+import { PROFILE_DEFAULTS } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import type { Database } from '../db/database.js';
@@ -145,11 +146,25 @@ export async function clearLockout(
   });
 }
 
-/** What admins see of a cardholder's security questions: counts only. */
+/**
+ * What admins see of a cardholder's security questions: counts only. Locked as the checks see it: a
+ * recorded lock, or a count at the limit of one of the cardholder's card profiles.
+ */
 export async function securitySummary(
   db: Database,
   userId: string,
-): Promise<{ answersSet: number; failedAttempts: number; locked: boolean }> {
+  profiles: readonly ProfileRow[],
+): Promise<{ answersSet: number; failedAttempts: number; maxFailedAttempts: number; locked: boolean }> {
   const [answersSet, state] = await Promise.all([countAnswers(db, userId), getLockoutState(db, userId)]);
-  return { answersSet, failedAttempts: state?.failedAttempts ?? 0, locked: state?.lockedAt != null };
+  const failedAttempts = state?.failedAttempts ?? 0;
+  const maxFailedAttempts =
+    profiles.length > 0
+      ? Math.min(...profiles.map((profile) => profile.securityMaxFailedAttempts))
+      : PROFILE_DEFAULTS.securityQuestions.maxFailedAttempts;
+  return {
+    answersSet,
+    failedAttempts,
+    maxFailedAttempts,
+    locked: state?.lockedAt != null || failedAttempts >= maxFailedAttempts,
+  };
 }

@@ -62,7 +62,11 @@ export async function getUserDetail(ctx: ServiceContext, id: string): Promise<Us
   return {
     ...toUser(user),
     cards: cards.map((card) => toCardSummary(card)),
-    securityQuestions: await securitySummary(ctx.db, id),
+    securityQuestions: await securitySummary(
+      ctx.db,
+      id,
+      cards.map((card) => card.profile),
+    ),
   };
 }
 
