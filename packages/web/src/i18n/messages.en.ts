@@ -104,7 +104,7 @@ export const en = {
   'user.noCardsReason': 'Offline unblock needs an enrolled card.',
   'user.security': 'Security answers',
   'user.securityAnswers': '{count} set',
-  'user.securityFailed': 'Wrong answers: {count}',
+  'user.securityFailed': 'Wrong answers: {count} of {max}',
   'user.securityLocked':
     'Locked: too many wrong answers. Identity checks and online unlock refuse this cardholder.',
   'user.clearLockout': 'Clear lockout',

@@ -12,7 +12,7 @@ import { t } from '../../i18n/index.js';
  * counted and whether they are locked out (never the questions or answers); admins can clear a lockout.
  */
 export function SecurityAnswersStatus({ user, canClear }: { user: UserDetail; canClear: boolean }) {
-  const { answersSet, failedAttempts, locked } = user.securityQuestions;
+  const { answersSet, failedAttempts, maxFailedAttempts, locked } = user.securityQuestions;
   const [confirming, setConfirming] = useState(false);
   const [cleared, setCleared] = useState(false);
   return (
@@ -25,7 +25,7 @@ export function SecurityAnswersStatus({ user, canClear }: { user: UserDetail; ca
         {locked && <StateBadge state="locked" />}
       </Group>
       <Text size="sm" c={failedAttempts > 0 ? 'orange.9' : 'dimmed'}>
-        {t('user.securityFailed', { count: failedAttempts })}
+        {t('user.securityFailed', { count: failedAttempts, max: maxFailedAttempts })}
       </Text>
       {locked && (
         <Text size="sm" c="red.8">
