@@ -86,6 +86,17 @@ async function toSession(
   };
 }
 
+/** The audit fields every event about a session carries. */
+function sessionAudit(actor: Actor, session: OfflineUnblockRecord, ticket?: string) {
+  return {
+    ...auditActor(actor),
+    cardId: session.cardId,
+    userId: session.userId,
+    sessionId: session.id,
+    ticket: ticket ?? session.ticket,
+  };
+}
+
 /** The session as it is now, after a change in this transaction. */
 async function reloadSession(tx: Database, id: string): Promise<OfflineUnblockSession> {
   const session = await findOfflineUnblock(tx, id);
@@ -224,12 +235,8 @@ export async function approveOfflineUnblock(
     requireOpen(session);
     await recordApproval(tx, id, actor);
     await appendAuditEvent(tx, {
-      ...auditActor(actor),
+      ...sessionAudit(actor, session, ticket),
       action: 'offline_unblock.approved',
-      cardId: session.cardId,
-      userId: session.userId,
-      sessionId: id,
-      ticket: ticket ?? session.ticket,
       details: { startedBy: session.startedByName },
     });
     return reloadSession(tx, id);
@@ -258,12 +265,8 @@ export async function issueResponse(
     if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
       const session = await findOfflineUnblock(ctx.db, id);
       await appendAuditEvent(ctx.db, {
-        ...auditActor(actor),
+        ...(session ? sessionAudit(actor, session) : auditActor(actor)),
         action: 'offline_unblock.response_refused',
-        cardId: session?.cardId ?? null,
-        userId: session?.userId ?? null,
-        sessionId: session ? id : null,
-        ticket: session?.ticket ?? null,
         details: { reason: error.code },
       });
     }
@@ -304,12 +307,8 @@ async function issueInTransaction(
   await recordResponseIssued(tx, id);
   if (spent.wasLastAttempt) await consumeApproval(tx, id);
   await appendAuditEvent(tx, {
-    ...auditActor(actor),
+    ...sessionAudit(actor, session),
     action: 'offline_unblock.response_issued',
-    cardId: card.id,
-    userId: card.user.id,
-    sessionId: id,
-    ticket: session.ticket,
     details: {
       serial: card.serial,
       challengeDigest: challengeDigest(challenge.hex),
@@ -352,13 +351,7 @@ export async function verifyIdentity(
     return { verified: true };
   const card = await requireCard(ctx.db, session.cardId);
   const check = await checkAnswers(ctx, session.userId, card.profile, session.identityQuestionIds, answers);
-  const audit = {
-    ...auditActor(actor),
-    cardId: session.cardId,
-    userId: session.userId,
-    sessionId: id,
-    ticket: session.ticket,
-  };
+  const audit = sessionAudit(actor, session);
   if (check.result === 'verified') {
     await ctx.db.transaction(async (tx) => {
       await recordIdentityVerified(tx, id);
@@ -416,12 +409,8 @@ export async function recordOutcome(
     if (result === 'unblocked') await resetAttempts(tx, session.cardId);
     await closeOfflineUnblock(tx, id, result);
     await appendAuditEvent(tx, {
-      ...auditActor(actor),
+      ...sessionAudit(actor, session, ticket),
       action: 'offline_unblock.outcome_recorded',
-      cardId: session.cardId,
-      userId: session.userId,
-      sessionId: id,
-      ticket: ticket ?? session.ticket,
       details: { result, responsesIssued: session.responsesIssued },
     });
     return reloadSession(tx, id);
@@ -445,12 +434,8 @@ export async function cancelOfflineUnblock(
     }
     await closeOfflineUnblock(tx, id, 'cancelled');
     await appendAuditEvent(tx, {
-      ...auditActor(actor),
+      ...sessionAudit(actor, session),
       action: 'offline_unblock.cancelled',
-      cardId: session.cardId,
-      userId: session.userId,
-      sessionId: id,
-      ticket: session.ticket,
       details: { responsesIssued: session.responsesIssued },
     });
     return reloadSession(tx, id);
