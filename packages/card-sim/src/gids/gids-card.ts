@@ -8,7 +8,6 @@ import {
   encodeDynamicAuth,
   encodeGidsFci,
   encodeGidsPinStatus,
-  encodeResponseApdu,
   encodeTlv,
   findTlv,
   fromHex,
@@ -17,7 +16,6 @@ import {
   GIDS_APPLICATION_FILE,
   GIDS_DEAUTHENTICATE_REFERENCE,
   GIDS_PIN_REFERENCE,
-  parseCommandApdu,
   parseDynamicAuth,
   parseTlvs,
   startsWith,
@@ -34,6 +32,7 @@ import {
   GIDS_MUTUAL_RANDOM_BYTES,
   secureRandomBytes,
 } from '@cardwarden/protocol/crypto';
+import { dispatchApdu, reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
 import type { PersistListener, SoftwareCard } from '../software-card.js';
 import { GIDS_PIN_MAX, GIDS_PIN_MIN, gidsDataObjectKey, type GidsCardState } from './gids-card-state.js';
@@ -51,15 +50,25 @@ type AdminSession =
   | { readonly step: 'mutual-started'; readonly r1: Uint8Array; readonly r2: Uint8Array }
   | { readonly step: 'authenticated' };
 
-function reply(sw: number, data: Uint8Array = EMPTY): Uint8Array {
-  return encodeResponseApdu(data, sw);
-}
-
 export class GidsCard implements SoftwareCard {
   readonly atr = t1Atr();
   private selected = false;
   private pinVerified = false;
   private admin: AdminSession = { step: 'none' };
+  private readonly dispatch: ApduDispatch = {
+    select: (command) => this.select(command),
+    isSelected: () => this.selected,
+    handlers: new Map<number, ApduHandler>([
+      [0x20, (command) => this.verify(command)],
+      [0x22, (command) => this.manageSecurityEnvironment(command)],
+      [0x87, (command) => this.generalAuthenticate(command)],
+      [0x2c, (command) => this.resetRetryCounter(command)],
+      [0xcb, (command) => this.getData(command)],
+      [0xdb, (command) => this.putData(command)],
+    ]),
+    // Malformed TLV inside an otherwise well-formed APDU (GidsApplet answers 6984).
+    malformedSw: SW.REFERENCE_DATA_NOT_USABLE,
+  };
 
   constructor(
     private readonly state: GidsCardState,
@@ -84,36 +93,7 @@ export class GidsCard implements SoftwareCard {
   }
 
   process(bytes: Uint8Array): Uint8Array {
-    let command: CommandApdu;
-    try {
-      command = parseCommandApdu(bytes);
-    } catch {
-      return reply(SW.WRONG_LENGTH);
-    }
-    if (command.cla !== 0x00) return reply(SW.CLA_NOT_SUPPORTED);
-    if (command.ins === 0xa4) return this.select(command);
-    if (!this.selected) return reply(command.ins === 0xcb ? SW.FILE_NOT_FOUND : SW.INS_NOT_SUPPORTED);
-    try {
-      switch (command.ins) {
-        case 0x20:
-          return this.verify(command);
-        case 0x22:
-          return this.manageSecurityEnvironment(command);
-        case 0x87:
-          return this.generalAuthenticate(command);
-        case 0x2c:
-          return this.resetRetryCounter(command);
-        case 0xcb:
-          return this.getData(command);
-        case 0xdb:
-          return this.putData(command);
-        default:
-          return reply(SW.INS_NOT_SUPPORTED);
-      }
-    } catch {
-      // Malformed TLV inside an otherwise well-formed APDU (GidsApplet answers 6984).
-      return reply(SW.REFERENCE_DATA_NOT_USABLE);
-    }
+    return dispatchApdu(bytes, this.dispatch);
   }
 
   private clearSecurity(): void {

@@ -8,10 +8,8 @@ import {
   ADMIN_KEY_SPECS,
   encodeDynamicAuth,
   encodePivApplicationPropertyTemplate,
-  encodeResponseApdu,
   fromHex,
   isAdminKeyAlgorithm,
-  parseCommandApdu,
   parseDynamicAuth,
   PIV_AID,
   PIV_MANAGEMENT_KEY_REFERENCE,
@@ -25,11 +23,11 @@ import {
   type CommandApdu,
 } from '@cardwarden/protocol';
 import { constantTimeEqual, decryptEcb, encryptEcb, secureRandomBytes } from '@cardwarden/protocol/crypto';
+import { dispatchApdu, reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
 import type { PersistListener, SoftwareCard } from '../software-card.js';
 import { isValidPivSecret, type PivCardState } from './piv-card-state.js';
 
-const EMPTY = new Uint8Array();
 const MIN_AID_PREFIX = 5;
 /** Reported by GET VERSION: 5.x makes yubico-piv-tool skip its pre-5 detection; below 5.3 it sends no GET METADATA. */
 const FIRMWARE_VERSION = Uint8Array.of(5, 2, 7);
@@ -39,10 +37,6 @@ type ManagementSession =
   | { readonly step: 'challenge-issued'; readonly challenge: Uint8Array }
   | { readonly step: 'witness-issued'; readonly witness: Uint8Array }
   | { readonly step: 'authenticated' };
-
-function reply(sw: number, data: Uint8Array = EMPTY): Uint8Array {
-  return encodeResponseApdu(data, sw);
-}
 
 /** A PIN or PUK from its FF-padded 8-byte form, or undefined when the padding is wrong. */
 function unpad(padded: Uint8Array): string | undefined {
@@ -58,6 +52,21 @@ export class PivCard implements SoftwareCard {
   private selected = false;
   private pinVerified = false;
   private management: ManagementSession = { step: 'none' };
+  private readonly dispatch: ApduDispatch = {
+    select: (command) => this.select(command),
+    isSelected: () => this.selected,
+    handlers: new Map<number, ApduHandler>([
+      [0x20, (command) => this.verify(command)],
+      [0x24, (command) => this.changeReferenceData(command)],
+      [0x2c, (command) => this.resetRetryCounter(command)],
+      [0x87, (command) => this.generalAuthenticate(command)],
+      [0xcb, () => reply(SW.FILE_NOT_FOUND)],
+      [0xfd, () => reply(SW.OK, FIRMWARE_VERSION)],
+      [0xf8, () => reply(SW.OK, this.serialBytes())],
+      [0xff, (command) => this.setManagementKey(command)],
+    ]),
+    malformedSw: SW.WRONG_DATA,
+  };
 
   constructor(
     private readonly state: PivCardState,
@@ -83,39 +92,7 @@ export class PivCard implements SoftwareCard {
   }
 
   process(bytes: Uint8Array): Uint8Array {
-    let command: CommandApdu;
-    try {
-      command = parseCommandApdu(bytes);
-    } catch {
-      return reply(SW.WRONG_LENGTH);
-    }
-    if (command.cla !== 0x00) return reply(SW.CLA_NOT_SUPPORTED);
-    if (command.ins === 0xa4) return this.select(command);
-    if (!this.selected) return reply(command.ins === 0xcb ? SW.FILE_NOT_FOUND : SW.INS_NOT_SUPPORTED);
-    try {
-      switch (command.ins) {
-        case 0x20:
-          return this.verify(command);
-        case 0x24:
-          return this.changeReferenceData(command);
-        case 0x2c:
-          return this.resetRetryCounter(command);
-        case 0x87:
-          return this.generalAuthenticate(command);
-        case 0xcb:
-          return reply(SW.FILE_NOT_FOUND);
-        case 0xfd:
-          return reply(SW.OK, FIRMWARE_VERSION);
-        case 0xf8:
-          return reply(SW.OK, this.serialBytes());
-        case 0xff:
-          return this.setManagementKey(command);
-        default:
-          return reply(SW.INS_NOT_SUPPORTED);
-      }
-    } catch {
-      return reply(SW.WRONG_DATA);
-    }
+    return dispatchApdu(bytes, this.dispatch);
   }
 
   private serialBytes(): Uint8Array {
