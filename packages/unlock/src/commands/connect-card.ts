@@ -3,7 +3,7 @@ import type { CardAccess, ConnectedCard } from '../card-access.js';
 import { identifyCard, type CardIdentity } from '../card/identify-card.js';
 import type { Reporter } from '../io/reporter.js';
 import { chooseReader } from '../reader-choice.js';
-import { UnlockFailure } from '../unlock-failure.js';
+import { UnlockFailure, type FailureCode } from '../unlock-failure.js';
 
 export interface ConnectedIdentifiedCard {
   readonly readerName: string;
@@ -25,42 +25,78 @@ export async function connectCard(
   }
 }
 
-export interface ConnectedGidsCard {
+export interface ConnectedTypedCard {
   readonly readerName: string;
   readonly card: ConnectedCard;
   readonly serial: string | undefined;
+}
+
+export type ConnectedGidsCard = ConnectedTypedCard;
+
+type UnblockableType = 'gids' | 'piv';
+
+/** Why a card of the other type cannot take the unblock the command was asked for, keyed by the type wanted. */
+const OTHER_TYPE_FAILURE: Readonly<Record<UnblockableType, readonly [code: FailureCode, message: string]>> = {
+  gids: [
+    'card.no_challenge_response',
+    'this is a PIV card: PIV has no challenge/response unblock. Unblock it with your PUK: cardwarden-unlock puk',
+  ],
+  piv: [
+    'card.no_puk',
+    'this GIDS card unblocks with a challenge and a response from your help desk: run cardwarden-unlock offline',
+  ],
+};
+
+/** Connects to a card of the `wanted` type and says which card it is; other cards are refused with what to do instead. */
+async function connectCardOfType(
+  access: CardAccess,
+  wantedReader: string | undefined,
+  reporter: Reporter,
+  wanted: UnblockableType,
+): Promise<ConnectedTypedCard> {
+  const { card, identity, readerName } = await connectCard(access, wantedReader);
+  try {
+    if (identity.type === 'unknown') {
+      throw new UnlockFailure(
+        'card.unsupported',
+        `the card in ${readerName} is neither GIDS nor PIV; this tool cannot unblock it`,
+      );
+    }
+    if (identity.type !== wanted) {
+      const [code, message] = OTHER_TYPE_FAILURE[wanted];
+      throw new UnlockFailure(code, message);
+    }
+    const pinState = identity.pin?.blocked
+      ? 'its PIN is blocked'
+      : 'its PIN is not blocked (the unblock sets a new PIN anyway)';
+    const label = wanted === 'gids' ? 'GIDS' : 'PIV';
+    reporter.say(
+      `${label} card${identity.serial ? ` ${identity.serial}` : ''} in ${readerName}; ${pinState}.`,
+    );
+    return { card, readerName, serial: identity.serial };
+  } catch (error) {
+    await card.disconnect();
+    throw error;
+  }
 }
 
 /**
  * Connects to a GIDS card for a challenge/response unblock (`offline`, `online`) and says which card it is;
  * other cards are refused with what to do instead.
  */
-export async function connectGidsCard(
+export function connectGidsCard(
   access: CardAccess,
   wantedReader: string | undefined,
   reporter: Reporter,
 ): Promise<ConnectedGidsCard> {
-  const { card, identity, readerName } = await connectCard(access, wantedReader);
-  try {
-    if (identity.type === 'piv') {
-      throw new UnlockFailure(
-        'card.no_challenge_response',
-        'this is a PIV card: PIV has no challenge/response unblock. Unblock it with your PUK: cardwarden-unlock puk',
-      );
-    }
-    if (identity.type !== 'gids') {
-      throw new UnlockFailure(
-        'card.unsupported',
-        `the card in ${readerName} is neither GIDS nor PIV; this tool cannot unblock it`,
-      );
-    }
-    const pinState = identity.pin?.blocked
-      ? 'its PIN is blocked'
-      : 'its PIN is not blocked (the unblock sets a new PIN anyway)';
-    reporter.say(`GIDS card${identity.serial ? ` ${identity.serial}` : ''} in ${readerName}; ${pinState}.`);
-    return { card, readerName, serial: identity.serial };
-  } catch (error) {
-    await card.disconnect();
-    throw error;
-  }
+  return connectCardOfType(access, wantedReader, reporter, 'gids');
+}
+
+/** Connects to a PIV card for a PUK unblock (`puk`) and says which card it is; other cards are refused. */
+export function connectPivCard(
+  access: CardAccess,
+  wantedReader: string | undefined,
+  reporter: Reporter,
+): Promise<ConnectedTypedCard> {
+  return connectCardOfType(access, wantedReader, reporter, 'piv');
 }

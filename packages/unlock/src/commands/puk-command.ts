@@ -7,7 +7,7 @@ import type { Reporter } from '../io/reporter.js';
 import { PIV_PIN_RULES } from '../pin-rules.js';
 import { UnlockFailure } from '../unlock-failure.js';
 import { askNewPin } from './ask-new-pin.js';
-import { connectCard } from './connect-card.js';
+import { connectPivCard } from './connect-card.js';
 
 export async function pukCommand(
   access: CardAccess,
@@ -15,24 +15,8 @@ export async function pukCommand(
   reporter: Reporter,
   options: { reader?: string },
 ): Promise<ExitCode> {
-  const { card, identity, readerName } = await connectCard(access, options.reader);
+  const { card } = await connectPivCard(access, options.reader, reporter);
   try {
-    if (identity.type === 'gids') {
-      throw new UnlockFailure(
-        'card.no_puk',
-        'this GIDS card unblocks with a challenge and a response from your help desk: run cardwarden-unlock offline',
-      );
-    }
-    if (identity.type !== 'piv') {
-      throw new UnlockFailure(
-        'card.unsupported',
-        `the card in ${readerName} is neither GIDS nor PIV; this tool cannot unblock it`,
-      );
-    }
-    const state = identity.pin?.blocked
-      ? 'its PIN is blocked'
-      : 'its PIN is not blocked (the unblock sets a new PIN anyway)';
-    reporter.say(`PIV card${identity.serial ? ` ${identity.serial}` : ''} in ${readerName}; ${state}.`);
     const puk = await input.next(reporter.json ? undefined : 'PUK: ', { secret: true });
     if (puk === undefined)
       throw new UnlockFailure(
