@@ -12,17 +12,17 @@ import {
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Me } from '@cardwarden/contract';
 import { operatorTokens } from '../api/client.js';
 import { operatorEndpoints as api } from '../api/operator-api.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { SignInPage } from '../pages/SignIn/SignInPage.js';
 import { UserLookupPage } from '../pages/UserLookup/UserLookupPage.js';
 import { matchPath, navigate, useLocation } from '../router/router.js';
+import { SessionPending, useSignOut } from './session.js';
 import { useToken } from './use-token.js';
 
 // User Lookup comes with the first load; the other pages load on first use (and are fetched in the
@@ -110,30 +110,9 @@ export function OperatorApp() {
 }
 
 function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
-  const queryClient = useQueryClient();
   const me = useQuery({ queryKey: ['me'], queryFn: api.me, staleTime: 60_000 });
-  const signOut = useMutation({
-    mutationFn: api.logout,
-    onSettled: () => {
-      onSignedOut();
-      operatorTokens.set(null);
-      queryClient.clear();
-    },
-  });
-  if (me.error) {
-    return (
-      <Center mih="100vh" p="md">
-        <ErrorAlert error={me.error} />
-      </Center>
-    );
-  }
-  if (!me.data) {
-    return (
-      <Center mih="100vh">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
-  }
+  const signOut = useSignOut(operatorTokens, api.logout, onSignedOut);
+  if (me.error || !me.data) return <SessionPending error={me.error} />;
   return (
     <Shell
       me={me.data}

@@ -1,15 +1,15 @@
-import { AppShell, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { cardholderTokens } from '../api/client.js';
 import { selfServiceEndpoints as api } from '../api/self-service-api.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { MyCardsPage } from '../pages/SelfService/MyCardsPage.js';
 import { SecurityQuestionsPage } from '../pages/SelfService/SecurityQuestionsPage.js';
 import { SignInPage } from '../pages/SignIn/SignInPage.js';
 import { navigate, useLocation } from '../router/router.js';
+import { SessionPending, useSignOut } from './session.js';
 import { useToken } from './use-token.js';
 
 const SECURITY_QUESTIONS = '/self-service/security-questions';
@@ -54,31 +54,10 @@ export default function SelfServiceApp() {
 }
 
 function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
-  const queryClient = useQueryClient();
   const { pathname } = useLocation();
   const me = useQuery({ queryKey: ['self-service', 'me'], queryFn: api.me, staleTime: 60_000 });
-  const signOut = useMutation({
-    mutationFn: api.logout,
-    onSettled: () => {
-      onSignedOut();
-      cardholderTokens.set(null);
-      queryClient.clear();
-    },
-  });
-  if (me.error) {
-    return (
-      <Center mih="100vh" p="md">
-        <ErrorAlert error={me.error} />
-      </Center>
-    );
-  }
-  if (!me.data) {
-    return (
-      <Center mih="100vh">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
-  }
+  const signOut = useSignOut(cardholderTokens, api.logout, onSignedOut);
+  if (me.error || !me.data) return <SessionPending error={me.error} />;
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header>
