@@ -1,27 +1,17 @@
 import { Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
+import { useUrlSearch } from '../../app/use-url-search.js';
 import { t } from '../../i18n/index.js';
-import { navigate, useLocation } from '../../router/router.js';
+import { navigate } from '../../router/router.js';
 
 /** Card Search by serial (any case, or part of it). */
 export function CardSearchPage() {
   useDocumentTitle(t('cardSearch.title'));
-  const { search } = useLocation();
-  const q = search.get('serial') ?? '';
-  const [debounced] = useDebouncedValue(q.trim(), 200);
-  const results = useQuery({
-    queryKey: ['cards', debounced],
-    queryFn: ({ signal }) => api.searchCards(debounced, signal),
-    enabled: debounced.length > 0,
-    placeholderData: keepPreviousData,
-  });
-  const items = debounced.length > 0 ? (results.data?.items ?? []) : [];
+  const { q, debounced, results, items } = useUrlSearch('serial', 'cards', api.searchCards);
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -1,27 +1,17 @@
 import { Stack, Table, Text, TextInput, Title, Loader } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
+import { useUrlSearch } from '../../app/use-url-search.js';
 import { t } from '../../i18n/index.js';
-import { navigate, useLocation } from '../../router/router.js';
+import { navigate } from '../../router/router.js';
 
 /** User Lookup: search as you type by username, name, email or card serial. */
 export function UserLookupPage() {
   useDocumentTitle(t('lookup.title'));
-  const { search } = useLocation();
-  const q = search.get('q') ?? '';
-  const [debounced] = useDebouncedValue(q.trim(), 200);
-  const results = useQuery({
-    queryKey: ['users', debounced],
-    queryFn: ({ signal }) => api.searchUsers(debounced, signal),
-    enabled: debounced.length > 0,
-    placeholderData: keepPreviousData,
-  });
-  const items = debounced.length > 0 ? (results.data?.items ?? []) : [];
+  const { q, debounced, results, items } = useUrlSearch('q', 'users', api.searchUsers);
 
   return (
     <Stack>
