@@ -58,6 +58,12 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
   });
   const approvedBy = session?.approval.approvedBy ?? null;
 
+  // What the user and card pages show (attempts, state) changes with every step that reaches the server.
+  const refreshUserAndCard = () => {
+    void queryClient.invalidateQueries({ queryKey: ['user'] });
+    void queryClient.invalidateQueries({ queryKey: ['card'] });
+  };
+
   const start = useMutation({
     mutationFn: () => api.startOfflineUnblock(card.id, ticketValue),
     onSuccess: setSession,
@@ -76,8 +82,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
     onSuccess: (result) => {
       setIssued(result);
       setKnownRemaining(result.attemptsRemaining);
-      void queryClient.invalidateQueries({ queryKey: ['user'] });
-      void queryClient.invalidateQueries({ queryKey: ['card'] });
+      refreshUserAndCard();
     },
     onError: (error) => {
       if (
@@ -101,8 +106,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
     },
     onSuccess: (_data, result) => {
       setOutcome(result);
-      void queryClient.invalidateQueries({ queryKey: ['user'] });
-      void queryClient.invalidateQueries({ queryKey: ['card'] });
+      refreshUserAndCard();
     },
   });
 
@@ -118,8 +122,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       }
     },
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: ['user'] });
-      void queryClient.invalidateQueries({ queryKey: ['card'] });
+      refreshUserAndCard();
       onClose();
     },
   });
@@ -141,6 +144,18 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
     view.complete && !busy && remaining > 0 && (!lastAttempt || approvedBy !== null) && !identityPending;
   const pendingApproval =
     generate.error instanceof ApprovalPending || generate.error instanceof IdentityPending;
+
+  const cancelButton = (
+    <Button
+      variant="default"
+      onClick={() => {
+        cancel.mutate();
+      }}
+      loading={cancel.isPending}
+    >
+      {t('unblock.cancel')}
+    </Button>
+  );
 
   return (
     <Modal
@@ -252,15 +267,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
             {!pendingApproval && <ErrorAlert error={generate.error} />}
             <ErrorAlert error={poll.error} />
             <Group justify="space-between">
-              <Button
-                variant="default"
-                onClick={() => {
-                  cancel.mutate();
-                }}
-                loading={cancel.isPending}
-              >
-                {t('unblock.cancel')}
-              </Button>
+              {cancelButton}
               <Button
                 size="md"
                 onClick={() => {
@@ -293,15 +300,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                 <Text fw={600}>{t('unblock.askOutcome')}</Text>
                 <ErrorAlert error={record.error} />
                 <Group justify="space-between">
-                  <Button
-                    variant="default"
-                    onClick={() => {
-                      cancel.mutate();
-                    }}
-                    loading={cancel.isPending}
-                  >
-                    {t('unblock.cancel')}
-                  </Button>
+                  {cancelButton}
                   <Group>
                     <Button
                       color="red"
