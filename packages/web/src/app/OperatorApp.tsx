@@ -12,18 +12,16 @@ import {
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import type { Me } from '@cardwarden/contract';
 import { operatorTokens } from '../api/client.js';
 import { operatorEndpoints as api } from '../api/operator-api.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { SignInPage } from '../pages/SignIn/SignInPage.js';
 import { UserLookupPage } from '../pages/UserLookup/UserLookupPage.js';
 import { matchPath, navigate, useLocation } from '../router/router.js';
-import { SessionPending, useSignOut } from './session.js';
-import { useToken } from './use-token.js';
+import { SessionPending, SignInGate, useSignOut } from './session.js';
 
 // User Lookup comes with the first load; the other pages load on first use (and are fetched in the
 // background once the app is idle), so the page an operator starts on is small and quick.
@@ -77,35 +75,21 @@ const ADMIN_NAV: readonly NavItem[] = [
 
 /** The operator portal: sign-in, then the help desk and (for admins) the admin console. */
 export function OperatorApp() {
-  const token = useToken(operatorTokens);
-  const queryClient = useQueryClient();
-  const [notice, setNotice] = useState<string | null>(null);
-  if (token === null) {
-    const ended = operatorTokens.endedByServer();
-    return (
-      <SignInPage
-        title={t('signIn.title')}
-        notice={notice ?? (ended ? t('signIn.ended') : null)}
-        login={api.login}
-        onSignedIn={(newToken) => {
-          queryClient.clear();
-          setNotice(null);
-          operatorTokens.set(newToken);
-        }}
-        footer={
+  return (
+    <SignInGate
+      tokens={operatorTokens}
+      signIn={{
+        title: t('signIn.title'),
+        login: api.login,
+        footer: (
           <Link to="/self-service" size="sm">
             {t('signIn.cardholderHint')}
           </Link>
-        }
-      />
-    );
-  }
-  return (
-    <SignedIn
-      onSignedOut={() => {
-        setNotice(t('signIn.signedOut'));
+        ),
       }}
-    />
+    >
+      {(onSignedOut) => <SignedIn onSignedOut={onSignedOut} />}
+    </SignInGate>
   );
 }
 

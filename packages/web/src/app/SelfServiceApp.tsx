@@ -1,16 +1,13 @@
 import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { cardholderTokens } from '../api/client.js';
 import { selfServiceEndpoints as api } from '../api/self-service-api.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { MyCardsPage } from '../pages/SelfService/MyCardsPage.js';
 import { SecurityQuestionsPage } from '../pages/SelfService/SecurityQuestionsPage.js';
-import { SignInPage } from '../pages/SignIn/SignInPage.js';
 import { navigate, useLocation } from '../router/router.js';
-import { SessionPending, useSignOut } from './session.js';
-import { useToken } from './use-token.js';
+import { SessionPending, SignInGate, useSignOut } from './session.js';
 
 const SECURITY_QUESTIONS = '/self-service/security-questions';
 
@@ -21,35 +18,22 @@ const NAV: readonly { readonly to: string; readonly label: MessageKey }[] = [
 
 /** Self-service at /self-service: cardholders sign in, unblock their own cards and set their security answers. */
 export default function SelfServiceApp() {
-  const token = useToken(cardholderTokens);
-  const queryClient = useQueryClient();
-  const [notice, setNotice] = useState<string | null>(null);
-  if (token === null) {
-    return (
-      <SignInPage
-        title={t('signIn.selfServiceTitle')}
-        intro={t('signIn.selfServiceIntro')}
-        notice={notice ?? (cardholderTokens.endedByServer() ? t('signIn.ended') : null)}
-        login={api.login}
-        onSignedIn={(newToken) => {
-          queryClient.clear();
-          setNotice(null);
-          cardholderTokens.set(newToken);
-        }}
-        footer={
+  return (
+    <SignInGate
+      tokens={cardholderTokens}
+      signIn={{
+        title: t('signIn.selfServiceTitle'),
+        intro: t('signIn.selfServiceIntro'),
+        login: api.login,
+        footer: (
           <Link to="/" size="sm">
             {t('signIn.operatorHint')}
           </Link>
-        }
-      />
-    );
-  }
-  return (
-    <SignedIn
-      onSignedOut={() => {
-        setNotice(t('signIn.signedOut'));
+        ),
       }}
-    />
+    >
+      {(onSignedOut) => <SignedIn onSignedOut={onSignedOut} />}
+    </SignInGate>
   );
 }
 

@@ -5,7 +5,7 @@ import type { LoginResponse } from '@cardwarden/contract';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
 
-interface SignInPageProps {
+export interface SignInPageProps {
   readonly title: string;
   readonly intro?: string;
   readonly notice?: string | null;
