@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { rateLimits } from '../db/schema.js';
 
@@ -20,20 +20,6 @@ export async function hitRateLimit(db: Database, key: string, windowSeconds: num
     })
     .returning({ count: rateLimits.count });
   return row?.count ?? 1;
-}
-
-/** The count in the current window, without counting a hit. */
-export async function peekRateLimit(db: Database, key: string, windowSeconds: number): Promise<number> {
-  const [row] = await db
-    .select({ count: rateLimits.count })
-    .from(rateLimits)
-    .where(
-      and(
-        eq(rateLimits.key, key),
-        gt(rateLimits.windowStart, sql`now() - make_interval(secs => ${windowSeconds})`),
-      ),
-    );
-  return row?.count ?? 0;
 }
 
 export async function clearRateLimit(db: Database, key: string): Promise<void> {

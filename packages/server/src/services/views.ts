@@ -53,7 +53,7 @@ export function toProfile(profile: ProfileRecord): Profile {
   };
 }
 
-export function useCasesOf(profile: ProfileRow): Profile['useCases'] {
+function useCasesOf(profile: ProfileRow): Profile['useCases'] {
   return {
     operatorOfflineUnblock: profile.operatorOfflineUnblock,
     selfServiceOfflineUnblock: profile.selfServiceOfflineUnblock,
