@@ -2,7 +2,7 @@
  * `cardwarden-unlock`: the cardholder's PIN unblock tool.
  *
  *   cardwarden-unlock list [--json]
- *   cardwarden-unlock offline [--reader NAME] [--json]
+ *   cardwarden-unlock offline [--server URL [--ca-file PEM] [--insecure-http]] [--reader NAME] [--json]
  *   cardwarden-unlock puk [--reader NAME] [--json]
  *   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
  */
@@ -19,33 +19,39 @@ import { createLineInput, type LineInput } from './io/line-input.js';
 import { createReporter } from './io/reporter.js';
 import { OnlineUnlockClient } from './online/online-unlock-client.js';
 import { parseServerAddress } from './online/server-address.js';
+import type { ServerConnection } from './online/server-connection.js';
 import { PcscCardAccess } from './pcsc/pcsc-card-access.js';
 import { UnlockFailure } from './unlock-failure.js';
 
 const USAGE = `Usage:
   cardwarden-unlock list [--json]                    readers and cards, card type, serial, PIN state
-  cardwarden-unlock offline [--reader NAME] [--json] unblock a GIDS card with a response from your help desk
+  cardwarden-unlock offline [--server URL] [--reader NAME] [--json]
+                                                     unblock a GIDS card with a response from your help desk
   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
                                                      unblock a GIDS card yourself: answer your security
                                                      questions, and the server gives the response
   cardwarden-unlock puk [--reader NAME] [--json]     unblock a PIV card's PIN with its PUK
 
 --reader NAME     the reader to use (a part of its name will do); by default the one that holds a card.
---server URL      online: the Cardwarden server, https://… (http:// only to this computer).
---ca-file PEM     online: also trust this CA certificate (PEM) for the server's TLS certificate.
---insecure-http   online: allow plain http:// to another computer (answers then cross the network in clear).
---json            for scripts: offline prints {"challenge":"…"}, reads the response, the new PIN and the new PIN
-                  again from standard input (one line each), and prints {"result":"unblocked"} or
+--server URL      the Cardwarden server, https://… (http:// only to this computer). online: needed. offline:
+                  optional; the tool asks it for the PIN rules of the card's profile (otherwise it checks
+                  only the card's own limits).
+--ca-file PEM     with --server: also trust this CA certificate (PEM) for the server's TLS certificate.
+--insecure-http   with --server: allow plain http:// to another computer (answers then cross in clear).
+--json            for scripts: offline prints {"challenge":"…","pinRules":{…}}, reads the response, the new PIN
+                  and the new PIN again from standard input (one line each), and prints {"result":"unblocked"} or
                   {"result":"failed","code":"…","message":"…"}. puk reads the PUK, the new PIN and the new PIN
                   again. online prints {"questions":[{"id","text"}],"pinRules":{…},"answerAttemptsRemaining":n,
                   "challenge":"…"}, reads one answer per question, the new PIN and the new PIN again, and prints
                   the same result line.
 
+On a terminal nothing you type is shown (a * per character); Ctrl-C stops without changing the PIN.
+
 Exit status: 0 done; 1 unexpected error; 2 wrong options; 3 no PC/SC, reader or card; 4 wrong response, PUK or
 answers; 5 admin key or PUK blocked, or locked out after wrong answers; 6 card removed or reset, or session
 expired: start again; 7 card not supported for this; 8 input refused (format, PIN rules, PINs differ, input
 ended); 9 server unreachable, TLS failure, server busy or unexpected answer; 10 the server refuses an online
-unlock for this card: use offline unblock with the help desk.`;
+unlock for this card: use offline unblock with the help desk; 130 interrupted with Ctrl-C.`;
 
 /** What the commands need from outside; tests pass software cards and streams. */
 export interface CliDependencies {
@@ -92,9 +98,9 @@ export async function main(
     stderr.write(`cardwarden-unlock: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`);
     return EXIT.USAGE;
   }
-  const client = serverOptions(command, values);
-  if (typeof client === 'string') {
-    stderr.write(`cardwarden-unlock: ${client}\n`);
+  const server = serverConnection(command, values);
+  if (typeof server === 'string') {
+    stderr.write(`cardwarden-unlock: ${server}\n`);
     return EXIT.USAGE;
   }
 
@@ -105,8 +111,12 @@ export async function main(
     access = dependencies.openCardAccess();
     const options = values.reader === undefined ? {} : { reader: values.reader };
     if (command === 'list') return await listCommand(access, reporter);
-    if (command === 'offline') return await offlineCommand(access, input, reporter, options);
-    if (client) return await onlineCommand(access, input, reporter, { ...options, client });
+    if (command === 'offline')
+      return await offlineCommand(access, input, reporter, { ...options, ...(server ? { server } : {}) });
+    if (command === 'online' && server) {
+      const client = new OnlineUnlockClient(server.base, server.options);
+      return await onlineCommand(access, input, reporter, { ...options, client });
+    }
     return await pukCommand(access, input, reporter, options);
   } catch (error) {
     const failure =
@@ -126,30 +136,37 @@ export async function main(
   }
 }
 
+/** The commands that talk to a server: `online` needs one, `offline` may ask one for the PIN rules. */
+const SERVER_COMMANDS: Readonly<Record<string, 'required' | 'optional'>> = {
+  online: 'required',
+  offline: 'optional',
+};
+
 /**
- * The server client for `online`, or a message saying which option is wrong. The other commands talk to no
- * server and refuse the server options.
+ * The server connection for the command, undefined when it uses none, or a message saying which option is
+ * wrong. The other commands talk to no server and refuse the server options.
  */
-function serverOptions(
+function serverConnection(
   command: string,
   values: {
     server?: string | undefined;
     'ca-file'?: string | undefined;
     'insecure-http'?: boolean | undefined;
   },
-): OnlineUnlockClient | string | undefined {
-  if (command !== 'online') {
-    const given = (['server', 'ca-file', 'insecure-http'] as const).find(
-      (name) => values[name] !== undefined,
-    );
-    return given === undefined ? undefined : `--${given} is for the online command only`;
+): ServerConnection | string | undefined {
+  const use = SERVER_COMMANDS[command];
+  const given = (['server', 'ca-file', 'insecure-http'] as const).find((name) => values[name] !== undefined);
+  if (use === undefined)
+    return given === undefined ? undefined : `--${given} is for the online and offline commands only`;
+  if (values.server === undefined) {
+    if (use === 'required')
+      return 'online needs the server’s address: --server https://your-cardwarden-server';
+    return given === undefined ? undefined : `--${given} goes with --server`;
   }
-  if (values.server === undefined)
-    return 'online needs the server’s address: --server https://your-cardwarden-server';
   const address = parseServerAddress(values.server, Boolean(values['insecure-http']));
   if (!address.ok) return address.problem;
   const caFile = values['ca-file'];
-  if (caFile === undefined) return new OnlineUnlockClient(address.base);
+  if (caFile === undefined) return { base: address.base, options: {} };
   if (address.base.protocol !== 'https:') return '--ca-file is for https:// servers only';
   let ca: string;
   try {
@@ -159,5 +176,5 @@ function serverOptions(
   }
   if (!ca.includes('-----BEGIN CERTIFICATE-----'))
     return `--ca-file ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
-  return new OnlineUnlockClient(address.base, { ca });
+  return { base: address.base, options: { ca } };
 }

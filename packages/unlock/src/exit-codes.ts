@@ -25,6 +25,8 @@ export const EXIT = {
   SERVER_PROBLEM: 9,
   /** `online`: the server refuses an online unlock for this card or cardholder: unblock offline with the help desk. */
   USE_HELP_DESK: 10,
+  /** Ctrl-C at a prompt: the terminal is restored and nothing more is sent (128 + SIGINT, as shells use). */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -11,8 +11,8 @@ export interface PinRules {
   readonly digitsOnly?: boolean;
 }
 
-export const GIDS_PIN_RULES: PinRules = { minLength: 4, maxLength: 16 };
-export const PIV_PIN_RULES: PinRules = { minLength: 6, maxLength: 8 };
+export const GIDS_PIN_RULES: PinRules = { minLength: 4, maxLength: 16, digitsOnly: false };
+export const PIV_PIN_RULES: PinRules = { minLength: 6, maxLength: 8, digitsOnly: false };
 
 function isRun(pin: string, step: number): boolean {
   for (let i = 1; i < pin.length; i++) if (pin.charCodeAt(i) - pin.charCodeAt(i - 1) !== step) return false;

@@ -51,6 +51,7 @@ export type FailureCode =
   | 'pin.mismatch'
   | 'pin.refused_by_card'
   | 'input.ended'
+  | 'input.interrupted'
   | 'answer.bad_format'
   | 'card.no_serial'
   | 'card.registration_mismatch'
@@ -80,6 +81,7 @@ const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'pin.mismatch': EXIT.INPUT_REFUSED,
   'pin.refused_by_card': EXIT.INPUT_REFUSED,
   'input.ended': EXIT.INPUT_REFUSED,
+  'input.interrupted': EXIT.INTERRUPTED,
   'answer.bad_format': EXIT.INPUT_REFUSED,
   'card.no_serial': EXIT.UNSUPPORTED_CARD,
   'card.registration_mismatch': EXIT.USE_HELP_DESK,

@@ -1,5 +1,5 @@
 import { GidsCard, newGidsCardState, newPivCardState, PivCard } from '@cardwarden/card-sim';
-import { fromHex, toHex } from '@cardwarden/protocol';
+import { asciiBytes, fromHex, gidsResetRetryCounter, toHex } from '@cardwarden/protocol';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -48,10 +48,14 @@ describe('cardwarden-unlock offline, against an in-memory software GIDS card', (
   it('unblocks with the right response and sets the new PIN', async () => {
     const result = await run([rightResponse, () => '24681357', () => '24681357']);
     expect(result.out).toEqual([
-      { challenge: expect.stringMatching(/^[0-9A-F]{16}$/) },
+      {
+        challenge: expect.stringMatching(/^[0-9A-F]{16}$/),
+        pinRules: { minLength: 4, maxLength: 16, digitsOnly: false },
+      },
       { result: 'unblocked' },
     ]);
     expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/No --server given: .*card's own limits only \(4-16 characters\)/);
     expect(card.snapshot()).toMatchObject({ pin: '24681357', pinTriesLeft: 3, adminTriesLeft: 3 });
   });
 
@@ -96,6 +100,28 @@ describe('cardwarden-unlock offline, against an in-memory software GIDS card', (
     });
     expect((await run([rightResponse])).out[1]).toMatchObject({ code: 'input.ended' });
     expect(card.snapshot().adminTriesLeft).toBe(3);
+  });
+
+  it('reports a wrong response before asking for the new PIN', async () => {
+    const lines = [wrongResponse, () => '24681357', () => '24681357'];
+    const result = await run(lines);
+    expect(result.out[1]).toMatchObject({ code: 'response.wrong', attemptsLeft: 2 });
+    // Only the response was read: the cardholder never had to choose a PIN for a refused response.
+    expect(lines).toHaveLength(2);
+  });
+
+  it('checks the response with the card first, and drops the admin session when no PIN follows', async () => {
+    const lines: ((printed: string) => string | undefined)[] = [rightResponse];
+    const result = await run(lines);
+    expect(result.out[1]).toMatchObject({ code: 'input.ended' });
+    expect(result.stderr).toMatch(/The card accepted the response/);
+    // The right response reset the admin-key counter; the card no longer holds the admin authentication.
+    expect(card.snapshot().adminTriesLeft).toBe(3);
+    // (The application is still selected: a SELECT would clear the security state by itself.)
+    const transport = access.transports.get('Virtual PCD 00 00')!;
+    const reset = await transport.transmit(gidsResetRetryCounter(asciiBytes('11223344')));
+    expect(toHex(reset.slice(-2))).toBe('6982');
+    expect(card.snapshot().pin).toBe('12345678');
   });
 
   it('says the challenge is gone when the card is removed mid-way', async () => {

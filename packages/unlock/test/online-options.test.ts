@@ -58,10 +58,18 @@ describe('cardwarden-unlock online options', () => {
     );
   });
 
-  it('keeps the server options to the online command', async () => {
-    expect(await run(['offline', '--server', 'https://u.example.org'])).toMatchObject({
+  it('keeps the server options to the online and offline commands', async () => {
+    expect(await run(['puk', '--server', 'https://u.example.org'])).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/--server is for the online command only/),
+      stderr: expect.stringMatching(/--server is for the online and offline commands only/),
+    });
+    expect(await run(['offline', '--ca-file', 'ca.pem'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/--ca-file goes with --server/),
+    });
+    expect(await run(['offline', '--server', 'http://unlock.example.org'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/https/),
     });
   });
 });

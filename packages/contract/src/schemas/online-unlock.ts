@@ -32,3 +32,16 @@ export const OnlineUnlockResponse = z.object({
 export type OnlineUnlockResponse = z.infer<typeof OnlineUnlockResponse>;
 
 export const OnlineUnlockOutcomeBody = z.object({ result: z.enum(OUTCOMES) });
+
+export const PinPolicyQuery = z.object({ serial: CardSerial });
+
+/**
+ * The PIN rules a new PIN must keep, looked up by card serial for `cardwarden-unlock offline --server`.
+ * An unknown serial gets the default profile's rules in the same shape, so the answer does not tell whether
+ * a serial is registered.
+ */
+export const PinPolicy = z.object({
+  pinRules: PinRules,
+  maxPinAttempts: z.number().int().describe('wrong PINs the card allows before it blocks the PIN'),
+});
+export type PinPolicy = z.infer<typeof PinPolicy>;

@@ -5,16 +5,32 @@ import {
   OnlineUnlockResponse,
   OnlineUnlockResponseBody,
   OnlineUnlockSession,
+  PinPolicy,
+  PinPolicyQuery,
   StartOnlineUnlockBody,
 } from '@cardwarden/contract';
 import { errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { recordOnlineOutcome, respondOnline, startOnlineUnlock } from '../services/online-unlock.service.js';
+import { pinPolicyForSerial } from '../services/pin-policy.service.js';
 
 /** For workstations: no bearer token, the cardholder's security answers are the proof. */
 export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['online unlock'];
+  app.get(
+    '/api/v1/online-unlock/pin-policy',
+    {
+      schema: {
+        tags,
+        summary:
+          "The PIN rules of a card's profile, for the unlock tool (an unknown serial gets the default rules)",
+        querystring: PinPolicyQuery,
+        response: { 200: PinPolicy, ...errorResponses },
+      },
+    },
+    (request) => pinPolicyForSerial(ctx, request.query.serial, request.ip),
+  );
   app.post(
     '/api/v1/online-unlock/sessions',
     {

@@ -37,7 +37,8 @@ async function limitRate(ctx: ServiceContext, key: string, limit: number): Promi
   }
 }
 
-const limitAddress = (ctx: ServiceContext, address: string) =>
+/** Counts one anonymous request from `address` (online unlock and its PIN-policy look-up share the budget). */
+export const limitAddress = (ctx: ServiceContext, address: string) =>
   limitRate(ctx, `online-unlock:address:${address}`, ctx.onlineUnlockLimits.perAddress);
 /** Counts answer submissions per card (starting a session costs nothing on the card's side). */
 const limitCard = (ctx: ServiceContext, cardId: string) =>

@@ -22,7 +22,7 @@ import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 
 const ADMIN_BLOCKED_MESSAGE =
-  'the card’s admin key is blocked for good, so no response can unblock this card any more; ask your help desk for a new card';
+  'this card’s admin key is blocked for good, so no response can unblock it any more: ask your help desk for a replacement card';
 
 /** A card error nobody expects, named by its status word. */
 function cardError(step: string, sw: number): UnlockFailure {
@@ -68,50 +68,92 @@ function wrongResponse(attemptsLeft: number | undefined): UnlockFailure {
   );
 }
 
+/** A removed or reset card loses the challenge and the admin authentication with it. */
+function cardRemovedAfterChallenge(): UnlockFailure {
+  return new UnlockFailure(
+    'card.removed',
+    'the card was removed or reset after the challenge was shown, so that challenge is no longer valid; insert the card and run the unlock again for a new challenge (the old response will not work)',
+  );
+}
+
+async function removalAware<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof CardRemovedError) throw cardRemovedAfterChallenge();
+    throw error;
+  }
+}
+
 /**
- * Authenticates with `response` to the challenge the card holds and sets `newPin`, which also resets the
- * PIN's try counter.
+ * Authenticates with `response` to the challenge the card holds (EXTERNAL AUTHENTICATE). The card then
+ * keeps the admin authentication until RESET RETRY COUNTER, a deauthentication or a reset, so a wrong
+ * response is found before the cardholder chooses a PIN.
  * @throws UnlockFailure for a wrong response (with attempts left where the card tells), a blocked admin
  *   key, a lost challenge or a removed card.
+ */
+export async function authenticateGidsResponse(
+  transport: CardTransport,
+  response: Uint8Array,
+): Promise<void> {
+  const auth = await removalAware(() => exchange(transport, gidsExternalResponse(response)));
+  if (auth.sw === SW.AUTH_METHOD_BLOCKED)
+    throw new UnlockFailure('admin_key.blocked', ADMIN_BLOCKED_MESSAGE, 0);
+  // 6985: no pending challenge; 6D00: the application is no longer selected (the card was reset).
+  if (auth.sw === SW.CONDITIONS_NOT_SATISFIED || auth.sw === SW.INS_NOT_SUPPORTED) {
+    throw new UnlockFailure(
+      'challenge.expired',
+      'the card no longer holds that challenge (it was reset, or another program used the card); run the unlock again for a new challenge',
+    );
+  }
+  if (auth.sw === SW.SECURITY_NOT_SATISFIED) throw wrongResponse(undefined);
+  const tries = triesLeftOf(auth.sw);
+  if (tries !== undefined) throw wrongResponse(tries);
+  if (auth.sw !== SW.OK) throw cardError('the response', auth.sw);
+}
+
+/**
+ * Sets `newPin` (RESET RETRY COUNTER, which also resets the PIN's try counter) on a card authenticated by
+ * `authenticateGidsResponse`, then ends the admin session.
+ */
+export async function setGidsPin(transport: CardTransport, newPin: string): Promise<void> {
+  const reset = await removalAware(() => exchange(transport, gidsResetRetryCounter(asciiBytes(newPin))));
+  if (reset.sw === SW.WRONG_LENGTH) {
+    throw new UnlockFailure(
+      'pin.refused_by_card',
+      'the card refused the new PIN’s length; run the unlock again with a PIN of 4 to 16 characters',
+    );
+  }
+  // 6982: the card dropped the admin authentication (another program reset or used it meanwhile).
+  if (reset.sw === SW.SECURITY_NOT_SATISFIED) {
+    throw new UnlockFailure(
+      'challenge.expired',
+      'the card no longer holds the admin authentication (another program reset or used it); run the unlock again for a new challenge',
+    );
+  }
+  if (reset.sw !== SW.OK) throw cardError('the new PIN', reset.sw);
+  // Leave no admin session behind (the card also ends it after the reset).
+  await endGidsAdminSession(transport);
+}
+
+/** Drops the admin authentication, e.g. when the cardholder stops before choosing a PIN. Never throws. */
+export async function endGidsAdminSession(transport: CardTransport): Promise<void> {
+  try {
+    await exchange(transport, gidsDeauthenticate());
+  } catch {
+    // A removed or reset card has no admin session left to end.
+  }
+}
+
+/**
+ * Authenticates with `response` and sets `newPin` in one go (for callers that already hold the PIN).
+ * @throws UnlockFailure as `authenticateGidsResponse` and `setGidsPin` do.
  */
 export async function completeGidsUnblock(
   transport: CardTransport,
   response: Uint8Array,
   newPin: string,
 ): Promise<void> {
-  try {
-    const auth = await exchange(transport, gidsExternalResponse(response));
-    if (auth.sw === SW.AUTH_METHOD_BLOCKED)
-      throw new UnlockFailure('admin_key.blocked', ADMIN_BLOCKED_MESSAGE, 0);
-    // 6985: no pending challenge; 6D00: the application is no longer selected (the card was reset).
-    if (auth.sw === SW.CONDITIONS_NOT_SATISFIED || auth.sw === SW.INS_NOT_SUPPORTED) {
-      throw new UnlockFailure(
-        'challenge.expired',
-        'the card no longer holds that challenge (it was reset, or another program used the card); run the unlock again for a new challenge',
-      );
-    }
-    if (auth.sw === SW.SECURITY_NOT_SATISFIED) throw wrongResponse(undefined);
-    const tries = triesLeftOf(auth.sw);
-    if (tries !== undefined) throw wrongResponse(tries);
-    if (auth.sw !== SW.OK) throw cardError('the response', auth.sw);
-
-    const reset = await exchange(transport, gidsResetRetryCounter(asciiBytes(newPin)));
-    if (reset.sw === SW.WRONG_LENGTH) {
-      throw new UnlockFailure(
-        'pin.refused_by_card',
-        'the card refused the new PIN’s length; run the unlock again with a PIN of 4 to 16 characters',
-      );
-    }
-    if (reset.sw !== SW.OK) throw cardError('the new PIN', reset.sw);
-    // Leave no admin session behind (the card also ends it after the reset).
-    await exchange(transport, gidsDeauthenticate());
-  } catch (error) {
-    if (error instanceof CardRemovedError) {
-      throw new UnlockFailure(
-        'card.removed',
-        'the card was removed or reset after the challenge was shown, so that challenge is no longer valid; insert the card and run the unlock again for a new challenge (the old response will not work)',
-      );
-    }
-    throw error;
-  }
+  await authenticateGidsResponse(transport, response);
+  await setGidsPin(transport, newPin);
 }

@@ -14,9 +14,7 @@ function ended(): UnlockFailure {
 
 export async function askNewPin(input: LineInput, reporter: Reporter, rules: PinRules): Promise<string> {
   for (;;) {
-    const pin = await input.next(reporter.json ? undefined : `New PIN (${describePinRules(rules)}): `, {
-      secret: true,
-    });
+    const pin = await input.next(reporter.json ? undefined : `New PIN (${describePinRules(rules)}): `);
     if (pin === undefined) throw ended();
     const problem = checkNewPin(pin, rules);
     if (problem && reporter.json)
@@ -25,7 +23,7 @@ export async function askNewPin(input: LineInput, reporter: Reporter, rules: Pin
       reporter.say(`${sentence(problem)}. Try another.`);
       continue;
     }
-    const again = await input.next(reporter.json ? undefined : 'New PIN again: ', { secret: true });
+    const again = await input.next(reporter.json ? undefined : 'New PIN again: ');
     if (again === undefined) throw ended();
     if (again === pin) return pin;
     if (reporter.json)

@@ -1,15 +1,24 @@
 /**
  * `cardwarden-unlock offline`: the help-desk unblock. Shows the card's challenge, takes the response the help
- * desk reads out, and sets a new PIN in one go.
+ * desk reads out and checks it with the card at once, then asks for the new PIN: a wrong response is
+ * reported before the cardholder chooses a PIN. The PIN rules are the card profile's (from `--server`) or
+ * the card's own limits, checked before anything costs an attempt.
  */
 import { formatGrouped, phoneticReadBack } from '@cardwarden/protocol';
 import type { CardAccess } from '../card-access.js';
-import { completeGidsUnblock, requestGidsChallenge } from '../card/gids-offline-unblock.js';
+import {
+  authenticateGidsResponse,
+  endGidsAdminSession,
+  requestGidsChallenge,
+  setGidsPin,
+} from '../card/gids-offline-unblock.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
 import { sentence } from '../io/sentence.js';
-import { GIDS_PIN_RULES } from '../pin-rules.js';
+import { fetchPinPolicy } from '../online/pin-policy-client.js';
+import type { ServerConnection } from '../online/server-connection.js';
+import { describePinRules, GIDS_PIN_RULES, pinRulesWithin, type PinRules } from '../pin-rules.js';
 import { parseResponseInput } from '../response-input.js';
 import { UnlockFailure } from '../unlock-failure.js';
 import { askNewPin } from './ask-new-pin.js';
@@ -33,16 +42,48 @@ async function askResponse(input: LineInput, reporter: Reporter, hexLength: numb
   }
 }
 
+/**
+ * The rules the new PIN must keep: the card's limits narrowed by its profile's when a server was given.
+ * Looked up before the challenge, so nothing on the card is spent on a PIN the organisation refuses.
+ */
+async function newPinRules(
+  server: ServerConnection | undefined,
+  serial: string | undefined,
+  reporter: Reporter,
+): Promise<PinRules> {
+  if (!server) {
+    reporter.say(
+      `No --server given: the new PIN is checked against the card's own limits only (${describePinRules(GIDS_PIN_RULES)}); your organisation's rules may ask for more.`,
+    );
+    return GIDS_PIN_RULES;
+  }
+  if (!serial) {
+    throw new UnlockFailure(
+      'card.no_serial',
+      'the card does not tell its serial number, so the server cannot look up its PIN rules; run the unlock again without --server',
+    );
+  }
+  const policy = await fetchPinPolicy(server.base, serial, server.options);
+  const rules = pinRulesWithin(GIDS_PIN_RULES, policy.pinRules);
+  if (rules) return rules;
+  throw new UnlockFailure(
+    'card.registration_mismatch',
+    `the card’s profile asks for a PIN of ${describePinRules(policy.pinRules)}, which this card (${describePinRules(GIDS_PIN_RULES)}) cannot take; nothing was sent to the card: ask your help desk to correct the card's profile`,
+  );
+}
+
 export async function offlineCommand(
   access: CardAccess,
   input: LineInput,
   reporter: Reporter,
-  options: { reader?: string },
+  options: { reader?: string; server?: ServerConnection },
 ): Promise<ExitCode> {
-  const { card } = await connectGidsCard(access, options.reader, reporter);
+  const { card, serial } = await connectGidsCard(access, options.reader, reporter);
+  let adminSessionOpen = false;
   try {
+    const rules = await newPinRules(options.server, serial, reporter);
     const challenge = await requestGidsChallenge(card.transport);
-    reporter.emit({ challenge });
+    reporter.emit({ challenge, pinRules: rules });
     if (!reporter.json) {
       reporter.say('\nRead this challenge to your help desk:\n');
       reporter.say(`    ${formatGrouped(challenge)}\n`);
@@ -50,12 +91,18 @@ export async function offlineCommand(
       reporter.say('Keep the card in the reader until the end: a new challenge would need a new response.');
     }
     const response = await askResponse(input, reporter, challenge.length);
-    const newPin = await askNewPin(input, reporter, GIDS_PIN_RULES);
-    await completeGidsUnblock(card.transport, response, newPin);
+    await authenticateGidsResponse(card.transport, response);
+    adminSessionOpen = true;
+    reporter.say('The card accepted the response. Now choose your new PIN.');
+    const newPin = await askNewPin(input, reporter, rules);
+    await setGidsPin(card.transport, newPin);
+    adminSessionOpen = false;
     reporter.emit({ result: 'unblocked' });
     reporter.say('The PIN is unblocked. Use your new PIN from now on.');
     return EXIT.OK;
   } finally {
+    // Stopped between the response and the PIN: leave no admin authentication on the card.
+    if (adminSessionOpen) await endGidsAdminSession(card.transport);
     await card.disconnect();
   }
 }

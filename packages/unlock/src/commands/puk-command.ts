@@ -17,7 +17,7 @@ export async function pukCommand(
 ): Promise<ExitCode> {
   const { card } = await connectPivCard(access, options.reader, reporter);
   try {
-    const puk = await input.next(reporter.json ? undefined : 'PUK: ', { secret: true });
+    const puk = await input.next(reporter.json ? undefined : 'PUK: ');
     if (puk === undefined)
       throw new UnlockFailure(
         'input.ended',

@@ -1,37 +1,28 @@
 /**
- * Lines from standard input, one at a time, for prompts and for `--json` scripts alike. On a terminal,
- * secret answers (PINs, PUKs) are not echoed.
+ * Lines from standard input, one at a time, for prompts and for `--json` scripts alike. On a terminal
+ * nothing typed is echoed (answers, responses, PUKs and PINs are all secrets): see masked-terminal-input.
+ * From a pipe, lines are read as they come.
  */
-import { createInterface, type Interface } from 'node:readline';
-import { Writable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { createMaskedTerminalInput, isRawModeInput } from './masked-terminal-input.js';
 
 export interface LineInput {
   /** The next line, or undefined when the input has ended. */
-  next(prompt?: string, options?: { secret?: boolean }): Promise<string | undefined>;
+  next(prompt?: string): Promise<string | undefined>;
   close(): void;
-}
-
-/** Writes to `target` unless muted: readline echoes typed characters through its output. */
-class MutableOutput extends Writable {
-  muted = false;
-
-  constructor(private readonly target: NodeJS.WritableStream) {
-    super();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (!this.muted) this.target.write(chunk);
-    callback();
-  }
 }
 
 export function createLineInput(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stderr,
 ): LineInput {
-  const terminal = Boolean((input as { isTTY?: boolean }).isTTY);
-  const echo = new MutableOutput(output);
-  const rl: Interface = createInterface({ input, output: echo, terminal });
+  if (isRawModeInput(input)) return createMaskedTerminalInput(input, output);
+  return createPipedLineInput(input, output);
+}
+
+/** Lines from a pipe or a file: nothing is echoed, since no terminal shows what is typed. */
+function createPipedLineInput(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): LineInput {
+  const rl = createInterface({ input, terminal: false });
   const lines: string[] = [];
   const waiting: ((line: string | undefined) => void)[] = [];
   let ended = false;
@@ -45,19 +36,12 @@ export function createLineInput(
     for (const waiter of waiting.splice(0)) waiter(undefined);
   });
   return {
-    next(prompt, options) {
+    next(prompt) {
       if (prompt !== undefined) output.write(prompt);
       const queued = lines.shift();
       if (queued !== undefined) return Promise.resolve(queued);
       if (ended) return Promise.resolve(undefined);
-      echo.muted = Boolean(options?.secret) && terminal;
-      return new Promise((resolve) => {
-        waiting.push((line) => {
-          if (echo.muted) output.write('\n');
-          echo.muted = false;
-          resolve(line);
-        });
-      });
+      return new Promise((resolve) => waiting.push(resolve));
     },
     close() {
       rl.close();

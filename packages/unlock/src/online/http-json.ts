@@ -38,11 +38,28 @@ function parseBody(text: string): unknown {
  *   `DEPTH_ZERO_SELF_SIGNED_CERT`) when no HTTP answer arrives.
  */
 export function postJson(url: URL, body: unknown, options: HttpJsonOptions = {}): Promise<HttpJsonAnswer> {
-  const payload = JSON.stringify(body);
+  return requestJson('POST', url, JSON.stringify(body), options);
+}
+
+/**
+ * GETs `url` and reads the JSON answer, whatever its status.
+ * @throws the connection's error, as `postJson` does.
+ */
+export function getJson(url: URL, options: HttpJsonOptions = {}): Promise<HttpJsonAnswer> {
+  return requestJson('GET', url, undefined, options);
+}
+
+function requestJson(
+  method: 'GET' | 'POST',
+  url: URL,
+  payload: string | undefined,
+  options: HttpJsonOptions,
+): Promise<HttpJsonAnswer> {
   const headers = {
-    'content-type': 'application/json',
     accept: 'application/json',
-    'content-length': String(Buffer.byteLength(payload)),
+    ...(payload === undefined
+      ? {}
+      : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
   };
   return new Promise((resolve, reject) => {
     const onAnswer = (answer: IncomingMessage) => {
@@ -65,10 +82,10 @@ export function postJson(url: URL, body: unknown, options: HttpJsonOptions = {})
         ? httpsRequest(
             url,
             // Giving `ca` replaces Node's bundled roots, so add them back: --ca-file adds a CA.
-            { method: 'POST', headers, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) },
+            { method, headers, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) },
             onAnswer,
           )
-        : httpRequest(url, { method: 'POST', headers }, onAnswer);
+        : httpRequest(url, { method, headers }, onAnswer);
     request.setTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => {
       request.destroy(Object.assign(new Error('the server did not answer in time'), { code: 'ETIMEDOUT' }));
     });
