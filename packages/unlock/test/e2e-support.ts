@@ -166,3 +166,64 @@ export class UnlockSession {
     for (const line of lines) this.child.stdin!.write(`${line}\n`);
   }
 }
+
+/**
+ * Runs a command on a pseudo-terminal with python3's `pty` module (no native npm module): what is written
+ * to `PtySession.type` reaches the command as keystrokes, and the screen is everything the terminal shows,
+ * including what the terminal itself would echo.
+ */
+const PTY_RELAY = [
+  'import os, pty, sys',
+  'sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))',
+].join('\n');
+
+/** A command on a pseudo-terminal, driven key by key as a person would. */
+export class PtySession {
+  private output = '';
+  private readonly waiters = new Set<() => void>();
+  readonly exited: Promise<number | null>;
+
+  constructor(private readonly child: ChildProcess) {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+      for (const waiter of this.waiters) waiter();
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+    this.exited = new Promise((done) => child.once('close', done));
+  }
+
+  /** The argv that runs `command` on a pseudo-terminal (for `PrivatePcscd.spawn` and the like). */
+  static argv(command: readonly string[]): [string, string[]] {
+    return ['python3', ['-c', PTY_RELAY, ...command]];
+  }
+
+  /** Everything the terminal showed so far. */
+  get screen(): string {
+    return this.output;
+  }
+
+  /** Waits until the screen matches `pattern` (after `from` characters), or fails with the screen. */
+  async waitFor(pattern: RegExp, from = 0, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(this.output.slice(from));
+      if (match) return match;
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`the screen never showed ${String(pattern)}; it shows:\n${this.output}`);
+      }
+      await new Promise<void>((done) => {
+        const wake = () => {
+          this.waiters.delete(wake);
+          done();
+        };
+        this.waiters.add(wake);
+        setTimeout(wake, 200);
+      });
+    }
+  }
+
+  /** Sends keystrokes, as typed on the keyboard (`\r` is Enter, `\x03` is Ctrl-C). */
+  type(keys: string): void {
+    this.child.stdin!.write(keys);
+  }
+}

@@ -62,6 +62,7 @@ export function createMaskedTerminalInput(
         ended = true;
         if (waiter) settle(undefined);
       } else {
+        ended = true;
         stop();
         output.write('\n');
         const current = waiter;
@@ -91,6 +92,8 @@ export function createMaskedTerminalInput(
 
   return {
     next(prompt) {
+      // Raw mode before the prompt shows: whatever is typed once the prompt is visible is never echoed.
+      if (!ended) start();
       if (prompt !== undefined) output.write(prompt);
       const queued = lines.shift();
       if (queued !== undefined) {
@@ -98,7 +101,6 @@ export function createMaskedTerminalInput(
         return Promise.resolve(queued);
       }
       if (ended) return Promise.resolve(undefined);
-      start();
       return new Promise((resolve, reject) => {
         waiter = { resolve, reject };
       });
