@@ -35,13 +35,17 @@ export async function unblockPivWithPuk(
   if (sw === SW.AUTH_METHOD_BLOCKED) {
     throw new UnlockFailure(
       'puk.blocked',
-      'the PUK is blocked, so this card cannot be unblocked with it; ask your help desk',
+      'the PUK is blocked, so nothing on this computer can unblock the PIN any more: ask your help desk for a replacement card (or to reset it)',
       0,
     );
   }
   const tries = triesLeftOf(sw);
   if (tries === 0)
-    throw new UnlockFailure('puk.blocked', 'wrong PUK; the PUK is now blocked; ask your help desk', 0);
+    throw new UnlockFailure(
+      'puk.blocked',
+      'wrong PUK; the PUK is now blocked: ask your help desk for a replacement card (or to reset it)',
+      0,
+    );
   if (tries !== undefined) {
     throw new UnlockFailure(
       'puk.wrong',

@@ -14,8 +14,6 @@ describe('refusalFailure', () => {
       [403, 'online_unlock.use_case_disabled'],
       [409, 'identity.answers_not_set'],
       [409, 'online_unlock.last_attempt'],
-      [409, 'card.not_active'],
-      [409, 'user.not_active'],
       [404, 'card.not_found'],
       [422, 'challenge.bad_length'],
     ] as const) {
@@ -25,7 +23,19 @@ describe('refusalFailure', () => {
       expect(failure.exitCode).toBe(EXIT.USE_HELP_DESK);
     }
     expect(refusal(409, 'identity.answers_not_set').message).toMatch(/set your answers in self-service/);
-    expect(refusal(409, 'offline_unblock.attempts_exhausted').exitCode).toBe(EXIT.USE_HELP_DESK);
+  });
+
+  it('says what is wrong and who can fix it when the help desk cannot help either', () => {
+    const user = refusal(409, 'user.not_active');
+    expect(user.message).toMatch(/your account is suspended.*contact your administrator/);
+    expect(user.message).not.toMatch(/use offline unblock/);
+    const card = refusal(409, 'card.not_active');
+    expect(card.message).toMatch(/this card is suspended or revoked.*administrator.*replacement card/);
+    const blocked = refusal(409, 'offline_unblock.attempts_exhausted');
+    expect(blocked.message).toMatch(
+      /this card’s admin key is blocked.*ask your help desk for a replacement card/,
+    );
+    for (const failure of [user, card, blocked]) expect(failure.exitCode).toBe(EXIT.USE_HELP_DESK);
   });
 
   it('counts wrong answers down, and says when the cardholder is locked out', () => {

@@ -14,10 +14,11 @@ const CHALLENGE_REFUSED = `the server refused the card’s challenge: the card d
 const ADVICE = {
   'card.not_found': () =>
     `the server does not know this card, so it cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}`,
+  // The help desk cannot unblock these either: say who can.
   'card.not_active': () =>
-    `this card is not active on the server (it may be revoked, lost or not issued yet), so it cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}`,
+    'this card is suspended or revoked, so neither online unlock nor the help desk can unblock it: ask your administrator to reactivate it, or for a replacement card',
   'user.not_active': () =>
-    `your account is not active on the server, so your card cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}`,
+    'your account is suspended, so neither online unlock nor the help desk can unblock your card: contact your administrator',
   'identity.answers_not_set': () =>
     `you have not set your security questions, so your card cannot be unlocked online; ${USE_OFFLINE_UNBLOCK}, and afterwards set your answers in self-service (Security questions)`,
   'online_unlock.use_case_disabled': () =>
@@ -25,7 +26,7 @@ const ADVICE = {
   'online_unlock.last_attempt': () =>
     `the card has a single admin-key attempt left, which only the help desk may use; ${USE_OFFLINE_UNBLOCK}`,
   'offline_unblock.attempts_exhausted': () =>
-    'the server has used up every attempt this card’s admin key allows; call your help desk (the card may need replacing)',
+    'this card’s admin key is blocked (every attempt it allows is used up), so no response can unblock it: ask your help desk for a replacement card',
   'identity.locked': () =>
     'too many wrong answers: online unlock is locked for you; call your help desk (they can unblock the card and clear the lock)',
   'online_unlock.wrong_answers': (attempts: number | undefined) =>
