@@ -24,6 +24,7 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   let card: SoftwareCardProcess | undefined;
   let server: ServerProcess | undefined;
   let cardId: string;
+  let profileId: string;
   const state = () => JSON.parse(readFileSync(join(dir, 'gids.json'), 'utf8')) as GidsCardState;
   const api = (method: string, path: string, body?: unknown) =>
     (server as ServerProcess).api.call(method, path, body);
@@ -56,12 +57,14 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
     buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-pty-'));
     server = await ServerProcess.start(join(dir, 'server-data'));
-    await api('POST', '/api/v1/profiles', {
-      name: 'pty-gids',
-      useCases: { operatorOfflineUnblock: true },
-      adminKeyAttemptLimit: 5,
-      pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
-    });
+    profileId = (
+      await api('POST', '/api/v1/profiles', {
+        name: 'pty-gids',
+        useCases: { operatorOfflineUnblock: true },
+        adminKeyAttemptLimit: 5,
+        pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
+      })
+    ).id as string;
     await api('POST', '/api/v1/users', {
       username: 'bob',
       displayName: 'Bob Example',
@@ -164,6 +167,16 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
       adminTriesLeft: before.adminTriesLeft,
       pin: before.pin,
     });
+  });
+
+  it('stops before the challenge when the profile asks for a PIN this card cannot take', async () => {
+    await api('PATCH', `/api/v1/profiles/${profileId}`, { pinRules: { minLength: 20, maxLength: 24 } });
+    const before = state();
+    const tool = onTerminal(['offline', '--server', server!.api.baseUrl]);
+    expect(await tool.exited).toBe(10);
+    expect(tool.screen).toMatch(/profile asks for a PIN of 20-24 digits, which this card \(4-16/);
+    expect(tool.screen).not.toMatch(/challenge to your help desk|Response: /);
+    expect(state()).toMatchObject({ adminTriesLeft: before.adminTriesLeft });
   });
 
   it('never shows the PUK or the PINs of a PIV unblock', async () => {
