@@ -3,7 +3,7 @@
  *
  *   cardwarden-unlock list [--json]
  *   cardwarden-unlock offline [--server URL [--ca-file PEM] [--insecure-http]] [--reader NAME] [--json]
- *   cardwarden-unlock puk [--reader NAME] [--json]
+ *   cardwarden-unlock puk [--server URL …] [--reader NAME] [--json]
  *   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
  */
 import { CardRemovedError } from '@cardwarden/protocol';
@@ -30,12 +30,13 @@ const USAGE = `Usage:
   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
                                                      unblock a GIDS card yourself: answer your security
                                                      questions, and the server gives the response
-  cardwarden-unlock puk [--reader NAME] [--json]     unblock a PIV card's PIN with its PUK
+  cardwarden-unlock puk [--server URL] [--reader NAME] [--json]
+                                                     unblock a PIV card's PIN with its PUK
 
 --reader NAME     the reader to use (a part of its name will do); by default the one that holds a card.
---server URL      the Cardwarden server, https://… (http:// only to this computer). online: needed. offline:
-                  optional; the tool asks it for the PIN rules of the card's profile (otherwise it checks
-                  only the card's own limits).
+--server URL      the Cardwarden server, https://… (http:// only to this computer). online: needed. offline,
+                  puk: optional; the tool asks it for the PIN rules of the card's profile (otherwise it
+                  checks only the card's own limits).
 --ca-file PEM     with --server: also trust this CA certificate (PEM) for the server's TLS certificate.
 --insecure-http   with --server: allow plain http:// to another computer (answers then cross in clear).
 --json            for scripts: offline prints {"challenge":"…","pinRules":{…}}, reads the response, the new PIN
@@ -117,7 +118,7 @@ export async function main(
       const client = new OnlineUnlockClient(server.base, server.options);
       return await onlineCommand(access, input, reporter, { ...options, client });
     }
-    return await pukCommand(access, input, reporter, options);
+    return await pukCommand(access, input, reporter, { ...options, ...(server ? { server } : {}) });
   } catch (error) {
     const failure =
       error instanceof UnlockFailure
@@ -136,10 +137,11 @@ export async function main(
   }
 }
 
-/** The commands that talk to a server: `online` needs one, `offline` may ask one for the PIN rules. */
+/** The commands that talk to a server: `online` needs one, `offline` and `puk` may ask one for the PIN rules. */
 const SERVER_COMMANDS: Readonly<Record<string, 'required' | 'optional'>> = {
   online: 'required',
   offline: 'optional',
+  puk: 'optional',
 };
 
 /**
@@ -157,7 +159,7 @@ function serverConnection(
   const use = SERVER_COMMANDS[command];
   const given = (['server', 'ca-file', 'insecure-http'] as const).find((name) => values[name] !== undefined);
   if (use === undefined)
-    return given === undefined ? undefined : `--${given} is for the online and offline commands only`;
+    return given === undefined ? undefined : `--${given} is for the online, offline and puk commands only`;
   if (values.server === undefined) {
     if (use === 'required')
       return 'online needs the server’s address: --server https://your-cardwarden-server';

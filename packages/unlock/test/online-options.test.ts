@@ -58,10 +58,10 @@ describe('cardwarden-unlock online options', () => {
     );
   });
 
-  it('keeps the server options to the online and offline commands', async () => {
-    expect(await run(['puk', '--server', 'https://u.example.org'])).toMatchObject({
+  it('keeps the server options to the commands that use a server', async () => {
+    expect(await run(['list', '--server', 'https://u.example.org'])).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/--server is for the online and offline commands only/),
+      stderr: expect.stringMatching(/--server is for the online, offline and puk commands only/),
     });
     expect(await run(['offline', '--ca-file', 'ca.pem'])).toMatchObject({
       status: 2,

@@ -179,7 +179,18 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
     expect(state()).toMatchObject({ adminTriesLeft: before.adminTriesLeft });
   });
 
-  it('never shows the PUK or the PINs of a PIV unblock', async () => {
+  it("never shows the PUK or the PINs of a PIV unblock, and keeps the profile's rules from --server", async () => {
+    await api('POST', '/api/v1/profiles', {
+      name: 'pty-piv',
+      pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
+    });
+    await api('POST', '/api/v1/cards', {
+      serial: '12345678',
+      username: 'bob',
+      profile: 'pty-piv',
+      type: 'piv',
+      adminKey: { algorithm: '3des', key: ADMIN_KEY },
+    });
     await card?.stop();
     card = await pcscd!.startCard([
       'piv',
@@ -193,15 +204,16 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
       '86427531',
       '--block-pin',
     ]);
-    const tool = onTerminal(['puk']);
+    const tool = onTerminal(['puk', '--server', server!.api.baseUrl]);
     await tool.waitFor(/PUK: /);
     tool.type('86427531\r');
-    const mark = (await tool.waitFor(/New PIN \(6-8 characters\): /)).index;
-    tool.type('802469\r');
+    const mark = (await tool.waitFor(/New PIN \(8-8 digits\): /)).index;
+    tool.type('80246913\r');
     await tool.waitFor(/New PIN again: /, mark);
-    tool.type('802469\r');
+    tool.type('80246913\r');
     expect(await tool.exited).toBe(0);
     expect(tool.screen).toMatch(/The PIN is unblocked/);
-    for (const secret of ['86427531', '802469']) expect(tool.screen).not.toContain(secret);
+    for (const secret of ['86427531', '80246913']) expect(tool.screen).not.toContain(secret);
+    expect(JSON.parse(readFileSync(join(dir, 'piv.json'), 'utf8'))).toMatchObject({ pin: '80246913' });
   });
 });

@@ -16,13 +16,13 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
 import { sentence } from '../io/sentence.js';
-import { fetchPinPolicy } from '../online/pin-policy-client.js';
 import type { ServerConnection } from '../online/server-connection.js';
-import { describePinRules, GIDS_PIN_RULES, pinRulesWithin, type PinRules } from '../pin-rules.js';
+import { GIDS_PIN_RULES } from '../pin-rules.js';
 import { parseResponseInput } from '../response-input.js';
 import { UnlockFailure } from '../unlock-failure.js';
 import { askNewPin } from './ask-new-pin.js';
 import { connectGidsCard } from './connect-card.js';
+import { newPinRules } from './new-pin-rules.js';
 
 async function askResponse(input: LineInput, reporter: Reporter, hexLength: number): Promise<Uint8Array> {
   for (;;) {
@@ -42,36 +42,6 @@ async function askResponse(input: LineInput, reporter: Reporter, hexLength: numb
   }
 }
 
-/**
- * The rules the new PIN must keep: the card's limits narrowed by its profile's when a server was given.
- * Looked up before the challenge, so nothing on the card is spent on a PIN the organisation refuses.
- */
-async function newPinRules(
-  server: ServerConnection | undefined,
-  serial: string | undefined,
-  reporter: Reporter,
-): Promise<PinRules> {
-  if (!server) {
-    reporter.say(
-      `No --server given: the new PIN is checked against the card's own limits only (${describePinRules(GIDS_PIN_RULES)}); your organisation's rules may ask for more.`,
-    );
-    return GIDS_PIN_RULES;
-  }
-  if (!serial) {
-    throw new UnlockFailure(
-      'card.no_serial',
-      'the card does not tell its serial number, so the server cannot look up its PIN rules; run the unlock again without --server',
-    );
-  }
-  const policy = await fetchPinPolicy(server.base, serial, server.options);
-  const rules = pinRulesWithin(GIDS_PIN_RULES, policy.pinRules);
-  if (rules) return rules;
-  throw new UnlockFailure(
-    'card.registration_mismatch',
-    `the card’s profile asks for a PIN of ${describePinRules(policy.pinRules)}, which this card (${describePinRules(GIDS_PIN_RULES)}) cannot take; nothing was sent to the card: ask your help desk to correct the card's profile`,
-  );
-}
-
 export async function offlineCommand(
   access: CardAccess,
   input: LineInput,
@@ -81,7 +51,7 @@ export async function offlineCommand(
   const { card, serial } = await connectGidsCard(access, options.reader, reporter);
   let adminSessionOpen = false;
   try {
-    const rules = await newPinRules(options.server, serial, reporter);
+    const rules = await newPinRules(GIDS_PIN_RULES, options.server, serial, reporter);
     const challenge = await requestGidsChallenge(card.transport);
     reporter.emit({ challenge, pinRules: rules });
     if (!reporter.json) {
