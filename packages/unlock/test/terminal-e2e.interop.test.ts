@@ -169,6 +169,22 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
     });
   });
 
+  it('gives the terminal back when a signal ends the tool at a prompt', async () => {
+    // (Node.js resets a raw terminal on SIGTERM by itself; this keeps that true for the tool.)
+    const tool = onTerminal(
+      ['offline'],
+      (quoted) => `sh -c "echo tool pid \\$\\$; exec ${quoted}"; echo "exit status $?"; stty -a`,
+    );
+    const [, pid] = await tool.waitFor(/tool pid (\d+)/);
+    await tool.waitFor(/Response: /);
+    process.kill(Number(pid), 'SIGTERM');
+    expect(await tool.exited).toBe(0);
+    expect(tool.screen).toMatch(/exit status 143/);
+    const settings = tool.screen.slice(tool.screen.indexOf('exit status'));
+    expect(settings).toMatch(/(^|\s)echo(\s|$)/);
+    expect(settings).toMatch(/(^|\s)icanon(\s|$)/);
+  });
+
   it('stops before the challenge when the profile asks for a PIN this card cannot take', async () => {
     await api('PATCH', `/api/v1/profiles/${profileId}`, { pinRules: { minLength: 20, maxLength: 24 } });
     const before = state();
