@@ -55,6 +55,18 @@ forEachDatabase('PIN policy look-up for the unlock tool', (kind) => {
     expect(bad.body).toMatchObject({ error: { message: expect.stringContaining('serial') } });
     const missing = await server.api.get(PATH);
     expect(missing.status).toBe(400);
+    for (const query of [
+      'serial=a&serial=b',
+      'serial=%00',
+      `serial=${'A'.repeat(65)}`,
+      'serial=%F0%9F%98%80',
+    ]) {
+      const hostile = await server.api.request('GET', `${PATH}?${query}`, undefined, {
+        'x-forwarded-for': '10.0.3.2',
+      });
+      expect(hostile.status, query).toBe(400);
+      expect(hostile.body).toMatchObject({ error: { code: expect.any(String) } });
+    }
   });
 
   it('shares the per-address budget of online unlock, without limiting another address', async () => {
