@@ -16,6 +16,9 @@ interface Demo {
   readonly output: string;
 }
 
+/** A demo builds a whole server (and maybe a pcscd) before it is ready: slow on a busy machine. */
+const DEMO_TIMEOUT_MS = 120_000;
+
 const running: { child: ChildProcess; dataDir: string }[] = [];
 
 afterEach(async () => {
@@ -59,79 +62,93 @@ function printedSerial(output: string): string {
 }
 
 describe('npm run demo', () => {
-  it('starts a server with demo staff and a cardholder, and says what to do next', async () => {
-    const { port, output } = await startDemo('none');
-    expect(output).toMatch(/apt-get install pcscd/);
+  it(
+    'starts a server with demo staff and a cardholder, and says what to do next',
+    async () => {
+      const { port, output } = await startDemo('none');
+      expect(output).toMatch(/apt-get install pcscd/);
 
-    const api = new ApiClient(`http://127.0.0.1:${port}`);
-    const operator = await api.login('operator', 'demo operator password');
-    const users = await operator.get<{ items: { id: string; username: string }[] }>('/api/v1/users?q=alice');
-    const alice = users.body.items[0];
-    expect(alice?.username).toBe('alice');
-    const detail = await operator.get<{ cards: { offlineUnblock: { available: boolean } }[] }>(
-      `/api/v1/users/${alice?.id ?? ''}`,
-    );
-    expect(detail.body.cards[0]?.offlineUnblock.available).toBe(true);
-    await api.login('alice', 'alice demo password', '/api/v1/self-service/login');
-  });
+      const api = new ApiClient(`http://127.0.0.1:${port}`);
+      const operator = await api.login('operator', 'demo operator password');
+      const users = await operator.get<{ items: { id: string; username: string }[] }>(
+        '/api/v1/users?q=alice',
+      );
+      const alice = users.body.items[0];
+      expect(alice?.username).toBe('alice');
+      const detail = await operator.get<{ cards: { offlineUnblock: { available: boolean } }[] }>(
+        `/api/v1/users/${alice?.id ?? ''}`,
+      );
+      expect(detail.body.cards[0]?.offlineUnblock.available).toBe(true);
+      await api.login('alice', 'alice demo password', '/api/v1/self-service/login');
+    },
+    DEMO_TIMEOUT_MS,
+  );
 
-  it('seeds security questions and answers, so that online unlock works with the answers it prints', async () => {
-    const { port, output } = await startDemo('none');
-    const answers = printedAnswers(output);
-    expect(answers.size).toBeGreaterThanOrEqual(3);
-    const api = new ApiClient(`http://127.0.0.1:${port}`);
-    const session = await api.post<{ id: string; questions: { id: string; text: string }[] }>(
-      '/api/v1/online-unlock/sessions',
-      { cardSerial: printedSerial(output) },
-    );
-    expect(session.status).toBe(201);
-    const issued = await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
-      answers: session.body.questions.map((q) => ({ questionId: q.id, answer: answers.get(q.text) })),
-      challenge: '0557 897F 8D84 407B',
-    });
-    expect(issued.status).toBe(200);
-    expect(issued.body).toMatchObject({ response: expect.stringMatching(/^[0-9A-F]{16}$/) });
-  });
+  it(
+    'seeds security questions and answers, so that online unlock works with the answers it prints',
+    async () => {
+      const { port, output } = await startDemo('none');
+      const answers = printedAnswers(output);
+      expect(answers.size).toBeGreaterThanOrEqual(3);
+      const api = new ApiClient(`http://127.0.0.1:${port}`);
+      const session = await api.post<{ id: string; questions: { id: string; text: string }[] }>(
+        '/api/v1/online-unlock/sessions',
+        { cardSerial: printedSerial(output) },
+      );
+      expect(session.status).toBe(201);
+      const issued = await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+        answers: session.body.questions.map((q) => ({ questionId: q.id, answer: answers.get(q.text) })),
+        challenge: '0557 897F 8D84 407B',
+      });
+      expect(issued.status).toBe(200);
+      expect(issued.body).toMatchObject({ response: expect.stringMatching(/^[0-9A-F]{16}$/) });
+    },
+    DEMO_TIMEOUT_MS,
+  );
 });
 
 describeWith(['pcscd'], 'npm run demo with a private pcscd', () => {
-  it('puts the card in a private pcscd, and the printed command unlocks it online', async () => {
-    const { port, output } = await startDemo('private');
-    const prefix = /sudo (nsenter -t (\d+) -m --wd=\S+ --)/.exec(output);
-    expect(prefix).not.toBeNull();
-    const answers = printedAnswers(output);
-    // As printed, minus sudo (the tests run as root) and with this node for npx.
-    const tool = spawn(
-      'nsenter',
-      [
-        '-t',
-        prefix![2]!,
-        '-m',
-        `--wd=${REPO_ROOT}`,
-        '--',
-        process.execPath,
-        UNLOCK_CLI,
-        'online',
-        '--server',
-        `http://127.0.0.1:${port}`,
-        '--json',
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    tool.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    tool.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const first = stdout.split('\n')[0];
-      if (!stdout.includes('\n') || first === undefined || !first.includes('"questions"')) return;
-      if (tool.stdin.writableEnded) return;
-      const { questions } = JSON.parse(first) as { questions: { text: string }[] };
-      for (const q of questions) tool.stdin.write(`${answers.get(q.text) ?? ''}\n`);
-      tool.stdin.end('24681357\n24681357\n');
-    });
-    const status = await new Promise((done) => tool.once('close', done));
-    expect(stdout, stderr).toContain('{"result":"unblocked"}');
-    expect(status).toBe(0);
-  });
+  it(
+    'puts the card in a private pcscd, and the printed command unlocks it online',
+    async () => {
+      const { port, output } = await startDemo('private');
+      const prefix = /sudo (nsenter -t (\d+) -m --wd=\S+ --)/.exec(output);
+      expect(prefix).not.toBeNull();
+      const answers = printedAnswers(output);
+      // As printed, minus sudo (the tests run as root) and with this node for npx.
+      const tool = spawn(
+        'nsenter',
+        [
+          '-t',
+          prefix![2]!,
+          '-m',
+          `--wd=${REPO_ROOT}`,
+          '--',
+          process.execPath,
+          UNLOCK_CLI,
+          'online',
+          '--server',
+          `http://127.0.0.1:${port}`,
+          '--json',
+        ],
+        { stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      tool.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      tool.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const first = stdout.split('\n')[0];
+        if (!stdout.includes('\n') || first === undefined || !first.includes('"questions"')) return;
+        if (tool.stdin.writableEnded) return;
+        const { questions } = JSON.parse(first) as { questions: { text: string }[] };
+        for (const q of questions) tool.stdin.write(`${answers.get(q.text) ?? ''}\n`);
+        tool.stdin.end('24681357\n24681357\n');
+      });
+      const status = await new Promise((done) => tool.once('close', done));
+      expect(stdout, stderr).toContain('{"result":"unblocked"}');
+      expect(status).toBe(0);
+    },
+    DEMO_TIMEOUT_MS,
+  );
 });
