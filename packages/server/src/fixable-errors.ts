@@ -91,7 +91,7 @@ export function reasonOf(error: unknown, advice = true): string {
     const path = field(error, 'path') ?? field(error, 'address');
     const port = field(error, 'port');
     const where =
-      typeof path === 'string' ? ` (${path}${typeof port === 'number' ? `:${String(port)}` : ''})` : '';
+      typeof path === 'string' ? ` on ${path}${typeof port === 'number' ? `:${String(port)}` : ''}` : '';
     return `${known.meaning}${where} [${code}]${advice ? `: ${known.advice}` : ''}`;
   }
   const message = field(error, 'message');
@@ -106,5 +106,8 @@ export function reasonOf(error: unknown, advice = true): string {
 /** The one line to print when a command fails. */
 export function describeFailure(error: unknown): string {
   if (isOperatorFixable(error)) return firstLine(error.message);
+  const code = systemCode(error instanceof AggregateError ? error.errors[0] : error);
+  // A known system error (a full disk, a file it may not read) is something to fix, not a mystery.
+  if (code && SYSTEM_ERRORS[code]) return reasonOf(error);
   return `unexpected failure: ${reasonOf(error)}`;
 }

@@ -2,7 +2,7 @@
  * Binding the HTTP port before anything else: a server that cannot listen must not create its
  * database, KEK file or first admin (whose generated password it could then never show).
  */
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { StartupError } from '../fixable-errors.js';
 
 export interface PortReservation {
@@ -33,10 +33,27 @@ function refusal(error: NodeJS.ErrnoException, port: number, host: string): Erro
   }
 }
 
-/** Binds `port` on `host` and holds it; fails with one readable line when it cannot. */
+/** What a client that connects while the server starts gets: "not ready", then the connection closes. */
+const STARTING_BODY = JSON.stringify({
+  error: { code: 'internal.unavailable', message: 'the server is starting; try again in a moment' },
+});
+const STARTING_RESPONSE =
+  'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 2\r\n' +
+  `Connection: close\r\nContent-Length: ${Buffer.byteLength(STARTING_BODY)}\r\n\r\n${STARTING_BODY}`;
+
+/**
+ * Binds `port` on `host` and holds it; fails with one readable line when it cannot. A client that
+ * connects meanwhile (a health check) gets 503 at once, so no connection outlives the reservation.
+ */
 export function reservePort(port: number, host: string): Promise<PortReservation> {
   return new Promise((resolve, reject) => {
-    const probe: Server = createServer();
+    const sockets = new Set<Socket>();
+    const probe: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.end(STARTING_RESPONSE);
+    });
     probe.once('error', (error: NodeJS.ErrnoException) => {
       reject(refusal(error, port, host));
     });
@@ -50,6 +67,7 @@ export function reservePort(port: number, host: string): Promise<PortReservation
             probe.close(() => {
               done();
             });
+            for (const socket of sockets) socket.destroy();
           }),
       });
     });
