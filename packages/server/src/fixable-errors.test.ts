@@ -4,7 +4,9 @@ import { describeFailure, StartupError } from './fixable-errors.js';
 
 describe('describeFailure', () => {
   it('prints a fixable error as it is worded, on one line', () => {
-    expect(describeFailure(new ConfigError('PORT must be a whole number'))).toBe('PORT must be a whole number');
+    expect(describeFailure(new ConfigError('PORT must be a whole number'))).toBe(
+      'PORT must be a whole number',
+    );
     expect(describeFailure(new StartupError('port 80 is in use\nsecond line'))).toBe('port 80 is in use');
   });
 
@@ -30,7 +32,13 @@ describe('describeFailure', () => {
     expect(describeFailure(new AggregateError([refused]))).toBe(
       'the connection was refused on 127.0.0.1:5432 [ECONNREFUSED]: check that the server runs there',
     );
-    for (const thrown of [{ weird: true }, new Error('boom'), 'text', null, { name: 'ErrnoError', errno: 999 }]) {
+    for (const thrown of [
+      { weird: true },
+      new Error('boom'),
+      'text',
+      null,
+      { name: 'ErrnoError', errno: 999 },
+    ]) {
       const line = describeFailure(thrown);
       expect(line).not.toContain('[object Object]');
       expect(line).not.toMatch(/\n|\s+at /);

@@ -37,7 +37,10 @@ const SYSTEM_ERRORS: Record<string, { meaning: string; advice: string }> = {
   },
   EROFS: { meaning: 'the file system is read-only', advice: 'use a writable DATA_DIR' },
   ENOENT: { meaning: 'it does not exist', advice: 'check the path in your configuration' },
-  ENOTDIR: { meaning: 'a part of the path is not a directory', advice: 'check the path in your configuration' },
+  ENOTDIR: {
+    meaning: 'a part of the path is not a directory',
+    advice: 'check the path in your configuration',
+  },
   EISDIR: { meaning: 'it is a directory, not a file', advice: 'check the path in your configuration' },
   EIO: { meaning: 'the disk reported an I/O error', advice: 'check the disk' },
   ECONNREFUSED: { meaning: 'the connection was refused', advice: 'check that the server runs there' },

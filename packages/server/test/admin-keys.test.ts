@@ -62,13 +62,17 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     });
     expect(short.status).toBe(422);
     expect(short.body).toMatchObject({
-      error: { code: 'card.invalid_admin_key', message: expect.stringMatching(/48 hex digits, this one has 32/) },
+      error: {
+        code: 'card.invalid_admin_key',
+        message: expect.stringMatching(/48 hex digits, this one has 32/),
+      },
     });
     expect(short.text).not.toContain('A1B2C3D4');
     const notHex = await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'aes256', key: 'xyz' });
     expect(notHex.body).toMatchObject({ error: { code: 'card.invalid_admin_key' } });
     expect(
-      (await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'des', key: TPM_DEFAULT_KEY })).status,
+      (await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'des', key: TPM_DEFAULT_KEY }))
+        .status,
     ).toBe(400);
     expect(
       (await f.operator.post('/api/v1/admin-keys/check-value', { algorithm: '3des', key: TPM_DEFAULT_KEY }))
@@ -90,7 +94,10 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     expect((await f.admin.post(url, { reason: 'card checked at the desk' })).status).toBe(200);
     await spend(card.id, 2);
     expect((await f.operator.post(url, { reason: 'operator tries' })).status).toBe(403);
-    const reset = await f.admin.post<Card>(url, { reason: '  responses were never typed  ', ticket: 'INC-42' });
+    const reset = await f.admin.post<Card>(url, {
+      reason: '  responses were never typed  ',
+      ticket: 'INC-42',
+    });
     expect(reset.status).toBe(200);
     expect(reset.body.adminKey).toMatchObject({ attemptsUsed: 0, attemptsRemaining: 3, blocked: false });
     const audit = await f.auditor.get<{ items: { action: string; ticket: string; details: object }[] }>(

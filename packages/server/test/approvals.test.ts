@@ -27,7 +27,8 @@ forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
   });
 
   const waiting = async () =>
-    (await f.supervisor.get<{ items: Waiting[] }>('/api/v1/offline-unblocks?awaitingApproval=true')).body.items;
+    (await f.supervisor.get<{ items: Waiting[] }>('/api/v1/offline-unblocks?awaitingApproval=true')).body
+      .items;
 
   async function startOn(cardId: string): Promise<string> {
     const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});

@@ -102,7 +102,9 @@ forEachDatabase('first start', (kind) => {
     const next = start(dataDir, port, { CARDWARDEN_ADMIN_PASSWORD: 'the first admin password' });
     const url = `http://127.0.0.1:${port}`;
     expect(await next.until(() => healthy(url)), next.stderr()).toBe(true);
-    expect(next.stderr()).toContain('Created the first admin "admin" with the password from CARDWARDEN_ADMIN_PASSWORD');
+    expect(next.stderr()).toContain(
+      'Created the first admin "admin" with the password from CARDWARDEN_ADMIN_PASSWORD',
+    );
     await new ApiClient(url).login('admin', 'the first admin password');
     expect(await next.stop()).toBe(0);
   }, 120_000);

@@ -43,7 +43,10 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     });
     expect((await elsewhere.get('/api/v1/users')).status).toBe(200);
 
-    const short = await here.post('/api/v1/auth/password', { currentPassword: password, newPassword: 'short' });
+    const short = await here.post('/api/v1/auth/password', {
+      currentPassword: password,
+      newPassword: 'short',
+    });
     expect(short.status).toBe(400);
 
     const changed = await here.post('/api/v1/auth/password', { currentPassword: password, newPassword });
@@ -51,7 +54,9 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     expect((await here.get('/api/v1/users')).status).toBe(200);
     expect((await elsewhere.get('/api/v1/users')).status).toBe(401);
     expect((await server.api.post('/api/v1/auth/login', { username, password })).status).toBe(401);
-    expect((await server.api.post('/api/v1/auth/login', { username, password: newPassword })).status).toBe(200);
+    expect((await server.api.post('/api/v1/auth/login', { username, password: newPassword })).status).toBe(
+      200,
+    );
 
     const audit = await f.admin.get<{ items: { action: string; actor: string }[] }>(
       `/api/v1/audit?actor=${username}&action=auth.`,
@@ -166,7 +171,9 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     const operators = await f.admin.get<{ items: { id: string; username: string }[] }>('/api/v1/operators');
     const me = operators.body.items.find((o) => o.username === ADMIN.username);
     expect((await f.admin.post(`/api/v1/operators/${me?.id ?? ''}/password-reset`)).status).toBe(403);
-    const unknown = await f.admin.post('/api/v1/operators/00000000-0000-4000-8000-000000000000/password-reset');
+    const unknown = await f.admin.post(
+      '/api/v1/operators/00000000-0000-4000-8000-000000000000/password-reset',
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'operator.not_found' } });
   });

@@ -58,7 +58,8 @@ forEachDatabase('refusals say what is wrong and who can fix it', (kind) => {
     const holder = await cardholder();
     const card = await registerCard(f.admin, { username: holder.username, profile: f.profileName });
     const availability = async () =>
-      (await f.operator.get<{ offlineUnblock: Availability }>(`/api/v1/cards/${card.id}`)).body.offlineUnblock;
+      (await f.operator.get<{ offlineUnblock: Availability }>(`/api/v1/cards/${card.id}`)).body
+        .offlineUnblock;
 
     await f.admin.patch(`/api/v1/users/${holder.id}`, { state: 'suspended' });
     expect(await availability()).toMatchObject({
@@ -67,7 +68,10 @@ forEachDatabase('refusals say what is wrong and who can fix it', (kind) => {
     });
     const refused = await f.operator.post(`/api/v1/cards/${card.id}/offline-unblocks`, {});
     expect(refused.body).toMatchObject({
-      error: { code: 'user.not_active', message: 'this user is suspended: an administrator can reactivate them' },
+      error: {
+        code: 'user.not_active',
+        message: 'this user is suspended: an administrator can reactivate them',
+      },
     });
     await f.admin.patch(`/api/v1/users/${holder.id}`, { state: 'active' });
 

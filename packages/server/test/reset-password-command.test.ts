@@ -69,7 +69,8 @@ forEachDatabase('reset-password command', (kind) => {
     // The old session ended (PostgreSQL: while the server ran); only the new password signs in.
     expect((await after.api.as(operator.token ?? '').get('/api/v1/users')).status).toBe(401);
     expect(
-      (await after.api.post('/api/v1/auth/login', { username, password: `${username} long password` })).status,
+      (await after.api.post('/api/v1/auth/login', { username, password: `${username} long password` }))
+        .status,
     ).toBe(401);
     const login = await after.api.post('/api/v1/auth/login', { username, password });
     expect(login.status).toBe(200);

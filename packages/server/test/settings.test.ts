@@ -114,7 +114,12 @@ forEachDatabase('installation settings with email configured', (kind) => {
     server = await startTestServer(kind, {
       // Nothing is sent in this suite: the setting only reports that SMTP is configured.
       config: {
-        smtp: { url: 'smtp://127.0.0.1:9', from: 'x@example.org', caFile: undefined, securityMailbox: undefined },
+        smtp: {
+          url: 'smtp://127.0.0.1:9',
+          from: 'x@example.org',
+          caFile: undefined,
+          securityMailbox: undefined,
+        },
       },
     });
   });

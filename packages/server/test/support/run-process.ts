@@ -31,8 +31,8 @@ export function runProcess(
   const child = spawn(command, args, { ...options, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   let ended = false;
   const exited = new Promise<number | null>((resolve) => {
     child.on('close', (code) => {
