@@ -15,6 +15,18 @@ export async function insertAdminKey(
   await db.insert(adminKeys).values(key);
 }
 
+/** A new key for the card: the count starts again and a blocked state belongs to the old key. */
+export async function replaceAdminKey(
+  db: Database,
+  cardId: string,
+  key: { algorithm: AdminKeyAlgorithm; sealed: string; kcv: string },
+): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ ...key, attemptsUsed: 0, blockedAt: null, createdAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(adminKeys.cardId, cardId));
+}
+
 export interface LockedAdminKey {
   readonly algorithm: AdminKeyAlgorithm;
   readonly sealed: string;
@@ -54,6 +66,17 @@ export async function resetAttempts(db: Database, cardId: string): Promise<void>
     .update(adminKeys)
     .set({ attemptsUsed: 0, updatedAt: sql`now()` })
     .where(eq(adminKeys.cardId, cardId));
+}
+
+/**
+ * The card reported that its last admin-key attempt failed: the key is blocked on the card. Recorded
+ * once; only a new admin key clears it.
+ */
+export async function markAdminKeyBlocked(db: Database, cardId: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ blockedAt: sql`now()` })
+    .where(sql`${adminKeys.cardId} = ${cardId} and ${adminKeys.blockedAt} is null`);
 }
 
 export async function listSealedForUpdate(db: Database): Promise<{ cardId: string; sealed: string }[]> {

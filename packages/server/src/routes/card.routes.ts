@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   CardDetail,
   CardList,
@@ -6,7 +5,8 @@ import {
   IdParams,
   RegisterCardBody,
   RegisterCardResponse,
-  Ticket,
+  ReplaceAdminKeyBody,
+  ResetAttemptsBody,
   UpdateCardBody,
 } from '@cardwarden/contract';
 import { operatorOf, requireOperator } from '../http/auth-guard.js';
@@ -16,6 +16,7 @@ import {
   findCards,
   getCard,
   registerCard,
+  replaceAdminKey,
   resetAdminKeyAttempts,
   updateCard,
 } from '../services/card.service.js';
@@ -88,14 +89,30 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
       schema: {
         tags,
         summary:
-          "Reset the server's admin-key attempt count once the card is known to have its attempts (admin)",
+          "Reset the server's admin-key attempt count once the card is known to have its attempts (admin; needs a reason; refused when the key is blocked)",
         security: bearer,
         params: IdParams,
-        body: z.object({ ticket: Ticket }).default({}),
+        body: ResetAttemptsBody,
         response: { 200: CardDetail, ...errorResponses },
       },
       preHandler: requireOperator(ctx, 'admin'),
     },
-    (request) => resetAdminKeyAttempts(ctx, operatorOf(request), request.params.id, request.body.ticket),
+    (request) => resetAdminKeyAttempts(ctx, operatorOf(request), request.params.id, request.body),
+  );
+  app.put(
+    '/api/v1/cards/:id/admin-key',
+    {
+      schema: {
+        tags,
+        summary:
+          "Register the card's new admin key after it was re-keyed (admin; needs a reason): the count starts again",
+        security: bearer,
+        params: IdParams,
+        body: ReplaceAdminKeyBody,
+        response: { 200: RegisterCardResponse, ...errorResponses },
+      },
+      preHandler: requireOperator(ctx, 'admin'),
+    },
+    (request) => replaceAdminKey(ctx, operatorOf(request), request.params.id, request.body),
   );
 }

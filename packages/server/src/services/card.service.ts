@@ -1,9 +1,20 @@
-import { ADMIN_KEY_SPECS, fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { generateAdminKey, isDegenerate3desKey, keyCheckValue } from '@cardwarden/protocol/crypto';
-import type { AdminKeyInput, CardDetail, RegisterCardBody, UpdateCardBody } from '@cardwarden/contract';
+import { toHex } from '@cardwarden/protocol';
+import { keyCheckValue } from '@cardwarden/protocol/crypto';
+import type {
+  CardDetail,
+  RegisterCardBody,
+  RegisterCardResponse,
+  ReplaceAdminKeyBody,
+  ResetAttemptsBody,
+  UpdateCardBody,
+} from '@cardwarden/contract';
 import { AppError, isUniqueViolation } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { insertAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import {
+  insertAdminKey,
+  replaceAdminKey as replaceAdminKeyRow,
+  resetAttempts,
+} from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
   findCardById,
@@ -15,7 +26,9 @@ import {
 } from '../repositories/card.repository.js';
 import { findProfileByName } from '../repositories/profile.repository.js';
 import { findUserByUsername } from '../repositories/user.repository.js';
+import { adminKeyBytes, weakKeyWarning } from './admin-key-input.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { unblockSwitches } from './settings.service.js';
 import { toCardDetail } from './views.js';
 
 export async function requireCard(db: Database, id: string): Promise<CardRecord> {
@@ -24,41 +37,16 @@ export async function requireCard(db: Database, id: string): Promise<CardRecord>
   return card;
 }
 
-/** The key bytes from hex as an admin would paste it (spaces, colons and dashes allowed). Never echoes the key. */
-function parseAdminKey(algorithm: AdminKeyAlgorithm, text: string): Uint8Array {
-  const digits = text.replace(/[\s:-]/g, '');
-  const { keyBytes, label } = ADMIN_KEY_SPECS[algorithm];
-  if (!/^[0-9a-fA-F]*$/.test(digits)) {
-    throw new AppError('card.invalid_admin_key', 'the admin key must be hex digits (0-9, A-F)');
-  }
-  if (digits.length !== keyBytes * 2) {
-    throw new AppError(
-      'card.invalid_admin_key',
-      `a ${label} admin key is ${keyBytes * 2} hex digits, this one has ${digits.length}`,
-    );
-  }
-  return fromHex(digits);
-}
-
-function adminKeyBytes(input: AdminKeyInput): { key: Uint8Array; source: 'imported' | 'generated' } {
-  return 'key' in input
-    ? { key: parseAdminKey(input.algorithm, input.key), source: 'imported' }
-    : { key: generateAdminKey(input.algorithm), source: 'generated' };
-}
-
 export async function registerCard(
   ctx: ServiceContext,
   actor: OperatorActor,
   input: RegisterCardBody,
-): Promise<{ id: string; adminKeyKcv: string; adminKeyWarning: string | null }> {
+): Promise<RegisterCardResponse> {
   const { algorithm } = input.adminKey;
   const { key, source } = adminKeyBytes(input.adminKey);
   try {
     const kcv = toHex(keyCheckValue(algorithm, key));
-    const warning =
-      algorithm === '3des' && isDegenerate3desKey(key)
-        ? 'this 3DES key has equal parts and is as weak as single DES; replace it with a random key when the card is reissued'
-        : null;
+    const warning = weakKeyWarning(algorithm, key);
     const id = await ctx.db.transaction(async (tx) => {
       const user = await findUserByUsername(tx, input.username);
       if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
@@ -88,7 +76,9 @@ export async function registerCard(
       });
       return cardId;
     });
-    return { id, adminKeyKcv: kcv, adminKeyWarning: warning };
+    // A generated key is shown once, or nobody could ever put it on the card; it is not kept in clear.
+    const generatedAdminKey = source === 'generated' ? toHex(key) : null;
+    return { id, adminKeyKcv: kcv, adminKeyWarning: warning, generatedAdminKey };
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError('card.serial_taken', `a card with serial "${input.serial}" is registered already`);
@@ -100,13 +90,13 @@ export async function registerCard(
 }
 
 export async function getCard(ctx: ServiceContext, id: string): Promise<CardDetail> {
-  return toCardDetail(await requireCard(ctx.db, id));
+  return toCardDetail(await requireCard(ctx.db, id), await unblockSwitches(ctx.db));
 }
 
 export async function getCardBySerial(ctx: ServiceContext, serial: string): Promise<CardDetail> {
   const card = await findCardBySerial(ctx.db, serial);
   if (!card) throw new AppError('card.not_found', `no card has serial "${serial}"`);
-  return toCardDetail(card);
+  return toCardDetail(card, await unblockSwitches(ctx.db));
 }
 
 export async function findCards(
@@ -114,7 +104,8 @@ export async function findCards(
   query: { serial?: string | undefined; userId?: string | undefined; limit: number; offset: number },
 ): Promise<{ items: CardDetail[]; total: number }> {
   const { items, total } = await searchCards(ctx.db, query);
-  return { items: items.map(toCardDetail), total };
+  const switches = await unblockSwitches(ctx.db);
+  return { items: items.map((card) => toCardDetail(card, switches)), total };
 }
 
 export async function updateCard(
@@ -146,31 +137,90 @@ export async function updateCard(
         ...(input.profile ? { profile: input.profile, previousProfile: before.profile.name } : {}),
       },
     });
-    return toCardDetail(await requireCard(tx, id));
+    return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
   });
 }
 
 /**
  * Sets the server's count of admin-key attempts back to zero, for when the card is known to have its
  * attempts (for example responses were issued but never entered). Audited with the admin's reason.
+ * Refused when the card reported a failed last attempt: its key is blocked, and a count of zero would
+ * only send more responses to a card that can no longer take them.
  */
 export async function resetAdminKeyAttempts(
   ctx: ServiceContext,
   actor: OperatorActor,
   id: string,
-  ticket: string | undefined,
+  input: ResetAttemptsBody,
 ): Promise<CardDetail> {
   return ctx.db.transaction(async (tx) => {
     const card = await requireCard(tx, id);
+    if (card.adminKey.blockedAt !== null) {
+      throw new AppError(
+        'admin_key.blocked',
+        `this card's admin key is blocked: the card refused its last attempt on ${card.adminKey.blockedAt.toISOString()}, ` +
+          'so resetting the count would not help. Ask for a replacement card (or one with a new admin key).',
+      );
+    }
     await resetAttempts(tx, id);
     await appendAuditEvent(tx, {
       ...auditActor(actor),
       action: 'card.admin_key_attempts_reset',
       cardId: id,
       userId: card.user.id,
-      ticket: ticket ?? null,
-      details: { serial: card.serial, previousAttemptsUsed: card.adminKey.attemptsUsed },
+      ticket: input.ticket ?? null,
+      details: {
+        serial: card.serial,
+        previousAttemptsUsed: card.adminKey.attemptsUsed,
+        reason: input.reason,
+      },
     });
-    return toCardDetail(await requireCard(tx, id));
+    return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
   });
+}
+
+/**
+ * Registers a new admin key for a card whose key was changed on the card (re-keyed). The count starts
+ * at zero and a key known to be blocked is forgotten with the old key. A generated key is shown once.
+ */
+export async function replaceAdminKey(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  input: ReplaceAdminKeyBody,
+): Promise<RegisterCardResponse> {
+  const { algorithm } = input.adminKey;
+  const { key, source } = adminKeyBytes(input.adminKey);
+  try {
+    const kcv = toHex(keyCheckValue(algorithm, key));
+    await ctx.db.transaction(async (tx) => {
+      const card = await requireCard(tx, id);
+      await ctx.keys.ensureCurrent(tx);
+      await replaceAdminKeyRow(tx, id, { algorithm, sealed: ctx.keys.sealAdminKey(id, key), kcv });
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'card.admin_key_replaced',
+        cardId: id,
+        userId: card.user.id,
+        ticket: input.ticket ?? null,
+        details: {
+          serial: card.serial,
+          algorithm,
+          kcv,
+          previousKcv: card.adminKey.kcv,
+          keySource: source,
+          reason: input.reason,
+          wasBlocked: card.adminKey.blockedAt !== null,
+        },
+      });
+    });
+    return {
+      id,
+      adminKeyKcv: kcv,
+      adminKeyWarning: weakKeyWarning(algorithm, key),
+      generatedAdminKey: source === 'generated' ? toHex(key) : null,
+    };
+  } finally {
+    key.fill(0);
+  }
 }

@@ -399,6 +399,9 @@ export const errorMessagesEn = {
   'auth.forbidden': 'You are not allowed to do that with your role.',
   'auth.rate_limited': 'Too many tries. Wait a minute, then try again.',
   'auth.password_too_weak': 'Choose a longer, less common password.',
+  'auth.wrong_password': 'The current password is not right. Type it again.',
+  'auth.password_change_required':
+    'Choose a new password first: an administrator reset yours, and it works only to change it.',
   'challenge.empty': 'Enter the challenge shown on the caller’s screen.',
   'challenge.bad_character': 'The challenge has a character that is not a hex digit.',
   'challenge.bad_length': 'The challenge has the wrong length for this card.',
@@ -414,11 +417,15 @@ export const errorMessagesEn = {
   'card.serial_taken': 'A card with this serial is already registered.',
   'card.not_active': 'The card is not active: it cannot be unblocked.',
   'card.invalid_admin_key': 'The admin key is not valid for this algorithm (check its length).',
+  'admin_key.blocked':
+    'This card’s admin key is blocked: the attempt count cannot be reset. Ask for a replacement card.',
   'operator.not_found': 'This operator does not exist.',
   'operator.username_taken': 'An operator with this username already exists.',
   'operator.last_admin': 'This is the last admin: keep at least one.',
   'offline_unblock.not_found': 'This unblock session does not exist.',
   'offline_unblock.use_case_disabled': 'Offline unblock is not enabled in this card’s profile.',
+  'offline_unblock.disabled':
+    'An administrator has turned offline unblock off for this installation. Ask an administrator to turn it on, or use online unlock where it is offered.',
   'offline_unblock.approval_required': 'This is the card’s last attempt: a supervisor must approve it first.',
   'offline_unblock.self_approval': 'Someone other than the operator who started it must approve.',
   'offline_unblock.attempts_exhausted': 'No admin-key attempts left for this card.',
@@ -427,10 +434,13 @@ export const errorMessagesEn = {
   'offline_unblock.no_response': 'No response was issued in this session yet.',
   'self_service.last_attempt':
     'Your card has only one unblock attempt left. Please call the help desk: they unblock it with you.',
+  'self_service.account_suspended': 'Your account is suspended: contact your administrator.',
   'offline_unblock.identity_required':
     'Check the caller’s identity first: this card’s profile requires their security answers.',
   'security_question.not_found': 'This security question does not exist.',
   'security_question.custom_not_allowed': 'Only the listed security questions can be used.',
+  'security_question.duplicate':
+    'This question is already in the catalogue (perhaps in other case or spacing). Reactivate or reword that one instead.',
   'security_answers.invalid':
     'Some security answers are missing, too short or the same as another one: check each answer.',
   'identity.answers_not_set': 'This cardholder has not set security answers yet.',
@@ -451,7 +461,9 @@ export const errorMessagesEn = {
 export const unavailableReasonsEn = {
   'card.not_active': 'Card not active',
   'user.not_active': 'User not active',
+  'offline_unblock.disabled': 'An administrator has turned offline unblock off',
   'offline_unblock.use_case_disabled': 'Offline unblock is disabled in the card’s profile',
+  'admin_key.blocked': 'The card’s admin key is blocked: ask for a replacement card',
   'offline_unblock.attempts_exhausted': 'Admin-key attempts exhausted',
   'self_service.last_attempt': 'Only the last attempt is left: the help desk must handle it',
 } as const;
