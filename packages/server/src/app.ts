@@ -37,14 +37,18 @@ function rejectBadUrl(error: FastifyError, _request: FastifyRequest, reply: Fast
 
 export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
-  readonly trustProxy: boolean | string;
+  readonly trustProxy: false | number | string;
   readonly webRoot?: string | undefined;
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger,
-    trustProxy: options.trustProxy,
+    // A hop count believes exactly that many entries from the right of X-Forwarded-For.
+    trustProxy:
+      typeof options.trustProxy === 'number'
+        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(options.trustProxy)
+        : options.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids and challenges are short; anything longer is not ours.
     routerOptions: { maxParamLength: 200 },

@@ -21,7 +21,6 @@ import type {
 import { AppError } from '../errors.js';
 import {
   confirmUnblock,
-  countRecentResponses,
   lockAdminKey,
   resetAttempts,
 } from '../repositories/admin-key.repository.js';
@@ -80,8 +79,8 @@ const limitCard = (ctx: ServiceContext, cardId: string) =>
 const UNAVAILABLE =
   'online unlock is not available for this card. Possible reasons: the card is not registered; online unlock ' +
   'is not enabled in its profile; the card or its holder is suspended; the holder has not set their security ' +
-  "answers; or only the help desk may unblock it now (the card's last admin-key attempt, or its daily limit of " +
-  `responses); ${HELP_DESK}`;
+  "answers; or only the help desk may use the card's last admin-key attempt; " +
+  HELP_DESK;
 
 function unavailable(): AppError {
   return new AppError('online_unlock.unavailable', UNAVAILABLE);
@@ -108,14 +107,12 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
  * the time a known but unavailable card is.
  */
 async function whyUnavailable(ctx: ServiceContext, card: CardRecord | undefined): Promise<string | null> {
-  const [responses, answers] = await Promise.all([
-    countRecentResponses(ctx.db, card?.id ?? NO_ID),
-    countAnswers(ctx.db, card?.user.id ?? NO_ID),
-  ]);
+  // The 24 h budget is not a reason here: it is refused (403 offline_unblock.approval_required) when the
+  // response is asked for, as for the help desk and self-service.
+  const answers = await countAnswers(ctx.db, card?.user.id ?? NO_ID);
   if (!card) return 'card.not_found';
   const problem = cardProblem(card);
   if (problem) return problem;
-  if (responses >= card.profile.adminKeyAttemptLimit) return 'offline_unblock.approval_required';
   if (answers < Math.max(card.profile.securityQuestionsRequired, 1)) return 'identity.answers_not_set';
   return null;
 }
@@ -264,8 +261,8 @@ async function spendOnline<T extends { readonly digest: string }>(
     refuseUnavailable(current);
     const result = await spendAttempt(ctx, tx, current, prepared.compute, {
       kind: 'refuse',
-      code: 'online_unlock.unavailable',
-      message: UNAVAILABLE,
+      code: 'online_unlock.last_attempt',
+      message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
     });
     await record(tx, prepared);
     await setOnlineUnlockState(tx, id, 'responded');
