@@ -47,7 +47,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     // A hop count believes exactly that many entries from the right of X-Forwarded-For.
     trustProxy:
       typeof options.trustProxy === 'number'
-        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(options.trustProxy)
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.trustProxy)
         : options.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids and challenges are short; anything longer is not ours.

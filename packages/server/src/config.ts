@@ -64,7 +64,8 @@ function trustProxy(raw: string | undefined): false | number | string {
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    if (hops > 10) throw new ConfigError(`CARDWARDEN_TRUST_PROXY must be a hop count from 0 to 10, got "${raw}"`);
+    if (hops > 10)
+      throw new ConfigError(`CARDWARDEN_TRUST_PROXY must be a hop count from 0 to 10, got "${raw}"`);
     return hops;
   }
   if (raw === 'true') {

@@ -22,7 +22,12 @@ forEachDatabase('online unlock against an attacker', (kind) => {
     server = await startTestServer(kind, {
       config: {
         trustProxy: 1,
-        smtp: { url: smtp.url, from: 'Cardwarden <cw@example.org>', caFile: undefined, securityMailbox: undefined },
+        smtp: {
+          url: smtp.url,
+          from: 'Cardwarden <cw@example.org>',
+          caFile: undefined,
+          securityMailbox: undefined,
+        },
       },
     });
     f = await createSecurityFixture(server.api, {
@@ -61,7 +66,11 @@ forEachDatabase('online unlock against an attacker', (kind) => {
       const again = await startSession(server.api, g.serial);
       expect(again.body.questions.map((q) => q.id)).toEqual(asked);
     }
-    const wrong = await respond(server.api, first.body.id, asked.map((id) => ({ questionId: id, answer: 'no' })));
+    const wrong = await respond(
+      server.api,
+      first.body.id,
+      asked.map((id) => ({ questionId: id, answer: 'no' })),
+    );
     expect(wrong.status).toBe(401);
     expect((await startSession(server.api, g.serial)).body.questions.map((q) => q.id)).toEqual(asked);
   });

@@ -85,7 +85,10 @@ forEachDatabase('online unlock', (kind) => {
     expect(locked.status).toBe(423);
     expect(locked.body).toMatchObject({ error: { code: 'identity.locked' } });
     expect(locked.headers.get('retry-after')).toBe('900');
-    expect(locked.body).toMatchObject({ retryAfter: 900, error: { message: expect.stringMatching(/15 minutes/) } });
+    expect(locked.body).toMatchObject({
+      retryAfter: 900,
+      error: { message: expect.stringMatching(/15 minutes/) },
+    });
     // Online unlock has its own count: the help desk's identity check is not locked.
     const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
     expect(detail.body.securityQuestions).toMatchObject({ failedAttempts: 0, locked: false });
@@ -147,7 +150,12 @@ forEachDatabase('online unlock', (kind) => {
       '/api/v1/audit?action=online_unlock.refused&limit=10',
     );
     expect(audit.body.items.map((e) => e.details.reason)).toEqual(
-      expect.arrayContaining(['card.not_found', 'offline_unblock.use_case_disabled', 'identity.answers_not_set', 'user.not_active']),
+      expect.arrayContaining([
+        'card.not_found',
+        'offline_unblock.use_case_disabled',
+        'identity.answers_not_set',
+        'user.not_active',
+      ]),
     );
     expect(audit.text).not.toContain('NO-SUCH-CARD');
     const bad = await startSession(server.api, f.serial);

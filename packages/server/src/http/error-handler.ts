@@ -31,7 +31,8 @@ export function installErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       // Lockouts and throttles say when to come back, in the body and as the standard header.
-      if (typeof error.extra.retryAfter === 'number') void reply.header('retry-after', String(error.extra.retryAfter));
+      if (typeof error.extra.retryAfter === 'number')
+        void reply.header('retry-after', String(error.extra.retryAfter));
       return sendError(reply, error.code, error.message, error.extra);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

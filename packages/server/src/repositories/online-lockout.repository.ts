@@ -21,7 +21,10 @@ const columns = {
 };
 
 /** Reads the state and locks the cardholder's row until the transaction ends. */
-export async function lockOnlineLockout(db: Database, userId: string): Promise<OnlineLockoutState | undefined> {
+export async function lockOnlineLockout(
+  db: Database,
+  userId: string,
+): Promise<OnlineLockoutState | undefined> {
   const [row] = await db.select(columns).from(users).where(eq(users.id, userId)).for('update');
   return row;
 }
@@ -34,7 +37,11 @@ export async function endExpiredOnlineLock(db: Database, userId: string): Promis
     .where(eq(users.id, userId));
 }
 
-export async function storeOnlineQuestions(db: Database, userId: string, questionIds: string[]): Promise<void> {
+export async function storeOnlineQuestions(
+  db: Database,
+  userId: string,
+  questionIds: string[],
+): Promise<void> {
   await db.update(users).set({ onlineQuestionIds: questionIds }).where(eq(users.id, userId));
 }
 

@@ -112,7 +112,11 @@ export async function spendAttempt(
   try {
     const operation = compute instanceof Uint8Array ? responseTo(compute) : compute;
     const response = toHex(operation(card.adminKey.algorithm, key));
-    await recordResponse(tx, card.id, overBudget || (wasLastAttempt && lastAttempt.kind === 'needs-approval'));
+    await recordResponse(
+      tx,
+      card.id,
+      overBudget || (wasLastAttempt && lastAttempt.kind === 'needs-approval'),
+    );
     return { response, attemptsRemaining: limit - used, wasLastAttempt, beyondDailyBudget: overBudget };
   } finally {
     key.fill(0);

@@ -19,11 +19,7 @@ import type {
   OnlineUnlockSession,
 } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import {
-  confirmUnblock,
-  lockAdminKey,
-  resetAttempts,
-} from '../repositories/admin-key.repository.js';
+import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
 import { countAnswers } from '../repositories/security-question.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findCardBySerial, type CardRecord } from '../repositories/card.repository.js';
