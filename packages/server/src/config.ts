@@ -3,6 +3,7 @@
  * which variable is wrong and how to fix it.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { NewPassword } from '@cardwarden/contract';
 
 export interface Config {
   readonly port: number;
@@ -76,6 +77,19 @@ function trustProxy(raw: string | undefined): false | number | string {
   return raw;
 }
 
+/** The first admin's password meets the rules every other password meets. */
+function adminPassword(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const checked = NewPassword.safeParse(raw);
+  if (!checked.success) {
+    const why = checked.error.issues.map((issue) => issue.message).join('; ');
+    throw new ConfigError(
+      `CARDWARDEN_ADMIN_PASSWORD does not meet the password rules (${why}); set a longer one, or unset it to have a password generated`,
+    );
+  }
+  return raw;
+}
+
 /** Builds the configuration from `env` (the process environment by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
   const dataDir = resolve(cwd, env.DATA_DIR || './data');
@@ -101,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     kekFile,
     bootstrapAdmin: Object.freeze({
       username: env.CARDWARDEN_ADMIN_USER || 'admin',
-      password: env.CARDWARDEN_ADMIN_PASSWORD || undefined,
+      password: adminPassword(env.CARDWARDEN_ADMIN_PASSWORD),
     }),
     logLevel: env.LOG_LEVEL || 'info',
     webRoot: webRoot ? (isAbsolute(webRoot) ? webRoot : resolve(cwd, webRoot)) : undefined,
