@@ -6,12 +6,9 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { authenticateBeforeValidation } from './http/auth-guard.js';
+import { guardedValidatorCompiler } from './http/request-validation.js';
 import { errorBody, installErrorHandling } from './http/error-handler.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import type { App } from './http/types.js';
@@ -59,7 +56,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     frameworkErrors: rejectBadUrl,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(guardedValidatorCompiler);
+  authenticateBeforeValidation(app);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
   app.decorateRequest('tokenId', null);
