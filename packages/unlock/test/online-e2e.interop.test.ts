@@ -199,8 +199,8 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
       const { last, status } = await unlockWith((text) => ANSWERS[text]!, ...plainHttp());
       expect(last).toMatchObject({
         result: 'failed',
-        code: 'online_unlock.use_case_disabled',
-        message: expect.stringMatching(/offline unblock with your help desk/),
+        code: 'online_unlock.unavailable',
+        message: expect.stringMatching(/online unlock is off for it.*offline unblock with your help desk/),
       });
       expect(status).toBe(10);
     } finally {

@@ -34,7 +34,7 @@ const ADVICE = {
   'offline_unblock.attempts_exhausted': () =>
     'the server has used up every attempt this card’s admin key allows; call your help desk (the card may need replacing)',
   'identity.locked': () =>
-    'too many wrong answers: online unlock is locked for you; call your help desk (they can unblock the card and clear the lock)',
+    'too many wrong answers: online unlock is locked for you for a while; call your help desk (they can still unblock the card after checking who you are)',
   'online_unlock.wrong_answers': (attempts: number | undefined) =>
     attempts === undefined
       ? 'the server did not accept your answers; run the unlock again to try again, or call your help desk'
@@ -51,6 +51,13 @@ const ADVICE = {
   'challenge.bad_character': () => CHALLENGE_REFUSED,
   'challenge.bad_length': () => CHALLENGE_REFUSED,
 } satisfies Record<ServerRefusalCode, (attempts: number | undefined) => string>;
+
+/** A wait in seconds, as a person reads it. */
+function describeWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes < 120 ? `${minutes} minutes` : `${Math.ceil(minutes / 60)} hours`;
+}
 
 function isRefusalCode(code: string): code is ServerRefusalCode {
   return Object.hasOwn(ADVICE, code);
@@ -75,9 +82,14 @@ export function refusalFailure(status: number, body: unknown): UnlockFailure {
       `the server answered HTTP ${status} with something that is not a Cardwarden answer; check that --server is the Cardwarden server's address; nothing was changed on the card`,
     );
   }
-  const { error, attemptsRemaining } = parsed.data;
+  const { error, attemptsRemaining, retryAfter } = parsed.data;
   if (isRefusalCode(error.code)) {
-    return new UnlockFailure(error.code, ADVICE[error.code](attemptsRemaining), attemptsRemaining);
+    const wait = retryAfter === undefined ? '' : ` (try again online in ${describeWait(retryAfter)})`;
+    return new UnlockFailure(
+      error.code,
+      `${ADVICE[error.code](attemptsRemaining)}${wait}`,
+      attemptsRemaining,
+    );
   }
   return new UnlockFailure(
     'server.error',
