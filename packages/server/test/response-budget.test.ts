@@ -89,6 +89,10 @@ forEachDatabase('24 h response budget', (kind) => {
     expect(statuses).toEqual([200, 200, 200]);
     expect(fourth.status).toBe(403);
     expect(fourth.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
+    const refusals = await f.admin.get<{ items: { details: { reason: string } }[] }>(
+      `/api/v1/audit?cardId=${card.id}&action=online_unlock.response_refused`,
+    );
+    expect(refusals.body.items.map((e) => e.details.reason)).toEqual(['offline_unblock.approval_required']);
     const self = await f.cardholder.post(`/api/v1/self-service/cards/${card.id}/offline-unblock`, {
       challenge: CHALLENGE,
     });

@@ -251,33 +251,51 @@ async function spendOnline<T extends { readonly digest: string }>(
     );
   }
 
-  const spent = await ctx.db.transaction(async (tx) => {
-    requireOpen(await lockOnlineUnlock(tx, id));
-    const current = await requireCard(tx, card.id);
-    refuseUnavailable(current);
-    const result = await spendAttempt(ctx, tx, current, prepared.compute, {
-      kind: 'refuse',
-      code: 'online_unlock.last_attempt',
-      message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
+  const spent = await ctx.db
+    .transaction(async (tx) => {
+      requireOpen(await lockOnlineUnlock(tx, id));
+      const current = await requireCard(tx, card.id);
+      refuseUnavailable(current);
+      const result = await spendAttempt(ctx, tx, current, prepared.compute, {
+        kind: 'refuse',
+        code: 'online_unlock.last_attempt',
+        message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
+      });
+      await record(tx, prepared);
+      await setOnlineUnlockState(tx, id, 'responded');
+      await appendAuditEvent(tx, {
+        ...audit,
+        action: 'online_unlock.response_issued',
+        details: {
+          serial: card.serial,
+          challengeDigest: prepared.digest,
+          attemptsRemaining: result.attemptsRemaining,
+          address,
+        },
+      });
+      await notifyResponseIssued(ctx, tx, card, 'online unlock');
+      return result;
+    })
+    .catch(async (error: unknown) => {
+      // Refusals about the card's budget are audited (outside the failed transaction).
+      if (error instanceof AppError && BUDGET_REFUSALS.has(error.code)) {
+        await appendAuditEvent(ctx.db, {
+          ...audit,
+          action: 'online_unlock.response_refused',
+          details: { reason: error.code, address },
+        });
+      }
+      throw error;
     });
-    await record(tx, prepared);
-    await setOnlineUnlockState(tx, id, 'responded');
-    await appendAuditEvent(tx, {
-      ...audit,
-      action: 'online_unlock.response_issued',
-      details: {
-        serial: card.serial,
-        challengeDigest: prepared.digest,
-        attemptsRemaining: result.attemptsRemaining,
-        address,
-      },
-    });
-    await notifyResponseIssued(ctx, tx, card, 'online unlock');
-    return result;
-  });
   ctx.notifier.kick();
   return spent;
 }
+
+const BUDGET_REFUSALS = new Set([
+  'offline_unblock.approval_required',
+  'offline_unblock.attempts_exhausted',
+  'online_unlock.last_attempt',
+]);
 
 /** Answers and the card's challenge in, E_K(challenge) out: an attempt whose outcome is only reported. */
 export async function respondOnline(
