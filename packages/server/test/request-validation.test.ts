@@ -66,6 +66,19 @@ forEachDatabase('request validation shared by every route', (kind) => {
     expect(param.status).toBe(400);
   });
 
+  it('refuses unpaired surrogates, which are not text (found by the fuzzer: 500 before)', async () => {
+    const refused = await f.admin.post('/api/v1/security-questions', { text: '!!\ud800!!' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      error: {
+        code: 'request.invalid',
+        message: expect.stringContaining('body.text: must be valid Unicode'),
+      },
+    });
+    const paired = await f.admin.post('/api/v1/security-questions', { text: 'Favourite emoji 😀?' });
+    expect(paired.status).toBe(201);
+  });
+
   it('refuses a PATCH with nothing to change', async () => {
     for (const path of [
       `/api/v1/users/${f.userId}`,
