@@ -91,7 +91,12 @@ forEachDatabase('online unlock', (kind) => {
     });
     // Online unlock has its own count: the help desk's identity check is not locked.
     const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
-    expect(detail.body.securityQuestions).toMatchObject({ failedAttempts: 0, locked: false });
+    expect(detail.body.securityQuestions).toMatchObject({
+      failedAttempts: 5,
+      locked: true,
+      identityCheckLocked: false,
+      onlineUnlockLockedUntil: expect.any(String),
+    });
     expect((await g.operator.delete(`/api/v1/users/${g.userId}/security-lockout`)).status).toBe(403);
     expect((await g.admin.delete(`/api/v1/users/${g.userId}/security-lockout?ticket=INC-9`)).status).toBe(
       204,
@@ -118,11 +123,9 @@ forEachDatabase('online unlock', (kind) => {
     );
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 423)).toHaveLength(5);
-    const detail = await g.admin.get<{ securityQuestions: { failedAttempts: number } }>(
-      `/api/v1/users/${g.userId}`,
-    );
+    const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
     // Counted in online unlock's own lockout, never the help desk's.
-    expect(detail.body.securityQuestions.failedAttempts).toBe(0);
+    expect(detail.body.securityQuestions).toMatchObject({ failedAttempts: 5, identityCheckLocked: false });
   });
 
   it('refuses every card-dependent start with one status and code, listing the reasons', async () => {

@@ -29,6 +29,15 @@ export async function lockOnlineLockout(
   return row;
 }
 
+/** Reads the state without locking (for views). */
+export async function getOnlineLockout(
+  db: Database,
+  userId: string,
+): Promise<OnlineLockoutState | undefined> {
+  const [row] = await db.select(columns).from(users).where(eq(users.id, userId));
+  return row;
+}
+
 /** A lock that ran out: a fresh count and fresh questions, but the next lock lasts longer. */
 export async function endExpiredOnlineLock(db: Database, userId: string): Promise<void> {
   await db

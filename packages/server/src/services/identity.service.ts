@@ -22,7 +22,7 @@ import {
   resetLockout,
 } from '../repositories/security-lockout.repository.js';
 import type { ProfileRow } from '../repositories/profile.repository.js';
-import { resetOnlineLockout } from '../repositories/online-lockout.repository.js';
+import { getOnlineLockout, resetOnlineLockout } from '../repositories/online-lockout.repository.js';
 import { normalizeAnswer } from './answer-normalization.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 
@@ -169,17 +169,37 @@ export async function securitySummary(
   db: Database,
   userId: string,
   profiles: readonly ProfileRow[],
-): Promise<{ answersSet: number; failedAttempts: number; maxFailedAttempts: number; locked: boolean }> {
-  const [answersSet, state] = await Promise.all([countAnswers(db, userId), getLockoutState(db, userId)]);
-  const failedAttempts = state?.failedAttempts ?? 0;
+): Promise<{
+  answersSet: number;
+  failedAttempts: number;
+  maxFailedAttempts: number;
+  locked: boolean;
+  identityCheckLocked: boolean;
+  onlineUnlockLockedUntil: string | null;
+}> {
+  const [answersSet, state, online] = await Promise.all([
+    countAnswers(db, userId),
+    getLockoutState(db, userId),
+    getOnlineLockout(db, userId),
+  ]);
   const maxFailedAttempts =
     profiles.length > 0
       ? Math.min(...profiles.map((profile) => profile.securityMaxFailedAttempts))
       : PROFILE_DEFAULTS.securityQuestions.maxFailedAttempts;
+  const identityFailed = state?.failedAttempts ?? 0;
+  const identityCheckLocked = state?.lockedAt != null || identityFailed >= maxFailedAttempts;
+  const onlineLockedUntil =
+    online?.lockedUntil != null && online.lockedUntil > online.now ? online.lockedUntil : null;
+  const onlineFailed =
+    online === undefined || (online.lockedUntil !== null && onlineLockedUntil === null)
+      ? 0
+      : online.failedAttempts;
   return {
     answersSet,
-    failedAttempts,
+    failedAttempts: Math.max(identityFailed, onlineFailed),
     maxFailedAttempts,
-    locked: state?.lockedAt != null || failedAttempts >= maxFailedAttempts,
+    locked: identityCheckLocked || onlineLockedUntil !== null,
+    identityCheckLocked,
+    onlineUnlockLockedUntil: onlineLockedUntil === null ? null : onlineLockedUntil.toISOString(),
   };
 }
