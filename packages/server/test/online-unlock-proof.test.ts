@@ -118,6 +118,15 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ error: { code: 'online_unlock.wrong_answers' } });
 
+    const aes = await registerCard(f.admin, {
+      username: f.username,
+      profile: f.profileName,
+      algorithm: 'aes128',
+      key: '00112233445566778899AABBCCDDEEFF',
+    });
+    const aesSession = await startSession(server.api, aes.serial);
+    expect(aesSession.status).toBe(201);
+    expect(aesSession.body.hostChallenge).toBeNull();
     const piv = await registerCard(f.admin, { username: f.username, profile: f.profileName, type: 'piv' });
     const pivSession = await startSession(server.api, piv.serial);
     expect(pivSession.status).toBe(201);

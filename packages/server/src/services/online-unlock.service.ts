@@ -187,9 +187,12 @@ export async function startOnlineUnlock(
   };
 }
 
-/** GIDS cards prove an unblock with mutual authentication (reference §2.4); other kinds only report it. */
+/**
+ * GIDS cards with a 3DES admin key prove an unblock with mutual authentication as gids-tool and the
+ * Windows minidriver run it (reference §2.4: 3DES-CBC, 40-byte cryptograms); other cards only report it.
+ */
 function canProveUnblock(card: CardRecord): boolean {
-  return card.type === 'gids';
+  return card.type === 'gids' && card.adminKey.algorithm === '3des';
 }
 
 type AnswersInput = readonly { questionId: string; answer: string }[];
