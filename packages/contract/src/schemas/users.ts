@@ -47,12 +47,27 @@ export const UserDetail = User.extend({
   cards: z.array(CardSummary),
   securityQuestions: z.object({
     answersSet: z.number().int(),
-    failedAttempts: z.number().int(),
+    failedAttempts: z
+      .number()
+      .int()
+      .describe(
+        "wrong answers since the last right ones: the larger of the help desk's and online unlock's counts",
+      ),
     maxFailedAttempts: z
       .number()
       .int()
       .describe("wrong answers that lock the cardholder out: the smallest limit among their cards' profiles"),
-    locked: z.boolean().describe('too many wrong answers: an admin must clear the lockout'),
+    locked: z
+      .boolean()
+      .describe(
+        'too many wrong answers, at the help desk or online (see the two fields below); an admin clears both',
+      ),
+    identityCheckLocked: z
+      .boolean()
+      .describe("the help desk's identity check is locked (online unlock's failures never lock it)"),
+    onlineUnlockLockedUntil: Timestamp.nullable().describe(
+      'online unlock is locked by wrong answers until then (it unlocks by itself), or null',
+    ),
   }),
 });
 export type UserDetail = z.infer<typeof UserDetail>;

@@ -4,15 +4,30 @@
  * database, so they hold across instances), short sessions, one response per session, and never the
  * card's last admin-key attempt (that one is the help desk's).
  */
-import { groupHex, parseChallenge } from '@cardwarden/protocol';
-import type { OnlineUnlockResponse, OnlineUnlockSession } from '@cardwarden/contract';
+import { fromHex, groupHex, parseChallenge, toHex } from '@cardwarden/protocol';
+import {
+  checkGidsCardCryptogram,
+  GIDS_MUTUAL_RANDOM_BYTES,
+  gidsHostCryptogram,
+  secureRandomBytes,
+  sha256Hex,
+} from '@cardwarden/protocol/crypto';
+import type {
+  OnlineUnlockConfirmation,
+  OnlineUnlockMutualAuthResponse,
+  OnlineUnlockResponse,
+  OnlineUnlockSession,
+} from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import { resetAttempts } from '../repositories/admin-key.repository.js';
+import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import { countAnswers } from '../repositories/security-question.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findCardBySerial, type CardRecord } from '../repositories/card.repository.js';
 import {
   insertOnlineUnlock,
   lockOnlineUnlock,
+  recordCardChallenge,
+  recordConfirmed,
   setOnlineUnlockState,
   type OnlineUnlockRecord,
 } from '../repositories/online-unlock.repository.js';
@@ -21,12 +36,18 @@ import {
   blockKeyIfExhausted,
   challengeDigest,
   notifyResponseIssued,
+  responseTo,
   spendAttempt,
+  withAdminKey,
+  type AdminKeyComputation,
 } from './admin-key-response.js';
 import { attemptsRemaining, unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
-import { checkAnswers, chooseQuestions, lockoutStatus, questionTexts } from './identity.service.js';
+import type { Database } from '../db/database.js';
+import { questionTexts } from './identity.service.js';
+import { checkOnlineAnswers, onlineQuestionsFor } from './online-lockout.service.js';
+import { addressKey } from './address-key.js';
 import { challengeDigits, iso } from './views.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
@@ -44,28 +65,55 @@ async function limitRate(ctx: ServiceContext, key: string, limit: number): Promi
 
 /** Counts one anonymous request from `address` (online unlock and its PIN-policy look-up share the budget). */
 export const limitAddress = (ctx: ServiceContext, address: string) =>
-  limitRate(ctx, `online-unlock:address:${address}`, ctx.onlineUnlockLimits.perAddress);
+  limitRate(ctx, `online-unlock:address:${addressKey(address)}`, ctx.onlineUnlockLimits.perAddress);
 /** Counts answer submissions per card (starting a session costs nothing on the card's side). */
 const limitCard = (ctx: ServiceContext, cardId: string) =>
   limitRate(ctx, `online-unlock:card:${cardId}`, ctx.onlineUnlockLimits.perCard);
 
-/** Refuses a card that online unlock may not serve now, with a code the tool turns into advice. */
-function refuseUnavailable(card: CardRecord): void {
+/**
+ * One refusal for every reason that depends on the card, so that the anonymous endpoint does not tell
+ * which serials exist or what state their cards are in.
+ */
+const UNAVAILABLE =
+  'online unlock is not available for this card. Possible reasons: the card is not registered; online unlock ' +
+  'is not enabled in its profile; the card or its holder is suspended; the holder has not set their security ' +
+  "answers; or only the help desk may use the card's last admin-key attempt; " +
+  HELP_DESK;
+
+function unavailable(): AppError {
+  return new AppError('online_unlock.unavailable', UNAVAILABLE);
+}
+
+/** What stops online unlock for `card` now, for the audit only (the caller gets `UNAVAILABLE`). */
+function cardProblem(card: CardRecord): string | null {
   // The installation's offline-unblock switch does not concern online unlock: its profile switch does.
   const problem = unavailableReason(card, 'onlineUnlock', { offlineUnblock: true });
-  if (problem?.reason === 'offline_unblock.use_case_disabled') {
-    throw new AppError(
-      'online_unlock.use_case_disabled',
-      `online unlock is not enabled for this card; ${HELP_DESK}`,
-    );
-  }
-  if (problem) throw new AppError(problem.reason, `${problem.message}; ${HELP_DESK}`);
-  if (attemptsRemaining(card) <= 1) {
-    throw new AppError(
-      'online_unlock.last_attempt',
-      `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
-    );
-  }
+  if (problem) return problem.reason;
+  if (attemptsRemaining(card) <= 1) return 'online_unlock.last_attempt';
+  return null;
+}
+
+/** Refuses a card that online unlock may not serve now (checked again when the answers arrive). */
+function refuseUnavailable(card: CardRecord): void {
+  if (cardProblem(card) !== null) throw unavailable();
+}
+
+/** Placeholder id for the lookups made for an unknown serial, so that its refusal takes as long. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Every start does the same lookups whatever the card, so that an unknown serial is refused in about
+ * the time a known but unavailable card is.
+ */
+async function whyUnavailable(ctx: ServiceContext, card: CardRecord | undefined): Promise<string | null> {
+  // The 24 h budget is not a reason here: it is refused (403 offline_unblock.approval_required) when the
+  // response is asked for, as for the help desk and self-service.
+  const answers = await countAnswers(ctx.db, card?.user.id ?? NO_ID);
+  if (!card) return 'card.not_found';
+  const problem = cardProblem(card);
+  if (problem) return problem;
+  if (answers < Math.max(card.profile.securityQuestionsRequired, 1)) return 'identity.answers_not_set';
+  return null;
 }
 
 function requireOpen(session: OnlineUnlockRecord | undefined): OnlineUnlockRecord {
@@ -89,14 +137,22 @@ export async function startOnlineUnlock(
 ): Promise<OnlineUnlockSession> {
   await limitAddress(ctx, address);
   const card = await findCardBySerial(ctx.db, cardSerial);
-  if (!card)
-    throw new AppError('card.not_found', `this card is not registered with Cardwarden; ${HELP_DESK}`);
-  refuseUnavailable(card);
-  const questionIds = await chooseQuestions(
+  const problem = await whyUnavailable(ctx, card);
+  if (problem !== null || !card) {
+    await appendAuditEvent(ctx.db, {
+      actor: 'workstation',
+      actorType: 'anonymous',
+      action: 'online_unlock.refused',
+      cardId: card?.id ?? null,
+      userId: card?.user.id ?? null,
+      // A digest, not the serial: whatever was typed in, it may not be a serial at all.
+      details: { serialDigest: sha256Hex(cardSerial.toUpperCase()).slice(0, 16), reason: problem, address },
+    });
+    throw unavailable();
+  }
+  const { questionIds, attemptsRemaining: answerAttemptsRemaining } = await onlineQuestionsFor(
     ctx.db,
-    card.user.id,
-    card.profile,
-    card.profile.securityQuestionsRequired,
+    card,
     HELP_DESK,
   );
   const session = await ctx.db.transaction(async (tx) => {
@@ -105,6 +161,7 @@ export async function startOnlineUnlock(
       userId: card.user.id,
       questionIds,
       clientAddress: address,
+      hostChallenge: canProveUnblock(card) ? toHex(secureRandomBytes(GIDS_MUTUAL_RANDOM_BYTES)) : null,
       expiresAt: new Date(Date.now() + ONLINE_SESSION_MINUTES * 60_000),
     });
     await appendAuditEvent(tx, {
@@ -118,11 +175,6 @@ export async function startOnlineUnlock(
     });
     return created;
   });
-  const { attemptsRemaining: answerAttemptsRemaining } = await lockoutStatus(
-    ctx.db,
-    card.user.id,
-    card.profile,
-  );
   return {
     id: session.id,
     questions: await questionTexts(ctx.db, questionIds),
@@ -134,23 +186,35 @@ export async function startOnlineUnlock(
     challengeLength: challengeDigits(card),
     answerAttemptsRemaining,
     expiresAt: iso(session.expiresAt),
+    hostChallenge: session.hostChallenge,
   };
 }
 
-export async function respondOnline(
+/**
+ * GIDS cards with a 3DES admin key prove an unblock with mutual authentication as gids-tool and the
+ * Windows minidriver run it (reference §2.4: 3DES-CBC, 40-byte cryptograms); other cards only report it.
+ */
+function canProveUnblock(card: CardRecord): boolean {
+  return card.type === 'gids' && card.adminKey.algorithm === '3des';
+}
+
+type AnswersInput = readonly { questionId: string; answer: string }[];
+
+/**
+ * One admin-key attempt for an online session: checks the address and card limits, the session, the
+ * answers, then counts the attempt and computes what `prepare` asks for, in one transaction.
+ */
+async function spendOnline<T extends { readonly digest: string }>(
   ctx: ServiceContext,
   id: string,
-  input: { answers: readonly { questionId: string; answer: string }[]; challenge: string },
+  answers: AnswersInput,
   address: string,
-): Promise<OnlineUnlockResponse> {
+  prepare: (card: CardRecord, session: OnlineUnlockRecord) => { compute: AdminKeyComputation } & T,
+  record: (tx: Database, prepared: T) => Promise<void>,
+): Promise<{ response: string; attemptsRemaining: number }> {
   await limitAddress(ctx, address);
   const session = requireOpen(await ctx.db.transaction((tx) => lockOnlineUnlock(tx, id)));
   const card = await requireCard(ctx.db, session.cardId);
-  await limitCard(ctx, card.id);
-  const challenge = parseChallenge(input.challenge, [challengeDigits(card)]);
-  if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
-  refuseUnavailable(card);
-
   const audit = {
     actor: card.user.username,
     actorType: 'cardholder' as const,
@@ -158,7 +222,24 @@ export async function respondOnline(
     userId: card.user.id,
     sessionId: id,
   };
-  const check = await checkAnswers(ctx, card.user.id, card.profile, session.questionIds, input.answers);
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    // A malformed challenge is refused as input before anything is counted, and audited.
+    prepared = prepare(card, session);
+  } catch (error) {
+    if (error instanceof AppError && error.code.startsWith('challenge.')) {
+      await appendAuditEvent(ctx.db, {
+        ...audit,
+        action: 'online_unlock.challenge_refused',
+        details: { reason: error.code, address },
+      });
+    }
+    throw error;
+  }
+  await limitCard(ctx, card.id);
+  refuseUnavailable(card);
+
+  const check = await checkOnlineAnswers(ctx, card, session.questionIds, answers, HELP_DESK);
   if (check.result !== 'verified') {
     const remaining = check.result === 'wrong' ? check.attemptsRemaining : 0;
     await appendAuditEvent(ctx.db, {
@@ -166,52 +247,179 @@ export async function respondOnline(
       action: 'online_unlock.answers_wrong',
       details: { attemptsRemaining: remaining, address },
     });
-    if (check.result === 'locked') {
-      throw new AppError(
-        'identity.locked',
-        `too many wrong answers: online unlock is locked for you; ${HELP_DESK}`,
-        { attemptsRemaining: 0 },
-      );
-    }
+    if (check.result === 'locked') throw check.error;
     throw new AppError(
       'online_unlock.wrong_answers',
-      `the answers do not match; ${remaining} tries left before online unlock locks`,
-      {
-        attemptsRemaining: remaining,
-      },
+      remaining > 0
+        ? `the answers do not match; ${remaining} tries left before online unlock locks`
+        : `the answers do not match, and online unlock is now locked for a while; ${HELP_DESK}`,
+      { attemptsRemaining: remaining },
     );
   }
 
-  const spent = await ctx.db.transaction(async (tx) => {
-    requireOpen(await lockOnlineUnlock(tx, id));
-    const current = await requireCard(tx, card.id);
-    refuseUnavailable(current);
-    const result = await spendAttempt(ctx, tx, current, challenge.bytes, {
-      kind: 'refuse',
-      code: 'online_unlock.last_attempt',
-      message: `only the card's last admin-key attempt is left; ${HELP_DESK}`,
+  const spent = await ctx.db
+    .transaction(async (tx) => {
+      requireOpen(await lockOnlineUnlock(tx, id));
+      const current = await requireCard(tx, card.id);
+      refuseUnavailable(current);
+      const result = await spendAttempt(ctx, tx, current, prepared.compute, {
+        kind: 'refuse',
+        code: 'online_unlock.last_attempt',
+        message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
+      });
+      await record(tx, prepared);
+      await setOnlineUnlockState(tx, id, 'responded');
+      await appendAuditEvent(tx, {
+        ...audit,
+        action: 'online_unlock.response_issued',
+        details: {
+          serial: card.serial,
+          challengeDigest: prepared.digest,
+          attemptsRemaining: result.attemptsRemaining,
+          address,
+        },
+      });
+      await notifyResponseIssued(ctx, tx, card, 'online unlock');
+      return result;
+    })
+    .catch(async (error: unknown) => {
+      // Refusals about the card's budget are audited (outside the failed transaction).
+      if (error instanceof AppError && BUDGET_REFUSALS.has(error.code)) {
+        await appendAuditEvent(ctx.db, {
+          ...audit,
+          action: 'online_unlock.response_refused',
+          details: { reason: error.code, address },
+        });
+      }
+      throw error;
     });
-    await setOnlineUnlockState(tx, id, 'responded');
-    await appendAuditEvent(tx, {
-      ...audit,
-      action: 'online_unlock.response_issued',
-      details: {
-        serial: card.serial,
-        challengeDigest: challengeDigest(challenge.hex),
-        attemptsRemaining: result.attemptsRemaining,
-        address,
-      },
-    });
-    await notifyResponseIssued(ctx, tx, card, 'online unlock');
-
-    return result;
-  });
   ctx.notifier.kick();
+  return spent;
+}
+
+const BUDGET_REFUSALS = new Set([
+  'offline_unblock.approval_required',
+  'offline_unblock.attempts_exhausted',
+  'online_unlock.last_attempt',
+]);
+
+/** Answers and the card's challenge in, E_K(challenge) out: an attempt whose outcome is only reported. */
+export async function respondOnline(
+  ctx: ServiceContext,
+  id: string,
+  input: { answers: AnswersInput; challenge: string },
+  address: string,
+): Promise<OnlineUnlockResponse> {
+  const spent = await spendOnline(
+    ctx,
+    id,
+    input.answers,
+    address,
+    (card) => {
+      const challenge = parseChallenge(input.challenge, [challengeDigits(card)]);
+      if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
+      return { compute: responseTo(challenge.bytes), digest: challengeDigest(challenge.hex) };
+    },
+    async () => {},
+  );
   return {
     response: spent.response,
     responseGroups: groupHex(spent.response),
     adminKeyAttemptsRemaining: spent.attemptsRemaining,
   };
+}
+
+/**
+ * GIDS mutual authentication, host side (reference §2.4): the card's R2 in, E_K(R2 ‖ R1 ‖ Z1) out, for
+ * the session's R1. Counts as an admin-key attempt; the card's own cryptogram then proves the unblock.
+ */
+export async function mutualAuthOnline(
+  ctx: ServiceContext,
+  id: string,
+  input: { answers: AnswersInput; cardChallenge: string },
+  address: string,
+): Promise<OnlineUnlockMutualAuthResponse> {
+  const spent = await spendOnline(
+    ctx,
+    id,
+    input.answers,
+    address,
+    (_card, session) => {
+      if (session.hostChallenge === null) {
+        throw new AppError(
+          'online_unlock.no_proof',
+          'this card cannot prove an unblock with GIDS mutual authentication; send the challenge to /response instead',
+        );
+      }
+      const r1 = fromHex(session.hostChallenge);
+      const r2 = fromHex(input.cardChallenge);
+      return {
+        compute: (algorithm, key) => gidsHostCryptogram(algorithm, key, { r1, r2 }),
+        digest: challengeDigest(toHex(r2)),
+        cardChallenge: toHex(r2),
+      };
+    },
+    (tx, prepared) => recordCardChallenge(tx, id, prepared.cardChallenge),
+  );
+  return { cryptogram: spent.response, adminKeyAttemptsRemaining: spent.attemptsRemaining };
+}
+
+/**
+ * The card's cryptogram E_K(R1 ‖ R2 ‖ Z2) proves it authenticated the server with its admin key, which
+ * resets its admin-key retry counter: the server resets its count too and records a confirmed unblock.
+ * A cryptogram that does not open to R1 ‖ R2 closes the session as failed (422).
+ */
+export async function confirmOnlineUnblock(
+  ctx: ServiceContext,
+  id: string,
+  cardCryptogram: string,
+): Promise<OnlineUnlockConfirmation> {
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const session = await lockOnlineUnlock(tx, id);
+    if (!session) throw new AppError('online_unlock.not_found', 'no online unlock session has that id');
+    if (session.state !== 'responded' || session.hostChallenge === null || session.cardChallenge === null) {
+      throw new AppError(
+        'online_unlock.no_proof',
+        session.state === 'responded' || session.state === 'open'
+          ? 'no mutual authentication was started in this session: call /mutual-auth first'
+          : `this session is ${session.state} already; start again`,
+      );
+    }
+    const card = await requireCard(tx, session.cardId);
+    const adminKey = await lockAdminKey(tx, card.id);
+    if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
+    const randoms = { r1: fromHex(session.hostChallenge), r2: fromHex(session.cardChallenge) };
+    const proven = withAdminKey(ctx, card.id, adminKey.sealed, (key) =>
+      checkGidsCardCryptogram(adminKey.algorithm, key, randoms, fromHex(cardCryptogram)),
+    );
+    const audit = {
+      actor: card.user.username,
+      actorType: 'cardholder' as const,
+      cardId: card.id,
+      userId: card.user.id,
+      sessionId: id,
+    };
+    if (!proven) {
+      await setOnlineUnlockState(tx, id, 'failed');
+      await appendAuditEvent(tx, { ...audit, action: 'online_unlock.proof_rejected', details: {} });
+      return { proven: false } as const;
+    }
+    await confirmUnblock(tx, card.id);
+    await recordConfirmed(tx, id);
+    await appendAuditEvent(tx, {
+      ...audit,
+      action: 'online_unlock.unblock_confirmed',
+      details: { serial: card.serial },
+    });
+    return { proven: true, limit: card.profile.adminKeyAttemptLimit } as const;
+  });
+  if (!outcome.proven) {
+    throw new AppError(
+      'online_unlock.proof_invalid',
+      "the card's cryptogram does not prove the unblock (it does not hold the registered admin key); call the help desk",
+    );
+  }
+  return { confirmed: true, adminKeyAttemptsRemaining: outcome.limit };
 }
 
 /** The tool reports whether the card took the response; "unblocked" resets the admin-key count. */

@@ -12,6 +12,9 @@ describe('refusalFailure', () => {
   it('sends the cardholder to the help desk when online unlock is not for this card', () => {
     for (const [status, code] of [
       [403, 'online_unlock.use_case_disabled'],
+      [403, 'online_unlock.unavailable'],
+      [403, 'offline_unblock.approval_required'],
+      [422, 'online_unlock.proof_invalid'],
       [409, 'identity.answers_not_set'],
       [409, 'online_unlock.last_attempt'],
       [404, 'card.not_found'],
@@ -48,6 +51,12 @@ describe('refusalFailure', () => {
     const locked = refusal(423, 'identity.locked');
     expect(locked.message).toMatch(/too many wrong answers.*call your help desk/);
     expect(locked.exitCode).toBe(EXIT.BLOCKED);
+    const timed = refusalFailure(423, {
+      error: { code: 'identity.locked', message: 'locked' },
+      attemptsRemaining: 0,
+      retryAfter: 900,
+    });
+    expect(timed.message).toMatch(/try again online in 15 minutes/);
   });
 
   it('asks to start again after an expired session, and to wait when rate-limited', () => {

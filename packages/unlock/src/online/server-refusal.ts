@@ -25,10 +25,17 @@ const ADVICE = {
     `online unlock is not enabled for this card; ${USE_OFFLINE_UNBLOCK}`,
   'online_unlock.last_attempt': () =>
     `the card has a single admin-key attempt left, which only the help desk may use; ${USE_OFFLINE_UNBLOCK}`,
+  'online_unlock.unavailable': () =>
+    `online unlock is not available for this card (the server does not know it, online unlock is off for it, the card or your account is suspended, your security answers are not set, or only the help desk may unblock it now); ${USE_OFFLINE_UNBLOCK}`,
+  'online_unlock.proof_invalid': () =>
+    `the card's proof of the unblock did not match what the server holds for it; ${USE_OFFLINE_UNBLOCK}`,
+  'online_unlock.no_proof': () => 'the unlock session has nothing to confirm; run the unlock again',
+  'offline_unblock.approval_required': () =>
+    `this card has had as many unblock responses in the last 24 hours as its admin key allows; ${USE_OFFLINE_UNBLOCK} (a supervisor must approve another)`,
   'offline_unblock.attempts_exhausted': () =>
     'this card’s admin key is blocked (every attempt it allows is used up), so no response can unblock it: ask your help desk for a replacement card',
   'identity.locked': () =>
-    'too many wrong answers: online unlock is locked for you; call your help desk (they can unblock the card and clear the lock)',
+    'too many wrong answers: online unlock is locked for you for a while; call your help desk (they can still unblock the card after checking who you are)',
   'online_unlock.wrong_answers': (attempts: number | undefined) =>
     attempts === undefined
       ? 'the server did not accept your answers; run the unlock again to try again, or call your help desk'
@@ -45,6 +52,13 @@ const ADVICE = {
   'challenge.bad_character': () => CHALLENGE_REFUSED,
   'challenge.bad_length': () => CHALLENGE_REFUSED,
 } satisfies Record<ServerRefusalCode, (attempts: number | undefined) => string>;
+
+/** A wait in seconds, as a person reads it. */
+function describeWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes < 120 ? `${minutes} minutes` : `${Math.ceil(minutes / 60)} hours`;
+}
 
 function isRefusalCode(code: string): code is ServerRefusalCode {
   return Object.hasOwn(ADVICE, code);
@@ -69,9 +83,14 @@ export function refusalFailure(status: number, body: unknown): UnlockFailure {
       `the server answered HTTP ${status} with something that is not a Cardwarden answer; check that --server is the Cardwarden server's address; nothing was changed on the card`,
     );
   }
-  const { error, attemptsRemaining } = parsed.data;
+  const { error, attemptsRemaining, retryAfter } = parsed.data;
   if (isRefusalCode(error.code)) {
-    return new UnlockFailure(error.code, ADVICE[error.code](attemptsRemaining), attemptsRemaining);
+    const wait = retryAfter === undefined ? '' : ` (try again online in ${describeWait(retryAfter)})`;
+    return new UnlockFailure(
+      error.code,
+      `${ADVICE[error.code](attemptsRemaining)}${wait}`,
+      attemptsRemaining,
+    );
   }
   return new UnlockFailure(
     'server.error',
