@@ -104,7 +104,8 @@ export async function updateSealed(db: Database, cardId: string, sealed: string)
 export const RESPONSE_BUDGET_HOURS = 24;
 
 /**
- * Responses issued for a card in the last 24 hours and after its last proven unblock, whatever outcomes
+ * Responses issued for a card in the last 24 hours, since its admin key was registered (a re-keyed card
+ * starts afresh) and after its last proven unblock, whatever outcomes
  * were reported. Exact under the admin key's row lock (every issuer takes it before inserting).
  */
 export async function countRecentResponses(db: Database, cardId: string): Promise<number> {
@@ -115,6 +116,7 @@ export async function countRecentResponses(db: Database, cardId: string): Promis
     .where(
       sql`${adminKeyResponses.cardId} = ${cardId}
         and ${adminKeyResponses.issuedAt} > now() - make_interval(hours => ${RESPONSE_BUDGET_HOURS})
+        and ${adminKeyResponses.issuedAt} > ${adminKeys.createdAt}
         and (${adminKeys.confirmedUnblockAt} is null or ${adminKeyResponses.issuedAt} > ${adminKeys.confirmedUnblockAt})`,
     );
   return row?.n ?? 0;
