@@ -3,6 +3,7 @@
  * admin key under a new KEK. Configuration comes from the environment, as for the server.
  */
 import { loadConfig } from './config.js';
+import { useStrictUmask } from './db/private-files.js';
 import { describeFailure } from './fixable-errors.js';
 import { rotateKek } from './keys/rotate-kek.js';
 import { openStorage } from './server.js';
@@ -31,6 +32,8 @@ async function rotate(): Promise<void> {
   }
 }
 
+// Before anything opens a file: the embedded database and the KEK are for this user alone.
+useStrictUmask();
 const command = process.argv[2] ?? 'serve';
 const run: Record<string, () => Promise<unknown>> = {
   serve: () => import('./main.js'),

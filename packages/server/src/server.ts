@@ -1,9 +1,12 @@
 /** Starting and stopping a whole server: database, keys, first admin, HTTP. */
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
+import { assertPrivateFile, preparePrivateDir } from './db/private-files.js';
 import type { App } from './http/types.js';
 import { KeyCustody } from './keys/key-custody.js';
 import { Notifier } from './notifications/notifier.js';
@@ -19,11 +22,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens what the config names (taking the data-directory lock for the embedded database). */
+/**
+ * Opens what the config names (taking the data-directory lock for the embedded database), after
+ * checking that the data directory and the KEK file are closed to other users.
+ */
 export async function openStorage(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile'>,
   command: string,
 ): Promise<{ handle: DatabaseHandle; lock: DataDirLock | undefined }> {
+  checkPrivateFiles(config);
   const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, command);
   try {
     const handle = await openDatabase(
@@ -36,6 +43,14 @@ export async function openStorage(
     lock?.release();
     throw error;
   }
+}
+
+/** Refuses, with the chmod that fixes it, a data directory or KEK file that others may read or write. */
+function checkPrivateFiles(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile'>): void {
+  // With PostgreSQL the data directory only matters when it holds the KEK file (the default).
+  if (!config.databaseUrl || config.kekFile.startsWith(config.dataDir + sep))
+    preparePrivateDir(config.dataDir);
+  if (existsSync(config.kekFile)) assertPrivateFile(config.kekFile, 'the KEK file');
 }
 
 export async function startServer(

@@ -3,7 +3,6 @@
  * WebAssembly) under the data directory. Runs the migrations before returning; on PostgreSQL under an
  * advisory lock, so instances starting together migrate once.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -13,6 +12,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { preparePrivateDir, restrictTree } from './private-files.js';
 import * as schema from './schema.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -25,7 +25,7 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** `dir: undefined` keeps the embedded database in memory (tests). */
+/** `dir` is the data directory (the database goes in `dir/pglite`); `undefined` keeps it in memory (tests). */
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string | undefined };
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
@@ -37,18 +37,24 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
   if (dir === undefined) {
     client = new PGlite();
   } else {
+    preparePrivateDir(dir);
     const path = join(dir, 'pglite');
-    mkdirSync(path, { recursive: true });
+    preparePrivateDir(path, 'the embedded database directory');
     client = new PGlite(path);
   }
   await client.waitReady;
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // PGlite creates its files 0666 (less the umask): close what initdb and the migrations made.
+  if (dir !== undefined) restrictTree(dir);
   return {
     // The PGlite driver's result type differs from node-postgres's, the query API does not.
     db: db as unknown as Database,
     kind: 'pglite',
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (dir !== undefined) restrictTree(dir);
+    },
   };
 }
 
