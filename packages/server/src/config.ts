@@ -21,6 +21,8 @@ export interface Config {
   readonly sessionHours: number;
   /** Email notifications; undefined when no SMTP server is configured (then none are sent). */
   readonly smtp: SmtpConfig | undefined;
+  /** How often the audit chains are verified and their heads written to the log. */
+  readonly auditCheckpointMinutes: number;
   /** Limits on online unlock attempts per client address and per card, in one window. */
   readonly onlineUnlockLimits: {
     readonly perAddress: number;
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           securityMailbox: env.CARDWARDEN_SECURITY_MAILBOX || undefined,
         })
       : undefined,
+    auditCheckpointMinutes: integer(env, 'CARDWARDEN_AUDIT_CHECKPOINT_MINUTES', 15, 1, 24 * 60),
     onlineUnlockLimits: Object.freeze({
       perAddress: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_ADDRESS_LIMIT', 100, 1, 1_000_000),
       perCard: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_CARD_LIMIT', 10, 1, 10_000),

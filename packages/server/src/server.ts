@@ -12,6 +12,7 @@ import { KeyCustody } from './keys/key-custody.js';
 import { Notifier } from './notifications/notifier.js';
 import { deleteDeadTokens } from './repositories/token.repository.js';
 import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.service.js';
+import { AuditCheckpointer } from './services/audit-checkpointer.js';
 import type { ServiceContext } from './services/context.js';
 
 export interface RunningServer {
@@ -19,6 +20,8 @@ export interface RunningServer {
   readonly url: string;
   readonly bootstrap: BootstrapResult;
   readonly ctx: ServiceContext;
+  /** Verifies what is new in the audit chains and logs a checkpoint now (it also runs on a timer). */
+  auditCheckpoint(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,9 +81,12 @@ export async function startServer(
     app = await buildApp(ctx, { logger, trustProxy: config.trustProxy, webRoot: config.webRoot });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
     notifier.start();
+
     for (const warning of keys.warnings) app.log.warn(warning);
     await deleteDeadTokens(handle.db);
     const url = await app.listen({ port: config.port, host: config.host });
+    const checkpointer = new AuditCheckpointer(handle.db, app.log, config.auditCheckpointMinutes * 60_000);
+    checkpointer.start();
     const running = app;
     let closing: Promise<void> | undefined;
     return {
@@ -88,9 +94,11 @@ export async function startServer(
       url,
       bootstrap,
       ctx,
+      auditCheckpoint: () => checkpointer.checkpoint(),
       close() {
         closing ??= (async () => {
           await notifier.stop();
+          await checkpointer.stop();
           await running.close();
           await handle.close();
           lock?.release();

@@ -13,10 +13,10 @@
  *   the replacement is a `rename()`, so the lock file never goes missing in between;
  * - the winner re-reads the lock to confirm it holds its own record.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { randomToken, sha256Hex } from '@cardwarden/protocol/crypto';
 import { preparePrivateDir } from './private-files.js';
 
 export class DataDirLockedError extends Error {
@@ -100,7 +100,7 @@ function isStale(record: LockRecord | undefined): boolean {
  * Returns false when someone else is taking it over or already has.
  */
 function takeOver(lockPath: string, staleText: string, ours: string): boolean {
-  const marker = `${lockPath}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
+  const marker = `${lockPath}.takeover-${sha256Hex(staleText).slice(0, 16)}`;
   try {
     writeExclusive(marker, String(process.pid));
   } catch (error) {
@@ -126,7 +126,7 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
     host: hostname(),
     command,
     since: new Date().toISOString(),
-    nonce: randomBytes(8).toString('hex'),
+    nonce: randomToken(9),
   };
   const text = JSON.stringify(record);
   const temp = `${path}.${process.pid}-${record.nonce}.tmp`;
