@@ -8,7 +8,7 @@ import { openDatabase } from './db/connect.js';
 import { useStrictUmask } from './db/private-files.js';
 import { describeFailure } from './fixable-errors.js';
 import { rotateKek } from './keys/rotate-kek.js';
-import { openStorage } from './server.js';
+import { openStorage, postgresTimeouts } from './server.js';
 import { describeBreak, verifyAuditChains } from './services/audit-chain.service.js';
 
 const USAGE = `usage: cardwarden-server [serve | rotate-kek | audit-verify | help]
@@ -43,7 +43,14 @@ async function auditVerify(): Promise<void> {
   const config = loadConfig();
   // With PostgreSQL nothing local is involved: no lock, no data directory.
   const { handle, lock } = config.databaseUrl
-    ? { handle: await openDatabase({ kind: 'postgres', url: config.databaseUrl }), lock: undefined }
+    ? {
+        handle: await openDatabase({
+          kind: 'postgres',
+          url: config.databaseUrl,
+          timeouts: postgresTimeouts(config),
+        }),
+        lock: undefined,
+      }
     : await openStorage(config, 'cardwarden-server audit-verify');
   try {
     const report = await verifyAuditChains(handle.db);

@@ -4,7 +4,8 @@ import { sep } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/connect.js';
+import { openDatabase, type DatabaseHandle, type PostgresTimeouts } from './db/connect.js';
+import { setDefaultStatementTimeout } from './db/query-budget.js';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
 import { assertPrivateFile, preparePrivateDir } from './db/private-files.js';
 import type { App } from './http/types.js';
@@ -30,15 +31,16 @@ export interface RunningServer {
  * checking that the data directory and the KEK file are closed to other users.
  */
 export async function openStorage(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile' | 'database'>,
   command: string,
 ): Promise<{ handle: DatabaseHandle; lock: DataDirLock | undefined }> {
   checkPrivateFiles(config);
+  setDefaultStatementTimeout(config.database.statementTimeoutMs);
   const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, command);
   try {
     const handle = await openDatabase(
       config.databaseUrl
-        ? { kind: 'postgres', url: config.databaseUrl }
+        ? { kind: 'postgres', url: config.databaseUrl, timeouts: postgresTimeouts(config) }
         : { kind: 'pglite', dir: config.dataDir },
     );
     return { handle, lock };
@@ -46,6 +48,16 @@ export async function openStorage(
     lock?.release();
     throw error;
   }
+}
+
+/** The connection timeouts for PostgreSQL, from the config. */
+export function postgresTimeouts(config: Pick<Config, 'database'>): PostgresTimeouts {
+  return {
+    connectMs: config.database.connectTimeoutMs,
+    statementMs: config.database.statementTimeoutMs,
+    // Longer than any statement, so only a transaction nobody drives any more is ended.
+    idleInTransactionMs: Math.max(15_000, config.database.statementTimeoutMs * 3),
+  };
 }
 
 /** Refuses, with the chmod that fixes it, a data directory or KEK file that others may read or write. */
@@ -78,7 +90,12 @@ export async function startServer(
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
     };
-    app = await buildApp(ctx, { logger, trustProxy: config.trustProxy, webRoot: config.webRoot });
+    app = await buildApp(ctx, {
+      logger,
+      trustProxy: config.trustProxy,
+      webRoot: config.webRoot,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+    });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
     notifier.start();
 

@@ -13,6 +13,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { preparePrivateDir, restrictTree } from './private-files.js';
+import { currentStatementTimeoutMs, withStatementTimeout } from './query-budget.js';
 import * as schema from './schema.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -26,10 +27,14 @@ export interface DatabaseHandle {
 }
 
 /** `dir` is the data directory (the database goes in `dir/pglite`); `undefined` keeps it in memory (tests). */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string | undefined };
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; timeouts?: PostgresTimeouts }
+  | { kind: 'pglite'; dir: string | undefined };
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dir);
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.timeouts ?? DEFAULT_TIMEOUTS)
+    : openPglite(target.dir);
 }
 
 async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
@@ -58,21 +63,97 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
   };
 }
 
-async function openPostgres(url: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'cardwarden' });
+/** Timeouts of the PostgreSQL connections: a database that is down or frozen must not hang a request. */
+export interface PostgresTimeouts {
+  /** Giving up on opening a connection. */
+  readonly connectMs: number;
+  /** The server-side statement timeout of every connection (routes with a larger budget raise it locally). */
+  readonly statementMs: number;
+  /** A transaction left idle this long is ended by the server (its locks released). */
+  readonly idleInTransactionMs: number;
+}
+
+const DEFAULT_TIMEOUTS: PostgresTimeouts = {
+  connectMs: 5_000,
+  statementMs: 5_000,
+  idleInTransactionMs: 15_000,
+};
+
+/**
+ * Bounds every query of `client` in the client too, by the statement timeout in force
+ * ({@link currentStatementTimeoutMs}): a frozen server answers nothing, not even its own statement
+ * timeout. A connection whose query timed out in the client is closed, never reused: its late answer
+ * must not be read as the next query's.
+ */
+function boundQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const onTimeout = (error: unknown): void => {
+    if (error instanceof Error && error.message === 'Query read timeout') {
+      void client.end().catch(() => undefined);
+    }
+  };
+  const bounded = (config: unknown, ...rest: unknown[]): unknown => {
+    const timeoutMs = currentStatementTimeoutMs();
+    if (timeoutMs <= 0 || typeof config !== 'object' || config === null || 'submit' in config) {
+      return query(config, ...rest);
+    }
+    // Margin so that the server's statement timeout (a clean error) normally fires first.
+    const withTimeout = { ...config, query_timeout: timeoutMs + 1_000 };
+    const callback = rest.at(-1);
+    if (typeof callback === 'function') {
+      // The pool's own query() passes a callback.
+      const args = rest.slice(0, -1);
+      return query(withTimeout, ...args, (error: unknown, result: unknown) => {
+        onTimeout(error);
+        (callback as (error: unknown, result: unknown) => void)(error, result);
+      });
+    }
+    const result = query(withTimeout, ...rest);
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          onTimeout(error);
+          throw error;
+        })
+      : result;
+  };
+  client.query = bounded as typeof client.query;
+}
+
+async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    application_name: 'cardwarden',
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on('error', () => undefined);
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    boundQueries(client);
+  });
+  await withStatementTimeout(0, async () => {
+    const client = await pool.connect();
     try {
-      await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      // Migrations (and waiting for another instance's) may take long: no timeout, then back to the default.
+      await client.query('SET statement_timeout = 0');
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      try {
+        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+        await client.query('RESET statement_timeout');
+      }
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      client.release();
     }
-  } finally {
-    client.release();
-  }
+  }).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
   const db = drizzlePostgres({ client: pool, schema });
   return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
 }
