@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   'online_unlock.closed': 409,
   'online_unlock.expired': 409,
   'online_unlock.rate_limited': 429,
+  'audit.export_busy': 429,
   'internal.error': 500,
   'internal.unavailable': 503,
 } as const;

@@ -443,6 +443,7 @@ export const errorMessagesEn = {
   'online_unlock.closed': 'This unlock request is already closed.',
   'online_unlock.expired': 'This unlock request has expired. Start again.',
   'online_unlock.rate_limited': 'Too many tries. Wait a while, then try again.',
+  'audit.export_busy': 'Several audit exports are running. Wait half a minute, then download again.',
   'internal.error': 'The server had a problem. Try again; if it persists, tell your administrator.',
   'internal.unavailable': 'The server is busy or starting. Try again in a moment.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
