@@ -11,9 +11,9 @@ import { assertPrivateFile, preparePrivateDir } from './db/private-files.js';
 import type { App } from './http/types.js';
 import { KeyCustody } from './keys/key-custody.js';
 import { Notifier } from './notifications/notifier.js';
-import { deleteDeadTokens } from './repositories/token.repository.js';
 import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.service.js';
 import { AuditCheckpointer } from './services/audit-checkpointer.js';
+import { Housekeeping } from './services/housekeeping.js';
 import type { ServiceContext } from './services/context.js';
 
 export interface RunningServer {
@@ -23,6 +23,8 @@ export interface RunningServer {
   readonly ctx: ServiceContext;
   /** Verifies what is new in the audit chains and logs a checkpoint now (it also runs on a timer). */
   auditCheckpoint(): Promise<void>;
+  /** Prunes rate-limit counters and dead tokens now (it also runs on a timer). */
+  housekeeping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,10 +102,11 @@ export async function startServer(
     notifier.start();
 
     for (const warning of keys.warnings) app.log.warn(warning);
-    await deleteDeadTokens(handle.db);
     const url = await app.listen({ port: config.port, host: config.host });
     const checkpointer = new AuditCheckpointer(handle.db, app.log, config.auditCheckpointMinutes * 60_000);
     checkpointer.start();
+    const housekeeping = new Housekeeping(handle.db, app.log);
+    housekeeping.start();
     const running = app;
     let closing: Promise<void> | undefined;
     return {
@@ -112,10 +115,12 @@ export async function startServer(
       bootstrap,
       ctx,
       auditCheckpoint: () => checkpointer.checkpoint(),
+      housekeeping: () => housekeeping.runOnce(),
       close() {
         closing ??= (async () => {
           await notifier.stop();
           await checkpointer.stop();
+          await housekeeping.stop();
           await running.close();
           await handle.close();
           lock?.release();

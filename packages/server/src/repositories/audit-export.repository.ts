@@ -89,9 +89,10 @@ export async function forEachAuditBatch(
       await tx.execute(sql`declare ${sql.identifier(CURSOR)} no scroll cursor for ${query}`);
       while (remaining > 0) {
         // Both drivers answer { rows }; the shared Database type does not say so.
-        const fetched = (await tx.execute(
+        const result: unknown = await tx.execute(
           sql`fetch forward ${sql.raw(String(Math.min(options.batchSize, remaining)))} from ${sql.identifier(CURSOR)}`,
-        )) as unknown as { rows: RawAuditRow[] };
+        );
+        const fetched = result as { rows: RawAuditRow[] };
         if (fetched.rows.length === 0) return;
         remaining -= fetched.rows.length;
         await onBatch(fetched.rows.map(fromRaw));

@@ -40,12 +40,12 @@ export class AuditCheckpointer {
     await this.running;
   }
 
-  /** One verification and checkpoint (skipped when the previous one is still running). */
-  checkpoint(): Promise<void> {
-    this.running ??= this.verifyAndLog().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  /** One verification and checkpoint, after the one in progress (if any) has finished. */
+  async checkpoint(): Promise<void> {
+    await this.running;
+    const round = this.verifyAndLog();
+    this.running = round;
+    await round;
   }
 
   private async verifyAndLog(): Promise<void> {
