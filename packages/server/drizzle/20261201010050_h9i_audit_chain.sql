@@ -43,6 +43,8 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
+-- SECURITY DEFINER: runs with the owner's rights, so a server role of its own needs no right at all on
+-- audit_chain_heads beyond SELECT (see docs/durability.md for the grants).
 CREATE OR REPLACE FUNCTION audit_events_chain() RETURNS trigger AS $$
 DECLARE
   chosen smallint;
@@ -55,7 +57,7 @@ BEGIN
   END IF;
   RETURN audit_event_link(NEW, chosen);
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT;
 --> statement-breakpoint
 -- Whatever values an INSERT gives (a copy of other rows included), the database computes the chain.
 CREATE TRIGGER audit_events_chain

@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { preparePrivateDir, restrictTree } from './private-files.js';
@@ -119,6 +120,19 @@ function boundQueries(client: pg.PoolClient): void {
   client.query = bounded as typeof client.query;
 }
 
+/** Whether the database already has every migration (then nothing needs the right to create). */
+async function isUpToDate(client: pg.PoolClient): Promise<boolean> {
+  const newest = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).at(-1)?.folderMillis ?? 0;
+  try {
+    const result = await client.query<{ applied: string | null }>(
+      'SELECT max(created_at)::text AS applied FROM drizzle.__drizzle_migrations',
+    );
+    return Number(result.rows[0]?.applied ?? 0) >= newest;
+  } catch {
+    return false; // no migrations table yet: a new database
+  }
+}
+
 async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -142,7 +156,10 @@ async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<Da
       await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       try {
-        await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        // A server role of its own may not create anything (docs/durability.md): it only checks.
+        if (!(await isUpToDate(client))) {
+          await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        }
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
         await client.query('RESET statement_timeout');
