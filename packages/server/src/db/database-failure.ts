@@ -53,6 +53,9 @@ export function describeDatabaseFailure(error: unknown): string | undefined {
     }
     if (code === '57014')
       return 'the database took too long to answer (statement timeout); try again in a moment';
+    // Two transactions waited for each other (the database ended one), or a serialization conflict.
+    if (code === '40P01' || code === '40001')
+      return 'the database was busy with a conflicting change; try again';
     if (code === '25P03') return 'a database transaction was idle too long and was ended; try again';
     // Class 08: connection exceptions; 57P01-57P03: shutting down or starting; 53: out of resources.
     if (
