@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   'online_unlock.unavailable': 403,
   'online_unlock.proof_invalid': 422,
   'online_unlock.no_proof': 409,
+  'audit.export_busy': 429,
   'internal.error': 500,
   'internal.unavailable': 503,
 } as const;

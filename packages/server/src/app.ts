@@ -10,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'f
 import { authenticateBeforeValidation } from './http/auth-guard.js';
 import { guardedValidatorCompiler } from './http/request-validation.js';
 import { errorBody, installErrorHandling } from './http/error-handler.js';
+import { installRequestBudget } from './http/request-budget.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import type { App } from './http/types.js';
 import { installWebPortals, isPortalRoute } from './http/web-portals.js';
@@ -36,6 +37,8 @@ function rejectBadUrl(error: FastifyError, _request: FastifyRequest, reply: Fast
 
 export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
+  /** Default statement timeout of a route's queries (routes may set their own: http/request-budget.ts). */
+  readonly statementTimeoutMs?: number;
   readonly trustProxy: false | number | string;
   readonly webRoot?: string | undefined;
 }
@@ -52,6 +55,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
           )(options.trustProxy)
         : options.trustProxy,
     bodyLimit: 64 * 1024,
+    // Idle keep-alive connections close soon; a client that sends its request too slowly is cut off;
+    // a socket with no traffic at all for two minutes is closed (a streamed export keeps writing).
+    keepAliveTimeout: 5_000,
+    requestTimeout: 30_000,
+    connectionTimeout: 120_000,
     // Ids and challenges are short; anything longer is not ours.
     routerOptions: { maxParamLength: 200 },
     // A malformed URL or an over-long path parameter, found before any route runs.
@@ -65,6 +73,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   app.decorateRequest('tokenId', null);
   installErrorHandling(app);
   installSecurityHeaders(app);
+  installRequestBudget(app, options.statementTimeoutMs ?? 5_000);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,15 +1,19 @@
 /**
  * `cardwarden-server [command]`: `serve` (the default) runs the server; `rotate-kek` re-seals every
- * admin key under a new KEK; `reset-password USERNAME` gives a staff account a new password.
- * Configuration comes from the environment, as for the server.
+ * admin key under a new KEK; `reset-password USERNAME` gives a staff account a new password;
+ * `audit-verify` checks the audit hash chains. Configuration comes from the environment, as for the
+ * server.
  */
 import { loadConfig } from './config.js';
+import { openDatabase } from './db/connect.js';
+import { useStrictUmask } from './db/private-files.js';
 import { describeFailure } from './fixable-errors.js';
 import { rotateKek } from './keys/rotate-kek.js';
-import { openStorage } from './server.js';
+import { openStorage, postgresTimeouts } from './server.js';
+import { describeBreak, verifyAuditChains } from './services/audit-chain.service.js';
 import { resetPasswordLocally } from './services/password.service.js';
 
-const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USERNAME | help]
+const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USERNAME | audit-verify | help]
 
   serve           run the server (default)
   rotate-kek      make a new KEK and re-seal every admin key under it, in one transaction.
@@ -17,6 +21,9 @@ const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USE
   reset-password  give the staff account USERNAME a new generated password, printed once, and end
                   its sessions (for when no admin can sign in). With the embedded database, stop the
                   server first; with PostgreSQL it works while servers run.
+  audit-verify    check every audit hash chain; exits 1 naming the first event that does not match.
+                  With DATABASE_URL it runs beside running servers (DATA_DIR is ignored); with the
+                  embedded database (DATA_DIR), stop the server first.
 
 Configuration: PORT, DATA_DIR, DATABASE_URL, CARDWARDEN_KEK_FILE, … (see README).`;
 
@@ -59,11 +66,57 @@ async function resetPassword(username: string | undefined): Promise<void> {
   }
 }
 
+/** Exit status 0 when every chain is intact; 1 naming the first event that is not. */
+async function auditVerify(): Promise<void> {
+  const config = loadConfig();
+  // With PostgreSQL nothing local is involved: no lock, no data directory.
+  const { handle, lock } = config.databaseUrl
+    ? {
+        handle: await openDatabase({
+          kind: 'postgres',
+          url: config.databaseUrl,
+          timeouts: postgresTimeouts(config),
+        }),
+        lock: undefined,
+      }
+    : await openStorage(config, 'cardwarden-server audit-verify');
+  try {
+    const report = await verifyAuditChains(handle.db);
+    const [first] = report.breaks;
+    if (first) {
+      const more = report.breaks.length - 1;
+      process.stdout.write(
+        `audit chain BROKEN at ${describeBreak(first)}\n` +
+          (more > 0 ? `(and ${String(more)} more problem(s) after it)\n` : '') +
+          'Restore the audit trail from a backup and find out who could write to the database.\n',
+      );
+      process.exitCode = 1;
+      return;
+    }
+    const heads = report.heads
+      .map(
+        (head) =>
+          `  chain ${String(head.chain).padStart(2)}: ${String(head.pos).padStart(8)} ${head.hash || '-'}`,
+      )
+      .join('\n');
+    process.stdout.write(
+      `audit chain intact: ${String(report.events)} event(s) in ${String(report.heads.length)} chains.\n` +
+        `Heads (position, hash); the last "audit chain checkpoint" in the server log must not be ahead of them:\n${heads}\n`,
+    );
+  } finally {
+    await handle.close();
+    lock?.release();
+  }
+}
+
+// Before anything opens a file: the embedded database and the KEK are for this user alone.
+useStrictUmask();
 const command = process.argv[2] ?? 'serve';
 const run: Record<string, () => Promise<unknown>> = {
   serve: () => import('./main.js'),
   'rotate-kek': rotate,
   'reset-password': () => resetPassword(process.argv[3]),
+  'audit-verify': auditVerify,
   help: () => {
     process.stdout.write(`${USAGE}\n`);
     return Promise.resolve();

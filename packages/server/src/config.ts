@@ -25,6 +25,10 @@ export interface Config {
   readonly sessionHours: number;
   /** Email notifications; undefined when no SMTP server is configured (then none are sent). */
   readonly smtp: SmtpConfig | undefined;
+  /** Database timeouts: one statement (routes may allow more), opening a connection. */
+  readonly database: { readonly statementTimeoutMs: number; readonly connectTimeoutMs: number };
+  /** How often the audit chains are verified and their heads written to the log. */
+  readonly auditCheckpointMinutes: number;
   /** Limits on online unlock attempts per client address and per card, in one window. */
   readonly onlineUnlockLimits: {
     readonly perAddress: number;
@@ -129,6 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           securityMailbox: env.CARDWARDEN_SECURITY_MAILBOX || undefined,
         })
       : undefined,
+    database: Object.freeze({
+      statementTimeoutMs: integer(env, 'CARDWARDEN_DB_STATEMENT_TIMEOUT_SECONDS', 5, 1, 600) * 1000,
+      connectTimeoutMs: integer(env, 'CARDWARDEN_DB_CONNECT_TIMEOUT_SECONDS', 5, 1, 120) * 1000,
+    }),
+    auditCheckpointMinutes: integer(env, 'CARDWARDEN_AUDIT_CHECKPOINT_MINUTES', 15, 1, 24 * 60),
     onlineUnlockLimits: Object.freeze({
       perAddress: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_ADDRESS_LIMIT', 100, 1, 1_000_000),
       perCard: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_CARD_LIMIT', 10, 1, 10_000),

@@ -5,6 +5,7 @@
 import { ConfigError } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { AppError } from './errors.js';
+import { FilePermissionError } from './db/private-files.js';
 import { KekError } from './keys/kek-file.js';
 
 /** A start-up problem a person can fix (a busy port, an unreachable database), already worded for them. */
@@ -19,7 +20,8 @@ export function isOperatorFixable(error: unknown): error is Error {
     error instanceof KekError ||
     error instanceof DataDirLockedError ||
     error instanceof StartupError ||
-    error instanceof AppError
+    error instanceof AppError ||
+    error instanceof FilePermissionError
   );
 }
 

@@ -1,12 +1,14 @@
 /** `npm start`: runs the server until SIGINT or SIGTERM. Other commands: see cli.ts. */
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.js';
+import { useStrictUmask } from './db/private-files.js';
 import { describeFailure } from './fixable-errors.js';
 import { startServer } from './server.js';
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 async function main(): Promise<void> {
+  useStrictUmask();
   const config = loadConfig();
   const server = await startServer(
     { ...config, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT },

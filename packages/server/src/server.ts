@@ -1,16 +1,21 @@
 /** Starting and stopping a whole server: database, keys, first admin, HTTP. */
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/connect.js';
+import { openDatabase, type DatabaseHandle, type PostgresTimeouts } from './db/connect.js';
+import { setDefaultStatementTimeout } from './db/query-budget.js';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
 import { reasonOf, StartupError } from './fixable-errors.js';
 import { reservePort } from './http/port-reservation.js';
+import { assertPrivateFile, preparePrivateDir } from './db/private-files.js';
 import type { App } from './http/types.js';
 import { KeyCustody } from './keys/key-custody.js';
 import { Notifier } from './notifications/notifier.js';
-import { deleteDeadTokens } from './repositories/token.repository.js';
 import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.service.js';
+import { AuditCheckpointer } from './services/audit-checkpointer.js';
+import { Housekeeping } from './services/housekeeping.js';
 import type { ServiceContext } from './services/context.js';
 
 export interface RunningServer {
@@ -18,19 +23,28 @@ export interface RunningServer {
   readonly url: string;
   readonly bootstrap: BootstrapResult;
   readonly ctx: ServiceContext;
+  /** Verifies what is new in the audit chains and logs a checkpoint now (it also runs on a timer). */
+  auditCheckpoint(): Promise<void>;
+  /** Prunes rate-limit counters and dead tokens now (it also runs on a timer). */
+  housekeeping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Opens what the config names (taking the data-directory lock for the embedded database). */
+/**
+ * Opens what the config names (taking the data-directory lock for the embedded database), after
+ * checking that the data directory and the KEK file are closed to other users.
+ */
 export async function openStorage(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile' | 'database'>,
   command: string,
 ): Promise<{ handle: DatabaseHandle; lock: DataDirLock | undefined }> {
+  checkPrivateFiles(config);
+  setDefaultStatementTimeout(config.database.statementTimeoutMs);
   const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, command);
   try {
     const handle = await openDatabase(
       config.databaseUrl
-        ? { kind: 'postgres', url: config.databaseUrl }
+        ? { kind: 'postgres', url: config.databaseUrl, timeouts: postgresTimeouts(config) }
         : { kind: 'pglite', dir: config.dataDir },
     );
     return { handle, lock };
@@ -57,6 +71,24 @@ function databaseFailure(config: Pick<Config, 'databaseUrl' | 'dataDir'>, error:
           'Check DATABASE_URL, that PostgreSQL runs there and that the database and user exist'
       : `cannot open the embedded database in ${config.dataDir}: ${reasonOf(error)}`,
   );
+}
+
+/** The connection timeouts for PostgreSQL, from the config. */
+export function postgresTimeouts(config: Pick<Config, 'database'>): PostgresTimeouts {
+  return {
+    connectMs: config.database.connectTimeoutMs,
+    statementMs: config.database.statementTimeoutMs,
+    // Longer than any statement, so only a transaction nobody drives any more is ended.
+    idleInTransactionMs: Math.max(15_000, config.database.statementTimeoutMs * 3),
+  };
+}
+
+/** Refuses, with the chmod that fixes it, a data directory or KEK file that others may read or write. */
+function checkPrivateFiles(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile'>): void {
+  // With PostgreSQL the data directory only matters when it holds the KEK file (the default).
+  if (!config.databaseUrl || config.kekFile.startsWith(config.dataDir + sep))
+    preparePrivateDir(config.dataDir);
+  if (existsSync(config.kekFile)) assertPrivateFile(config.kekFile, 'the KEK file');
 }
 
 export async function startServer(
@@ -91,16 +123,25 @@ export async function startServer(
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
     };
-    app = await buildApp(ctx, { logger, trustProxy: config.trustProxy, webRoot: config.webRoot });
+    app = await buildApp(ctx, {
+      logger,
+      trustProxy: config.trustProxy,
+      webRoot: config.webRoot,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+    });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
     notifier.start();
+
     for (const warning of keys.warnings) app.log.warn(warning);
-    await deleteDeadTokens(handle.db);
     // Everything is ready (routes, first admin): hand the port over with no work in between.
     await app.ready();
     portHeld = false;
     await port.release();
     const url = await app.listen({ port: port.port, host: config.host });
+    const checkpointer = new AuditCheckpointer(handle.db, app.log, config.auditCheckpointMinutes * 60_000);
+    checkpointer.start();
+    const housekeeping = new Housekeeping(handle.db, app.log);
+    housekeeping.start();
     const running = app;
     let closing: Promise<void> | undefined;
     return {
@@ -108,9 +149,13 @@ export async function startServer(
       url,
       bootstrap,
       ctx,
+      auditCheckpoint: () => checkpointer.checkpoint(),
+      housekeeping: () => housekeeping.runOnce(),
       close() {
         closing ??= (async () => {
           await notifier.stop();
+          await checkpointer.stop();
+          await housekeeping.stop();
           await running.close();
           await handle.close();
           lock?.release();

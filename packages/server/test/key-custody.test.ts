@@ -93,11 +93,14 @@ forEachDatabase('KEK custody', (kind: DatabaseKind) => {
     await stop(await start());
   });
 
-  it('warns when the KEK file is readable by others', async () => {
+  it('refuses a KEK file that others can read or write, with the chmod that fixes it', async () => {
     await stop(await start());
-    chmodSync(kekFile, 0o644);
-    const server = await start();
-    expect(server.logs.join('\n')).toContain('is readable by other users');
+    for (const mode of [0o644, 0o620]) {
+      chmodSync(kekFile, mode);
+      await expect(start()).rejects.toThrow(`run "chmod 600 ${kekFile}"`);
+    }
+    chmodSync(kekFile, 0o600);
+    await stop(await start());
   });
 
   it('rotates the KEK: every key re-sealed, responses unchanged, old file kept apart', async () => {

@@ -3,7 +3,6 @@
  * WebAssembly) under the data directory. Runs the migrations before returning; on PostgreSQL under an
  * advisory lock, so instances starting together migrate once.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,8 +10,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { preparePrivateDir, restrictTree } from './private-files.js';
+import { currentStatementTimeoutMs, withStatementTimeout } from './query-budget.js';
 import * as schema from './schema.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -25,11 +27,15 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** `dir: undefined` keeps the embedded database in memory (tests). */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string | undefined };
+/** `dir` is the data directory (the database goes in `dir/pglite`); `undefined` keeps it in memory (tests). */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; timeouts?: PostgresTimeouts }
+  | { kind: 'pglite'; dir: string | undefined };
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dir);
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.timeouts ?? DEFAULT_TIMEOUTS)
+    : openPglite(target.dir);
 }
 
 async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
@@ -37,36 +43,134 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
   if (dir === undefined) {
     client = new PGlite();
   } else {
+    preparePrivateDir(dir);
     const path = join(dir, 'pglite');
-    mkdirSync(path, { recursive: true });
+    preparePrivateDir(path, 'the embedded database directory');
     client = new PGlite(path);
   }
   await client.waitReady;
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // PGlite creates its files 0666 (less the umask): close what initdb and the migrations made.
+  if (dir !== undefined) restrictTree(dir);
   return {
     // The PGlite driver's result type differs from node-postgres's, the query API does not.
     db: db as unknown as Database,
     kind: 'pglite',
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (dir !== undefined) restrictTree(dir);
+    },
   };
 }
 
-async function openPostgres(url: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'cardwarden' });
+/** Timeouts of the PostgreSQL connections: a database that is down or frozen must not hang a request. */
+export interface PostgresTimeouts {
+  /** Giving up on opening a connection. */
+  readonly connectMs: number;
+  /** The server-side statement timeout of every connection (routes with a larger budget raise it locally). */
+  readonly statementMs: number;
+  /** A transaction left idle this long is ended by the server (its locks released). */
+  readonly idleInTransactionMs: number;
+}
+
+const DEFAULT_TIMEOUTS: PostgresTimeouts = {
+  connectMs: 5_000,
+  statementMs: 5_000,
+  idleInTransactionMs: 15_000,
+};
+
+/**
+ * Bounds every query of `client` in the client too, by the statement timeout in force
+ * ({@link currentStatementTimeoutMs}): a frozen server answers nothing, not even its own statement
+ * timeout. A connection whose query timed out in the client is closed, never reused: its late answer
+ * must not be read as the next query's.
+ */
+function boundQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const onTimeout = (error: unknown): void => {
+    if (error instanceof Error && error.message === 'Query read timeout') {
+      void client.end().catch(() => undefined);
+    }
+  };
+  const bounded = (config: unknown, ...rest: unknown[]): unknown => {
+    const timeoutMs = currentStatementTimeoutMs();
+    if (timeoutMs <= 0 || typeof config !== 'object' || config === null || 'submit' in config) {
+      return query(config, ...rest);
+    }
+    // Margin so that the server's statement timeout (a clean error) normally fires first.
+    const withTimeout = { ...config, query_timeout: timeoutMs + 1_000 };
+    const callback = rest.at(-1);
+    if (typeof callback === 'function') {
+      // The pool's own query() passes a callback.
+      const args = rest.slice(0, -1);
+      return query(withTimeout, ...args, (error: unknown, result: unknown) => {
+        onTimeout(error);
+        (callback as (error: unknown, result: unknown) => void)(error, result);
+      });
+    }
+    const result = query(withTimeout, ...rest);
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          onTimeout(error);
+          throw error;
+        })
+      : result;
+  };
+  client.query = bounded as typeof client.query;
+}
+
+/** Whether the database already has every migration (then nothing needs the right to create). */
+async function isUpToDate(client: pg.PoolClient): Promise<boolean> {
+  const newest = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).at(-1)?.folderMillis ?? 0;
+  try {
+    const result = await client.query<{ applied: string | null }>(
+      'SELECT max(created_at)::text AS applied FROM drizzle.__drizzle_migrations',
+    );
+    return Number(result.rows[0]?.applied ?? 0) >= newest;
+  } catch {
+    return false; // no migrations table yet: a new database
+  }
+}
+
+async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    application_name: 'cardwarden',
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    keepAlive: true,
+  });
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on('error', () => undefined);
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    boundQueries(client);
+  });
+  await withStatementTimeout(0, async () => {
+    const client = await pool.connect();
     try {
-      await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      // Migrations (and waiting for another instance's) may take long: no timeout, then back to the default.
+      await client.query('SET statement_timeout = 0');
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      try {
+        // A server role of its own may not create anything (docs/durability.md): it only checks.
+        if (!(await isUpToDate(client))) {
+          await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+        await client.query('RESET statement_timeout');
+      }
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      client.release();
     }
-  } finally {
-    client.release();
-  }
+  }).catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
   const db = drizzlePostgres({ client: pool, schema });
   return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
 }

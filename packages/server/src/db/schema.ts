@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -12,6 +13,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -318,14 +320,34 @@ export const auditEvents = pgTable(
     sessionId: uuid('session_id'),
     ticket: text('ticket'),
     details: jsonb('details').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+    /*
+     * The hash chain (see the audit_events_chain trigger): set by the database on every insert, whoever
+     * inserts. The defaults mark a row that was inserted with the triggers off: verify flags it.
+     */
+    chain: smallint('chain').notNull().default(-1),
+    chainPos: bigint('chain_pos', { mode: 'number' }).notNull().default(0),
+    prevHash: text('prev_hash').notNull().default(''),
+    hash: text('hash').notNull().default(''),
   },
   (t) => [
     index('audit_events_seq_idx').on(t.seq),
+    index('audit_events_chain_idx').on(t.chain, t.chainPos),
     index('audit_events_at_idx').on(t.at),
     index('audit_events_card_idx').on(t.cardId, t.at),
     index('audit_events_user_idx').on(t.userId, t.at),
   ],
 );
+
+/**
+ * The head of each audit hash chain: the last event's position and hash. The insert trigger locks one
+ * head row per transaction, so concurrent inserts on different chains never wait for each other.
+ */
+export const auditChainHeads = pgTable('audit_chain_heads', {
+  chain: smallint('chain').primaryKey(),
+  lastPos: bigint('last_pos', { mode: 'number' }).notNull().default(0),
+  lastId: uuid('last_id'),
+  headHash: text('head_hash').notNull().default(''),
+});
 
 /** Fixed-window counters for rate limits, shared by every server instance. */
 export const rateLimits = pgTable('rate_limits', {

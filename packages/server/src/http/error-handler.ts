@@ -5,6 +5,7 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, type ErrorCode } from '@cardwarden/contract';
+import { describeDatabaseFailure } from '../db/database-failure.js';
 import { AppError } from '../errors.js';
 import type { App } from './types.js';
 
@@ -51,6 +52,12 @@ export function installErrorHandling(app: App): void {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       // Malformed JSON, empty body with a JSON content type and the like.
       return sendError(reply, 'request.invalid', error.message);
+    }
+    const unavailable = describeDatabaseFailure(error);
+    if (unavailable) {
+      request.log.warn({ err: error }, `database unavailable: ${unavailable}`);
+      void reply.header('retry-after', '5');
+      return sendError(reply, 'internal.unavailable', unavailable);
     }
     request.log.error({ err: error }, 'unexpected error');
     return sendError(reply, 'internal.error', 'something went wrong on the server; it has been logged');

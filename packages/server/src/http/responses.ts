@@ -10,6 +10,7 @@ export const errorResponses = {
   422: ErrorBody,
   423: ErrorBody,
   429: ErrorBody,
+  503: ErrorBody,
 } as const;
 
 export const bearer = [{ bearerAuth: [] }];

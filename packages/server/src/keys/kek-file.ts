@@ -7,20 +7,24 @@ import {
   openSync,
   readFileSync,
   renameSync,
-  statSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromHex, toHex } from '@cardwarden/protocol';
 import { KEK_BYTES } from '@cardwarden/protocol/crypto';
+import { assertPrivateFile } from '../db/private-files.js';
 
 export class KekError extends Error {
   override readonly name = 'KekError';
 }
 
-/** Reads a KEK file, or returns undefined when there is none. */
+/**
+ * Reads a KEK file, or returns undefined when there is none.
+ * @throws FilePermissionError when other users may read or write it (with the chmod that fixes it).
+ */
 export function readKekFile(path: string): Uint8Array | undefined {
   if (!existsSync(path)) return undefined;
+  assertPrivateFile(path, 'the KEK file');
   const text = readFileSync(path, 'utf8').trim();
   if (!new RegExp(`^[0-9a-fA-F]{${KEK_BYTES * 2}}$`).test(text)) {
     throw new KekError(
@@ -43,11 +47,6 @@ export function writeKekFile(path: string, kek: Uint8Array, exclusive: boolean):
     closeSync(fd);
   }
   chmodSync(path, 0o600);
-}
-
-/** Whether others than the owner may read the file (a warning, not an error: ops may use ACLs). */
-export function isReadableByOthers(path: string): boolean {
-  return (statSync(path).mode & 0o077) !== 0;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import type { Database } from '../db/database.js';
 import { getSetting, setSettingOnce } from '../repositories/settings.repository.js';
 import { countAdminKeys } from '../repositories/admin-key.repository.js';
-import { KekError, installPendingKek, isReadableByOthers, readKekFile, writeKekFile } from './kek-file.js';
+import { KekError, installPendingKek, readKekFile, writeKekFile } from './kek-file.js';
 
 export const KEK_CHECK_SETTING = 'kek_check_value';
 
@@ -61,9 +61,6 @@ export class KeyCustody {
         );
       }
       warnings.push(`completed an interrupted KEK rotation: ${kekFile} now holds the new KEK`);
-    }
-    if (isReadableByOthers(kekFile)) {
-      warnings.push(`the KEK file ${kekFile} is readable by other users: chmod 600 it`);
     }
     return new KeyCustody(kek, kekFile, warnings);
   }

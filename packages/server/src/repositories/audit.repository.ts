@@ -31,7 +31,8 @@ export interface AuditFilter {
   to?: Date | undefined;
 }
 
-function where(filter: AuditFilter): SQL | undefined {
+/** The SQL condition of `filter` (undefined: everything). */
+export function auditWhere(filter: AuditFilter): SQL | undefined {
   const conditions: SQL[] = [];
   if (filter.cardId) conditions.push(eq(auditEvents.cardId, filter.cardId));
   if (filter.userId) conditions.push(eq(auditEvents.userId, filter.userId));
@@ -53,7 +54,7 @@ export async function queryAuditEvents(
   filter: AuditFilter,
   page: { limit: number; offset: number },
 ): Promise<{ items: AuditRecord[]; total: number }> {
-  const condition = where(filter);
+  const condition = auditWhere(filter);
   const items = await db
     .select()
     .from(auditEvents)

@@ -3,8 +3,13 @@ import { AuditList, AuditQuery } from '@cardwarden/contract';
 import { requireOperator } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
-import { auditEventsToCsv, findAuditEvents } from '../services/audit.service.js';
+import { AppError } from '../errors.js';
+import { EXPORT_RETRY_SECONDS, EXPORT_SLOTS, startAuditExport } from '../services/audit-export.service.js';
+import { findAuditEvents } from '../services/audit.service.js';
 import type { ServiceContext } from '../services/context.js';
+
+/** How long one export may take (reading and sending), in seconds. */
+const EXPORT_TIMEOUT_SECONDS = 15 * 60;
 
 export function registerAuditRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['audit'];
@@ -29,19 +34,34 @@ export function registerAuditRoutes(app: App, ctx: ServiceContext): void {
     {
       schema: {
         tags,
-        summary: 'The filtered audit trail as CSV (up to 100,000 events)',
+        summary: `The filtered audit trail as CSV, newest first, streamed (${String(EXPORT_SLOTS)} exports at once; more get 429 with Retry-After)`,
         security: bearer,
         querystring: AuditQuery.omit({ limit: true, offset: true }),
         response: { 200: z.string(), ...errorResponses },
       },
       preHandler: readers,
+      // A large trail takes minutes to read and download.
+      config: { timeoutSeconds: EXPORT_TIMEOUT_SECONDS },
     },
     async (request, reply) => {
-      const { items } = await findAuditEvents(ctx, { ...request.query, limit: 100_000, offset: 0 });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="cardwarden-audit.csv"')
-        .send(auditEventsToCsv(items));
+      try {
+        const csv = await startAuditExport(ctx, request.query, {
+          timeoutMs: EXPORT_TIMEOUT_SECONDS * 1000,
+          onError: (error) => {
+            request.log.error({ err: error }, 'audit export failed part way');
+          },
+        });
+        return await reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="cardwarden-audit.csv"')
+          // The 200 schema documents the body as CSV text; Fastify sends a stream as it comes.
+          .send(csv as unknown as string);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'audit.export_busy') {
+          void reply.header('retry-after', String(EXPORT_RETRY_SECONDS));
+        }
+        throw error;
+      }
     },
   );
 }

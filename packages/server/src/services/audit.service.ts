@@ -1,11 +1,11 @@
 import type { AuditEvent, AuditQuery } from '@cardwarden/contract';
-import { queryAuditEvents, type AuditRecord } from '../repositories/audit.repository.js';
+import { queryAuditEvents, type AuditFilter, type AuditRecord } from '../repositories/audit.repository.js';
 import { findCardBySerial } from '../repositories/card.repository.js';
 import { findUserByUsername } from '../repositories/user.repository.js';
 import type { ServiceContext } from './context.js';
 import { iso } from './views.js';
 
-function toAuditEvent(event: AuditRecord): AuditEvent {
+export function toAuditEvent(event: AuditRecord): AuditEvent {
   return {
     id: event.id,
     at: iso(event.at),
@@ -23,29 +23,35 @@ function toAuditEvent(event: AuditRecord): AuditEvent {
 /** No id matches this, so a filter by an unknown username or serial finds nothing. */
 const NOTHING = '00000000-0000-0000-0000-000000000000';
 
-export async function findAuditEvents(
+/** The repository filter of a query: people filter by username and serial, the trail stores ids. */
+export async function resolveAuditFilter(
   ctx: ServiceContext,
-  query: AuditQuery,
-): Promise<{ items: AuditEvent[]; total: number }> {
-  // People filter by username and serial; the trail stores ids.
+  query: Omit<AuditQuery, 'limit' | 'offset'>,
+): Promise<AuditFilter> {
   const userId = query.username
     ? ((await findUserByUsername(ctx.db, query.username))?.id ?? NOTHING)
     : query.userId;
   const cardId = query.cardSerial
     ? ((await findCardBySerial(ctx.db, query.cardSerial))?.id ?? NOTHING)
     : query.cardId;
-  const { items, total } = await queryAuditEvents(
-    ctx.db,
-    {
-      cardId,
-      userId,
-      actor: query.actor,
-      action: query.action,
-      from: query.from ? new Date(query.from) : undefined,
-      to: query.to ? new Date(query.to) : undefined,
-    },
-    { limit: query.limit, offset: query.offset },
-  );
+  return {
+    cardId,
+    userId,
+    actor: query.actor,
+    action: query.action,
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+  };
+}
+
+export async function findAuditEvents(
+  ctx: ServiceContext,
+  query: AuditQuery,
+): Promise<{ items: AuditEvent[]; total: number }> {
+  const { items, total } = await queryAuditEvents(ctx.db, await resolveAuditFilter(ctx, query), {
+    limit: query.limit,
+    offset: query.offset,
+  });
   return { items: items.map(toAuditEvent), total };
 }
 
@@ -68,14 +74,17 @@ function csvCell(value: string | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function auditEventsToCsv(events: readonly AuditEvent[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const event of events) {
-    lines.push(
-      CSV_COLUMNS.map((column) =>
-        csvCell(column === 'details' ? JSON.stringify(event.details) : event[column]),
-      ).join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+/** The CSV header line, CRLF-terminated. */
+export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
+
+/** CSV lines of `events`, each CRLF-terminated (no header). */
+export function auditEventsToCsvRows(events: readonly AuditEvent[]): string {
+  return events
+    .map(
+      (event) =>
+        `${CSV_COLUMNS.map((column) =>
+          csvCell(column === 'details' ? JSON.stringify(event.details) : event[column]),
+        ).join(',')}\r\n`,
+    )
+    .join('');
 }

@@ -48,6 +48,8 @@ export function testConfig(dataDir: string, kekFile: string, databaseUrl: string
     trustProxy: false,
     sessionHours: 8,
     smtp: undefined,
+    database: { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+    auditCheckpointMinutes: 15,
     onlineUnlockLimits: { perAddress: 100, perCard: 10, windowMinutes: 10 },
   };
 }

@@ -1,0 +1,80 @@
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { entriesOpenToOthers } from '../src/db/private-files.js';
+import { createFixture } from './support/fixtures.js';
+import { runCli, startServerProcess } from './support/server-process.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { forEachDatabase } from './support/test-server.js';
+
+forEachDatabase('files of the data directory', (kind) => {
+  let base: string;
+  let dataDir: string;
+  let database: TestDatabase;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    // The parent is shared like /tmp; the data directory does not exist yet.
+    base = mkdtempSync(join(tmpdir(), 'cardwarden-perm-'));
+    chmodSync(base, 0o777);
+    dataDir = join(base, 'data');
+    database = await createTestDatabase(kind);
+    env = { DATA_DIR: dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}) };
+  });
+  afterEach(async () => {
+    await database.drop();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('leaves nothing open to other users after start, after an unblock and after stop, even with umask 000', async () => {
+    const server = await startServerProcess(env, '000');
+    try {
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(entriesOpenToOthers(dataDir)).toEqual([]);
+
+      const f = await createFixture(server.api);
+      const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+      const issued = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+        challenge: '0557897F8D84407B',
+      });
+      expect(issued.status).toBe(200);
+      expect(
+        (
+          await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, {
+            result: 'unblocked',
+          })
+        ).status,
+      ).toBe(200);
+      expect(entriesOpenToOthers(dataDir)).toEqual([]);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(entriesOpenToOthers(dataDir)).toEqual([]);
+  });
+
+  it('refuses a KEK file that others can read, with the chmod that fixes it', async () => {
+    await (await startServerProcess(env)).stop();
+    const kekFile = join(dataDir, 'kek.key');
+    chmodSync(kekFile, 0o644);
+    const refused = await runCli(['serve'], { ...env, PORT: '0', HOST: '127.0.0.1' });
+    expect(refused.status).toBe(1);
+    expect(refused.output.trim()).toBe(
+      `cardwarden: the KEK file ${kekFile} is open to other users (mode 0644): run "chmod 600 ${kekFile}" and start again`,
+    );
+    chmodSync(kekFile, 0o600);
+    await (await startServerProcess(env)).stop();
+  });
+
+  it('refuses a data directory that others can read, with the chmod that fixes it', async () => {
+    await (await startServerProcess(env)).stop();
+    chmodSync(dataDir, 0o755);
+    const refused = await runCli(['serve'], { ...env, PORT: '0', HOST: '127.0.0.1' });
+    expect(refused.status).toBe(1);
+    expect(refused.output.trim()).toBe(
+      `cardwarden: the data directory ${dataDir} is open to other users (mode 0755): run "chmod 700 ${dataDir}" and start again`,
+    );
+    chmodSync(dataDir, 0o700);
+    await (await startServerProcess(env)).stop();
+  });
+});
