@@ -112,9 +112,9 @@ export async function getCardBySerial(ctx: ServiceContext, serial: string): Prom
 export async function findCards(
   ctx: ServiceContext,
   query: { serial?: string | undefined; userId?: string | undefined; limit: number; offset: number },
-): Promise<{ items: CardDetail[]; total: number }> {
-  const { items, total } = await searchCards(ctx.db, query);
-  return { items: items.map(toCardDetail), total };
+): Promise<{ items: CardDetail[]; total: number; totalCapped: boolean }> {
+  const { items, ...total } = await searchCards(ctx.db, query);
+  return { items: items.map(toCardDetail), ...total };
 }
 
 export async function updateCard(
