@@ -256,6 +256,15 @@ forEachDatabase('search', (kind) => {
     );
     // bulk-77 and bulk-770 to bulk-779.
     expect(narrow.body).toMatchObject({ total: 11, totalCapped: false });
+    const pastTheEnd = await f.operator.get<{ items: unknown[]; total: number }>(
+      '/api/v1/users?q=bulk-77&limit=5&offset=20',
+    );
+    expect(pastTheEnd.body).toMatchObject({ items: [], total: 11 });
+    const secondPage = await f.operator.get<{ items: unknown[]; total: number }>(
+      '/api/v1/users?q=bulk-77&limit=5&offset=10',
+    );
+    expect(secondPage.body).toMatchObject({ total: 11 });
+    expect(secondPage.body.items).toHaveLength(1);
 
     const cards = await f.operator.get<{ items: unknown[]; total: number; totalCapped: boolean }>(
       `/api/v1/cards?serial=${encodeURIComponent(f.serial)}&limit=20`,

@@ -84,8 +84,10 @@ export async function listCardsOfUser(db: Database, userId: string): Promise<Car
 
 /**
  * Card Search: cards whose serial matches `serial` (see db/search.ts), the exact serial first, then by
- * serial. Like User Lookup, the matching ids come from index-served branches that stop at
- * SEARCH_BRANCH_LIMIT rows, so a common fragment costs no more than a rare one and the total is capped.
+ * serial. Like User Lookup, the matching cards come from index-served branches that stop at
+ * SEARCH_BRANCH_LIMIT rows and are sorted and counted from what the branches read; only the page is
+ * joined to holders, profiles and keys. So a common fragment costs no more than a rare one, and the
+ * total is capped.
  */
 export async function searchCards(
   db: Database,
@@ -94,33 +96,30 @@ export async function searchCards(
   if (!query.serial) return listCards(db, query);
   const term = query.serial;
   const holder = query.userId === undefined ? sql`` : sql` and c.user_id = ${query.userId}`;
-  const hits = sql`(
-    (select c.id from cards as c where lower(c.serial) = lower(${term})${holder})
-    union (select c.id from cards as c where ${termMatches(sql`c.serial`, term)}${holder}
-           limit ${SEARCH_BRANCH_LIMIT})
-  )`;
+  const page = sql`(
+    select hits.id, (count(*) over ())::int as counted,
+           row_number() over (order by lower(hits.serial) <> lower(${term}), hits.serial) as position
+    from (
+      (select c.id, c.serial from cards as c where lower(c.serial) = lower(${term})${holder})
+      union (select c.id, c.serial from cards as c where ${termMatches(sql`c.serial`, term)}${holder}
+             limit ${SEARCH_BRANCH_LIMIT})
+    ) as hits
+    order by position
+    limit ${query.limit} offset ${query.offset}
+  ) as page`;
   const rows = await db
-    .select({ ...cardColumns, counted: sql<number>`(count(*) over ())::int` })
+    .select({ ...cardColumns, counted: sql<number>`page.counted` })
     .from(cards)
+    .innerJoin(page, sql`page.id = ${cards.id}`)
     .innerJoin(users, eq(users.id, cards.userId))
     .innerJoin(profiles, eq(profiles.id, cards.profileId))
     .innerJoin(adminKeys, eq(adminKeys.cardId, cards.id))
-    .where(sql`${cards.id} in ${hits}`)
-    .orderBy(sql`lower(${cards.serial}) <> lower(${term})`, cards.serial)
-    .limit(query.limit)
-    .offset(query.offset);
+    .orderBy(sql`page.position`);
   const first = rows[0];
-  // Past the last page the window has no row to ride on: count the hits on their own.
+  // Past the last page no row carries the count: count the hits on their own.
   const counted =
     first?.counted ??
-    (query.offset > 0
-      ? ((
-          await db
-            .select({ n: count() })
-            .from(cards)
-            .where(sql`${cards.id} in ${hits}`)
-        )[0]?.n ?? 0)
-      : 0);
+    (query.offset > 0 ? (await searchCards(db, { ...query, limit: 1, offset: 0 })).total : 0);
   return { items: rows.map(({ counted: _counted, ...card }) => card), ...cappedTotal(counted) };
 }
 

@@ -70,10 +70,12 @@ export async function findUserPasswordHash(
  * User Lookup: users whose username, name or email matches `q`, or who hold a card whose serial does
  * (see db/search.ts for "matches"), the exact username first, then by name.
  *
- * At a million users the planner must never scan the table: each column is its own branch served by its
- * own index and stops at SEARCH_BRANCH_LIMIT rows, and the union of the branches (at most a few thousand
- * ids) is what gets sorted and counted. So a common term gives its first matches by name among those the
- * branches found, with `totalCapped` saying there are more than SEARCH_TOTAL_CAP.
+ * At a million users no step may touch every row: each column is its own branch served by its own index
+ * and stops at SEARCH_BRANCH_LIMIT rows (a branch the statistics call common may scan the table instead,
+ * and then stops as early); the union of the branches (a few thousand rows at most) is sorted and counted
+ * from what the branches read, and only the page is joined back for its columns. So a common term gives
+ * its first matches by name among those the branches found, with `totalCapped` saying there are more than
+ * SEARCH_TOTAL_CAP.
  */
 export async function searchUsers(
   db: Database,
@@ -83,34 +85,33 @@ export async function searchUsers(
   const q = query.q;
   const state = query.state === undefined ? sql`` : sql` and u.state = ${query.state}`;
   const branch = (column: SQL) =>
-    sql`(select u.id from users as u where ${termMatches(column, q)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
-  const hits = sql`(
-    (select u.id from users as u where lower(u.username) = lower(${q})${state})
-    union ${branch(sql`u.username`)}
-    union ${branch(sql`u.display_name`)}
-    union ${branch(sql`u.email`)}
-    union (select c.user_id from cards as c join users as u on u.id = c.user_id
-           where ${termMatches(sql`c.serial`, q)}${state} limit ${SEARCH_BRANCH_LIMIT})
-  )`;
+    sql`(select u.id, u.username, u.display_name from users as u
+         where ${termMatches(column, q)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
+  const page = sql`(
+    select hits.id, (count(*) over ())::int as counted,
+           row_number() over (order by lower(hits.username) <> lower(${q}), hits.display_name, hits.username)
+             as position
+    from (
+      (select u.id, u.username, u.display_name from users as u where lower(u.username) = lower(${q})${state})
+      union ${branch(sql`u.username`)}
+      union ${branch(sql`u.display_name`)}
+      union ${branch(sql`u.email`)}
+      union (select u.id, u.username, u.display_name from cards as c join users as u on u.id = c.user_id
+             where ${termMatches(sql`c.serial`, q)}${state} limit ${SEARCH_BRANCH_LIMIT})
+    ) as hits
+    order by position
+    limit ${query.limit} offset ${query.offset}
+  ) as page`;
   const rows = await db
-    .select({ ...columns, counted: sql<number>`(count(*) over ())::int` })
+    .select({ ...columns, counted: sql<number>`page.counted` })
     .from(users)
-    .where(sql`${users.id} in ${hits}`)
-    .orderBy(sql`lower(${users.username}) <> lower(${q})`, users.displayName, users.username)
-    .limit(query.limit)
-    .offset(query.offset);
+    .innerJoin(page, sql`page.id = ${users.id}`)
+    .orderBy(sql`page.position`);
   const first = rows[0];
-  // Past the last page the window has no row to ride on: count the hits on their own.
+  // Past the last page no row carries the count: count the hits on their own.
   const counted =
     first?.counted ??
-    (query.offset > 0
-      ? ((
-          await db
-            .select({ n: count() })
-            .from(users)
-            .where(sql`${users.id} in ${hits}`)
-        )[0]?.n ?? 0)
-      : 0);
+    (query.offset > 0 ? (await searchUsers(db, { ...query, limit: 1, offset: 0 })).total : 0);
   return { items: rows.map(({ counted: _counted, ...user }) => user), ...cappedTotal(counted) };
 }
 
