@@ -36,7 +36,14 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 export const UserSearchQuery = PageQuery.extend({
-  q: z.string().trim().max(200).optional().describe('username, name, email or card serial: 3 or more characters match anywhere in the value, shorter terms the start; any case'),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe(
+      'username, name, email or card serial: 3 or more characters match anywhere in the value, shorter terms the start; any case',
+    ),
   state: UserState.optional(),
 });
 
@@ -45,7 +52,9 @@ export const UserList = z.object({
   total: z.number().int().describe('matching users, counted up to 1,000'),
   totalCapped: z
     .boolean()
-    .describe('true when more than 1,000 users match: `total` then stops at 1,000; type more to narrow it down'),
+    .describe(
+      'true when more than 1,000 users match: `total` then stops at 1,000; type more to narrow it down',
+    ),
 });
 export type UserList = z.infer<typeof UserList>;
 
