@@ -161,9 +161,14 @@ async function ids(db: Database, query: SQL): Promise<string[]> {
   return (result as { rows: { id: string }[] }).rows.map((row) => row.id).sort();
 }
 
-/** The old semantics, written as a scan: what the indexed queries must agree with. */
+/**
+ * The old semantics, written as a scan: what the indexed queries must agree with. Anywhere for 3 or more
+ * characters with a letter or digit among them; otherwise the start of the value.
+ */
 function referencePattern(term: string): string {
-  return Array.from(term).length >= 3 ? `%${escapeLike(term)}%` : `${escapeLike(term)}%`;
+  return Array.from(term).length >= 3 && /[\p{L}\p{N}]/u.test(term)
+    ? `%${escapeLike(term)}%`
+    : `${escapeLike(term)}%`;
 }
 
 forEachDatabase('search', (kind) => {

@@ -105,7 +105,7 @@ export const CardSearchQuery = z.object({
     .max(64)
     .optional()
     .describe(
-      'serial or part of it (3 or more characters match anywhere, shorter terms the start), any case',
+      'serial or part of it, any case: 3 or more characters with a letter or digit match anywhere, other terms the start',
     ),
   userId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -42,7 +42,7 @@ export const UserSearchQuery = PageQuery.extend({
     .max(200)
     .optional()
     .describe(
-      'username, name, email or card serial: 3 or more characters match anywhere in the value, shorter terms the start; any case',
+      'username, name, email or card serial, any case: 3 or more characters with a letter or digit match anywhere, other terms the start',
     ),
   state: UserState.optional(),
 });

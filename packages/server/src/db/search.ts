@@ -4,7 +4,9 @@
  *
  * A term of 3 or more characters matches anywhere in a value, any case (ILIKE '%term%'), served by a
  * pg_trgm GIN index on the column. A shorter term cannot use trigrams, so it matches the start of a value
- * (lower(column) LIKE 'term%'), served by a lower(column) text_pattern_ops index.
+ * (lower(column) LIKE 'term%'), served by a lower(column) text_pattern_ops index. So does a term without
+ * a letter or digit (`---`, `%%%`): trigrams are made of letters and digits, so such a term would make the
+ * trigram index read all its entries (a second or more at a million rows).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { containsPattern, escapeLike } from './like.js';
@@ -15,9 +17,12 @@ export const SEARCH_TOTAL_CAP = 1000;
 /** Rows each indexed branch of a search may return: one more than the cap proves the cap is passed. */
 export const SEARCH_BRANCH_LIMIT = SEARCH_TOTAL_CAP + 1;
 
-/** Characters, not UTF-16 units: PostgreSQL's trigrams count characters too. */
+/**
+ * Whether `term` matches anywhere (else at the start). Characters, not UTF-16 units: PostgreSQL's
+ * trigrams count characters too.
+ */
 export function isContainsTerm(term: string): boolean {
-  return Array.from(term).length >= 3;
+  return Array.from(term).length >= 3 && /[\p{L}\p{N}]/u.test(term);
 }
 
 /**
