@@ -110,13 +110,28 @@ export const CardDetail = CardSummary.extend({
 export type CardDetail = z.infer<typeof CardDetail>;
 
 export const CardSearchQuery = z.object({
-  serial: z.string().trim().max(64).optional().describe('serial or part of it, any case'),
+  serial: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .describe(
+      'serial or part of it, any case: 3 or more characters with a letter or digit match anywhere, other terms the start',
+    ),
   userId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const CardList = z.object({ items: z.array(CardDetail), total: z.number().int() });
+export const CardList = z.object({
+  items: z.array(CardDetail),
+  total: z.number().int().describe('matching cards, counted up to 1,000'),
+  totalCapped: z
+    .boolean()
+    .describe(
+      'true when more than 1,000 cards match: `total` then stops at 1,000; type more to narrow it down',
+    ),
+});
 export type CardList = z.infer<typeof CardList>;
 
 /** A new admin key for a registered card (re-keyed by the personalisation tool): imported or generated. */

@@ -36,11 +36,26 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 export const UserSearchQuery = PageQuery.extend({
-  q: z.string().trim().max(200).optional().describe('username, name, email or card serial (prefix or part)'),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe(
+      'username, name, email or card serial, any case: 3 or more characters with a letter or digit match anywhere, other terms the start',
+    ),
   state: UserState.optional(),
 });
 
-export const UserList = z.object({ items: z.array(User), total: z.number().int() });
+export const UserList = z.object({
+  items: z.array(User),
+  total: z.number().int().describe('matching users, counted up to 1,000'),
+  totalCapped: z
+    .boolean()
+    .describe(
+      'true when more than 1,000 users match: `total` then stops at 1,000; type more to narrow it down',
+    ),
+});
 export type UserList = z.infer<typeof UserList>;
 
 export const UserDetail = User.extend({

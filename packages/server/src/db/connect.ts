@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
@@ -39,14 +40,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 }
 
 async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
+  // pg_trgm serves the help desk's "contains" searches (see the search migration).
+  const options = { extensions: { pg_trgm } };
   let client: PGlite;
   if (dir === undefined) {
-    client = new PGlite();
+    client = new PGlite(options);
   } else {
     preparePrivateDir(dir);
     const path = join(dir, 'pglite');
     preparePrivateDir(path, 'the embedded database directory');
-    client = new PGlite(path);
+    client = new PGlite(path, options);
   }
   await client.waitReady;
   const db = drizzlePglite({ client, schema });

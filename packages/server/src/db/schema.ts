@@ -55,6 +55,22 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
     index('users_email_idx').on(sql`lower(${t.email})`),
+    // User Lookup (see user.repository.ts): trigram indexes answer "contains, any case" for terms of
+    // 3+ characters, the pattern_ops indexes answer prefix searches of shorter ones, and the listing
+    // without a term walks users_display_name_idx instead of sorting every user.
+    index('users_username_trgm_idx')
+      .using('gin', sql`${t.username} gin_trgm_ops`)
+      .with({ fastupdate: false }),
+    index('users_display_name_trgm_idx')
+      .using('gin', sql`${t.displayName} gin_trgm_ops`)
+      .with({ fastupdate: false }),
+    index('users_email_trgm_idx')
+      .using('gin', sql`${t.email} gin_trgm_ops`)
+      .with({ fastupdate: false }),
+    index('users_username_prefix_idx').on(sql`lower(${t.username}) text_pattern_ops`),
+    index('users_display_name_prefix_idx').on(sql`lower(${t.displayName}) text_pattern_ops`),
+    index('users_email_prefix_idx').on(sql`lower(${t.email}) text_pattern_ops`),
+    index('users_display_name_idx').on(t.displayName, t.username),
     check('users_state_check', sql`${t.state} in ('active', 'suspended', 'deleted')`),
   ],
 );
@@ -107,6 +123,11 @@ export const cards = pgTable(
   },
   (t) => [
     uniqueIndex('cards_serial_key').on(sql`lower(${t.serial})`),
+    // Card Search and User Lookup by serial: contains (3+ characters) and prefix (shorter terms).
+    index('cards_serial_trgm_idx')
+      .using('gin', sql`${t.serial} gin_trgm_ops`)
+      .with({ fastupdate: false }),
+    index('cards_serial_prefix_idx').on(sql`lower(${t.serial}) text_pattern_ops`),
     index('cards_user_idx').on(t.userId),
     index('cards_profile_idx').on(t.profileId),
   ],

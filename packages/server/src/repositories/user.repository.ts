@@ -1,6 +1,6 @@
-import { and, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { containsPattern } from '../db/like.js';
+import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
 import { cards, users } from '../db/schema.js';
 
 export type UserState = 'active' | 'suspended' | 'deleted';
@@ -66,34 +66,73 @@ export async function findUserPasswordHash(
   return row;
 }
 
-/** Finds users whose username, name or email contains `q`, or who hold a card whose serial contains it. */
+/**
+ * User Lookup: users whose username, name or email matches `q`, or who hold a card whose serial does
+ * (see db/search.ts for "matches"), the exact username first, then by name.
+ *
+ * At a million users no step may touch every row: each column is its own branch served by its own index
+ * and stops at SEARCH_BRANCH_LIMIT rows (a branch the statistics call common may scan the table instead,
+ * and then stops as early); the union of the branches (a few thousand rows at most) is sorted and counted
+ * from what the branches read, and only the page is joined back for its columns. So a common term gives
+ * its first matches by name among those the branches found, with `totalCapped` saying there are more than
+ * SEARCH_TOTAL_CAP.
+ */
 export async function searchUsers(
   db: Database,
   query: { q?: string | undefined; state?: UserState | undefined; limit: number; offset: number },
-): Promise<{ items: UserRecord[]; total: number }> {
-  const conditions: SQL[] = [];
-  if (query.q) {
-    const pattern = containsPattern(query.q);
-    const match = or(
-      ilike(users.username, pattern),
-      ilike(users.displayName, pattern),
-      ilike(users.email, pattern),
-      sql`exists (select 1 from ${cards} as c where c.user_id = ${users}.id and c.serial ilike ${pattern})`,
-    );
-    if (match) conditions.push(match);
-  }
-  if (query.state) conditions.push(eq(users.state, query.state));
-  const condition = conditions.length > 0 ? and(...conditions) : undefined;
-  // Exact username matches first, then by name: what an operator typing a username expects.
+): Promise<{ items: UserRecord[]; total: number; totalCapped: boolean }> {
+  if (!query.q) return listUsers(db, query);
+  const q = query.q;
+  const state = query.state === undefined ? sql`` : sql` and u.state = ${query.state}`;
+  const branch = (column: SQL) =>
+    sql`(select u.id, u.username, u.display_name from users as u
+         where ${termMatches(column, q)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
+  const page = sql`(
+    select hits.id, (count(*) over ())::int as counted,
+           row_number() over (order by lower(hits.username) <> lower(${q}), hits.display_name, hits.username)
+             as position
+    from (
+      (select u.id, u.username, u.display_name from users as u where lower(u.username) = lower(${q})${state})
+      union ${branch(sql`u.username`)}
+      union ${branch(sql`u.display_name`)}
+      union ${branch(sql`u.email`)}
+      union (select u.id, u.username, u.display_name from cards as c join users as u on u.id = c.user_id
+             where ${termMatches(sql`c.serial`, q)}${state} limit ${SEARCH_BRANCH_LIMIT})
+    ) as hits
+    order by position
+    limit ${query.limit} offset ${query.offset}
+  ) as page`;
+  const rows = await db
+    .select({ ...columns, counted: sql<number>`page.counted` })
+    .from(users)
+    .innerJoin(page, sql`page.id = ${users.id}`)
+    .orderBy(sql`page.position`);
+  const first = rows[0];
+  // Past the last page no row carries the count: count the hits on their own.
+  const counted =
+    first?.counted ??
+    (query.offset > 0 ? (await searchUsers(db, { ...query, limit: 1, offset: 0 })).total : 0);
+  return { items: rows.map(({ counted: _counted, ...user }) => user), ...cappedTotal(counted) };
+}
+
+/** Every user (in a state), by name; counted up to the cap so that a million users cost nothing to count. */
+async function listUsers(
+  db: Database,
+  query: { state?: UserState | undefined; limit: number; offset: number },
+): Promise<{ items: UserRecord[]; total: number; totalCapped: boolean }> {
+  const condition = query.state === undefined ? undefined : eq(users.state, query.state);
   const items = await db
     .select(columns)
     .from(users)
     .where(condition)
-    .orderBy(sql`lower(${users.username}) <> lower(${query.q ?? ''})`, users.displayName, users.username)
+    .orderBy(users.displayName, users.username)
     .limit(query.limit)
     .offset(query.offset);
-  const [total] = await db.select({ n: count() }).from(users).where(condition);
-  return { items, total: total?.n ?? 0 };
+  const state = query.state === undefined ? sql`` : sql` where u.state = ${query.state}`;
+  const [row] = await db
+    .select({ n: count() })
+    .from(sql`(select 1 from users as u${state} limit ${SEARCH_BRANCH_LIMIT}) as capped`);
+  return { items, ...cappedTotal(row?.n ?? 0) };
 }
 
 export async function updateUser(

@@ -102,10 +102,10 @@ export async function getCardBySerial(ctx: ServiceContext, serial: string): Prom
 export async function findCards(
   ctx: ServiceContext,
   query: { serial?: string | undefined; userId?: string | undefined; limit: number; offset: number },
-): Promise<{ items: CardDetail[]; total: number }> {
-  const { items, total } = await searchCards(ctx.db, query);
+): Promise<{ items: CardDetail[]; total: number; totalCapped: boolean }> {
+  const { items, ...total } = await searchCards(ctx.db, query);
   const switches = await unblockSwitches(ctx.db);
-  return { items: items.map((card) => toCardDetail(card, switches)), total };
+  return { items: items.map((card) => toCardDetail(card, switches)), ...total };
 }
 
 export async function updateCard(

@@ -51,9 +51,9 @@ export async function createUser(
 export async function findUsers(
   ctx: ServiceContext,
   query: { q?: string | undefined; state?: UserState | undefined; limit: number; offset: number },
-): Promise<{ items: User[]; total: number }> {
-  const { items, total } = await searchUsers(ctx.db, query);
-  return { items: items.map(toUser), total };
+): Promise<{ items: User[]; total: number; totalCapped: boolean }> {
+  const { items, ...total } = await searchUsers(ctx.db, query);
+  return { items: items.map(toUser), ...total };
 }
 
 /** A user with their cards, and per card whether the help desk can unblock it offline and why not. */

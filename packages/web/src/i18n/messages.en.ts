@@ -53,6 +53,8 @@ export const en = {
   'lookup.results': 'Search results',
   'lookup.total': '{count} found',
   'lookup.more': 'Showing the first {shown} of {total}: type more to narrow it down.',
+  'lookup.totalCapped': 'More than {count} found',
+  'lookup.moreCapped': 'Showing {shown} of more than {total}: type more to narrow it down.',
 
   'col.username': 'Username',
   'col.name': 'Name',

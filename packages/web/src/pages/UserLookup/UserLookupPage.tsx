@@ -45,7 +45,9 @@ export function UserLookupPage() {
         items.length > 0 && (
           <>
             <Text size="sm" c="dimmed" role="status">
-              {t('lookup.total', { count: results.data?.total ?? items.length })}
+              {results.data?.totalCapped
+                ? t('lookup.totalCapped', { count: results.data.total.toLocaleString('en') })
+                : t('lookup.total', { count: results.data?.total ?? items.length })}
             </Text>
             <Table striped highlightOnHover aria-label={t('lookup.results')}>
               <Table.Thead>
@@ -77,7 +79,10 @@ export function UserLookupPage() {
             </Table>
             {results.data && results.data.total > items.length && (
               <Text size="sm" c="dimmed">
-                {t('lookup.more', { shown: items.length, total: results.data.total })}
+                {t(results.data.totalCapped ? 'lookup.moreCapped' : 'lookup.more', {
+                  shown: items.length,
+                  total: results.data.total.toLocaleString('en'),
+                })}
               </Text>
             )}
           </>

@@ -1,0 +1,250 @@
+// `npm run bench:search`: how fast User Lookup and Card Search answer at enterprise size, beside the bare
+// round trip to the same server (GET /healthz) measured in the same run.
+//
+// Seeds (or reuses) BENCH_ROWS users and as many cards (default 1,000,000) with seed.mjs, then asks the
+// HTTP API for a varied set of terms: 3-character fragments, exact usernames and serials, parts of
+// serials, common terms matching hundreds of thousands of rows, terms matching nothing, and 1-2
+// character prefixes. Runs on PostgreSQL when DATABASE_URL is set (use a database of its own: it is
+// seeded), otherwise on the embedded PGlite. The seeded data stays under BENCH_DATA_DIR (default
+// $TMPDIR/cardwarden-bench-search-<database>) for the next run; delete it (and the PostgreSQL
+// database) to start again; BENCH_SEED_ONLY=1 stops after seeding. Uses the built server (npm run build).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { seededSerial, seededUsername } from './seed-names.mjs';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const PASSWORD = 'bench admin password';
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const kind = databaseUrl ? 'PostgreSQL' : 'PGlite';
+const dataDir =
+  process.env.BENCH_DATA_DIR ??
+  join(tmpdir(), `cardwarden-bench-search-${databaseUrl ? 'postgres' : 'pglite'}`);
+mkdirSync(dataDir, { recursive: true });
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const seed = fileURLToPath(new URL('./seed.mjs', import.meta.url));
+const env = {
+  ...process.env,
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  CARDWARDEN_ADMIN_PASSWORD: PASSWORD,
+};
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** Starts the built server; resolves to its base URL and a stop function once /healthz answers. */
+async function startServer() {
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      if (i > 1200 || child.exitCode !== null) throw new Error('the server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function call(base, method, path, body, token) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+const login = async (base) =>
+  (await call(base, 'POST', '/api/v1/auth/login', { username: 'admin', password: PASSWORD })).token;
+
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1], n: sorted.length };
+}
+
+function line(label, samples) {
+  const { p50, p99, max, n } = percentiles(samples);
+  console.log(
+    `${label.padEnd(46)} p50 ${p50.toFixed(2).padStart(7)} ms   p99 ${p99.toFixed(2).padStart(7)} ms   max ${max
+      .toFixed(2)
+      .padStart(7)} ms   (n=${n})`,
+  );
+}
+
+// Spread over the seeded range, so that the rows looked up are not all in the same pages.
+const some = (count) => Array.from({ length: count }, (_, i) => 1 + Math.floor(((i + 0.5) * ROWS) / count));
+
+const USER_TERMS = {
+  '3-character fragments': ['mar', 'ndo', 'Ez.', 'son', 'lli', 'uki', 'ass', 'rdi', 'ewo', 'ZZQ'],
+  'exact usernames': some(10).map(seededUsername),
+  'parts of usernames (5+ characters)': some(10).map((n) => seededUsername(n).slice(5, 14)),
+  'card serials (exact and part)': some(10).map((n, i) =>
+    i % 2 ? seededSerial(n) : seededSerial(n).slice(2, 8),
+  ),
+  'common terms (100,000+ matches)': [
+    'example',
+    'seed',
+    'maria',
+    '.org',
+    'garcia',
+    'son',
+    'ria',
+    'ana',
+    'lee',
+    'a.',
+  ],
+  'no match': [
+    'qqqzz',
+    'xyzzy',
+    'no such user',
+    'zz9zz',
+    'Q_Q',
+    '100%',
+    'ÜBERX',
+    'nobody.at.all',
+    'kkk',
+    'jjj',
+  ],
+  '1-2 character prefixes': ['s', 'se', 'm', 'x', 'ma', 'zz', 'c', 'q', 'qq', '9'],
+};
+const CARD_TERMS = {
+  'exact serials': some(10).map(seededSerial),
+  'exact serials, lower case': some(10).map((n) => seededSerial(n).toLowerCase()),
+  '3-character fragments': ['a3f', '001', '9B2', 'cw0', 'FFF', 'e5e', '123', '7c7', 'b00', 'zzz'],
+  'parts of serials (6+ characters)': some(10).map((n) => seededSerial(n).slice(3, 10)),
+  'common terms (100,000+ matches)': ['CW', 'cw0', '000', '0001', 'CW1', 'CWA', '00', 'CWF', 'CW9', 'CWE'],
+  'no match': ['XYZXYZ', 'no-such-card', 'QQQ', 'CW-', '%%%', 'GHIJ', '___', 'ZZZZZZ', 'KKK', 'JJJ'],
+  '1-2 character prefixes': ['C', 'CW', 'c', 'x', 'Q', '0', 'cw', 'Z', 'A', 'B'],
+};
+
+let server = await startServer();
+try {
+  let token = await login(server.base);
+  const cards = await call(server.base, 'GET', '/api/v1/cards?limit=1', undefined, token);
+  if (cards.items.length === 0) {
+    // The template the seed copies: a card made through the API.
+    await call(server.base, 'POST', '/api/v1/profiles', { name: 'bench-search' }, token);
+    await call(
+      server.base,
+      'POST',
+      '/api/v1/users',
+      { username: 'bench.template', displayName: 'Bench Template', email: 'bench.template@example.org' },
+      token,
+    );
+    await call(
+      server.base,
+      'POST',
+      '/api/v1/cards',
+      {
+        serial: 'BENCH-TEMPLATE-1',
+        username: 'bench.template',
+        profile: 'bench-search',
+        type: 'gids',
+        adminKey: { algorithm: '3des', generate: true },
+      },
+      token,
+    );
+  }
+  // The embedded database has one owner at a time: stop the server while seeding.
+  await server.stop();
+  const seeded = spawn(process.execPath, [seed, '--users', String(ROWS)], { env, stdio: 'inherit' });
+  const code = await new Promise((resolve) => seeded.on('exit', resolve));
+  if (code !== 0) throw new Error(`seeding failed (exit ${code})`);
+  if (process.env.BENCH_SEED_ONLY) process.exit(0);
+  server = await startServer();
+  token = await login(server.base);
+
+  const searches = [
+    ...Object.entries(USER_TERMS).flatMap(([category, terms]) =>
+      terms.map((term) => ({
+        what: 'User Lookup',
+        category,
+        path: `/api/v1/users?q=${encodeURIComponent(term)}&limit=20`,
+        term,
+      })),
+    ),
+    ...Object.entries(CARD_TERMS).flatMap(([category, terms]) =>
+      terms.map((term) => ({
+        what: 'Card Search',
+        category,
+        path: `/api/v1/cards?serial=${encodeURIComponent(term)}&limit=20`,
+        term,
+      })),
+    ),
+  ];
+  // One warm-up pass: the figures are for a running server, not for its first query after a start.
+  for (const search of searches) await call(server.base, 'GET', search.path, undefined, token);
+  // Exact terms must find their row first: a fast wrong answer is no answer.
+  for (const search of searches.filter((s) => s.category.startsWith('exact'))) {
+    const answer = await call(server.base, 'GET', search.path, undefined, token);
+    const first = answer.items[0];
+    const found = search.what === 'User Lookup' ? first?.username : first?.serial;
+    if (found?.toLowerCase() !== search.term.toLowerCase()) throw new Error(`${search.path}: not first`);
+  }
+
+  const health = [];
+  const samples = new Map();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const search of searches) {
+      let t = performance.now();
+      await call(server.base, 'GET', '/healthz');
+      health.push(performance.now() - t);
+      t = performance.now();
+      await call(server.base, 'GET', search.path, undefined, token);
+      const elapsed = performance.now() - t;
+      for (const key of [search.what, `${search.what}: ${search.category}`]) {
+        if (!samples.has(key)) samples.set(key, []);
+        samples.get(key).push(elapsed);
+      }
+    }
+  }
+  const common = await call(server.base, 'GET', '/api/v1/users?q=example&limit=20', undefined, token);
+  console.log(
+    `\nCardwarden search, ${kind}, ${ROWS.toLocaleString('en')} seeded users and cards, ${ROUNDS} rounds of ${searches.length} searches`,
+  );
+  console.log(`("example" answers total ${common.total}, totalCapped ${common.totalCapped})`);
+  line('baseline: GET /healthz round trip', health);
+  for (const what of ['User Lookup', 'Card Search']) {
+    line(`${what}, all terms`, samples.get(what));
+    for (const [key, values] of samples)
+      if (key.startsWith(`${what}: `)) line(`  ${key.slice(what.length + 2)}`, values);
+  }
+  const goal = databaseUrl ? 20 : 50;
+  const worst = Math.max(...['User Lookup', 'Card Search'].map((w) => percentiles(samples.get(w)).p99));
+  console.log(
+    `goal p99 < ${goal} ms on ${kind}: ${worst < goal ? 'met' : 'NOT met'} (worst p99 ${worst.toFixed(2)} ms)`,
+  );
+} finally {
+  await server.stop();
+}

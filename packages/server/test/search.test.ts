@@ -1,0 +1,281 @@
+/**
+ * User Lookup and Card Search answer from indexes (trigrams, prefixes, per-column branches with their own
+ * limits): this compares what they find with a plain scan of the old semantics (ILIKE '%term%' over the
+ * four values for 3+ characters; the start of a value for shorter terms) for many terms over rows made
+ * by SQL from rows the API made, with the values that trip searches up.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../src/db/database.js';
+import { escapeLike } from '../src/db/like.js';
+import { searchCards } from '../src/repositories/card.repository.js';
+import { searchUsers } from '../src/repositories/user.repository.js';
+import { createFixture, type Fixture } from './support/fixtures.js';
+import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+
+/** Deterministic, so that a failure names a term that fails again. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+const TRICKY = [
+  'Alice',
+  'ALICE.smith',
+  'alice_smith',
+  'al%ice',
+  'al_ice',
+  'alXice',
+  'back\\slash',
+  'back\\\\double',
+  'Ünïcödé',
+  'ÜNÏ',
+  'straße',
+  'STRASSE',
+  'Élodie',
+  'élodie.dupont',
+  "o'brien",
+  'O"Quote',
+  'tab\tin',
+  'a b c',
+  'x',
+  'xy',
+  'xyz',
+  '日本語ユーザー',
+  'emoji😀user',
+  'ABC-123',
+  'abc',
+  '100%',
+  '___',
+  '%%%',
+];
+
+const PIECES = [
+  'ab',
+  'Cd',
+  'ef',
+  'GH',
+  'ij',
+  'kl',
+  'Mn',
+  'op',
+  '_',
+  '%',
+  '\\',
+  '.',
+  '-',
+  'é',
+  'Ü',
+  'ß',
+  '7',
+  '42',
+];
+
+interface Row {
+  username: string;
+  displayName: string;
+  email: string;
+  serials: string[];
+}
+
+function makeRows(): Row[] {
+  const next = random(11);
+  const pick = () => PIECES[Math.floor(next() * PIECES.length)] ?? 'zz';
+  const word = (n: number) => Array.from({ length: n }, pick).join('');
+  const rows: Row[] = TRICKY.map((value, i) => ({
+    username: value,
+    displayName: `${TRICKY[(i + 5) % TRICKY.length] ?? ''} ${word(2)}`,
+    email: `${word(2)}${i}@${i % 2 ? 'Example.ORG' : 'mail.test'}`,
+    serials:
+      i % 3 === 0 ? [] : [`${value.toUpperCase()}-S${i}`, ...(i % 4 === 0 ? [`sn_${i}%${word(1)}`] : [])],
+  }));
+  for (let i = 0; i < 260; i++) {
+    rows.push({
+      username: `u${i}${word(2)}`,
+      displayName: `${word(3)} ${i % 7 === 0 ? 'Alice' : word(2)}`,
+      email: `${word(2)}.${i}@example.org`,
+      serials: i % 2 === 0 ? [`${word(2).toUpperCase()}${i}`, ...(i % 10 === 0 ? [`abc${i}XYZ`] : [])] : [],
+    });
+  }
+  return rows;
+}
+
+/** Terms: fixed tricky ones, pieces of stored values in random case and length, and no-match terms. */
+function makeTerms(rows: Row[]): string[] {
+  const next = random(29);
+  const terms = new Set<string>([
+    ...TRICKY,
+    'a',
+    'A',
+    'al',
+    '%',
+    '_',
+    '\\',
+    '%%',
+    '__',
+    'ALI',
+    'lic',
+    'smith',
+    'SS',
+    'ss',
+    'ß',
+    'ünï',
+    'éLo',
+    'example',
+    'org',
+    '.org',
+    '@ex',
+    'no such value',
+    'qqqq',
+    'zz9',
+    'abc',
+    'xyz',
+    'S1',
+    '-S',
+    '日本',
+    '語ユ',
+    '😀us',
+  ]);
+  const values = rows.flatMap((row) => [row.username, row.displayName, row.email, ...row.serials]);
+  while (terms.size < 260) {
+    const value = values[Math.floor(next() * values.length)] ?? '';
+    const chars = Array.from(value);
+    const length = 1 + Math.floor(next() * 6);
+    const start = Math.floor(next() * Math.max(1, chars.length - length + 1));
+    const piece = chars
+      .slice(start, start + length)
+      .map((c) => (next() < 0.5 ? c.toUpperCase() : c.toLowerCase()))
+      .join('')
+      .trim();
+    if (piece) terms.add(piece);
+  }
+  return [...terms];
+}
+
+/** The ids a statement returns (both drivers answer `execute` with `rows`). */
+async function ids(db: Database, query: SQL): Promise<string[]> {
+  const result: unknown = await db.execute(query);
+  return (result as { rows: { id: string }[] }).rows.map((row) => row.id).sort();
+}
+
+/**
+ * The old semantics, written as a scan: what the indexed queries must agree with. Anywhere for 3 or more
+ * characters with a letter or digit among them; otherwise the start of the value.
+ */
+function referencePattern(term: string): string {
+  return Array.from(term).length >= 3 && /[\p{L}\p{N}]/u.test(term)
+    ? `%${escapeLike(term)}%`
+    : `${escapeLike(term)}%`;
+}
+
+forEachDatabase('search', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  let db: Database;
+  const rows = makeRows();
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+    db = server.server.ctx.db;
+    // Rows made by SQL, copying the rows the API made, as the acceptance checks seed them.
+    for (const row of rows) {
+      const [userId = ''] = await ids(
+        db,
+        sql`
+        insert into users (username, display_name, email)
+        select ${row.username}, ${row.displayName}, ${row.email} from users where id = ${f.userId}
+        returning id`,
+      );
+      for (const serial of row.serials) {
+        const [cardId = ''] = await ids(
+          db,
+          sql`
+          insert into cards (serial, type, user_id, profile_id)
+          select ${serial}, type, ${userId}, profile_id from cards where id = ${f.cardId}
+          returning id`,
+        );
+        await db.execute(sql`
+          insert into admin_keys (card_id, algorithm, sealed, kcv)
+          select ${cardId}, algorithm, sealed, kcv from admin_keys where card_id = ${f.cardId}`);
+      }
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('User Lookup finds the same users as a scan, for every term, the exact username first', async () => {
+    const terms = makeTerms(rows);
+    for (const term of terms) {
+      const pattern = referencePattern(term);
+      const expected = await ids(
+        db,
+        sql`select u.id from users as u
+            where u.username ilike ${pattern} or u.display_name ilike ${pattern} or u.email ilike ${pattern}
+               or exists (select 1 from cards as c where c.user_id = u.id and c.serial ilike ${pattern})`,
+      );
+      const found = await searchUsers(db, { q: term, limit: 1000, offset: 0 });
+      expect(found.items.map((user) => user.id).sort(), `term ${JSON.stringify(term)}`).toEqual(expected);
+      expect(found.total, `term ${JSON.stringify(term)}`).toBe(expected.length);
+      expect(found.totalCapped).toBe(false);
+      const exact = await ids(db, sql`select id from users where lower(username) = lower(${term})`);
+      if (exact.length > 0) expect(found.items[0]?.id, `term ${JSON.stringify(term)}`).toBe(exact[0]);
+    }
+    expect(terms.length).toBeGreaterThan(200);
+  }, 120_000);
+
+  it('Card Search finds the same cards as a scan, for every term, the exact serial first', async () => {
+    const terms = [...makeTerms(rows), 'ALICE-S1', 'alice-s1', 'abc-123-s23'];
+    for (const term of terms) {
+      const expected = await ids(db, sql`select id from cards where serial ilike ${referencePattern(term)}`);
+      const found = await searchCards(db, { serial: term, limit: 1000, offset: 0 });
+      expect(found.items.map((card) => card.id).sort(), `term ${JSON.stringify(term)}`).toEqual(expected);
+      expect(found.total).toBe(expected.length);
+      const exact = await ids(db, sql`select id from cards where lower(serial) = lower(${term})`);
+      if (exact.length > 0) expect(found.items[0]?.id, `term ${JSON.stringify(term)}`).toBe(exact[0]);
+    }
+  }, 120_000);
+
+  it('a common term stops counting past 1,000 and still puts the exact match first', async () => {
+    await db.execute(sql`
+      insert into users (username, display_name, email)
+      select 'bulk-' || n, 'Bulk ' || n, 'bulk' || n || '@example.org' from generate_series(1, 1100) as n`);
+    await db.execute(sql`
+      insert into users (username, display_name, email) values ('BULK', 'zzz last by name', 'b@example.org')`);
+    const users = await f.operator.get<{
+      items: { username: string }[];
+      total: number;
+      totalCapped: boolean;
+    }>('/api/v1/users?q=bulk&limit=20');
+    expect(users.status).toBe(200);
+    expect(users.body).toMatchObject({ total: 1000, totalCapped: true });
+    expect(users.body.items).toHaveLength(20);
+    expect(users.body.items[0]?.username).toBe('BULK');
+
+    const narrow = await f.operator.get<{ items: unknown[]; total: number; totalCapped: boolean }>(
+      '/api/v1/users?q=bulk-77&limit=20',
+    );
+    // bulk-77 and bulk-770 to bulk-779.
+    expect(narrow.body).toMatchObject({ total: 11, totalCapped: false });
+    const pastTheEnd = await f.operator.get<{ items: unknown[]; total: number }>(
+      '/api/v1/users?q=bulk-77&limit=5&offset=20',
+    );
+    expect(pastTheEnd.body).toMatchObject({ items: [], total: 11 });
+    const secondPage = await f.operator.get<{ items: unknown[]; total: number }>(
+      '/api/v1/users?q=bulk-77&limit=5&offset=10',
+    );
+    expect(secondPage.body).toMatchObject({ total: 11 });
+    expect(secondPage.body.items).toHaveLength(1);
+
+    const cards = await f.operator.get<{ items: unknown[]; total: number; totalCapped: boolean }>(
+      `/api/v1/cards?serial=${encodeURIComponent(f.serial)}&limit=20`,
+    );
+    expect(cards.body).toMatchObject({ total: 1, totalCapped: false });
+    const listed = await f.operator.get<{ total: number; totalCapped: boolean }>('/api/v1/users?limit=5');
+    expect(listed.body).toMatchObject({ total: 1000, totalCapped: true });
+  });
+});
