@@ -12,6 +12,8 @@ import { Notifier } from './notifications/notifier.js';
 import { deleteDeadTokens } from './repositories/token.repository.js';
 import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.service.js';
 import type { ServiceContext } from './services/context.js';
+import { LdapDirectory } from './directory/ldap-directory.js';
+import { scheduledSync, SingleFlight } from './services/directory-sync.service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -90,6 +92,13 @@ export async function startServer(
       sessionHours: config.sessionHours,
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
+      directory: config.directory
+        ? {
+            ldap: new LdapDirectory(config.directory),
+            groupRoles: config.directory.groupRoles,
+            runner: new SingleFlight(),
+          }
+        : undefined,
     };
     app = await buildApp(ctx, { logger, trustProxy: config.trustProxy, webRoot: config.webRoot });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
@@ -102,6 +111,7 @@ export async function startServer(
     await port.release();
     const url = await app.listen({ port: port.port, host: config.host });
     const running = app;
+    const syncTimer = scheduleDirectorySync(ctx, config, running);
     let closing: Promise<void> | undefined;
     return {
       app: running,
@@ -111,6 +121,7 @@ export async function startServer(
       close() {
         closing ??= (async () => {
           await notifier.stop();
+          if (syncTimer) clearInterval(syncTimer);
           await running.close();
           await handle.close();
           lock?.release();
@@ -125,4 +136,22 @@ export async function startServer(
     lock?.release();
     throw error;
   }
+}
+
+/** Scheduled directory syncs (CARDWARDEN_LDAP_SYNC_INTERVAL); none at start, none without the setting. */
+function scheduleDirectorySync(ctx: ServiceContext, config: Config, app: App): NodeJS.Timeout | undefined {
+  const minutes = config.directory?.syncIntervalMinutes;
+  if (minutes === undefined || !ctx.directory) return undefined;
+  const timer = setInterval(() => {
+    scheduledSync(ctx).then(
+      (result) => {
+        app.log.info({ directorySync: result }, 'directory sync completed');
+      },
+      (error: unknown) => {
+        app.log.warn(`directory sync failed: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }, minutes * 60_000);
+  timer.unref();
+  return timer;
 }
