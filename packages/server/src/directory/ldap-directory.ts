@@ -53,11 +53,13 @@ function unavailable(error: unknown): DirectoryUnavailable {
 export class LdapDirectory {
   private readonly ca: Buffer | undefined;
   private readonly plaintext: boolean;
+  private readonly secure: boolean;
 
   constructor(private readonly config: DirectoryConfig) {
     this.ca = config.caFile ? readFileSync(config.caFile) : undefined;
     const url = new URL(config.url);
-    this.plaintext = url.protocol === 'ldap:' && !config.startTls;
+    this.secure = url.protocol === 'ldaps:';
+    this.plaintext = !this.secure && !config.startTls;
     // Config refuses this at start; checked again because a password bind here would cross the network in clear.
     if (this.plaintext && !config.allowPlaintext && !isLoopbackHost(url.hostname)) {
       throw new Error(
@@ -80,7 +82,8 @@ export class LdapDirectory {
       url: this.config.url,
       timeout: this.config.timeoutMs,
       connectTimeout: this.config.timeoutMs,
-      tlsOptions: this.tlsOptions(),
+      // ldapts speaks TLS from the first byte whenever tlsOptions is set: only for ldaps://.
+      ...(this.secure ? { tlsOptions: this.tlsOptions() } : {}),
       strictDN: false,
     });
     if (this.config.startTls) {

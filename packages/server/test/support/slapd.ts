@@ -93,7 +93,9 @@ export async function startSlapd(seedLdif?: string): Promise<TestSlapd> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const url = `ldap://127.0.0.1:${port}`;
-    const child = spawn('slapd', ['-d', 'none', '-f', conf, '-h', `${url}/`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('slapd', ['-d', 'none', '-f', conf, '-h', `${url}/`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
