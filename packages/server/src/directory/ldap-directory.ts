@@ -33,7 +33,7 @@ function values(entry: Entry, attribute: string): string[] {
   if (key === undefined) return [];
   const raw = entry[key];
   const all = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return all.map((value) => (Buffer.isBuffer(value) ? value.toString('hex') : String(value)));
+  return all.map((value) => (Buffer.isBuffer(value) ? value.toString('hex') : value));
 }
 
 function first(entry: Entry, attributes: readonly string[]): string | undefined {

@@ -97,14 +97,14 @@ export async function startSlapd(seedLdif?: string): Promise<TestSlapd> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     try {
       await ready(url, child);
     } catch (error) {
       child.kill('SIGTERM');
-      if (attempt === 4) throw new Error(`slapd did not start: ${String(error)} ${stderr}`);
+      if (attempt === 4) throw new Error(`slapd did not start: ${stderr}`, { cause: error });
       continue;
     }
     return {
