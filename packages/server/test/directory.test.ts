@@ -288,6 +288,18 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       const staff = await server.api.login(name(1), passwordOf(1));
       const me = await staff.get<{ role: string }>('/api/v1/auth/me');
       expect(me.body.role).toBe('admin');
+      // Directory passwords are changed in the directory, not here.
+      const body = { currentPassword: passwordOf(1), newPassword: 'A-new-local-password-1' };
+      const change = await staff.post('/api/v1/auth/password', body);
+      expect(change.status).toBe(409);
+      expect(change.body).toMatchObject({ error: { code: 'operator.directory_managed' } });
+      const cardholder = await server.api.login(name(7), passwordOf(7), '/api/v1/self-service/login');
+      const own = await cardholder.post('/api/v1/self-service/password', {
+        currentPassword: passwordOf(7),
+        newPassword: 'A-new-local-password-1',
+      });
+      expect(own.status).toBe(409);
+      expect(own.body).toMatchObject({ error: { code: 'user.directory_managed' } });
       const auditor = await server.api.post('/api/v1/auth/login', {
         username: name(4),
         password: passwordOf(3),
