@@ -15,6 +15,7 @@ import { LdapDirectory } from '../src/directory/ldap-directory.js';
 import type { ApiClient } from './support/api-client.js';
 import { BASE_DN, ROOT_DN, startSlapd, type TestSlapd } from './support/slapd.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const USERS = 200;
 const PEOPLE = `ou=people,${BASE_DN}`;
@@ -442,6 +443,47 @@ forEachDatabase('directory sync and sign-in', (kind) => {
     });
   });
 });
+
+describeWith(
+  ['postgresql', 'slapd'],
+  'directory sync over two server instances on one PostgreSQL database',
+  () => {
+    let slapd: TestSlapd;
+    let database: TestDatabase;
+    let first: TestServer;
+    let second: TestServer;
+    beforeAll(async () => {
+      slapd = await startSlapd(seed());
+      database = await createTestDatabase('postgres');
+      const config = { directory: directoryConfig(directoryEnv(slapd)) };
+      first = await startTestServer('postgres', { database, config });
+      second = await startTestServer('postgres', { database, kekFile: first.kekFile, config });
+    }, 30_000);
+    afterAll(async () => {
+      await second.close();
+      await first.close();
+      await database.drop();
+      await slapd.stop();
+    });
+
+    it('takes turns: the second run finds the work of the first one done', async () => {
+      const [a, b] = await Promise.all([
+        first.api.login(ADMIN.username, ADMIN.password),
+        second.api.login(ADMIN.username, ADMIN.password),
+      ]);
+      const [one, two] = await Promise.all([
+        a.post('/api/v1/directory/sync'),
+        b.post('/api/v1/directory/sync'),
+      ]);
+      expect([one.status, two.status]).toEqual([200, 200]);
+      // Exactly one of them created everyone; the other (after the advisory lock) found them unchanged.
+      const created = [one.body.created, two.body.created].sort();
+      expect(created).toEqual([0, USERS]);
+      const total = await a.get<{ total: number }>('/api/v1/users');
+      expect(total.body.total).toBe(USERS);
+    });
+  },
+);
 
 describe('without a directory', () => {
   it('answers 409 directory.not_configured', async () => {
