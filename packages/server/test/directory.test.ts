@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { Attribute, Change, type Client } from 'ldapts';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { users } from '../src/db/schema.js';
-import { LdapDirectory } from '../src/directory/ldap-directory.js';
+import { DirectoryUnavailable, LdapDirectory } from '../src/directory/ldap-directory.js';
 import type { ApiClient } from './support/api-client.js';
 import { BASE_DN, ROOT_DN, startSlapd, type TestSlapd } from './support/slapd.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
@@ -484,6 +484,42 @@ describeWith(
     });
   },
 );
+
+describeWith(['slapd'], 'directory over TLS', () => {
+  let slapd: TestSlapd;
+  beforeAll(async () => {
+    slapd = await startSlapd(seed(), { tls: true });
+  }, 30_000);
+  afterAll(async () => {
+    await slapd.stop();
+  });
+  const settings = (extra: Record<string, string>) => {
+    const config = directoryConfig(directoryEnv(slapd, extra));
+    if (!config) throw new Error('no directory settings');
+    return config;
+  };
+
+  it('LDAPS and StartTLS verify the certificate against CARDWARDEN_LDAP_CA_FILE', async () => {
+    const ldaps = slapd.ldapsUrl ?? '';
+    const caFile = slapd.caFile ?? '';
+    const pinned = new LdapDirectory(
+      settings({ CARDWARDEN_LDAP_URL: ldaps, CARDWARDEN_LDAP_CA_FILE: caFile }),
+    );
+    expect((await pinned.verifyPassword(name(7), passwordOf(7)))?.username).toBe(name(7));
+    expect(await pinned.verifyPassword(name(7), 'wrong')).toBeUndefined();
+    const startTls = new LdapDirectory(
+      settings({ CARDWARDEN_LDAP_STARTTLS: 'true', CARDWARDEN_LDAP_CA_FILE: caFile }),
+    );
+    expect((await startTls.listUsers()).entries).toHaveLength(USERS);
+  });
+
+  it('refuses a certificate the system trust store does not know', async () => {
+    const unpinned = new LdapDirectory(settings({ CARDWARDEN_LDAP_URL: slapd.ldapsUrl ?? '' }));
+    await expect(unpinned.verifyPassword(name(7), passwordOf(7))).rejects.toThrow(DirectoryUnavailable);
+    const startTls = new LdapDirectory(settings({ CARDWARDEN_LDAP_STARTTLS: 'true' }));
+    await expect(startTls.listUsers()).rejects.toThrow(DirectoryUnavailable);
+  });
+});
 
 describe('without a directory', () => {
   it('answers 409 directory.not_configured', async () => {

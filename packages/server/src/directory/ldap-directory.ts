@@ -3,6 +3,7 @@
  * and password checks by binding as the user. Every network failure becomes a DirectoryUnavailable.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Client, escapeFilter, InvalidCredentialsError, type Entry } from 'ldapts';
 import { isLoopbackHost, normalizeDn, type DirectoryConfig } from '../config.js';
 
@@ -54,11 +55,13 @@ export class LdapDirectory {
   private readonly ca: Buffer | undefined;
   private readonly plaintext: boolean;
   private readonly secure: boolean;
+  private readonly hostname: string;
 
   constructor(private readonly config: DirectoryConfig) {
     this.ca = config.caFile ? readFileSync(config.caFile) : undefined;
     const url = new URL(config.url);
     this.secure = url.protocol === 'ldaps:';
+    this.hostname = url.hostname.replace(/^\[|\]$/g, '');
     this.plaintext = !this.secure && !config.startTls;
     // Config refuses this at start; checked again because a password bind here would cross the network in clear.
     if (this.plaintext && !config.allowPlaintext && !isLoopbackHost(url.hostname)) {
@@ -88,7 +91,12 @@ export class LdapDirectory {
     });
     if (this.config.startTls) {
       try {
-        await client.startTLS(this.tlsOptions());
+        // The certificate is checked against the URL's host (ldapts would otherwise check "localhost").
+        await client.startTLS({
+          ...this.tlsOptions(),
+          host: this.hostname,
+          ...(isIP(this.hostname) ? {} : { servername: this.hostname }),
+        });
       } catch (error) {
         await client.unbind().catch(() => undefined);
         throw unavailable(error);

@@ -27,8 +27,11 @@ objectclass ( 1.3.6.1.4.1.99999.13.1 NAME 'cardwardenAdUser' AUXILIARY
   MAY ( sAMAccountName $ userAccountControl $ objectGUID ) )
 `;
 
-function slapdConf(dir: string): string {
-  return `
+function slapdConf(dir: string, tls: boolean): string {
+  const tlsLines = tls
+    ? `TLSCertificateFile ${join(dir, 'cert.pem')}\nTLSCertificateKeyFile ${join(dir, 'key.pem')}\n`
+    : '';
+  return `${tlsLines}
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -54,6 +57,9 @@ overlay memberof
 
 export interface TestSlapd {
   readonly url: string;
+  /** With `tls`: ldaps:// on a second port, and the PEM file of its self-signed certificate (its own CA). */
+  readonly ldapsUrl: string | undefined;
+  readonly caFile: string | undefined;
   readonly dir: string;
   /** A connection bound as the root DN (close it with unbind). */
   admin(): Promise<Client>;
@@ -80,12 +86,37 @@ async function ready(url: string, child: ChildProcess): Promise<void> {
  * Starts slapd. `seedLdif`: entries loaded offline with slapadd before the start (fast, for thousands of
  * users; the memberof overlay does not run for them, so add groups online afterwards).
  */
-export async function startSlapd(seedLdif?: string): Promise<TestSlapd> {
+export async function startSlapd(seedLdif?: string, options: { tls?: boolean } = {}): Promise<TestSlapd> {
   const dir = mkdtempSync(join(tmpdir(), 'cardwarden-slapd-'));
   mkdirSync(join(dir, 'db'));
   writeFileSync(join(dir, 'ad.schema'), AD_SCHEMA);
+  const tls = options.tls ?? false;
+  if (tls) {
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+  }
   const conf = join(dir, 'slapd.conf');
-  writeFileSync(conf, slapdConf(dir));
+  writeFileSync(conf, slapdConf(dir, tls));
   const base = `dn: ${BASE_DN}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n`;
   writeFileSync(join(dir, 'seed.ldif'), base + (seedLdif ?? ''));
   const added = spawnSync('slapadd', ['-q', '-f', conf, '-l', join(dir, 'seed.ldif')], { encoding: 'utf8' });
@@ -93,7 +124,9 @@ export async function startSlapd(seedLdif?: string): Promise<TestSlapd> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const url = `ldap://127.0.0.1:${port}`;
-    const child = spawn('slapd', ['-d', 'none', '-f', conf, '-h', `${url}/`], {
+    const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
+    const listen = ldapsUrl ? `${url}/ ${ldapsUrl}/` : `${url}/`;
+    const child = spawn('slapd', ['-d', 'none', '-f', conf, '-h', listen], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -109,6 +142,8 @@ export async function startSlapd(seedLdif?: string): Promise<TestSlapd> {
     }
     return {
       url,
+      ldapsUrl,
+      caFile: tls ? join(dir, 'cert.pem') : undefined,
       dir,
       async admin() {
         const client = new Client({ url });
