@@ -3,7 +3,8 @@
  * exact counts, idempotence, DN renames, group roles (nested), dry runs, single-flight, self-service and
  * staff sign-in with the directory password, outage, and the plaintext refusal.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
@@ -118,6 +119,28 @@ describe('directory settings', () => {
     ).directory;
     if (!plain) throw new Error('no directory settings');
     expect(() => new LdapDirectory({ ...plain, allowPlaintext: false })).toThrow(/refusing plain LDAP/);
+  });
+
+  it('reads the bind password from its file, and names the file when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cardwarden-ldap-config-'));
+    try {
+      writeFileSync(join(dir, 'pw'), 's3cret-from-file\n');
+      const env = {
+        ...base,
+        CARDWARDEN_LDAP_URL: 'ldaps://x',
+        CARDWARDEN_LDAP_BIND_DN: 'cn=svc,dc=x',
+        CARDWARDEN_LDAP_BIND_PASSWORD_FILE: 'pw',
+      };
+      expect(loadConfig(env, dir).directory?.bindPassword).toBe('s3cret-from-file');
+      expect(() => loadConfig({ ...env, CARDWARDEN_LDAP_BIND_PASSWORD_FILE: 'missing' }, dir)).toThrow(
+        /CARDWARDEN_LDAP_BIND_PASSWORD_FILE missing cannot be read \(ENOENT\)/,
+      );
+      expect(() => loadConfig({ ...env, CARDWARDEN_LDAP_BIND_PASSWORD_FILE: '' }, dir)).toThrow(
+        /put its password in a file/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads group roles as pairs or JSON, and names a bad role', () => {

@@ -121,7 +121,11 @@ export async function loginOperator(
     actor: operator.username,
     actorType: 'operator',
     action: 'auth.login',
-    details: { address, ...(operator.mustChangePassword ? { oneTimePassword: true } : {}) },
+    details: {
+      address,
+      ...(operator.mustChangePassword ? { oneTimePassword: true } : {}),
+      ...(operator.source === 'directory' ? { via: 'directory' } : {}),
+    },
   });
   return issueToken(ctx, 'operator', operator.id, operator.mustChangePassword);
 }
@@ -169,7 +173,7 @@ export async function loginCardholder(
     actorType: 'cardholder',
     action: 'auth.login',
     userId: user.id,
-    details: { address },
+    details: { address, ...(user.source === 'directory' ? { via: 'directory' } : {}) },
   });
   return issueToken(ctx, 'cardholder', user.id, false);
 }
