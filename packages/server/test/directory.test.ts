@@ -229,7 +229,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       const first = await sync();
       expect(first.status).toBe(200);
       expect(counts(first.body)).toEqual({ created: USERS - 1, updated: 1, suspended: 0, unchanged: 0 });
-      expect(first.body.operators).toEqual({ created: 4, updated: 0, disabled: 0, unchanged: 0 });
+      expect(first.body.operators).toEqual({ created: 4, updated: 0, disabled: 0, unchanged: 0, skipped: 0 });
 
       const found = await admin.get<{ items: { username: string; source: string; displayName: string }[] }>(
         `/api/v1/users?q=${name(5)}`,
@@ -246,7 +246,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
 
       const again = await sync();
       expect(counts(again.body)).toEqual({ created: 0, updated: 0, suspended: 0, unchanged: USERS });
-      expect(again.body.operators).toEqual({ created: 0, updated: 0, disabled: 0, unchanged: 4 });
+      expect(again.body.operators).toEqual({ created: 0, updated: 0, disabled: 0, unchanged: 4, skipped: 0 });
 
       const audit = await admin.get<{ items: { details: Record<string, unknown> }[] }>(
         '/api/v1/audit?action=directory.sync_completed',
@@ -387,7 +387,13 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       // user010's DN changed but its username (sAMAccountName) and id did not: unchanged.
       expect(counts(result.body)).toEqual({ created: 1, updated: 2, suspended: 2, unchanged: USERS - 4 });
       // user004 becomes admin, user006 auditor; user002 (disabled) loses staff access.
-      expect(result.body.operators).toEqual({ created: 1, updated: 1, disabled: 1, unchanged: 2 });
+      expect(result.body.operators).toEqual({
+        created: 1,
+        updated: 1,
+        disabled: 1,
+        unchanged: 2,
+        skipped: 0,
+      });
 
       const after = await admin.get<{ items: { id: string; state: string }[] }>(
         `/api/v1/users?q=${name(10)}`,

@@ -14,6 +14,10 @@ const StaffCounts = z
     updated: z.number().int(),
     disabled: z.number().int(),
     unchanged: z.number().int(),
+    skipped: z
+      .number()
+      .int()
+      .describe('entries whose username a local staff account holds (never taken over)'),
   })
   .describe('directory staff accounts (operators whose role follows their directory groups)');
 

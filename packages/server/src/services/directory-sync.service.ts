@@ -106,7 +106,7 @@ function plan(
     suspended: 0,
     unchanged: 0,
     skipped: incomplete,
-    operators: { created: 0, updated: 0, disabled: 0, unchanged: 0 },
+    operators: { created: 0, updated: 0, disabled: 0, unchanged: 0, skipped: 0 },
   };
   const byDirectoryId = new Map(
     existingUsers.filter((u) => u.directoryId).map((u) => [u.directoryId ?? '', u]),
@@ -191,7 +191,7 @@ function plan(
     if (!current) {
       // Local staff accounts are never taken over by a directory entry of the same name.
       if (staffNames.has(entry.username.toLowerCase())) {
-        counts.skipped += 1;
+        counts.operators.skipped += 1;
         continue;
       }
       operatorCreates.push({ username: entry.username, role, directoryId: entry.id });
@@ -209,9 +209,10 @@ function plan(
       counts.operators.updated += 1;
     }
   }
+  const entryById = new Map(entries.map((entry) => [entry.id, entry]));
   for (const row of existingOperators) {
     if (row.source !== 'directory' || row.directoryId === null) continue;
-    const entry = entries.find((candidate) => candidate.id === row.directoryId);
+    const entry = entryById.get(row.directoryId);
     const keeps = entry !== undefined && !entry.disabled && roleOf(entry, groupRoles, parents) !== undefined;
     if (keeps) continue;
     if (row.state === 'active') {
@@ -310,6 +311,7 @@ async function runSync(
           staffCreated: planned.counts.operators.created,
           staffUpdated: planned.counts.operators.updated,
           staffDisabled: planned.counts.operators.disabled,
+          staffSkipped: planned.counts.operators.skipped,
           durationMs: Date.now() - started,
         },
       });
