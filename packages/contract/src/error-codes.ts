@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   'operator.directory_managed': 409,
   'directory.not_configured': 409,
   'directory.empty_result': 409,
+  'directory.conflict': 409,
   'directory.unavailable': 503,
   'profile.not_found': 404,
   'profile.name_taken': 409,

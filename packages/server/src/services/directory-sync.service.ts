@@ -10,7 +10,7 @@
  */
 import type { DirectorySyncResult } from '@cardwarden/contract';
 import type { DirectoryRole } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, isUniqueViolation } from '../errors.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
   insertDirectoryOperator,
@@ -252,6 +252,24 @@ async function apply(db: Database, planned: Plan): Promise<void> {
   await revokeTokensOfMany(db, ended);
 }
 
+/**
+ * Runs the writing part in one transaction. A unique violation means someone created an account with a
+ * directory username (or id) while the sync ran: nothing was written, and running it again settles it.
+ */
+async function writeSync<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(work);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        'directory.conflict',
+        'an account with a directory username was created while the sync ran, so nothing was changed: run the sync again',
+      );
+    }
+    throw error;
+  }
+}
+
 /** One sync (or dry run) from start to end. */
 async function runSync(
   ctx: ServiceContext,
@@ -295,7 +313,7 @@ async function runSync(
   let counts: Counts;
   if (dryRun) counts = (await decide(ctx.db)).counts;
   else {
-    counts = await ctx.db.transaction(async (tx) => {
+    counts = await writeSync(ctx.db, async (tx) => {
       await lockDirectorySync(tx);
       const planned = await decide(tx);
       await apply(tx, planned);

@@ -440,6 +440,8 @@ export const errorMessagesEn = {
   'directory.not_configured': 'No directory is configured: set CARDWARDEN_LDAP_URL and restart the server.',
   'directory.empty_result':
     'The directory returned no users, so nothing was changed: check the base DN and the user filter.',
+  'directory.conflict':
+    'An account was created while the directory sync ran, so nothing changed: run the sync again.',
   'directory.unavailable':
     'The directory (LDAP / Active Directory) cannot be reached. Try again in a moment; if it persists, tell your administrator.',
   'self_service.account_suspended': 'Your account is suspended: contact your administrator.',
