@@ -12,3 +12,4 @@ export * from './schemas/self-service.js';
 export * from './schemas/security-questions.js';
 export * from './schemas/online-unlock.js';
 export * from './schemas/settings.js';
+export * from './schemas/directory.js';

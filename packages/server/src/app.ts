@@ -17,6 +17,7 @@ import { installWebPortals, isPortalRoute } from './http/web-portals.js';
 import { registerAuditRoutes } from './routes/audit.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCardRoutes } from './routes/card.routes.js';
+import { registerDirectoryRoutes } from './routes/directory.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOfflineUnblockRoutes } from './routes/offline-unblock.routes.js';
 import { registerOperatorRoutes } from './routes/operator.routes.js';
@@ -102,6 +103,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerOnlineUnlockRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerAdminKeyRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const portals = await installWebPortals(app, options.webRoot);

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Read once at start; fails fast with a message that says
  * which variable is wrong and how to fix it.
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { NewPassword } from '@cardwarden/contract';
 
@@ -35,6 +36,8 @@ export interface Config {
     readonly perCard: number;
     readonly windowMinutes: number;
   };
+  /** Directory (LDAP / Active Directory) sync and sign-in; undefined when CARDWARDEN_LDAP_URL is unset. */
+  readonly directory?: DirectoryConfig | undefined;
 }
 
 export interface SmtpConfig {
@@ -49,6 +52,197 @@ export interface SmtpConfig {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor'] as const;
+export type DirectoryRole = (typeof OPERATOR_ROLES)[number];
+
+/** Which directory attribute holds what; the defaults work for Active Directory and for OpenLDAP. */
+export interface DirectoryAttributes {
+  /** Tried in order: the first one an entry has is its username. */
+  readonly username: readonly string[];
+  readonly displayName: string;
+  readonly email: string;
+  /** Tried in order: the entry's stable id (binary GUIDs are read as hex). */
+  readonly id: readonly string[];
+  /** Integer flags attribute whose bit 2 (value 2) means "account disabled" (AD's userAccountControl). */
+  readonly disabledFlags: string;
+  readonly memberOf: string;
+}
+
+export interface DirectoryConfig {
+  /** ldap://, ldaps:// */
+  readonly url: string;
+  readonly bindDn: string;
+  /** The service account's password, read from CARDWARDEN_LDAP_BIND_PASSWORD_FILE at start. Never logged. */
+  readonly bindPassword: string;
+  readonly baseDn: string;
+  readonly userFilter: string;
+  /** Where group objects are searched for nested membership (default: the base DN). */
+  readonly groupBaseDn: string;
+  readonly attributes: DirectoryAttributes;
+  /** Group DN (lower case) -> staff role. */
+  readonly groupRoles: ReadonlyMap<string, DirectoryRole>;
+  /** Minutes between scheduled syncs; undefined: only on demand. */
+  readonly syncIntervalMinutes: number | undefined;
+  readonly allowPlaintext: boolean;
+  readonly startTls: boolean;
+  /** PEM file of the CA that signed the directory's certificate; undefined: the system trust store. */
+  readonly caFile: string | undefined;
+  readonly pageSize: number;
+  readonly timeoutMs: number;
+}
+
+/** Whether `host` is a loopback address (plain LDAP to it never crosses a network). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+function list(raw: string | undefined, fallback: readonly string[]): readonly string[] {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/**
+ * CARDWARDEN_LDAP_GROUP_ROLES: `groupDN=role;groupDN=role` (the last `=` of each pair splits it, since DNs
+ * contain `=`), or a JSON object {"groupDN": "role"}.
+ */
+export function parseGroupRoles(raw: string | undefined): ReadonlyMap<string, DirectoryRole> {
+  const roles = new Map<string, DirectoryRole>();
+  if (raw === undefined || raw.trim() === '') return roles;
+  let pairs: [string, string][];
+  if (raw.trim().startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(
+        'CARDWARDEN_LDAP_GROUP_ROLES is not valid JSON: use {"cn=admins,dc=example,dc=org": "admin"}',
+      );
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError('CARDWARDEN_LDAP_GROUP_ROLES must be a JSON object of group DN to role');
+    }
+    pairs = Object.entries(parsed).map(([dn, role]) => [dn, String(role)]);
+  } else {
+    pairs = raw
+      .split(';')
+      .map((pair) => pair.trim())
+      .filter((pair) => pair !== '')
+      .map((pair) => {
+        const at = pair.lastIndexOf('=');
+        return [pair.slice(0, Math.max(at, 0)).trim(), pair.slice(at + 1).trim()];
+      });
+  }
+  for (const [dn, role] of pairs) {
+    if (!dn || !(OPERATOR_ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError(
+        `CARDWARDEN_LDAP_GROUP_ROLES: "${dn}=${role}" is not "group DN=role" with a role among ${OPERATOR_ROLES.join(', ')}`,
+      );
+    }
+    roles.set(normalizeDn(dn), role as DirectoryRole);
+  }
+  return roles;
+}
+
+/** DNs compare case-insensitively and without spaces around separators. */
+export function normalizeDn(dn: string): string {
+  return dn
+    .split(',')
+    .map((rdn) =>
+      rdn
+        .split('=')
+        .map((part) => part.trim())
+        .join('='),
+    )
+    .join(',')
+    .toLowerCase();
+}
+
+function directoryConfig(env: NodeJS.ProcessEnv, cwd: string): DirectoryConfig | undefined {
+  const url = env.CARDWARDEN_LDAP_URL || undefined;
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      'CARDWARDEN_LDAP_URL must be an ldap:// or ldaps:// URL, e.g. ldaps://dc1.example.org:636',
+    );
+  }
+  if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:') {
+    throw new ConfigError(
+      'CARDWARDEN_LDAP_URL must be an ldap:// or ldaps:// URL, e.g. ldaps://dc1.example.org:636',
+    );
+  }
+  const allowPlaintext = env.CARDWARDEN_LDAP_ALLOW_PLAINTEXT === 'true';
+  const startTls = env.CARDWARDEN_LDAP_STARTTLS === 'true';
+  if (parsed.protocol === 'ldap:' && !startTls && !allowPlaintext && !isLoopbackHost(parsed.hostname)) {
+    throw new ConfigError(
+      `CARDWARDEN_LDAP_URL ${url} would send passwords in clear over the network: use ldaps://, or set ` +
+        'CARDWARDEN_LDAP_STARTTLS=true, or (only on a trusted network) CARDWARDEN_LDAP_ALLOW_PLAINTEXT=true',
+    );
+  }
+  const bindDn = env.CARDWARDEN_LDAP_BIND_DN || '';
+  const passwordFile = env.CARDWARDEN_LDAP_BIND_PASSWORD_FILE || undefined;
+  let bindPassword = '';
+  if (bindDn && !passwordFile) {
+    throw new ConfigError(
+      'CARDWARDEN_LDAP_BIND_DN is set: put its password in a file and name it in CARDWARDEN_LDAP_BIND_PASSWORD_FILE',
+    );
+  }
+  if (passwordFile) {
+    try {
+      bindPassword = readFileSync(resolve(cwd, passwordFile), 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError(
+        `CARDWARDEN_LDAP_BIND_PASSWORD_FILE ${passwordFile} cannot be read (${code}): check the path and its permissions`,
+      );
+    }
+  }
+  const baseDn = env.CARDWARDEN_LDAP_BASE_DN || '';
+  if (!baseDn)
+    throw new ConfigError(
+      'CARDWARDEN_LDAP_URL is set: set CARDWARDEN_LDAP_BASE_DN too, e.g. ou=people,dc=example,dc=org',
+    );
+  const userFilter = env.CARDWARDEN_LDAP_USER_FILTER || '(|(objectClass=user)(objectClass=inetOrgPerson))';
+  if (!/^\(.*\)$/s.test(userFilter.trim())) {
+    throw new ConfigError(
+      'CARDWARDEN_LDAP_USER_FILTER must be an LDAP filter in parentheses, e.g. (objectClass=person)',
+    );
+  }
+  const interval = env.CARDWARDEN_LDAP_SYNC_INTERVAL;
+  return Object.freeze({
+    url,
+    bindDn,
+    bindPassword,
+    baseDn,
+    userFilter: userFilter.trim(),
+    groupBaseDn: env.CARDWARDEN_LDAP_GROUP_BASE_DN || baseDn,
+    attributes: Object.freeze({
+      username: list(env.CARDWARDEN_LDAP_ATTR_USERNAME, ['sAMAccountName', 'uid']),
+      displayName: env.CARDWARDEN_LDAP_ATTR_DISPLAY_NAME || 'displayName',
+      email: env.CARDWARDEN_LDAP_ATTR_EMAIL || 'mail',
+      id: list(env.CARDWARDEN_LDAP_ATTR_ID, ['objectGUID', 'entryUUID']),
+      disabledFlags: env.CARDWARDEN_LDAP_ATTR_DISABLED_FLAGS || 'userAccountControl',
+      memberOf: env.CARDWARDEN_LDAP_ATTR_MEMBER_OF || 'memberOf',
+    }),
+    groupRoles: parseGroupRoles(env.CARDWARDEN_LDAP_GROUP_ROLES),
+    syncIntervalMinutes:
+      interval === undefined || interval === ''
+        ? undefined
+        : integer(env, 'CARDWARDEN_LDAP_SYNC_INTERVAL', 60, 1, 7 * 24 * 60),
+    allowPlaintext,
+    startTls,
+    caFile: env.CARDWARDEN_LDAP_CA_FILE ? resolve(cwd, env.CARDWARDEN_LDAP_CA_FILE) : undefined,
+    pageSize: integer(env, 'CARDWARDEN_LDAP_PAGE_SIZE', 500, 1, 10_000),
+    timeoutMs: integer(env, 'CARDWARDEN_LDAP_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+  });
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -143,5 +337,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perCard: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_CARD_LIMIT', 10, 1, 10_000),
       windowMinutes: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_WINDOW_MINUTES', 10, 1, 24 * 60),
     }),
+    directory: directoryConfig(env, cwd),
   });
 }

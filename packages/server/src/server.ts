@@ -17,6 +17,8 @@ import { ensureFirstAdmin, type BootstrapResult } from './services/bootstrap.ser
 import { AuditCheckpointer } from './services/audit-checkpointer.js';
 import { Housekeeping } from './services/housekeeping.js';
 import type { ServiceContext } from './services/context.js';
+import { LdapDirectory } from './directory/ldap-directory.js';
+import { scheduledSync, SingleFlight } from './services/directory-sync.service.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -122,6 +124,13 @@ export async function startServer(
       sessionHours: config.sessionHours,
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
+      directory: config.directory
+        ? {
+            ldap: new LdapDirectory(config.directory),
+            groupRoles: config.directory.groupRoles,
+            runner: new SingleFlight(),
+          }
+        : undefined,
     };
     app = await buildApp(ctx, {
       logger,
@@ -143,6 +152,7 @@ export async function startServer(
     const housekeeping = new Housekeeping(handle.db, app.log);
     housekeeping.start();
     const running = app;
+    const syncTimer = scheduleDirectorySync(ctx, config, running);
     let closing: Promise<void> | undefined;
     return {
       app: running,
@@ -156,6 +166,7 @@ export async function startServer(
           await notifier.stop();
           await checkpointer.stop();
           await housekeeping.stop();
+          if (syncTimer) clearInterval(syncTimer);
           await running.close();
           await handle.close();
           lock?.release();
@@ -170,4 +181,22 @@ export async function startServer(
     lock?.release();
     throw error;
   }
+}
+
+/** Scheduled directory syncs (CARDWARDEN_LDAP_SYNC_INTERVAL); none at start, none without the setting. */
+function scheduleDirectorySync(ctx: ServiceContext, config: Config, app: App): NodeJS.Timeout | undefined {
+  const minutes = config.directory?.syncIntervalMinutes;
+  if (minutes === undefined || !ctx.directory) return undefined;
+  const timer = setInterval(() => {
+    scheduledSync(ctx).then(
+      (result) => {
+        app.log.info({ directorySync: result }, 'directory sync completed');
+      },
+      (error: unknown) => {
+        app.log.warn(`directory sync failed: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }, minutes * 60_000);
+  timer.unref();
+  return timer;
 }

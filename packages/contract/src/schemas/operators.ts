@@ -27,6 +27,11 @@ export const Operator = z.object({
   mustChangePassword: z
     .boolean()
     .describe('signs in with a one-time password an admin reset, not yet changed'),
+  source: z
+    .enum(['local', 'directory'])
+    .describe(
+      'directory: signs in with the directory password; the role follows directory groups (read-only here)',
+    ),
   createdAt: Timestamp,
 });
 export type Operator = z.infer<typeof Operator>;

@@ -29,6 +29,9 @@ export const User = z.object({
   email: z.string(),
   state: UserState,
   selfServicePassword: z.boolean().describe('whether the cardholder has a self-service password'),
+  source: z
+    .enum(['local', 'directory'])
+    .describe('directory: kept up to date by directory sync; username, display name and email are read-only'),
   cardCount: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

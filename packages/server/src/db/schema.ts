@@ -49,11 +49,23 @@ export const users = pgTable(
     onlineLockCount: integer('online_lock_count').notNull().default(0),
     /** The questions online unlock asks until they are answered right or a lock ends: no re-rolling. */
     onlineQuestionIds: jsonb('online_question_ids').$type<string[]>(),
+    /** 'directory': created and kept up to date by directory sync (its synced fields are read-only). */
+    source: text('source', { enum: ['local', 'directory'] })
+      .notNull()
+      .default('local'),
+    /** The directory's stable id of the entry (objectGUID or entryUUID), never its DN. */
+    directoryId: text('directory_id'),
+    /** The directory (not an operator) suspended this user: re-enabling it there makes it active again. */
+    suspendedByDirectory: boolean('suspended_by_directory').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+    uniqueIndex('users_directory_id_key')
+      .on(t.directoryId)
+      .where(sql`${t.directoryId} is not null`),
+    check('users_source_check', sql`${t.source} in ('local', 'directory')`),
     index('users_email_idx').on(sql`lower(${t.email})`),
     // User Lookup (see user.repository.ts): trigram indexes answer "contains, any case" for terms of
     // 3+ characters, the pattern_ops indexes answer prefix searches of shorter ones, and the listing
@@ -192,10 +204,22 @@ export const operators = pgTable(
       .default('active'),
     /** The password is a one-time password an admin reset: it works only to choose a new one. */
     mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** 'directory': a staff member whose role follows directory groups and who signs in with the directory password. */
+    source: text('source', { enum: ['local', 'directory'] })
+      .notNull()
+      .default('local'),
+    /** The directory's stable id of the staff member's entry. */
+    directoryId: text('directory_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('operators_username_key').on(sql`lower(${t.username})`)],
+  (t) => [
+    uniqueIndex('operators_username_key').on(sql`lower(${t.username})`),
+    uniqueIndex('operators_directory_id_key')
+      .on(t.directoryId)
+      .where(sql`${t.directoryId} is not null`),
+    check('operators_source_check', sql`${t.source} in ('local', 'directory')`),
+  ],
 );
 
 /** Bearer tokens, stored as SHA-256 digests only. */

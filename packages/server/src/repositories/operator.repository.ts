@@ -12,6 +12,9 @@ export interface OperatorRecord {
   readonly state: OperatorState;
   /** The password is a one-time one an admin reset: only changing it is allowed. */
   readonly mustChangePassword: boolean;
+  /** 'directory': signs in with the directory password; the role follows directory groups. */
+  readonly source: 'local' | 'directory';
+  readonly directoryId: string | null;
   readonly createdAt: Date;
 }
 
@@ -21,6 +24,8 @@ const columns = {
   role: operators.role,
   state: operators.state,
   mustChangePassword: operators.mustChangePassword,
+  source: operators.source,
+  directoryId: operators.directoryId,
   createdAt: operators.createdAt,
 };
 

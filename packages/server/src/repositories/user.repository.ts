@@ -12,6 +12,9 @@ export interface UserRecord {
   readonly email: string;
   readonly state: UserState;
   readonly hasPassword: boolean;
+  readonly source: 'local' | 'directory';
+  /** The directory, not an operator, suspended this user. */
+  readonly suspendedByDirectory: boolean;
   readonly cardCount: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -28,6 +31,8 @@ const columns = {
   email: users.email,
   state: users.state,
   hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+  source: users.source,
+  suspendedByDirectory: users.suspendedByDirectory,
   cardCount,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
@@ -58,9 +63,26 @@ export async function findUserByUsername(db: Database, username: string): Promis
 export async function findUserPasswordHash(
   db: Database,
   username: string,
-): Promise<{ id: string; username: string; state: UserState; passwordHash: string | null } | undefined> {
+): Promise<
+  | {
+      id: string;
+      username: string;
+      state: UserState;
+      passwordHash: string | null;
+      source: 'local' | 'directory';
+      directoryId: string | null;
+    }
+  | undefined
+> {
   const [row] = await db
-    .select({ id: users.id, username: users.username, state: users.state, passwordHash: users.passwordHash })
+    .select({
+      id: users.id,
+      username: users.username,
+      state: users.state,
+      passwordHash: users.passwordHash,
+      source: users.source,
+      directoryId: users.directoryId,
+    })
     .from(users)
     .where(sql`lower(${users.username}) = lower(${username})`);
   return row;

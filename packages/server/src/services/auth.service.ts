@@ -20,6 +20,7 @@ import {
 } from '../repositories/token.repository.js';
 import { findUserById, findUserPasswordHash } from '../repositories/user.repository.js';
 import type { Actor, OperatorActor, ServiceContext } from './context.js';
+import { DirectoryUnavailable } from '../directory/ldap-directory.js';
 
 /**
  * Sign-in limits. Per account AND client address: a few free failures, then each failure doubles the wait
@@ -87,6 +88,50 @@ async function issueToken(
 }
 
 /**
+ * Checks a directory account's password by binding to the directory as that entry. The entry must be the
+ * same one the account was synced from (same stable id), so a new entry that takes an old username
+ * cannot sign in as someone else. Undefined: wrong password, or not that entry. An outage is a 503.
+ */
+async function verifyDirectoryPassword(
+  ctx: ServiceContext,
+  account: { username: string; directoryId: string | null },
+  password: string,
+): Promise<{ valid: boolean; disabled: boolean }> {
+  if (!ctx.directory || account.directoryId === null) return { valid: false, disabled: false };
+  let entry;
+  try {
+    entry = await ctx.directory.ldap.verifyPassword(account.username, password);
+  } catch (error) {
+    if (error instanceof DirectoryUnavailable) {
+      throw new AppError(
+        'directory.unavailable',
+        'sign-in with the directory password is not possible right now: the directory cannot be reached. Try again in a few minutes',
+      );
+    }
+    throw error;
+  }
+  if (entry?.id !== account.directoryId) return { valid: false, disabled: false };
+  return { valid: true, disabled: entry.disabled };
+}
+
+/** A password check: the directory's for directory accounts, the local hash for the others. */
+async function checkPassword(
+  ctx: ServiceContext,
+  account:
+    | {
+        username: string;
+        source: 'local' | 'directory';
+        directoryId: string | null;
+        passwordHash: string | null;
+      }
+    | undefined,
+  password: string,
+): Promise<{ valid: boolean; disabled: boolean }> {
+  if (account?.source === 'directory') return verifyDirectoryPassword(ctx, account, password);
+  return { valid: await verifyPassword(account?.passwordHash, password), disabled: false };
+}
+
+/**
  * Signs an operator in. Unknown user, wrong password and disabled account give the same answer, in
  * the same time, so that sign-in does not reveal which accounts exist.
  */
@@ -97,7 +142,8 @@ export async function loginOperator(
 ): Promise<LoginResponse> {
   const accountKey = await checkThrottle(ctx, 'operator', credentials.username, address);
   const operator = await findOperatorCredentials(ctx.db, credentials.username);
-  const valid = await verifyPassword(operator?.passwordHash, credentials.password);
+  const checked = await checkPassword(ctx, operator, credentials.password);
+  const valid = checked.valid && !checked.disabled;
   if (!operator || !valid || operator.state !== 'active') {
     await recordSignInFailure(ctx.db, accountKey, LOGIN_LIMITS.freeFailures, LOGIN_LIMITS.maxDelaySeconds);
     await appendAuditEvent(ctx.db, {
@@ -113,7 +159,11 @@ export async function loginOperator(
     actor: operator.username,
     actorType: 'operator',
     action: 'auth.login',
-    details: { address, ...(operator.mustChangePassword ? { oneTimePassword: true } : {}) },
+    details: {
+      address,
+      ...(operator.mustChangePassword ? { oneTimePassword: true } : {}),
+      ...(operator.source === 'directory' ? { via: 'directory' } : {}),
+    },
   });
   return issueToken(ctx, 'operator', operator.id, operator.mustChangePassword);
 }
@@ -130,8 +180,10 @@ export async function loginCardholder(
 ): Promise<LoginResponse> {
   const accountKey = await checkThrottle(ctx, 'cardholder', credentials.username, address);
   const user = await findUserPasswordHash(ctx.db, credentials.username);
-  const valid = await verifyPassword(user?.passwordHash, credentials.password);
-  if (user && valid && user.state === 'suspended') {
+  const checked = await checkPassword(ctx, user, credentials.password);
+  const valid = checked.valid;
+  // Disabled in the directory but not yet synced: the same answer as a suspended account.
+  if (user && valid && (user.state === 'suspended' || checked.disabled)) {
     await appendAuditEvent(ctx.db, {
       actor: user.username,
       actorType: 'cardholder',
@@ -160,7 +212,7 @@ export async function loginCardholder(
     actorType: 'cardholder',
     action: 'auth.login',
     userId: user.id,
-    details: { address },
+    details: { address, ...(user.source === 'directory' ? { via: 'directory' } : {}) },
   });
   return issueToken(ctx, 'cardholder', user.id, false);
 }

@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import type { KeyCustody } from '../keys/key-custody.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
+import type { DirectoryContext } from './directory-sync.service.js';
 
 /** What services need from the outside world, handed in by the caller. */
 export interface ServiceContext {
@@ -14,6 +15,8 @@ export interface ServiceContext {
     readonly perCard: number;
     readonly windowMinutes: number;
   };
+  /** Directory sync and sign-in; undefined when no directory is configured. */
+  readonly directory?: DirectoryContext | undefined;
 }
 
 /** Who is acting: a signed-in operator or a cardholder in self-service. */

@@ -21,6 +21,7 @@ function toOperator(operator: OperatorRecord): Operator {
     role: operator.role,
     state: operator.state,
     mustChangePassword: operator.mustChangePassword,
+    source: operator.source,
     createdAt: iso(operator.createdAt),
   };
 }
@@ -63,6 +64,12 @@ export async function updateOperator(
   return ctx.db.transaction(async (tx) => {
     const operator = await findOperatorById(tx, id);
     if (!operator) throw new AppError('operator.not_found', 'no operator has that id');
+    if (operator.source === 'directory') {
+      throw new AppError(
+        'operator.directory_managed',
+        'this staff account comes from the directory: its role follows its directory groups and it signs in with its directory password; change the groups or disable the account in the directory',
+      );
+    }
     const losesAdmin =
       operator.role === 'admin' &&
       operator.state === 'active' &&

@@ -26,6 +26,23 @@ async function currentHashOf(db: Database, actor: Actor): Promise<string | null 
   return user ? (await findUserPasswordHash(db, user.username))?.passwordHash : undefined;
 }
 
+function directoryPassword(code: 'operator.directory_managed' | 'user.directory_managed'): AppError {
+  return new AppError(
+    code,
+    'this account signs in with its directory password: change it in the directory (Active Directory / LDAP)',
+  );
+}
+
+/** Directory accounts have no local password to change. */
+async function refuseDirectoryAccount(db: Database, actor: Actor): Promise<void> {
+  if (actor.type === 'operator') {
+    if ((await findOperatorCredentialsById(db, actor.id))?.source === 'directory')
+      throw directoryPassword('operator.directory_managed');
+  } else if ((await findUserById(db, actor.id))?.source === 'directory') {
+    throw directoryPassword('user.directory_managed');
+  }
+}
+
 /**
  * Changes the actor's own password after checking the current one, and ends the actor's other sessions
  * (the one that asked stays signed in). A one-time password stops being one.
@@ -36,6 +53,7 @@ export async function changeOwnPassword(
   tokenId: string,
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
+  await refuseDirectoryAccount(ctx.db, actor);
   const attempts = await hitRateLimit(
     ctx.db,
     `password-change:${actor.type}:${actor.id}`,
@@ -94,6 +112,7 @@ export async function resetOperatorPassword(
   await ctx.db.transaction(async (tx) => {
     const operator = await findOperatorCredentialsById(tx, id);
     if (!operator) throw new AppError('operator.not_found', 'no operator has that id');
+    if (operator.source === 'directory') throw directoryPassword('operator.directory_managed');
     await updateOperator(tx, id, { passwordHash, mustChangePassword: true });
     await revokeTokensOf(tx, id);
     await appendAuditEvent(tx, {

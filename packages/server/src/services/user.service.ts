@@ -72,6 +72,29 @@ export async function getUserDetail(ctx: ServiceContext, id: string): Promise<Us
   };
 }
 
+/**
+ * A directory user's username, name and email come from the directory, and so does a suspension the
+ * directory made. An operator may still suspend one (that is stricter than the directory).
+ */
+function refuseSyncedChange(user: UserRecord, input: UpdateUserBody): void {
+  const synced = [
+    ...(input.displayName !== undefined && input.displayName !== user.displayName ? ['displayName'] : []),
+    ...(input.email !== undefined && input.email !== user.email ? ['email'] : []),
+  ];
+  if (synced.length > 0) {
+    throw new AppError(
+      'user.directory_managed',
+      `${synced.join(' and ')} of this user come from the directory and are read-only here: change them in the directory; the next sync brings them here`,
+    );
+  }
+  if (input.state === 'active' && user.state === 'suspended' && user.suspendedByDirectory) {
+    throw new AppError(
+      'user.directory_managed',
+      'the directory disabled or removed this user: enable the account in the directory; the next sync makes it active here',
+    );
+  }
+}
+
 export async function updateUser(
   ctx: ServiceContext,
   actor: OperatorActor,
@@ -80,6 +103,7 @@ export async function updateUser(
 ): Promise<User> {
   return ctx.db.transaction(async (tx) => {
     const before = await requireUser(tx, id);
+    if (before.source === 'directory') refuseSyncedChange(before, input);
     await updateUserRow(tx, id, { displayName: input.displayName, email: input.email, state: input.state });
     if (input.state !== undefined && input.state !== 'active') await revokeTokensOf(tx, id);
     await appendAuditEvent(tx, {
@@ -108,7 +132,13 @@ export async function setUserPassword(
 ): Promise<void> {
   const passwordHash = password === null ? null : await hashPassword(password);
   await ctx.db.transaction(async (tx) => {
-    await requireUser(tx, id);
+    const user = await requireUser(tx, id);
+    if (user.source === 'directory') {
+      throw new AppError(
+        'user.directory_managed',
+        'this cardholder signs in to self-service with the directory password: change it in the directory',
+      );
+    }
     await setUserPasswordHash(tx, id, passwordHash);
     await revokeTokensOf(tx, id);
     await appendAuditEvent(tx, {

@@ -23,6 +23,7 @@ export function toUser(user: UserRecord): User {
     email: user.email,
     state: user.state,
     selfServicePassword: user.hasPassword,
+    source: user.source,
     cardCount: user.cardCount,
     createdAt: iso(user.createdAt),
     updatedAt: iso(user.updatedAt),

@@ -436,6 +436,16 @@ export const errorMessagesEn = {
   'offline_unblock.no_response': 'No response was issued in this session yet.',
   'self_service.last_attempt':
     'Your card has only one unblock attempt left. Please call the help desk: they unblock it with you.',
+  'user.directory_managed':
+    'This comes from the directory: change it there (or in Active Directory); the next sync brings it here.',
+  'operator.directory_managed': 'This staff account comes from the directory: change its groups there.',
+  'directory.not_configured': 'No directory is configured: set CARDWARDEN_LDAP_URL and restart the server.',
+  'directory.empty_result':
+    'The directory returned no users, so nothing was changed: check the base DN and the user filter.',
+  'directory.conflict':
+    'An account was created while the directory sync ran, so nothing changed: run the sync again.',
+  'directory.unavailable':
+    'The directory (LDAP / Active Directory) cannot be reached. Try again in a moment; if it persists, tell your administrator.',
   'self_service.account_suspended': 'Your account is suspended: contact your administrator.',
   'offline_unblock.identity_required':
     'Check the caller’s identity first: this card’s profile requires their security answers.',
