@@ -53,6 +53,9 @@ export const ERROR_CODES = {
   'online_unlock.closed': 409,
   'online_unlock.expired': 409,
   'online_unlock.rate_limited': 429,
+  'online_unlock.unavailable': 403,
+  'online_unlock.proof_invalid': 422,
+  'online_unlock.no_proof': 409,
   'internal.error': 500,
   'internal.unavailable': 503,
 } as const;

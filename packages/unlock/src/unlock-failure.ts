@@ -22,6 +22,10 @@ export type ServerRefusalCode = ContractCodes<
   | 'online_unlock.expired'
   | 'online_unlock.closed'
   | 'online_unlock.not_found'
+  | 'online_unlock.unavailable'
+  | 'online_unlock.proof_invalid'
+  | 'online_unlock.no_proof'
+  | 'offline_unblock.approval_required'
   | 'offline_unblock.attempts_exhausted'
   | 'challenge.empty'
   | 'challenge.bad_character'
@@ -99,6 +103,10 @@ const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'online_unlock.expired': EXIT.START_AGAIN,
   'online_unlock.closed': EXIT.START_AGAIN,
   'online_unlock.not_found': EXIT.START_AGAIN,
+  'online_unlock.unavailable': EXIT.USE_HELP_DESK,
+  'online_unlock.proof_invalid': EXIT.USE_HELP_DESK,
+  'online_unlock.no_proof': EXIT.START_AGAIN,
+  'offline_unblock.approval_required': EXIT.USE_HELP_DESK,
   'offline_unblock.attempts_exhausted': EXIT.USE_HELP_DESK,
   'challenge.empty': EXIT.USE_HELP_DESK,
   'challenge.bad_character': EXIT.USE_HELP_DESK,

@@ -176,15 +176,18 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
     expect(Object.keys(ANSWERS)).toEqual(
       expect.arrayContaining((first.questions as Question[]).map((q) => q.text)),
     );
-    expect(last).toEqual({ result: 'unblocked' });
+    // A GIDS card proves the unblock with mutual authentication: the server checked its cryptogram.
+    expect(last).toEqual({ result: 'unblocked', confirmed: true });
     expect(status).toBe(0);
+    expect(unlock.stderr).not.toMatch(/could not check/);
     expect(unlock.stderr).not.toMatch(/Rex|Étienne|Long Earth/i);
     expect(unlock.stderr).not.toMatch(/could not be told/);
     expect(state()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
     expect(server!.log).not.toContain(NEW_PIN);
-    // The tool reported the outcome; the audit trail has it, and neither the answers nor the PIN.
+    // The server confirmed the unblock; the audit trail has it, and neither the answers nor the PIN.
     const audit = JSON.stringify((await api('GET', '/api/v1/audit?action=online_unlock.')).items);
-    expect(audit).toMatch(/"result":"unblocked"/);
+    expect(audit).toMatch(/"action":"online_unlock.unblock_confirmed"/);
+    expect(audit).not.toMatch(/"action":"online_unlock.outcome_recorded"/);
     expect(audit).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
   });
 

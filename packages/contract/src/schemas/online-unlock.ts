@@ -16,6 +16,13 @@ export const OnlineUnlockSession = z.object({
     .int()
     .describe('wrong answers left before the cardholder is locked out'),
   expiresAt: Timestamp,
+  hostChallenge: z
+    .string()
+    .regex(/^[0-9A-F]{32}$/)
+    .nullable()
+    .describe(
+      'R1 of GIDS mutual authentication (32 hex digits) when the card can prove the unblock that way, else null',
+    ),
 });
 export type OnlineUnlockSession = z.infer<typeof OnlineUnlockSession>;
 
@@ -32,3 +39,30 @@ export const OnlineUnlockResponse = z.object({
 export type OnlineUnlockResponse = z.infer<typeof OnlineUnlockResponse>;
 
 export const OnlineUnlockOutcomeBody = z.object({ result: z.enum(OUTCOMES) });
+
+const Hex = (digits: number, what: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9A-Fa-f]{${digits}}$`), `${what} must be ${digits} hex digits`)
+    .describe(`${what}: ${digits} hex digits`);
+
+export const OnlineUnlockMutualAuthBody = z.object({
+  answers: z.array(AnswerInput).min(1).max(10),
+  cardChallenge: Hex(32, "the card's random R2"),
+});
+
+export const OnlineUnlockMutualAuthResponse = z.object({
+  cryptogram: z.string().describe('E_K(R2 || R1 || Z1), 3DES-CBC with a zero IV: 80 hex digits'),
+  adminKeyAttemptsRemaining: z.number().int(),
+});
+export type OnlineUnlockMutualAuthResponse = z.infer<typeof OnlineUnlockMutualAuthResponse>;
+
+export const OnlineUnlockConfirmBody = z.object({
+  cardCryptogram: Hex(80, "the card's cryptogram E_K(R1 || R2 || Z2)"),
+});
+
+export const OnlineUnlockConfirmation = z.object({
+  confirmed: z.literal(true),
+  adminKeyAttemptsRemaining: z.number().int(),
+});
+export type OnlineUnlockConfirmation = z.infer<typeof OnlineUnlockConfirmation>;

@@ -37,6 +37,16 @@ export const users = pgTable(
     /** Wrong security answers since the last right ones; the card's profile sets the limit. */
     securityFailedAttempts: integer('security_failed_attempts').notNull().default(0),
     securityLockedAt: timestamp('security_locked_at', { withTimezone: true }),
+    /**
+     * Online unlock's own wrong-answer count and lock, apart from the help desk's: an attacker who knows a
+     * card serial can lock online unlock for a while, never the identity check on the phone.
+     */
+    onlineFailedAttempts: integer('online_failed_attempts').notNull().default(0),
+    onlineLockedUntil: timestamp('online_locked_until', { withTimezone: true }),
+    /** How many times online unlock locked since the last right answers: each lock lasts twice the last. */
+    onlineLockCount: integer('online_lock_count').notNull().default(0),
+    /** The questions online unlock asks until they are answered right or a lock ends: no re-rolling. */
+    onlineQuestionIds: jsonb('online_question_ids').$type<string[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -116,10 +126,30 @@ export const adminKeys = pgTable(
     sealed: text('sealed').notNull(),
     kcv: text('kcv').notNull(),
     attemptsUsed: integer('attempts_used').notNull().default(0),
+    /** The last unblock the card itself proved (GIDS mutual authentication); starts a new 24 h budget. */
+    confirmedUnblockAt: timestamp('confirmed_unblock_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`)],
+);
+
+/**
+ * Every response issued for a card, whatever outcome was reported: at most the card's attempt limit of
+ * them in 24 hours without a supervisor's approval. Counted under the admin key's row lock.
+ */
+export const adminKeyResponses = pgTable(
+  'admin_key_responses',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => cards.id),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Issued beyond the 24 h budget on a supervisor's approval. */
+    approved: boolean('approved').notNull().default(false),
+  },
+  (t) => [index('admin_key_responses_card_idx').on(t.cardId, t.issuedAt)],
 );
 
 export const operators = pgTable(
@@ -229,6 +259,12 @@ export const onlineUnlocks = pgTable(
       .notNull()
       .default('open'),
     clientAddress: text('client_address').notNull(),
+    /** GIDS mutual authentication: the server's R1 (hex), null when the card cannot do it. */
+    hostChallenge: text('host_challenge'),
+    /** The card's R2 (hex), once the server has sent its cryptogram. */
+    cardChallenge: text('card_challenge'),
+    /** When the card's own cryptogram proved the unblock. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -289,6 +325,17 @@ export const rateLimits = pgTable('rate_limits', {
   key: text('key').primaryKey(),
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   count: integer('count').notNull(),
+});
+
+/**
+ * Sign-in throttle per account and client address: each failure doubles the wait before the next try from
+ * that address, so one address cannot lock an account for everyone.
+ */
+export const signInThrottles = pgTable('sign_in_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** Small server-wide settings, such as the KEK check value. */

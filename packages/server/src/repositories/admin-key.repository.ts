@@ -56,6 +56,14 @@ export async function resetAttempts(db: Database, cardId: string): Promise<void>
     .where(eq(adminKeys.cardId, cardId));
 }
 
+/** The card proved an unblock: its retry counter is reset, and a new 24 h response budget starts. */
+export async function confirmUnblock(db: Database, cardId: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ attemptsUsed: 0, confirmedUnblockAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(adminKeys.cardId, cardId));
+}
+
 export async function listSealedForUpdate(db: Database): Promise<{ cardId: string; sealed: string }[]> {
   return db.select({ cardId: adminKeys.cardId, sealed: adminKeys.sealed }).from(adminKeys).for('update');
 }

@@ -6,7 +6,14 @@ export type OnlineUnlockRecord = typeof onlineUnlocks.$inferSelect;
 
 export async function insertOnlineUnlock(
   db: Database,
-  session: { cardId: string; userId: string; questionIds: string[]; clientAddress: string; expiresAt: Date },
+  session: {
+    cardId: string;
+    userId: string;
+    questionIds: string[];
+    clientAddress: string;
+    hostChallenge: string | null;
+    expiresAt: Date;
+  },
 ): Promise<OnlineUnlockRecord> {
   const [row] = await db.insert(onlineUnlocks).values(session).returning();
   if (!row) throw new Error('insert returned no row');
@@ -26,5 +33,18 @@ export async function setOnlineUnlockState(
   await db
     .update(onlineUnlocks)
     .set({ state, ...(state === 'unblocked' || state === 'failed' ? { closedAt: sql`now()` } : {}) })
+    .where(eq(onlineUnlocks.id, id));
+}
+
+/** The card's R2 of a mutual authentication, once the server's cryptogram is computed. */
+export async function recordCardChallenge(db: Database, id: string, cardChallenge: string): Promise<void> {
+  await db.update(onlineUnlocks).set({ cardChallenge }).where(eq(onlineUnlocks.id, id));
+}
+
+/** The card proved the unblock. */
+export async function recordConfirmed(db: Database, id: string): Promise<void> {
+  await db
+    .update(onlineUnlocks)
+    .set({ state: 'unblocked', confirmedAt: sql`now()`, closedAt: sql`now()` })
     .where(eq(onlineUnlocks.id, id));
 }

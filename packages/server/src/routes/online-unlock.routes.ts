@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import {
   IdParams,
+  OnlineUnlockConfirmation,
+  OnlineUnlockConfirmBody,
+  OnlineUnlockMutualAuthBody,
+  OnlineUnlockMutualAuthResponse,
   OnlineUnlockOutcomeBody,
   OnlineUnlockResponse,
   OnlineUnlockResponseBody,
@@ -10,7 +14,13 @@ import {
 import { errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
-import { recordOnlineOutcome, respondOnline, startOnlineUnlock } from '../services/online-unlock.service.js';
+import {
+  confirmOnlineUnblock,
+  mutualAuthOnline,
+  recordOnlineOutcome,
+  respondOnline,
+  startOnlineUnlock,
+} from '../services/online-unlock.service.js';
 
 /** For workstations: no bearer token, the cardholder's security answers are the proof. */
 export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
@@ -40,6 +50,33 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       },
     },
     (request) => respondOnline(ctx, request.params.id, request.body, request.ip),
+  );
+  app.post(
+    '/api/v1/online-unlock/sessions/:id/mutual-auth',
+    {
+      schema: {
+        tags,
+        summary:
+          "GIDS cards: answers and the card's R2 in, the server's mutual-authentication cryptogram out (one per session)",
+        params: IdParams,
+        body: OnlineUnlockMutualAuthBody,
+        response: { 200: OnlineUnlockMutualAuthResponse, ...errorResponses },
+      },
+    },
+    (request) => mutualAuthOnline(ctx, request.params.id, request.body, request.ip),
+  );
+  app.post(
+    '/api/v1/online-unlock/sessions/:id/mutual-auth/confirm',
+    {
+      schema: {
+        tags,
+        summary: "The card's own cryptogram, which proves the unblock and resets the card's attempt count",
+        params: IdParams,
+        body: OnlineUnlockConfirmBody,
+        response: { 200: OnlineUnlockConfirmation, ...errorResponses },
+      },
+    },
+    (request) => confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/outcome',

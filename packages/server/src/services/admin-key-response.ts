@@ -3,7 +3,7 @@
  * Callers hold a transaction; the row lock on the admin key serialises every response for a card across
  * all server instances.
  */
-import { toHex } from '@cardwarden/protocol';
+import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
 import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
 import type { ErrorCode } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
@@ -24,11 +24,24 @@ export interface SpentAttempt {
   readonly wasLastAttempt: boolean;
 }
 
+/** What the admin key computes for one attempt: E_K(challenge), or a GIDS mutual-authentication cryptogram. */
+export type AdminKeyComputation = (algorithm: AdminKeyAlgorithm, key: Uint8Array) => Uint8Array;
+
+/** The response to a card's challenge (external authentication). */
+export const responseTo =
+  (challenge: Uint8Array): AdminKeyComputation =>
+  (algorithm, key) =>
+    computeAdminResponse(algorithm, key, challenge);
+
+/**
+ * Counts one admin-key attempt for `card` and computes `compute` with its key (a challenge's bytes mean
+ * E_K(challenge)). Call inside a transaction: the admin key's row lock serialises every attempt.
+ */
 export async function spendAttempt(
   ctx: ServiceContext,
   tx: Database,
   card: CardRecord,
-  challenge: Uint8Array,
+  compute: Uint8Array | AdminKeyComputation,
   lastAttempt: LastAttemptPolicy,
 ): Promise<SpentAttempt> {
   const adminKey = await lockAdminKey(tx, card.id);
@@ -54,8 +67,24 @@ export async function spendAttempt(
   }
   const key = ctx.keys.openAdminKey(card.id, adminKey.sealed);
   try {
-    const response = toHex(computeAdminResponse(card.adminKey.algorithm, key, challenge));
+    const operation = compute instanceof Uint8Array ? responseTo(compute) : compute;
+    const response = toHex(operation(card.adminKey.algorithm, key));
     return { response, attemptsRemaining: limit - used, wasLastAttempt };
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** Runs `use` with the card's opened admin key, wiped afterwards. */
+export function withAdminKey<T>(
+  ctx: ServiceContext,
+  cardId: string,
+  sealed: string,
+  use: (key: Uint8Array) => T,
+): T {
+  const key = ctx.keys.openAdminKey(cardId, sealed);
+  try {
+    return use(key);
   } finally {
     key.fill(0);
   }

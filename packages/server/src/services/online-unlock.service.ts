@@ -4,23 +4,44 @@
  * database, so they hold across instances), short sessions, one response per session, and never the
  * card's last admin-key attempt (that one is the help desk's).
  */
-import { groupHex, parseChallenge } from '@cardwarden/protocol';
-import type { OnlineUnlockResponse, OnlineUnlockSession } from '@cardwarden/contract';
+import { fromHex, groupHex, parseChallenge, toHex } from '@cardwarden/protocol';
+import {
+  checkGidsCardCryptogram,
+  GIDS_MUTUAL_RANDOM_BYTES,
+  gidsHostCryptogram,
+  secureRandomBytes,
+} from '@cardwarden/protocol/crypto';
+import type {
+  OnlineUnlockConfirmation,
+  OnlineUnlockMutualAuthResponse,
+  OnlineUnlockResponse,
+  OnlineUnlockSession,
+} from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import { resetAttempts } from '../repositories/admin-key.repository.js';
+import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findCardBySerial, type CardRecord } from '../repositories/card.repository.js';
 import {
   insertOnlineUnlock,
   lockOnlineUnlock,
+  recordCardChallenge,
+  recordConfirmed,
   setOnlineUnlockState,
   type OnlineUnlockRecord,
 } from '../repositories/online-unlock.repository.js';
 import { hitRateLimit } from '../repositories/rate-limit.repository.js';
-import { challengeDigest, notifyResponseIssued, spendAttempt } from './admin-key-response.js';
+import {
+  challengeDigest,
+  notifyResponseIssued,
+  responseTo,
+  spendAttempt,
+  withAdminKey,
+  type AdminKeyComputation,
+} from './admin-key-response.js';
 import { attemptsRemaining, unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
+import type { Database } from '../db/database.js';
 import { checkAnswers, chooseQuestions, lockoutStatus, questionTexts } from './identity.service.js';
 import { challengeDigits, iso } from './views.js';
 
@@ -98,6 +119,7 @@ export async function startOnlineUnlock(
       userId: card.user.id,
       questionIds,
       clientAddress: address,
+      hostChallenge: canProveUnblock(card) ? toHex(secureRandomBytes(GIDS_MUTUAL_RANDOM_BYTES)) : null,
       expiresAt: new Date(Date.now() + ONLINE_SESSION_MINUTES * 60_000),
     });
     await appendAuditEvent(tx, {
@@ -127,21 +149,34 @@ export async function startOnlineUnlock(
     challengeLength: challengeDigits(card),
     answerAttemptsRemaining,
     expiresAt: iso(session.expiresAt),
+    hostChallenge: session.hostChallenge,
   };
 }
 
-export async function respondOnline(
+/** GIDS cards prove an unblock with mutual authentication (reference §2.4); other kinds only report it. */
+function canProveUnblock(card: CardRecord): boolean {
+  return card.type === 'gids';
+}
+
+type AnswersInput = readonly { questionId: string; answer: string }[];
+
+/**
+ * One admin-key attempt for an online session: checks the address and card limits, the session, the
+ * answers, then counts the attempt and computes what `prepare` asks for, in one transaction.
+ */
+async function spendOnline<T extends { readonly digest: string }>(
   ctx: ServiceContext,
   id: string,
-  input: { answers: readonly { questionId: string; answer: string }[]; challenge: string },
+  answers: AnswersInput,
   address: string,
-): Promise<OnlineUnlockResponse> {
+  prepare: (card: CardRecord, session: OnlineUnlockRecord) => { compute: AdminKeyComputation } & T,
+  record: (tx: Database, prepared: T) => Promise<void>,
+): Promise<{ response: string; attemptsRemaining: number }> {
   await limitAddress(ctx, address);
   const session = requireOpen(await ctx.db.transaction((tx) => lockOnlineUnlock(tx, id)));
   const card = await requireCard(ctx.db, session.cardId);
   await limitCard(ctx, card.id);
-  const challenge = parseChallenge(input.challenge, [challengeDigits(card)]);
-  if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
+  const prepared = prepare(card, session);
   refuseUnavailable(card);
 
   const audit = {
@@ -151,7 +186,7 @@ export async function respondOnline(
     userId: card.user.id,
     sessionId: id,
   };
-  const check = await checkAnswers(ctx, card.user.id, card.profile, session.questionIds, input.answers);
+  const check = await checkAnswers(ctx, card.user.id, card.profile, session.questionIds, answers);
   if (check.result !== 'verified') {
     const remaining = check.result === 'wrong' ? check.attemptsRemaining : 0;
     await appendAuditEvent(ctx.db, {
@@ -179,32 +214,147 @@ export async function respondOnline(
     requireOpen(await lockOnlineUnlock(tx, id));
     const current = await requireCard(tx, card.id);
     refuseUnavailable(current);
-    const result = await spendAttempt(ctx, tx, current, challenge.bytes, {
+    const result = await spendAttempt(ctx, tx, current, prepared.compute, {
       kind: 'refuse',
       code: 'online_unlock.last_attempt',
       message: `only the card's last admin-key attempt is left; ${HELP_DESK}`,
     });
+    await record(tx, prepared);
     await setOnlineUnlockState(tx, id, 'responded');
     await appendAuditEvent(tx, {
       ...audit,
       action: 'online_unlock.response_issued',
       details: {
         serial: card.serial,
-        challengeDigest: challengeDigest(challenge.hex),
+        challengeDigest: prepared.digest,
         attemptsRemaining: result.attemptsRemaining,
         address,
       },
     });
     await notifyResponseIssued(ctx, tx, card, 'online unlock');
-
     return result;
   });
   ctx.notifier.kick();
+  return spent;
+}
+
+/** Answers and the card's challenge in, E_K(challenge) out: an attempt whose outcome is only reported. */
+export async function respondOnline(
+  ctx: ServiceContext,
+  id: string,
+  input: { answers: AnswersInput; challenge: string },
+  address: string,
+): Promise<OnlineUnlockResponse> {
+  const spent = await spendOnline(
+    ctx,
+    id,
+    input.answers,
+    address,
+    (card) => {
+      const challenge = parseChallenge(input.challenge, [challengeDigits(card)]);
+      if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
+      return { compute: responseTo(challenge.bytes), digest: challengeDigest(challenge.hex) };
+    },
+    async () => {},
+  );
   return {
     response: spent.response,
     responseGroups: groupHex(spent.response),
     adminKeyAttemptsRemaining: spent.attemptsRemaining,
   };
+}
+
+/**
+ * GIDS mutual authentication, host side (reference §2.4): the card's R2 in, E_K(R2 ‖ R1 ‖ Z1) out, for
+ * the session's R1. Counts as an admin-key attempt; the card's own cryptogram then proves the unblock.
+ */
+export async function mutualAuthOnline(
+  ctx: ServiceContext,
+  id: string,
+  input: { answers: AnswersInput; cardChallenge: string },
+  address: string,
+): Promise<OnlineUnlockMutualAuthResponse> {
+  const spent = await spendOnline(
+    ctx,
+    id,
+    input.answers,
+    address,
+    (_card, session) => {
+      if (session.hostChallenge === null) {
+        throw new AppError(
+          'online_unlock.no_proof',
+          'this card cannot prove an unblock with GIDS mutual authentication; send the challenge to /response instead',
+        );
+      }
+      const r1 = fromHex(session.hostChallenge);
+      const r2 = fromHex(input.cardChallenge);
+      return {
+        compute: (algorithm, key) => gidsHostCryptogram(algorithm, key, { r1, r2 }),
+        digest: challengeDigest(toHex(r2)),
+        cardChallenge: toHex(r2),
+      };
+    },
+    (tx, prepared) => recordCardChallenge(tx, id, prepared.cardChallenge),
+  );
+  return { cryptogram: spent.response, adminKeyAttemptsRemaining: spent.attemptsRemaining };
+}
+
+/**
+ * The card's cryptogram E_K(R1 ‖ R2 ‖ Z2) proves it authenticated the server with its admin key, which
+ * resets its admin-key retry counter: the server resets its count too and records a confirmed unblock.
+ * A cryptogram that does not open to R1 ‖ R2 closes the session as failed (422).
+ */
+export async function confirmOnlineUnblock(
+  ctx: ServiceContext,
+  id: string,
+  cardCryptogram: string,
+): Promise<OnlineUnlockConfirmation> {
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const session = await lockOnlineUnlock(tx, id);
+    if (!session) throw new AppError('online_unlock.not_found', 'no online unlock session has that id');
+    if (session.state !== 'responded' || session.hostChallenge === null || session.cardChallenge === null) {
+      throw new AppError(
+        'online_unlock.no_proof',
+        session.state === 'responded' || session.state === 'open'
+          ? 'no mutual authentication was started in this session: call /mutual-auth first'
+          : `this session is ${session.state} already; start again`,
+      );
+    }
+    const card = await requireCard(tx, session.cardId);
+    const adminKey = await lockAdminKey(tx, card.id);
+    if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
+    const randoms = { r1: fromHex(session.hostChallenge), r2: fromHex(session.cardChallenge) };
+    const proven = withAdminKey(ctx, card.id, adminKey.sealed, (key) =>
+      checkGidsCardCryptogram(adminKey.algorithm, key, randoms, fromHex(cardCryptogram)),
+    );
+    const audit = {
+      actor: card.user.username,
+      actorType: 'cardholder' as const,
+      cardId: card.id,
+      userId: card.user.id,
+      sessionId: id,
+    };
+    if (!proven) {
+      await setOnlineUnlockState(tx, id, 'failed');
+      await appendAuditEvent(tx, { ...audit, action: 'online_unlock.proof_rejected', details: {} });
+      return { proven: false } as const;
+    }
+    await confirmUnblock(tx, card.id);
+    await recordConfirmed(tx, id);
+    await appendAuditEvent(tx, {
+      ...audit,
+      action: 'online_unlock.unblock_confirmed',
+      details: { serial: card.serial },
+    });
+    return { proven: true, limit: card.profile.adminKeyAttemptLimit } as const;
+  });
+  if (!outcome.proven) {
+    throw new AppError(
+      'online_unlock.proof_invalid',
+      "the card's cryptogram does not prove the unblock (it does not hold the registered admin key); call the help desk",
+    );
+  }
+  return { confirmed: true, adminKeyAttemptsRemaining: outcome.limit };
 }
 
 /** The tool reports whether the card took the response; "unblocked" resets the admin-key count. */

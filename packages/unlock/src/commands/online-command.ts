@@ -3,13 +3,14 @@
  * checks their security answers and computes the response to the card's challenge; the tool applies it and
  * sets the new PIN in one go, as `offline` does. The PIN never leaves this computer.
  */
-import { fromHex } from '@cardwarden/protocol';
+import { fromHex, toHex, type CardTransport } from '@cardwarden/protocol';
 import type { CardAccess } from '../card-access.js';
 import { completeGidsUnblock, requestGidsChallenge } from '../card/gids-offline-unblock.js';
+import { completeGidsMutualUnblock, startGidsMutualAuth } from '../card/gids-mutual-unblock.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
-import type { OnlineUnlockClient } from '../online/online-unlock-client.js';
+import type { OnlineUnlockClient, SecurityAnswer } from '../online/online-unlock-client.js';
 import { USE_OFFLINE_UNBLOCK } from '../online/server-refusal.js';
 import { describePinRules, GIDS_PIN_RULES, pinRulesWithin, type PinRules } from '../pin-rules.js';
 import { UnlockFailure } from '../unlock-failure.js';
@@ -104,6 +105,12 @@ export async function onlineCommand(
 
     await ensureCardStillPresent(access, readerName);
     reporter.say('Checking your answers with the server…');
+    if (session.hostChallenge !== null) {
+      await provenUnblock(card.transport, client, session, answers, newPin, reporter);
+      reporter.emit({ result: 'unblocked', confirmed: true });
+      reporter.say('The PIN is unblocked. Use your new PIN from now on.');
+      return EXIT.OK;
+    }
     const issued = await client.requestResponse(session.id, answers, challenge);
     const response = responseBytes(issued.response, challenge);
     try {
@@ -118,6 +125,48 @@ export async function onlineCommand(
     return EXIT.OK;
   } finally {
     await card.disconnect();
+  }
+}
+
+/** The server's cryptogram as bytes, refused unless it is 80 hex digits (5 blocks of 3DES). */
+function cryptogramBytes(cryptogram: string): Uint8Array {
+  if (!/^[0-9A-Fa-f]{80}$/.test(cryptogram)) {
+    throw new UnlockFailure(
+      'server.bad_answer',
+      "the server's cryptogram is not 80 hex digits; nothing was sent to the card. Call your help desk",
+    );
+  }
+  return fromHex(cryptogram);
+}
+
+/**
+ * GIDS mutual authentication (reference §2.4): the card's R2 goes to the server with the answers, the
+ * server's cryptogram to the card, the new PIN to the card, and the card's own cryptogram back to the
+ * server, which checks it and counts the unblock as confirmed.
+ */
+async function provenUnblock(
+  transport: CardTransport,
+  client: OnlineUnlockClient,
+  session: { id: string; hostChallenge: string | null },
+  answers: readonly SecurityAnswer[],
+  newPin: string,
+  reporter: Reporter,
+): Promise<void> {
+  const r2 = await startGidsMutualAuth(transport, fromHex(session.hostChallenge ?? ''));
+  const issued = await client.requestMutualAuth(session.id, answers, toHex(r2));
+  let cardCryptogram: Uint8Array;
+  try {
+    cardCryptogram = await completeGidsMutualUnblock(transport, cryptogramBytes(issued.cryptogram), newPin);
+  } catch (error) {
+    await reportOutcome(client, session.id, 'failed', reporter);
+    throw error instanceof UnlockFailure ? cardRefusal(error) : error;
+  }
+  try {
+    await client.confirmUnblock(session.id, toHex(cardCryptogram));
+  } catch (error) {
+    // The card took the new PIN already; the server only misses its proof.
+    const why = error instanceof Error ? error.message : String(error);
+    reporter.say(`Note: the server could not check the card's proof of the unblock (${why}).`);
   }
 }
 

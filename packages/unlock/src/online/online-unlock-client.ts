@@ -3,6 +3,10 @@
  * are both checked against the contract's schemas: the tool does not trust an answer's shape.
  */
 import {
+  OnlineUnlockConfirmation,
+  OnlineUnlockConfirmBody,
+  OnlineUnlockMutualAuthBody,
+  OnlineUnlockMutualAuthResponse,
   OnlineUnlockOutcomeBody,
   OnlineUnlockResponse,
   OnlineUnlockResponseBody,
@@ -56,6 +60,33 @@ export class OnlineUnlockClient {
       OnlineUnlockResponseBody.parse({ answers, challenge }),
       200,
       OnlineUnlockResponse,
+    );
+  }
+
+  /**
+   * GIDS mutual authentication: sends the answers and the card's R2; the server checks the answers and
+   * returns its cryptogram E_K(R2 ‖ R1 ‖ Z1) for the session's R1.
+   */
+  requestMutualAuth(
+    sessionId: string,
+    answers: readonly SecurityAnswer[],
+    cardChallenge: string,
+  ): Promise<OnlineUnlockMutualAuthResponse> {
+    return this.post(
+      `api/v1/online-unlock/sessions/${encodeURIComponent(sessionId)}/mutual-auth`,
+      OnlineUnlockMutualAuthBody.parse({ answers, cardChallenge }),
+      200,
+      OnlineUnlockMutualAuthResponse,
+    );
+  }
+
+  /** Sends the card's own cryptogram, which proves the unblock to the server. */
+  confirmUnblock(sessionId: string, cardCryptogram: string): Promise<OnlineUnlockConfirmation> {
+    return this.post(
+      `api/v1/online-unlock/sessions/${encodeURIComponent(sessionId)}/mutual-auth/confirm`,
+      OnlineUnlockConfirmBody.parse({ cardCryptogram }),
+      200,
+      OnlineUnlockConfirmation,
     );
   }
 

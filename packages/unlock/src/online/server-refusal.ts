@@ -24,6 +24,13 @@ const ADVICE = {
     `online unlock is not enabled for this card; ${USE_OFFLINE_UNBLOCK}`,
   'online_unlock.last_attempt': () =>
     `the card has a single admin-key attempt left, which only the help desk may use; ${USE_OFFLINE_UNBLOCK}`,
+  'online_unlock.unavailable': () =>
+    `online unlock is not available for this card (the server does not know it, online unlock is off for it, the card or your account is suspended, your security answers are not set, or only the help desk may unblock it now); ${USE_OFFLINE_UNBLOCK}`,
+  'online_unlock.proof_invalid': () =>
+    `the card's proof of the unblock did not match what the server holds for it; ${USE_OFFLINE_UNBLOCK}`,
+  'online_unlock.no_proof': () => 'the unlock session has nothing to confirm; run the unlock again',
+  'offline_unblock.approval_required': () =>
+    `this card has had as many unblock responses in the last 24 hours as its admin key allows; ${USE_OFFLINE_UNBLOCK} (a supervisor must approve another)`,
   'offline_unblock.attempts_exhausted': () =>
     'the server has used up every attempt this card’s admin key allows; call your help desk (the card may need replacing)',
   'identity.locked': () =>

@@ -443,6 +443,10 @@ export const errorMessagesEn = {
   'online_unlock.closed': 'This unlock request is already closed.',
   'online_unlock.expired': 'This unlock request has expired. Start again.',
   'online_unlock.rate_limited': 'Too many tries. Wait a while, then try again.',
+  'online_unlock.unavailable':
+    'Online unlock is not available for this card (unknown card, online unlock off, card or user suspended, security answers not set, or only the help desk may unblock it now). Call the help desk.',
+  'online_unlock.proof_invalid': 'The card’s proof of the unblock is not right. Call the help desk.',
+  'online_unlock.no_proof': 'This unlock request has nothing to confirm. Start again.',
   'internal.error': 'The server had a problem. Try again; if it persists, tell your administrator.',
   'internal.unavailable': 'The server is busy or starting. Try again in a moment.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
