@@ -15,8 +15,8 @@ const char* const HELP_DESK_FALLBACK =
 const char* const ADMIN_BLOCKED =
     "The card's admin key is blocked for good, so it can no longer be unblocked; ask your help desk for a new card.";
 
-std::string plural(long n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+std::string plural(long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 /** The card's serial (GIDS cardid), found through the masterfile as the unlock tool does, else at A012/DF20. */
@@ -143,7 +143,7 @@ StepResult UnlockFlow::start() {
   serial_ = readSerial(raw);
   int triesLeft = readPinTriesLeft(raw);
   if (triesLeft > 0) {
-    return finish(Icon::Error, "Your card's PIN is not blocked (" + plural(triesLeft, "try") +
+    return finish(Icon::Error, "Your card's PIN is not blocked (" + plural(triesLeft, "try", "tries") +
                                    " left), so there is nothing to unlock: sign in with your PIN. If you forgot "
                                    "it, call your help desk.");
   }
@@ -185,7 +185,7 @@ StepResult UnlockFlow::start() {
   }
   mode_ = Mode::Online;
   long left = body["answerAttemptsRemaining"].isNumber() ? static_cast<long>(body["answerAttemptsRemaining"].number()) : -1;
-  std::string tries = left >= 0 ? " (" + plural(left, "wrong answer") + " left before online unlock locks)" : "";
+  std::string tries = left >= 0 ? " (" + plural(left, "wrong answer", "wrong answers") + " left before online unlock locks)" : "";
   return stay(Icon::None, "Answer your security question" + std::string(questions_.size() == 1 ? "" : "s") + tries +
                               ", then type a new PIN of " + describePinRules(rules_) +
                               " twice. Keep the card in the reader.");
@@ -253,7 +253,7 @@ StepResult UnlockFlow::serverRefusal(const HttpAnswer& answer, bool duringAnswer
   }
   if (code == "online_unlock.wrong_answers" && attempts > 0) {
     clearAnswers_ = true;
-    return stay(Icon::Error, "Your answers were not accepted: " + plural(attempts, "attempt") +
+    return stay(Icon::Error, "Your answers were not accepted: " + plural(attempts, "attempt", "attempts") +
                                  " left before online unlock locks for you. Check your answers and press the arrow "
                                  "again.");
   }
@@ -318,7 +318,7 @@ StepResult UnlockFlow::mutualUnlock(Inputs& inputs) {
     int left = triesLeftOf(proof.sw);
     return finish(Icon::Error,
                   "The card refused the server's proof, so its admin key is not the one the server holds for it" +
-                      (left >= 0 ? " (" + plural(left, "admin-key attempt") + " left)" : std::string()) +
+                      (left >= 0 ? " (" + plural(left, "admin-key attempt", "admin-key attempts") + " left)" : std::string()) +
                       "; call your help desk.");
   }
   HttpAnswer confirmed = server_->post("api/v1/online-unlock/sessions/" + sessionId_ + "/mutual-auth/confirm",
@@ -403,7 +403,7 @@ StepResult UnlockFlow::offline(Inputs& inputs) {
   if (auth.sw == sw::CONDITIONS_NOT_SATISFIED || auth.sw == sw::INS_NOT_SUPPORTED) return cardRemoved();
   int left = triesLeftOf(auth.sw);
   if (left == 0) return finish(Icon::Error, std::string("Wrong response. ") + ADMIN_BLOCKED);
-  std::string attempts = left > 0 ? plural(left, "attempt") + " left before the card blocks for good"
+  std::string attempts = left > 0 ? plural(left, "attempt", "attempts") + " left before the card blocks for good"
                                   : "the card does not say how many attempts are left";
   clearResponse_ = true;
   StepResult again = enterOffline("The card refused the response (" + attempts + ").");

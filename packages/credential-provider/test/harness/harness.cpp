@@ -185,6 +185,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
+  // The test winscard.dll beside this program: loaded first, so that the provider's WinSCard import binds to it
+  // even when COM loads the provider from System32 (whose own directory is searched before ours).
+  wchar_t self[MAX_PATH];
+  DWORD n = GetModuleFileNameW(nullptr, self, MAX_PATH);
+  std::wstring dir(self, n);
+  dir = dir.substr(0, dir.find_last_of(L"\\/") + 1);
+  if (GetFileAttributesW((dir + L"winscard.dll").c_str()) != INVALID_FILE_ATTRIBUTES)
+    LoadLibraryW((dir + L"winscard.dll").c_str());
   std::string mode = argv[1];
   HRESULT created;
   if (mode == "--clsid") {
