@@ -33,7 +33,10 @@ function run(command, args) {
     execFileSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const e = /** @type {{ stdout?: Buffer, stderr?: Buffer, message: string }} */ (error);
-    throw new Error(`${command} failed:\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}${e.message}`);
+    throw new Error(
+      `${command} failed:\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}${e.message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -42,12 +45,25 @@ function make(output, inputs, command, args) {
   if (!stale(output, inputs)) return;
   mkdirSync(dirname(output), { recursive: true });
   const partial = `${output}.partial-${process.pid}`;
-  run(command, args.map((a) => (a === '$OUT' ? partial : a)));
+  run(
+    command,
+    args.map((a) => (a === '$OUT' ? partial : a)),
+  );
   renameSync(partial, output);
 }
 
 const CXX = 'x86_64-w64-mingw32-g++';
-const WINDOWS_FLAGS = ['-std=c++17', '-O2', '-Wall', '-Wextra', '-DUNICODE', '-D_UNICODE', '-static', '-static-libgcc', '-static-libstdc++'];
+const WINDOWS_FLAGS = [
+  '-std=c++17',
+  '-O2',
+  '-Wall',
+  '-Wextra',
+  '-DUNICODE',
+  '-D_UNICODE',
+  '-static',
+  '-static-libgcc',
+  '-static-libstdc++',
+];
 
 const dll = join(dist, 'cardwarden-cp.dll');
 make(dll, [...coreAll, ...winAll], CXX, [
@@ -79,14 +95,12 @@ copyFileSync(join(root, 'policy/Cardwarden.admx'), join(dist, 'policy/Cardwarden
 copyFileSync(join(root, 'policy/en-US/Cardwarden.adml'), join(dist, 'policy/en-US/Cardwarden.adml'));
 
 if (withTests) {
-  make(join(build, 'wine/harness.exe'), [join(root, 'test/harness/harness.cpp'), join(root, 'src/win/credential_provider_abi.hpp')], CXX, [
-    ...WINDOWS_FLAGS,
-    '-o',
-    '$OUT',
-    join(root, 'test/harness/harness.cpp'),
-    '-lole32',
-    '-luuid',
-  ]);
+  make(
+    join(build, 'wine/harness.exe'),
+    [join(root, 'test/harness/harness.cpp'), join(root, 'src/win/credential_provider_abi.hpp')],
+    CXX,
+    [...WINDOWS_FLAGS, '-o', '$OUT', join(root, 'test/harness/harness.cpp'), '-lole32', '-luuid'],
+  );
   make(join(build, 'wine/winscard.dll'), files('test/winscard-vpcd', ['.cpp', '.def']), CXX, [
     ...WINDOWS_FLAGS,
     '-shared',

@@ -14,7 +14,12 @@ export const CORE_TEST = join(PACKAGE_ROOT, 'build/native/core-test');
 export function buildWindowsParts(): void {
   const built = spawnSync(
     'flock',
-    ['/tmp/cardwarden-credential-provider-build.lock', process.execPath, 'scripts/build-windows.mjs', '--test'],
+    [
+      '/tmp/cardwarden-credential-provider-build.lock',
+      process.execPath,
+      'scripts/build-windows.mjs',
+      '--test',
+    ],
     { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 280_000 },
   );
   if (built.status !== 0) throw new Error(`build-windows failed:\n${built.stdout}${built.stderr}`);

@@ -35,8 +35,7 @@ describeWith(['wine'], 'credential provider core (native g++)', () => {
 
   it('builds every GIDS command byte-identical to packages/protocol', () => {
     const r1 = '72D7BA438DA3CEBBA688081C6D7A018D';
-    const cryptogram =
-      'A9B1BB53B1FF2269B242A75EBDF29695EB0D4B500CCA9BF376E6D5038BB9F812D39F292C104C6DAF';
+    const cryptogram = 'A9B1BB53B1FF2269B242A75EBDF29695EB0D4B500CCA9BF376E6D5038BB9F812D39F292C104C6DAF';
     const response = '7716F4B2D7214EB2';
     const pin = '24681357';
     expect(core('apdus', r1, cryptogram, response, pin)).toEqual({
@@ -56,7 +55,21 @@ describeWith(['wine'], 'credential provider core (native g++)', () => {
   });
 
   it('judges new PINs exactly as the unlock tool does', () => {
-    const pins = ['1234', '4321', '1111', '12a4', '135790', 'abcd', 'aaaa', 'ab cd', '12345678901234567', '123', 'Pässword', '246813', '97531'];
+    const pins = [
+      '1234',
+      '4321',
+      '1111',
+      '12a4',
+      '135790',
+      'abcd',
+      'aaaa',
+      'ab cd',
+      '12345678901234567',
+      '123',
+      'Pässword',
+      '246813',
+      '97531',
+    ];
     const ruleSets: PinRules[] = [
       { minLength: 4, maxLength: 16 },
       { minLength: 6, maxLength: 8, digitsOnly: true },

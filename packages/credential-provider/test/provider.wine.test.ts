@@ -15,13 +15,31 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildForEndToEnd, freePort, ServerProcess } from '../../unlock/test/e2e-support.js';
 import { buildWindowsParts, DIST, REPO_ROOT, WINE_PARTS } from './build-parts.js';
-import { CPFT, CPGSR, CPSI, CPUS, Harness, quitAllHarnesses, visible, WinePrefix, type FieldView, type SubmitView } from './wine-support.js';
+import {
+  CPFT,
+  CPGSR,
+  CPSI,
+  CPUS,
+  Harness,
+  quitAllHarnesses,
+  visible,
+  WinePrefix,
+  type FieldView,
+  type SubmitView,
+} from './wine-support.js';
 
 const CLSID = '{5C1E7A20-3B8D-4F0E-9C2A-7D4E1B6F8A31}';
 const E_NOTIMPL = '0x80004001';
 const S_OK = '0x00000000';
 const PROVIDER_KEY = `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Authentication\\Credential Providers\\${CLSID}`;
-const FIELD = { INSTRUCTION: 1, CHALLENGE: 22, READ_BACK: 23, RESPONSE: 24, NEW_PIN: 25, CONFIRM_PIN: 26 } as const;
+const FIELD = {
+  INSTRUCTION: 1,
+  CHALLENGE: 22,
+  READ_BACK: 23,
+  RESPONSE: 24,
+  NEW_PIN: 25,
+  CONFIRM_PIN: 26,
+} as const;
 const CARD_CLI = join(REPO_ROOT, 'packages/card-sim/bin/cardwarden-card.js');
 
 /** The only SCard imports the issue allows. */
@@ -51,7 +69,15 @@ const ALLOWED_SCARD = new Set([
   'g_rgSCardT1Pci',
   'g_rgSCardRawPci',
 ]);
-const SYSTEM_DLLS = new Set(['ADVAPI32.dll', 'KERNEL32.dll', 'msvcrt.dll', 'ole32.dll', 'USER32.dll', 'WINHTTP.dll', 'WinSCard.dll']);
+const SYSTEM_DLLS = new Set([
+  'ADVAPI32.dll',
+  'KERNEL32.dll',
+  'msvcrt.dll',
+  'ole32.dll',
+  'USER32.dll',
+  'WINHTTP.dll',
+  'WinSCard.dll',
+]);
 
 /** objdump's import table: DLL name -> imported names. */
 function imports(file: string): Map<string, string[]> {
@@ -74,16 +100,18 @@ const byLabel = (fields: readonly FieldView[], label: RegExp) => fields.filter((
 
 describeWith(['wine'], 'credential provider under Wine', () => {
   let prefix: WinePrefix;
+  let prefixCreated = false;
 
   beforeAll(() => {
     buildWindowsParts();
     prefix = WinePrefix.create();
+    prefixCreated = true;
   });
   afterEach(async () => {
     await quitAllHarnesses();
   });
   afterAll(() => {
-    prefix?.destroy();
+    if (prefixCreated) prefix.destroy();
   });
 
   describe('the DLL', () => {
@@ -123,13 +151,22 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       expect(fields.filter((f) => f.type === CPFT.SUBMIT_BUTTON)).toHaveLength(1);
       expect(byLabel(fields, /user/i)).toEqual([]);
       // Before a card: a sentence and the arrow, nothing to type.
-      expect(visible(fields).map((f) => f.type).sort()).toEqual([CPFT.LARGE_TEXT, CPFT.SMALL_TEXT, CPFT.SUBMIT_BUTTON]);
+      expect(
+        visible(fields)
+          .map((f) => f.type)
+          .sort(),
+      ).toEqual([CPFT.LARGE_TEXT, CPFT.SMALL_TEXT, CPFT.SUBMIT_BUTTON]);
       expect(fields[FIELD.INSTRUCTION]?.text).toMatch(/Insert your smart card/);
       expect(byLabel(fields, /^Answer \d+$/).every((f) => f.type === CPFT.EDIT_TEXT)).toBe(true);
       expect(byLabel(fields, /PIN/).map((f) => f.type)).toEqual([CPFT.PASSWORD_TEXT, CPFT.PASSWORD_TEXT]);
       // No reader (Wine's own winscard is not even loaded here: the test one has no port): stays on the tile.
       const pressed = await harness.submit();
-      expect(pressed).toMatchObject({ hr: S_OK, cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED, icon: CPSI.ERROR, serializationBytes: 0 });
+      expect(pressed).toMatchObject({
+        hr: S_OK,
+        cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED,
+        icon: CPSI.ERROR,
+        serializationBytes: 0,
+      });
       expect(pressed.fields.every((f) => f.consistent)).toBe(true);
       expect(await harness.command('canunload')).toEqual({ providerRefs: 0, hr: S_OK });
       expect(await harness.quit()).toBe(0);
@@ -138,7 +175,10 @@ describeWith(['wine'], 'credential provider under Wine', () => {
 
   describe('the MSI', () => {
     it('installs the DLL and registers it where LogonUI looks; CoCreateInstance then works', async () => {
-      const installed = prefix.run(['msiexec', '/i', join(DIST, 'cardwarden-credential-provider.msi'), '/qn'], 120_000);
+      const installed = prefix.run(
+        ['msiexec', '/i', join(DIST, 'cardwarden-credential-provider.msi'), '/qn'],
+        120_000,
+      );
       expect(installed.status).toBe(0);
       expect(existsSync(join(prefix.dir, 'drive_c/windows/system32/cardwarden-cp.dll'))).toBe(true);
       expect(prefix.query(PROVIDER_KEY)).toMatch(/\(Default\)\s+REG_SZ\s+Cardwarden Credential Provider/);
@@ -164,17 +204,29 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       'What is the title of your favourite book?': 'The Long Earth',
     };
     let dir: string;
-    let server: ServerProcess;
+    let server: ServerProcess | undefined;
     let vpcdPort: number;
     let profileId: string;
     let card: ChildProcess | undefined;
-    const api = (method: string, path: string, body?: unknown, token?: string) => server.api.call(method, path, body, token);
+    const api = (method: string, path: string, body?: unknown, token?: string) =>
+      server!.api.call(method, path, body, token);
     const cardState = (name = 'gids.json') =>
-      JSON.parse(readFileSync(join(dir, name), 'utf8')) as { pin: string; pinTriesLeft: number; adminTriesLeft: number };
+      JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+        pin: string;
+        pinTriesLeft: number;
+        adminTriesLeft: number;
+      };
 
     async function cardholder(username: string, serial: string): Promise<void> {
-      const questions = (await api('GET', '/api/v1/security-questions')).items as { id: string; text: string }[];
-      const user = await api('POST', '/api/v1/users', { username, displayName: username, email: `${username}@example.test` });
+      const questions = (await api('GET', '/api/v1/security-questions')).items as {
+        id: string;
+        text: string;
+      }[];
+      const user = await api('POST', '/api/v1/users', {
+        username,
+        displayName: username,
+        email: `${username}@example.test`,
+      });
       const password = `${username}-self-service-password-long-enough`;
       await api('PUT', `/api/v1/users/${String(user.id)}/password`, { password });
       const session = await api('POST', '/api/v1/self-service/login', { username, password }, '');
@@ -184,11 +236,19 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] })) },
         session.token as string,
       );
-      await api('POST', '/api/v1/cards', { serial, username, profile: 'e2e-tile', type: 'gids', adminKey: { algorithm: '3des', key: ADMIN_KEY } });
+      await api('POST', '/api/v1/cards', {
+        serial,
+        username,
+        profile: 'e2e-tile',
+        type: 'gids',
+        adminKey: { algorithm: '3des', key: ADMIN_KEY },
+      });
     }
 
     /** The software card, inserted into the test reader (it connects to the winscard.dll's port as to vpcd). */
-    async function insertCard(options: { serial?: string; state?: string; blockPin?: boolean } = {}): Promise<void> {
+    async function insertCard(
+      options: { serial?: string; state?: string; blockPin?: boolean } = {},
+    ): Promise<void> {
       await removeCard();
       const started = spawn(
         process.execPath,
@@ -212,17 +272,17 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       card = started;
-      started.stderr?.resume();
+      started.stderr.resume();
       // It says what it runs once its state file is written; then it keeps trying to reach the reader.
       await new Promise<void>((ready, fail) => {
-        started.stdout?.once('data', () => {
+        started.stdout.once('data', () => {
           ready();
         });
         started.once('exit', (code) => {
           fail(new Error(`cardwarden-card exited with ${String(code)}`));
         });
       });
-      started.stdout?.resume();
+      started.stdout.resume();
     }
 
     async function removeCard(): Promise<void> {
@@ -236,7 +296,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
 
     /** LogonUI on the lock screen: the tile, then the arrow pressed until the card is seen (it connects within ~2 s). */
     async function openTile(): Promise<{ harness: Harness; first: SubmitView }> {
-      const harness = await Harness.start(prefix, ['--clsid'], { CARDWARDEN_TEST_VPCD_PORT: String(vpcdPort) });
+      const harness = await Harness.start(prefix, ['--clsid'], {
+        CARDWARDEN_TEST_VPCD_PORT: String(vpcdPort),
+      });
       expect(await harness.scenario(CPUS.UNLOCK_WORKSTATION)).toMatchObject({ hr: S_OK, credential: true });
       for (let i = 0; ; i++) {
         const first = await harness.submit();
@@ -250,7 +312,13 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         .filter((f) => /^Question \d+$/.test(f.label))
         .map((f) => ({ text: f.text, answerId: f.id + 1 }));
 
-    async function answer(harness: Harness, view: SubmitView, reply: (text: string) => string, pin = NEW_PIN, confirm = pin) {
+    async function answer(
+      harness: Harness,
+      view: SubmitView,
+      reply: (text: string) => string,
+      pin = NEW_PIN,
+      confirm = pin,
+    ) {
       for (const q of questionsShown(view)) await harness.set(q.answerId, reply(q.text));
       await harness.set(FIELD.NEW_PIN, pin);
       await harness.set(FIELD.CONFIRM_PIN, confirm);
@@ -287,24 +355,47 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       await insertCard({ blockPin: true });
       const { harness, first } = await openTile();
       expect(first).toMatchObject({ hr: S_OK, cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED });
-      expect(first.fields[FIELD.INSTRUCTION]?.text).toMatch(/Answer your security questions \(3 wrong answers left.*6-8 digits/);
+      expect(first.fields[FIELD.INSTRUCTION]?.text).toMatch(
+        /Answer your security questions \(3 wrong answers left.*6-8 digits/,
+      );
       const shown = questionsShown(first);
       expect(shown).toHaveLength(2);
       expect(Object.keys(ANSWERS)).toEqual(expect.arrayContaining(shown.map((q) => q.text)));
-      expect(visible(first.fields).filter((f) => /^Answer \d$/.test(f.label)).map((f) => f.id)).toEqual(shown.map((q) => q.answerId));
-      expect(visible(first.fields).filter((f) => /PIN/.test(f.label)).map((f) => f.type)).toEqual([CPFT.PASSWORD_TEXT, CPFT.PASSWORD_TEXT]);
+      expect(
+        visible(first.fields)
+          .filter((f) => /^Answer \d$/.test(f.label))
+          .map((f) => f.id),
+      ).toEqual(shown.map((q) => q.answerId));
+      expect(
+        visible(first.fields)
+          .filter((f) => /PIN/.test(f.label))
+          .map((f) => f.type),
+      ).toEqual([CPFT.PASSWORD_TEXT, CPFT.PASSWORD_TEXT]);
 
-      const done = await answer(harness, first, (text) => `  ${ANSWERS[text]!.toUpperCase().replace(' ', '   ')} `);
-      expect(done).toMatchObject({ hr: S_OK, cpgsr: CPGSR.NO_CREDENTIAL_FINISHED, icon: CPSI.SUCCESS, serializationBytes: 0 });
+      const done = await answer(
+        harness,
+        first,
+        (text) => `  ${ANSWERS[text]!.toUpperCase().replace(' ', '   ')} `,
+      );
+      expect(done).toMatchObject({
+        hr: S_OK,
+        cpgsr: CPGSR.NO_CREDENTIAL_FINISHED,
+        icon: CPSI.SUCCESS,
+        serializationBytes: 0,
+      });
       expect(done.status).toMatch(/The smart card has been unlocked successfully/);
       expect(done.fields.every((f) => f.consistent)).toBe(true);
       // Typed secrets are gone from the tile once done.
-      expect(done.fields.filter((f) => f.type === CPFT.EDIT_TEXT || f.type === CPFT.PASSWORD_TEXT).every((f) => f.text === '')).toBe(true);
+      expect(
+        done.fields
+          .filter((f) => f.type === CPFT.EDIT_TEXT || f.type === CPFT.PASSWORD_TEXT)
+          .every((f) => f.text === ''),
+      ).toBe(true);
       expect(await harness.quit()).toBe(0);
       expect(cardState()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
       const audit = (await api('GET', '/api/v1/audit?action=online_unlock.')).items as { action: string }[];
       expect(audit.map((e) => e.action)).toContain('online_unlock.unblock_confirmed');
-      const everything = JSON.stringify(audit) + server.log + harness.stderr;
+      const everything = JSON.stringify(audit) + server!.log + harness.stderr;
       expect(everything).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
     });
 
@@ -383,7 +474,15 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         expect(first).toMatchObject({ cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED, icon: CPSI.WARNING });
         expect(first.status).toMatch(/cannot be reached.*read them the challenge/);
         const shown = visible(first.fields);
-        expect(shown.map((f) => f.id)).toEqual(expect.arrayContaining([FIELD.CHALLENGE, FIELD.READ_BACK, FIELD.RESPONSE, FIELD.NEW_PIN, FIELD.CONFIRM_PIN]));
+        expect(shown.map((f) => f.id)).toEqual(
+          expect.arrayContaining([
+            FIELD.CHALLENGE,
+            FIELD.READ_BACK,
+            FIELD.RESPONSE,
+            FIELD.NEW_PIN,
+            FIELD.CONFIRM_PIN,
+          ]),
+        );
         expect(shown.some((f) => /^Question/.test(f.label))).toBe(false);
         const grouped = first.fields[FIELD.CHALLENGE]!.text;
         expect(grouped).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
@@ -410,7 +509,7 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         await harness.quit();
         expect(cardState()).toMatchObject({ pin: '97531864', pinTriesLeft: 3, adminTriesLeft: 5 });
       } finally {
-        prefix.setPolicy('ServerUrl', server.api.baseUrl);
+        prefix.setPolicy('ServerUrl', server!.api.baseUrl);
         await removeCard();
       }
     });
@@ -418,7 +517,10 @@ describeWith(['wine'], 'credential provider under Wine', () => {
 
   describe('uninstall', () => {
     it('removes the DLL and both registry keys', () => {
-      const removed = prefix.run(['msiexec', '/x', join(DIST, 'cardwarden-credential-provider.msi'), '/qn'], 120_000);
+      const removed = prefix.run(
+        ['msiexec', '/x', join(DIST, 'cardwarden-credential-provider.msi'), '/qn'],
+        120_000,
+      );
       expect(removed.status).toBe(0);
       expect(prefix.query(PROVIDER_KEY)).toBe('');
       expect(prefix.query(`HKCR\\CLSID\\${CLSID}\\InprocServer32`)).toBe('');

@@ -36,7 +36,11 @@ export class WinePrefix {
   }
 
   /** Runs a Wine program to its end; throws on timeout. */
-  run(args: string[], timeout = 60_000, cwd = WINE_PARTS): { status: number | null; stdout: string; stderr: string } {
+  run(
+    args: string[],
+    timeout = 60_000,
+    cwd = WINE_PARTS,
+  ): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(WINE64, args, { env: this.env(), cwd, encoding: 'utf8', timeout });
     if (result.error) throw new Error(`wine64 ${args.join(' ')}: ${result.error.message}`);
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -79,7 +83,13 @@ export interface SubmitView {
 }
 
 /** CPFT_* and CPGSR_* / CPSI_* values, as documented. */
-export const CPFT = { LARGE_TEXT: 1, SMALL_TEXT: 2, EDIT_TEXT: 4, PASSWORD_TEXT: 5, SUBMIT_BUTTON: 9 } as const;
+export const CPFT = {
+  LARGE_TEXT: 1,
+  SMALL_TEXT: 2,
+  EDIT_TEXT: 4,
+  PASSWORD_TEXT: 5,
+  SUBMIT_BUTTON: 9,
+} as const;
 export const CPGSR = { NO_CREDENTIAL_NOT_FINISHED: 0, NO_CREDENTIAL_FINISHED: 1 } as const;
 export const CPSI = { NONE: 0, ERROR: 1, WARNING: 2, SUCCESS: 3 } as const;
 export const CPUS = { LOGON: 1, UNLOCK_WORKSTATION: 2, CHANGE_PASSWORD: 3, CREDUI: 4, PLAP: 5 } as const;
@@ -131,7 +141,8 @@ export class Harness {
       await Promise.race([new Promise<void>((done) => this.waiters.push(done)), sleep(timeoutMs)]);
     }
     const line = this.lines.shift();
-    if (line === undefined) throw new Error(`harness said nothing within ${timeoutMs} ms; stderr:\n${this.errors}`);
+    if (line === undefined)
+      throw new Error(`harness said nothing within ${timeoutMs} ms; stderr:\n${this.errors}`);
     return JSON.parse(line) as Record<string, unknown>;
   }
 
@@ -150,7 +161,8 @@ export class Harness {
 
   async set(id: number, text: string): Promise<void> {
     const answer = await this.command(`set ${id} ${text}`);
-    if (answer.hr !== '0x00000000') throw new Error(`SetStringValue(${id}) failed: ${JSON.stringify(answer)}`);
+    if (answer.hr !== '0x00000000')
+      throw new Error(`SetStringValue(${id}) failed: ${JSON.stringify(answer)}`);
   }
 
   async submit(): Promise<SubmitView> {
