@@ -8,13 +8,14 @@ import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { fromHex, toHex } from '@cardwarden/protocol';
 import { describeWith } from '@cardwarden/test-support';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildForEndToEnd, freePort, ServerProcess } from '../../unlock/test/e2e-support.js';
 import { buildWindowsParts, DIST, REPO_ROOT, WINE_PARTS } from './build-parts.js';
+import { renderTileSvg } from './render-tile.js';
 import {
   CPFT,
   CPGSR,
@@ -96,6 +97,26 @@ function imports(file: string): Map<string, string[]> {
   return table;
 }
 
+/**
+ * Draws the tile from what the provider reported; with CARDWARDEN_WRITE_TILE_PICTURES=1 into the docs.
+ * @returns the SVG, which the caller checks shows what the step is about.
+ */
+function picture(
+  name: string,
+  fields: readonly FieldView[],
+  status?: { status: string; icon: number },
+): string {
+  const svg = renderTileSvg(fields, status && { text: status.status, icon: status.icon });
+  if (process.env.CARDWARDEN_WRITE_TILE_PICTURES === '1') {
+    const docs = join(REPO_ROOT, 'docs/images/credential-provider');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(join(docs, `${name}.svg`), svg);
+  }
+  return svg;
+}
+
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 const byLabel = (fields: readonly FieldView[], label: RegExp) => fields.filter((f) => label.test(f.label));
 
 describeWith(['wine'], 'credential provider under Wine', () => {
@@ -157,7 +178,8 @@ describeWith(['wine'], 'credential provider under Wine', () => {
           .sort(),
       ).toEqual([CPFT.LARGE_TEXT, CPFT.SMALL_TEXT, CPFT.SUBMIT_BUTTON]);
       expect(fields[FIELD.INSTRUCTION]?.text).toMatch(/Insert your smart card/);
-      expect(byLabel(fields, /^Answer \d+$/).every((f) => f.type === CPFT.EDIT_TEXT)).toBe(true);
+      expect(picture('1-insert-card', fields)).toContain('Insert your smart card');
+      expect(byLabel(fields, /^Answer \d+$/).map((f) => f.type)).toEqual(Array(10).fill(CPFT.PASSWORD_TEXT));
       expect(byLabel(fields, /PIN/).map((f) => f.type)).toEqual([CPFT.PASSWORD_TEXT, CPFT.PASSWORD_TEXT]);
       // No reader (Wine's own winscard is not even loaded here: the test one has no port): stays on the tile.
       const pressed = await harness.submit();
@@ -372,11 +394,15 @@ describeWith(['wine'], 'credential provider under Wine', () => {
           .map((f) => f.type),
       ).toEqual([CPFT.PASSWORD_TEXT, CPFT.PASSWORD_TEXT]);
 
-      const done = await answer(
-        harness,
-        first,
-        (text) => `  ${ANSWERS[text]!.toUpperCase().replace(' ', '   ')} `,
-      );
+      expect(picture('2-questions', first.fields)).toContain(escapeXml(shown[0]!.text));
+      for (const q of shown)
+        await harness.set(q.answerId, `  ${ANSWERS[q.text]!.toUpperCase().replace(' ', '   ')} `);
+      await harness.set(FIELD.NEW_PIN, NEW_PIN);
+      await harness.set(FIELD.CONFIRM_PIN, NEW_PIN);
+      const typed = picture('3-answered', await harness.fields());
+      expect(typed).toContain('●'.repeat(NEW_PIN.length));
+      expect(typed).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
+      const done = await harness.submit();
       expect(done).toMatchObject({
         hr: S_OK,
         cpgsr: CPGSR.NO_CREDENTIAL_FINISHED,
@@ -384,6 +410,7 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         serializationBytes: 0,
       });
       expect(done.status).toMatch(/The smart card has been unlocked successfully/);
+      expect(picture('4-unlocked', done.fields, done)).toContain('unlocked successfully');
       expect(done.fields.every((f) => f.consistent)).toBe(true);
       // Typed secrets are gone from the tile once done.
       expect(
@@ -403,6 +430,7 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       const { harness, first } = await openTile();
       expect(first).toMatchObject({ cpgsr: CPGSR.NO_CREDENTIAL_FINISHED, icon: CPSI.ERROR });
       expect(first.status).toMatch(/PIN is not blocked \(3 tries left\)/);
+      expect(picture('7-not-blocked', first.fields, first)).toContain('not blocked');
       await harness.quit();
       expect(cardState()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3 });
     });
@@ -424,6 +452,7 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       const wrong = await answer(harness, first, () => 'not it');
       expect(wrong).toMatchObject({ cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED, icon: CPSI.ERROR });
       expect(wrong.status).toMatch(/answers were not accepted: 2 attempts left/);
+      expect(picture('5-wrong-answers', wrong.fields, wrong)).toContain('2 attempts left');
       // The questions stay; the wrong answers are cleared.
       expect(questionsShown(wrong)).toEqual(questionsShown(first));
       expect(byLabel(wrong.fields, /^Answer/).every((f) => f.text === '')).toBe(true);
@@ -488,6 +517,7 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         expect(grouped).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
         const challenge = grouped.replace(/ /g, '');
         expect(first.fields[FIELD.READ_BACK]!.text.split(', ')).toHaveLength(4);
+        expect(picture('6-offline', first.fields, first)).toContain(grouped);
 
         // A wrong response costs one admin-key attempt and brings a new challenge.
         await harness.set(FIELD.RESPONSE, '0000 0000 0000 0000');

@@ -8,8 +8,9 @@ CREDENTIAL_PROVIDER_FIELD_TYPE fieldType(DWORD id) {
   if (id == FIELD_TITLE) return CPFT_LARGE_TEXT;
   if (id == FIELD_INSTRUCTION || isQuestionField(id) || id == FIELD_CHALLENGE || id == FIELD_READ_BACK)
     return CPFT_SMALL_TEXT;
-  if (isAnswerField(id) || id == FIELD_RESPONSE) return CPFT_EDIT_TEXT;
-  if (id == FIELD_NEW_PIN || id == FIELD_CONFIRM_PIN) return CPFT_PASSWORD_TEXT;
+  // Answers are masked like PINs: they are reusable secrets, typed where others may look at the screen.
+  if (isAnswerField(id) || id == FIELD_NEW_PIN || id == FIELD_CONFIRM_PIN) return CPFT_PASSWORD_TEXT;
+  if (id == FIELD_RESPONSE) return CPFT_EDIT_TEXT;
   if (id == FIELD_SUBMIT) return CPFT_SUBMIT_BUTTON;
   return CPFT_INVALID;
 }
