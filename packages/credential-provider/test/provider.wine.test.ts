@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildForEndToEnd, freePort, ServerProcess } from '../../unlock/test/e2e-support.js';
+import { startTlsProxy } from '../../unlock/test/tls-proxy.js';
 import { buildWindowsParts, DIST, REPO_ROOT, WINE_PARTS } from './build-parts.js';
 import { renderTileSvg } from './render-tile.js';
 import {
@@ -481,6 +482,40 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       await removeCard();
     });
 
+    it('reacts to the card arriving and leaving while the tile is shown (card watcher)', async () => {
+      await removeCard();
+      const harness = await Harness.start(prefix, ['--clsid'], {
+        CARDWARDEN_TEST_VPCD_PORT: String(vpcdPort),
+      });
+      expect(await harness.scenario(CPUS.UNLOCK_WORKSTATION)).toMatchObject({ hr: S_OK, credential: true });
+      /** Waits for the provider's CredentialsChanged, then asks again as LogonUI does. */
+      const nextChange = async (after: number) => {
+        for (let waited = 0; waited < 15_000; waited += 200) {
+          if (Number((await harness.command('changes')).changes) > after) break;
+          await sleep(200);
+        }
+        const changes = Number((await harness.command('changes')).changes);
+        expect(changes).toBeGreaterThan(after);
+        return {
+          changes,
+          refreshed: (await harness.command('refresh')) as { count: number; fields: FieldView[] },
+        };
+      };
+      const quiet = Number((await harness.command('changes')).changes);
+      await insertCard({ blockPin: true });
+      const arrived = await nextChange(quiet);
+      expect(arrived.refreshed.count).toBe(1);
+      expect(arrived.refreshed.fields[FIELD.INSTRUCTION]?.text).toMatch(/card is in the reader/);
+
+      const started = await harness.submit();
+      expect(questionsShown(started)).toHaveLength(2);
+      await removeCard();
+      const left = await nextChange(arrived.changes);
+      expect(left.refreshed.fields[FIELD.INSTRUCTION]?.text).toMatch(/card was removed/);
+      expect(visible(left.refreshed.fields).some((f) => /^Answer|PIN/.test(f.label))).toBe(false);
+      await harness.quit();
+    });
+
     it('falls back to the help desk on the same tile when online unlock is not enabled for the card', async () => {
       await insertCard({ blockPin: true });
       await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: false } });
@@ -540,6 +575,30 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         expect(cardState()).toMatchObject({ pin: '97531864', pinTriesLeft: 3, adminTriesLeft: 5 });
       } finally {
         prefix.setPolicy('ServerUrl', server!.api.baseUrl);
+        await removeCard();
+      }
+    });
+    it('refuses an untrusted server certificate and plain http to another computer, before any answer is sent', async () => {
+      const proxy = await startTlsProxy(server!.api.baseUrl, dir);
+      await insertCard({ blockPin: true });
+      try {
+        prefix.setPolicy('ServerUrl', proxy.url);
+        const untrusted = await openTile();
+        expect(untrusted.first).toMatchObject({
+          cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED,
+          icon: CPSI.WARNING,
+        });
+        expect(untrusted.first.status).toMatch(/certificate is not trusted.*help desk/);
+        expect(untrusted.first.fields[FIELD.CHALLENGE]?.text).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
+        await untrusted.harness.quit();
+
+        prefix.setPolicy('ServerUrl', 'http://unlock.example.org/');
+        const plain = await openTile();
+        expect(plain.first.status).toMatch(/address set by your administrator is refused \(.*plain http.*\)/);
+        await plain.harness.quit();
+      } finally {
+        prefix.setPolicy('ServerUrl', server!.api.baseUrl);
+        await proxy.close();
         await removeCard();
       }
     });

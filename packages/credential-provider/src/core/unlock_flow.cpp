@@ -77,6 +77,18 @@ void UnlockFlow::reset() {
   rules_ = GIDS_PIN_RULES;
 }
 
+bool UnlockFlow::cardLeft() {
+  if (mode_ != Mode::Online && mode_ != Mode::Offline) return false;
+  cardRemoved();
+  return true;
+}
+
+bool UnlockFlow::cardArrived() {
+  if (mode_ != Mode::Start) return false;
+  instruction_ = "Your card is in the reader: press the arrow to start.";
+  return true;
+}
+
 std::string UnlockFlow::challengeGrouped() const { return formatGrouped(challenge_); }
 std::string UnlockFlow::challengeReadBack() const { return phoneticReadBack(challenge_); }
 
@@ -148,8 +160,12 @@ StepResult UnlockFlow::start() {
                                    "it, call your help desk.");
   }
   if (serial_.empty()) return enterOffline("The card does not tell its serial number, so it cannot be unlocked online.");
-  if (server_ == nullptr)
-    return enterOffline("No unlock server is configured on this computer, so the card cannot be unlocked online.");
+  if (server_ == nullptr) {
+    return enterOffline(serverProblem_.empty()
+                            ? "No unlock server is configured on this computer, so the card cannot be unlocked online."
+                            : "The unlock server address set by your administrator is refused (" + serverProblem_ +
+                                  "), so the card cannot be unlocked online.");
+  }
 
   HttpAnswer answer = server_->post("api/v1/online-unlock/sessions", "{\"cardSerial\":" + jsonString(serial_) + "}");
   if (!answer.reached) {

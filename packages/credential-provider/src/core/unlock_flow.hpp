@@ -44,14 +44,22 @@ extern const char* const SUCCESS_TEXT;
 
 class UnlockFlow {
  public:
-  /** `server` may be null: no server configured, so only the offline fallback is offered. */
-  UnlockFlow(CardPort& card, ServerPort* server) : card_(card), server_(server) {}
+  /**
+   * `server` may be null: no usable server, so only the offline fallback is offered; `serverProblem` then says
+   * why (empty: none configured).
+   */
+  UnlockFlow(CardPort& card, ServerPort* server, std::string serverProblem = "")
+      : card_(card), server_(server), serverProblem_(std::move(serverProblem)) {}
   ~UnlockFlow();
 
   /** One press of the arrow (GetSerialization): does the current step and says what to show. Never throws. */
   StepResult submit(Inputs& inputs);
   /** Back to the start (tile deselected), forgetting the card and the session. */
   void reset();
+  /** The card watcher saw the card leave: a started unblock cannot go on. True when the tile changed. */
+  bool cardLeft();
+  /** The card watcher saw a card arrive: say so at the start. True when the tile changed. */
+  bool cardArrived();
 
   Mode mode() const { return mode_; }
   /** The sentence under the title: what to do now. */
@@ -83,6 +91,7 @@ class UnlockFlow {
 
   CardPort& card_;
   ServerPort* server_;
+  std::string serverProblem_;
   Mode mode_ = Mode::Start;
   std::string instruction_ = "Insert your smart card into the reader, then press the arrow.";
   std::string serial_;

@@ -5,8 +5,9 @@
 
 namespace cw {
 
-Credential::Credential(std::unique_ptr<CardPort> card, std::unique_ptr<ServerPort> server)
-    : card_(std::move(card)), server_(std::move(server)), flow_(*card_, server_.get()) {
+Credential::Credential(std::unique_ptr<CardPort> card, std::unique_ptr<ServerPort> server,
+                       const std::string& serverProblem)
+    : card_(std::move(card)), server_(std::move(server)), flow_(*card_, server_.get(), serverProblem) {
   dllAddRef();
 }
 
@@ -216,6 +217,17 @@ HRESULT Credential::GetSerialization(CREDENTIAL_PROVIDER_GET_SERIALIZATION_RESPO
   } catch (...) {
     clearInputs(true, true, true);
     return E_FAIL;
+  }
+}
+
+void Credential::onCardPresence(LONG present) {
+  try {
+    bool changed = present == 0 ? flow_.cardLeft() : present == 1 ? flow_.cardArrived() : false;
+    if (!changed) return;
+    if (present == 0) clearInputs(true, true, true);
+    publish();
+  } catch (...) {
+    // Nothing to report: the next press of the arrow finds the card's state anyway.
   }
 }
 

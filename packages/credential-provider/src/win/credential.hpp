@@ -9,7 +9,7 @@ namespace cw {
 
 class Credential : public ICredentialProviderCredential {
  public:
-  Credential(std::unique_ptr<CardPort> card, std::unique_ptr<ServerPort> server);
+  Credential(std::unique_ptr<CardPort> card, std::unique_ptr<ServerPort> server, const std::string& serverProblem);
 
   // IUnknown
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override;
@@ -36,6 +36,8 @@ class Credential : public ICredentialProviderCredential {
                                              CREDENTIAL_PROVIDER_CREDENTIAL_SERIALIZATION* pcpcs,
                                              LPWSTR* ppszOptionalStatusText,
                                              CREDENTIAL_PROVIDER_STATUS_ICON* pcpsiOptionalStatusIcon) override;
+  /** From the provider, on LogonUI's thread, after the card watcher's news: 1 card present, 0 none. */
+  void onCardPresence(LONG present);
   HRESULT STDMETHODCALLTYPE ReportResult(NTSTATUS ntsStatus, NTSTATUS ntsSubstatus, LPWSTR* ppszOptionalStatusText,
                                          CREDENTIAL_PROVIDER_STATUS_ICON* pcpsiOptionalStatusIcon) override;
 

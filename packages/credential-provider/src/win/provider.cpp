@@ -11,6 +11,7 @@ namespace cw {
 Provider::Provider() { dllAddRef(); }
 
 Provider::~Provider() {
+  watcher_.stop();
   if (credential_) credential_->Release();
   dllRelease();
 }
@@ -43,7 +44,9 @@ HRESULT Provider::SetUsageScenario(CREDENTIAL_PROVIDER_USAGE_SCENARIO cpus, DWOR
       ServerConfig config = readServerConfig();
       std::unique_ptr<ServerPort> server;
       if (config.problem.empty() && !config.url.empty()) server.reset(new WinHttpServer(config));
-      credential_ = new Credential(std::unique_ptr<CardPort>(new WinSCardCard()), std::move(server));
+      // A configured but refused address is named on the tile; "no policy" is not a problem to show.
+      std::string problem = config.url.empty() ? "" : config.problem;
+      credential_ = new Credential(std::unique_ptr<CardPort>(new WinSCardCard()), std::move(server), problem);
     }
     return S_OK;
   } catch (...) {
@@ -53,8 +56,19 @@ HRESULT Provider::SetUsageScenario(CREDENTIAL_PROVIDER_USAGE_SCENARIO cpus, DWOR
 
 HRESULT Provider::SetSerialization(const CREDENTIAL_PROVIDER_CREDENTIAL_SERIALIZATION*) { return E_NOTIMPL; }
 
-HRESULT Provider::Advise(ICredentialProviderEvents*, UINT_PTR) { return S_OK; }
-HRESULT Provider::UnAdvise() { return S_OK; }
+HRESULT Provider::Advise(ICredentialProviderEvents* pcpe, UINT_PTR upAdviseContext) {
+  try {
+    watcher_.start(pcpe, upAdviseContext);
+    return S_OK;
+  } catch (...) {
+    return E_FAIL;
+  }
+}
+
+HRESULT Provider::UnAdvise() {
+  watcher_.stop();
+  return S_OK;
+}
 
 HRESULT Provider::GetFieldDescriptorCount(DWORD* pdwCount) {
   if (pdwCount == nullptr) return E_INVALIDARG;
@@ -87,6 +101,7 @@ HRESULT Provider::GetFieldDescriptorAt(DWORD dwIndex, CREDENTIAL_PROVIDER_FIELD_
 HRESULT Provider::GetCredentialCount(DWORD* pdwCount, DWORD* pdwDefault, BOOL* pbAutoLogonWithDefault) {
   if (pdwCount == nullptr || pdwDefault == nullptr || pbAutoLogonWithDefault == nullptr) return E_INVALIDARG;
   *pdwCount = credential_ != nullptr && !remote_ ? 1 : 0;
+  if (credential_) credential_->onCardPresence(watcher_.cardPresent());
   *pdwDefault = CREDENTIAL_PROVIDER_NO_DEFAULT_;
   *pbAutoLogonWithDefault = FALSE;
   return S_OK;

@@ -1,6 +1,7 @@
 // The ICredentialProvider: offers one tile for CPUS_LOGON and CPUS_UNLOCK_WORKSTATION (E_NOTIMPL for every
 // other scenario), none in a remote session.
 #pragma once
+#include "card_watcher.hpp"
 #include "credential.hpp"
 
 namespace cw {
@@ -25,6 +26,7 @@ class Provider : public ICredentialProvider {
   LONG refs_ = 1;
   Credential* credential_ = nullptr;
   bool remote_ = false;
+  CardWatcher watcher_;
 };
 
 }  // namespace cw

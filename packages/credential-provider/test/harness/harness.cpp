@@ -102,6 +102,27 @@ class Events : public ICredentialProviderCredentialEvents {
   }
 };
 
+/** LogonUI's side of ICredentialProviderEvents: counts CredentialsChanged (called from the watcher's thread). */
+class ProviderEvents : public ICredentialProviderEvents {
+ public:
+  volatile LONG changes = 0;
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_ICredentialProviderEvents_)) {
+      *ppv = this;
+      return S_OK;
+    }
+    *ppv = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  HRESULT STDMETHODCALLTYPE CredentialsChanged(UINT_PTR context) override {
+    if (context == 7) InterlockedIncrement(&changes);
+    return S_OK;
+  }
+};
+
+ProviderEvents g_providerEvents;
 ICredentialProvider* g_provider = nullptr;
 ICredentialProviderCredential* g_credential = nullptr;
 std::map<DWORD, Field> g_fields;
@@ -221,6 +242,7 @@ int main(int argc, char** argv) {
     if (verb == "scenario") {
       HRESULT h = g_provider->SetUsageScenario(static_cast<CREDENTIAL_PROVIDER_USAGE_SCENARIO>(std::atoi(rest.c_str())), 0);
       std::string loaded = SUCCEEDED(h) ? loadTile() : hr(S_OK);
+      if (SUCCEEDED(h)) g_provider->Advise(&g_providerEvents, 7);
       reply("{\"hr\":" + hr(h) + ",\"load\":" + loaded + ",\"credential\":" + (g_credential ? "true" : "false") + "}");
     } else if (verb == "describe") {
       reply("{\"fields\":" + fieldsJson() + "}");
@@ -258,6 +280,14 @@ int main(int argc, char** argv) {
         if (p) static_cast<IUnknown*>(p)->Release();
       }
       reply("{\"hr\":" + hr(h) + "}");
+    } else if (verb == "changes") {
+      reply("{\"changes\":" + std::to_string(g_providerEvents.changes) + "}");
+    } else if (verb == "refresh") {
+      // What LogonUI does after CredentialsChanged: asks for the credentials again.
+      DWORD count = 0, def = 0;
+      BOOL autoLogon = FALSE;
+      HRESULT h = g_provider->GetCredentialCount(&count, &def, &autoLogon);
+      reply("{\"hr\":" + hr(h) + ",\"count\":" + std::to_string(count) + ",\"fields\":" + fieldsJson() + "}");
     } else if (verb == "deselect") {
       HRESULT h = g_credential ? g_credential->SetDeselected() : E_FAIL;
       reply("{\"hr\":" + hr(h) + ",\"fields\":" + fieldsJson() + "}");
@@ -267,6 +297,7 @@ int main(int argc, char** argv) {
         g_credential->Release();
         g_credential = nullptr;
       }
+      g_provider->UnAdvise();
       ULONG left = g_provider->Release();
       g_provider = nullptr;
       using CanUnload = HRESULT(STDAPICALLTYPE*)();
@@ -282,7 +313,10 @@ int main(int argc, char** argv) {
     g_credential->UnAdvise();
     g_credential->Release();
   }
-  if (g_provider) g_provider->Release();
+  if (g_provider) {
+    g_provider->UnAdvise();
+    g_provider->Release();
+  }
   CoUninitialize();
   return 0;
 }

@@ -11,6 +11,13 @@
 
 namespace {
 
+// The provider's card watcher calls from its own thread: one lock around the sockets.
+CRITICAL_SECTION g_lock;
+struct Lock {
+  Lock() { EnterCriticalSection(&g_lock); }
+  ~Lock() { LeaveCriticalSection(&g_lock); }
+};
+
 SOCKET g_listener = INVALID_SOCKET;
 SOCKET g_card = INVALID_SOCKET;
 DWORD g_generation = 1;  // a new card (or a reset) gets a new generation; handles of older ones are stale
@@ -114,7 +121,13 @@ bool control(unsigned char code) { return sendFrame(&code, 1); }
 
 extern "C" {
 
+BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
+  if (reason == DLL_PROCESS_ATTACH) InitializeCriticalSection(&g_lock);
+  return TRUE;
+}
+
 LONG WINAPI SCardEstablishContext(DWORD, LPCVOID, LPCVOID, LPSCARDCONTEXT context) {
+  Lock lock;
   if (!startListener()) return SCARD_E_NO_SERVICE;
   *context = 0x5C5C;
   return SCARD_S_SUCCESS;
@@ -142,17 +155,29 @@ LONG WINAPI SCardListReadersA(SCARDCONTEXT, LPCSTR, LPSTR readers, LPDWORD lengt
 }
 
 LONG WINAPI SCardGetStatusChangeW(SCARDCONTEXT, DWORD timeout, LPSCARD_READERSTATEW states, DWORD count) {
-  poll(timeout == INFINITE ? 1000 : static_cast<int>(timeout > 1000 ? 1000 : timeout));
-  for (DWORD i = 0; i < count; i++) {
-    DWORD now = g_card != INVALID_SOCKET ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY;
-    states[i].dwEventState = now | ((states[i].dwCurrentState & (SCARD_STATE_PRESENT | SCARD_STATE_EMPTY)) != now
-                                        ? SCARD_STATE_CHANGED
-                                        : 0);
+  // Looks every 50 ms until a reader's state differs from what the caller knows, or the timeout.
+  DWORD waited = 0;
+  for (;;) {
+    bool changed = false;
+    {
+      Lock lock;
+      poll();
+      for (DWORD i = 0; i < count; i++) {
+        DWORD now = g_card != INVALID_SOCKET ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY;
+        bool differs = (states[i].dwCurrentState & (SCARD_STATE_PRESENT | SCARD_STATE_EMPTY)) != now;
+        states[i].dwEventState = now | (differs ? SCARD_STATE_CHANGED : 0);
+        changed = changed || differs;
+      }
+    }
+    if (changed || timeout == 0) return SCARD_S_SUCCESS;
+    if (timeout != INFINITE && waited >= timeout) return SCARD_E_TIMEOUT;
+    Sleep(50);
+    waited += 50;
   }
-  return SCARD_S_SUCCESS;
 }
 
 LONG WINAPI SCardConnectW(SCARDCONTEXT, LPCWSTR, DWORD, DWORD, LPSCARDHANDLE card, LPDWORD protocol) {
+  Lock lock;
   poll();
   if (g_card == INVALID_SOCKET) return SCARD_E_NO_SMARTCARD;
   unsigned char atr[64];
@@ -166,6 +191,7 @@ LONG WINAPI SCardConnectW(SCARDCONTEXT, LPCWSTR, DWORD, DWORD, LPSCARDHANDLE car
 }
 
 LONG WINAPI SCardDisconnect(SCARDHANDLE card, DWORD disposition) {
+  Lock lock;
   if (card == g_generation && g_card != INVALID_SOCKET && disposition != SCARD_LEAVE_CARD) {
     if (!control(2)) dropCard();
     else g_generation++;  // a reset card forgets its state: old handles are stale
@@ -175,6 +201,7 @@ LONG WINAPI SCardDisconnect(SCARDHANDLE card, DWORD disposition) {
 
 LONG WINAPI SCardStatusW(SCARDHANDLE card, LPWSTR, LPDWORD nameLength, LPDWORD state, LPDWORD protocol, LPBYTE,
                          LPDWORD atrLength) {
+  Lock lock;
   poll();
   if (nameLength) *nameLength = 0;
   if (atrLength) *atrLength = 0;
@@ -186,6 +213,7 @@ LONG WINAPI SCardStatusW(SCARDHANDLE card, LPWSTR, LPDWORD nameLength, LPDWORD s
 
 LONG WINAPI SCardTransmit(SCARDHANDLE card, LPCSCARD_IO_REQUEST, LPCBYTE command, DWORD commandLength,
                           LPSCARD_IO_REQUEST, LPBYTE response, LPDWORD responseLength) {
+  Lock lock;
   poll();
   if (g_card == INVALID_SOCKET || card != g_generation) return SCARD_W_REMOVED_CARD;
   unsigned char buffer[65536];
