@@ -16,6 +16,12 @@ class CardPort {
   /** One raw exchange; throws CardGone when the card was removed or reset. */
   virtual Bytes transmitRaw(const Bytes& command) = 0;
   virtual void disconnect() = 0;
+  /**
+   * Keeps other programs (such as Windows' own smart card tile) off the card during one step, so nothing
+   * comes between selecting the application and the unblock; ended by `endTransaction` or a disconnect.
+   */
+  virtual void beginTransaction() {}
+  virtual void endTransaction() {}
 };
 
 /** The result of one HTTP request: `reached` false when no HTTP answer came (then `problem` says why). */

@@ -112,8 +112,18 @@ StepResult UnlockFlow::cardRemoved() {
   return StepResult{false, Icon::Error, instruction_};
 }
 
+namespace {
+/** One step's card transaction, ended however the step ends. */
+struct Transaction {
+  CardPort& card;
+  explicit Transaction(CardPort& c) : card(c) { card.beginTransaction(); }
+  ~Transaction() { card.endTransaction(); }
+};
+}  // namespace
+
 StepResult UnlockFlow::submit(Inputs& inputs) {
   clearAnswers_ = clearPins_ = clearResponse_ = false;
+  Transaction transaction(card_);
   try {
     switch (mode_) {
       case Mode::Done:

@@ -6,8 +6,19 @@ namespace cw {
 WinSCardCard::~WinSCardCard() { release(); }
 
 void WinSCardCard::disconnect() {
+  endTransaction();
   if (card_) SCardDisconnect(card_, SCARD_RESET_CARD);  // leaves no admin session behind on the card
   card_ = 0;
+}
+
+void WinSCardCard::beginTransaction() {
+  // A step that connects first (the start) begins its transaction in connect().
+  if (card_ && !inTransaction_) inTransaction_ = SCardBeginTransaction(card_) == SCARD_S_SUCCESS;
+}
+
+void WinSCardCard::endTransaction() {
+  if (card_ && inTransaction_) SCardEndTransaction(card_, SCARD_LEAVE_CARD);
+  inTransaction_ = false;
 }
 
 void WinSCardCard::release() {
@@ -43,6 +54,7 @@ bool WinSCardCard::connect(std::string& problem) {
     if (!(state.dwEventState & SCARD_STATE_PRESENT) || (state.dwEventState & SCARD_STATE_MUTE)) continue;
     if (SCardConnectW(context_, name, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1 | SCARD_PROTOCOL_T0, &card_,
                       &protocol_) == SCARD_S_SUCCESS) {
+      beginTransaction();
       return true;
     }
     card_ = 0;

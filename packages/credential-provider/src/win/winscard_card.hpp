@@ -15,12 +15,15 @@ class WinSCardCard : public CardPort {
   bool present() override;
   Bytes transmitRaw(const Bytes& command) override;
   void disconnect() override;
+  void beginTransaction() override;
+  void endTransaction() override;
 
  private:
   void release();
   SCARDCONTEXT context_ = 0;
   SCARDHANDLE card_ = 0;
   DWORD protocol_ = 0;
+  bool inTransaction_ = false;
 };
 
 }  // namespace cw

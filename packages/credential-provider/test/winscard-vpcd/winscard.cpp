@@ -1,7 +1,7 @@
 // TEST ONLY (never shipped in the MSI): a winscard.dll for Wine that speaks vpcd's framing (2-byte big-endian
 // length + payload; control codes 00 power off, 01 power on, 02 reset, 04 get ATR) on 127.0.0.1:PORT, PORT from
 // CARDWARDEN_TEST_VPCD_PORT, so `cardwarden-card gids ... --vpcd 127.0.0.1:PORT` connects to it directly as to
-// vpcd. One reader, "Cardwarden Test VPCD 0". Wine 8's own winscard.dll is a stub. It tests the provider's APDUs
+// vpcd. One reader, "Cardwarden Test VPCD 0"; APDUs only inside SCardBeginTransaction. Wine 8's own winscard.dll is a stub. It tests the provider's APDUs
 // and SCard calls, not Windows' smart card resource manager.
 #include <winsock2.h>
 #include <windows.h>
@@ -21,6 +21,9 @@ struct Lock {
 SOCKET g_listener = INVALID_SOCKET;
 SOCKET g_card = INVALID_SOCKET;
 DWORD g_generation = 1;  // a new card (or a reset) gets a new generation; handles of older ones are stale
+// The handle holding a transaction: the provider must keep other programs off the card while it works, so
+// this reader refuses APDUs outside a transaction (a real reader would only let others interleave).
+SCARDHANDLE g_transaction = 0;
 const wchar_t READER_W[] = L"Cardwarden Test VPCD 0\0";
 const char READER_A[] = "Cardwarden Test VPCD 0\0";
 
@@ -216,6 +219,7 @@ LONG WINAPI SCardTransmit(SCARDHANDLE card, LPCSCARD_IO_REQUEST, LPCBYTE command
   Lock lock;
   poll();
   if (g_card == INVALID_SOCKET || card != g_generation) return SCARD_W_REMOVED_CARD;
+  if (g_transaction != card) return SCARD_E_NOT_TRANSACTED;
   unsigned char buffer[65536];
   if (commandLength < 2 || !sendFrame(command, static_cast<int>(commandLength))) {
     dropCard();
@@ -233,8 +237,19 @@ LONG WINAPI SCardTransmit(SCARDHANDLE card, LPCSCARD_IO_REQUEST, LPCBYTE command
   return SCARD_S_SUCCESS;
 }
 
-LONG WINAPI SCardBeginTransaction(SCARDHANDLE) { return SCARD_S_SUCCESS; }
-LONG WINAPI SCardEndTransaction(SCARDHANDLE, DWORD) { return SCARD_S_SUCCESS; }
+LONG WINAPI SCardBeginTransaction(SCARDHANDLE card) {
+  Lock lock;
+  if (card != g_generation) return SCARD_W_REMOVED_CARD;
+  g_transaction = card;
+  return SCARD_S_SUCCESS;
+}
+
+LONG WINAPI SCardEndTransaction(SCARDHANDLE card, DWORD) {
+  Lock lock;
+  if (g_transaction != card) return SCARD_E_NOT_TRANSACTED;
+  g_transaction = 0;
+  return SCARD_S_SUCCESS;
+}
 LONG WINAPI SCardCancel(SCARDCONTEXT) { return SCARD_S_SUCCESS; }
 LONG WINAPI SCardFreeMemory(SCARDCONTEXT, LPCVOID) { return SCARD_S_SUCCESS; }
 
