@@ -1,8 +1,8 @@
 // TEST ONLY (never shipped in the MSI): a winscard.dll for Wine that speaks vpcd's framing (2-byte big-endian
 // length + payload; control codes 00 power off, 01 power on, 02 reset, 04 get ATR) on 127.0.0.1:PORT, PORT from
 // CARDWARDEN_TEST_VPCD_PORT, so `cardwarden-card gids ... --vpcd 127.0.0.1:PORT` connects to it directly as to
-// vpcd. One reader, "Cardwarden Test VPCD 0"; APDUs only inside SCardBeginTransaction. Wine 8's own winscard.dll is a stub. It tests the provider's APDUs
-// and SCard calls, not Windows' smart card resource manager.
+// vpcd. One reader, "Cardwarden Test VPCD 0"; APDUs only inside SCardBeginTransaction. Wine 8's own
+// winscard.dll is a stub. It tests the provider's APDUs and SCard calls, not Windows' smart card service.
 #include <winsock2.h>
 #include <windows.h>
 #include <winscard.h>
