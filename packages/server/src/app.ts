@@ -6,12 +6,9 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { authenticateBeforeValidation } from './http/auth-guard.js';
+import { guardedValidatorCompiler } from './http/request-validation.js';
 import { errorBody, installErrorHandling } from './http/error-handler.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import type { App } from './http/types.js';
@@ -37,14 +34,21 @@ function rejectBadUrl(error: FastifyError, _request: FastifyRequest, reply: Fast
 
 export interface AppOptions {
   readonly logger: FastifyServerOptions['logger'];
-  readonly trustProxy: boolean | string;
+  readonly trustProxy: false | number | string;
   readonly webRoot?: string | undefined;
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger,
-    trustProxy: options.trustProxy,
+    // A hop count believes exactly that many entries from the right of X-Forwarded-For.
+    trustProxy:
+      typeof options.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(options.trustProxy)
+        : options.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids and challenges are short; anything longer is not ours.
     routerOptions: { maxParamLength: 200 },
@@ -52,7 +56,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     frameworkErrors: rejectBadUrl,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(guardedValidatorCompiler);
+  authenticateBeforeValidation(app);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
   app.decorateRequest('tokenId', null);

@@ -3,6 +3,7 @@
  * which variable is wrong and how to fix it.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { NewPassword } from '@cardwarden/contract';
 
 export interface Config {
   readonly port: number;
@@ -16,8 +17,11 @@ export interface Config {
   readonly logLevel: string;
   /** Directory of the built web portals, served at `/` when present. */
   readonly webRoot: string | undefined;
-  /** Proxy addresses whose X-Forwarded-For is believed (Fastify `trustProxy`): false, true, or a list. */
-  readonly trustProxy: boolean | string;
+  /**
+   * How much of X-Forwarded-For is believed (Fastify `trustProxy`): false (none), a hop count (the client
+   * is that many entries from the right), or a list of proxy addresses/CIDRs.
+   */
+  readonly trustProxy: false | number | string;
   readonly sessionHours: number;
   /** Email notifications; undefined when no SMTP server is configured (then none are sent). */
   readonly smtp: SmtpConfig | undefined;
@@ -53,9 +57,36 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-function trustProxy(raw: string | undefined): boolean | string {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
+/**
+ * CARDWARDEN_TRUST_PROXY: a hop count (1 behind one reverse proxy), or proxy addresses. "true" (believe
+ * every hop, so any client could name its own address) is refused.
+ */
+function trustProxy(raw: string | undefined): false | number | string {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10)
+      throw new ConfigError(`CARDWARDEN_TRUST_PROXY must be a hop count from 0 to 10, got "${raw}"`);
+    return hops;
+  }
+  if (raw === 'true') {
+    throw new ConfigError(
+      'CARDWARDEN_TRUST_PROXY=true would believe any client-supplied X-Forwarded-For; set the number of proxies in front of the server (e.g. 1) or their addresses',
+    );
+  }
+  return raw;
+}
+
+/** The first admin's password meets the rules every other password meets. */
+function adminPassword(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const checked = NewPassword.safeParse(raw);
+  if (!checked.success) {
+    const why = checked.error.issues.map((issue) => issue.message).join('; ');
+    throw new ConfigError(
+      `CARDWARDEN_ADMIN_PASSWORD does not meet the password rules (${why}); set a longer one, or unset it to have a password generated`,
+    );
+  }
   return raw;
 }
 
@@ -84,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     kekFile,
     bootstrapAdmin: Object.freeze({
       username: env.CARDWARDEN_ADMIN_USER || 'admin',
-      password: env.CARDWARDEN_ADMIN_PASSWORD || undefined,
+      password: adminPassword(env.CARDWARDEN_ADMIN_PASSWORD),
     }),
     logLevel: env.LOG_LEVEL || 'info',
     webRoot: webRoot ? (isAbsolute(webRoot) ? webRoot : resolve(cwd, webRoot)) : undefined,

@@ -38,28 +38,32 @@ forEachDatabase('sign-in and tokens', (kind) => {
     });
   });
 
-  it('limits guessing per account, whatever the password', async () => {
-    const username = unique('target');
-    await f.admin.post('/api/v1/operators', {
-      username,
-      password: `${username} right password`,
-      role: 'operator',
+  it('never writes what was typed as an unknown username into the audit', async () => {
+    const typed = 'MyS3cret password!';
+    expect((await server.api.post('/api/v1/auth/login', { username: typed, password: 'x' })).status).toBe(
+      401,
+    );
+    expect(
+      (await server.api.post('/api/v1/self-service/login', { username: typed, password: 'x' })).status,
+    ).toBe(401);
+    const audit = await f.admin.get<{ items: { actor: string }[] }>(
+      '/api/v1/audit?action=auth.login_failed&limit=5',
+    );
+    expect(audit.text).not.toContain(typed);
+    expect(audit.text.toLowerCase()).not.toContain(typed.toLowerCase());
+    const [first, second] = audit.body.items;
+    expect(first?.actor).toMatch(/^unknown:[0-9a-f]{16}$/);
+    // The same typed text gives the same digest, so an investigator can still match attempts.
+    expect(second?.actor).toBe(first?.actor);
+    const wrong = await server.api.post('/api/v1/auth/login', {
+      username: f.operatorName,
+      password: 'wrong!',
     });
-    const statuses: number[] = [];
-    for (let i = 0; i < LOGIN_LIMITS.perAccount + 1; i++) {
-      statuses.push(
-        (await server.api.post('/api/v1/auth/login', { username, password: `guess ${i} guess` })).status,
-      );
-    }
-    expect(statuses.slice(0, LOGIN_LIMITS.perAccount).every((s) => s === 401)).toBe(true);
-    const limited = await server.api.post('/api/v1/auth/login', {
-      username,
-      password: `${username} right password`,
-    });
-    expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ error: { code: 'auth.rate_limited' } });
-    // Another account is not locked out by it.
-    expect((await server.api.post('/api/v1/auth/login', ADMIN)).status).toBe(200);
+    expect(wrong.status).toBe(401);
+    const named = await f.admin.get<{ items: { actor: string }[] }>(
+      '/api/v1/audit?action=auth.login_failed&limit=1',
+    );
+    expect(named.body.items[0]?.actor).toBe(f.operatorName);
   });
 
   it('ends sessions on sign-out and when an operator is disabled', async () => {
@@ -117,5 +121,49 @@ forEachDatabase('sign-in and tokens', (kind) => {
     expect((await server.api.post('/api/v1/auth/login', { username: f.username, password })).status).toBe(
       401,
     );
+  });
+});
+
+forEachDatabase('sign-in throttle per account and address', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { config: { trustProxy: 1 } });
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('slows one address down with a growing delay, and never locks the account for another', async () => {
+    const username = unique('target');
+    const password = `${username} right password`;
+    expect((await f.admin.post('/api/v1/operators', { username, password, role: 'operator' })).status).toBe(
+      201,
+    );
+    const from = (address: string, body: { username: string; password: string }) =>
+      server.api.request('POST', '/api/v1/auth/login', body, { 'x-forwarded-for': address });
+    const attacker = '203.0.113.9';
+    for (let i = 0; i < LOGIN_LIMITS.freeFailures; i++) {
+      expect((await from(attacker, { username, password: `guess ${i} guess` })).status).toBe(401);
+    }
+    // Past the free failures, each one makes the next try wait twice as long.
+    expect((await from(attacker, { username, password: 'guess again' })).status).toBe(401);
+    const limited = await from(attacker, { username, password });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.body).toMatchObject({ error: { code: 'auth.rate_limited' }, retryAfter: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await from(attacker, { username, password: 'and again' })).status).toBe(401);
+    const longer = await from(attacker, { username, password });
+    expect(longer.status).toBe(429);
+    expect(longer.headers.get('retry-after')).toBe('2');
+    // The owner, from their own address, signs in all the while.
+    expect((await from('198.51.100.20', { username, password })).status).toBe(200);
+    // Another address in the attacker's IPv6 /64 is the same client.
+    for (let i = 0; i < LOGIN_LIMITS.freeFailures + 1; i++) {
+      await from('2001:db8:5:5::1', { username, password: `v6 guess ${i}` });
+    }
+    expect((await from('2001:db8:5:5:ffff::2', { username, password })).status).toBe(429);
   });
 });

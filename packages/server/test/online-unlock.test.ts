@@ -84,14 +84,14 @@ forEachDatabase('online unlock', (kind) => {
     const locked = await startSession(server.api, g.serial);
     expect(locked.status).toBe(423);
     expect(locked.body).toMatchObject({ error: { code: 'identity.locked' } });
-    const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
-    expect(detail.body.securityQuestions).toEqual({
-      answersSet: 3,
-      failedAttempts: 5,
-      maxFailedAttempts: 5,
-      locked: true,
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(locked.body).toMatchObject({
+      retryAfter: 900,
+      error: { message: expect.stringMatching(/15 minutes/) },
     });
-    // Locked means locked for the help desk's identity check too: the count is the cardholder's.
+    // Online unlock has its own count: the help desk's identity check is not locked.
+    const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    expect(detail.body.securityQuestions).toMatchObject({ failedAttempts: 0, locked: false });
     expect((await g.operator.delete(`/api/v1/users/${g.userId}/security-lockout`)).status).toBe(403);
     expect((await g.admin.delete(`/api/v1/users/${g.userId}/security-lockout?ticket=INC-9`)).status).toBe(
       204,
@@ -121,30 +121,43 @@ forEachDatabase('online unlock', (kind) => {
     const detail = await g.admin.get<{ securityQuestions: { failedAttempts: number } }>(
       `/api/v1/users/${g.userId}`,
     );
-    expect(detail.body.securityQuestions.failedAttempts).toBe(5);
+    // Counted in online unlock's own lockout, never the help desk's.
+    expect(detail.body.securityQuestions.failedAttempts).toBe(0);
   });
 
-  it('refuses with codes the tool turns into advice', async () => {
-    expect((await startSession(server.api, 'NO-SUCH-CARD')).body).toMatchObject({
-      error: { code: 'card.not_found' },
-    });
+  it('refuses every card-dependent start with one status and code, listing the reasons', async () => {
+    const unknown = await startSession(server.api, 'NO-SUCH-CARD');
     const offlineOnly = await createSecurityFixture(server.api, {
       useCases: { operatorOfflineUnblock: true },
     });
     const disabled = await startSession(server.api, offlineOnly.serial);
-    expect(disabled.status).toBe(403);
-    expect(disabled.body).toMatchObject({
-      error: { code: 'online_unlock.use_case_disabled', message: expect.stringContaining('help desk') },
-    });
     const noAnswers = await createSecurityFixture(server.api, {}, { setAnswers: false });
     const unset = await startSession(server.api, noAnswers.serial);
-    expect(unset.status).toBe(409);
-    expect(unset.body).toMatchObject({ error: { code: 'identity.answers_not_set' } });
     await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'suspended' });
-    expect((await startSession(server.api, f.serial)).body).toMatchObject({
-      error: { code: 'user.not_active' },
-    });
+    const suspended = await startSession(server.api, f.serial);
     await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'active' });
+    for (const refused of [unknown, disabled, unset, suspended]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual(unknown.body);
+    }
+    expect(unknown.body).toMatchObject({
+      error: {
+        code: 'online_unlock.unavailable',
+        message: expect.stringMatching(/not registered.*not enabled.*suspended.*security answers.*help desk/),
+      },
+    });
+    const audit = await f.admin.get<{ items: { details: { reason: string } }[] }>(
+      '/api/v1/audit?action=online_unlock.refused&limit=10',
+    );
+    expect(audit.body.items.map((e) => e.details.reason)).toEqual(
+      expect.arrayContaining([
+        'card.not_found',
+        'offline_unblock.use_case_disabled',
+        'identity.answers_not_set',
+        'user.not_active',
+      ]),
+    );
+    expect(audit.text).not.toContain('NO-SUCH-CARD');
     const bad = await startSession(server.api, f.serial);
     const badChallenge = await server.api.post(`/api/v1/online-unlock/sessions/${bad.body.id}/response`, {
       answers: answersFor(f, bad.body.questions),
@@ -171,8 +184,8 @@ forEachDatabase('online unlock', (kind) => {
       expect(issued.status).toBe(expected);
     }
     const last = await startSession(server.api, card.serial);
-    expect(last.status).toBe(409);
-    expect(last.body).toMatchObject({ error: { code: 'online_unlock.last_attempt' } });
+    expect(last.status).toBe(403);
+    expect(last.body).toMatchObject({ error: { code: 'online_unlock.unavailable' } });
   });
 
   it('keeps answers out of the database in clear, and out of the audit', async () => {

@@ -180,24 +180,17 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
   });
 
   it('shows a cardholder as locked when an admin lowers the limit below their count', async () => {
-    const g = await createSecurityFixture(server.api);
-    const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
-      '/api/v1/online-unlock/sessions',
-      {
-        cardSerial: g.serial,
-      },
+    const g = await createSecurityFixture(server.api, {
+      securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 5, validateInOfflineUnblock: true },
+    });
+    // Wrong answers at the help desk's identity check (online unlock keeps a count of its own).
+    const session = await g.operator.post<{ id: string; identity: { questions: { id: string }[] } }>(
+      `/api/v1/cards/${g.cardId}/offline-unblocks`,
+      {},
     );
     for (let i = 0; i < 2; i++) {
-      const retry =
-        i === 0
-          ? session
-          : await server.api.post<{ id: string; questions: { id: string }[] }>(
-              '/api/v1/online-unlock/sessions',
-              { cardSerial: g.serial },
-            );
-      await server.api.post(`/api/v1/online-unlock/sessions/${retry.body.id}/response`, {
-        answers: retry.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong one' })),
-        challenge: '0557897F8D84407B',
+      await g.operator.post(`/api/v1/offline-unblocks/${session.body.id}/identity`, {
+        answers: session.body.identity.questions.map((q) => ({ questionId: q.id, answer: 'wrong one' })),
       });
     }
     const before = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
@@ -213,8 +206,10 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
       maxFailedAttempts: 2,
       locked: true,
     });
+    expect((await g.operator.post(`/api/v1/cards/${g.cardId}/offline-unblocks`, {})).status).toBe(423);
+    // Online unlock keeps its own count, which the help desk's failures do not touch.
     expect((await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: g.serial })).status).toBe(
-      423,
+      201,
     );
   });
 

@@ -26,6 +26,11 @@ export const ErrorBody = z.object({
     message: z.string(),
   }),
   attemptsRemaining: z.number().int().optional().describe('attempts left, where the error is about attempts'),
+  retryAfter: z
+    .number()
+    .int()
+    .optional()
+    .describe('seconds to wait before trying again (also sent as Retry-After), for locks and throttles'),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 

@@ -1,9 +1,14 @@
 /** Digests, constant-time comparison and random tokens. */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** SHA-256 of `data`, hex. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** HMAC-SHA-256 of `data` under `key`, hex. */
+export function hmacSha256Hex(key: Uint8Array, data: string | Uint8Array): string {
+  return createHmac('sha256', key).update(data).digest('hex');
 }
 
 /**

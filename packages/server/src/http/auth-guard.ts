@@ -1,5 +1,10 @@
-/** Bearer-token authentication and role checks, as preHandlers. */
-import type { FastifyRequest } from 'fastify';
+/**
+ * Bearer-token authentication and role checks. Routes name them as `preHandler`; they run as
+ * `preValidation` (see `authenticateBeforeValidation`), so an anonymous caller learns nothing about what
+ * a body should hold (401 before 400).
+ */
+import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { App } from './types.js';
 import { AppError } from '../errors.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
 import { authenticate } from '../services/auth.service.js';
@@ -26,9 +31,33 @@ async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<A
   return found.actor;
 }
 
+type Guard = (request: FastifyRequest) => Promise<void>;
+
+/** Every guard this module makes, so that the route hook can find them among a route's hooks. */
+const GUARDS = new WeakSet<Guard>();
+
+function guard(check: Guard): Guard {
+  GUARDS.add(check);
+  return check;
+}
+
+/** Moves the auth guards a route names as `preHandler` to `preValidation`; call before routes are added. */
+export function authenticateBeforeValidation(app: App): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const hooks = route.preHandler === undefined ? [] : [route.preHandler].flat();
+    const guards = hooks.filter((hook) => GUARDS.has(hook as Guard));
+    if (guards.length === 0) return;
+    route.preHandler = hooks.filter((hook) => !GUARDS.has(hook as Guard));
+    route.preValidation = [
+      ...guards,
+      ...(route.preValidation === undefined ? [] : [route.preValidation].flat()),
+    ];
+  });
+}
+
 /** Lets through operators holding one of `roles` (any operator when none is named). */
 export function requireOperator(ctx: ServiceContext, ...roles: OperatorRole[]) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return guard(async (request: FastifyRequest): Promise<void> => {
     const actor = await identify(ctx, request);
     if (actor.type !== 'operator') {
       throw new AppError('auth.forbidden', 'this needs an operator account; cardholders use self-service');
@@ -39,12 +68,12 @@ export function requireOperator(ctx: ServiceContext, ...roles: OperatorRole[]) {
         `this needs the role ${roles.join(' or ')}; you are ${actor.role}`,
       );
     }
-  };
+  });
 }
 
 /** Lets through signed-in cardholders (self-service). */
 export function requireCardholder(ctx: ServiceContext) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return guard(async (request: FastifyRequest): Promise<void> => {
     const actor = await identify(ctx, request);
     if (actor.type !== 'cardholder') {
       throw new AppError(
@@ -52,7 +81,7 @@ export function requireCardholder(ctx: ServiceContext) {
         'this is for cardholders in self-service; operators use the help desk',
       );
     }
-  };
+  });
 }
 
 /** The operator a guarded route runs for. */
@@ -69,9 +98,9 @@ export function actorOf(request: FastifyRequest): Actor {
 
 /** Lets through anyone signed in, operator or cardholder. */
 export function requireSignedIn(ctx: ServiceContext) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return guard(async (request: FastifyRequest): Promise<void> => {
     await identify(ctx, request);
-  };
+  });
 }
 
 /** The cardholder a self-service route runs for. */

@@ -29,7 +29,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function installErrorHandling(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return sendError(reply, error.code, error.message, error.extra);
+    if (error instanceof AppError) {
+      // Lockouts and throttles say when to come back, in the body and as the standard header.
+      if (typeof error.extra.retryAfter === 'number')
+        void reply.header('retry-after', String(error.extra.retryAfter));
+      return sendError(reply, error.code, error.message, error.extra);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
       const issues = error.validation

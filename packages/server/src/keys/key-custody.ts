@@ -9,6 +9,7 @@ import {
   constantTimeEqual,
   envelopeKekId,
   generateKek,
+  hmacSha256Hex,
   kekCheckValue,
   kekId,
   open,
@@ -70,6 +71,14 @@ export class KeyCustody {
   /** Identifies the KEK in use, for envelopes and the rotate command. */
   get currentKekId(): string {
     return kekId(this.kek);
+  }
+
+  /**
+   * A keyed digest (HMAC under the KEK, 16 hex digits) of text that must not be stored in clear but must
+   * stay matchable, such as an unknown username that may be a password typed in the wrong field.
+   */
+  identifierDigest(text: string): string {
+    return hmacSha256Hex(this.kek, `cardwarden identifier:${text}`).slice(0, 16);
   }
 
   sealAdminKey(cardId: string, key: Uint8Array): string {

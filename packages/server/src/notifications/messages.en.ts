@@ -46,6 +46,22 @@ export const messages = {
       ].join('\n'),
     };
   },
+  onlineUnlockLocked(vars: { displayName: string; serial: string; at: Date; until: Date }): EmailMessage {
+    return {
+      subject: `Online unlock of your smart card ${vars.serial} was locked`,
+      text: [
+        `Hello ${vars.displayName},`,
+        '',
+        `too many wrong answers to your security questions were given to unlock your smart card ${vars.serial} online, ` +
+          `so online unlock is locked for you from ${when(vars.at)} until ${when(vars.until)}. ` +
+          'The help desk can still unblock your card after checking who you are.',
+        '',
+        NOT_YOU,
+        '',
+        '— Cardwarden',
+      ].join('\n'),
+    };
+  },
   securityAnswersChanged(vars: { displayName: string; at: Date }): EmailMessage {
     return {
       subject: 'Your security questions were changed',

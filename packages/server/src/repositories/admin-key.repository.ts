@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type { Database } from '../db/database.js';
-import { adminKeys } from '../db/schema.js';
+import { adminKeyResponses, adminKeys } from '../db/schema.js';
 
 export async function countAdminKeys(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(adminKeys);
@@ -19,6 +19,7 @@ export interface LockedAdminKey {
   readonly algorithm: AdminKeyAlgorithm;
   readonly sealed: string;
   readonly attemptsUsed: number;
+  readonly confirmedUnblockAt: Date | null;
 }
 
 /**
@@ -31,6 +32,7 @@ export async function lockAdminKey(db: Database, cardId: string): Promise<Locked
       algorithm: adminKeys.algorithm,
       sealed: adminKeys.sealed,
       attemptsUsed: adminKeys.attemptsUsed,
+      confirmedUnblockAt: adminKeys.confirmedUnblockAt,
     })
     .from(adminKeys)
     .where(eq(adminKeys.cardId, cardId))
@@ -73,4 +75,29 @@ export async function updateSealed(db: Database, cardId: string, sealed: string)
     .update(adminKeys)
     .set({ sealed, updatedAt: sql`now()` })
     .where(eq(adminKeys.cardId, cardId));
+}
+
+/** The 24 h response budget's window: the last day, or less since the card last proved an unblock. */
+export const RESPONSE_BUDGET_HOURS = 24;
+
+/**
+ * Responses issued for a card in the last 24 hours and after its last proven unblock, whatever outcomes
+ * were reported. Exact under the admin key's row lock (every issuer takes it before inserting).
+ */
+export async function countRecentResponses(db: Database, cardId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(adminKeyResponses)
+    .innerJoin(adminKeys, eq(adminKeys.cardId, adminKeyResponses.cardId))
+    .where(
+      sql`${adminKeyResponses.cardId} = ${cardId}
+        and ${adminKeyResponses.issuedAt} > now() - make_interval(hours => ${RESPONSE_BUDGET_HOURS})
+        and (${adminKeys.confirmedUnblockAt} is null or ${adminKeyResponses.issuedAt} > ${adminKeys.confirmedUnblockAt})`,
+    );
+  return row?.n ?? 0;
+}
+
+/** Records one response issued for the 24 h budget. */
+export async function recordResponse(db: Database, cardId: string, approved: boolean): Promise<void> {
+  await db.insert(adminKeyResponses).values({ cardId, approved });
 }

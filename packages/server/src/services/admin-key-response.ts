@@ -8,7 +8,13 @@ import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
 import type { ErrorCode } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { countAttempt, lockAdminKey } from '../repositories/admin-key.repository.js';
+import {
+  countAttempt,
+  countRecentResponses,
+  lockAdminKey,
+  recordResponse,
+  RESPONSE_BUDGET_HOURS,
+} from '../repositories/admin-key.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
 import { messages, type UnblockChannel } from '../notifications/messages.en.js';
 import type { ServiceContext } from './context.js';
@@ -22,6 +28,29 @@ export interface SpentAttempt {
   readonly response: string;
   readonly attemptsRemaining: number;
   readonly wasLastAttempt: boolean;
+  /** The response went beyond the 24 h budget on a supervisor's approval. */
+  readonly beyondDailyBudget: boolean;
+}
+
+/** Why a response needs a supervisor's approval now, or null when it does not. */
+export async function approvalNeed(
+  db: Database,
+  card: CardRecord,
+  attemptsUsed: number,
+): Promise<'last-attempt' | 'daily-budget' | null> {
+  const limit = card.profile.adminKeyAttemptLimit;
+  if (limit - attemptsUsed === 1) return 'last-attempt';
+  if ((await countRecentResponses(db, card.id)) >= limit) return 'daily-budget';
+  return null;
+}
+
+/** The refusal when a card has had its attempt limit of responses within 24 hours. */
+export function dailyBudgetMessage(card: CardRecord, advice: string): string {
+  const limit = card.profile.adminKeyAttemptLimit;
+  return (
+    `this card has had ${limit} response${limit === 1 ? '' : 's'} in the last ${RESPONSE_BUDGET_HOURS} hours, ` +
+    `as many as its admin key allows without proof that the card was unblocked; ${advice}`
+  );
 }
 
 /** What the admin key computes for one attempt: E_K(challenge), or a GIDS mutual-authentication cryptogram. */
@@ -61,6 +90,20 @@ export async function spendAttempt(
       { attemptsRemaining: 1 },
     );
   }
+  const overBudget =
+    !wasLastAttempt && (await countRecentResponses(tx, card.id)) >= card.profile.adminKeyAttemptLimit;
+  if (overBudget && !(lastAttempt.kind === 'needs-approval' && lastAttempt.approved)) {
+    throw new AppError(
+      'offline_unblock.approval_required',
+      dailyBudgetMessage(
+        card,
+        lastAttempt.kind === 'needs-approval'
+          ? 'a supervisor or admin must approve this session first'
+          : 'call the help desk: a supervisor must approve another',
+      ),
+      { attemptsRemaining: remainingBefore },
+    );
+  }
   const used = await countAttempt(tx, card.id, limit);
   if (used === undefined) {
     throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
@@ -69,7 +112,12 @@ export async function spendAttempt(
   try {
     const operation = compute instanceof Uint8Array ? responseTo(compute) : compute;
     const response = toHex(operation(card.adminKey.algorithm, key));
-    return { response, attemptsRemaining: limit - used, wasLastAttempt };
+    await recordResponse(
+      tx,
+      card.id,
+      overBudget || (wasLastAttempt && lastAttempt.kind === 'needs-approval'),
+    );
+    return { response, attemptsRemaining: limit - used, wasLastAttempt, beyondDailyBudget: overBudget };
   } finally {
     key.fill(0);
   }

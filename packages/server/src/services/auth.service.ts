@@ -5,7 +5,13 @@ import { AppError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findOperatorById, findOperatorCredentials } from '../repositories/operator.repository.js';
-import { clearRateLimit, hitRateLimit } from '../repositories/rate-limit.repository.js';
+import { hitRateLimit } from '../repositories/rate-limit.repository.js';
+import {
+  clearSignInThrottle,
+  recordSignInFailure,
+  signInWait,
+} from '../repositories/sign-in-throttle.repository.js';
+import { addressKey } from './address-key.js';
 import {
   findLiveToken,
   insertToken,
@@ -15,26 +21,57 @@ import {
 import { findUserById, findUserPasswordHash } from '../repositories/user.repository.js';
 import type { Actor, ServiceContext } from './context.js';
 
-/** Sign-in attempts allowed per account and per client address in one window. */
-export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowSeconds: 15 * 60 } as const;
+/**
+ * Sign-in limits. Per account AND client address: a few free failures, then each failure doubles the wait
+ * before that address may try that account again (at most 15 minutes), so wrong passwords from one
+ * address never lock the account for anyone else. Per address: a ceiling over all accounts.
+ */
+export const LOGIN_LIMITS = {
+  freeFailures: 3,
+  maxDelaySeconds: 15 * 60,
+  perAddress: 100,
+  windowSeconds: 15 * 60,
+} as const;
 
 const INVALID = 'the username or password is wrong';
 
-async function countAttempt(
+function rateLimited(seconds: number): AppError {
+  return new AppError(
+    'auth.rate_limited',
+    `too many failed sign-ins for this account from your address; wait ${seconds} second${seconds === 1 ? '' : 's'} and try again`,
+    { retryAfter: seconds },
+  );
+}
+
+/** Refuses while the account+address pair must wait; returns its throttle key. */
+async function checkThrottle(
   ctx: ServiceContext,
   kind: SubjectType,
   username: string,
   address: string,
 ): Promise<string> {
-  const accountKey = `login:${kind}:${username.toLowerCase()}`;
-  const [perAccount, perAddress] = await Promise.all([
-    hitRateLimit(ctx.db, accountKey, LOGIN_LIMITS.windowSeconds),
-    hitRateLimit(ctx.db, `login:address:${address}`, LOGIN_LIMITS.windowSeconds),
-  ]);
-  if (perAccount > LOGIN_LIMITS.perAccount || perAddress > LOGIN_LIMITS.perAddress) {
-    throw new AppError('auth.rate_limited', 'too many sign-in attempts; wait 15 minutes and try again');
+  const client = addressKey(address);
+  const perAddress = await hitRateLimit(ctx.db, `login:address:${client}`, LOGIN_LIMITS.windowSeconds);
+  if (perAddress > LOGIN_LIMITS.perAddress) {
+    throw new AppError(
+      'auth.rate_limited',
+      'too many sign-in attempts from your address; wait 15 minutes and try again',
+      { retryAfter: LOGIN_LIMITS.windowSeconds },
+    );
   }
-  return accountKey;
+  // A digest: what was typed as a username may be a password.
+  const key = `login:${kind}:${ctx.keys.identifierDigest(username.toLowerCase())}:${client}`;
+  const wait = await signInWait(ctx.db, key);
+  if (wait > 0) throw rateLimited(wait);
+  return key;
+}
+
+/**
+ * Who a failed sign-in was for, as the audit may show it: the account's name when it exists, else a keyed
+ * digest, since what was typed into the username field may be a password.
+ */
+function failedActor(ctx: ServiceContext, knownUsername: string | undefined, typed: string): string {
+  return knownUsername ?? `unknown:${ctx.keys.identifierDigest(typed.toLowerCase())}`;
 }
 
 async function issueToken(
@@ -57,19 +94,20 @@ export async function loginOperator(
   credentials: { username: string; password: string },
   address: string,
 ): Promise<LoginResponse> {
-  const accountKey = await countAttempt(ctx, 'operator', credentials.username, address);
+  const accountKey = await checkThrottle(ctx, 'operator', credentials.username, address);
   const operator = await findOperatorCredentials(ctx.db, credentials.username);
   const valid = await verifyPassword(operator?.passwordHash, credentials.password);
   if (!operator || !valid || operator.state !== 'active') {
+    await recordSignInFailure(ctx.db, accountKey, LOGIN_LIMITS.freeFailures, LOGIN_LIMITS.maxDelaySeconds);
     await appendAuditEvent(ctx.db, {
-      actor: credentials.username.slice(0, 100),
+      actor: failedActor(ctx, operator?.username, credentials.username),
       actorType: 'anonymous',
       action: 'auth.login_failed',
       details: { address, portal: 'operator' },
     });
     throw new AppError('auth.invalid_credentials', INVALID);
   }
-  await clearRateLimit(ctx.db, accountKey);
+  await clearSignInThrottle(ctx.db, accountKey);
   await appendAuditEvent(ctx.db, {
     actor: operator.username,
     actorType: 'operator',
@@ -85,19 +123,20 @@ export async function loginCardholder(
   credentials: { username: string; password: string },
   address: string,
 ): Promise<LoginResponse> {
-  const accountKey = await countAttempt(ctx, 'cardholder', credentials.username, address);
+  const accountKey = await checkThrottle(ctx, 'cardholder', credentials.username, address);
   const user = await findUserPasswordHash(ctx.db, credentials.username);
   const valid = await verifyPassword(user?.passwordHash, credentials.password);
   if (!user || !valid || user.state !== 'active') {
+    await recordSignInFailure(ctx.db, accountKey, LOGIN_LIMITS.freeFailures, LOGIN_LIMITS.maxDelaySeconds);
     await appendAuditEvent(ctx.db, {
-      actor: credentials.username.slice(0, 100),
+      actor: failedActor(ctx, user?.username, credentials.username),
       actorType: 'anonymous',
       action: 'auth.login_failed',
       details: { address, portal: 'self-service' },
     });
     throw new AppError('auth.invalid_credentials', INVALID);
   }
-  await clearRateLimit(ctx.db, accountKey);
+  await clearSignInThrottle(ctx.db, accountKey);
   await appendAuditEvent(ctx.db, {
     actor: user.username,
     actorType: 'cardholder',

@@ -22,6 +22,7 @@ import {
   resetLockout,
 } from '../repositories/security-lockout.repository.js';
 import type { ProfileRow } from '../repositories/profile.repository.js';
+import { resetOnlineLockout } from '../repositories/online-lockout.repository.js';
 import { normalizeAnswer } from './answer-normalization.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 
@@ -107,22 +108,35 @@ export async function checkAnswers(
       await markLocked(tx, userId);
       return { result: 'locked' } as const;
     }
-    const stored = new Map(
-      (await listAnswers(tx, userId)).map((answer) => [answer.questionId, answer.answerHash]),
-    );
-    let allRight = answers.length === questionIds.length;
-    for (const questionId of questionIds) {
-      const given = answers.find((answer) => answer.questionId === questionId);
-      const right = await verifyPassword(stored.get(questionId), normalizeAnswer(given?.answer ?? ''));
-      allRight &&= right;
-    }
-    if (allRight) {
+    if (await answersMatch(tx, userId, questionIds, answers)) {
       await resetLockout(tx, userId);
       return { result: 'verified' } as const;
     }
     const failed = await countWrongAnswer(tx, userId, limit);
     return { result: 'wrong', attemptsRemaining: Math.max(0, limit - failed) } as const;
   });
+}
+
+/**
+ * Whether `answers` answer exactly `questionIds` right. Every answer is hashed and compared (no early
+ * exit), so the time does not tell which one was wrong. Counts nothing.
+ */
+export async function answersMatch(
+  db: Database,
+  userId: string,
+  questionIds: readonly string[],
+  answers: readonly { questionId: string; answer: string }[],
+): Promise<boolean> {
+  const stored = new Map(
+    (await listAnswers(db, userId)).map((answer) => [answer.questionId, answer.answerHash]),
+  );
+  let allRight = answers.length === questionIds.length;
+  for (const questionId of questionIds) {
+    const given = answers.find((answer) => answer.questionId === questionId);
+    const right = await verifyPassword(stored.get(questionId), normalizeAnswer(given?.answer ?? ''));
+    allRight &&= right;
+  }
+  return allRight;
 }
 
 /** An admin clears a cardholder's lockout (audited). */
@@ -136,6 +150,7 @@ export async function clearLockout(
     const state = await getLockoutState(tx, userId);
     if (!state) throw new AppError('user.not_found', 'no user has that id');
     await resetLockout(tx, userId);
+    await resetOnlineLockout(tx, userId);
     await appendAuditEvent(tx, {
       ...auditActor(actor),
       action: 'identity.lockout_cleared',

@@ -24,6 +24,7 @@ import {
   type OfflineUnblockRecord,
 } from '../repositories/offline-unblock.repository.js';
 import {
+  approvalNeed,
   challengeDigest,
   notifyResponseIssued,
   spendAttempt,
@@ -67,7 +68,8 @@ async function toSession(
     attemptsRemaining: remaining,
     responsesIssued: session.responsesIssued,
     approval: {
-      requiredForNextResponse: remaining === 1,
+      requiredForNextResponse:
+        session.state === 'open' && (await approvalNeed(db, card, card.adminKey.attemptsUsed)) !== null,
       approvedBy: session.approvedByName,
       approvedAt: isoOrNull(session.approvedAt),
     },
@@ -305,7 +307,8 @@ async function issueInTransaction(
       : { kind: 'needs-approval', approved: session.approvedAt !== null };
   const spent = await spendAttempt(ctx, tx, card, challenge.bytes, policy);
   await recordResponseIssued(tx, id);
-  if (spent.wasLastAttempt) await consumeApproval(tx, id);
+  // An approval covers the one response it was given for, never a later one.
+  if (session.approvedAt !== null) await consumeApproval(tx, id);
   await appendAuditEvent(tx, {
     ...sessionAudit(actor, session),
     action: 'offline_unblock.response_issued',
@@ -314,6 +317,7 @@ async function issueInTransaction(
       challengeDigest: challengeDigest(challenge.hex),
       attemptsRemaining: spent.attemptsRemaining,
       ...(spent.wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
+      ...(spent.beyondDailyBudget ? { beyondDailyBudget: true, approvedBy: session.approvedByName } : {}),
     },
   });
   await notifyResponseIssued(

@@ -10,6 +10,7 @@ import {
   GIDS_MUTUAL_RANDOM_BYTES,
   gidsHostCryptogram,
   secureRandomBytes,
+  sha256Hex,
 } from '@cardwarden/protocol/crypto';
 import type {
   OnlineUnlockConfirmation,
@@ -19,6 +20,7 @@ import type {
 } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import { countAnswers } from '../repositories/security-question.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findCardBySerial, type CardRecord } from '../repositories/card.repository.js';
 import {
@@ -42,7 +44,9 @@ import { attemptsRemaining, unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
 import type { Database } from '../db/database.js';
-import { checkAnswers, chooseQuestions, lockoutStatus, questionTexts } from './identity.service.js';
+import { questionTexts } from './identity.service.js';
+import { checkOnlineAnswers, onlineQuestionsFor } from './online-lockout.service.js';
+import { addressKey } from './address-key.js';
 import { challengeDigits, iso } from './views.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
@@ -59,27 +63,54 @@ async function limitRate(ctx: ServiceContext, key: string, limit: number): Promi
 }
 
 const limitAddress = (ctx: ServiceContext, address: string) =>
-  limitRate(ctx, `online-unlock:address:${address}`, ctx.onlineUnlockLimits.perAddress);
+  limitRate(ctx, `online-unlock:address:${addressKey(address)}`, ctx.onlineUnlockLimits.perAddress);
 /** Counts answer submissions per card (starting a session costs nothing on the card's side). */
 const limitCard = (ctx: ServiceContext, cardId: string) =>
   limitRate(ctx, `online-unlock:card:${cardId}`, ctx.onlineUnlockLimits.perCard);
 
-/** Refuses a card that online unlock may not serve now, with a code the tool turns into advice. */
-function refuseUnavailable(card: CardRecord): void {
+/**
+ * One refusal for every reason that depends on the card, so that the anonymous endpoint does not tell
+ * which serials exist or what state their cards are in.
+ */
+const UNAVAILABLE =
+  'online unlock is not available for this card. Possible reasons: the card is not registered; online unlock ' +
+  'is not enabled in its profile; the card or its holder is suspended; the holder has not set their security ' +
+  "answers; or only the help desk may use the card's last admin-key attempt; " +
+  HELP_DESK;
+
+function unavailable(): AppError {
+  return new AppError('online_unlock.unavailable', UNAVAILABLE);
+}
+
+/** What stops online unlock for `card` now, for the audit only (the caller gets `UNAVAILABLE`). */
+function cardProblem(card: CardRecord): string | null {
   const problem = unavailableReason(card, 'onlineUnlock');
-  if (problem?.reason === 'offline_unblock.use_case_disabled') {
-    throw new AppError(
-      'online_unlock.use_case_disabled',
-      `online unlock is not enabled for this card; ${HELP_DESK}`,
-    );
-  }
-  if (problem) throw new AppError(problem.reason, `${problem.message}; ${HELP_DESK}`);
-  if (attemptsRemaining(card) <= 1) {
-    throw new AppError(
-      'online_unlock.last_attempt',
-      `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
-    );
-  }
+  if (problem) return problem.reason;
+  if (attemptsRemaining(card) <= 1) return 'online_unlock.last_attempt';
+  return null;
+}
+
+/** Refuses a card that online unlock may not serve now (checked again when the answers arrive). */
+function refuseUnavailable(card: CardRecord): void {
+  if (cardProblem(card) !== null) throw unavailable();
+}
+
+/** Placeholder id for the lookups made for an unknown serial, so that its refusal takes as long. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Every start does the same lookups whatever the card, so that an unknown serial is refused in about
+ * the time a known but unavailable card is.
+ */
+async function whyUnavailable(ctx: ServiceContext, card: CardRecord | undefined): Promise<string | null> {
+  // The 24 h budget is not a reason here: it is refused (403 offline_unblock.approval_required) when the
+  // response is asked for, as for the help desk and self-service.
+  const answers = await countAnswers(ctx.db, card?.user.id ?? NO_ID);
+  if (!card) return 'card.not_found';
+  const problem = cardProblem(card);
+  if (problem) return problem;
+  if (answers < Math.max(card.profile.securityQuestionsRequired, 1)) return 'identity.answers_not_set';
+  return null;
 }
 
 function requireOpen(session: OnlineUnlockRecord | undefined): OnlineUnlockRecord {
@@ -103,14 +134,22 @@ export async function startOnlineUnlock(
 ): Promise<OnlineUnlockSession> {
   await limitAddress(ctx, address);
   const card = await findCardBySerial(ctx.db, cardSerial);
-  if (!card)
-    throw new AppError('card.not_found', `this card is not registered with Cardwarden; ${HELP_DESK}`);
-  refuseUnavailable(card);
-  const questionIds = await chooseQuestions(
+  const problem = await whyUnavailable(ctx, card);
+  if (problem !== null || !card) {
+    await appendAuditEvent(ctx.db, {
+      actor: 'workstation',
+      actorType: 'anonymous',
+      action: 'online_unlock.refused',
+      cardId: card?.id ?? null,
+      userId: card?.user.id ?? null,
+      // A digest, not the serial: whatever was typed in, it may not be a serial at all.
+      details: { serialDigest: sha256Hex(cardSerial.toUpperCase()).slice(0, 16), reason: problem, address },
+    });
+    throw unavailable();
+  }
+  const { questionIds, attemptsRemaining: answerAttemptsRemaining } = await onlineQuestionsFor(
     ctx.db,
-    card.user.id,
-    card.profile,
-    card.profile.securityQuestionsRequired,
+    card,
     HELP_DESK,
   );
   const session = await ctx.db.transaction(async (tx) => {
@@ -133,11 +172,6 @@ export async function startOnlineUnlock(
     });
     return created;
   });
-  const { attemptsRemaining: answerAttemptsRemaining } = await lockoutStatus(
-    ctx.db,
-    card.user.id,
-    card.profile,
-  );
   return {
     id: session.id,
     questions: await questionTexts(ctx.db, questionIds),
@@ -175,10 +209,6 @@ async function spendOnline<T extends { readonly digest: string }>(
   await limitAddress(ctx, address);
   const session = requireOpen(await ctx.db.transaction((tx) => lockOnlineUnlock(tx, id)));
   const card = await requireCard(ctx.db, session.cardId);
-  await limitCard(ctx, card.id);
-  const prepared = prepare(card, session);
-  refuseUnavailable(card);
-
   const audit = {
     actor: card.user.username,
     actorType: 'cardholder' as const,
@@ -186,7 +216,24 @@ async function spendOnline<T extends { readonly digest: string }>(
     userId: card.user.id,
     sessionId: id,
   };
-  const check = await checkAnswers(ctx, card.user.id, card.profile, session.questionIds, answers);
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    // A malformed challenge is refused as input before anything is counted, and audited.
+    prepared = prepare(card, session);
+  } catch (error) {
+    if (error instanceof AppError && error.code.startsWith('challenge.')) {
+      await appendAuditEvent(ctx.db, {
+        ...audit,
+        action: 'online_unlock.challenge_refused',
+        details: { reason: error.code, address },
+      });
+    }
+    throw error;
+  }
+  await limitCard(ctx, card.id);
+  refuseUnavailable(card);
+
+  const check = await checkOnlineAnswers(ctx, card, session.questionIds, answers, HELP_DESK);
   if (check.result !== 'verified') {
     const remaining = check.result === 'wrong' ? check.attemptsRemaining : 0;
     await appendAuditEvent(ctx.db, {
@@ -194,19 +241,13 @@ async function spendOnline<T extends { readonly digest: string }>(
       action: 'online_unlock.answers_wrong',
       details: { attemptsRemaining: remaining, address },
     });
-    if (check.result === 'locked') {
-      throw new AppError(
-        'identity.locked',
-        `too many wrong answers: online unlock is locked for you; ${HELP_DESK}`,
-        { attemptsRemaining: 0 },
-      );
-    }
+    if (check.result === 'locked') throw check.error;
     throw new AppError(
       'online_unlock.wrong_answers',
-      `the answers do not match; ${remaining} tries left before online unlock locks`,
-      {
-        attemptsRemaining: remaining,
-      },
+      remaining > 0
+        ? `the answers do not match; ${remaining} tries left before online unlock locks`
+        : `the answers do not match, and online unlock is now locked for a while; ${HELP_DESK}`,
+      { attemptsRemaining: remaining },
     );
   }
 
@@ -217,7 +258,7 @@ async function spendOnline<T extends { readonly digest: string }>(
     const result = await spendAttempt(ctx, tx, current, prepared.compute, {
       kind: 'refuse',
       code: 'online_unlock.last_attempt',
-      message: `only the card's last admin-key attempt is left; ${HELP_DESK}`,
+      message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
     });
     await record(tx, prepared);
     await setOnlineUnlockState(tx, id, 'responded');

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('refuses a first admin password that breaks the password rules, in one line', () => {
+    expect(() => loadConfig({ CARDWARDEN_ADMIN_PASSWORD: 'short' }, '/tmp')).toThrow(ConfigError);
+    expect(() => loadConfig({ CARDWARDEN_ADMIN_PASSWORD: 'short' }, '/tmp')).toThrow(
+      /^CARDWARDEN_ADMIN_PASSWORD does not meet the password rules \(password must be at least 12 characters\)[^\n]*$/,
+    );
+    expect(
+      loadConfig({ CARDWARDEN_ADMIN_PASSWORD: 'a long enough password' }, '/tmp').bootstrapAdmin.password,
+    ).toBe('a long enough password');
+  });
+
+  it('reads CARDWARDEN_TRUST_PROXY as a hop count and refuses "true"', () => {
+    expect(loadConfig({ CARDWARDEN_TRUST_PROXY: '1' }, '/tmp').trustProxy).toBe(1);
+    expect(loadConfig({}, '/tmp').trustProxy).toBe(false);
+    expect(loadConfig({ CARDWARDEN_TRUST_PROXY: '10.0.0.0/8' }, '/tmp').trustProxy).toBe('10.0.0.0/8');
+    expect(() => loadConfig({ CARDWARDEN_TRUST_PROXY: 'true' }, '/tmp')).toThrow(/number of proxies/);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Online unlock's own lockout per cardholder: wrong answers from the anonymous endpoint lock online unlock
+ * (never the help desk's identity check, so a cardholder whose online unlock was attacked can still be
+ * verified on the phone) for 15 minutes, doubled at each further lock up to 24 hours, never for ever.
+ * The questions asked stay the same until answered right or a lock ends, so a caller cannot re-roll
+ * sessions to pick the questions they know.
+ */
+import { secureRandomInt } from '@cardwarden/protocol/crypto';
+import { AppError } from '../errors.js';
+import type { Database } from '../db/database.js';
+import type { CardRecord } from '../repositories/card.repository.js';
+import {
+  countWrongOnlineAnswer,
+  endExpiredOnlineLock,
+  lockOnlineLockout,
+  resetOnlineLockout,
+  storeOnlineQuestions,
+} from '../repositories/online-lockout.repository.js';
+import { listAnswers } from '../repositories/security-question.repository.js';
+import { messages } from '../notifications/messages.en.js';
+import type { ServiceContext } from './context.js';
+import { answersMatch } from './identity.service.js';
+
+/** The first lock's length and the longest; each lock lasts twice the one before. */
+export const ONLINE_LOCK_MINUTES = { first: 15, longest: 24 * 60 } as const;
+
+function describeWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return `${minutes} minutes`;
+  return `${Math.floor(minutes / 60)} hours ${minutes % 60} minutes`;
+}
+
+/** 423 `identity.locked` with the time left, in the message and as `retryAfter` (seconds). */
+export function onlineLockedError(until: Date, now: Date, advice: string): AppError {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  return new AppError(
+    'identity.locked',
+    `too many wrong answers: online unlock is locked for this cardholder for ${describeWait(seconds)} more; ${advice}`,
+    { attemptsRemaining: 0, retryAfter: seconds },
+  );
+}
+
+/**
+ * The questions online unlock asks the card's holder now, stored so that every session asks the same.
+ * @throws AppError `identity.locked` while online unlock is locked for them.
+ */
+export async function onlineQuestionsFor(
+  db: Database,
+  card: CardRecord,
+  advice: string,
+): Promise<{ questionIds: string[]; attemptsRemaining: number }> {
+  return db.transaction(async (tx) => {
+    const state = await lockOnlineLockout(tx, card.user.id);
+    if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
+    let { failedAttempts, questionIds } = state;
+    if (state.lockedUntil !== null) {
+      if (state.lockedUntil > state.now) throw onlineLockedError(state.lockedUntil, state.now, advice);
+      await endExpiredOnlineLock(tx, card.user.id);
+      failedAttempts = 0;
+      questionIds = null;
+    }
+    const answered = (await listAnswers(tx, card.user.id)).map((answer) => answer.questionId);
+    const wanted = Math.min(card.profile.securityQuestionsAsked, answered.length);
+    // Stored questions stand while the cardholder still has answers to them all (else pick again).
+    if (questionIds?.length !== wanted || !questionIds.every((id) => answered.includes(id))) {
+      const pool = [...answered];
+      questionIds = [];
+      while (questionIds.length < wanted) {
+        const [picked] = pool.splice(secureRandomInt(pool.length), 1);
+        if (picked) questionIds.push(picked);
+      }
+      await storeOnlineQuestions(tx, card.user.id, questionIds);
+    }
+    return {
+      questionIds,
+      attemptsRemaining: Math.max(0, card.profile.securityMaxFailedAttempts - failedAttempts),
+    };
+  });
+}
+
+export type OnlineAnswerCheck =
+  | { readonly result: 'verified' }
+  | { readonly result: 'wrong'; readonly attemptsRemaining: number }
+  | { readonly result: 'locked'; readonly error: AppError };
+
+/**
+ * Checks the answers under the cardholder's row lock (exact across instances); right ones reset the
+ * online count, wrong ones count and lock at the profile's `maxFailedAttempts`, emailing the cardholder
+ * at the first lock.
+ */
+export async function checkOnlineAnswers(
+  ctx: ServiceContext,
+  card: CardRecord,
+  questionIds: string[],
+  answers: readonly { questionId: string; answer: string }[],
+  advice: string,
+): Promise<OnlineAnswerCheck> {
+  const limit = card.profile.securityMaxFailedAttempts;
+  const outcome = await ctx.db.transaction(async (tx): Promise<OnlineAnswerCheck> => {
+    const state = await lockOnlineLockout(tx, card.user.id);
+    if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
+    if (state.lockedUntil !== null && state.lockedUntil > state.now) {
+      return { result: 'locked', error: onlineLockedError(state.lockedUntil, state.now, advice) };
+    }
+    if (state.lockedUntil !== null) await endExpiredOnlineLock(tx, card.user.id);
+    if (await answersMatch(tx, card.user.id, questionIds, answers)) {
+      await resetOnlineLockout(tx, card.user.id);
+      return { result: 'verified' };
+    }
+    const counted = await countWrongOnlineAnswer(
+      tx,
+      card.user.id,
+      limit,
+      ONLINE_LOCK_MINUTES.first,
+      ONLINE_LOCK_MINUTES.longest,
+    );
+    if (counted.lockedUntil !== null && counted.failedAttempts >= limit && counted.lockCount === 1) {
+      await ctx.notifier.queue(
+        tx,
+        card.user,
+        messages.onlineUnlockLocked({
+          displayName: card.user.displayName,
+          serial: card.serial,
+          at: state.now,
+          until: counted.lockedUntil,
+        }),
+      );
+    }
+    return { result: 'wrong', attemptsRemaining: Math.max(0, limit - counted.failedAttempts) };
+  });
+  ctx.notifier.kick();
+  return outcome;
+}

@@ -1,0 +1,96 @@
+/** Checks every route shares: NUL characters refused as input, empty PATCH bodies, auth before validation. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createFixture, type Fixture } from './support/fixtures.js';
+import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+
+forEachDatabase('request validation shared by every route', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('refuses NUL characters anywhere with 400 naming the field, also before sign-in', async () => {
+    const cases = [
+      {
+        client: server.api,
+        path: '/api/v1/auth/login',
+        body: { username: 'ad\u0000min', password: 'x' },
+        field: 'body.username',
+      },
+      {
+        client: server.api,
+        path: '/api/v1/self-service/login',
+        body: { username: 'a', password: 'p\u0000' },
+        field: 'body.password',
+      },
+      {
+        client: server.api,
+        path: '/api/v1/online-unlock/sessions',
+        body: { cardSerial: '\u0000' },
+        field: 'body.cardSerial',
+      },
+      {
+        client: f.admin,
+        path: '/api/v1/users',
+        body: { username: 'nul-user', displayName: 'x', email: 'x@example.org', ['k\u0000']: 1 },
+        field: 'body.k\\u0000',
+      },
+      {
+        client: f.admin,
+        path: '/api/v1/profiles',
+        body: { name: 'p', pinRules: { minLength: 6 }, description: ['\u0000'] },
+        field: 'body.description.0',
+      },
+    ];
+    for (const { client, path, body, field } of cases) {
+      const refused = await client.post(path, body);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body, path).toMatchObject({
+        error: {
+          code: 'request.invalid',
+          message: expect.stringContaining(`${field}: must not contain NUL`),
+        },
+      });
+    }
+    const query = await f.admin.get('/api/v1/users?search=%00');
+    expect(query.status).toBe(400);
+    expect(query.body).toMatchObject({
+      error: { code: 'request.invalid', message: expect.stringContaining('querystring.search') },
+    });
+    const param = await f.admin.get('/api/v1/users/a%00b');
+    expect(param.status).toBe(400);
+  });
+
+  it('refuses a PATCH with nothing to change', async () => {
+    for (const path of [
+      `/api/v1/users/${f.userId}`,
+      `/api/v1/profiles/${f.profileId}`,
+      `/api/v1/cards/${f.cardId}`,
+    ]) {
+      const empty = await f.admin.patch(path, {});
+      expect(empty.status, path).toBe(400);
+      expect(empty.body, path).toMatchObject({
+        error: { code: 'request.invalid', message: expect.stringContaining('nothing to change') },
+      });
+    }
+    expect((await f.admin.patch(`/api/v1/users/${f.userId}`, { ticket: 'INC-1' })).status).toBe(400);
+    expect((await f.admin.patch(`/api/v1/users/${f.userId}`, { displayName: 'Changed' })).status).toBe(200);
+  });
+
+  it('authenticates before it validates: 401 or 403, never a description of the body', async () => {
+    const anonymous = await server.api.post('/api/v1/users', { nonsense: true });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ error: { code: 'auth.unauthenticated' } });
+    const nul = await server.api.post('/api/v1/users', { username: '\u0000' });
+    expect(nul.status).toBe(401);
+    const wrongRole = await f.auditor.post('/api/v1/users', { nonsense: true });
+    expect(wrongRole.status).toBe(403);
+    const badParam = await server.api.get('/api/v1/users/not-a-uuid');
+    expect(badParam.status).toBe(401);
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * A budget that cannot be talked into more: whatever outcomes are reported, at most the card's attempt
+ * limit of responses in 24 hours without a supervisor's approval, for every channel; an approval covers
+ * one response; only a proven unblock (GIDS mutual authentication) starts a new budget.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWith } from '@cardwarden/test-support';
+import { fromHex, toHex } from '@cardwarden/protocol';
+import { gidsCardCryptogram, secureRandomBytes } from '@cardwarden/protocol/crypto';
+import { registerCard, TPM_DEFAULT_KEY } from './support/fixtures.js';
+import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
+import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { ApiClient } from './support/api-client.js';
+
+const CHALLENGE = '0557897F8D84407B';
+type Online = { id: string; questions: { id: string }[]; hostChallenge: string | null };
+
+/** One help-desk cycle: start, response, outcome "unblocked". Returns the response's status. */
+async function deskCycle(
+  operator: ApiClient,
+  cardId: string,
+): Promise<{ status: number; body: unknown; id: string }> {
+  const session = await operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+  if (session.status !== 201) throw new Error(`start: ${session.status} ${session.text}`);
+  const issued = await operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    challenge: CHALLENGE,
+  });
+  if (issued.status === 200) {
+    await operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+  }
+  return { status: issued.status, body: issued.body, id: session.body.id };
+}
+
+async function onlineCycle(api: ApiClient, f: SecurityFixture, serial: string) {
+  const session = await api.post<Online>('/api/v1/online-unlock/sessions', { cardSerial: serial });
+  if (session.status !== 201) return { status: session.status, body: session.body };
+  const issued = await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+    answers: answersFor(f, session.body.questions),
+    challenge: CHALLENGE,
+  });
+  if (issued.status === 200) {
+    await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/outcome`, { result: 'unblocked' });
+  }
+  return { status: issued.status, body: issued.body };
+}
+
+forEachDatabase('24 h response budget', (kind) => {
+  let server: TestServer;
+  let f: SecurityFixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createSecurityFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('help desk: three reported unblocks, then a supervisor approves each further response', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    for (let i = 0; i < 3; i++) expect((await deskCycle(f.operator, card.id)).status).toBe(200);
+    const fourth = await deskCycle(f.operator, card.id);
+    expect(fourth.status).toBe(403);
+    expect(fourth.body).toMatchObject({
+      error: { code: 'offline_unblock.approval_required', message: expect.stringMatching(/24 hours/) },
+    });
+    const view = await f.operator.get<{ approval: { requiredForNextResponse: boolean } }>(
+      `/api/v1/offline-unblocks/${fourth.id}`,
+    );
+    expect(view.body.approval.requiredForNextResponse).toBe(true);
+    expect((await f.supervisor.post(`/api/v1/offline-unblocks/${fourth.id}/approve`, {})).status).toBe(200);
+    const approved = await f.operator.post(`/api/v1/offline-unblocks/${fourth.id}/response`, {
+      challenge: CHALLENGE,
+    });
+    expect(approved.status).toBe(200);
+    // The approval covered that response only, not a later one in the same session.
+    const again = await f.operator.post(`/api/v1/offline-unblocks/${fourth.id}/response`, {
+      challenge: CHALLENGE,
+    });
+    expect(again.status).toBe(403);
+    expect(again.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
+  });
+
+  it('online unlock and self-service alike: at most three responses whatever is reported', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await onlineCycle(server.api, f, card.serial)).status);
+    const fourth = await onlineCycle(server.api, f, card.serial);
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(fourth.status).toBe(403);
+    expect(fourth.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
+    const self = await f.cardholder.post(`/api/v1/self-service/cards/${card.id}/offline-unblock`, {
+      challenge: CHALLENGE,
+    });
+    expect(self.status).toBe(403);
+    expect(self.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
+    expect((await deskCycle(f.operator, card.id)).status).toBe(403);
+  });
+
+  it('a card that proves its unblock starts a new budget', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    for (let i = 0; i < 2; i++) expect((await onlineCycle(server.api, f, card.serial)).status).toBe(200);
+    const session = await server.api.post<Online>('/api/v1/online-unlock/sessions', {
+      cardSerial: card.serial,
+    });
+    const r1 = fromHex(session.body.hostChallenge ?? '');
+    const r2 = secureRandomBytes(16);
+    const url = `/api/v1/online-unlock/sessions/${session.body.id}`;
+    expect(
+      (
+        await server.api.post(`${url}/mutual-auth`, {
+          answers: answersFor(f, session.body.questions),
+          cardChallenge: toHex(r2),
+        })
+      ).status,
+    ).toBe(200);
+    const key = fromHex(TPM_DEFAULT_KEY);
+    const confirm = await server.api.post(`${url}/mutual-auth/confirm`, {
+      cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
+    });
+    expect(confirm.status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await deskCycle(f.operator, card.id)).status).toBe(200);
+    expect((await deskCycle(f.operator, card.id)).status).toBe(403);
+  });
+});
+
+describeWith(['postgresql'], 'the 24 h budget over two server instances on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let first: TestServer;
+  let second: TestServer;
+  let f: SecurityFixture;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    first = await startTestServer('postgres', { database });
+    second = await startTestServer('postgres', { database, kekFile: first.kekFile });
+    f = await createSecurityFixture(first.api);
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+    await database.drop();
+  });
+
+  describe('concurrent cycles reporting "unblocked" on both instances', () => {
+    it('issue exactly three responses', async () => {
+      const other = await second.api.login(ADMIN.username, ADMIN.password);
+      const clients = [f.operator, other];
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => deskCycle(clients[i % 2] as ApiClient, f.cardId)),
+      );
+      const concurrent = results.filter((r) => r.status === 200).length;
+      expect(concurrent).toBeLessThanOrEqual(3);
+      expect(results.every((r) => r.status === 200 || r.status === 403)).toBe(true);
+      // Whatever the interleaving left, one at a time the total reaches exactly three.
+      let sequential = 0;
+      for (let i = 0; i < 6; i++) {
+        const cycle = await deskCycle(clients[i % 2] as ApiClient, f.cardId);
+        if (cycle.status !== 200) break;
+        sequential++;
+      }
+      expect(concurrent + sequential).toBe(3);
+    });
+  });
+});
