@@ -479,6 +479,11 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       expect(last).toMatchObject({ cpgsr: CPGSR.NO_CREDENTIAL_FINISHED, icon: CPSI.ERROR });
       expect(last.status).toMatch(/locked for you.*help desk/);
       await harness.quit();
+      // A new try at the lock screen is refused at once, with the time left.
+      const again = await openTile();
+      expect(again.first).toMatchObject({ cpgsr: CPGSR.NO_CREDENTIAL_FINISHED, icon: CPSI.ERROR });
+      expect(again.first.status).toMatch(/locked for you for 1[45] minutes\. Call your help desk/);
+      await again.harness.quit();
       await removeCard();
     });
 

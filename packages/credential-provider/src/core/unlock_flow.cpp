@@ -54,6 +54,14 @@ int readPinTriesLeft(const RawTransmit& raw) {
   return -1;
 }
 
+/** How long to wait, as the server words it ("15 minutes"). */
+std::string describeWait(long seconds) {
+  if (seconds < 90) return std::to_string(seconds) + " seconds";
+  long minutes = (seconds + 59) / 60;
+  if (minutes < 120) return std::to_string(minutes) + " minutes";
+  return std::to_string(minutes / 60) + " hours " + std::to_string(minutes % 60) + " minutes";
+}
+
 bool isHex(const std::string& text) {
   if (text.empty()) return false;
   for (char c : text)
@@ -272,11 +280,13 @@ StepResult UnlockFlow::online(Inputs& inputs) {
 StepResult UnlockFlow::serverRefusal(const HttpAnswer& answer, bool duringAnswers) {
   Json body;
   std::string code;
-  long attempts = -1;
+  long attempts = -1, retryAfter = -1;
   if (Json::parse(answer.body, body) && body["error"]["code"].isString()) {
     code = body["error"]["code"].str();
     if (body["attemptsRemaining"].isNumber()) attempts = static_cast<long>(body["attemptsRemaining"].number());
+    if (body["retryAfter"].isNumber()) retryAfter = static_cast<long>(body["retryAfter"].number());
   }
+  const std::string wait = retryAfter > 0 ? " for " + describeWait(retryAfter) : "";
   if (code == "online_unlock.wrong_answers" && attempts > 0) {
     clearAnswers_ = true;
     return stay(Icon::Error, "Your answers were not accepted: " + plural(attempts, "attempt", "attempts") +
@@ -284,12 +294,12 @@ StepResult UnlockFlow::serverRefusal(const HttpAnswer& answer, bool duringAnswer
                                  "again.");
   }
   if (code == "identity.locked" || code == "online_unlock.wrong_answers") {
-    return finish(Icon::Error,
-                  "Too many wrong answers: online unlock is now locked for you. Call your help desk: they can "
-                  "unblock your card and clear the lock.");
+    return finish(Icon::Error, "Too many wrong answers: online unlock is locked for you" + wait +
+                                   ". Call your help desk: they can unblock your card now.");
   }
   if (code == "online_unlock.rate_limited" || answer.status == 429) {
-    return stay(Icon::Error, "Too many unlock attempts from this computer or for this card; wait a few minutes, then press the arrow again.");
+    return stay(Icon::Error, "Too many unlock attempts from this computer or for this card; wait" +
+                                 (wait.empty() ? std::string(" a few minutes") : wait) + ", then press the arrow again.");
   }
   if (code == "online_unlock.expired" || code == "online_unlock.not_found" || code == "online_unlock.closed") {
     reset();
