@@ -191,6 +191,15 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         serializationBytes: 0,
       });
       expect(pressed.fields.every((f) => f.consistent)).toBe(true);
+      // Every string handed over (labels, values, the status) came from CoTaskMemAlloc.
+      const strings = (await harness.command('strings')) as {
+        checked: number;
+        foreign: number;
+        control: number;
+      };
+      expect(strings.checked).toBeGreaterThan(30);
+      expect(strings.foreign).toBe(0);
+      expect(strings.control).toBe(0);
       expect(await harness.command('canunload')).toEqual({ providerRefs: 0, hr: S_OK });
       expect(await harness.quit()).toBe(0);
     });

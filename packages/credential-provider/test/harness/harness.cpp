@@ -1,7 +1,7 @@
 // TEST ONLY: drives the credential provider through its vtables as LogonUI does, one command per stdin line,
 // one JSON line per answer on stdout. `harness.exe --clsid` creates the provider with CoCreateInstance from
 // the registry (as after the MSI); `harness.exe --dll PATH` loads it with DllGetClassObject.
-//   scenario N | describe | set ID TEXT | submit | qi IID | deselect | canunload | quit
+//   scenario N | describe | set ID TEXT | submit | qi IID | deselect | changes | refresh | strings | canunload | quit
 // The fields it prints are what LogonUI would show: the initial GetFieldState/GetStringValue values, then
 // whatever the credential pushes through ICredentialProviderCredentialEvents.
 #include <windows.h>
@@ -43,6 +43,20 @@ std::string json(const std::string& s) {
     } else out += static_cast<char>(c);
   }
   return out + "\"";
+}
+
+/** Strings from the provider that CoTaskMemAlloc did not allocate (LogonUI frees them with CoTaskMemFree). */
+int g_foreignStrings = 0;
+int g_stringsChecked = 0;
+
+void checkAllocated(void* p) {
+  if (!p) return;
+  IMalloc* malloc = nullptr;
+  if (SUCCEEDED(CoGetMalloc(1, &malloc))) {
+    g_stringsChecked++;
+    if (malloc->DidAlloc(p) != 1) g_foreignStrings++;
+    malloc->Release();
+  }
 }
 
 std::string hr(HRESULT value) {
@@ -158,6 +172,8 @@ std::string loadTile() {
     CREDENTIAL_PROVIDER_FIELD_DESCRIPTOR* d = nullptr;
     h = g_provider->GetFieldDescriptorAt(i, &d);
     if (FAILED(h) || !d) return hr(h);
+    checkAllocated(d);
+    checkAllocated(d->pszLabel);
     Field& f = g_fields[d->dwFieldID];
     f.type = d->cpft;
     f.label = utf8(d->pszLabel);
@@ -183,6 +199,7 @@ std::string loadTile() {
     if (f.type != CPFT_SUBMIT_BUTTON && f.type != CPFT_TILE_IMAGE) {
       LPWSTR text = nullptr;
       if (SUCCEEDED(g_credential->GetStringValue(id, &text)) && text) {
+        checkAllocated(text);
         f.text = utf8(text);
         CoTaskMemFree(text);
       }
@@ -261,6 +278,7 @@ int main(int argc, char** argv) {
       DWORD started = GetTickCount();
       HRESULT h = g_credential ? g_credential->GetSerialization(&response, &serialization, &status, &icon) : E_FAIL;
       std::string text = utf8(status);
+      checkAllocated(status);
       if (status) CoTaskMemFree(status);
       reply("{\"hr\":" + hr(h) + ",\"cpgsr\":" + std::to_string(response) + ",\"icon\":" + std::to_string(icon) +
             ",\"status\":" + json(text) + ",\"ms\":" + std::to_string(GetTickCount() - started) +
@@ -280,6 +298,17 @@ int main(int argc, char** argv) {
         if (p) static_cast<IUnknown*>(p)->Release();
       }
       reply("{\"hr\":" + hr(h) + "}");
+    } else if (verb == "strings") {
+      // Control: a string that is not CoTaskMemAlloc'd must be seen as foreign, else the check proves nothing.
+      static wchar_t notAllocated[] = L"static";
+      IMalloc* malloc = nullptr;
+      int control = -1;
+      if (SUCCEEDED(CoGetMalloc(1, &malloc))) {
+        control = malloc->DidAlloc(notAllocated);
+        malloc->Release();
+      }
+      reply("{\"checked\":" + std::to_string(g_stringsChecked) + ",\"foreign\":" + std::to_string(g_foreignStrings) +
+            ",\"control\":" + std::to_string(control) + "}");
     } else if (verb == "changes") {
       reply("{\"changes\":" + std::to_string(g_providerEvents.changes) + "}");
     } else if (verb == "refresh") {
