@@ -43,6 +43,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'credential-provider',
+          include: ['packages/credential-provider/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'web',
           include: ['packages/web/src/**/*.test.{ts,tsx}', 'packages/web/test/**/*.test.ts'],
           testTimeout: 60_000,

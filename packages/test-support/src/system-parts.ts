@@ -2,7 +2,8 @@ import { describe } from 'vitest';
 // A plain ESM script, shared with scripts/test.mjs (which runs before anything is built).
 import { SYSTEM_PARTS, presentParts } from '../../../scripts/system-parts.mjs';
 
-export type SystemPartId = 'postgresql' | 'pcscd' | 'opensc' | 'yubico-piv-tool' | 'chromium' | 'slapd';
+export type SystemPartId =
+  'postgresql' | 'pcscd' | 'opensc' | 'yubico-piv-tool' | 'chromium' | 'slapd' | 'wine';
 
 const present: readonly string[] =
   process.env.CARDWARDEN_TEST_PARTS !== undefined
