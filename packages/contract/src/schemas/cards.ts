@@ -43,6 +43,12 @@ export const RegisterCardResponse = z.object({
   id: z.string(),
   adminKeyKcv: z.string().describe('key check value: first 3 bytes of E_K(0…0), 6 upper-case hex digits'),
   adminKeyWarning: z.string().nullable().describe('set when the key is weak, e.g. 3DES that is single DES'),
+  generatedAdminKey: z
+    .string()
+    .nullable()
+    .describe(
+      'only with `generate: true`: the new key in hex, answered this once so that the tool that personalises the card can write it; null for an imported key',
+    ),
 });
 export type RegisterCardResponse = z.infer<typeof RegisterCardResponse>;
 

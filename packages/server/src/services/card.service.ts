@@ -50,7 +50,12 @@ export async function registerCard(
   ctx: ServiceContext,
   actor: OperatorActor,
   input: RegisterCardBody,
-): Promise<{ id: string; adminKeyKcv: string; adminKeyWarning: string | null }> {
+): Promise<{
+  id: string;
+  adminKeyKcv: string;
+  adminKeyWarning: string | null;
+  generatedAdminKey: string | null;
+}> {
   const { algorithm } = input.adminKey;
   const { key, source } = adminKeyBytes(input.adminKey);
   try {
@@ -88,7 +93,10 @@ export async function registerCard(
       });
       return cardId;
     });
-    return { id, adminKeyKcv: kcv, adminKeyWarning: warning };
+    // A generated key exists nowhere else in clear: this answer is the one chance to put it on a card.
+    // It is never logged or audited (the audit keeps the KCV), and no other route ever returns it.
+    const generatedAdminKey = source === 'generated' ? toHex(key) : null;
+    return { id, adminKeyKcv: kcv, adminKeyWarning: warning, generatedAdminKey };
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError('card.serial_taken', `a card with serial "${input.serial}" is registered already`);
