@@ -1,18 +1,43 @@
 import { Button, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import type { CardSummary } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { reasonMessage, t } from '../../i18n/index.js';
 
+/** What the page knows beyond the card that also stops an unblock before the dialog opens. */
+export interface UnblockContext {
+  /** Offline unblock is switched off for the whole installation. */
+  readonly offlineOff?: boolean;
+  /** The cardholder's security answers: locked out, or none set. */
+  readonly identity?: { readonly locked: boolean; readonly answersSet: number };
+}
+
 /** Why this operator cannot start an unblock on `card`, or null when they can. */
-export function unblockBlocker(card: CardSummary, canUnblock: boolean, role: string): string | null {
+export function unblockBlocker(
+  card: CardSummary,
+  canUnblock: boolean,
+  role: string,
+  context: UnblockContext = {},
+): string | null {
   if (!card.offlineUnblock.available) {
     return card.offlineUnblock.reason
       ? reasonMessage(card.offlineUnblock.reason)
       : (card.offlineUnblock.message ?? '');
   }
+  if (context.offlineOff) return t('card.offlineOff');
   if (!canUnblock) return t('card.notAllowedRole', { role });
+  if (card.offlineUnblock.identityCheck && context.identity) {
+    if (context.identity.locked) return t('card.identityLocked');
+    if (context.identity.answersSet === 0) return t('card.identityNoAnswers');
+  }
   return null;
+}
+
+/** The installation's settings as the help desk sees them (null until known, or from an older server). */
+export function useSettings() {
+  return useQuery({ queryKey: ['settings'], queryFn: api.settings, retry: false, staleTime: 30_000 });
 }
 
 /** The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock. */
@@ -22,13 +47,17 @@ export function CardsTable({
   role,
   onUnblock,
   actionLabel = t('card.generate'),
+  identity,
 }: {
   cards: readonly CardSummary[];
   canUnblock: boolean;
   role: string;
   onUnblock: (card: CardSummary) => void;
   actionLabel?: string;
+  identity?: UnblockContext['identity'];
 }) {
+  const settings = useSettings();
+  const offlineOff = settings.data?.offlineUnblock === false;
   return (
     <Table verticalSpacing="sm" aria-label={t('user.cards')}>
       <Table.Thead>
@@ -43,7 +72,10 @@ export function CardsTable({
       </Table.Thead>
       <Table.Tbody>
         {cards.map((card) => {
-          const blocker = unblockBlocker(card, canUnblock, role);
+          const blocker = unblockBlocker(card, canUnblock, role, {
+            offlineOff,
+            ...(identity ? { identity } : {}),
+          });
           const reasonId = `reason-${card.id}`;
           return (
             <Table.Tr key={card.id} data-serial={card.serial}>
@@ -93,7 +125,7 @@ export function CardsTable({
                         </Text>
                       )}
                       {card.offlineUnblock.identityCheck && (
-                        <Text size="xs" c="dimmed">
+                        <Text size="xs">
                           {t('card.identityHint')}
                         </Text>
                       )}

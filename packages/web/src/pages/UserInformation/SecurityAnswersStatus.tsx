@@ -24,9 +24,14 @@ export function SecurityAnswersStatus({ user, canClear }: { user: UserDetail; ca
         <Text>{t('user.securityAnswers', { count: answersSet })}</Text>
         {locked && <StateBadge state="locked" />}
       </Group>
-      <Text size="sm" c={failedAttempts > 0 ? 'orange.9' : 'dimmed'}>
+      <Text size="sm" c={failedAttempts > 0 ? 'orange.9' : undefined}>
         {t('user.securityFailed', { count: failedAttempts, max: maxFailedAttempts })}
       </Text>
+      {!locked && (
+        <Text size="sm" c={failedAttempts > 0 ? 'orange.9' : undefined} data-testid="identity-tries-left">
+          {t('user.securityTriesLeft', { count: Math.max(0, maxFailedAttempts - failedAttempts) })}
+        </Text>
+      )}
       {locked && (
         <Text size="sm" c="red.8">
           {t('user.securityLocked')}

@@ -98,6 +98,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
               cards={user.data.cards}
               canUnblock={HELP_DESK_ROLES.includes(me.role)}
               role={t(`role.${me.role}`)}
+              identity={user.data.securityQuestions}
               onUnblock={(card) => {
                 setTarget({ card, user: user.data });
               }}
