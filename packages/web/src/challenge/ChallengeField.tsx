@@ -13,6 +13,8 @@ interface ChallengeFieldProps {
   readonly disabled?: boolean;
   readonly autoFocus?: boolean;
   readonly readBackHint?: string;
+  /** The read-back's heading: for operators it is read to the caller; cardholders check it themselves. */
+  readonly readBackTitle?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function ChallengeField({
   disabled = false,
   autoFocus = false,
   readBackHint = t('unblock.readBackHint'),
+  readBackTitle = t('unblock.readBack'),
 }: ChallengeFieldProps) {
   const progressId = useId();
   const count = Math.min(view.digits.length, expectedLength);
@@ -86,7 +89,7 @@ export function ChallengeField({
       {view.complete && view.phonetic && (
         <Paper withBorder p="sm" bg="green.0" data-testid="challenge-read-back">
           <Text size="sm" fw={600}>
-            {t('unblock.readBack')}
+            {readBackTitle}
           </Text>
           <Text className={classes.mono} fz="xl" fw={700}>
             {view.groups.join(' ')}

@@ -226,7 +226,8 @@ export const en = {
     'On your PC, open the “Unblock smart card” screen (press Ctrl+Alt+Del, choose “Change a password”, then “Unblock smart card”). It shows a challenge.',
   'self.challengeDescription':
     'Type the challenge exactly as your PC shows it. Spaces and lower case are fine.',
-  'self.checkGroups': 'Check each group against your screen:',
+  'self.readBack': 'What you typed',
+  'self.checkGroups': 'Check each group against your screen.',
   'self.responseIntro': 'Type this response into the “Response” field on your PC:',
   'self.pinRules': 'Then choose a new PIN: {min} to {max} characters{digits}.',
   'self.pinDigitsOnly': ', digits only',

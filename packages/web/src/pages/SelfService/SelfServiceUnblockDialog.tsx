@@ -66,6 +66,7 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
               view={view}
               expectedLength={card.challengeLength}
               description={t('self.challengeDescription')}
+              readBackTitle={t('self.readBack')}
               readBackHint={t('self.checkGroups')}
               disabled={lastAttempt}
               autoFocus
