@@ -11,3 +11,4 @@ export * from './schemas/audit.js';
 export * from './schemas/self-service.js';
 export * from './schemas/security-questions.js';
 export * from './schemas/online-unlock.js';
+export * from './schemas/settings.js';

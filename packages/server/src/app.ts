@@ -26,6 +26,8 @@ import { registerProfileRoutes } from './routes/profile.routes.js';
 import { registerOnlineUnlockRoutes } from './routes/online-unlock.routes.js';
 import { registerSecurityQuestionRoutes } from './routes/security-question.routes.js';
 import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
+import { registerSettingsRoutes } from './routes/settings.routes.js';
+import { registerAdminKeyRoutes } from './routes/admin-key.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
 import type { ServiceContext } from './services/context.js';
 
@@ -84,6 +86,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerSelfServiceRoutes(app, ctx);
   registerSecurityQuestionRoutes(app, ctx);
   registerOnlineUnlockRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
+  registerAdminKeyRoutes(app, ctx);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const portals = await installWebPortals(app, options.webRoot);

@@ -9,6 +9,9 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const LoginResponse = z.object({
   token: z.string(),
   expiresAt: z.string(),
+  mustChangePassword: z
+    .boolean()
+    .describe('the password was reset by an admin: change it (POST /api/v1/auth/password) before anything else'),
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
@@ -20,6 +23,7 @@ export const Me = z.object({
   id: z.string(),
   username: z.string(),
   role: OperatorRole,
+  mustChangePassword: z.boolean().describe('until it is changed, only this, sign-out and the password change work'),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -28,3 +32,10 @@ export const NewPassword = z
   .string()
   .min(12, 'password must be at least 12 characters')
   .max(256, 'password must be at most 256 characters');
+
+/** Changing one's own password (staff and cardholders alike). */
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: NewPassword,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ADMIN_KEY_ALGORITHMS } from '@cardwarden/protocol';
-import { Id, Timestamp } from './common.js';
+import { Id, Ticket, Timestamp } from './common.js';
 import { Username } from './operators.js';
 
 export const CARD_TYPES = ['minidriver', 'gids', 'piv'] as const;
@@ -61,7 +61,9 @@ export type UpdateCardBody = z.infer<typeof UpdateCardBody>;
 export const UNAVAILABLE_REASONS = [
   'card.not_active',
   'user.not_active',
+  'offline_unblock.disabled',
   'offline_unblock.use_case_disabled',
+  'admin_key.blocked',
   'offline_unblock.attempts_exhausted',
   'self_service.last_attempt',
 ] as const;
@@ -80,6 +82,9 @@ export type Availability = z.infer<typeof Availability>;
 export const AdminKeyStatus = z.object({
   algorithm: AdminKeyAlgorithm,
   kcv: z.string(),
+  blocked: z
+    .boolean()
+    .describe('the card reported a failure on its last admin-key attempt: the key is blocked on the card'),
   attemptLimit: z.number().int(),
   attemptsUsed: z.number().int().describe('responses issued since the last confirmed unblock'),
   attemptsRemaining: z.number().int(),
@@ -113,3 +118,28 @@ export const CardSearchQuery = z.object({
 
 export const CardList = z.object({ items: z.array(CardDetail), total: z.number().int() });
 export type CardList = z.infer<typeof CardList>;
+
+/** Resetting the server's admin-key attempt count is risky: it needs a reason, kept in the audit trail. */
+export const ResetAttemptsBody = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'give the reason for resetting the count')
+    .max(500)
+    .describe('why the card is known to have its attempts, recorded in the audit trail'),
+  ticket: Ticket,
+});
+export type ResetAttemptsBody = z.infer<typeof ResetAttemptsBody>;
+
+/** The key check value of an admin key, for checking a typed key before registering it. */
+export const AdminKeyCheckBody = z.object({
+  algorithm: AdminKeyAlgorithm,
+  key: z.string().trim().min(1).max(200).describe('the admin key in hex; spaces, colons and dashes allowed'),
+});
+export type AdminKeyCheckBody = z.infer<typeof AdminKeyCheckBody>;
+
+export const AdminKeyCheckResponse = z.object({
+  kcv: z.string().describe('key check value: first 3 bytes of E_K(0…0), 6 upper-case hex digits'),
+  warning: z.string().nullable().describe('set when the key is weak, e.g. 3DES that is single DES'),
+});
+export type AdminKeyCheckResponse = z.infer<typeof AdminKeyCheckResponse>;

@@ -11,6 +11,8 @@ export const OfflineUnblockSession = z.object({
   cardId: z.string(),
   cardSerial: z.string(),
   userId: z.string(),
+  username: z.string().describe("the card holder's username"),
+  userDisplayName: z.string().describe("the card holder's name"),
   operator: z.string().describe('the username of the operator who started it'),
   ticket: z.string().nullable(),
   state: z.enum(OFFLINE_UNBLOCK_STATES),
@@ -37,6 +39,9 @@ export const OfflineUnblockSession = z.object({
   createdAt: Timestamp,
   expiresAt: Timestamp,
   closedAt: Timestamp.nullable(),
+  waitingSince: Timestamp.nullable().describe(
+    'while the session waits for a supervisor to approve its last-attempt response: since when',
+  ),
 });
 export type OfflineUnblockSession = z.infer<typeof OfflineUnblockSession>;
 
@@ -66,7 +71,9 @@ export const OfflineUnblockQuery = z.object({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional()
-    .describe('only open sessions whose next response is the last attempt and that nobody approved yet'),
+    .describe(
+      'only what waits now: per card, its newest open, unexpired session, when its next response is the last attempt and nobody approved it yet',
+    ),
   cardId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

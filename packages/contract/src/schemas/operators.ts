@@ -24,9 +24,17 @@ export const Operator = z.object({
   username: z.string(),
   role: OperatorRole,
   state: z.enum(OPERATOR_STATES),
+  mustChangePassword: z.boolean().describe('signs in with a one-time password an admin reset, not yet changed'),
   createdAt: Timestamp,
 });
 export type Operator = z.infer<typeof Operator>;
 
 export const OperatorList = z.object({ items: z.array(Operator) });
 export type OperatorList = z.infer<typeof OperatorList>;
+
+export const PasswordResetResponse = z.object({
+  oneTimePassword: z
+    .string()
+    .describe('shown once: the operator signs in with it and must then choose a new password'),
+});
+export type PasswordResetResponse = z.infer<typeof PasswordResetResponse>;

@@ -3,7 +3,12 @@ import { Availability, CardState, CardType } from './cards.js';
 import { IssuedResponse, OUTCOMES } from './offline-unblocks.js';
 import { PinRules } from './profiles.js';
 
-export const SelfServiceMe = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+export const SelfServiceMe = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  emailNotifications: z.boolean().describe('whether this installation sends email notices (SMTP is configured)'),
+});
 export type SelfServiceMe = z.infer<typeof SelfServiceMe>;
 
 /** A cardholder's own card, as self-service shows it. */

@@ -116,6 +116,11 @@ export const adminKeys = pgTable(
     sealed: text('sealed').notNull(),
     kcv: text('kcv').notNull(),
     attemptsUsed: integer('attempts_used').notNull().default(0),
+    /**
+     * Set when the card reported a failure on its last admin-key attempt: the key is blocked on the card,
+     * so the count must not be reset. A new admin key (a new row) starts unblocked.
+     */
+    blockedAt: timestamp('blocked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -132,6 +137,8 @@ export const operators = pgTable(
     state: text('state', { enum: ['active', 'disabled'] })
       .notNull()
       .default('active'),
+    /** The password is a one-time password an admin reset: it works only to choose a new one. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

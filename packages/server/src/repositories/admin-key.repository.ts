@@ -56,6 +56,17 @@ export async function resetAttempts(db: Database, cardId: string): Promise<void>
     .where(eq(adminKeys.cardId, cardId));
 }
 
+/**
+ * The card reported that its last admin-key attempt failed: the key is blocked on the card. Recorded
+ * once; only a new admin key clears it.
+ */
+export async function markAdminKeyBlocked(db: Database, cardId: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ blockedAt: sql`now()` })
+    .where(sql`${adminKeys.cardId} = ${cardId} and ${adminKeys.blockedAt} is null`);
+}
+
 export async function listSealedForUpdate(db: Database): Promise<{ cardId: string; sealed: string }[]> {
   return db.select({ cardId: adminKeys.cardId, sealed: adminKeys.sealed }).from(adminKeys).for('update');
 }

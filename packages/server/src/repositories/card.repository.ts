@@ -27,6 +27,10 @@ export interface CardRecord {
     readonly algorithm: AdminKeyAlgorithm;
     readonly kcv: string;
     readonly attemptsUsed: number;
+    /** When the card reported a failure on its last attempt (the key is blocked on the card), or null. */
+    readonly blockedAt: Date | null;
+    /** The last change of the attempt count (or of the sealed key). */
+    readonly updatedAt: Date;
   };
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -47,7 +51,13 @@ function selectCards(db: Database) {
         state: users.state,
       },
       profile: profiles,
-      adminKey: { algorithm: adminKeys.algorithm, kcv: adminKeys.kcv, attemptsUsed: adminKeys.attemptsUsed },
+      adminKey: {
+        algorithm: adminKeys.algorithm,
+        kcv: adminKeys.kcv,
+        attemptsUsed: adminKeys.attemptsUsed,
+        blockedAt: adminKeys.blockedAt,
+        updatedAt: adminKeys.updatedAt,
+      },
       createdAt: cards.createdAt,
       updatedAt: cards.updatedAt,
     })

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { offlineUnblocks } from '../db/schema.js';
 
@@ -77,7 +77,11 @@ export async function closeOfflineUnblock(
     .where(eq(offlineUnblocks.id, id));
 }
 
-/** Sessions, newest first; `awaitingApproval` keeps open, unexpired, unapproved ones (the caller checks the budget). */
+/**
+ * Sessions, newest first. `awaitingApproval` keeps, per card, only the newest open, unexpired session an
+ * operator started, and only when nobody approved it yet (the caller checks that its next response is
+ * the last attempt): an older session of the same card waits for nothing.
+ */
 export async function listOfflineUnblocks(
   db: Database,
   filter: {
@@ -91,12 +95,18 @@ export async function listOfflineUnblocks(
   if (filter.state) conditions.push(eq(offlineUnblocks.state, filter.state));
   if (filter.cardId) conditions.push(eq(offlineUnblocks.cardId, filter.cardId));
   if (filter.awaitingApproval) {
-    conditions.push(
-      eq(offlineUnblocks.state, 'open'),
-      isNull(offlineUnblocks.approvedAt),
-      gt(offlineUnblocks.expiresAt, sql`now()`),
-      eq(offlineUnblocks.startedByType, 'operator'),
-    );
+    const newestPerCard = db
+      .selectDistinctOn([offlineUnblocks.cardId], { id: offlineUnblocks.id })
+      .from(offlineUnblocks)
+      .where(
+        and(
+          eq(offlineUnblocks.state, 'open'),
+          gt(offlineUnblocks.expiresAt, sql`now()`),
+          eq(offlineUnblocks.startedByType, 'operator'),
+        ),
+      )
+      .orderBy(offlineUnblocks.cardId, desc(offlineUnblocks.createdAt), desc(offlineUnblocks.id));
+    conditions.push(inArray(offlineUnblocks.id, newestPerCard), isNull(offlineUnblocks.approvedAt));
   }
   return db
     .select()

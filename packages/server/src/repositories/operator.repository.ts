@@ -10,6 +10,8 @@ export interface OperatorRecord {
   readonly username: string;
   readonly role: OperatorRole;
   readonly state: OperatorState;
+  /** The password is a one-time one an admin reset: only changing it is allowed. */
+  readonly mustChangePassword: boolean;
   readonly createdAt: Date;
 }
 
@@ -18,6 +20,7 @@ const columns = {
   username: operators.username,
   role: operators.role,
   state: operators.state,
+  mustChangePassword: operators.mustChangePassword,
   createdAt: operators.createdAt,
 };
 
@@ -37,6 +40,29 @@ export async function insertOperator(
 
 export async function findOperatorById(db: Database, id: string): Promise<OperatorRecord | undefined> {
   const [row] = await db.select(columns).from(operators).where(eq(operators.id, id));
+  return row;
+}
+
+/** The credentials of the operator with this id (for checking a current password). */
+export async function findOperatorCredentialsById(
+  db: Database,
+  id: string,
+): Promise<(OperatorRecord & { passwordHash: string }) | undefined> {
+  const [row] = await db
+    .select({ ...columns, passwordHash: operators.passwordHash })
+    .from(operators)
+    .where(eq(operators.id, id));
+  return row;
+}
+
+export async function findOperatorByUsername(
+  db: Database,
+  username: string,
+): Promise<OperatorRecord | undefined> {
+  const [row] = await db
+    .select(columns)
+    .from(operators)
+    .where(sql`lower(${operators.username}) = lower(${username})`);
   return row;
 }
 
@@ -71,6 +97,7 @@ export async function updateOperator(
     role?: OperatorRole | undefined;
     state?: OperatorState | undefined;
     passwordHash?: string | undefined;
+    mustChangePassword?: boolean | undefined;
   },
 ): Promise<boolean> {
   const rows = await db

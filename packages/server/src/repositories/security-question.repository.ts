@@ -13,6 +13,14 @@ export async function insertSecurityQuestion(
   return row;
 }
 
+/** Arbitrary constant naming the catalogue's write lock among PostgreSQL advisory locks. */
+const CATALOGUE_LOCK_ID = 0x73716361;
+
+/** Serialises changes to the catalogue's texts until the transaction ends (for the duplicate check). */
+export async function lockCatalogue(db: Database): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(${CATALOGUE_LOCK_ID})`);
+}
+
 /** The shared catalogue (not cardholders' own questions). */
 export async function listCatalogue(db: Database, onlyActive: boolean): Promise<SecurityQuestionRecord[]> {
   return db

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { authTokens } from '../db/schema.js';
 
@@ -42,6 +42,14 @@ export async function revokeTokensOf(db: Database, subjectId: string): Promise<v
     .update(authTokens)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(authTokens.subjectId, subjectId), isNull(authTokens.revokedAt)));
+}
+
+/** Ends every session of a subject but `keepTokenId` (a password changed from that session). */
+export async function revokeOtherTokensOf(db: Database, subjectId: string, keepTokenId: string): Promise<void> {
+  await db
+    .update(authTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(authTokens.subjectId, subjectId), isNull(authTokens.revokedAt), ne(authTokens.id, keepTokenId)));
 }
 
 export async function deleteDeadTokens(db: Database): Promise<void> {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { LoginBody, LoginResponse, Me } from '@cardwarden/contract';
+import { ChangePasswordBody, LoginBody, LoginResponse, Me } from '@cardwarden/contract';
+import { AppError } from '../errors.js';
 import { operatorOf, requireOperator, requireSignedIn } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
-import { loginOperator, logout } from '../services/auth.service.js';
+import { loginOperator, logout, whoAmI } from '../services/auth.service.js';
 import type { ServiceContext } from '../services/context.js';
+import { changeOwnPassword } from '../services/password.service.js';
 
 export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
   app.post(
@@ -48,9 +50,25 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
       },
       preHandler: requireOperator(ctx),
     },
-    (request) => {
-      const operator = operatorOf(request);
-      return { id: operator.id, username: operator.username, role: operator.role };
+    (request) => whoAmI(ctx, operatorOf(request)),
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Change one's own password; ends one's other sessions",
+        security: bearer,
+        body: ChangePasswordBody,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      preHandler: requireOperator(ctx),
+    },
+    async (request, reply) => {
+      if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
+      await changeOwnPassword(ctx, operatorOf(request), request.tokenId, request.body);
+      return reply.code(204).send(null);
     },
   );
 }

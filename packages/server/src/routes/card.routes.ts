@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   CardDetail,
   CardList,
@@ -6,7 +5,7 @@ import {
   IdParams,
   RegisterCardBody,
   RegisterCardResponse,
-  Ticket,
+  ResetAttemptsBody,
   UpdateCardBody,
 } from '@cardwarden/contract';
 import { operatorOf, requireOperator } from '../http/auth-guard.js';
@@ -88,14 +87,14 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
       schema: {
         tags,
         summary:
-          "Reset the server's admin-key attempt count once the card is known to have its attempts (admin)",
+          "Reset the server's admin-key attempt count once the card is known to have its attempts (admin; needs a reason; refused when the key is blocked)",
         security: bearer,
         params: IdParams,
-        body: z.object({ ticket: Ticket }).default({}),
+        body: ResetAttemptsBody,
         response: { 200: CardDetail, ...errorResponses },
       },
       preHandler: requireOperator(ctx, 'admin'),
     },
-    (request) => resetAdminKeyAttempts(ctx, operatorOf(request), request.params.id, request.body.ticket),
+    (request) => resetAdminKeyAttempts(ctx, operatorOf(request), request.params.id, request.body),
   );
 }

@@ -3,6 +3,7 @@ import {
   IdParams,
   Operator,
   OperatorList,
+  PasswordResetResponse,
   UpdateOperatorBody,
 } from '@cardwarden/contract';
 import { operatorOf, requireOperator } from '../http/auth-guard.js';
@@ -10,6 +11,7 @@ import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { createOperator, listAllOperators, updateOperator } from '../services/operator.service.js';
+import { resetOperatorPassword } from '../services/password.service.js';
 
 export function registerOperatorRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['operators'];
@@ -55,5 +57,20 @@ export function registerOperatorRoutes(app: App, ctx: ServiceContext): void {
       preHandler: requireOperator(ctx, 'admin'),
     },
     (request) => updateOperator(ctx, operatorOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/v1/operators/:id/password-reset',
+    {
+      schema: {
+        tags,
+        summary:
+          "Give an operator a generated one-time password, shown once; ends the operator's sessions (admin)",
+        security: bearer,
+        params: IdParams,
+        response: { 200: PasswordResetResponse, ...errorResponses },
+      },
+      preHandler: requireOperator(ctx, 'admin'),
+    },
+    (request) => resetOperatorPassword(ctx, operatorOf(request), request.params.id),
   );
 }

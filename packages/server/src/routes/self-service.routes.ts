@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import {
+  ChangePasswordBody,
   IdParams,
   LoginBody,
   LoginResponse,
@@ -9,12 +11,14 @@ import {
   SelfServiceUnblockBody,
   SelfServiceUnblockResponse,
 } from '@cardwarden/contract';
+import { AppError } from '../errors.js';
 import { cardholderOf, requireCardholder } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { loginCardholder } from '../services/auth.service.js';
 import type { ServiceContext } from '../services/context.js';
 import { recordOutcome } from '../services/offline-unblock.service.js';
+import { changeOwnPassword } from '../services/password.service.js';
 import { getCardholder, listOwnCards, unblockOwnCard } from '../services/self-service.service.js';
 
 export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
@@ -44,6 +48,24 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
       preHandler: cardholder,
     },
     (request) => getCardholder(ctx, cardholderOf(request)),
+  );
+  app.post(
+    '/api/v1/self-service/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change my self-service password; ends my other sessions',
+        security: bearer,
+        body: ChangePasswordBody,
+        response: { 204: z.null(), ...errorResponses },
+      },
+      preHandler: cardholder,
+    },
+    async (request, reply) => {
+      if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
+      await changeOwnPassword(ctx, cardholderOf(request), request.tokenId, request.body);
+      return reply.code(204).send(null);
+    },
   );
   app.get(
     '/api/v1/self-service/cards',

@@ -8,9 +8,10 @@ import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
 import type { ErrorCode } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { countAttempt, lockAdminKey } from '../repositories/admin-key.repository.js';
-import type { CardRecord } from '../repositories/card.repository.js';
+import { countAttempt, lockAdminKey, markAdminKeyBlocked } from '../repositories/admin-key.repository.js';
+import { findCardById, type CardRecord } from '../repositories/card.repository.js';
 import { messages, type UnblockChannel } from '../notifications/messages.en.js';
+import { attemptsRemaining } from './availability.js';
 import type { ServiceContext } from './context.js';
 
 /** What to do when the next response would be the card's last admin-key attempt. */
@@ -85,4 +86,15 @@ export async function notifyResponseIssued(
       ...(operator === undefined ? {} : { operator }),
     }),
   );
+}
+
+/**
+ * A failure reported when no attempt is left means the card refused its last admin-key attempt: its
+ * key is blocked. Recorded, so that nobody resets the count for it. Returns whether it is blocked.
+ */
+export async function blockKeyIfExhausted(tx: Database, cardId: string): Promise<boolean> {
+  const card = await findCardById(tx, cardId);
+  if (!card || attemptsRemaining(card) > 0) return false;
+  await markAdminKeyBlocked(tx, cardId);
+  return true;
 }

@@ -1,6 +1,6 @@
 /** Sign-in for operators and cardholders, and bearer-token authentication. */
 import { randomToken, sha256Hex } from '@cardwarden/protocol/crypto';
-import type { LoginResponse } from '@cardwarden/contract';
+import type { LoginResponse, Me } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -13,7 +13,7 @@ import {
   type SubjectType,
 } from '../repositories/token.repository.js';
 import { findUserById, findUserPasswordHash } from '../repositories/user.repository.js';
-import type { Actor, ServiceContext } from './context.js';
+import type { Actor, OperatorActor, ServiceContext } from './context.js';
 
 /** Sign-in attempts allowed per account and per client address in one window. */
 export const LOGIN_LIMITS = { perAccount: 10, perAddress: 100, windowSeconds: 15 * 60 } as const;
@@ -41,11 +41,12 @@ async function issueToken(
   ctx: ServiceContext,
   subjectType: SubjectType,
   subjectId: string,
+  mustChangePassword: boolean,
 ): Promise<LoginResponse> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + ctx.sessionHours * 3_600_000);
   await insertToken(ctx.db, { tokenHash: sha256Hex(token), subjectType, subjectId, expiresAt });
-  return { token, expiresAt: expiresAt.toISOString() };
+  return { token, expiresAt: expiresAt.toISOString(), mustChangePassword };
 }
 
 /**
@@ -74,12 +75,16 @@ export async function loginOperator(
     actor: operator.username,
     actorType: 'operator',
     action: 'auth.login',
-    details: { address },
+    details: { address, ...(operator.mustChangePassword ? { oneTimePassword: true } : {}) },
   });
-  return issueToken(ctx, 'operator', operator.id);
+  return issueToken(ctx, 'operator', operator.id, operator.mustChangePassword);
 }
 
-/** Signs a cardholder in to self-service with the password an admin set. */
+/**
+ * Signs a cardholder in to self-service with the password an admin set. A suspended cardholder who
+ * typed the right password is told the account is suspended (only after the password is verified, so
+ * this tells nothing to someone guessing); anything else wrong gives the uniform answer.
+ */
 export async function loginCardholder(
   ctx: ServiceContext,
   credentials: { username: string; password: string },
@@ -88,6 +93,19 @@ export async function loginCardholder(
   const accountKey = await countAttempt(ctx, 'cardholder', credentials.username, address);
   const user = await findUserPasswordHash(ctx.db, credentials.username);
   const valid = await verifyPassword(user?.passwordHash, credentials.password);
+  if (user && valid && user.state === 'suspended') {
+    await appendAuditEvent(ctx.db, {
+      actor: user.username,
+      actorType: 'cardholder',
+      action: 'auth.login_refused',
+      userId: user.id,
+      details: { address, portal: 'self-service', reason: 'suspended' },
+    });
+    throw new AppError(
+      'self_service.account_suspended',
+      'your account is suspended: contact your administrator, who can reactivate it',
+    );
+  }
   if (!user || !valid || user.state !== 'active') {
     await appendAuditEvent(ctx.db, {
       actor: credentials.username.slice(0, 100),
@@ -105,14 +123,17 @@ export async function loginCardholder(
     userId: user.id,
     details: { address },
   });
-  return issueToken(ctx, 'cardholder', user.id);
+  return issueToken(ctx, 'cardholder', user.id, false);
 }
 
-/** The actor behind a bearer token, or undefined when the token is unknown, expired, revoked or its owner inactive. */
+/**
+ * The actor behind a bearer token, or undefined when the token is unknown, expired, revoked or its owner
+ * inactive. `mustChangePassword`: the operator signed in with a one-time password.
+ */
 export async function authenticate(
   ctx: ServiceContext,
   token: string,
-): Promise<{ actor: Actor; tokenId: string } | undefined> {
+): Promise<{ actor: Actor; tokenId: string; mustChangePassword: boolean } | undefined> {
   const found = await findLiveToken(ctx.db, sha256Hex(token));
   if (!found) return undefined;
   if (found.subjectType === 'operator') {
@@ -121,13 +142,30 @@ export async function authenticate(
     return {
       actor: { type: 'operator', id: operator.id, username: operator.username, role: operator.role },
       tokenId: found.id,
+      mustChangePassword: operator.mustChangePassword,
     };
   }
   const user = await findUserById(ctx.db, found.subjectId);
   if (user?.state !== 'active') return undefined;
-  return { actor: { type: 'cardholder', id: user.id, username: user.username }, tokenId: found.id };
+  return {
+    actor: { type: 'cardholder', id: user.id, username: user.username },
+    tokenId: found.id,
+    mustChangePassword: false,
+  };
 }
 
 export async function logout(ctx: ServiceContext, tokenId: string): Promise<void> {
   await revokeToken(ctx.db, tokenId);
+}
+
+/** The signed-in operator, and whether a one-time password must be changed first. */
+export async function whoAmI(ctx: ServiceContext, actor: OperatorActor): Promise<Me> {
+  const operator = await findOperatorById(ctx.db, actor.id);
+  if (!operator) throw new AppError('auth.unauthenticated', 'sign in again');
+  return {
+    id: operator.id,
+    username: operator.username,
+    role: operator.role,
+    mustChangePassword: operator.mustChangePassword,
+  };
 }

@@ -1,6 +1,6 @@
 /** The first admin, on first start with an empty database. */
 import { sql } from 'drizzle-orm';
-import { randomToken } from '@cardwarden/protocol/crypto';
+import { generatePassword } from '../auth/generated-password.js';
 import { hashPassword } from '../auth/password.js';
 import type { Database } from '../db/database.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -21,7 +21,7 @@ export async function ensureFirstAdmin(
   admin: { username: string; password: string | undefined },
 ): Promise<BootstrapResult> {
   if ((await countOperators(db)) > 0) return { created: false };
-  const generatedPassword = admin.password === undefined ? randomToken(18) : undefined;
+  const generatedPassword = admin.password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(admin.password ?? generatedPassword ?? '');
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`);

@@ -1,6 +1,6 @@
-import { ADMIN_KEY_SPECS, fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { generateAdminKey, isDegenerate3desKey, keyCheckValue } from '@cardwarden/protocol/crypto';
-import type { AdminKeyInput, CardDetail, RegisterCardBody, UpdateCardBody } from '@cardwarden/contract';
+import { toHex } from '@cardwarden/protocol';
+import { keyCheckValue } from '@cardwarden/protocol/crypto';
+import type { CardDetail, RegisterCardBody, ResetAttemptsBody, UpdateCardBody } from '@cardwarden/contract';
 import { AppError, isUniqueViolation } from '../errors.js';
 import type { Database } from '../db/database.js';
 import { insertAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
@@ -15,35 +15,15 @@ import {
 } from '../repositories/card.repository.js';
 import { findProfileByName } from '../repositories/profile.repository.js';
 import { findUserByUsername } from '../repositories/user.repository.js';
+import { adminKeyBytes, weakKeyWarning } from './admin-key-input.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { unblockSwitches } from './settings.service.js';
 import { toCardDetail } from './views.js';
 
 export async function requireCard(db: Database, id: string): Promise<CardRecord> {
   const card = await findCardById(db, id);
   if (!card) throw new AppError('card.not_found', 'no card has that id');
   return card;
-}
-
-/** The key bytes from hex as an admin would paste it (spaces, colons and dashes allowed). Never echoes the key. */
-function parseAdminKey(algorithm: AdminKeyAlgorithm, text: string): Uint8Array {
-  const digits = text.replace(/[\s:-]/g, '');
-  const { keyBytes, label } = ADMIN_KEY_SPECS[algorithm];
-  if (!/^[0-9a-fA-F]*$/.test(digits)) {
-    throw new AppError('card.invalid_admin_key', 'the admin key must be hex digits (0-9, A-F)');
-  }
-  if (digits.length !== keyBytes * 2) {
-    throw new AppError(
-      'card.invalid_admin_key',
-      `a ${label} admin key is ${keyBytes * 2} hex digits, this one has ${digits.length}`,
-    );
-  }
-  return fromHex(digits);
-}
-
-function adminKeyBytes(input: AdminKeyInput): { key: Uint8Array; source: 'imported' | 'generated' } {
-  return 'key' in input
-    ? { key: parseAdminKey(input.algorithm, input.key), source: 'imported' }
-    : { key: generateAdminKey(input.algorithm), source: 'generated' };
 }
 
 export async function registerCard(
@@ -60,10 +40,7 @@ export async function registerCard(
   const { key, source } = adminKeyBytes(input.adminKey);
   try {
     const kcv = toHex(keyCheckValue(algorithm, key));
-    const warning =
-      algorithm === '3des' && isDegenerate3desKey(key)
-        ? 'this 3DES key has equal parts and is as weak as single DES; replace it with a random key when the card is reissued'
-        : null;
+    const warning = weakKeyWarning(algorithm, key);
     const id = await ctx.db.transaction(async (tx) => {
       const user = await findUserByUsername(tx, input.username);
       if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
@@ -108,13 +85,13 @@ export async function registerCard(
 }
 
 export async function getCard(ctx: ServiceContext, id: string): Promise<CardDetail> {
-  return toCardDetail(await requireCard(ctx.db, id));
+  return toCardDetail(await requireCard(ctx.db, id), await unblockSwitches(ctx.db));
 }
 
 export async function getCardBySerial(ctx: ServiceContext, serial: string): Promise<CardDetail> {
   const card = await findCardBySerial(ctx.db, serial);
   if (!card) throw new AppError('card.not_found', `no card has serial "${serial}"`);
-  return toCardDetail(card);
+  return toCardDetail(card, await unblockSwitches(ctx.db));
 }
 
 export async function findCards(
@@ -122,7 +99,8 @@ export async function findCards(
   query: { serial?: string | undefined; userId?: string | undefined; limit: number; offset: number },
 ): Promise<{ items: CardDetail[]; total: number }> {
   const { items, total } = await searchCards(ctx.db, query);
-  return { items: items.map(toCardDetail), total };
+  const switches = await unblockSwitches(ctx.db);
+  return { items: items.map((card) => toCardDetail(card, switches)), total };
 }
 
 export async function updateCard(
@@ -154,31 +132,44 @@ export async function updateCard(
         ...(input.profile ? { profile: input.profile, previousProfile: before.profile.name } : {}),
       },
     });
-    return toCardDetail(await requireCard(tx, id));
+    return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
   });
 }
 
 /**
  * Sets the server's count of admin-key attempts back to zero, for when the card is known to have its
  * attempts (for example responses were issued but never entered). Audited with the admin's reason.
+ * Refused when the card reported a failed last attempt: its key is blocked, and a count of zero would
+ * only send more responses to a card that can no longer take them.
  */
 export async function resetAdminKeyAttempts(
   ctx: ServiceContext,
   actor: OperatorActor,
   id: string,
-  ticket: string | undefined,
+  input: ResetAttemptsBody,
 ): Promise<CardDetail> {
   return ctx.db.transaction(async (tx) => {
     const card = await requireCard(tx, id);
+    if (card.adminKey.blockedAt !== null) {
+      throw new AppError(
+        'admin_key.blocked',
+        `this card's admin key is blocked: the card refused its last attempt on ${card.adminKey.blockedAt.toISOString()}, ` +
+          'so resetting the count would not help. Ask for a replacement card (or one with a new admin key).',
+      );
+    }
     await resetAttempts(tx, id);
     await appendAuditEvent(tx, {
       ...auditActor(actor),
       action: 'card.admin_key_attempts_reset',
       cardId: id,
       userId: card.user.id,
-      ticket: ticket ?? null,
-      details: { serial: card.serial, previousAttemptsUsed: card.adminKey.attemptsUsed },
+      ticket: input.ticket ?? null,
+      details: {
+        serial: card.serial,
+        previousAttemptsUsed: card.adminKey.attemptsUsed,
+        reason: input.reason,
+      },
     });
-    return toCardDetail(await requireCard(tx, id));
+    return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
   });
 }

@@ -24,6 +24,7 @@ import {
   type OfflineUnblockRecord,
 } from '../repositories/offline-unblock.repository.js';
 import {
+  blockKeyIfExhausted,
   challengeDigest,
   notifyResponseIssued,
   spendAttempt,
@@ -33,6 +34,7 @@ import { checkAnswers, chooseQuestions, questionTexts } from './identity.service
 import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
 import { requireCard } from './card.service.js';
 import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
+import { unblockSwitches } from './settings.service.js';
 import { challengeDigits, iso, isoOrNull } from './views.js';
 
 /** How long an unblock session stays open: one phone call, generously. */
@@ -42,9 +44,24 @@ function useCaseOf(actor: Actor): UnblockUseCase {
   return actor.type === 'operator' ? 'operatorOfflineUnblock' : 'selfServiceOfflineUnblock';
 }
 
-function refuseUnavailable(card: CardRecord, useCase: UnblockUseCase): void {
-  const problem = unavailableReason(card, useCase);
+async function refuseUnavailable(db: Database, card: CardRecord, useCase: UnblockUseCase): Promise<void> {
+  const problem = unavailableReason(card, useCase, await unblockSwitches(db));
   if (problem) throw new AppError(problem.reason, problem.message);
+}
+
+/**
+ * Since when the session waits for a supervisor: its next response is the last attempt and nobody
+ * approved it. The wait began when the session started or when the count last moved, whichever is later.
+ */
+function waitingSince(session: OfflineUnblockRecord, card: CardRecord, remaining: number): string | null {
+  const waiting =
+    session.state === 'open' &&
+    session.approvedAt === null &&
+    remaining === 1 &&
+    session.expiresAt.getTime() > Date.now();
+  if (!waiting) return null;
+  const since = Math.max(session.createdAt.getTime(), card.adminKey.updatedAt.getTime());
+  return new Date(since).toISOString();
 }
 
 async function toSession(
@@ -59,6 +76,8 @@ async function toSession(
     cardId: session.cardId,
     cardSerial: card.serial,
     userId: session.userId,
+    username: card.user.username,
+    userDisplayName: card.user.displayName,
     operator: session.startedByName,
     ticket: session.ticket,
     state: session.state,
@@ -83,6 +102,7 @@ async function toSession(
     createdAt: iso(session.createdAt),
     expiresAt: iso(session.expiresAt),
     closedAt: isoOrNull(session.closedAt),
+    waitingSince: waitingSince(session, card, remaining),
   };
 }
 
@@ -150,7 +170,7 @@ export async function startOfflineUnblock(
     if (actor.type === 'cardholder' && card.user.id !== actor.id) {
       throw new AppError('card.not_found', 'no card of yours has that id');
     }
-    refuseUnavailable(card, useCaseOf(actor));
+    await refuseUnavailable(tx, card, useCaseOf(actor));
     const identityQuestionIds =
       actor.type === 'operator' && card.profile.validateSecurityQuestions
         ? await chooseQuestions(
@@ -184,7 +204,10 @@ export async function startOfflineUnblock(
   });
 }
 
-/** Sessions for the help desk; `awaitingApproval` lists those a supervisor must approve before the last attempt. */
+/**
+ * Sessions for the help desk; `awaitingApproval` lists what waits for a supervisor now: per card, the
+ * newest open session, when its next response is the last attempt and nobody approved it yet.
+ */
 export async function listOfflineUnblockSessions(
   ctx: ServiceContext,
   query: {
@@ -287,7 +310,7 @@ async function issueInTransaction(
   const digits = challengeDigits(card);
   const challenge = parseChallenge(challengeText, [digits]);
   if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
-  refuseUnavailable(card, useCaseOf(actor));
+  await refuseUnavailable(tx, card, useCaseOf(actor));
   if (session.identityQuestionIds.length > 0 && session.identityVerifiedAt === null) {
     throw new AppError(
       'offline_unblock.identity_required',
@@ -407,11 +430,16 @@ export async function recordOutcome(
       );
     }
     if (result === 'unblocked') await resetAttempts(tx, session.cardId);
+    const keyBlocked = result === 'failed' && (await blockKeyIfExhausted(tx, session.cardId));
     await closeOfflineUnblock(tx, id, result);
     await appendAuditEvent(tx, {
       ...sessionAudit(actor, session, ticket),
       action: 'offline_unblock.outcome_recorded',
-      details: { result, responsesIssued: session.responsesIssued },
+      details: {
+        result,
+        responsesIssued: session.responsesIssued,
+        ...(keyBlocked ? { adminKeyBlocked: true } : {}),
+      },
     });
     return reloadSession(tx, id);
   });

@@ -17,7 +17,12 @@ import {
   type OnlineUnlockRecord,
 } from '../repositories/online-unlock.repository.js';
 import { hitRateLimit } from '../repositories/rate-limit.repository.js';
-import { challengeDigest, notifyResponseIssued, spendAttempt } from './admin-key-response.js';
+import {
+  blockKeyIfExhausted,
+  challengeDigest,
+  notifyResponseIssued,
+  spendAttempt,
+} from './admin-key-response.js';
 import { attemptsRemaining, unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
@@ -45,7 +50,8 @@ const limitCard = (ctx: ServiceContext, cardId: string) =>
 
 /** Refuses a card that online unlock may not serve now, with a code the tool turns into advice. */
 function refuseUnavailable(card: CardRecord): void {
-  const problem = unavailableReason(card, 'onlineUnlock');
+  // The installation's offline-unblock switch does not concern online unlock: its profile switch does.
+  const problem = unavailableReason(card, 'onlineUnlock', { offlineUnblock: true });
   if (problem?.reason === 'offline_unblock.use_case_disabled') {
     throw new AppError(
       'online_unlock.use_case_disabled',
@@ -225,6 +231,7 @@ export async function recordOnlineOutcome(
       );
     }
     if (result === 'unblocked') await resetAttempts(tx, session.cardId);
+    const keyBlocked = result === 'failed' && (await blockKeyIfExhausted(tx, session.cardId));
     await setOnlineUnlockState(tx, id, result);
     await appendAuditEvent(tx, {
       actor: 'workstation',
@@ -233,7 +240,7 @@ export async function recordOnlineOutcome(
       cardId: session.cardId,
       userId: session.userId,
       sessionId: id,
-      details: { result },
+      details: { result, ...(keyBlocked ? { adminKeyBlocked: true } : {}) },
     });
   });
 }

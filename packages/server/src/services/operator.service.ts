@@ -15,7 +15,14 @@ import { auditActor, type OperatorActor, type ServiceContext } from './context.j
 import { iso } from './views.js';
 
 function toOperator(operator: OperatorRecord): Operator {
-  return { ...operator, createdAt: iso(operator.createdAt) };
+  return {
+    id: operator.id,
+    username: operator.username,
+    role: operator.role,
+    state: operator.state,
+    mustChangePassword: operator.mustChangePassword,
+    createdAt: iso(operator.createdAt),
+  };
 }
 
 export async function createOperator(
@@ -63,7 +70,13 @@ export async function updateOperator(
     if (losesAdmin && (await countOtherActiveAdmins(tx, id)) === 0) {
       throw new AppError('operator.last_admin', 'this is the last active admin; make another admin first');
     }
-    await updateOperatorRow(tx, id, { role: input.role, state: input.state, passwordHash });
+    // A password an admin sets here is the operator's own from now on, not a one-time one.
+    await updateOperatorRow(tx, id, {
+      role: input.role,
+      state: input.state,
+      passwordHash,
+      ...(passwordHash === undefined ? {} : { mustChangePassword: false }),
+    });
     if (input.state === 'disabled' || passwordHash !== undefined) await revokeTokensOf(tx, id);
     await appendAuditEvent(tx, {
       ...auditActor(actor),

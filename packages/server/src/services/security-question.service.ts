@@ -10,6 +10,7 @@ import {
   insertSecurityQuestion,
   listAnswers,
   listCatalogue,
+  lockCatalogue,
   replaceAnswers,
   updateSecurityQuestion as updateQuestionRow,
   type SecurityQuestionRecord,
@@ -38,12 +39,31 @@ export async function allowsCustomQuestions(db: Database): Promise<boolean> {
   return (await getSetting(db, ALLOW_CUSTOM_SETTING)) === 'true';
 }
 
+/** Two question texts are the same question when they differ only in case, spaces or Unicode form. */
+export function questionKey(text: string): string {
+  return text.normalize('NFKC').toLowerCase().normalize('NFKC').replace(/\s+/gu, '');
+}
+
+/** Refuses `text` when the catalogue holds the same question (other than `exceptId`), active or not. */
+async function refuseDuplicate(tx: Database, text: string, exceptId?: string): Promise<void> {
+  await lockCatalogue(tx);
+  const key = questionKey(text);
+  const same = (await listCatalogue(tx, false)).find((q) => q.id !== exceptId && questionKey(q.text) === key);
+  if (same) {
+    throw new AppError(
+      'security_question.duplicate',
+      `the catalogue has this question already: "${same.text}"${same.active ? '' : ' (retired: reactivate it instead)'}`,
+    );
+  }
+}
+
 export async function createSecurityQuestion(
   ctx: ServiceContext,
   actor: OperatorActor,
   text: string,
 ): Promise<SecurityQuestion> {
   return ctx.db.transaction(async (tx) => {
+    await refuseDuplicate(tx, text);
     const question = await insertSecurityQuestion(tx, { text });
     await appendAuditEvent(tx, {
       ...auditActor(actor),
@@ -71,6 +91,7 @@ export async function updateSecurityQuestion(
   changes: { text?: string | undefined; active?: boolean | undefined },
 ): Promise<SecurityQuestion> {
   return ctx.db.transaction(async (tx) => {
+    if (changes.text !== undefined) await refuseDuplicate(tx, changes.text, id);
     const question = await updateQuestionRow(tx, id, changes);
     if (!question) throw new AppError('security_question.not_found', 'no catalogue question has that id');
     await appendAuditEvent(tx, {

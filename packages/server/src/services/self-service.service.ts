@@ -7,6 +7,7 @@ import { findUserById } from '../repositories/user.repository.js';
 import { attemptsRemaining, availability } from './availability.js';
 import type { ServiceContext, CardholderActor } from './context.js';
 import { cancelOfflineUnblock, issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
+import { unblockSwitches, type UnblockSwitches } from './settings.service.js';
 import { challengeDigits } from './views.js';
 
 function pinRulesOf(card: CardRecord): SelfServiceCard['pinRules'] {
@@ -17,7 +18,7 @@ function pinRulesOf(card: CardRecord): SelfServiceCard['pinRules'] {
   };
 }
 
-function toSelfServiceCard(card: CardRecord): SelfServiceCard {
+function toSelfServiceCard(card: CardRecord, switches: UnblockSwitches): SelfServiceCard {
   return {
     id: card.id,
     serial: card.serial,
@@ -27,18 +28,24 @@ function toSelfServiceCard(card: CardRecord): SelfServiceCard {
     pinRules: pinRulesOf(card),
     challengeLength: challengeDigits(card),
     attemptsRemaining: attemptsRemaining(card),
-    offlineUnblock: availability(card, 'selfServiceOfflineUnblock'),
+    offlineUnblock: availability(card, 'selfServiceOfflineUnblock', switches),
   };
 }
 
 export async function getCardholder(ctx: ServiceContext, actor: CardholderActor): Promise<SelfServiceMe> {
   const user = await findUserById(ctx.db, actor.id);
   if (!user) throw new AppError('auth.unauthenticated', 'sign in again');
-  return { id: user.id, username: user.username, displayName: user.displayName };
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    emailNotifications: ctx.notifier.enabled,
+  };
 }
 
 export async function listOwnCards(ctx: ServiceContext, actor: CardholderActor): Promise<SelfServiceCard[]> {
-  return (await listCardsOfUser(ctx.db, actor.id)).map(toSelfServiceCard);
+  const switches = await unblockSwitches(ctx.db);
+  return (await listCardsOfUser(ctx.db, actor.id)).map((card) => toSelfServiceCard(card, switches));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import type { Database } from '../db/database.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 import { securitySummary } from './identity.service.js';
+import { unblockSwitches } from './settings.service.js';
 import { toCardSummary, toUser } from './views.js';
 
 async function requireUser(db: Database, id: string): Promise<UserRecord> {
@@ -59,9 +60,10 @@ export async function findUsers(
 export async function getUserDetail(ctx: ServiceContext, id: string): Promise<UserDetail> {
   const user = await requireUser(ctx.db, id);
   const cards = await listCardsOfUser(ctx.db, id);
+  const switches = await unblockSwitches(ctx.db);
   return {
     ...toUser(user),
-    cards: cards.map((card) => toCardSummary(card)),
+    cards: cards.map((card) => toCardSummary(card, switches)),
     securityQuestions: await securitySummary(
       ctx.db,
       id,

@@ -5,6 +5,7 @@ import type { CardRecord } from '../repositories/card.repository.js';
 import type { ProfileRecord, ProfileRow } from '../repositories/profile.repository.js';
 import type { UserRecord } from '../repositories/user.repository.js';
 import { attemptsRemaining, availability, type UnblockUseCase } from './availability.js';
+import type { UnblockSwitches } from './settings.service.js';
 
 export function iso(date: Date): string {
   return date.toISOString();
@@ -64,6 +65,7 @@ function useCasesOf(profile: ProfileRow): Profile['useCases'] {
 /** A card as the help desk sees it; `useCase` decides which unblock the availability speaks of. */
 export function toCardSummary(
   card: CardRecord,
+  switches: UnblockSwitches,
   useCase: UnblockUseCase = 'operatorOfflineUnblock',
 ): CardSummary {
   return {
@@ -76,19 +78,20 @@ export function toCardSummary(
     adminKey: {
       algorithm: card.adminKey.algorithm,
       kcv: card.adminKey.kcv,
+      blocked: card.adminKey.blockedAt !== null,
       attemptLimit: card.profile.adminKeyAttemptLimit,
       attemptsUsed: card.adminKey.attemptsUsed,
       attemptsRemaining: attemptsRemaining(card),
     },
-    offlineUnblock: availability(card, useCase),
+    offlineUnblock: availability(card, useCase, switches),
     createdAt: iso(card.createdAt),
     updatedAt: iso(card.updatedAt),
   };
 }
 
-export function toCardDetail(card: CardRecord): CardDetail {
+export function toCardDetail(card: CardRecord, switches: UnblockSwitches): CardDetail {
   return {
-    ...toCardSummary(card),
+    ...toCardSummary(card, switches),
     user: {
       id: card.user.id,
       username: card.user.username,

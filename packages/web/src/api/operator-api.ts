@@ -17,6 +17,8 @@ import type {
   RegisterCardBody,
   RegisterCardResponse,
   SecurityQuestion,
+  Settings,
+  AdminKeyCheckResponse,
   SecurityQuestionList,
   UpdateCardBody,
   UpdateOperatorBody,
@@ -39,24 +41,14 @@ export interface AuditFilters {
   readonly to?: string;
 }
 
-/** The installation's switches (`GET /api/v1/settings`). */
-export interface Settings {
-  readonly offlineUnblock: boolean;
-  readonly emailNotifications: boolean;
-}
-
 /** Who is signed in, and whether they must choose a new password before anything else. */
-export type SignedInOperator = Me & { readonly mustChangePassword?: boolean };
+export type SignedInOperator = Me;
 
 /** An offline unblock waiting for approval, with the cardholder and since when it waits. */
-export type ApprovalRequest = OfflineUnblockSession & {
-  readonly username?: string;
-  readonly userDisplayName?: string;
-  readonly waitingSince?: string;
-};
+export type ApprovalRequest = OfflineUnblockSession;
 
 /** The registration answer; `generatedAdminKey` only once, for a generated key. */
-export type RegisteredCard = RegisterCardResponse & { readonly generatedAdminKey?: string | null };
+export type RegisteredCard = RegisterCardResponse;
 
 export const operatorEndpoints = {
   login: (username: string, password: string) =>
@@ -66,15 +58,15 @@ export const operatorEndpoints = {
   changePassword: (currentPassword: string, newPassword: string) =>
     api.request<null>('/api/v1/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
   resetOperatorPassword: (id: string) =>
-    api.request<{ oneTimePassword: string }>(
-      `/api/v1/operators/${encodeURIComponent(id)}/password-reset`,
-      { method: 'POST', body: {} },
-    ),
+    api.request<{ oneTimePassword: string }>(`/api/v1/operators/${encodeURIComponent(id)}/password-reset`, {
+      method: 'POST',
+      body: {},
+    }),
   settings: () => api.request<Settings>('/api/v1/settings'),
   updateSettings: (changes: { readonly offlineUnblock: boolean }) =>
     api.request<Settings>('/api/v1/settings', { method: 'PATCH', body: changes }),
   keyCheckValue: (algorithm: string, key: string, signal?: AbortSignal) =>
-    api.request<{ kcv: string }>('/api/v1/admin-keys/check-value', {
+    api.request<AdminKeyCheckResponse>('/api/v1/admin-keys/check-value', {
       method: 'POST',
       body: { algorithm, key },
       ...(signal ? { signal } : {}),

@@ -9,8 +9,8 @@ import type {
 } from '@cardwarden/contract';
 import { cardholderApi as api } from './client.js';
 
-/** The signed-in cardholder; `emailNotifications` where the server says whether email is sent. */
-export type SignedInCardholder = SelfServiceMe & { readonly emailNotifications?: boolean };
+/** The signed-in cardholder, and whether this installation sends email. */
+export type SignedInCardholder = SelfServiceMe;
 
 export const selfServiceEndpoints = {
   login: (username: string, password: string) =>

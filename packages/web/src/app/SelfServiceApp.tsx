@@ -59,9 +59,7 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
             <Title order={2} size="h4">
               {t('app.name')}
             </Title>
-            <Text size="sm">
-              {t('app.selfService')}
-            </Text>
+            <Text size="sm">{t('app.selfService')}</Text>
           </Group>
           <Button
             variant="default"
@@ -78,7 +76,7 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
         <div style={{ maxWidth: 900 }}>
           <SelfServiceNav />
           {currentPage(pathname) === SECURITY_QUESTIONS ? (
-            <SecurityQuestionsPage emailNotifications={me.data.emailNotifications === true} />
+            <SecurityQuestionsPage emailNotifications={me.data.emailNotifications} />
           ) : currentPage(pathname) === CHANGE_PASSWORD ? (
             <ChangePasswordPage change={api.changePassword} intro={t('password.selfServiceIntro')} />
           ) : (

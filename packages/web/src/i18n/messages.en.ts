@@ -179,7 +179,8 @@ export const en = {
   'unblock.unblocked': 'Unblocked',
   'unblock.failed': 'Failed',
   'unblock.recordedUnblocked': 'Recorded: the card was unblocked. The caller can now choose a new PIN.',
-  'unblock.attemptsNow': 'The server now counts {remaining} of {limit} admin-key attempts left for this card.',
+  'unblock.attemptsNow':
+    'The server now counts {remaining} of {limit} admin-key attempts left for this card.',
   'unblock.recordedFailed': 'Recorded: the response did not work.',
   'unblock.tryAgain': 'Try again with a new challenge',
   'unblock.close': 'Close',
@@ -472,8 +473,7 @@ export const en = {
   'form.fixFields': 'Fix the fields marked in red first.',
 
   'password.title': 'Change password',
-  'password.mustChange':
-    'Your password was reset by an administrator. Choose your own password to continue.',
+  'password.mustChange': 'Your password was reset by an administrator. Choose your own password to continue.',
   'password.current': 'Current password',
   'password.new': 'New password',
   'password.newHelp': 'At least 12 characters. A few unrelated words make a good one.',
@@ -494,9 +494,9 @@ export const en = {
     'Help-desk and self-service offline unblock (challenge and response). When off, nobody can start one, even where a card’s profile enables it. Online unlock has its own switch in each profile.',
   'settings.saved': 'Settings saved.',
   'settings.email': 'Email notifications',
-  'settings.emailOn': 'On: Cardwarden emails cardholders about changes to their account (SMTP is configured on the server).',
-  'settings.emailOff':
-    'Off: no email is sent. To turn it on, configure SMTP on the server (see the README).',
+  'settings.emailOn':
+    'On: Cardwarden emails cardholders about changes to their account (SMTP is configured on the server).',
+  'settings.emailOff': 'Off: no email is sent. To turn it on, configure SMTP on the server (see the README).',
   'settings.offlineOff':
     'Offline unblock is switched off for this installation. An admin can switch it on again under Settings.',
 
@@ -521,6 +521,9 @@ export const errorMessagesEn = {
   'auth.forbidden': 'You are not allowed to do that with your role.',
   'auth.rate_limited': 'Too many tries. Wait a minute, then try again.',
   'auth.password_too_weak': 'Choose a longer, less common password.',
+  'auth.wrong_password': 'The current password is not right. Type it again.',
+  'auth.password_change_required':
+    'Choose a new password first: an administrator reset yours, and it works only to change it.',
   'challenge.empty': 'Enter the challenge shown on the caller’s screen.',
   'challenge.bad_character': 'The challenge has a character that is not a hex digit.',
   'challenge.bad_length': 'The challenge has the wrong length for this card.',
@@ -536,11 +539,15 @@ export const errorMessagesEn = {
   'card.serial_taken': 'A card with this serial is already registered.',
   'card.not_active': 'The card is not active: it cannot be unblocked.',
   'card.invalid_admin_key': 'The admin key is not valid for this algorithm (check its length).',
+  'admin_key.blocked':
+    'This card’s admin key is blocked: the attempt count cannot be reset. Ask for a replacement card.',
   'operator.not_found': 'This operator does not exist.',
   'operator.username_taken': 'An operator with this username already exists.',
   'operator.last_admin': 'This is the last admin: keep at least one.',
   'offline_unblock.not_found': 'This unblock session does not exist.',
   'offline_unblock.use_case_disabled': 'Offline unblock is not enabled in this card’s profile.',
+  'offline_unblock.disabled':
+    'An administrator has turned offline unblock off for this installation. Ask an administrator to turn it on, or use online unlock where it is offered.',
   'offline_unblock.approval_required': 'This is the card’s last attempt: a supervisor must approve it first.',
   'offline_unblock.self_approval': 'Someone other than the operator who started it must approve.',
   'offline_unblock.attempts_exhausted': 'No admin-key attempts left for this card.',
@@ -549,10 +556,13 @@ export const errorMessagesEn = {
   'offline_unblock.no_response': 'No response was issued in this session yet.',
   'self_service.last_attempt':
     'Your card has only one unblock attempt left. Please call the help desk: they unblock it with you.',
+  'self_service.account_suspended': 'Your account is suspended: contact your administrator.',
   'offline_unblock.identity_required':
     'Check the caller’s identity first: this card’s profile requires their security answers.',
   'security_question.not_found': 'This security question does not exist.',
   'security_question.custom_not_allowed': 'Only the listed security questions can be used.',
+  'security_question.duplicate':
+    'This question is already in the catalogue (perhaps in other case or spacing). Reactivate or reword that one instead.',
   'security_answers.invalid':
     'Some security answers are missing, too short or the same as another one: check each answer.',
   'identity.answers_not_set': 'This cardholder has not set security answers yet.',
@@ -573,7 +583,10 @@ export const errorMessagesEn = {
 export const unavailableReasonsEn = {
   'card.not_active': 'Card not active (suspended or revoked): an admin can change its state under Cards',
   'user.not_active': 'User not active (suspended): an admin can activate them under Users',
+  'offline_unblock.disabled':
+    'An administrator has turned offline unblock off for this installation (admin console, Settings)',
   'offline_unblock.use_case_disabled': 'Offline unblock is disabled in the card’s profile',
+  'admin_key.blocked': 'The card’s admin key is blocked: the cardholder needs a replacement card',
   'offline_unblock.attempts_exhausted':
     'Admin-key attempts exhausted: this card’s admin key is blocked; the cardholder needs a replacement card',
   'self_service.last_attempt': 'Only the last attempt is left: the help desk must handle it',

@@ -82,8 +82,7 @@ export function ChangeCardStateDialog({
 }) {
   const [ticket, setTicket] = useState('');
   const update = useMutation({
-    mutationFn: () =>
-      api.updateCard(card.id, { state, ...(ticket.trim() ? { ticket: ticket.trim() } : {}) }),
+    mutationFn: () => api.updateCard(card.id, { state, ...(ticket.trim() ? { ticket: ticket.trim() } : {}) }),
     onSuccess: onDone,
   });
   const serial = { serial: card.serial };

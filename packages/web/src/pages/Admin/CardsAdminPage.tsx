@@ -208,7 +208,12 @@ export default function CardsAdminPage() {
             setChanging(null);
           }}
           onDone={() => {
-            setDone(t('admin.cards.stateChanged', { serial: changing.card.serial, state: t(`state.${changing.state}`) }));
+            setDone(
+              t('admin.cards.stateChanged', {
+                serial: changing.card.serial,
+                state: t(`state.${changing.state}`),
+              }),
+            );
             setChanging(null);
             refresh();
           }}

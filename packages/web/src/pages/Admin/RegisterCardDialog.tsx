@@ -163,23 +163,21 @@ export function RegisterCardDialog({
 /** An error under the key field once it cannot become right by typing more. */
 function keyError(entry: KeyEntry): string | null {
   if (entry.status === 'not-hex') return t('admin.cards.keyNotHex');
-  if (entry.status === 'long') return t('admin.cards.keyTooLong', { count: entry.digits.length, expected: entry.expected });
+  if (entry.status === 'long')
+    return t('admin.cards.keyTooLong', { count: entry.digits.length, expected: entry.expected });
   return null;
 }
 
 /** The live line under the key field: progress, then the key check value to compare with the card's. */
-function kcvLine(
-  entry: KeyEntry,
-  ready: boolean,
-  kcv: ReturnType<typeof useKeyCheckValue>['kcv'],
-): string {
+function kcvLine(entry: KeyEntry, ready: boolean, kcv: ReturnType<typeof useKeyCheckValue>['kcv']): string {
   if (entry.status === 'short' || entry.status === 'empty') {
     return t('admin.cards.keyProgress', { count: entry.digits.length, expected: entry.expected });
   }
   if (entry.status !== 'complete') return '';
   if (!ready || kcv.isPending) return t('admin.cards.kcvComputing');
   if (kcv.error) return t('admin.cards.kcvFailed', { reason: describeError(kcv.error) });
-  return t('admin.cards.kcvLive', { kcv: kcv.data.kcv });
+  const line = t('admin.cards.kcvLive', { kcv: kcv.data.kcv });
+  return kcv.data.warning ? `${line} ${t('admin.cards.warning', { warning: kcv.data.warning })}` : line;
 }
 
 /**

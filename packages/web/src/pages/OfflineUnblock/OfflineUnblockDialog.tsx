@@ -172,9 +172,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       trapFocus
     >
       <Stack gap="md">
-        <Text size="sm" >
-          {t('unblock.forUser', { name: user.displayName, username: user.username })}
-        </Text>
+        <Text size="sm">{t('unblock.forUser', { name: user.displayName, username: user.username })}</Text>
 
         {issued === null && (
           <>
@@ -286,7 +284,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
 
         {issued !== null && (
           <>
-            <Text size="sm" >
+            <Text size="sm">
               {t('unblock.challengeWas', { challenge: issued.challengeGroups.join(' ') })}
             </Text>
             <ResponseDisplay

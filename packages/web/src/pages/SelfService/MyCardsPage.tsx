@@ -79,7 +79,8 @@ function unavailableText(card: SelfServiceCard): string {
   if (card.state === 'revoked') return t('self.cardRevoked');
   if (reason === 'user.not_active') return t('self.accountSuspended');
   if (reason === 'offline_unblock.attempts_exhausted') return t('self.keyBlocked');
-  if ((reason as string) === 'offline_unblock.disabled') return t('self.offlineOff');
+  if (reason === 'admin_key.blocked') return t('self.keyBlocked');
+  if (reason === 'offline_unblock.disabled') return t('self.offlineOff');
   if (reason === 'offline_unblock.use_case_disabled') return t('self.notOffered');
   // Only the last attempt left: the server says so with its own reason (older servers only by the count).
   if (reason === 'self_service.last_attempt' || available) return t('self.lastAttempt');

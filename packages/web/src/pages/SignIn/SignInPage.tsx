@@ -44,11 +44,7 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
             <Title order={1} size="h3">
               {title}
             </Title>
-            {intro && (
-              <Text size="sm">
-                {intro}
-              </Text>
-            )}
+            {intro && <Text size="sm">{intro}</Text>}
             {notice && (
               <Alert color="blue" variant="light" role="status">
                 {notice}

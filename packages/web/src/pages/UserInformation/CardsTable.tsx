@@ -124,11 +124,7 @@ export function CardsTable({
                           {t('card.lastAttemptHint')}
                         </Text>
                       )}
-                      {card.offlineUnblock.identityCheck && (
-                        <Text size="xs">
-                          {t('card.identityHint')}
-                        </Text>
-                      )}
+                      {card.offlineUnblock.identityCheck && <Text size="xs">{t('card.identityHint')}</Text>}
                     </>
                   )}
                 </Stack>

@@ -1,0 +1,41 @@
+/** Installation-wide settings: the global offline-unblock switch, and what the portals may promise. */
+import type { Settings, UpdateSettingsBody } from '@cardwarden/contract';
+import type { Database } from '../db/database.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import { getSetting, putSetting } from '../repositories/settings.repository.js';
+import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+
+const OFFLINE_UNBLOCK_SETTING = 'offline_unblock.enabled';
+
+/** The switches that decide, beside each card's profile, whether an unblock may happen at all. */
+export interface UnblockSwitches {
+  /** Offline unblock (help desk and self-service); on unless an admin turned it off. */
+  readonly offlineUnblock: boolean;
+}
+
+export async function unblockSwitches(db: Database): Promise<UnblockSwitches> {
+  return { offlineUnblock: (await getSetting(db, OFFLINE_UNBLOCK_SETTING)) !== 'false' };
+}
+
+export async function getSettings(ctx: ServiceContext): Promise<Settings> {
+  const switches = await unblockSwitches(ctx.db);
+  return { offlineUnblock: switches.offlineUnblock, emailNotifications: ctx.notifier.enabled };
+}
+
+/** Changes the settings given; audited as `settings.changed` with the old and the new value. */
+export async function updateSettings(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  input: UpdateSettingsBody,
+): Promise<Settings> {
+  await ctx.db.transaction(async (tx) => {
+    const before = await unblockSwitches(tx);
+    await putSetting(tx, OFFLINE_UNBLOCK_SETTING, String(input.offlineUnblock));
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'settings.changed',
+      details: { setting: 'offlineUnblock', oldValue: before.offlineUnblock, newValue: input.offlineUnblock },
+    });
+  });
+  return getSettings(ctx);
+}
