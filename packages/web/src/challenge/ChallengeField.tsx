@@ -66,7 +66,13 @@ export function ChallengeField({
           style={{ flex: 1 }}
           aria-hidden
         />
-        <Text id={progressId} size="sm" c={view.complete ? 'green.8' : 'dimmed'} aria-live="polite">
+        <Text
+          id={progressId}
+          size="sm"
+          c={view.complete ? undefined : 'dimmed'}
+          fw={view.complete ? 600 : undefined}
+          aria-live="polite"
+        >
           {view.progress}
         </Text>
       </Group>
@@ -80,7 +86,7 @@ export function ChallengeField({
         </Group>
       )}
       {view.corrections.length > 0 && (
-        <List size="sm" c="orange.9" aria-live="polite">
+        <List size="sm" aria-live="polite">
           {view.corrections.map((note) => (
             <List.Item key={note}>{note}</List.Item>
           ))}

@@ -2,19 +2,28 @@ import { Modal, type ModalProps } from '@mantine/core';
 import { useLayoutEffect } from 'react';
 import { t } from '../i18n/index.js';
 
+let openDialogs = 0;
+
 /**
- * Focus goes back to what had it when the dialog opened (the button that opened it), also when the
- * dialog closes by being removed from the page, as the portals' dialogs do: Mantine's own return of
- * focus only runs when `opened` turns false.
+ * While a dialog is open, the page behind it is inert: out of reach of Tab and of screen readers, as a
+ * modal dialog promises (Mantine draws its dialogs outside #root). When the dialog goes, focus goes back
+ * to what had it when the dialog opened (the button that opened it), also when the dialog closes by
+ * being removed from the page, as the portals' dialogs do: Mantine's own return of focus only runs when
+ * `opened` turns false.
  */
-export function useReturnFocus(): void {
+export function useModalFocus(): void {
   useLayoutEffect(() => {
     const opener = document.activeElement;
+    const root = document.getElementById('root');
+    openDialogs += 1;
+    root?.setAttribute('inert', '');
     return () => {
+      openDialogs -= 1;
+      if (openDialogs === 0) root?.removeAttribute('inert');
       if (!(opener instanceof HTMLElement)) return;
       // After the dialog's own focus trap lets go.
       requestAnimationFrame(() => {
-        if (opener.isConnected) opener.focus();
+        if (opener.isConnected && openDialogs === 0) opener.focus();
       });
     };
   }, []);
@@ -22,7 +31,7 @@ export function useReturnFocus(): void {
 
 /** Every dialog of the portals: always open while mounted, a named close button, focus returned on close. */
 export function AppModal({ children, ...props }: Omit<ModalProps, 'opened'>) {
-  useReturnFocus();
+  useModalFocus();
   return (
     <Modal opened closeButtonProps={{ 'aria-label': t('common.close') }} {...props}>
       {children}

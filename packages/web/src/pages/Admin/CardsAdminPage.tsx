@@ -80,7 +80,7 @@ export default function CardsAdminPage() {
         >
           <Text>{t('admin.cards.registered', { kcv: registered.adminKeyKcv })}</Text>
           {registered.adminKeyWarning && (
-            <Text c="orange.9">{t('admin.cards.warning', { warning: registered.adminKeyWarning })}</Text>
+            <Text fw={600}>{t('admin.cards.warning', { warning: registered.adminKeyWarning })}</Text>
           )}
         </Alert>
       )}

@@ -39,7 +39,7 @@ export default function SettingsPage() {
               }}
             />
             {update.isSuccess && (
-              <Text size="sm" c="green.9" role="status">
+              <Text size="sm" fw={600} role="status">
                 {t('settings.saved')}
               </Text>
             )}

@@ -115,7 +115,7 @@ function ApprovalRow({
       </Table.Td>
       <Table.Td>
         <Button
-          color="orange.9"
+          color="orange"
           onClick={onApprove}
           loading={approving}
           aria-label={`${t('approvals.approve')} ${session.cardSerial}`}

@@ -251,7 +251,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
               />
             )}
             {session?.identity.required && session.identity.verified && (
-              <Text size="sm" c="green.8" role="status">
+              <Text size="sm" fw={600} role="status">
                 {t('identity.verified')}
               </Text>
             )}

@@ -93,7 +93,7 @@ export function CardsTable({
                 <Text
                   span
                   fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
-                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.8' : undefined}
+                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
                 >
                   {t('card.attemptsLeft', {
                     remaining: card.adminKey.attemptsRemaining,
@@ -114,13 +114,13 @@ export function CardsTable({
                     {actionLabel}
                   </Button>
                   {blocker !== null ? (
-                    <Text id={reasonId} size="xs" c="red.8" data-testid="unblock-reason">
+                    <Text id={reasonId} size="xs" c="red.9" data-testid="unblock-reason">
                       {blocker}
                     </Text>
                   ) : (
                     <>
                       {card.adminKey.attemptsRemaining === 1 && (
-                        <Text size="xs" c="orange.9">
+                        <Text size="xs" c="red.9">
                           {t('card.lastAttemptHint')}
                         </Text>
                       )}

@@ -89,7 +89,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
               <Button disabled aria-describedby="no-card-reason">
                 {t('card.generate')}
               </Button>
-              <Text id="no-card-reason" size="sm" c="red.8" data-testid="unblock-reason">
+              <Text id="no-card-reason" size="sm" c="red.9" data-testid="unblock-reason">
                 {t('user.noCardsReason')} {t('user.noCards')}
               </Text>
             </Stack>
