@@ -103,7 +103,7 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
   const me = useQuery({ queryKey: ['me'], queryFn: api.me, staleTime: 60_000 });
   const signOut = useSignOut(operatorTokens, api.logout, onSignedOut);
   if (me.error || !me.data) return <SessionPending error={me.error} />;
-  if (me.data.mustChangePassword === true) {
+  if (me.data.mustChangePassword) {
     // A reset password opens nothing but the page to choose one's own.
     return (
       <Shell

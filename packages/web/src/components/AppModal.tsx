@@ -3,6 +3,8 @@ import { useLayoutEffect } from 'react';
 import { t } from '../i18n/index.js';
 
 let openDialogs = 0;
+/** The opener of a dialog that just closed, for a dialog that replaces it in the same render. */
+let handedOver: HTMLElement | null = null;
 
 /**
  * While a dialog is open, the page behind it is inert: out of reach of Tab and of screen readers, as a
@@ -13,16 +15,21 @@ let openDialogs = 0;
  */
 export function useModalFocus(): void {
   useLayoutEffect(() => {
-    const opener = document.activeElement;
+    const active = document.activeElement;
+    // A dialog that follows another (confirm, then the result) returns focus to the first one's opener.
+    const opener = active instanceof HTMLElement && active !== document.body ? active : handedOver;
+    handedOver = null;
     const root = document.getElementById('root');
     openDialogs += 1;
     root?.setAttribute('inert', '');
     return () => {
       openDialogs -= 1;
       if (openDialogs === 0) root?.removeAttribute('inert');
-      if (!(opener instanceof HTMLElement)) return;
+      if (opener === null) return;
+      handedOver = opener;
       // After the dialog's own focus trap lets go.
       requestAnimationFrame(() => {
+        if (handedOver === opener) handedOver = null;
         if (opener.isConnected && openDialogs === 0) opener.focus();
       });
     };

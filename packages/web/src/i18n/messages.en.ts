@@ -132,6 +132,9 @@ export const en = {
     'The caller’s security answers are locked after too many wrong answers: an admin must clear the lockout (User Information) before this card can be unblocked.',
   'card.identityNoAnswers':
     'The caller has not set security answers, which this card’s profile requires: they set them in self-service.',
+  'card.suspendedReason': 'This card is suspended: an admin can activate it again under Cards.',
+  'card.revokedReason':
+    'This card is revoked and cannot be unblocked: the cardholder needs a replacement card.',
   'card.offlineOff':
     'Offline unblock is switched off for this installation: an admin can switch it on under Settings.',
 

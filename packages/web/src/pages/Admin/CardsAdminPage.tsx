@@ -1,6 +1,6 @@
 import { Alert, Button, Code, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardDetail, CardState } from '@cardwarden/contract';
 import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';

@@ -1,6 +1,6 @@
 import { Alert, Button, Code, CopyButton, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { CardType } from '@cardwarden/contract';
 import { ADMIN_KEY_ALGORITHMS, ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
 import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';
@@ -32,7 +32,7 @@ export function RegisterCardDialog({
   const profileNames = (profiles.data?.items ?? []).map((p) => p.name);
   const [serial, setSerial] = useState('');
   const [username, setUsername] = useState('');
-  const [profile, setProfile] = useState<string | null>(null);
+  const [chosenProfile, setProfile] = useState<string | null>(null);
   const [type, setType] = useState<CardType>('minidriver');
   const [algorithm, setAlgorithm] = useState<AdminKeyAlgorithm>('3des');
   const [source, setSource] = useState<KeySource>('enter');
@@ -40,9 +40,7 @@ export function RegisterCardDialog({
   const { entry, ready, kcv } = useKeyCheckValue(algorithm, key);
   const onlyProfile = profileNames.length === 1 ? profileNames[0] : undefined;
   // One profile: nothing to choose, so it is chosen.
-  useEffect(() => {
-    if (onlyProfile !== undefined && profile === null) setProfile(onlyProfile);
-  }, [onlyProfile, profile]);
+  const profile = chosenProfile ?? onlyProfile ?? null;
 
   const save = useMutation({
     mutationFn: () =>

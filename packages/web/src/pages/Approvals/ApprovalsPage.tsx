@@ -96,14 +96,10 @@ function ApprovalRow({
   return (
     <Table.Tr>
       <Table.Td>
-        <Link to={`/users/${encodeURIComponent(session.userId)}`}>
-          {session.userDisplayName ?? session.username ?? session.userId}
-        </Link>
-        {session.username && (
-          <Text size="xs" ff="monospace">
-            {session.username}
-          </Text>
-        )}
+        <Link to={`/users/${encodeURIComponent(session.userId)}`}>{session.userDisplayName}</Link>
+        <Text size="xs" ff="monospace">
+          {session.username}
+        </Text>
       </Table.Td>
       <Table.Td ff="monospace">{session.cardSerial}</Table.Td>
       <Table.Td>{session.operator}</Table.Td>

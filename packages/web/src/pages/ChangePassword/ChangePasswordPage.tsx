@@ -75,6 +75,7 @@ export function ChangePasswordPage({
               }}
               autoComplete="current-password"
               required
+              withAsterisk={false}
               visibilityToggleButtonProps={{ 'aria-label': t('signIn.showTyped') }}
             />
             <PasswordInput
@@ -86,6 +87,7 @@ export function ChangePasswordPage({
               }}
               autoComplete="new-password"
               required
+              withAsterisk={false}
               visibilityToggleButtonProps={{ 'aria-label': t('signIn.showTyped') }}
             />
             <PasswordInput
@@ -97,6 +99,7 @@ export function ChangePasswordPage({
               error={mismatch ? t('password.mismatch') : null}
               autoComplete="new-password"
               required
+              withAsterisk={false}
               visibilityToggleButtonProps={{ 'aria-label': t('signIn.showTyped') }}
             />
             <ErrorAlert error={save.error} />

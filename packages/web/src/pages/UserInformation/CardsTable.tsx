@@ -22,6 +22,9 @@ export function unblockBlocker(
   context: UnblockContext = {},
 ): string | null {
   if (!card.offlineUnblock.available) {
+    // The card's own state says which of "not active" it is, and so who can do what.
+    if (card.state === 'suspended') return t('card.suspendedReason');
+    if (card.state === 'revoked') return t('card.revokedReason');
     return card.offlineUnblock.reason
       ? reasonMessage(card.offlineUnblock.reason)
       : (card.offlineUnblock.message ?? '');
