@@ -504,6 +504,9 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await expect.poll(() => isFocused(open)).toBe(true);
 
     await open.click();
+    // The page behind an open dialog is inert: only the dialog's own Register… is there to press.
+    await dialog.getByLabel(/serial/i).waitFor();
+    expect(await page.getByRole('button', { name: 'Register…' }).count()).toBe(1);
     // The acceptance check's loose labels each find exactly one field.
     await dialog.getByLabel(/serial/i).fill('CW-6006-F2');
     await dialog.getByLabel(/username|card holder/i).pressSequentially('eve');
@@ -555,6 +558,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await form.getByLabel('Username').fill('grace');
     await form.getByLabel('Display name').fill('Grace Green');
     await form.getByLabel('Email').fill('grace@example.org');
+    await checkAccessibility(page, 'new user');
     await form.getByRole('button', { name: 'Save user' }).click();
     await page.getByText('User saved.').waitFor();
     await page.getByRole('button', { name: 'Set self-service password: grace' }).click();
@@ -562,6 +566,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       .getByRole('dialog')
       .getByLabel('New self-service password')
       .fill('grace self-service password');
+    await checkAccessibility(page, 'set self-service password');
     await page.getByRole('dialog').getByRole('button', { name: 'Save password' }).click();
     await page.getByText('Self-service password set.').waitFor();
     // Suspending asks first.
@@ -848,6 +853,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await add.click();
     await page.getByRole('button', { name: 'Reword: What is your favorite color?' }).click();
     await page.getByRole('dialog').getByLabel('Question text').fill(COLOUR);
+    await checkAccessibility(page, 'reword question');
     await page.getByRole('dialog').getByRole('button', { name: 'Save question' }).click();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: `Retire: ${COLOUR}` }).click();

@@ -22,9 +22,14 @@ export function useModalFocus(): void {
     const root = document.getElementById('root');
     openDialogs += 1;
     root?.setAttribute('inert', '');
+    // aria-hidden too, for assistive technology (and test tools) that do not know `inert` yet.
+    root?.setAttribute('aria-hidden', 'true');
     return () => {
       openDialogs -= 1;
-      if (openDialogs === 0) root?.removeAttribute('inert');
+      if (openDialogs === 0) {
+        root?.removeAttribute('inert');
+        root?.removeAttribute('aria-hidden');
+      }
       if (opener === null) return;
       handedOver = opener;
       // After the dialog's own focus trap lets go.
