@@ -4,6 +4,8 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connect.js';
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js';
+import { reasonOf, StartupError } from './fixable-errors.js';
+import { reservePort } from './http/port-reservation.js';
 import type { App } from './http/types.js';
 import { KeyCustody } from './keys/key-custody.js';
 import { Notifier } from './notifications/notifier.js';
@@ -34,8 +36,27 @@ export async function openStorage(
     return { handle, lock };
   } catch (error) {
     lock?.release();
-    throw error;
+    throw databaseFailure(config, error);
   }
+}
+
+/** Where DATABASE_URL points, without its user name and password. */
+function databaseAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'a URL that does not parse';
+  }
+}
+
+function databaseFailure(config: Pick<Config, 'databaseUrl' | 'dataDir'>, error: unknown): StartupError {
+  return new StartupError(
+    config.databaseUrl
+      ? `cannot use the PostgreSQL database of DATABASE_URL (${databaseAddress(config.databaseUrl)}): ${reasonOf(error, false)}. ` +
+          'Check DATABASE_URL, that PostgreSQL runs there and that the database and user exist'
+      : `cannot open the embedded database in ${config.dataDir}: ${reasonOf(error)}`,
+  );
 }
 
 export async function startServer(
@@ -43,8 +64,18 @@ export async function startServer(
   logger: FastifyServerOptions['logger'],
   storage?: { handle: DatabaseHandle; lock: DataDirLock | undefined },
 ): Promise<RunningServer> {
-  const { handle, lock } = storage ?? (await openStorage(config, 'cardwarden server'));
+  // Bind first: a server that cannot listen creates nothing (no database, KEK file or first admin).
+  const port = await reservePort(config.port, config.host);
+  let opened;
+  try {
+    opened = storage ?? (await openStorage(config, 'cardwarden server'));
+  } catch (error) {
+    await port.release();
+    throw error;
+  }
+  const { handle, lock } = opened;
   let app: App | undefined;
+  let portHeld = true;
   try {
     const keys = await KeyCustody.load(handle.db, config.kekFile);
     const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
@@ -65,7 +96,11 @@ export async function startServer(
     notifier.start();
     for (const warning of keys.warnings) app.log.warn(warning);
     await deleteDeadTokens(handle.db);
-    const url = await app.listen({ port: config.port, host: config.host });
+    // Everything is ready (routes, first admin): hand the port over with no work in between.
+    await app.ready();
+    portHeld = false;
+    await port.release();
+    const url = await app.listen({ port: port.port, host: config.host });
     const running = app;
     let closing: Promise<void> | undefined;
     return {
@@ -84,6 +119,7 @@ export async function startServer(
       },
     };
   } catch (error) {
+    if (portHeld) await port.release();
     await app?.close();
     await handle.close();
     lock?.release();

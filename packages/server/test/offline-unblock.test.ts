@@ -265,6 +265,7 @@ forEachDatabase('operator offline unblock', (kind) => {
     });
     expect(refused.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
     const reset = await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, {
+      reason: 'the caller never typed the responses',
       ticket: 'checked the card',
     });
     expect(reset.body).toMatchObject({ adminKey: { attemptsRemaining: 3 } });

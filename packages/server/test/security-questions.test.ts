@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
+import { unique } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 
 type Session = {
@@ -222,5 +223,39 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
     const bad = await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { securityQuestions: { asked: 4 } });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ error: { code: 'profile.invalid_security_questions' } });
+  });
+  it('refuses a question that differs from one in the catalogue only in case, spaces or Unicode form', async () => {
+    const text = `What was the name of your first school ${unique('dup')}?`;
+    const created = await f.admin.post<{ id: string }>('/api/v1/security-questions', { text });
+    expect(created.status).toBe(201);
+    for (const variant of [
+      text.toUpperCase(),
+      `  ${text.replace(/ /g, '   ')} `,
+      text.replace(/ \?$/, '?').replace('school', 'ｓｃｈｏｏｌ'),
+    ]) {
+      const duplicate = await f.admin.post('/api/v1/security-questions', { text: variant });
+      expect(duplicate.status, variant).toBe(409);
+      expect(duplicate.body).toMatchObject({
+        error: { code: 'security_question.duplicate', message: expect.stringContaining(text) },
+      });
+    }
+    // Renaming another question to the same text is refused too; rewording itself is not.
+    const other = await f.admin.post<{ id: string }>('/api/v1/security-questions', {
+      text: `Your favourite film ${unique('dup')}?`,
+    });
+    const renamed = await f.admin.patch(`/api/v1/security-questions/${other.body.id}`, {
+      text: text.toLowerCase(),
+    });
+    expect(renamed.status).toBe(409);
+    expect(renamed.body).toMatchObject({ error: { code: 'security_question.duplicate' } });
+    const recased = await f.admin.patch<{ text: string }>(`/api/v1/security-questions/${created.body.id}`, {
+      text: text.toLowerCase(),
+    });
+    expect(recased.status).toBe(200);
+    // A retired question still counts: reactivate it rather than add it again.
+    await f.admin.patch(`/api/v1/security-questions/${created.body.id}`, { active: false });
+    const again = await f.admin.post('/api/v1/security-questions', { text });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { message: expect.stringContaining('reactivate') } });
   });
 });

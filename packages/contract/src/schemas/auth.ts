@@ -11,7 +11,9 @@ export const LoginResponse = z.object({
   expiresAt: z.string(),
   mustChangePassword: z
     .boolean()
-    .describe('the password was reset by an admin: change it (POST /api/v1/auth/password) before anything else'),
+    .describe(
+      'the password was reset by an admin: change it (POST /api/v1/auth/password) before anything else',
+    ),
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
@@ -23,7 +25,9 @@ export const Me = z.object({
   id: z.string(),
   username: z.string(),
   role: OperatorRole,
-  mustChangePassword: z.boolean().describe('until it is changed, only this, sign-out and the password change work'),
+  mustChangePassword: z
+    .boolean()
+    .describe('until it is changed, only this, sign-out and the password change work'),
 });
 export type Me = z.infer<typeof Me>;
 

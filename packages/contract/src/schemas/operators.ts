@@ -24,7 +24,9 @@ export const Operator = z.object({
   username: z.string(),
   role: OperatorRole,
   state: z.enum(OPERATOR_STATES),
-  mustChangePassword: z.boolean().describe('signs in with a one-time password an admin reset, not yet changed'),
+  mustChangePassword: z
+    .boolean()
+    .describe('signs in with a one-time password an admin reset, not yet changed'),
   createdAt: Timestamp,
 });
 export type Operator = z.infer<typeof Operator>;

@@ -7,7 +7,9 @@ export const SelfServiceMe = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
-  emailNotifications: z.boolean().describe('whether this installation sends email notices (SMTP is configured)'),
+  emailNotifications: z
+    .boolean()
+    .describe('whether this installation sends email notices (SMTP is configured)'),
 });
 export type SelfServiceMe = z.infer<typeof SelfServiceMe>;
 

@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const Settings = z.object({
   offlineUnblock: z
     .boolean()
-    .describe('offline unblock (help desk and self-service) is allowed at all; when false, whatever the profiles say'),
+    .describe(
+      'offline unblock (help desk and self-service) is allowed at all; when false, whatever the profiles say',
+    ),
   emailNotifications: z
     .boolean()
     .describe('whether email notices are sent (SMTP is configured); read-only, set by CARDWARDEN_SMTP_URL'),

@@ -20,7 +20,8 @@ export function generatePassword(length = GENERATED_PASSWORD_LENGTH): string {
   let password = '';
   while (password.length < length) {
     for (const byte of secureRandomBytes(length * 2)) {
-      if (byte < limit && password.length < length) password += GENERATED_PASSWORD_ALPHABET[byte % size];
+      if (byte < limit && password.length < length)
+        password += GENERATED_PASSWORD_ALPHABET.charAt(byte % size);
     }
   }
   return password;

@@ -45,11 +45,17 @@ export async function revokeTokensOf(db: Database, subjectId: string): Promise<v
 }
 
 /** Ends every session of a subject but `keepTokenId` (a password changed from that session). */
-export async function revokeOtherTokensOf(db: Database, subjectId: string, keepTokenId: string): Promise<void> {
+export async function revokeOtherTokensOf(
+  db: Database,
+  subjectId: string,
+  keepTokenId: string,
+): Promise<void> {
   await db
     .update(authTokens)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(authTokens.subjectId, subjectId), isNull(authTokens.revokedAt), ne(authTokens.id, keepTokenId)));
+    .where(
+      and(eq(authTokens.subjectId, subjectId), isNull(authTokens.revokedAt), ne(authTokens.id, keepTokenId)),
+    );
 }
 
 export async function deleteDeadTokens(db: Database): Promise<void> {

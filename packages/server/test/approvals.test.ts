@@ -1,0 +1,85 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createFixture, registerCard, type Fixture } from './support/fixtures.js';
+import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+
+type Waiting = {
+  id: string;
+  cardId: string;
+  cardSerial: string;
+  userId: string;
+  username: string;
+  userDisplayName: string;
+  operator: string;
+  waitingSince: string | null;
+};
+const CHALLENGE = '0557897F8D84407B';
+
+forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const waiting = async () =>
+    (await f.supervisor.get<{ items: Waiting[] }>('/api/v1/offline-unblocks?awaitingApproval=true')).body
+      .items;
+
+  async function startOn(cardId: string): Promise<string> {
+    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    expect(session.status).toBe(201);
+    return session.body.id;
+  }
+
+  it('lists per card only the newest open session whose next response needs approval', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const older = await startOn(card.id);
+    expect((await waiting()).some((s) => s.cardId === card.id)).toBe(false);
+    for (let i = 0; i < 2; i++) {
+      await f.operator.post(`/api/v1/offline-unblocks/${older}/response`, { challenge: CHALLENGE });
+    }
+    const before = Date.now();
+    const newer = await startOn(card.id);
+    const listed = (await waiting()).filter((s) => s.cardId === card.id);
+    expect(listed.map((s) => s.id)).toEqual([newer]);
+    expect(listed[0]).toMatchObject({
+      cardSerial: card.serial,
+      userId: f.userId,
+      username: f.username,
+      userDisplayName: `Test ${f.username}`,
+      operator: f.operatorName,
+    });
+    const since = Date.parse(listed[0]?.waitingSince ?? '');
+    expect(since).toBeGreaterThanOrEqual(before - 1000);
+    expect(since).toBeLessThanOrEqual(Date.now() + 1000);
+
+    // Approved: it waits no more.
+    expect((await f.supervisor.post(`/api/v1/offline-unblocks/${newer}/approve`, {})).status).toBe(200);
+    expect((await waiting()).some((s) => s.cardId === card.id)).toBe(false);
+    const approved = await f.operator.get<Waiting>(`/api/v1/offline-unblocks/${newer}`);
+    expect(approved.body.waitingSince).toBeNull();
+  });
+
+  it('leaves out expired and closed sessions', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const session = await startOn(card.id);
+    for (let i = 0; i < 2; i++) {
+      await f.operator.post(`/api/v1/offline-unblocks/${session}/response`, { challenge: CHALLENGE });
+    }
+    expect((await waiting()).map((s) => s.id)).toContain(session);
+    await server.server.ctx.db.execute(
+      sql`update offline_unblocks set expires_at = now() - interval '1 minute' where id = ${session}`,
+    );
+    expect((await waiting()).map((s) => s.id)).not.toContain(session);
+
+    const cancelled = await startOn(card.id);
+    expect((await waiting()).map((s) => s.id)).toContain(cancelled);
+    await f.operator.post(`/api/v1/offline-unblocks/${cancelled}/cancel`);
+    expect((await waiting()).some((s) => s.cardId === card.id)).toBe(false);
+  });
+});

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
+import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+
+type Availability = { available: boolean; reason: string | null; message: string | null };
+
+forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
+  let server: TestServer;
+  let f: SecurityFixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createSecurityFixture(server.api);
+  });
+  afterAll(async () => {
+    // Leave the switch on for nothing else: each suite has its own server.
+    await server.close();
+  });
+
+  const setSwitch = (offlineUnblock: boolean) => f.admin.patch('/api/v1/settings', { offlineUnblock });
+
+  it('shows the settings to every staff role, and whether email is sent', async () => {
+    for (const client of [f.admin, f.supervisor, f.operator, f.auditor]) {
+      const settings = await client.get('/api/v1/settings');
+      expect(settings.status).toBe(200);
+      expect(settings.body).toEqual({ offlineUnblock: true, emailNotifications: false });
+    }
+    expect((await f.cardholder.get('/api/v1/settings')).status).toBe(403);
+    expect((await server.api.get('/api/v1/settings')).status).toBe(401);
+    expect((await f.cardholder.get('/api/v1/self-service/me')).body).toMatchObject({
+      username: f.username,
+      emailNotifications: false,
+    });
+  });
+
+  it('lets only an admin change them, audited with the old and the new value', async () => {
+    expect((await f.supervisor.patch('/api/v1/settings', { offlineUnblock: false })).status).toBe(403);
+    expect((await f.admin.patch('/api/v1/settings', { offlineUnblock: 'no' })).status).toBe(400);
+    expect((await f.admin.patch('/api/v1/settings', {})).status).toBe(400);
+    const off = await setSwitch(false);
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({ offlineUnblock: false, emailNotifications: false });
+    expect((await f.operator.get('/api/v1/settings')).body).toMatchObject({ offlineUnblock: false });
+    const audit = await f.auditor.get<{ items: { action: string; actor: string; details: unknown }[] }>(
+      '/api/v1/audit?action=settings.changed',
+    );
+    expect(audit.body.items[0]).toEqual(
+      expect.objectContaining({
+        action: 'settings.changed',
+        actor: ADMIN.username,
+        details: { setting: 'offlineUnblock', oldValue: true, newValue: false },
+      }),
+    );
+    await setSwitch(true);
+  });
+
+  it('when off, refuses operator and self-service offline unblock, says why, and leaves online unlock alone', async () => {
+    await setSwitch(false);
+    try {
+      const started = await f.operator.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+      expect(started.status).toBe(403);
+      expect(started.body).toMatchObject({
+        error: {
+          code: 'offline_unblock.disabled',
+          message: expect.stringMatching(/administrator has turned offline unblock off.*turn it on/),
+        },
+      });
+      const user = await f.operator.get<{ cards: { id: string; offlineUnblock: Availability }[] }>(
+        `/api/v1/users/${f.userId}`,
+      );
+      expect(user.body.cards.find((c) => c.id === f.cardId)?.offlineUnblock).toMatchObject({
+        available: false,
+        reason: 'offline_unblock.disabled',
+      });
+
+      const own = await f.cardholder.get<{ items: { id: string; offlineUnblock: Availability }[] }>(
+        '/api/v1/self-service/cards',
+      );
+      expect(own.body.items[0]?.offlineUnblock).toMatchObject({
+        available: false,
+        reason: 'offline_unblock.disabled',
+        message: expect.stringContaining('administrator'),
+      });
+      const selfService = await f.cardholder.post(`/api/v1/self-service/cards/${f.cardId}/offline-unblock`, {
+        challenge: '0557897F8D84407B',
+      });
+      expect(selfService.status).toBe(403);
+      expect(selfService.body).toMatchObject({ error: { code: 'offline_unblock.disabled' } });
+
+      // Online unlock has its own switch, in the card profile.
+      const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
+        '/api/v1/online-unlock/sessions',
+        { cardSerial: f.serial },
+      );
+      expect(session.status).toBe(201);
+      const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+        answers: answersFor(f, session.body.questions),
+        challenge: '0557897F8D84407B',
+      });
+      expect(issued.status).toBe(200);
+      await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/outcome`, {
+        result: 'unblocked',
+      });
+    } finally {
+      await setSwitch(true);
+    }
+    const started = await f.operator.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    expect(started.status).toBe(201);
+  });
+});
+
+forEachDatabase('installation settings with email configured', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      // Nothing is sent in this suite: the setting only reports that SMTP is configured.
+      config: {
+        smtp: {
+          url: 'smtp://127.0.0.1:9',
+          from: 'x@example.org',
+          caFile: undefined,
+          securityMailbox: undefined,
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('tells the portals that email notices are sent', async () => {
+    const admin = await server.api.login(ADMIN.username, ADMIN.password);
+    expect((await admin.get('/api/v1/settings')).body).toEqual({
+      offlineUnblock: true,
+      emailNotifications: true,
+    });
+  });
+});
