@@ -7,7 +7,8 @@ import { operatorEndpoints as api, type RegisteredCard } from '../../api/operato
 import { AppModal } from '../../components/AppModal.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { describeError, ErrorAlert } from '../../components/ErrorAlert.js';
-import { FormDialog, stillNeeded } from '../../components/FormDialog.js';
+import { FormDialog } from '../../components/FormDialog.js';
+import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
 import type { KeyEntry } from './admin-key-entry.js';
 import { useKeyCheckValue } from './use-key-check-value.js';

@@ -3,7 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type SyntheticEvent } from 'react';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { MissingHint, stillNeeded } from '../../components/FormDialog.js';
+import { MissingHint } from '../../components/FormDialog.js';
+import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
 
 const MIN_LENGTH = 12;

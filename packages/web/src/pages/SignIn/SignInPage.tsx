@@ -3,7 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { LoginResponse } from '@cardwarden/contract';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { MissingHint, stillNeeded } from '../../components/FormDialog.js';
+import { MissingHint } from '../../components/FormDialog.js';
+import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
 
 export interface SignInPageProps {
