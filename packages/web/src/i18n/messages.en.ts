@@ -194,6 +194,7 @@ export const en = {
   'identity.intro':
     'This card’s profile requires the caller’s security answers before a response. Ask each question and type the answer you hear.',
   'identity.check': 'Check answers',
+  'identity.needAnswers': 'Still needed: an answer to each question.',
   'identity.verified': 'Identity checked: the answers are right.',
   'identity.ahead':
     'This card’s profile requires the caller’s security answers: ask them before you generate the response.',
