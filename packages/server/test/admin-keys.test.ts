@@ -155,4 +155,72 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
       (await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, { reason: 'routine' })).status,
     ).toBe(200);
   });
+  it('shows a generated key once, at registration, and never again', async () => {
+    const generated = await f.admin.post<{ id: string; adminKeyKcv: string; generatedAdminKey: string }>(
+      '/api/v1/cards',
+      {
+        serial: `GEN-${Date.now()}`,
+        username: f.username,
+        profile: f.profileName,
+        type: 'gids',
+        adminKey: { algorithm: 'aes128', generate: true },
+      },
+    );
+    expect(generated.status).toBe(201);
+    const key = generated.body.generatedAdminKey;
+    expect(key).toMatch(/^[0-9A-F]{32}$/);
+    const checked = await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'aes128', key });
+    expect(checked.body).toMatchObject({ kcv: generated.body.adminKeyKcv });
+    const card = await f.admin.get(`/api/v1/cards/${generated.body.id}`);
+    const audit = await f.admin.get(`/api/v1/audit?cardId=${generated.body.id}`);
+    for (const later of [card.text, audit.text, server.logs.join('\n')]) expect(later).not.toContain(key);
+
+    const imported = await f.admin.post('/api/v1/cards', {
+      serial: `IMP-${Date.now()}`,
+      username: f.username,
+      profile: f.profileName,
+      type: 'gids',
+      adminKey: { algorithm: '3des', key: TPM_DEFAULT_KEY },
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({ generatedAdminKey: null });
+  });
+
+  it('takes a new admin key for a re-keyed card: the count starts again and a blocked key is forgotten', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const session = await spend(card.id, 3);
+    await f.operator.post(`${session}/outcome`, { result: 'failed' });
+    expect((await f.operator.get<Card>(`/api/v1/cards/${card.id}`)).body.adminKey.blocked).toBe(true);
+
+    const url = `/api/v1/cards/${card.id}/admin-key`;
+    const adminKey = { algorithm: '3des', key: TPM_DEFAULT_KEY };
+    expect((await f.admin.put(url, { adminKey })).status).toBe(400);
+    expect((await f.operator.put(url, { adminKey, reason: 're-keyed' })).status).toBe(403);
+    const replaced = await f.admin.put<{ adminKeyKcv: string; generatedAdminKey: string | null }>(url, {
+      adminKey,
+      reason: 'card re-personalised at the desk',
+      ticket: 'CHG-12',
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ adminKeyKcv: card.kcv, generatedAdminKey: null });
+    const after = await f.operator.get<Card>(`/api/v1/cards/${card.id}`);
+    expect(after.body.adminKey).toMatchObject({ blocked: false, attemptsRemaining: 3 });
+    expect(after.body.offlineUnblock.available).toBe(true);
+    expect(
+      (await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, { reason: 'routine' })).status,
+    ).toBe(200);
+    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const issued = await f.operator.post(`/api/v1/offline-unblocks/${started.body.id}/response`, {
+      challenge: CHALLENGE,
+    });
+    expect(issued.body).toMatchObject({ response: '7716F4B2D7214EB2', attemptsRemaining: 2 });
+    const audit = await f.auditor.get<{ items: { ticket: string; details: object }[] }>(
+      `/api/v1/audit?cardId=${card.id}&action=card.admin_key_replaced`,
+    );
+    expect(audit.body.items[0]).toMatchObject({
+      ticket: 'CHG-12',
+      details: { wasBlocked: true, reason: 'card re-personalised at the desk', keySource: 'imported' },
+    });
+    expect(audit.text).not.toContain(TPM_DEFAULT_KEY);
+  });
 });

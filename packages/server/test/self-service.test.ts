@@ -123,7 +123,9 @@ forEachDatabase('self-service offline unblock', (kind) => {
     const session = await server.api.login(user.username, password, '/api/v1/self-service/login');
     await user.admin.patch(`/api/v1/users/${user.userId}`, { state: 'suspended' });
     expect((await session.get('/api/v1/self-service/cards')).status).toBe(401);
+    // The right password learns why it does not sign in; a wrong one learns nothing (see refusals.test.ts).
     const again = await server.api.post('/api/v1/self-service/login', { username: user.username, password });
-    expect(again.status).toBe(401);
+    expect(again.status).toBe(403);
+    expect(again.body).toMatchObject({ error: { code: 'self_service.account_suspended' } });
   });
 });

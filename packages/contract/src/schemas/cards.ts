@@ -47,7 +47,7 @@ export const RegisterCardResponse = z.object({
     .string()
     .nullable()
     .describe(
-      'only with `generate: true`: the new key in hex, answered this once so that the tool that personalises the card can write it; null for an imported key',
+      'only when the server generated the key: the key in hex, shown this once for the tool that personalises the card; null for an imported key',
     ),
 });
 export type RegisterCardResponse = z.infer<typeof RegisterCardResponse>;
@@ -118,6 +118,14 @@ export const CardSearchQuery = z.object({
 
 export const CardList = z.object({ items: z.array(CardDetail), total: z.number().int() });
 export type CardList = z.infer<typeof CardList>;
+
+/** A new admin key for a registered card (re-keyed by the personalisation tool): imported or generated. */
+export const ReplaceAdminKeyBody = z.object({
+  adminKey: AdminKeyInput,
+  reason: z.string().trim().min(1, 'give the reason for the new key').max(500),
+  ticket: Ticket,
+});
+export type ReplaceAdminKeyBody = z.infer<typeof ReplaceAdminKeyBody>;
 
 /** Resetting the server's admin-key attempt count is risky: it needs a reason, kept in the audit trail. */
 export const ResetAttemptsBody = z.object({

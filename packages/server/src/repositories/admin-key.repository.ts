@@ -15,6 +15,18 @@ export async function insertAdminKey(
   await db.insert(adminKeys).values(key);
 }
 
+/** A new key for the card: the count starts again and a blocked state belongs to the old key. */
+export async function replaceAdminKey(
+  db: Database,
+  cardId: string,
+  key: { algorithm: AdminKeyAlgorithm; sealed: string; kcv: string },
+): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ ...key, attemptsUsed: 0, blockedAt: null, createdAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(adminKeys.cardId, cardId));
+}
+
 export interface LockedAdminKey {
   readonly algorithm: AdminKeyAlgorithm;
   readonly sealed: string;

@@ -5,6 +5,7 @@ import {
   IdParams,
   RegisterCardBody,
   RegisterCardResponse,
+  ReplaceAdminKeyBody,
   ResetAttemptsBody,
   UpdateCardBody,
 } from '@cardwarden/contract';
@@ -15,6 +16,7 @@ import {
   findCards,
   getCard,
   registerCard,
+  replaceAdminKey,
   resetAdminKeyAttempts,
   updateCard,
 } from '../services/card.service.js';
@@ -96,5 +98,21 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
       preHandler: requireOperator(ctx, 'admin'),
     },
     (request) => resetAdminKeyAttempts(ctx, operatorOf(request), request.params.id, request.body),
+  );
+  app.put(
+    '/api/v1/cards/:id/admin-key',
+    {
+      schema: {
+        tags,
+        summary:
+          "Register the card's new admin key after it was re-keyed (admin; needs a reason): the count starts again",
+        security: bearer,
+        params: IdParams,
+        body: ReplaceAdminKeyBody,
+        response: { 200: RegisterCardResponse, ...errorResponses },
+      },
+      preHandler: requireOperator(ctx, 'admin'),
+    },
+    (request) => replaceAdminKey(ctx, operatorOf(request), request.params.id, request.body),
   );
 }

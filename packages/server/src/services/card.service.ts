@@ -1,9 +1,20 @@
 import { toHex } from '@cardwarden/protocol';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
-import type { CardDetail, RegisterCardBody, ResetAttemptsBody, UpdateCardBody } from '@cardwarden/contract';
+import type {
+  CardDetail,
+  RegisterCardBody,
+  RegisterCardResponse,
+  ReplaceAdminKeyBody,
+  ResetAttemptsBody,
+  UpdateCardBody,
+} from '@cardwarden/contract';
 import { AppError, isUniqueViolation } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { insertAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
+import {
+  insertAdminKey,
+  replaceAdminKey as replaceAdminKeyRow,
+  resetAttempts,
+} from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
   findCardById,
@@ -30,12 +41,7 @@ export async function registerCard(
   ctx: ServiceContext,
   actor: OperatorActor,
   input: RegisterCardBody,
-): Promise<{
-  id: string;
-  adminKeyKcv: string;
-  adminKeyWarning: string | null;
-  generatedAdminKey: string | null;
-}> {
+): Promise<RegisterCardResponse> {
   const { algorithm } = input.adminKey;
   const { key, source } = adminKeyBytes(input.adminKey);
   try {
@@ -70,8 +76,7 @@ export async function registerCard(
       });
       return cardId;
     });
-    // A generated key exists nowhere else in clear: this answer is the one chance to put it on a card.
-    // It is never logged or audited (the audit keeps the KCV), and no other route ever returns it.
+    // A generated key is shown once, or nobody could ever put it on the card; it is not kept in clear.
     const generatedAdminKey = source === 'generated' ? toHex(key) : null;
     return { id, adminKeyKcv: kcv, adminKeyWarning: warning, generatedAdminKey };
   } catch (error) {
@@ -172,4 +177,50 @@ export async function resetAdminKeyAttempts(
     });
     return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
   });
+}
+
+/**
+ * Registers a new admin key for a card whose key was changed on the card (re-keyed). The count starts
+ * at zero and a key known to be blocked is forgotten with the old key. A generated key is shown once.
+ */
+export async function replaceAdminKey(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  input: ReplaceAdminKeyBody,
+): Promise<RegisterCardResponse> {
+  const { algorithm } = input.adminKey;
+  const { key, source } = adminKeyBytes(input.adminKey);
+  try {
+    const kcv = toHex(keyCheckValue(algorithm, key));
+    await ctx.db.transaction(async (tx) => {
+      const card = await requireCard(tx, id);
+      await ctx.keys.ensureCurrent(tx);
+      await replaceAdminKeyRow(tx, id, { algorithm, sealed: ctx.keys.sealAdminKey(id, key), kcv });
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'card.admin_key_replaced',
+        cardId: id,
+        userId: card.user.id,
+        ticket: input.ticket ?? null,
+        details: {
+          serial: card.serial,
+          algorithm,
+          kcv,
+          previousKcv: card.adminKey.kcv,
+          keySource: source,
+          reason: input.reason,
+          wasBlocked: card.adminKey.blockedAt !== null,
+        },
+      });
+    });
+    return {
+      id,
+      adminKeyKcv: kcv,
+      adminKeyWarning: weakKeyWarning(algorithm, key),
+      generatedAdminKey: source === 'generated' ? toHex(key) : null,
+    };
+  } finally {
+    key.fill(0);
+  }
 }
