@@ -380,6 +380,7 @@ export const en = {
   'admin.cards.changeState': 'New state',
   'admin.cards.filter': 'Filter by serial',
   'admin.cards.resetAttempts': 'Reset attempts',
+  'admin.cards.keyBlocked': 'Admin key blocked: replacement card needed',
   'admin.cards.resetTitle': 'Reset the admin-key attempts of card {serial}?',
   'admin.cards.resetText':
     'The card has used {used} of {limit} admin-key attempts. Reset the count only when you know the card’s own counter was reset too (for example after re-keying it); otherwise the card blocks its admin key for good while the server still offers responses.',

@@ -130,18 +130,25 @@ export default function CardsAdminPage() {
                         limit: card.adminKey.attemptLimit,
                       })}
                     </Text>
-                    {card.adminKey.attemptsUsed > 0 && (
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        aria-label={`${t('admin.cards.resetAttempts')} ${card.serial}`}
-                        onClick={() => {
-                          setDone(null);
-                          setResetting(card);
-                        }}
-                      >
-                        {t('admin.cards.resetAttempts')}
-                      </Button>
+                    {card.adminKey.blocked ? (
+                      // The card refused its last attempt: resetting the count would not help.
+                      <Text size="xs" c="red.9" fw={600}>
+                        {t('admin.cards.keyBlocked')}
+                      </Text>
+                    ) : (
+                      card.adminKey.attemptsUsed > 0 && (
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          aria-label={`${t('admin.cards.resetAttempts')} ${card.serial}`}
+                          onClick={() => {
+                            setDone(null);
+                            setResetting(card);
+                          }}
+                        >
+                          {t('admin.cards.resetAttempts')}
+                        </Button>
+                      )
                     )}
                   </Group>
                 </Table.Td>
