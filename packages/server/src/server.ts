@@ -66,7 +66,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   // Bind first: a server that cannot listen creates nothing (no database, KEK file or first admin).
   const port = await reservePort(config.port, config.host);
-  let opened;
+  let opened: { handle: DatabaseHandle; lock: DataDirLock | undefined };
   try {
     opened = storage ?? (await openStorage(config, 'cardwarden server'));
   } catch (error) {
