@@ -17,6 +17,8 @@ import type {
   RegisterCardBody,
   RegisterCardResponse,
   SecurityQuestion,
+  Settings,
+  AdminKeyCheckResponse,
   SecurityQuestionList,
   UpdateCardBody,
   UpdateOperatorBody,
@@ -39,11 +41,36 @@ export interface AuditFilters {
   readonly to?: string;
 }
 
+/** Who is signed in, and whether they must choose a new password before anything else. */
+export type SignedInOperator = Me;
+
+/** An offline unblock waiting for approval, with the cardholder and since when it waits. */
+export type ApprovalRequest = OfflineUnblockSession;
+
+/** The registration answer; `generatedAdminKey` only once, for a generated key. */
+export type RegisteredCard = RegisterCardResponse;
+
 export const operatorEndpoints = {
   login: (username: string, password: string) =>
     api.request<LoginResponse>('/api/v1/auth/login', { method: 'POST', body: { username, password } }),
   logout: () => api.request<null>('/api/v1/auth/logout', { method: 'POST' }),
-  me: () => api.request<Me>('/api/v1/auth/me'),
+  me: () => api.request<SignedInOperator>('/api/v1/auth/me'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.request<null>('/api/v1/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
+  resetOperatorPassword: (id: string) =>
+    api.request<{ oneTimePassword: string }>(`/api/v1/operators/${encodeURIComponent(id)}/password-reset`, {
+      method: 'POST',
+      body: {},
+    }),
+  settings: () => api.request<Settings>('/api/v1/settings'),
+  updateSettings: (changes: { readonly offlineUnblock: boolean }) =>
+    api.request<Settings>('/api/v1/settings', { method: 'PATCH', body: changes }),
+  keyCheckValue: (algorithm: string, key: string, signal?: AbortSignal) =>
+    api.request<AdminKeyCheckResponse>('/api/v1/admin-keys/check-value', {
+      method: 'POST',
+      body: { algorithm, key },
+      ...(signal ? { signal } : {}),
+    }),
 
   searchUsers: (q: string, signal?: AbortSignal) =>
     api.request<UserList>('/api/v1/users', { query: { q, limit: 25 }, ...(signal ? { signal } : {}) }),
@@ -61,14 +88,14 @@ export const operatorEndpoints = {
     api.request<CardList>('/api/v1/cards', { query: { serial, limit: 50 }, ...(signal ? { signal } : {}) }),
   card: (id: string) => api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}`),
   registerCard: (body: RegisterCardBody) =>
-    api.request<RegisterCardResponse>('/api/v1/cards', { method: 'POST', body }),
+    api.request<RegisteredCard>('/api/v1/cards', { method: 'POST', body }),
   updateCard: (id: string, body: UpdateCardBody) =>
     api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
 
-  resetAttempts: (id: string) =>
+  resetAttempts: (id: string, reason: string, ticket: string | undefined) =>
     api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}/admin-key/reset-attempts`, {
       method: 'POST',
-      body: {},
+      body: ticket ? { reason, ticket } : { reason },
     }),
 
   startOfflineUnblock: (cardId: string, ticket: string | undefined) =>
@@ -79,7 +106,7 @@ export const operatorEndpoints = {
   offlineUnblock: (id: string) =>
     api.request<OfflineUnblockSession>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}`),
   awaitingApproval: () =>
-    api.request<{ items: OfflineUnblockSession[] }>('/api/v1/offline-unblocks', {
+    api.request<{ items: ApprovalRequest[] }>('/api/v1/offline-unblocks', {
       query: { awaitingApproval: 'true', limit: 100 },
     }),
   approve: (id: string) =>

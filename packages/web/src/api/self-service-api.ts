@@ -9,6 +9,9 @@ import type {
 } from '@cardwarden/contract';
 import { cardholderApi as api } from './client.js';
 
+/** The signed-in cardholder, and whether this installation sends email. */
+export type SignedInCardholder = SelfServiceMe;
+
 export const selfServiceEndpoints = {
   login: (username: string, password: string) =>
     api.request<LoginResponse>('/api/v1/self-service/login', {
@@ -16,7 +19,12 @@ export const selfServiceEndpoints = {
       body: { username, password },
     }),
   logout: () => api.request<null>('/api/v1/auth/logout', { method: 'POST' }),
-  me: () => api.request<SelfServiceMe>('/api/v1/self-service/me'),
+  me: () => api.request<SignedInCardholder>('/api/v1/self-service/me'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.request<null>('/api/v1/self-service/password', {
+      method: 'POST',
+      body: { currentPassword, newPassword },
+    }),
   cards: () => api.request<{ items: SelfServiceCard[] }>('/api/v1/self-service/cards'),
   unblock: (cardId: string, challenge: string) =>
     api.request<SelfServiceUnblockResponse>(

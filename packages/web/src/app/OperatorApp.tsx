@@ -12,11 +12,10 @@ import {
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import type { Me } from '@cardwarden/contract';
 import { operatorTokens } from '../api/client.js';
-import { operatorEndpoints as api } from '../api/operator-api.js';
+import { operatorEndpoints as api, type SignedInOperator as Me } from '../api/operator-api.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { UserLookupPage } from '../pages/UserLookup/UserLookupPage.js';
@@ -52,6 +51,12 @@ const CardsAdminPage = lazy(() => import('../pages/Admin/CardsAdminPage.js'));
 const OperatorsPage = lazy(() => import('../pages/Admin/OperatorsPage.js'));
 const AuditPage = lazy(() => import('../pages/Admin/AuditPage.js'));
 const SecurityQuestionsAdminPage = lazy(() => import('../pages/Admin/SecurityQuestionsAdminPage.js'));
+const SettingsPage = lazy(() => import('../pages/Admin/SettingsPage.js'));
+const ChangePasswordPage = lazy(async () => ({
+  default: (await import('../pages/ChangePassword/ChangePasswordPage.js')).ChangePasswordPage,
+}));
+
+const CHANGE_PASSWORD = '/account/password';
 
 interface NavItem {
   readonly to: string;
@@ -71,6 +76,7 @@ const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/users', label: 'nav.users' },
   { to: '/admin/cards', label: 'nav.cards' },
   { to: '/admin/operators', label: 'nav.operators' },
+  { to: '/admin/settings', label: 'nav.settings' },
 ];
 
 /** The operator portal: sign-in, then the help desk and (for admins) the admin console. */
@@ -97,6 +103,20 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
   const me = useQuery({ queryKey: ['me'], queryFn: api.me, staleTime: 60_000 });
   const signOut = useSignOut(operatorTokens, api.logout, onSignedOut);
   if (me.error || !me.data) return <SessionPending error={me.error} />;
+  if (me.data.mustChangePassword) {
+    // A reset password opens nothing but the page to choose one's own.
+    return (
+      <Shell
+        me={me.data}
+        onSignOut={() => {
+          signOut.mutate();
+        }}
+        navigation={false}
+      >
+        <Routes me={me.data} forcePasswordChange />
+      </Shell>
+    );
+  }
   return (
     <Shell
       me={me.data}
@@ -109,14 +129,24 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
   );
 }
 
-function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; children: ReactNode }) {
+function Shell({
+  me,
+  onSignOut,
+  navigation = true,
+  children,
+}: {
+  me: Me;
+  onSignOut: () => void;
+  navigation?: boolean;
+  children: ReactNode;
+}) {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
   const isSupervisor = me.role === 'supervisor' || me.role === 'admin';
   const approvals = useQuery({
     queryKey: ['approvals'],
     queryFn: api.awaitingApproval,
-    enabled: isSupervisor,
+    enabled: isSupervisor && navigation,
     refetchInterval: 10_000,
   });
   const waiting = approvals.data?.items.length ?? 0;
@@ -147,7 +177,7 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened, desktop: !navigation } }}
       padding="md"
     >
       <AppShell.Header>
@@ -160,7 +190,7 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
             <Title order={2} size="h4">
               {t('app.name')}
             </Title>
-            <Text size="sm" c="dimmed" visibleFrom="xs">
+            <Text size="sm" visibleFrom="xs">
               {t('app.helpDesk')}
             </Text>
           </Group>
@@ -168,25 +198,41 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
             <Text size="sm" visibleFrom="sm">
               {t('nav.signedInAs', { username: me.username, role: t(`role.${me.role}`) })}
             </Text>
+            {navigation && (
+              <Button
+                component="a"
+                href={CHANGE_PASSWORD}
+                variant="subtle"
+                size="xs"
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(CHANGE_PASSWORD);
+                }}
+              >
+                {t('nav.changePassword')}
+              </Button>
+            )}
             <Button variant="default" size="xs" onClick={onSignOut}>
               {t('nav.signOut')}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
-        <ScrollArea>
-          {NAV.map(item)}
-          {me.role === 'admin' && (
-            <>
-              <Text size="xs" c="dimmed" fw={700} tt="uppercase" mt="md" mb={4} px="sm">
-                {t('nav.admin')}
-              </Text>
-              {ADMIN_NAV.map(item)}
-            </>
-          )}
-        </ScrollArea>
-      </AppShell.Navbar>
+      {navigation && (
+        <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
+          <ScrollArea>
+            {NAV.map(item)}
+            {me.role === 'admin' && (
+              <>
+                <Text size="xs" c="dark.6" fw={700} tt="uppercase" mt="md" mb={4} px="sm">
+                  {t('nav.admin')}
+                </Text>
+                {ADMIN_NAV.map(item)}
+              </>
+            )}
+          </ScrollArea>
+        </AppShell.Navbar>
+      )}
       <AppShell.Main id="main" tabIndex={-1}>
         <div style={{ maxWidth: 1100 }}>{children}</div>
       </AppShell.Main>
@@ -194,7 +240,7 @@ function Shell({ me, onSignOut, children }: { me: Me; onSignOut: () => void; chi
   );
 }
 
-function Routes({ me }: { me: Me }) {
+function Routes({ me, forcePasswordChange = false }: { me: Me; forcePasswordChange?: boolean }) {
   useEffect(prefetchHelpDesk, []);
   return (
     <Suspense
@@ -204,14 +250,31 @@ function Routes({ me }: { me: Me }) {
         </Center>
       }
     >
-      <Page me={me} />
+      {forcePasswordChange ? <OwnPassword mustChange /> : <Page me={me} />}
     </Suspense>
+  );
+}
+
+/** Change password for the signed-in operator; after a forced change, the help desk opens. */
+function OwnPassword({ mustChange = false }: { mustChange?: boolean }) {
+  const queryClient = useQueryClient();
+  return (
+    <ChangePasswordPage
+      change={api.changePassword}
+      mustChange={mustChange}
+      onChanged={() => {
+        if (!mustChange) return;
+        void queryClient.invalidateQueries({ queryKey: ['me'] });
+        navigate('/');
+      }}
+    />
   );
 }
 
 function Page({ me }: { me: Me }) {
   const { pathname, search } = useLocation();
   if (pathname === '/') return <UserLookupPage />;
+  if (matchPath(CHANGE_PASSWORD, pathname)) return <OwnPassword />;
   const user = matchPath('/users/:id', pathname);
   if (user?.id) return <UserInformationPage key={user.id} id={user.id} me={me} />;
   if (matchPath('/cards', pathname)) return <CardSearchPage />;
@@ -239,5 +302,6 @@ function adminPage(pathname: string, me: Me): ReactNode {
   if (matchPath('/admin/users', pathname)) return <UsersAdminPage />;
   if (matchPath('/admin/cards', pathname)) return <CardsAdminPage />;
   if (matchPath('/admin/operators', pathname)) return <OperatorsPage />;
+  if (matchPath('/admin/settings', pathname)) return <SettingsPage />;
   return null;
 }

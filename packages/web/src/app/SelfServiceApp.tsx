@@ -4,17 +4,26 @@ import { cardholderTokens } from '../api/client.js';
 import { selfServiceEndpoints as api } from '../api/self-service-api.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
+import { ChangePasswordPage } from '../pages/ChangePassword/ChangePasswordPage.js';
 import { MyCardsPage } from '../pages/SelfService/MyCardsPage.js';
 import { SecurityQuestionsPage } from '../pages/SelfService/SecurityQuestionsPage.js';
 import { navigate, useLocation } from '../router/router.js';
 import { SessionPending, SignInGate, useSignOut } from './session.js';
 
+const MY_CARDS = '/self-service';
 const SECURITY_QUESTIONS = '/self-service/security-questions';
+const CHANGE_PASSWORD = '/self-service/password';
 
 const NAV: readonly { readonly to: string; readonly label: MessageKey }[] = [
-  { to: '/self-service', label: 'self.myCards' },
+  { to: MY_CARDS, label: 'self.myCards' },
   { to: SECURITY_QUESTIONS, label: 'nav.securityQuestions' },
+  { to: CHANGE_PASSWORD, label: 'self.changePassword' },
 ];
+
+/** The self-service page a path opens (My cards for any path it does not know). */
+function currentPage(pathname: string): string {
+  return pathname === SECURITY_QUESTIONS || pathname === CHANGE_PASSWORD ? pathname : MY_CARDS;
+}
 
 /** Self-service at /self-service: cardholders sign in, unblock their own cards and set their security answers. */
 export default function SelfServiceApp() {
@@ -50,9 +59,7 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
             <Title order={2} size="h4">
               {t('app.name')}
             </Title>
-            <Text size="sm" c="dimmed">
-              {t('app.selfService')}
-            </Text>
+            <Text size="sm">{t('app.selfService')}</Text>
           </Group>
           <Button
             variant="default"
@@ -68,8 +75,10 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
       <AppShell.Main>
         <div style={{ maxWidth: 900 }}>
           <SelfServiceNav />
-          {pathname === SECURITY_QUESTIONS ? (
-            <SecurityQuestionsPage />
+          {currentPage(pathname) === SECURITY_QUESTIONS ? (
+            <SecurityQuestionsPage emailNotifications={me.data.emailNotifications} />
+          ) : currentPage(pathname) === CHANGE_PASSWORD ? (
+            <ChangePasswordPage change={api.changePassword} intro={t('password.selfServiceIntro')} />
           ) : (
             <MyCardsPage name={me.data.displayName} />
           )}
@@ -84,8 +93,7 @@ function SelfServiceNav() {
   return (
     <Group component="nav" aria-label={t('nav.main')} gap={4} mb="md">
       {NAV.map((item) => {
-        const current =
-          item.to === SECURITY_QUESTIONS ? pathname === item.to : pathname !== SECURITY_QUESTIONS;
+        const current = currentPage(pathname) === item.to;
         return (
           <NavLink
             key={item.to}

@@ -13,6 +13,8 @@ interface ChallengeFieldProps {
   readonly disabled?: boolean;
   readonly autoFocus?: boolean;
   readonly readBackHint?: string;
+  /** The read-back's heading: for operators it is read to the caller; cardholders check it themselves. */
+  readonly readBackTitle?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function ChallengeField({
   disabled = false,
   autoFocus = false,
   readBackHint = t('unblock.readBackHint'),
+  readBackTitle = t('unblock.readBack'),
 }: ChallengeFieldProps) {
   const progressId = useId();
   const count = Math.min(view.digits.length, expectedLength);
@@ -63,7 +66,13 @@ export function ChallengeField({
           style={{ flex: 1 }}
           aria-hidden
         />
-        <Text id={progressId} size="sm" c={view.complete ? 'green.8' : 'dimmed'} aria-live="polite">
+        <Text
+          id={progressId}
+          size="sm"
+          c={view.complete ? undefined : 'dimmed'}
+          fw={view.complete ? 600 : undefined}
+          aria-live="polite"
+        >
           {view.progress}
         </Text>
       </Group>
@@ -77,7 +86,7 @@ export function ChallengeField({
         </Group>
       )}
       {view.corrections.length > 0 && (
-        <List size="sm" c="orange.9" aria-live="polite">
+        <List size="sm" aria-live="polite">
           {view.corrections.map((note) => (
             <List.Item key={note}>{note}</List.Item>
           ))}
@@ -86,7 +95,7 @@ export function ChallengeField({
       {view.complete && view.phonetic && (
         <Paper withBorder p="sm" bg="green.0" data-testid="challenge-read-back">
           <Text size="sm" fw={600}>
-            {t('unblock.readBack')}
+            {readBackTitle}
           </Text>
           <Text className={classes.mono} fz="xl" fw={700}>
             {view.groups.join(' ')}

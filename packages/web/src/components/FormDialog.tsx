@@ -1,11 +1,13 @@
-import { Button, Group, Modal, Stack, type ButtonProps, type ModalProps } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Button, Group, Stack, Text, type ButtonProps, type ModalProps } from '@mantine/core';
+import { useId, type ReactNode } from 'react';
 import { t } from '../i18n/index.js';
+import { AppModal } from './AppModal.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
 /**
  * A dialog holding one form: its fields, the error of its last submit, then Cancel and the submit
- * button. Enter submits, Esc and Cancel close.
+ * button. Enter submits, Esc and Cancel close. While something is `missing`, the submit button is
+ * disabled and the dialog says, next to it, what is still needed: never a dead button without a reason.
  */
 export function FormDialog({
   title,
@@ -15,43 +17,62 @@ export function FormDialog({
   error,
   submitLabel,
   submitting,
-  submitDisabled = false,
+  missing = null,
   submitColor,
   children,
 }: {
   title: string;
   size?: ModalProps['size'];
   onClose: () => void;
-  /** Called on submit unless `submitDisabled`. */
+  /** Called on submit unless something is `missing`. */
   onSubmit: () => void;
   error: unknown;
   submitLabel: string;
   submitting: boolean;
-  submitDisabled?: boolean;
+  /** What the person still has to fill in, in words; null when the form can be sent. */
+  missing?: string | null;
   submitColor?: ButtonProps['color'];
   children: ReactNode;
 }) {
+  const hintId = useId();
   return (
-    <Modal opened onClose={onClose} title={title} size={size}>
+    <AppModal onClose={onClose} title={title} size={size}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (!submitDisabled) onSubmit();
+          if (missing === null) onSubmit();
         }}
       >
         <Stack>
           {children}
           <ErrorAlert error={error} />
+          <MissingHint id={hintId} missing={missing} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" color={submitColor} loading={submitting} disabled={submitDisabled}>
+            <Button
+              type="submit"
+              color={submitColor}
+              loading={submitting}
+              disabled={missing !== null}
+              aria-describedby={missing !== null ? hintId : undefined}
+            >
               {submitLabel}
             </Button>
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </AppModal>
+  );
+}
+
+/** The visible reason a submit button is disabled. */
+export function MissingHint({ id, missing }: { id: string; missing: string | null }) {
+  if (missing === null) return null;
+  return (
+    <Text id={id} size="sm" c="dark.6" ta="right" data-testid="missing-hint">
+      {missing}
+    </Text>
   );
 }

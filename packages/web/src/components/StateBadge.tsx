@@ -21,7 +21,16 @@ export function StateBadge({ state }: { state: string }) {
     <Badge
       color={COLORS[state] ?? 'gray'}
       variant="light"
-      styles={{ root: { minWidth: 'fit-content', overflow: 'visible' }, label: { overflow: 'visible' } }}
+      // The light variant's coloured text on its pale tint is below WCAG AA (even shade 9 of green is
+      // 3.8:1): the tint shows the colour, the text stays dark.
+      styles={{
+        root: {
+          minWidth: 'fit-content',
+          overflow: 'visible',
+          color: 'var(--mantine-color-black)',
+        },
+        label: { overflow: 'visible' },
+      }}
     >
       {t(key)}
     </Badge>

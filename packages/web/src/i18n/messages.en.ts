@@ -23,6 +23,8 @@ export const en = {
   'nav.admin': 'Admin console',
   'nav.signedInAs': 'Signed in as {username} ({role})',
   'nav.signOut': 'Sign out',
+  'nav.changePassword': 'Change password',
+  'nav.settings': 'Settings',
   'notFound.title': 'Page not found',
   'notFound.back': 'Go to User Lookup',
 
@@ -80,6 +82,8 @@ export const en = {
   'col.question': 'Question',
   'col.setAt': 'Set on',
   'col.securityQuestions': 'Security questions',
+  'col.cardholder': 'Cardholder',
+  'col.card': 'Card',
 
   'state.active': 'active',
   'state.suspended': 'suspended',
@@ -107,6 +111,7 @@ export const en = {
   'user.security': 'Security answers',
   'user.securityAnswers': '{count} set',
   'user.securityFailed': 'Wrong answers: {count} of {max}',
+  'user.securityTriesLeft': 'Identity check: {count} tries left before lockout',
   'user.securityLocked':
     'Locked: too many wrong answers. Identity checks and online unlock refuse this cardholder.',
   'user.clearLockout': 'Clear lockout',
@@ -125,6 +130,15 @@ export const en = {
   'card.notAllowedRole': 'Your role ({role}) cannot unblock cards.',
   'card.lastAttemptHint': 'Only one attempt left: a supervisor must approve it.',
   'card.identityHint': 'The caller’s security answers are checked first.',
+  'card.identityLocked':
+    'The caller’s security answers are locked after too many wrong answers: an admin must clear the lockout (User Information) before this card can be unblocked.',
+  'card.identityNoAnswers':
+    'The caller has not set security answers, which this card’s profile requires: they set them in self-service.',
+  'card.suspendedReason': 'This card is suspended: an admin can activate it again under Cards.',
+  'card.revokedReason':
+    'This card is revoked and cannot be unblocked: the cardholder needs a replacement card.',
+  'card.offlineOff':
+    'Offline unblock is switched off for this installation: an admin can switch it on under Settings.',
 
   'cardSearch.title': 'Card Search',
   'cardSearch.label': 'Card serial',
@@ -170,6 +184,8 @@ export const en = {
   'unblock.unblocked': 'Unblocked',
   'unblock.failed': 'Failed',
   'unblock.recordedUnblocked': 'Recorded: the card was unblocked. The caller can now choose a new PIN.',
+  'unblock.attemptsNow':
+    'The server now counts {remaining} of {limit} admin-key attempts left for this card.',
   'unblock.recordedFailed': 'Recorded: the response did not work.',
   'unblock.tryAgain': 'Try again with a new challenge',
   'unblock.close': 'Close',
@@ -180,6 +196,7 @@ export const en = {
   'identity.intro':
     'This card’s profile requires the caller’s security answers before a response. Ask each question and type the answer you hear.',
   'identity.check': 'Check answers',
+  'identity.needAnswers': 'Still needed: an answer to each question.',
   'identity.verified': 'Identity checked: the answers are right.',
   'identity.ahead':
     'This card’s profile requires the caller’s security answers: ask them before you generate the response.',
@@ -192,6 +209,10 @@ export const en = {
   'approvals.approve': 'Approve',
   'approvals.approved': 'Approved: the operator can now generate the response.',
   'approvals.started': 'Started {when}',
+  'approvals.waiting': 'Waiting',
+  'approvals.waitedMinutes': '{count} min',
+  'approvals.waitedSeconds': 'less than a minute',
+  'approvals.waitedHours': '{hours} h {minutes} min',
 
   'self.myCards': 'My cards',
   'self.welcome': 'Hello {name}',
@@ -199,13 +220,21 @@ export const en = {
   'self.unblock': 'Unblock PIN offline',
   'self.notOffered': 'Unblock PIN offline is not offered for this card.',
   'self.callHelpDesk': 'Call the help desk to unblock this card.',
+  'self.cardSuspended': 'This card is suspended: contact your administrator.',
+  'self.cardRevoked': 'This card is revoked and cannot be unblocked: ask for a replacement card.',
+  'self.keyBlocked': 'This card’s admin key is blocked: ask for a replacement card.',
+  'self.accountSuspended': 'Your account is suspended: contact your administrator.',
+  'self.offlineOff':
+    'Unblocking your PIN here is switched off by your administrator for now. Please call the help desk.',
+  'self.changePassword': 'Change password',
   'self.lastAttempt':
     'This card has only one unblock attempt left. Please call the help desk: they unblock it with you.',
   'self.step1':
     'On your PC, open the “Unblock smart card” screen (press Ctrl+Alt+Del, choose “Change a password”, then “Unblock smart card”). It shows a challenge.',
   'self.challengeDescription':
     'Type the challenge exactly as your PC shows it. Spaces and lower case are fine.',
-  'self.checkGroups': 'Check each group against your screen:',
+  'self.readBack': 'What you typed',
+  'self.checkGroups': 'Check each group against your screen.',
   'self.responseIntro': 'Type this response into the “Response” field on your PC:',
   'self.pinRules': 'Then choose a new PIN: {min} to {max} characters{digits}.',
   'self.pinDigitsOnly': ', digits only',
@@ -236,6 +265,8 @@ export const en = {
   'securityAnswers.progress': '{ready} of {count} answers ready; at least {required} needed.',
   'securityAnswers.save': 'Save answers',
   'securityAnswers.saved':
+    'Your security answers are saved. If you did not make this change, call the help desk.',
+  'securityAnswers.savedEmail':
     'Your security answers are saved. You will get an email about this change; if you did not make it, call the help desk.',
   'securityAnswers.lockedTitle': 'Security questions locked',
   'securityAnswers.locked':
@@ -258,6 +289,8 @@ export const en = {
   'admin.profiles.useCasesHelp':
     'Each use case is an additional command, off until you enable it for the cards of this profile.',
   'admin.profiles.maxPinAttempts': 'Max PIN attempts',
+  'admin.profiles.maxPinAttemptsHelp':
+    'Applied when a card is issued with this profile; it does not change cards already issued.',
   'admin.profiles.adminKeyAttemptLimit': 'Admin-key attempt limit',
   'admin.profiles.adminKeyAttemptLimitHelp': 'Wrong responses before the card blocks its admin key',
   'admin.profiles.pinMin': 'PIN minimum length',
@@ -304,29 +337,91 @@ export const en = {
   'admin.users.savePassword': 'Save password',
   'admin.users.passwordSaved': 'Self-service password set.',
   'admin.users.filter': 'Filter users',
+  'admin.users.suspendTitle': 'Suspend {name}?',
+  'admin.users.suspendText':
+    'While suspended, nobody can unblock this user’s cards (neither the help desk nor self-service), and they cannot sign in to self-service. You can activate them again later.',
+  'admin.users.suspended': '{username} is suspended.',
 
   'admin.cards.title': 'Cards',
-  'admin.cards.register': 'Register a card',
+  'admin.cards.register': 'Register…',
+  'admin.cards.registerTitle': 'Register a card',
   'admin.cards.serial': 'Card serial',
   'admin.cards.username': 'Username of the card holder',
   'admin.cards.profile': 'Card profile',
+  'admin.cards.chooseProfile': 'Choose a profile',
   'admin.cards.type': 'Card type',
   'admin.cards.algorithm': 'Admin-key algorithm',
   'admin.cards.keySource': 'Admin key',
+  'admin.cards.keyEnter': 'Enter the key already on the card',
   'admin.cards.keyGenerate': 'Generate a random key',
-  'admin.cards.keyImport': 'Import a known key',
   'admin.cards.key': 'Admin key (hex)',
-  'admin.cards.keyHelp': 'The key is sealed on the server and never shown again.',
+  'admin.cards.keyHelp':
+    '{digits} hex digits; spaces, colons and dashes are fine. It is sealed on the server and never shown again.',
+  'admin.cards.keyProgress': '{count} of {expected} hex digits',
+  'admin.cards.keyNotHex': 'Use hex digits only: 0–9 and A–F.',
+  'admin.cards.keyTooLong': 'Too long: {count} hex digits, this algorithm’s key has {expected}.',
+  'admin.cards.kcvComputing': 'Computing the key check value…',
+  'admin.cards.kcvLive':
+    'Key check value (KCV): {kcv}. Compare it with the KCV of the key on the card before you register.',
+  'admin.cards.kcvFailed': 'The key check value could not be computed: {reason}',
+  'admin.cards.generateHelp':
+    'The server makes a random key. It is shown once, after you register: the tool that personalises the card must write it to the card.',
+  'admin.cards.needSerial': 'card serial',
+  'admin.cards.needUsername': 'username of the card holder',
+  'admin.cards.needProfile': 'card profile',
+  'admin.cards.needKey': 'the complete admin key',
   'admin.cards.registered': 'Card registered. Key check value (KCV): {kcv}',
   'admin.cards.warning': 'Warning: {warning}',
+  'admin.cards.generatedTitle': 'Write this admin key to the card now',
+  'admin.cards.generatedWarningTitle': 'Shown only this once',
+  'admin.cards.generatedWarning':
+    'The card can be unblocked only once this key is on it. Give it now to the tool that personalises the card, which writes it to the card. Cardwarden keeps it sealed and never shows it again: if it is lost before it is on the card, register the card again with a new key.',
+  'admin.cards.generatedKey': 'Admin key (hexadecimal)',
+  'admin.cards.copyKey': 'Copy key',
+  'admin.cards.generatedDone': 'I have passed the key on',
   'admin.cards.changeState': 'New state',
   'admin.cards.filter': 'Filter by serial',
   'admin.cards.resetAttempts': 'Reset attempts',
+  'admin.cards.keyBlocked': 'Admin key blocked: replacement card needed',
+  'admin.cards.resetTitle': 'Reset the admin-key attempts of card {serial}?',
+  'admin.cards.resetText':
+    'The card has used {used} of {limit} admin-key attempts. Reset the count only when you know the card’s own counter was reset too (for example after re-keying it); otherwise the card blocks its admin key for good while the server still offers responses.',
+  'admin.cards.reason': 'Reason',
+  'admin.cards.reasonHelp': 'Required: recorded in the audit log',
+  'admin.cards.needReason': 'Give a reason to reset the attempts.',
+  'admin.cards.resetConfirm': 'Reset attempts',
+  'admin.cards.attemptsReset': 'The admin-key attempts of card {serial} were reset.',
+  'admin.cards.stateChanged': 'Card {serial} is now {state}.',
+  'admin.cards.stateTitle.active': 'Activate card {serial}?',
+  'admin.cards.stateTitle.suspended': 'Suspend card {serial}?',
+  'admin.cards.stateTitle.revoked': 'Revoke card {serial}?',
+  'admin.cards.stateText.active': 'The card can be unblocked again by the help desk and in self-service.',
+  'admin.cards.stateText.suspended':
+    'Nobody can unblock this card while it is suspended, neither the help desk nor the cardholder. You can activate it again later.',
+  'admin.cards.stateText.revoked':
+    'A revoked card is out of use for good: nobody can unblock it. Do this for a lost or replaced card.',
+  'admin.cards.stateConfirm.active': 'Activate card',
+  'admin.cards.stateConfirm.suspended': 'Suspend card',
+  'admin.cards.stateConfirm.revoked': 'Revoke card',
 
   'admin.operators.title': 'Operators',
   'admin.operators.create': 'New operator',
   'admin.operators.username': 'Username',
   'admin.operators.password': 'Initial password',
+  'admin.operators.passwordHelp':
+    'At least 12 characters. Give it to the operator in person; they can change it under Change password after signing in.',
+  'admin.operators.resetPassword': 'Reset password…',
+  'admin.operators.resetPasswordOf': 'Reset password of {username}',
+  'admin.operators.resetTitle': 'Reset the password of {username}?',
+  'admin.operators.resetText':
+    '{username} gets a new one-time password, shown to you once. Their current sign-ins end now, and they must choose their own password when they next sign in. It is recorded in the audit log.',
+  'admin.operators.resetConfirm': 'Reset password',
+  'admin.operators.oneTimeTitle': 'One-time password for {username}',
+  'admin.operators.oneTimeIntro': 'Give this password to {username} in person or over a trusted channel:',
+  'admin.operators.oneTimePassword': 'One-time password',
+  'admin.operators.copyPassword': 'Copy password',
+  'admin.operators.oneTimeWarning':
+    'It is shown only now. {username} must choose a new password at the next sign-in. If it is lost, reset the password again.',
   'admin.operators.role': 'Role',
   'admin.operators.save': 'Create operator',
   'admin.operators.saved': 'Operator saved.',
@@ -379,6 +474,38 @@ export const en = {
   'common.no': 'no',
   'common.retry': 'Try again',
   'common.optional': 'optional',
+
+  'form.stillNeeded': 'Still needed: {list}.',
+  'form.passwordLength': 'a password of at least 12 characters',
+  'form.fixFields': 'Fix the fields marked in red first.',
+
+  'password.title': 'Change password',
+  'password.mustChange': 'Your password was reset by an administrator. Choose your own password to continue.',
+  'password.current': 'Current password',
+  'password.new': 'New password',
+  'password.newHelp': 'At least 12 characters. A few unrelated words make a good one.',
+  'password.repeat': 'Repeat the new password',
+  'password.mismatch': 'The two new passwords are not the same.',
+  'password.needCurrent': 'your current password',
+  'password.needNew': 'a new password of at least 12 characters',
+  'password.needRepeat': 'the new password repeated',
+  'password.submit': 'Change password',
+  'password.changed': 'Your password is changed. Your other sign-ins have ended.',
+  'password.selfServiceIntro':
+    'Your self-service password signs you in here. Cardwarden never asks for your card’s PIN.',
+
+  'settings.title': 'Settings',
+  'settings.intro': 'Switches for the whole installation, whatever the card profiles say.',
+  'settings.offlineUnblock': 'Offline unblock',
+  'settings.offlineUnblockHelp':
+    'Help-desk and self-service offline unblock (challenge and response). When off, nobody can start one, even where a card’s profile enables it. Online unlock has its own switch in each profile.',
+  'settings.saved': 'Settings saved.',
+  'settings.email': 'Email notifications',
+  'settings.emailOn':
+    'On: Cardwarden emails cardholders about changes to their account (SMTP is configured on the server).',
+  'settings.emailOff': 'Off: no email is sent. To turn it on, configure SMTP on the server (see the README).',
+  'settings.offlineOff':
+    'Offline unblock is switched off for this installation. An admin can switch it on again under Settings.',
 
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   'error.unknown': 'Something went wrong ({status}). Try again.',
@@ -476,11 +603,13 @@ export const errorMessagesEn = {
 
 /** Why a card cannot be unblocked offline (the API's reason codes plus the UI's own). */
 export const unavailableReasonsEn = {
-  'card.not_active': 'Card not active',
-  'user.not_active': 'User not active',
-  'offline_unblock.disabled': 'An administrator has turned offline unblock off',
+  'card.not_active': 'Card not active (suspended or revoked): an admin can change its state under Cards',
+  'user.not_active': 'User not active (suspended): an admin can activate them under Users',
+  'offline_unblock.disabled':
+    'An administrator has turned offline unblock off for this installation (admin console, Settings)',
   'offline_unblock.use_case_disabled': 'Offline unblock is disabled in the card’s profile',
-  'admin_key.blocked': 'The card’s admin key is blocked: ask for a replacement card',
-  'offline_unblock.attempts_exhausted': 'Admin-key attempts exhausted',
+  'admin_key.blocked': 'The card’s admin key is blocked: the cardholder needs a replacement card',
+  'offline_unblock.attempts_exhausted':
+    'Admin-key attempts exhausted: this card’s admin key is blocked; the cardholder needs a replacement card',
   'self_service.last_attempt': 'Only the last attempt is left: the help desk must handle it',
 } as const;

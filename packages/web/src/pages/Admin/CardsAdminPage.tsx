@@ -1,33 +1,24 @@
-import {
-  Alert,
-  Button,
-  Code,
-  Group,
-  Modal,
-  Radio,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type SyntheticEvent } from 'react';
-import type { CardState, CardType, RegisterCardResponse } from '@cardwarden/contract';
-import { ADMIN_KEY_ALGORITHMS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { CardDetail, CardState } from '@cardwarden/contract';
+import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
+import { ChangeCardStateDialog, ResetAttemptsDialog } from './CardActionDialogs.js';
+import { GeneratedKeyDialog, RegisterCardDialog } from './RegisterCardDialog.js';
 
-const CARD_TYPES: readonly CardType[] = ['minidriver', 'gids', 'piv'];
 const CARD_STATES: readonly CardState[] = ['active', 'suspended', 'revoked'];
 
-/** Cards: register with an imported or generated admin key (the KCV is shown, never the key); change state. */
+/**
+ * Cards: register one with the key already on it (its KCV shown as typed) or a generated key (shown once);
+ * change a card's state or reset its attempt count, each confirmed first.
+ */
 export default function CardsAdminPage() {
   useDocumentTitle(t('admin.cards.title'));
   const queryClient = useQueryClient();
@@ -39,15 +30,15 @@ export default function CardsAdminPage() {
     placeholderData: keepPreviousData,
   });
   const [registering, setRegistering] = useState(false);
-  const [registered, setRegistered] = useState<RegisterCardResponse | null>(null);
-  const update = useMutation({
-    mutationFn: ({ id, state }: { id: string; state: CardState }) => api.updateCard(id, { state }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['cards'] }),
-  });
-  const reset = useMutation({
-    mutationFn: (id: string) => api.resetAttempts(id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['cards'] }),
-  });
+  const [registered, setRegistered] = useState<RegisteredCard | null>(null);
+  const [resetting, setResetting] = useState<CardDetail | null>(null);
+  const [changing, setChanging] = useState<{ card: CardDetail; state: CardState } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['cards'] });
+    void queryClient.invalidateQueries({ queryKey: ['card'] });
+    void queryClient.invalidateQueries({ queryKey: ['user'] });
+  };
   return (
     <Stack>
       <Group justify="space-between">
@@ -57,24 +48,39 @@ export default function CardsAdminPage() {
         <Button
           onClick={() => {
             setRegistered(null);
+            setDone(null);
             setRegistering(true);
           }}
         >
           {t('admin.cards.register')}
         </Button>
       </Group>
-      {registered && (
+      {done && (
         <Alert
           color="green"
           role="status"
           withCloseButton
+          closeButtonLabel={t('common.close')}
+          onClose={() => {
+            setDone(null);
+          }}
+        >
+          {done}
+        </Alert>
+      )}
+      {registered && !registered.generatedAdminKey && (
+        <Alert
+          color="green"
+          role="status"
+          withCloseButton
+          closeButtonLabel={t('common.close')}
           onClose={() => {
             setRegistered(null);
           }}
         >
           <Text>{t('admin.cards.registered', { kcv: registered.adminKeyKcv })}</Text>
           {registered.adminKeyWarning && (
-            <Text c="orange.9">{t('admin.cards.warning', { warning: registered.adminKeyWarning })}</Text>
+            <Text fw={600}>{t('admin.cards.warning', { warning: registered.adminKeyWarning })}</Text>
           )}
         </Alert>
       )}
@@ -87,8 +93,6 @@ export default function CardsAdminPage() {
         type="search"
       />
       <ErrorAlert error={cards.error} />
-      <ErrorAlert error={update.error} />
-      <ErrorAlert error={reset.error} />
       {cards.data && (
         <Table aria-label={t('admin.cards.title')} verticalSpacing="xs">
           <Table.Thead>
@@ -126,17 +130,25 @@ export default function CardsAdminPage() {
                         limit: card.adminKey.attemptLimit,
                       })}
                     </Text>
-                    {card.adminKey.attemptsUsed > 0 && (
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        aria-label={`${t('admin.cards.resetAttempts')} ${card.serial}`}
-                        onClick={() => {
-                          reset.mutate(card.id);
-                        }}
-                      >
-                        {t('admin.cards.resetAttempts')}
-                      </Button>
+                    {card.adminKey.blocked ? (
+                      // The card refused its last attempt: resetting the count would not help.
+                      <Text size="xs" c="red.9" fw={600}>
+                        {t('admin.cards.keyBlocked')}
+                      </Text>
+                    ) : (
+                      card.adminKey.attemptsUsed > 0 && (
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          aria-label={`${t('admin.cards.resetAttempts')} ${card.serial}`}
+                          onClick={() => {
+                            setDone(null);
+                            setResetting(card);
+                          }}
+                        >
+                          {t('admin.cards.resetAttempts')}
+                        </Button>
+                      )
                     )}
                   </Group>
                 </Table.Td>
@@ -150,7 +162,8 @@ export default function CardsAdminPage() {
                       value={card.state}
                       data={CARD_STATES.map((value) => ({ value, label: t(`state.${value}`) }))}
                       onChange={(value) => {
-                        if (value !== card.state) update.mutate({ id: card.id, state: value });
+                        setDone(null);
+                        if (value !== card.state) setChanging({ card, state: value });
                       }}
                     />
                   </Group>
@@ -161,136 +174,58 @@ export default function CardsAdminPage() {
         </Table>
       )}
       {registering && (
-        <RegisterCardForm
+        <RegisterCardDialog
           onClose={() => {
             setRegistering(false);
           }}
           onRegistered={(result) => {
             setRegistering(false);
             setRegistered(result);
-            void queryClient.invalidateQueries({ queryKey: ['cards'] });
-            void queryClient.invalidateQueries({ queryKey: ['user'] });
+            refresh();
+          }}
+        />
+      )}
+      {registered?.generatedAdminKey && (
+        <GeneratedKeyDialog
+          card={registered}
+          onClose={() => {
+            // The key goes with the dialog: the page keeps only the KCV.
+            setRegistered({ ...registered, generatedAdminKey: null });
+          }}
+        />
+      )}
+      {resetting && (
+        <ResetAttemptsDialog
+          card={resetting}
+          onClose={() => {
+            setResetting(null);
+          }}
+          onDone={() => {
+            setDone(t('admin.cards.attemptsReset', { serial: resetting.serial }));
+            setResetting(null);
+            refresh();
+          }}
+        />
+      )}
+      {changing && (
+        <ChangeCardStateDialog
+          card={changing.card}
+          state={changing.state}
+          onClose={() => {
+            setChanging(null);
+          }}
+          onDone={() => {
+            setDone(
+              t('admin.cards.stateChanged', {
+                serial: changing.card.serial,
+                state: t(`state.${changing.state}`),
+              }),
+            );
+            setChanging(null);
+            refresh();
           }}
         />
       )}
     </Stack>
-  );
-}
-
-function RegisterCardForm({
-  onClose,
-  onRegistered,
-}: {
-  onClose: () => void;
-  onRegistered: (result: RegisterCardResponse) => void;
-}) {
-  const profiles = useQuery({ queryKey: ['profiles'], queryFn: api.profiles });
-  const [serial, setSerial] = useState('');
-  const [username, setUsername] = useState('');
-  const [profile, setProfile] = useState<string | null>(null);
-  const [type, setType] = useState<CardType>('minidriver');
-  const [algorithm, setAlgorithm] = useState<AdminKeyAlgorithm>('3des');
-  const [source, setSource] = useState<'generate' | 'import'>('generate');
-  const [key, setKey] = useState('');
-  const save = useMutation({
-    mutationFn: () =>
-      api.registerCard({
-        serial: serial.trim(),
-        username: username.trim(),
-        profile: profile ?? '',
-        type,
-        adminKey: source === 'generate' ? { algorithm, generate: true } : { algorithm, key: key.trim() },
-      }),
-    onSuccess: onRegistered,
-  });
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
-  const ready = serial.trim() && username.trim() && profile && (source === 'generate' || key.trim());
-  return (
-    <Modal opened onClose={onClose} title={t('admin.cards.register')} size="lg">
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput
-            label={t('admin.cards.serial')}
-            value={serial}
-            onChange={(e) => {
-              setSerial(e.currentTarget.value);
-            }}
-            required
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <TextInput
-            label={t('admin.cards.username')}
-            value={username}
-            onChange={(e) => {
-              setUsername(e.currentTarget.value);
-            }}
-            required
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <ChoiceSelect
-            label={t('admin.cards.profile')}
-            value={profile}
-            onChange={setProfile}
-            data={(profiles.data?.items ?? []).map((p) => p.name)}
-            required
-          />
-          <ErrorAlert error={profiles.error} />
-          <Group grow>
-            <ChoiceSelect
-              label={t('admin.cards.type')}
-              value={type}
-              onChange={setType}
-              data={[...CARD_TYPES]}
-            />
-            <ChoiceSelect
-              label={t('admin.cards.algorithm')}
-              value={algorithm}
-              onChange={setAlgorithm}
-              data={[...ADMIN_KEY_ALGORITHMS]}
-            />
-          </Group>
-          <Radio.Group
-            label={t('admin.cards.keySource')}
-            description={t('admin.cards.keyHelp')}
-            value={source}
-            onChange={(v) => {
-              setSource(v === 'import' ? 'import' : 'generate');
-            }}
-          >
-            <Group mt="xs">
-              <Radio value="generate" label={t('admin.cards.keyGenerate')} />
-              <Radio value="import" label={t('admin.cards.keyImport')} />
-            </Group>
-          </Radio.Group>
-          {source === 'import' && (
-            <TextInput
-              label={t('admin.cards.key')}
-              value={key}
-              onChange={(e) => {
-                setKey(e.currentTarget.value);
-              }}
-              autoComplete="off"
-              spellCheck={false}
-              ff="monospace"
-              required
-            />
-          )}
-          <ErrorAlert error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending} disabled={!ready}>
-              {t('admin.cards.register')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
   );
 }

@@ -1,10 +1,24 @@
-import { Button, Group, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  PasswordInput,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { OperatorRole } from '@cardwarden/contract';
+import type { Operator, OperatorRole } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
+import { AppModal } from '../../components/AppModal.js';
 import { FormDialog } from '../../components/FormDialog.js';
+import { stillNeeded } from '../../components/still-needed.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
@@ -14,12 +28,13 @@ import { t } from '../../i18n/index.js';
 const OPERATOR_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor'];
 const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role.${value}`) }));
 
-/** Operators and their roles: create, change role, disable or enable. */
+/** Operators and their roles: create, change role, disable or enable, reset a forgotten password. */
 export default function OperatorsPage() {
   useDocumentTitle(t('admin.operators.title'));
   const queryClient = useQueryClient();
   const operators = useQuery({ queryKey: ['operators'], queryFn: api.operators });
   const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<Operator | null>(null);
   const update = useMutation({
     mutationFn: ({ id, role, state }: { id: string; role?: OperatorRole; state?: 'active' | 'disabled' }) =>
       api.updateOperator(id, { ...(role ? { role } : {}), ...(state ? { state } : {}) }),
@@ -73,36 +88,56 @@ export default function OperatorsPage() {
                 </Table.Td>
                 <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
                 <Table.Td>
-                  {operator.state === 'active' ? (
+                  <Group gap={4} wrap="nowrap">
+                    {operator.state === 'active' ? (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="orange"
+                        aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                        onClick={() => {
+                          update.mutate({ id: operator.id, state: 'disabled' });
+                        }}
+                      >
+                        {t('admin.operators.disable')}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="green"
+                        aria-label={`${t('admin.operators.enable')} ${operator.username}`}
+                        onClick={() => {
+                          update.mutate({ id: operator.id, state: 'active' });
+                        }}
+                      >
+                        {t('admin.operators.enable')}
+                      </Button>
+                    )}
                     <Button
                       size="xs"
-                      variant="light"
-                      color="orange"
-                      aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                      variant="subtle"
+                      aria-label={t('admin.operators.resetPasswordOf', { username: operator.username })}
                       onClick={() => {
-                        update.mutate({ id: operator.id, state: 'disabled' });
+                        setResetting(operator);
                       }}
                     >
-                      {t('admin.operators.disable')}
+                      {t('admin.operators.resetPassword')}
                     </Button>
-                  ) : (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="green"
-                      aria-label={`${t('admin.operators.enable')} ${operator.username}`}
-                      onClick={() => {
-                        update.mutate({ id: operator.id, state: 'active' });
-                      }}
-                    >
-                      {t('admin.operators.enable')}
-                    </Button>
-                  )}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
+      )}
+      {resetting && (
+        <ResetPasswordDialog
+          operator={resetting}
+          onClose={() => {
+            setResetting(null);
+          }}
+        />
       )}
       {creating && (
         <CreateOperatorForm
@@ -135,7 +170,10 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
         save.mutate();
       }}
       submitting={save.isPending}
-      submitDisabled={!username.trim() || password.length < 12}
+      missing={stillNeeded([
+        !username.trim() && t('admin.operators.username'),
+        password.length < 12 && t('form.passwordLength'),
+      ])}
       error={save.error}
       submitLabel={t('admin.operators.save')}
     >
@@ -150,7 +188,7 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
       />
       <PasswordInput
         label={t('admin.operators.password')}
-        description={t('admin.users.newPasswordHelp')}
+        description={t('admin.operators.passwordHelp')}
         value={password}
         onChange={(e) => {
           setPassword(e.currentTarget.value);
@@ -159,6 +197,58 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
         required
       />
       <ChoiceSelect label={t('admin.operators.role')} value={role} onChange={setRole} data={roleOptions()} />
+    </FormDialog>
+  );
+}
+
+/**
+ * Resets another operator's password: asks first, then shows the one-time password once, with a copy
+ * button. The operator must choose a new one at their next sign-in; their sign-ins end now.
+ */
+function ResetPasswordDialog({ operator, onClose }: { operator: Operator; onClose: () => void }) {
+  const reset = useMutation({ mutationFn: () => api.resetOperatorPassword(operator.id) });
+  const name = { username: operator.username };
+  if (reset.data) {
+    const { oneTimePassword } = reset.data;
+    return (
+      <AppModal onClose={onClose} title={t('admin.operators.oneTimeTitle', name)} size="lg">
+        <Stack>
+          <Text>{t('admin.operators.oneTimeIntro', name)}</Text>
+          <Group gap="sm">
+            <Code fz="lg" aria-label={t('admin.operators.oneTimePassword')} data-testid="one-time-password">
+              {oneTimePassword}
+            </Code>
+            <CopyButton value={oneTimePassword}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="light" onClick={copy}>
+                  {copied ? t('unblock.copied') : t('admin.operators.copyPassword')}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+          <Alert color="orange" variant="light">
+            {t('admin.operators.oneTimeWarning', name)}
+          </Alert>
+          <Group justify="flex-end">
+            <Button onClick={onClose}>{t('common.close')}</Button>
+          </Group>
+        </Stack>
+      </AppModal>
+    );
+  }
+  return (
+    <FormDialog
+      title={t('admin.operators.resetTitle', name)}
+      onClose={onClose}
+      onSubmit={() => {
+        reset.mutate();
+      }}
+      submitting={reset.isPending}
+      submitColor="orange"
+      error={reset.error}
+      submitLabel={t('admin.operators.resetConfirm')}
+    >
+      <Text>{t('admin.operators.resetText', name)}</Text>
     </FormDialog>
   );
 }

@@ -3,7 +3,6 @@ import {
   Button,
   Checkbox,
   Group,
-  Modal,
   NumberInput,
   Stack,
   Switch,
@@ -17,7 +16,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import type { Profile, UseCase } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { AppModal } from '../../components/AppModal.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { MissingHint } from '../../components/FormDialog.js';
+import { stillNeeded } from '../../components/still-needed.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { bodyOf, canSave, draftErrors, draftOf, NEW_PROFILE, type ProfileDraft } from './profile-draft.js';
@@ -149,6 +151,10 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
     },
   });
   const errors = draftErrors(draft);
+  const missing = canSave(draft)
+    ? null
+    : (stillNeeded([draft.name.trim() === '' && t('admin.profiles.name').toLowerCase()]) ??
+      t('form.fixFields'));
   const say = (key: MessageKey | null) => (key ? t(key) : null);
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -156,8 +162,7 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
   };
   const number = (value: string | number, fallback: number) => (typeof value === 'number' ? value : fallback);
   return (
-    <Modal
-      opened
+    <AppModal
       onClose={onClose}
       title={profile ? `${t('admin.profiles.edit')}: ${profile.name}` : t('admin.profiles.create')}
       size="lg"
@@ -187,7 +192,7 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
             <Text component="legend" fw={500} size="sm">
               {t('admin.profiles.useCases')}
             </Text>
-            <Text size="xs" c="dimmed" mb="xs">
+            <Text size="xs" mb="xs">
               {t('admin.profiles.useCasesHelp')}
             </Text>
             <Stack gap="xs">
@@ -210,6 +215,7 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
           <Group grow>
             <NumberInput
               label={t('admin.profiles.maxPinAttempts')}
+              description={t('admin.profiles.maxPinAttemptsHelp')}
               value={draft.maxPinAttempts}
               onChange={(value) => {
                 set('maxPinAttempts', number(value, 3));
@@ -315,16 +321,22 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
             </Stack>
           </fieldset>
           <ErrorAlert error={save.error} />
+          <MissingHint id="profile-missing" missing={missing} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" loading={save.isPending} disabled={!canSave(draft)}>
+            <Button
+              type="submit"
+              loading={save.isPending}
+              disabled={missing !== null}
+              aria-describedby={missing !== null ? 'profile-missing' : undefined}
+            >
               {t('admin.profiles.save')}
             </Button>
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </AppModal>
   );
 }

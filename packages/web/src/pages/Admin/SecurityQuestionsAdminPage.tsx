@@ -208,7 +208,7 @@ function RewordForm({
         save.mutate();
       }}
       submitting={save.isPending}
-      submitDisabled={!ok}
+      missing={ok ? null : t('admin.questions.tooShort')}
       error={save.error}
       submitLabel={t('admin.questions.save')}
     >

@@ -1,4 +1,4 @@
-import { Button, Group, PasswordInput, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Button, Group, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -13,7 +13,11 @@ import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
-type Dialog = { kind: 'new' } | { kind: 'edit'; user: User } | { kind: 'password'; user: User };
+type Dialog =
+  | { kind: 'new' }
+  | { kind: 'edit'; user: User }
+  | { kind: 'password'; user: User }
+  | { kind: 'suspend'; user: User };
 
 /** Users (cardholders): create, edit, suspend, and set their self-service password. */
 export default function UsersAdminPage() {
@@ -119,7 +123,8 @@ export default function UsersAdminPage() {
                         color="orange"
                         aria-label={`${t('admin.users.suspend')} ${user.username}`}
                         onClick={() => {
-                          setState.mutate({ id: user.id, state: 'suspended' });
+                          setSaved(null);
+                          setDialog({ kind: 'suspend', user });
                         }}
                       >
                         {t('admin.users.suspend')}
@@ -176,6 +181,30 @@ export default function UsersAdminPage() {
             done(t('admin.users.saved'));
           }}
         />
+      )}
+      {dialog?.kind === 'suspend' && (
+        <FormDialog
+          title={t('admin.users.suspendTitle', { name: dialog.user.displayName })}
+          onClose={() => {
+            setDialog(null);
+          }}
+          onSubmit={() => {
+            setState.mutate(
+              { id: dialog.user.id, state: 'suspended' },
+              {
+                onSuccess: () => {
+                  done(t('admin.users.suspended', { username: dialog.user.username }));
+                },
+              },
+            );
+          }}
+          submitting={setState.isPending}
+          submitColor="orange"
+          error={setState.error}
+          submitLabel={t('admin.users.suspend')}
+        >
+          <Text>{t('admin.users.suspendText')}</Text>
+        </FormDialog>
       )}
       {dialog?.kind === 'password' && (
         <PasswordForm
@@ -283,7 +312,7 @@ function PasswordForm({ user, onClose, onSaved }: { user: User; onClose: () => v
         save.mutate();
       }}
       submitting={save.isPending}
-      submitDisabled={password.length < 12}
+      missing={password.length < 12 ? t('form.passwordLength') : null}
       error={save.error}
       submitLabel={t('admin.users.savePassword')}
     >

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import type { OfflineUnblockSession } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { MissingHint } from '../../components/FormDialog.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
 
@@ -55,12 +56,17 @@ export function IdentityCheck({
             />
           ))}
           <ErrorAlert error={check.error} />
+          <MissingHint
+            id={`identity-missing-${session.id}`}
+            missing={complete ? null : t('identity.needAnswers')}
+          />
           <Group>
             <Button
               type="submit"
               variant="light"
               color="yellow"
               disabled={!complete}
+              aria-describedby={complete ? undefined : `identity-missing-${session.id}`}
               loading={check.isPending}
             >
               {t('identity.check')}

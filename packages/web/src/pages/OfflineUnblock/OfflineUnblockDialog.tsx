@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { CardSummary, IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
@@ -7,6 +7,7 @@ import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChallengeField } from '../../challenge/ChallengeField.js';
 import { challengeLengthFor, viewChallenge } from '../../challenge/challenge-view.js';
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
+import { AppModal } from '../../components/AppModal.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
 import { IdentityCheck } from './IdentityCheck.js';
@@ -100,9 +101,11 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
   });
 
   const record = useMutation({
-    mutationFn: (result: Outcome) => {
+    mutationFn: async (result: Outcome) => {
       if (!session) throw new Error('no session');
-      return api.recordOutcome(session.id, result, ticketValue);
+      await api.recordOutcome(session.id, result, ticketValue);
+      // What the server counts now (an unblock resets it): the operator tells the caller the truth.
+      return (await api.card(card.id)).adminKey;
     },
     onSuccess: (_data, result) => {
       setOutcome(result);
@@ -158,8 +161,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
   );
 
   return (
-    <Modal
-      opened
+    <AppModal
       onClose={() => {
         cancel.mutate();
       }}
@@ -170,9 +172,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       trapFocus
     >
       <Stack gap="md">
-        <Text size="sm" c="dimmed">
-          {t('unblock.forUser', { name: user.displayName, username: user.username })}
-        </Text>
+        <Text size="sm">{t('unblock.forUser', { name: user.displayName, username: user.username })}</Text>
 
         {issued === null && (
           <>
@@ -251,7 +251,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
               />
             )}
             {session?.identity.required && session.identity.verified && (
-              <Text size="sm" c="green.8" role="status">
+              <Text size="sm" fw={600} role="status">
                 {t('identity.verified')}
               </Text>
             )}
@@ -284,7 +284,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
 
         {issued !== null && (
           <>
-            <Text size="sm" c="dimmed">
+            <Text size="sm">
               {t('unblock.challengeWas', { challenge: issued.challengeGroups.join(' ') })}
             </Text>
             <ResponseDisplay
@@ -331,6 +331,14 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                 <Alert color={outcome === 'unblocked' ? 'green' : 'orange'} role="status">
                   {t(outcome === 'unblocked' ? 'unblock.recordedUnblocked' : 'unblock.recordedFailed')}
                 </Alert>
+                {record.data && (
+                  <Text size="sm" fw={500} data-testid="attempts-now">
+                    {t('unblock.attemptsNow', {
+                      remaining: record.data.attemptsRemaining,
+                      limit: record.data.attemptLimit,
+                    })}
+                  </Text>
+                )}
                 <Group justify="flex-end">
                   {outcome === 'failed' && issued.attemptsRemaining > 0 && (
                     <Button variant="light" onClick={restart}>
@@ -344,7 +352,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
           </>
         )}
       </Stack>
-    </Modal>
+    </AppModal>
   );
 }
 

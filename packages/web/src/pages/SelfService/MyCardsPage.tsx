@@ -16,7 +16,7 @@ export function MyCardsPage({ name }: { name: string }) {
   const [selected, setSelected] = useState<SelfServiceCard | null>(null);
   return (
     <Stack>
-      <Text c="dimmed">{t('self.welcome', { name })}</Text>
+      <Text>{t('self.welcome', { name })}</Text>
       <Title order={1} size="h2">
         {t('self.myCards')}
       </Title>
@@ -39,7 +39,7 @@ export function MyCardsPage({ name }: { name: string }) {
               </Text>
               <StateBadge state={card.state} />
             </Group>
-            <Text size="sm" c="dimmed">
+            <Text size="sm">
               {card.type} · {card.profile}
             </Text>
             <Stack mt="md" gap={4}>
@@ -52,7 +52,7 @@ export function MyCardsPage({ name }: { name: string }) {
                   {t('self.unblock')}
                 </Button>
               ) : (
-                <Text size="sm" c="dimmed" data-testid="unblock-reason">
+                <Text size="sm" data-testid="unblock-reason">
                   {unavailableText(card)}
                 </Text>
               )}
@@ -72,9 +72,15 @@ export function MyCardsPage({ name }: { name: string }) {
   );
 }
 
-/** Why a card has no Unblock PIN offline, in the cardholder's words. */
+/** Why a card has no Unblock PIN offline, in the cardholder's words: what is wrong and who can fix it. */
 function unavailableText(card: SelfServiceCard): string {
   const { reason, available } = card.offlineUnblock;
+  if (card.state === 'suspended') return t('self.cardSuspended');
+  if (card.state === 'revoked') return t('self.cardRevoked');
+  if (reason === 'user.not_active') return t('self.accountSuspended');
+  if (reason === 'offline_unblock.attempts_exhausted') return t('self.keyBlocked');
+  if (reason === 'admin_key.blocked') return t('self.keyBlocked');
+  if (reason === 'offline_unblock.disabled') return t('self.offlineOff');
   if (reason === 'offline_unblock.use_case_disabled') return t('self.notOffered');
   // Only the last attempt left: the server says so with its own reason (older servers only by the count).
   if (reason === 'self_service.last_attempt' || available) return t('self.lastAttempt');

@@ -40,7 +40,7 @@ const QUERY_KEY = ['self-service', 'security-answers'] as const;
  * Security questions, for the cardholder: how many answers their cards need, which questions they
  * answered (when; never the answers), and a form that sets them all at once.
  */
-export function SecurityQuestionsPage() {
+export function SecurityQuestionsPage({ emailNotifications = false }: { emailNotifications?: boolean }) {
   useDocumentTitle(t('securityAnswers.title'));
   const mine = useQuery({ queryKey: QUERY_KEY, queryFn: api.securityAnswers });
   const [saved, setSaved] = useState(false);
@@ -65,7 +65,7 @@ export function SecurityQuestionsPage() {
                 setSaved(false);
               }}
             >
-              {t('securityAnswers.saved')}
+              {t(emailNotifications ? 'securityAnswers.savedEmail' : 'securityAnswers.saved')}
             </SavedNotice>
           )}
           <Text fw={500}>{t('securityAnswers.required', { required: mine.data.required })}</Text>

@@ -1,4 +1,5 @@
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
+import { AppModal } from '../../components/AppModal.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { SelfServiceCard, SelfServiceUnblockResponse } from '@cardwarden/contract';
@@ -46,8 +47,7 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
   const lastAttempt = isApiError(generate.error, 'self_service.last_attempt');
 
   return (
-    <Modal
-      opened
+    <AppModal
       onClose={onClose}
       title={`${t('self.unblock')} — ${card.serial}`}
       size="lg"
@@ -66,6 +66,7 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
               view={view}
               expectedLength={card.challengeLength}
               description={t('self.challengeDescription')}
+              readBackTitle={t('self.readBack')}
               readBackHint={t('self.checkGroups')}
               disabled={lastAttempt}
               autoFocus
@@ -146,6 +147,6 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
           </>
         )}
       </Stack>
-    </Modal>
+    </AppModal>
   );
 }

@@ -3,6 +3,8 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { LoginResponse } from '@cardwarden/contract';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { MissingHint } from '../../components/FormDialog.js';
+import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
 
 export interface SignInPageProps {
@@ -18,6 +20,12 @@ export interface SignInPageProps {
 export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: SignInPageProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Sign in stays pressable; pressed too early, it says what is missing instead of doing nothing.
+  const [tried, setTried] = useState(false);
+  const missing = stillNeeded([
+    !username.trim() && t('signIn.username').toLowerCase(),
+    !password && t('signIn.password').toLowerCase(),
+  ]);
   const mutation = useMutation({
     mutationFn: () => login(username.trim(), password),
     onSuccess: (result) => {
@@ -26,7 +34,8 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
   });
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
-    if (username.trim() && password) mutation.mutate();
+    setTried(true);
+    if (missing === null) mutation.mutate();
   };
   return (
     <Center mih="100vh" p="md" bg="gray.0">
@@ -36,11 +45,7 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
             <Title order={1} size="h3">
               {title}
             </Title>
-            {intro && (
-              <Text size="sm" c="dimmed">
-                {intro}
-              </Text>
-            )}
+            {intro && <Text size="sm">{intro}</Text>}
             {notice && (
               <Alert color="blue" variant="light" role="status">
                 {notice}
@@ -73,7 +78,8 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
               visibilityToggleButtonProps={{ 'aria-label': t('signIn.showTyped') }}
             />
             <ErrorAlert error={mutation.error} />
-            <Button type="submit" loading={mutation.isPending} disabled={!username.trim() || !password}>
+            <MissingHint id="sign-in-missing" missing={tried ? missing : null} />
+            <Button type="submit" loading={mutation.isPending}>
               {t('signIn.submit')}
             </Button>
             {footer}

@@ -1,18 +1,15 @@
 import { Button, Stack, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import type { CardSummary } from '@cardwarden/contract';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { reasonMessage, t } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
+import { unblockBlocker, type UnblockContext } from './unblock-blocker.js';
 
-/** Why this operator cannot start an unblock on `card`, or null when they can. */
-export function unblockBlocker(card: CardSummary, canUnblock: boolean, role: string): string | null {
-  if (!card.offlineUnblock.available) {
-    return card.offlineUnblock.reason
-      ? reasonMessage(card.offlineUnblock.reason)
-      : (card.offlineUnblock.message ?? '');
-  }
-  if (!canUnblock) return t('card.notAllowedRole', { role });
-  return null;
+/** The installation's settings as the help desk sees them (null until known, or from an older server). */
+export function useSettings() {
+  return useQuery({ queryKey: ['settings'], queryFn: api.settings, retry: false, staleTime: 30_000 });
 }
 
 /** The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock. */
@@ -22,13 +19,17 @@ export function CardsTable({
   role,
   onUnblock,
   actionLabel = t('card.generate'),
+  identity,
 }: {
   cards: readonly CardSummary[];
   canUnblock: boolean;
   role: string;
   onUnblock: (card: CardSummary) => void;
   actionLabel?: string;
+  identity?: UnblockContext['identity'];
 }) {
+  const settings = useSettings();
+  const offlineOff = settings.data?.offlineUnblock === false;
   return (
     <Table verticalSpacing="sm" aria-label={t('user.cards')}>
       <Table.Thead>
@@ -43,7 +44,10 @@ export function CardsTable({
       </Table.Thead>
       <Table.Tbody>
         {cards.map((card) => {
-          const blocker = unblockBlocker(card, canUnblock, role);
+          const blocker = unblockBlocker(card, canUnblock, role, {
+            offlineOff,
+            ...(identity ? { identity } : {}),
+          });
           const reasonId = `reason-${card.id}`;
           return (
             <Table.Tr key={card.id} data-serial={card.serial}>
@@ -61,7 +65,7 @@ export function CardsTable({
                 <Text
                   span
                   fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
-                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.8' : undefined}
+                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
                 >
                   {t('card.attemptsLeft', {
                     remaining: card.adminKey.attemptsRemaining,
@@ -82,21 +86,17 @@ export function CardsTable({
                     {actionLabel}
                   </Button>
                   {blocker !== null ? (
-                    <Text id={reasonId} size="xs" c="red.8" data-testid="unblock-reason">
+                    <Text id={reasonId} size="xs" c="red.9" data-testid="unblock-reason">
                       {blocker}
                     </Text>
                   ) : (
                     <>
                       {card.adminKey.attemptsRemaining === 1 && (
-                        <Text size="xs" c="orange.9">
+                        <Text size="xs" c="red.9">
                           {t('card.lastAttemptHint')}
                         </Text>
                       )}
-                      {card.offlineUnblock.identityCheck && (
-                        <Text size="xs" c="dimmed">
-                          {t('card.identityHint')}
-                        </Text>
-                      )}
+                      {card.offlineUnblock.identityCheck && <Text size="xs">{t('card.identityHint')}</Text>}
                     </>
                   )}
                 </Stack>

@@ -24,16 +24,21 @@ export function SecurityAnswersStatus({ user, canClear }: { user: UserDetail; ca
         <Text>{t('user.securityAnswers', { count: answersSet })}</Text>
         {locked && <StateBadge state="locked" />}
       </Group>
-      <Text size="sm" c={failedAttempts > 0 ? 'orange.9' : 'dimmed'}>
+      <Text size="sm" c={failedAttempts > 0 ? 'red.9' : undefined}>
         {t('user.securityFailed', { count: failedAttempts, max: maxFailedAttempts })}
       </Text>
+      {!locked && (
+        <Text size="sm" c={failedAttempts > 0 ? 'red.9' : undefined} data-testid="identity-tries-left">
+          {t('user.securityTriesLeft', { count: Math.max(0, maxFailedAttempts - failedAttempts) })}
+        </Text>
+      )}
       {locked && (
-        <Text size="sm" c="red.8">
+        <Text size="sm" c="red.9">
           {t('user.securityLocked')}
         </Text>
       )}
       {cleared && !locked && (
-        <Text size="sm" c="green.8" role="status">
+        <Text size="sm" fw={600} role="status">
           {t('user.lockoutCleared')}
         </Text>
       )}

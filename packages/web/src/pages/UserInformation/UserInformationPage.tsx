@@ -89,7 +89,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
               <Button disabled aria-describedby="no-card-reason">
                 {t('card.generate')}
               </Button>
-              <Text id="no-card-reason" size="sm" c="red.8" data-testid="unblock-reason">
+              <Text id="no-card-reason" size="sm" c="red.9" data-testid="unblock-reason">
                 {t('user.noCardsReason')} {t('user.noCards')}
               </Text>
             </Stack>
@@ -98,6 +98,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
               cards={user.data.cards}
               canUnblock={HELP_DESK_ROLES.includes(me.role)}
               role={t(`role.${me.role}`)}
+              identity={user.data.securityQuestions}
               onUnblock={(card) => {
                 setTarget({ card, user: user.data });
               }}

@@ -1,0 +1,83 @@
+/**
+ * A generated admin key is answered once, in the registration answer, so that the tool personalising the
+ * card can write it; nothing afterwards (card, search, audit, logs) ever shows it again.
+ */
+import { createCipheriv } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture, type Fixture } from './support/fixtures.js';
+
+/** E_K(challenge), 3DES EDE ECB: computed here, independently of the server. */
+function tripleDes(keyHex: string, challengeHex: string): string {
+  const cipher = createCipheriv('des-ede3-ecb', Buffer.from(keyHex, 'hex'), null);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.from(challengeHex, 'hex')), cipher.final()])
+    .toString('hex')
+    .toUpperCase();
+}
+
+forEachDatabase('generated admin key', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers a generated key once, usable and matching its KCV, and never again', async () => {
+    const created = await f.admin.post<{
+      id: string;
+      adminKeyKcv: string;
+      generatedAdminKey: string | null;
+    }>('/api/v1/cards', {
+      serial: 'GEN-0001',
+      username: f.username,
+      profile: f.profileName,
+      type: 'gids',
+      adminKey: { algorithm: '3des', generate: true },
+    });
+    expect(created.status).toBe(201);
+    const key = created.body.generatedAdminKey ?? '';
+    expect(key).toMatch(/^[0-9A-F]{48}$/);
+    expect(tripleDes(key, '0000000000000000').slice(0, 6)).toBe(created.body.adminKeyKcv);
+
+    // The server's response to a challenge is made with exactly this key.
+    const session = await f.operator.post<{ id: string }>(
+      `/api/v1/cards/${created.body.id}/offline-unblocks`,
+      {},
+    );
+    const issued = await f.operator.post<{ response: string }>(
+      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      { challenge: '0557897F8D84407B' },
+    );
+    expect(issued.body.response).toBe(tripleDes(key, '0557897F8D84407B'));
+
+    const admin = await server.api.login(ADMIN.username, ADMIN.password);
+    for (const path of [
+      `/api/v1/cards/${created.body.id}`,
+      '/api/v1/cards?serial=GEN-0001',
+      `/api/v1/users/${f.userId}`,
+      `/api/v1/audit?cardId=${created.body.id}`,
+    ]) {
+      const response = await admin.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.text.toUpperCase(), path).not.toContain(key);
+    }
+    expect(server.logs.join('\n').toUpperCase()).not.toContain(key);
+  });
+
+  it('answers null for an imported key', async () => {
+    const created = await f.admin.post<{ generatedAdminKey: string | null }>('/api/v1/cards', {
+      serial: 'IMP-0001',
+      username: f.username,
+      profile: f.profileName,
+      type: 'gids',
+      adminKey: { algorithm: 'aes128', key: '000102030405060708090A0B0C0D0E0F' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.generatedAdminKey).toBeNull();
+  });
+});

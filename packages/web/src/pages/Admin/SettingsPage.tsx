@@ -1,0 +1,59 @@
+import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
+import { t } from '../../i18n/index.js';
+
+/** The installation's switches: offline unblock on or off for everyone; whether email is sent. */
+export default function SettingsPage() {
+  useDocumentTitle(t('settings.title'));
+  const queryClient = useQueryClient();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings });
+  const update = useMutation({
+    mutationFn: api.updateSettings,
+    onSuccess: (fresh) => {
+      queryClient.setQueryData(['settings'], fresh);
+      void queryClient.invalidateQueries({ queryKey: ['user'] });
+      void queryClient.invalidateQueries({ queryKey: ['card'] });
+    },
+  });
+  return (
+    <Stack maw={720}>
+      <Title order={1} size="h2">
+        {t('settings.title')}
+      </Title>
+      <Text size="sm">{t('settings.intro')}</Text>
+      <ErrorAlert error={settings.error} />
+      <ErrorAlert error={update.error} />
+      {settings.data && (
+        <Paper withBorder p="md">
+          <Stack>
+            <Switch
+              label={t('settings.offlineUnblock')}
+              description={t('settings.offlineUnblockHelp')}
+              checked={settings.data.offlineUnblock}
+              disabled={update.isPending}
+              onChange={(event) => {
+                update.mutate({ offlineUnblock: event.currentTarget.checked });
+              }}
+            />
+            {update.isSuccess && (
+              <Text size="sm" fw={600} role="status">
+                {t('settings.saved')}
+              </Text>
+            )}
+            <div>
+              <Text fw={600} size="sm">
+                {t('settings.email')}
+              </Text>
+              <Text size="sm">
+                {settings.data.emailNotifications ? t('settings.emailOn') : t('settings.emailOff')}
+              </Text>
+            </div>
+          </Stack>
+        </Paper>
+      )}
+    </Stack>
+  );
+}
