@@ -30,7 +30,7 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
       schema: {
         tags,
         summary:
-          'Register a card with its admin key, imported (hex) or generated (admin); answers the KCV, never the key',
+          'Register a card with its admin key, imported (hex) or generated (admin); answers the KCV, and a generated key once, in this answer only',
         security: bearer,
         body: RegisterCardBody,
         response: { 201: RegisterCardResponse, ...errorResponses },
