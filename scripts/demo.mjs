@@ -63,7 +63,8 @@ async function api(method, path, body, token) {
 if (!existsSync(resolve(root, 'packages/server/dist/main.js')))
   fail('not built yet: run "npm ci" (or "npm run build") first');
 rmSync(dataDir, { recursive: true, force: true });
-mkdirSync(dataDir, { recursive: true });
+// The server refuses a data directory other users could read (0700, like its own).
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 const server = spawn(process.execPath, [resolve(root, 'packages/server/dist/main.js')], {
   env: {
@@ -79,7 +80,7 @@ const server = spawn(process.execPath, [resolve(root, 'packages/server/dist/main
 });
 children.push(server);
 server.on('exit', (code) =>
-  fail(`the server stopped (exit ${code}); is port ${port} free? Set PORT to use another.`),
+  fail(`the server stopped (exit ${code}): its own message above says why`),
 );
 
 for (let i = 0; ; i++) {
