@@ -39,6 +39,8 @@ export interface RunningServer {
 export async function openStorage(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile' | 'database'>,
   command: string,
+  /** Where the first start says that it creates the embedded database (the terminal by default). */
+  notice: (line: string) => void = (line) => process.stderr.write(`cardwarden: ${line}\n`),
 ): Promise<{ handle: DatabaseHandle; lock: DataDirLock | undefined }> {
   checkPrivateFiles(config);
   setDefaultStatementTimeout(config.database.statementTimeoutMs);
@@ -47,7 +49,7 @@ export async function openStorage(
     const handle = await openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl, timeouts: postgresTimeouts(config) }
-        : { kind: 'pglite', dir: config.dataDir },
+        : { kind: 'pglite', dir: config.dataDir, notice },
     );
     return { handle, lock };
   } catch (error) {
