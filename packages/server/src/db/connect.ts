@@ -27,6 +27,8 @@ const MIGRATION_LOCK_ID = 0x63617264;
 export interface DatabaseHandle {
   readonly db: Database;
   readonly kind: 'pglite' | 'postgres';
+  /** The connection pool's use (PostgreSQL); undefined for the embedded database's one connection. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ async function openPglite(dir: string | undefined, notice?: (line: string) => vo
   return {
     db,
     kind: 'pglite',
+    poolStats: () => undefined,
     close: async () => {
       await client.close();
       if (dir !== undefined) restrictTree(dir);
@@ -194,5 +197,10 @@ async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<Da
     throw error;
   });
   const db = drizzlePostgres({ client: pool, schema });
-  return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
+  return {
+    db: db as unknown as Database,
+    kind: 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
 }
