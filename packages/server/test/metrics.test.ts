@@ -3,7 +3,9 @@
  * and without sign-in on the loopback port of CARDWARDEN_METRICS_PORT only; request ids on every answer.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, type Fixture } from './support/fixtures.js';
+import { LOGIN_LIMITS } from '../src/services/auth.service.js';
+import { createFixture, unique, type Fixture } from './support/fixtures.js';
+import { createSecurityFixture } from './support/security-fixture.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 
 /** The value of one sample line (`name{labels} value`) of a Prometheus text answer, 0 when absent. */
@@ -74,6 +76,29 @@ forEachDatabase('metrics', (kind) => {
     expect(after).toBe(before + 1);
   });
 
+  it('counts an online lockout once, when the last wrong answer begins it', async () => {
+    const lockouts = async () =>
+      sample((await f.admin.get('/metrics')).text, 'cardwarden_lockouts_total', { kind: 'online' });
+    const before = await lockouts();
+    const g = await createSecurityFixture(server.api);
+    for (let i = 0; i < 5; i++) {
+      const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
+        '/api/v1/online-unlock/sessions',
+        { cardSerial: g.serial },
+      );
+      expect(session.status).toBe(201);
+      const wrong = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+        answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong guess' })),
+        challenge: '0557897F8D84407B',
+      });
+      expect(wrong.status).toBe(401);
+      expect(await lockouts()).toBe(i < 4 ? before : before + 1);
+    }
+    const refused = await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: g.serial });
+    expect(refused.status).toBe(423);
+    expect(await lockouts()).toBe(before + 1);
+  });
+
   it('serves /metrics without sign-in on the loopback metrics port; the main port still refuses', async () => {
     const url = server.server.metricsUrl;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
@@ -102,5 +127,22 @@ forEachDatabase('metrics', (kind) => {
       'x-request-id': 'a"b} injected',
     });
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  // Last: it throttles sign-in from the test's own address for a moment.
+  it('counts 429 refusals by error code', async () => {
+    const refusals = async () =>
+      sample((await f.admin.get('/metrics')).text, 'cardwarden_rate_limit_refusals_total', {
+        code: 'auth.rate_limited',
+      });
+    const before = await refusals();
+    const username = unique('nobody');
+    let limited = 0;
+    for (let i = 0; i <= LOGIN_LIMITS.freeFailures + 1; i++) {
+      const answer = await server.api.post('/api/v1/auth/login', { username, password: `guess ${i} guess` });
+      if (answer.status === 429) limited++;
+    }
+    expect(limited).toBeGreaterThanOrEqual(1);
+    expect(await refusals()).toBe(before + limited);
   });
 });
