@@ -2,6 +2,8 @@
  * `/metrics`: refused to anonymous callers and to staff below auditor, served to admins and auditors,
  * and without sign-in on the loopback port of CARDWARDEN_METRICS_PORT only; request ids on every answer.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../src/services/auth.service.js';
 import { createFixture, unique, type Fixture } from './support/fixtures.js';
@@ -18,11 +20,16 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return 0;
 }
 
+/** The built web portals: with them the server answers client-side routes with the app. */
+const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
 forEachDatabase('metrics', (kind) => {
   let server: TestServer;
   let f: Fixture;
   beforeAll(async () => {
-    server = await startTestServer(kind, { config: { metricsPort: 0 } });
+    server = await startTestServer(kind, {
+      config: { metricsPort: 0, webRoot: existsSync(WEB_ROOT) ? WEB_ROOT : undefined },
+    });
     f = await createFixture(server.api);
   });
   afterAll(async () => {
@@ -30,6 +37,8 @@ forEachDatabase('metrics', (kind) => {
   });
 
   it('refuses anonymous callers (401) and operators and supervisors (403)', async () => {
+    // Not the web portals' index.html either (they serve client-side routes).
+    expect(existsSync(WEB_ROOT)).toBe(true);
     const anonymous = await server.api.get('/metrics');
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ error: { code: 'auth.unauthenticated' } });
@@ -117,7 +126,7 @@ forEachDatabase('metrics', (kind) => {
     // The log lines of that request carry the same id.
     expect(server.logs.some((line) => line.includes(`"reqId":"${id}"`))).toBe(true);
 
-    const missing = await server.api.request('GET', '/no/such/path', undefined, {
+    const missing = await server.api.request('GET', '/api/v1/no-such-thing', undefined, {
       'x-request-id': 'trace-42.a',
     });
     expect(missing.status).toBe(404);
