@@ -12,6 +12,9 @@ import { guardedValidatorCompiler } from './http/request-validation.js';
 import { errorBody, installErrorHandling } from './http/error-handler.js';
 import { installRequestBudget } from './http/request-budget.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { installMetricsHooks, registerMetricsRoute } from './http/metrics-endpoint.js';
+import { installRequestIdHeader, requestIdOf } from './http/request-id.js';
+import type { Metrics } from './observability/metrics.js';
 import type { App } from './http/types.js';
 import { installWebPortals, isPortalRoute } from './http/web-portals.js';
 import { registerAuditRoutes } from './routes/audit.routes.js';
@@ -42,6 +45,8 @@ export interface AppOptions {
   readonly statementTimeoutMs?: number;
   readonly trustProxy: false | number | string;
   readonly webRoot?: string | undefined;
+  /** Request metrics, and `GET /metrics` for admins and auditors; none when undefined. */
+  readonly metrics?: Metrics | undefined;
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions): Promise<App> {
@@ -56,6 +61,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
           )(options.trustProxy)
         : options.trustProxy,
     bodyLimit: 64 * 1024,
+    // In every log line of the request and in the X-Request-Id header of every answer.
+    genReqId: requestIdOf,
     // Idle keep-alive connections close soon; a client that sends its request too slowly is cut off;
     // a socket with no traffic at all for two minutes is closed (a streamed export keeps writing).
     keepAliveTimeout: 5_000,
@@ -73,6 +80,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   app.decorateRequest('actor', null);
   app.decorateRequest('tokenId', null);
   installErrorHandling(app);
+  installRequestIdHeader(app);
+  if (options.metrics) installMetricsHooks(app, options.metrics);
   installSecurityHeaders(app);
   installRequestBudget(app, options.statementTimeoutMs ?? 5_000);
 
@@ -104,6 +113,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerSettingsRoutes(app, ctx);
   registerAdminKeyRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
+  if (options.metrics) registerMetricsRoute(app, ctx, options.metrics);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const portals = await installWebPortals(app, options.webRoot);

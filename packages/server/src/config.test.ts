@@ -18,4 +18,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ CARDWARDEN_TRUST_PROXY: '10.0.0.0/8' }, '/tmp').trustProxy).toBe('10.0.0.0/8');
     expect(() => loadConfig({ CARDWARDEN_TRUST_PROXY: 'true' }, '/tmp')).toThrow(/number of proxies/);
   });
+
+  it('reads CARDWARDEN_METRICS_PORT as a port, unset by default', () => {
+    expect(loadConfig({}, '/tmp').metricsPort).toBeUndefined();
+    expect(loadConfig({ CARDWARDEN_METRICS_PORT: '9464' }, '/tmp').metricsPort).toBe(9464);
+    expect(() => loadConfig({ CARDWARDEN_METRICS_PORT: 'nine' }, '/tmp')).toThrow(
+      /CARDWARDEN_METRICS_PORT must be a whole number from 0 to 65535/,
+    );
+  });
 });

@@ -36,6 +36,8 @@ export interface Config {
     readonly perCard: number;
     readonly windowMinutes: number;
   };
+  /** Loopback port serving `/metrics` without sign-in (CARDWARDEN_METRICS_PORT); undefined: none. */
+  readonly metricsPort?: number | undefined;
   /** Directory (LDAP / Active Directory) sync and sign-in; undefined when CARDWARDEN_LDAP_URL is unset. */
   readonly directory?: DirectoryConfig | undefined;
 }
@@ -308,6 +310,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return Object.freeze({
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
+    metricsPort:
+      env.CARDWARDEN_METRICS_PORT === undefined || env.CARDWARDEN_METRICS_PORT === ''
+        ? undefined
+        : integer(env, 'CARDWARDEN_METRICS_PORT', 0, 0, 65535),
     dataDir,
     databaseUrl,
     kekFile,

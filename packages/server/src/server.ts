@@ -19,12 +19,17 @@ import { Housekeeping } from './services/housekeeping.js';
 import type { ServiceContext } from './services/context.js';
 import { LdapDirectory } from './directory/ldap-directory.js';
 import { scheduledSync, SingleFlight } from './services/directory-sync.service.js';
+import { listenMetricsPort } from './http/metrics-endpoint.js';
+import { Metrics } from './observability/metrics.js';
+import { notificationOutboxDepth } from './services/metrics.service.js';
 
 export interface RunningServer {
   readonly app: App;
   readonly url: string;
   readonly bootstrap: BootstrapResult;
   readonly ctx: ServiceContext;
+  /** `/metrics` on the loopback port of CARDWARDEN_METRICS_PORT, when set. */
+  readonly metricsUrl: string | undefined;
   /** Verifies what is new in the audit chains and logs a checkpoint now (it also runs on a timer). */
   auditCheckpoint(): Promise<void>;
   /** Prunes rate-limit counters and dead tokens now (it also runs on a timer). */
@@ -39,6 +44,8 @@ export interface RunningServer {
 export async function openStorage(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'kekFile' | 'database'>,
   command: string,
+  /** Where the first start says that it creates the embedded database (the terminal by default). */
+  notice: (line: string) => void = (line) => process.stderr.write(`cardwarden: ${line}\n`),
 ): Promise<{ handle: DatabaseHandle; lock: DataDirLock | undefined }> {
   checkPrivateFiles(config);
   setDefaultStatementTimeout(config.database.statementTimeoutMs);
@@ -47,7 +54,7 @@ export async function openStorage(
     const handle = await openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl, timeouts: postgresTimeouts(config) }
-        : { kind: 'pglite', dir: config.dataDir },
+        : { kind: 'pglite', dir: config.dataDir, notice },
     );
     return { handle, lock };
   } catch (error) {
@@ -110,6 +117,7 @@ export async function startServer(
   const { handle, lock } = opened;
   let app: App | undefined;
   let portHeld = true;
+  let metricsPort: Awaited<ReturnType<typeof listenMetricsPort>> | undefined;
   try {
     const keys = await KeyCustody.load(handle.db, config.kekFile);
     const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
@@ -118,7 +126,13 @@ export async function startServer(
       warn: (message) => app?.log.warn(message),
       error: (details, message) => app?.log.error(details, message),
     });
+    const metrics = new Metrics({
+      databaseKind: handle.kind,
+      poolStats: () => handle.poolStats(),
+      outboxDepth: () => notificationOutboxDepth(handle.db),
+    });
     const ctx: ServiceContext = {
+      metrics,
       db: handle.db,
       keys,
       sessionHours: config.sessionHours,
@@ -137,6 +151,7 @@ export async function startServer(
       trustProxy: config.trustProxy,
       webRoot: config.webRoot,
       statementTimeoutMs: config.database.statementTimeoutMs,
+      metrics,
     });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
     notifier.start();
@@ -147,6 +162,10 @@ export async function startServer(
     portHeld = false;
     await port.release();
     const url = await app.listen({ port: port.port, host: config.host });
+    metricsPort =
+      config.metricsPort === undefined ? undefined : await listenMetricsPort(metrics, config.metricsPort);
+    if (metricsPort) app.log.info(`metrics without sign-in at ${metricsPort.url} (loopback only)`);
+    const servedMetrics = metricsPort;
     const checkpointer = new AuditCheckpointer(handle.db, app.log, config.auditCheckpointMinutes * 60_000);
     checkpointer.start();
     const housekeeping = new Housekeeping(handle.db, app.log);
@@ -159,6 +178,7 @@ export async function startServer(
       url,
       bootstrap,
       ctx,
+      metricsUrl: servedMetrics?.url,
       auditCheckpoint: () => checkpointer.checkpoint(),
       housekeeping: () => housekeeping.runOnce(),
       close() {
@@ -167,6 +187,7 @@ export async function startServer(
           await checkpointer.stop();
           await housekeeping.stop();
           if (syncTimer) clearInterval(syncTimer);
+          await servedMetrics?.close();
           await running.close();
           await handle.close();
           lock?.release();
@@ -176,6 +197,7 @@ export async function startServer(
     };
   } catch (error) {
     if (portHeld) await port.release();
+    await metricsPort?.close();
     await app?.close();
     await handle.close();
     lock?.release();

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDatabaseFailure } from '../src/db/database-failure.js';
 import { withStatementTimeout } from '../src/db/query-budget.js';
-import { rateLimits } from '../src/db/schema.js';
+import { adminKeyResponses, rateLimits, signInThrottles } from '../src/db/schema.js';
+import { createFixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 
 forEachDatabase('bounded resources', (kind) => {
@@ -25,6 +26,39 @@ forEachDatabase('bounded resources', (kind) => {
     const keys = (await db.select({ key: rateLimits.key }).from(rateLimits)).map((row) => row.key);
     expect(keys).toContain('test:current');
     expect(keys).not.toContain('test:stale');
+  });
+
+  it('prunes sign-in throttles long forgotten and response records older than the 24 h budget', async () => {
+    const db = server.server.ctx.db;
+    const { cardId } = await createFixture(server.api);
+    await db.insert(signInThrottles).values([
+      { key: 'test:forgotten', failures: 9, lastFailureAt: sql`now() - interval '2 days'` },
+      { key: 'test:recent', failures: 9, lastFailureAt: sql`now() - interval '1 hour'` },
+      {
+        key: 'test:still-blocked',
+        failures: 40,
+        lastFailureAt: sql`now() - interval '2 days'`,
+        blockedUntil: sql`now() + interval '1 hour'`,
+      },
+    ]);
+    await db.insert(adminKeyResponses).values([
+      { cardId, issuedAt: sql`now() - interval '26 hours'` },
+      { cardId, issuedAt: sql`now() - interval '23 hours'` },
+    ]);
+    await server.server.housekeeping();
+    const throttles = (await db.select({ key: signInThrottles.key }).from(signInThrottles)).map(
+      (row) => row.key,
+    );
+    expect(throttles).toContain('test:recent');
+    expect(throttles).toContain('test:still-blocked');
+    expect(throttles).not.toContain('test:forgotten');
+    const ages = await db
+      .select({
+        hours: sql<number>`round(extract(epoch from now() - ${adminKeyResponses.issuedAt}) / 3600)::int`,
+      })
+      .from(adminKeyResponses)
+      .where(sql`${adminKeyResponses.cardId} = ${cardId}`);
+    expect(ages.map((row) => row.hours)).toEqual([23]);
   });
 
   it('closes an idle keep-alive connection after a few seconds', async () => {

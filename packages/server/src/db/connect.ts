@@ -3,6 +3,7 @@
  * WebAssembly) under the data directory. Runs the migrations before returning; on PostgreSQL under an
  * advisory lock, so instances starting together migrate once.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -15,6 +16,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { preparePrivateDir, restrictTree } from './private-files.js';
+import { createEmbeddedDatabaseApart } from './embedded-database-creation.js';
 import { currentStatementTimeoutMs, withStatementTimeout } from './query-budget.js';
 import * as schema from './schema.js';
 
@@ -25,21 +27,27 @@ const MIGRATION_LOCK_ID = 0x63617264;
 export interface DatabaseHandle {
   readonly db: Database;
   readonly kind: 'pglite' | 'postgres';
+  /** The connection pool's use (PostgreSQL); undefined for the embedded database's one connection. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
-/** `dir` is the data directory (the database goes in `dir/pglite`); `undefined` keeps it in memory (tests). */
+/**
+ * `dir` is the data directory (the database goes in `dir/pglite`); `undefined` keeps it in memory (tests).
+ * `notice` hears, on a first start, that the embedded database is being created and how long it took.
+ */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; timeouts?: PostgresTimeouts }
-  | { kind: 'pglite'; dir: string | undefined };
+  | { kind: 'pglite'; dir: string | undefined; notice?: (line: string) => void };
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   return target.kind === 'postgres'
     ? openPostgres(target.url, target.timeouts ?? DEFAULT_TIMEOUTS)
-    : openPglite(target.dir);
+    : openPglite(target.dir, target.notice);
 }
 
-async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
+/** The embedded database under `dir/pglite`, created and migrated, closed again (also the child's work). */
+export async function createPgliteClient(dir: string | undefined): Promise<{ client: PGlite; db: Database }> {
   // pg_trgm serves the help desk's "contains" searches (see the search migration).
   const options = { extensions: { pg_trgm } };
   let client: PGlite;
@@ -54,12 +62,26 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
   await client.waitReady;
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // The PGlite driver's result type differs from node-postgres's, the query API does not.
+  return { client, db: db as unknown as Database };
+}
+
+async function openPglite(dir: string | undefined, notice?: (line: string) => void): Promise<DatabaseHandle> {
+  if (dir !== undefined && !existsSync(join(dir, 'pglite', 'PG_VERSION'))) {
+    // initdb and the first migrations grow the WebAssembly heap by 150 MB or more for good:
+    // a short-lived child process does them, this one then opens the finished database.
+    const started = performance.now();
+    notice?.(`creating the embedded database in ${join(dir, 'pglite')} (first start, this takes a while)`);
+    await createEmbeddedDatabaseApart(dir);
+    notice?.(`created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const { client, db } = await createPgliteClient(dir);
   // PGlite creates its files 0666 (less the umask): close what initdb and the migrations made.
   if (dir !== undefined) restrictTree(dir);
   return {
-    // The PGlite driver's result type differs from node-postgres's, the query API does not.
-    db: db as unknown as Database,
+    db,
     kind: 'pglite',
+    poolStats: () => undefined,
     close: async () => {
       await client.close();
       if (dir !== undefined) restrictTree(dir);
@@ -175,5 +197,10 @@ async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<Da
     throw error;
   });
   const db = drizzlePostgres({ client: pool, schema });
-  return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
+  return {
+    db: db as unknown as Database,
+    kind: 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
 }

@@ -15,7 +15,7 @@ export function isPortalRoute(method: string, url: string): boolean {
   return (
     method === 'GET' &&
     !url.startsWith('/api/') &&
-    !url.startsWith('/healthz') &&
+    !/^\/(healthz|readyz|metrics)(\?|$)/.test(url) &&
     !/\.[a-z0-9]+(\?|$)/i.test(url)
   );
 }

@@ -122,6 +122,18 @@ export async function countRecentResponses(db: Database, cardId: string): Promis
   return row?.n ?? 0;
 }
 
+/**
+ * Deletes the records of responses issued more than `olderThanHours` ago (longer than the 24 h budget
+ * window, the only reader): they count for nothing any more. The audit log keeps every response.
+ */
+export async function deleteExpiredResponseRecords(db: Database, olderThanHours: number): Promise<number> {
+  const deleted = await db
+    .delete(adminKeyResponses)
+    .where(sql`${adminKeyResponses.issuedAt} < now() - make_interval(hours => ${olderThanHours})`)
+    .returning({ id: adminKeyResponses.id });
+  return deleted.length;
+}
+
 /** Records one response issued for the 24 h budget. */
 export async function recordResponse(db: Database, cardId: string, approved: boolean): Promise<void> {
   await db.insert(adminKeyResponses).values({ cardId, approved });

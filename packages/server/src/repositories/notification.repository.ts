@@ -69,3 +69,12 @@ export async function markFailed(
     })
     .where(eq(notifications.id, id));
 }
+
+/** How many messages wait to be sent (pending, including those waiting for a retry). */
+export async function countPendingNotifications(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(eq(notifications.status, 'pending'));
+  return row?.count ?? 0;
+}

@@ -35,6 +35,21 @@ export async function recordSignInFailure(
     });
 }
 
+/**
+ * Deletes throttles whose last failure is more than `olderThanHours` ago and whose delay has expired:
+ * their failures are forgotten anyway (after a day). Returns how many were deleted.
+ */
+export async function deleteStaleSignInThrottles(db: Database, olderThanHours: number): Promise<number> {
+  const deleted = await db
+    .delete(signInThrottles)
+    .where(
+      sql`${signInThrottles.lastFailureAt} < now() - make_interval(hours => ${olderThanHours})
+        and (${signInThrottles.blockedUntil} is null or ${signInThrottles.blockedUntil} < now())`,
+    )
+    .returning({ key: signInThrottles.key });
+  return deleted.length;
+}
+
 export async function clearSignInThrottle(db: Database, key: string): Promise<void> {
   await db.delete(signInThrottles).where(eq(signInThrottles.key, key));
 }

@@ -3,6 +3,7 @@ import type { KeyCustody } from '../keys/key-custody.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
 import type { DirectoryContext } from './directory-sync.service.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 
 /** What services need from the outside world, handed in by the caller. */
 export interface ServiceContext {
@@ -17,6 +18,8 @@ export interface ServiceContext {
   };
   /** Directory sync and sign-in; undefined when no directory is configured. */
   readonly directory?: DirectoryContext | undefined;
+  /** Where services report what the metrics count (lockouts); none when undefined. */
+  readonly metrics?: ServiceMetrics | undefined;
 }
 
 /** Who is acting: a signed-in operator or a cardholder in self-service. */

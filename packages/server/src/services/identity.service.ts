@@ -101,7 +101,7 @@ export async function checkAnswers(
   answers: readonly { questionId: string; answer: string }[],
 ): Promise<AnswerCheck> {
   const limit = profile.securityMaxFailedAttempts;
-  return ctx.db.transaction(async (tx) => {
+  const outcome = await ctx.db.transaction(async (tx) => {
     const state = await lockLockoutState(tx, userId);
     if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
     if (state.lockedAt !== null || state.failedAttempts >= limit) {
@@ -115,6 +115,9 @@ export async function checkAnswers(
     const failed = await countWrongAnswer(tx, userId, limit);
     return { result: 'wrong', attemptsRemaining: Math.max(0, limit - failed) } as const;
   });
+  // The wrong answer that used the last attempt begins a lockout (counted once it is committed).
+  if (outcome.result === 'wrong' && outcome.attemptsRemaining === 0) ctx.metrics?.lockout('help_desk');
+  return outcome;
 }
 
 /**

@@ -130,5 +130,7 @@ export async function checkOnlineAnswers(
     return { result: 'wrong', attemptsRemaining: Math.max(0, limit - counted.failedAttempts) };
   });
   ctx.notifier.kick();
+  // The wrong answer that used the last attempt begins a lockout (counted once it is committed).
+  if (outcome.result === 'wrong' && outcome.attemptsRemaining === 0) ctx.metrics?.lockout('online');
   return outcome;
 }
