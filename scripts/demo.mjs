@@ -79,9 +79,7 @@ const server = spawn(process.execPath, [resolve(root, 'packages/server/dist/main
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 children.push(server);
-server.on('exit', (code) =>
-  fail(`the server stopped (exit ${code}): its own message above says why`),
-);
+server.on('exit', (code) => fail(`the server stopped (exit ${code}): its own message above says why`));
 
 for (let i = 0; ; i++) {
   try {
