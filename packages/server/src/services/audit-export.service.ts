@@ -14,7 +14,8 @@ import { auditEventsToCsvRows, CSV_HEADER, resolveAuditFilter, toAuditEvent } fr
 export const EXPORT_SLOTS = 4;
 /** Seconds a refused export is asked to wait (Retry-After). */
 export const EXPORT_RETRY_SECONDS = 30;
-const BATCH = 1000;
+// Small batches keep the transient garbage of four concurrent exports well under their memory budget.
+const BATCH = 250;
 
 const running = new WeakMap<ServiceContext, number>();
 
