@@ -56,7 +56,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor'] as const;
+export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'] as const;
 export type DirectoryRole = (typeof OPERATOR_ROLES)[number];
 
 /** Which directory attribute holds what; the defaults work for Active Directory and for OpenLDAP. */

@@ -17,7 +17,8 @@ export const LoginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor'] as const;
+/** `issuer` may issue and re-key cards and read their users, nothing else. */
+export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'] as const;
 export const OperatorRole = z.enum(OPERATOR_ROLES);
 export type OperatorRole = z.infer<typeof OperatorRole>;
 

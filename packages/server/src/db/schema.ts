@@ -198,7 +198,7 @@ export const operators = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     username: text('username').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['admin', 'supervisor', 'operator', 'auditor'] }).notNull(),
+    role: text('role', { enum: ['admin', 'supervisor', 'operator', 'auditor', 'issuer'] }).notNull(),
     state: text('state', { enum: ['active', 'disabled'] })
       .notNull()
       .default('active'),

@@ -2,7 +2,7 @@ import { and, count, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { operators } from '../db/schema.js';
 
-export type OperatorRole = 'admin' | 'supervisor' | 'operator' | 'auditor';
+export type OperatorRole = 'admin' | 'supervisor' | 'operator' | 'auditor' | 'issuer';
 export type OperatorState = 'active' | 'disabled';
 
 export interface OperatorRecord {

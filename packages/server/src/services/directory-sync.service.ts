@@ -35,7 +35,7 @@ import {
 import type { OperatorActor, ServiceContext } from './context.js';
 
 /** Most powerful first: a member of several mapped groups gets the first of these it has. */
-const ROLE_ORDER: readonly DirectoryRole[] = ['admin', 'supervisor', 'operator', 'auditor'];
+const ROLE_ORDER: readonly DirectoryRole[] = ['admin', 'supervisor', 'operator', 'issuer', 'auditor'];
 
 /** What the server holds for directory work; absent when no directory is configured. */
 export interface DirectoryContext {

@@ -32,6 +32,7 @@ export const en = {
   'role.supervisor': 'supervisor',
   'role.operator': 'operator',
   'role.auditor': 'auditor',
+  'role.issuer': 'issuer',
 
   'signIn.title': 'Sign in to the help desk',
   'signIn.selfServiceTitle': 'Unblock your smart card',

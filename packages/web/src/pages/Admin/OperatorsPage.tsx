@@ -25,7 +25,7 @@ import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
 // The contract's OPERATOR_ROLES, restated: importing values from the contract pulls zod into the bundle.
-const OPERATOR_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor'];
+const OPERATOR_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'];
 const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role.${value}`) }));
 
 /** Operators and their roles: create, change role, disable or enable, reset a forgotten password. */
