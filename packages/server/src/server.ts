@@ -18,7 +18,7 @@ import { AuditCheckpointer } from './services/audit-checkpointer.js';
 import { Housekeeping } from './services/housekeeping.js';
 import type { ServiceContext } from './services/context.js';
 import { LdapDirectory } from './directory/ldap-directory.js';
-import { scheduledSync, SingleFlight } from './services/directory-sync.service.js';
+import { directoryContext, scheduledSync } from './services/directory-sync.service.js';
 import { listenMetricsPort } from './http/metrics-endpoint.js';
 import { Metrics } from './observability/metrics.js';
 import { notificationOutboxDepth } from './services/metrics.service.js';
@@ -139,11 +139,7 @@ export async function startServer(
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
       directory: config.directory
-        ? {
-            ldap: new LdapDirectory(config.directory),
-            groupRoles: config.directory.groupRoles,
-            runner: new SingleFlight(),
-          }
+        ? directoryContext(config.directory, new LdapDirectory(config.directory))
         : undefined,
     };
     app = await buildApp(ctx, {

@@ -220,6 +220,18 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       expect(preview.status).toBe(200);
       expect(counts(preview.body)).toEqual({ created: USERS - 1, updated: 1, suspended: 0, unchanged: 0 });
       expect(preview.body.dryRun).toBe(true);
+      // Account by account: the adopted local user's synced fields, new users, new staff with their role.
+      const changes = preview.body.changes as {
+        kind: string;
+        username: string;
+        fields: string[];
+        role?: string;
+      }[];
+      expect(changes).toContainEqual({ kind: 'update', username: name(5), fields: ['displayName', 'email'] });
+      expect(changes).toContainEqual({ kind: 'create', username: name(6), fields: [] });
+      // 199 creations, 1 update and 4 staff accounts: the list stops at 200 and says so.
+      expect(changes).toHaveLength(200);
+      expect(preview.body.changesTruncated).toBe(true);
       expect((await admin.get<{ total: number }>('/api/v1/users')).body.total).toBe(before.body.total);
       const audit = await admin.get<{ items: unknown[] }>('/api/v1/audit?action=directory.sync_completed');
       expect(audit.body.items).toHaveLength(0);
@@ -443,9 +455,57 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       expect(auditAfter.body.total).toBe(auditBefore.body.total + 1);
     });
 
+    it('shows the settings without the password, the role mapping, the last run and where accounts came from', async () => {
+      const status = await admin.get<Record<string, unknown>>('/api/v1/directory');
+      expect(status.status).toBe(200);
+      expect(status.text).not.toContain('root-secret');
+      expect(status.body).toMatchObject({
+        configured: true,
+        settings: { url: slapd.url, bindDn: ROOT_DN, baseDn: PEOPLE, pageSize: 50, startTls: false },
+        running: null,
+        lastRun: { outcome: 'completed', trigger: 'operator', actor: ADMIN.username, result: { updated: 1 } },
+      });
+      expect(status.body.roleMapping).toContainEqual({ group: groupDn('helpdesk'), role: 'operator' });
+      const accounts = status.body.accounts as { users: { directory: number; local: number } };
+      expect(accounts.users.directory).toBeGreaterThanOrEqual(USERS);
+      expect(accounts.users.local).toBeGreaterThanOrEqual(1);
+    });
+
+    it('tests the connection step by step and shows a sample of users as they would be synced', async () => {
+      const test = await admin.post<{
+        ok: boolean;
+        steps: { step: string; ok: boolean }[];
+        sample: unknown[];
+      }>('/api/v1/directory/test');
+      expect(test.status).toBe(200);
+      expect(test.body.ok).toBe(true);
+      expect(test.body.steps.map((step) => [step.step, step.ok])).toEqual([
+        ['bind', true],
+        ['search', true],
+      ]);
+      expect(test.body.sample).toHaveLength(5);
+      expect(test.body.sample[0]).toMatchObject({
+        username: expect.stringMatching(/^user\d{3}$/) as unknown,
+      });
+      const config = directoryConfig(directoryEnv(slapd));
+      if (!config) throw new Error('no directory settings');
+      const wrongPassword = await new LdapDirectory({ ...config, bindPassword: 'not-it' }).testConnection(5);
+      expect(wrongPassword.ok).toBe(false);
+      expect(wrongPassword.steps.at(-1)).toMatchObject({ step: 'bind', ok: false });
+      expect(wrongPassword.steps.at(-1)?.message).toMatch(/refused the service account/);
+      const wrongBase = await new LdapDirectory({
+        ...config,
+        userFilter: '(uid=nobody-here)',
+      }).testConnection(5);
+      expect(wrongBase.ok).toBe(false);
+      expect(wrongBase.steps.at(-1)?.message).toMatch(/CARDWARDEN_LDAP_USER_FILTER/);
+    });
+
     it('only admins run a sync', async () => {
       const staff = await server.api.login(name(6), passwordOf(6));
       expect((await staff.post('/api/v1/directory/sync')).status).toBe(403);
+      expect((await staff.get('/api/v1/directory')).status).toBe(403);
+      expect((await staff.post('/api/v1/directory/test')).status).toBe(403);
     });
 
     it('answers 503 with a readable message when the directory is down, and never logs a password', async () => {
@@ -464,6 +524,20 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       const down = await sync();
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ error: { code: 'directory.unavailable' } });
+      const failed = await admin.get<{ lastRun: { outcome: string; error: { code: string } } }>(
+        '/api/v1/directory',
+      );
+      expect(failed.body.lastRun).toMatchObject({
+        outcome: 'failed',
+        error: { code: 'directory.unavailable' },
+      });
+      const test = await admin.post<{ ok: boolean; steps: { step: string; ok: boolean; message: string }[] }>(
+        '/api/v1/directory/test',
+      );
+      expect(test.body.ok).toBe(false);
+      expect(test.body.steps).toEqual([
+        { step: 'bind', ok: false, message: expect.stringMatching(/could not connect or bind/) as unknown },
+      ]);
       // A local account still signs in.
       expect((await server.api.post('/api/v1/auth/login', ADMIN)).status).toBe(200);
       const logs = server.logs.join('\n');
@@ -558,6 +632,15 @@ describe('without a directory', () => {
       const result = await admin.post('/api/v1/directory/sync');
       expect(result.status).toBe(409);
       expect(result.body).toMatchObject({ error: { code: 'directory.not_configured' } });
+      expect((await admin.post('/api/v1/directory/test')).status).toBe(409);
+      const status = await admin.get('/api/v1/directory');
+      expect(status.body).toMatchObject({
+        configured: false,
+        roleMapping: [],
+        running: null,
+        lastRun: null,
+        accounts: { users: { directory: 0 }, operators: { directory: 0, local: 1 } },
+      });
     } finally {
       await server.close();
     }

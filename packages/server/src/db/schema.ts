@@ -380,6 +380,8 @@ export const auditEvents = pgTable(
     index('audit_events_at_idx').on(t.at),
     index('audit_events_card_idx').on(t.cardId, t.at),
     index('audit_events_user_idx').on(t.userId, t.at),
+    // The audit page's action filter and the directory page's "last sync".
+    index('audit_events_action_idx').on(t.action, t.seq),
   ],
 );
 

@@ -45,6 +45,27 @@ function first(entry: Entry, attributes: readonly string[]): string | undefined 
   return undefined;
 }
 
+/** One step of a connection test, as the console shows it. */
+export interface DirectoryTestStep {
+  readonly step: 'connect' | 'starttls' | 'bind' | 'search';
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface DirectoryConnectionTest {
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly steps: readonly DirectoryTestStep[];
+  /** The first few users the filter selects, to check the attribute mapping. */
+  readonly sample: readonly DirectoryEntry[];
+  /** Entries in the sample without a username or stable id (check the attribute settings). */
+  readonly incomplete: number;
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+}
+
 /** An LDAP error the caller shows as "directory unavailable", without the service account's details. */
 function unavailable(error: unknown): DirectoryUnavailable {
   const reason = error instanceof Error ? error.message : String(error);
@@ -150,25 +171,112 @@ export class LdapDirectory {
     };
   }
 
-  /** Every user the filter selects (paged), and how many entries lacked a username or stable id. */
-  async listUsers(): Promise<{ entries: DirectoryEntry[]; incomplete: number }> {
+  /**
+   * Every user the filter selects (paged), and how many entries lacked a username or stable id.
+   * `onPage` hears the running total after each page, so a long sync can show its progress.
+   */
+  async listUsers(
+    onPage: (entriesRead: number) => void = () => undefined,
+  ): Promise<{ entries: DirectoryEntry[]; incomplete: number }> {
     return this.asService(async (client) => {
-      const { searchEntries } = await client.search(this.config.baseDn, {
+      const entries: DirectoryEntry[] = [];
+      let incomplete = 0;
+      const pages = client.searchPaginated(this.config.baseDn, {
         scope: 'sub',
         filter: this.config.userFilter,
         attributes: this.attributeList(),
         explicitBufferAttributes: BINARY_ATTRIBUTES,
         paged: { pageSize: this.config.pageSize },
       });
-      const entries: DirectoryEntry[] = [];
-      let incomplete = 0;
-      for (const raw of searchEntries) {
-        const entry = this.toEntry(raw);
-        if (entry) entries.push(entry);
-        else incomplete += 1;
+      for await (const { searchEntries } of pages) {
+        for (const raw of searchEntries) {
+          const entry = this.toEntry(raw);
+          if (entry) entries.push(entry);
+          else incomplete += 1;
+        }
+        onPage(entries.length + incomplete);
       }
       return { entries, incomplete };
     });
+  }
+
+  /**
+   * The console's "test connection": connects (with TLS as configured), binds as the service account
+   * and reads one page of users, saying which step failed. Never throws; never returns the password.
+   */
+  async testConnection(sampleSize: number): Promise<DirectoryConnectionTest> {
+    const started = Date.now();
+    const steps: DirectoryTestStep[] = [];
+    const finish = (ok: boolean, sample: DirectoryEntry[] = [], incomplete = 0): DirectoryConnectionTest => ({
+      ok,
+      durationMs: Date.now() - started,
+      steps,
+      sample,
+      incomplete,
+    });
+    let client: Client;
+    try {
+      client = await this.open();
+      // ldapts connects on the first operation: without StartTLS, the bind below is the connect step.
+      if (this.config.startTls)
+        steps.push({ step: 'starttls', ok: true, message: 'TLS started and verified' });
+    } catch (error) {
+      steps.push({ step: 'connect', ok: false, message: describe(error) });
+      return finish(false);
+    }
+    try {
+      try {
+        // Anonymous (no bind DN): the search below is the first operation, so it also tests the connection.
+        if (this.config.bindDn) await client.bind(this.config.bindDn, this.config.bindPassword);
+        steps.push({
+          step: 'bind',
+          ok: true,
+          message: this.config.bindDn
+            ? `connected and bound as ${this.config.bindDn}`
+            : 'no CARDWARDEN_LDAP_BIND_DN: reading anonymously',
+        });
+      } catch (error) {
+        steps.push({
+          step: 'bind',
+          ok: false,
+          message:
+            error instanceof InvalidCredentialsError
+              ? 'the directory refused the service account: check CARDWARDEN_LDAP_BIND_DN and the password file'
+              : `could not connect or bind: ${describe(error)}`,
+        });
+        return finish(false);
+      }
+      try {
+        const { searchEntries } = await client.search(this.config.baseDn, {
+          scope: 'sub',
+          filter: this.config.userFilter,
+          attributes: this.attributeList(),
+          explicitBufferAttributes: BINARY_ATTRIBUTES,
+          sizeLimit: sampleSize,
+        });
+        const sample: DirectoryEntry[] = [];
+        let incomplete = 0;
+        for (const raw of searchEntries) {
+          const entry = this.toEntry(raw);
+          if (entry) sample.push(entry);
+          else incomplete += 1;
+        }
+        steps.push({
+          step: 'search',
+          ok: searchEntries.length > 0,
+          message:
+            searchEntries.length > 0
+              ? `read ${searchEntries.length} user entries under ${this.config.baseDn}`
+              : `no entry under ${this.config.baseDn} matches ${this.config.userFilter}: check CARDWARDEN_LDAP_BASE_DN and CARDWARDEN_LDAP_USER_FILTER`,
+        });
+        return finish(searchEntries.length > 0, sample, incomplete);
+      } catch (error) {
+        steps.push({ step: 'search', ok: false, message: `searching users failed: ${describe(error)}` });
+        return finish(false);
+      }
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
   }
 
   /** Group DN -> the groups it is itself a member of (for nested groups). */

@@ -1,7 +1,7 @@
 /** Rows that directory sync reads and writes: directory users and directory staff accounts. */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { authTokens, operators, users } from '../db/schema.js';
+import { auditEvents, authTokens, operators, users } from '../db/schema.js';
 import type { OperatorRole, OperatorState } from './operator.repository.js';
 import type { UserState } from './user.repository.js';
 
@@ -137,4 +137,38 @@ export async function revokeTokensOfMany(db: Database, subjectIds: readonly stri
  */
 export async function lockDirectorySync(db: Database): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(7261000013)`);
+}
+
+/** How many cardholders and staff accounts came from the directory, and how many are local. */
+export async function countAccountSources(db: Database): Promise<{
+  users: { directory: number; local: number };
+  operators: { directory: number; local: number };
+}> {
+  const count = async (table: typeof users | typeof operators) => {
+    const rows = await db
+      .select({ source: table.source, n: sql<number>`count(*)::int` })
+      .from(table)
+      .groupBy(table.source);
+    const of = (source: string) => rows.find((row) => row.source === source)?.n ?? 0;
+    return { directory: of('directory'), local: of('local') };
+  };
+  return { users: await count(users), operators: await count(operators) };
+}
+
+/** The newest completed sync of any instance, from the audit trail (details hold its counts). */
+export async function lastCompletedSync(
+  db: Database,
+): Promise<{ at: Date; actor: string; actorType: string; details: Record<string, unknown> } | undefined> {
+  const [row] = await db
+    .select({
+      at: auditEvents.at,
+      actor: auditEvents.actor,
+      actorType: auditEvents.actorType,
+      details: auditEvents.details,
+    })
+    .from(auditEvents)
+    .where(eq(auditEvents.action, 'directory.sync_completed'))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  return row;
 }

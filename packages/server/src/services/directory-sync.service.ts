@@ -8,12 +8,14 @@
  * suspend the cardholder (never delete it); re-enabling makes it active again only when the directory,
  * not an operator, suspended it.
  */
-import type { DirectorySyncResult } from '@cardwarden/contract';
-import type { DirectoryRole } from '../config.js';
+import type { DirectoryConnectionTest, DirectoryStatus, DirectorySyncResult } from '@cardwarden/contract';
+import type { DirectoryConfig, DirectoryRole } from '../config.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
+  countAccountSources,
   insertDirectoryOperator,
+  lastCompletedSync,
   insertDirectoryUsers,
   listOperatorsForSync,
   listUsersForSync,
@@ -33,15 +35,29 @@ import {
   type LdapDirectory,
 } from '../directory/ldap-directory.js';
 import type { OperatorActor, ServiceContext } from './context.js';
+import { DirectoryRunMonitor, type RunReport } from './directory-run-monitor.js';
 
 /** Most powerful first: a member of several mapped groups gets the first of these it has. */
 const ROLE_ORDER: readonly DirectoryRole[] = ['admin', 'supervisor', 'operator', 'issuer', 'auditor'];
 
 /** What the server holds for directory work; absent when no directory is configured. */
 export interface DirectoryContext {
+  readonly config: DirectoryConfig;
   readonly ldap: LdapDirectory;
   readonly groupRoles: ReadonlyMap<string, DirectoryRole>;
   readonly runner: SingleFlight<DirectorySyncResult>;
+  readonly monitor: DirectoryRunMonitor;
+}
+
+/** The directory work a configured server holds. */
+export function directoryContext(config: DirectoryConfig, ldap: LdapDirectory): DirectoryContext {
+  return {
+    config,
+    ldap,
+    groupRoles: config.groupRoles,
+    runner: new SingleFlight(),
+    monitor: new DirectoryRunMonitor(),
+  };
 }
 
 /** One run at a time per process: a request while one runs gets that run's result. */
@@ -55,7 +71,11 @@ export class SingleFlight<T> {
   }
 }
 
-type Counts = Omit<DirectorySyncResult, 'dryRun' | 'durationMs'>;
+type Counts = Omit<DirectorySyncResult, 'dryRun' | 'durationMs' | 'changes' | 'changesTruncated'>;
+type Change = NonNullable<DirectorySyncResult['changes']>[number];
+
+/** A dry run lists at most this many changes (the counts are always complete). */
+const MAX_LISTED_CHANGES = 200;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -223,6 +243,31 @@ function plan(
   return { counts, creates, updates, operatorCreates, operatorUpdates };
 }
 
+/** What a dry run shows: each planned change, account by account. */
+function listChanges(planned: Plan): Change[] {
+  const changes: Change[] = [];
+  for (const create of planned.creates)
+    changes.push({ kind: 'create', username: create.username, fields: [] });
+  for (const { row, changes: fields, stateChange } of planned.updates) {
+    const synced = (['username', 'displayName', 'email'] as const).filter((field) => field in fields);
+    const kind =
+      stateChange === 'suspended' ? 'suspend' : stateChange === 'reactivated' ? 'reactivate' : 'update';
+    changes.push({ kind, username: fields.username ?? row.username, fields: [...synced] });
+  }
+  for (const create of planned.operatorCreates)
+    changes.push({ kind: 'staff_create', username: create.username, fields: [], role: create.role });
+  for (const { row, changes: fields } of planned.operatorUpdates) {
+    const kind = fields.state === 'disabled' ? 'staff_disable' : 'staff_update';
+    changes.push({
+      kind,
+      username: fields.username ?? row.username,
+      fields: Object.keys(fields),
+      ...(fields.role ? { role: fields.role } : {}),
+    });
+  }
+  return changes;
+}
+
 async function apply(db: Database, planned: Plan): Promise<void> {
   await insertDirectoryUsers(db, planned.creates);
   const ended: string[] = [];
@@ -276,12 +321,16 @@ async function runSync(
   directory: DirectoryContext,
   actor: { actor: string; actorType: 'operator' | 'system' },
   dryRun: boolean,
+  report: RunReport,
 ): Promise<DirectorySyncResult> {
   const started = Date.now();
   let users: { entries: DirectoryEntry[]; incomplete: number };
   let parents: Map<string, string[]>;
   try {
-    users = await directory.ldap.listUsers();
+    users = await directory.ldap.listUsers((read) => {
+      report.entriesRead(read);
+    });
+    report.phase('reading groups');
     parents =
       directory.groupRoles.size > 0 ? await directory.ldap.groupParents() : new Map<string, string[]>();
   } catch (error) {
@@ -290,6 +339,7 @@ async function runSync(
     throw error;
   }
   const decide = async (db: Database) => {
+    report.phase('comparing');
     const existingUsers = await listUsersForSync(db);
     if (
       users.entries.length === 0 &&
@@ -311,11 +361,21 @@ async function runSync(
     );
   };
   let counts: Counts;
-  if (dryRun) counts = (await decide(ctx.db)).counts;
-  else {
+  if (dryRun) {
+    const planned = await decide(ctx.db);
+    const changes = listChanges(planned);
+    return {
+      ...planned.counts,
+      dryRun,
+      durationMs: Date.now() - started,
+      changes: changes.slice(0, MAX_LISTED_CHANGES),
+      changesTruncated: changes.length > MAX_LISTED_CHANGES,
+    };
+  } else {
     counts = await writeSync(ctx.db, async (tx) => {
       await lockDirectorySync(tx);
       const planned = await decide(tx);
+      report.phase('writing');
       await apply(tx, planned);
       await appendAuditEvent(tx, {
         ...actor,
@@ -328,6 +388,7 @@ async function runSync(
           skipped: planned.counts.skipped,
           staffCreated: planned.counts.operators.created,
           staffUpdated: planned.counts.operators.updated,
+          staffUnchanged: planned.counts.operators.unchanged,
           staffDisabled: planned.counts.operators.disabled,
           staffSkipped: planned.counts.operators.skipped,
           durationMs: Date.now() - started,
@@ -357,14 +418,105 @@ export function syncDirectory(
 ): Promise<DirectorySyncResult> {
   const directory = requireDirectory(ctx);
   const who = { actor: actor.username, actorType: 'operator' as const };
-  if (dryRun) return runSync(ctx, directory, who, true);
-  return directory.runner.run(() => runSync(ctx, directory, who, false));
+  const tracked = (dry: boolean) =>
+    directory.monitor.track({ trigger: 'operator', actor: actor.username }, dry, (report) =>
+      runSync(ctx, directory, who, dry, report),
+    );
+  if (dryRun) return tracked(true);
+  return directory.runner.run(() => tracked(false));
 }
 
 /** The scheduled run (CARDWARDEN_LDAP_SYNC_INTERVAL). */
 export function scheduledSync(ctx: ServiceContext): Promise<DirectorySyncResult> {
   const directory = requireDirectory(ctx);
   return directory.runner.run(() =>
-    runSync(ctx, directory, { actor: 'scheduler', actorType: 'system' }, false),
+    directory.monitor.track({ trigger: 'scheduler', actor: 'scheduler' }, false, (report) =>
+      runSync(ctx, directory, { actor: 'scheduler', actorType: 'system' }, false, report),
+    ),
   );
+}
+
+/** A completed run as the audit trail recorded it (another instance may have run it). */
+function lastRunFromAudit(
+  row: NonNullable<Awaited<ReturnType<typeof lastCompletedSync>>>,
+): DirectoryStatus['lastRun'] {
+  const n = (key: string) => {
+    const value = row.details[key];
+    return typeof value === 'number' ? value : 0;
+  };
+  return {
+    trigger: row.actorType === 'system' ? 'scheduler' : 'operator',
+    actor: row.actor,
+    finishedAt: row.at.toISOString(),
+    outcome: 'completed',
+    result: {
+      created: n('created'),
+      updated: n('updated'),
+      suspended: n('suspended'),
+      unchanged: n('unchanged'),
+      skipped: n('skipped'),
+      operators: {
+        created: n('staffCreated'),
+        updated: n('staffUpdated'),
+        disabled: n('staffDisabled'),
+        unchanged: n('staffUnchanged'),
+        skipped: n('staffSkipped'),
+      },
+      dryRun: false,
+      durationMs: n('durationMs'),
+    },
+  };
+}
+
+/** `GET /directory`: the settings (never the password), the role mapping, progress, last run, sources. */
+export async function directoryStatus(ctx: ServiceContext): Promise<DirectoryStatus> {
+  const accounts = await countAccountSources(ctx.db);
+  const directory = ctx.directory;
+  if (!directory) return { configured: false, roleMapping: [], running: null, lastRun: null, accounts };
+  const c = directory.config;
+  let lastRun = directory.monitor.lastRun;
+  if (!lastRun) {
+    const audited = await lastCompletedSync(ctx.db);
+    lastRun = audited ? lastRunFromAudit(audited) : null;
+  }
+  return {
+    configured: true,
+    settings: {
+      url: c.url,
+      startTls: c.startTls,
+      caFile: c.caFile !== undefined,
+      allowPlaintext: c.allowPlaintext,
+      bindDn: c.bindDn,
+      baseDn: c.baseDn,
+      userFilter: c.userFilter,
+      groupBaseDn: c.groupBaseDn,
+      pageSize: c.pageSize,
+      timeoutSeconds: c.timeoutMs / 1000,
+      syncIntervalMinutes: c.syncIntervalMinutes ?? null,
+      attributes: { ...c.attributes, username: [...c.attributes.username], id: [...c.attributes.id] },
+    },
+    roleMapping: [...directory.groupRoles].map(([group, role]) => ({ group, role })),
+    running: directory.monitor.running,
+    lastRun,
+    accounts,
+  };
+}
+
+/** `POST /directory/test`: connect, bind and read a few users, step by step. */
+export async function testDirectoryConnection(ctx: ServiceContext): Promise<DirectoryConnectionTest> {
+  const directory = requireDirectory(ctx);
+  const test = await directory.ldap.testConnection(5);
+  return {
+    ok: test.ok,
+    durationMs: test.durationMs,
+    steps: [...test.steps],
+    sample: test.sample.map(({ username, displayName, email, disabled, dn }) => ({
+      username,
+      displayName,
+      email,
+      disabled,
+      dn,
+    })),
+    incomplete: test.incomplete,
+  };
 }
