@@ -5,21 +5,19 @@
  * With CARDWARDEN_SCREENSHOTS=1 it also writes the screenshots in docs/screenshots.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
+import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt, REPO_ROOT } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 
 const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
-/** axe-core, evaluated in each page the suite checks (DevTools evaluation: the page's CSP stays as it is). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const KNOWN_KEY = '010203040506070801020304050607080102030405060708';
 /** The key check value of a 3DES key: E_K(0…0), first 3 bytes, computed here and not by the server. */
 function kcvOf(key: string): string {
@@ -194,31 +192,6 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       }
     });
     return page;
-  }
-
-  /**
-   * axe-core on the page as it is now (with any dialog open): fails on every serious or critical
-   * violation (contrast below WCAG AA, unnamed buttons, unlabelled fields, …).
-   */
-  async function checkAccessibility(page: Page, where: string): Promise<void> {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      interface AxeResult {
-        violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-      }
-      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResult> } }).axe;
-      const result = await axe.run(document);
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map(
-          (violation) =>
-            `${violation.id} (${violation.impact ?? ''}): ${violation.help} at ${violation.nodes
-              .slice(0, 4)
-              .map((node) => node.target.join(' '))
-              .join(', ')}`,
-        );
-    });
-    expect(violations, `axe-core on ${where} (${page.url()})`).toEqual([]);
   }
 
   /** Every screen the suite photographs is also checked for accessibility. */

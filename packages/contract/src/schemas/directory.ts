@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OperatorRole } from './auth.js';
+import { Timestamp } from './common.js';
 
 export const DirectorySyncQuery = z.object({
   dryRun: z
@@ -64,14 +65,14 @@ export const DirectoryRunProgress = z.object({
     .enum(['reading users', 'reading groups', 'comparing', 'writing'])
     .describe('what the run is doing now'),
   entriesRead: z.number().int().describe('directory entries read so far'),
-  startedAt: z.string().datetime(),
+  startedAt: Timestamp,
 });
 export type DirectoryRunProgress = z.infer<typeof DirectoryRunProgress>;
 
 export const DirectoryLastRun = z.object({
   trigger: z.enum(['operator', 'scheduler']),
   actor: z.string(),
-  finishedAt: z.string().datetime(),
+  finishedAt: Timestamp,
   outcome: z.enum(['completed', 'failed']),
   result: DirectorySyncResult.omit({ changes: true, changesTruncated: true }).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),

@@ -6,6 +6,9 @@ import type {
   CreateOperatorBody,
   CreateProfileBody,
   CreateUserBody,
+  DirectoryConnectionTest,
+  DirectoryStatus,
+  DirectorySyncResult,
   IssuedResponse,
   LoginResponse,
   Me,
@@ -63,6 +66,13 @@ export const operatorEndpoints = {
       body: {},
     }),
   settings: () => api.request<Settings>('/api/v1/settings'),
+  directory: () => api.request<DirectoryStatus>('/api/v1/directory'),
+  testDirectory: () => api.request<DirectoryConnectionTest>('/api/v1/directory/test', { method: 'POST' }),
+  syncDirectory: (dryRun: boolean) =>
+    api.request<DirectorySyncResult>('/api/v1/directory/sync', {
+      method: 'POST',
+      query: { dryRun: String(dryRun) },
+    }),
   updateSettings: (changes: { readonly offlineUnblock: boolean }) =>
     api.request<Settings>('/api/v1/settings', { method: 'PATCH', body: changes }),
   keyCheckValue: (algorithm: string, key: string, signal?: AbortSignal) =>

@@ -28,7 +28,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(): Promise<ServerProcess> {
+/** `env` adds settings for this server (a directory, say) to the test's own. */
+export async function startServerProcess(env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cardwarden-web-e2e-'));
   const port = await freePort();
   let output = '';
@@ -45,6 +46,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
       CARDWARDEN_ADMIN_USER: ADMIN.username,
       CARDWARDEN_ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -63,6 +63,7 @@ export default function OperatorsPage() {
               <Table.Th>{t('col.username')}</Table.Th>
               <Table.Th>{t('col.role')}</Table.Th>
               <Table.Th>{t('col.state')}</Table.Th>
+              <Table.Th>{t('col.source')}</Table.Th>
               <Table.Th>{t('col.created')}</Table.Th>
               <Table.Th>{t('col.actions')}</Table.Th>
             </Table.Tr>
@@ -72,59 +73,69 @@ export default function OperatorsPage() {
               <Table.Tr key={operator.id}>
                 <Table.Td fw={600}>{operator.username}</Table.Td>
                 <Table.Td>
-                  <ChoiceSelect
-                    aria-label={t('admin.operators.changeRole', { username: operator.username })}
-                    size="xs"
-                    w={140}
-                    value={operator.role}
-                    data={roleOptions()}
-                    onChange={(value) => {
-                      if (value !== operator.role) update.mutate({ id: operator.id, role: value });
-                    }}
-                  />
+                  {/* A directory staff member's role and state follow their groups: read-only here. */}
+                  {operator.source === 'directory' ? (
+                    t(`role.${operator.role}`)
+                  ) : (
+                    <ChoiceSelect
+                      aria-label={t('admin.operators.changeRole', { username: operator.username })}
+                      size="xs"
+                      w={140}
+                      value={operator.role}
+                      data={roleOptions()}
+                      onChange={(value) => {
+                        if (value !== operator.role) update.mutate({ id: operator.id, role: value });
+                      }}
+                    />
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <StateBadge state={operator.state} />
                 </Table.Td>
+                <Table.Td>{t(`source.${operator.source}`)}</Table.Td>
                 <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
                 <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    {operator.state === 'active' ? (
+                  {operator.source === 'directory' ? (
+                    <Text size="sm">{t('directory.managed')}</Text>
+                  ) : (
+                    <Group gap={4} wrap="nowrap">
+                      {operator.state === 'active' ? (
+                        <Button
+                          size="xs"
+                          variant="light"
+                          color="orange"
+                          aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                          onClick={() => {
+                            update.mutate({ id: operator.id, state: 'disabled' });
+                          }}
+                        >
+                          {t('admin.operators.disable')}
+                        </Button>
+                      ) : (
+                        <Button
+                          size="xs"
+                          variant="light"
+                          color="green"
+                          aria-label={`${t('admin.operators.enable')} ${operator.username}`}
+                          onClick={() => {
+                            update.mutate({ id: operator.id, state: 'active' });
+                          }}
+                        >
+                          {t('admin.operators.enable')}
+                        </Button>
+                      )}
                       <Button
                         size="xs"
-                        variant="light"
-                        color="orange"
-                        aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                        variant="subtle"
+                        aria-label={t('admin.operators.resetPasswordOf', { username: operator.username })}
                         onClick={() => {
-                          update.mutate({ id: operator.id, state: 'disabled' });
+                          setResetting(operator);
                         }}
                       >
-                        {t('admin.operators.disable')}
+                        {t('admin.operators.resetPassword')}
                       </Button>
-                    ) : (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="green"
-                        aria-label={`${t('admin.operators.enable')} ${operator.username}`}
-                        onClick={() => {
-                          update.mutate({ id: operator.id, state: 'active' });
-                        }}
-                      >
-                        {t('admin.operators.enable')}
-                      </Button>
-                    )}
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      aria-label={t('admin.operators.resetPasswordOf', { username: operator.username })}
-                      onClick={() => {
-                        setResetting(operator);
-                      }}
-                    >
-                      {t('admin.operators.resetPassword')}
-                    </Button>
-                  </Group>
+                    </Group>
+                  )}
                 </Table.Td>
               </Table.Tr>
             ))}

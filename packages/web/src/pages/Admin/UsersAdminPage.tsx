@@ -85,6 +85,7 @@ export default function UsersAdminPage() {
               <Table.Th>{t('col.name')}</Table.Th>
               <Table.Th>{t('col.email')}</Table.Th>
               <Table.Th>{t('col.state')}</Table.Th>
+              <Table.Th>{t('col.source')}</Table.Th>
               <Table.Th>{t('user.selfService')}</Table.Th>
               <Table.Th>{t('col.actions')}</Table.Th>
             </Table.Tr>
@@ -100,8 +101,13 @@ export default function UsersAdminPage() {
                 <Table.Td>
                   <StateBadge state={user.state} />
                 </Table.Td>
+                <Table.Td>{t(`source.${user.source}`)}</Table.Td>
                 <Table.Td>
-                  {user.selfServicePassword ? t('user.selfServiceYes') : t('user.selfServiceNo')}
+                  {user.source === 'directory'
+                    ? t('user.selfServiceDirectory')
+                    : user.selfServicePassword
+                      ? t('user.selfServiceYes')
+                      : t('user.selfServiceNo')}
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
@@ -142,17 +148,20 @@ export default function UsersAdminPage() {
                         {t('admin.users.activate')}
                       </Button>
                     )}
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      aria-label={`${t('admin.users.setPassword')}: ${user.username}`}
-                      onClick={() => {
-                        setSaved(null);
-                        setDialog({ kind: 'password', user });
-                      }}
-                    >
-                      {t('admin.users.setPassword')}
-                    </Button>
+                    {/* A directory user's password is the directory's. */}
+                    {user.source === 'local' && (
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        aria-label={`${t('admin.users.setPassword')}: ${user.username}`}
+                        onClick={() => {
+                          setSaved(null);
+                          setDialog({ kind: 'password', user });
+                        }}
+                      >
+                        {t('admin.users.setPassword')}
+                      </Button>
+                    )}
                   </Group>
                 </Table.Td>
               </Table.Tr>
@@ -234,9 +243,12 @@ function UserForm({
   const [displayName, setDisplayName] = useState(user?.displayName ?? '');
   const [email, setEmail] = useState(user?.email ?? '');
   const [state, setState] = useState<UserState>(user?.state ?? 'active');
+  // Synced fields of a directory user are the directory's: shown, not editable (the API refuses them).
+  const managed = user?.source === 'directory';
   const save = useMutation({
     mutationFn: async () => {
-      if (user)
+      if (user && managed) await api.updateUser(user.id, { state });
+      else if (user)
         await api.updateUser(user.id, { displayName: displayName.trim(), email: email.trim(), state });
       else
         await api.createUser({
@@ -268,8 +280,10 @@ function UserForm({
         required
         autoComplete="off"
       />
+      {managed && <Text size="sm">{t('directory.managed')}</Text>}
       <TextInput
         label={t('admin.users.displayName')}
+        disabled={managed}
         value={displayName}
         onChange={(e) => {
           setDisplayName(e.currentTarget.value);
@@ -278,6 +292,7 @@ function UserForm({
       />
       <TextInput
         label={t('admin.users.email')}
+        disabled={managed}
         type="email"
         value={email}
         onChange={(e) => {
