@@ -39,7 +39,9 @@ const ceilingScript = new URL('./response-ceiling-server.mjs', import.meta.url).
 /** A tiny HTTP/1.1 client over keep-alive sockets: one agent per phase, one socket per connection. */
 function client(port, connections) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
-  const request = (method, path, body, token) =>
+  // The server closes a keep-alive socket idle for 5 s; a request sent on it just then never reached the
+  // server and is sent again (Node's documented pattern, `reusedSocket`).
+  const request = (method, path, body, token, retry = true) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = http.request(
@@ -66,7 +68,11 @@ function client(port, connections) {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error) => {
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(request(method, path, body, token, false));
+        } else reject(error);
+      });
       req.end(payload);
     });
   return { request, close: () => agent.destroy() };
