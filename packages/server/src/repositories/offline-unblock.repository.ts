@@ -441,3 +441,90 @@ export async function closeSessionWithOutcome(
   if (!closedAt) throw new Error('the session disappeared');
   return { closedAt, resetAt: at(row?.['reset_at']), blockedAt: at(row?.['blocked_at']) };
 }
+
+/*
+ * The usual outcome in one statement, without a transaction: the session is closed only if it is the
+ * actor's, open and has a response (the UPDATE takes the session's row lock and checks these again on
+ * the newest version, as the locked read would), and the count, the blocked mark and the audit event
+ * follow from the row it closed. Nothing changes when it does not qualify: the caller then takes the
+ * locked path, which says why. $1 session, $2 state, $3 actor type, $4 actor id, $5 actor name,
+ * $6 ticket (null: the session's), $7 settings key.
+ */
+const CLOSE_OWN_SESSION: FixedQuery = {
+  name: 'cw_unblock_close_own',
+  text: `with s as (
+      update offline_unblocks set state = $2::text, closed_at = now()
+      where id = $1::uuid and state = 'open' and responses_issued > 0
+        and started_by_type = $3::text and started_by_id = $4::uuid
+      returning *
+    ), card as (
+      select k.card_id, k.attempts_used >= p.admin_key_attempt_limit as exhausted
+      from s join cards c on c.id = s.card_id
+        join profiles p on p.id = c.profile_id
+        join admin_keys k on k.card_id = c.id
+    ), reset as (
+      update admin_keys set attempts_used = 0, updated_at = now()
+      from card where admin_keys.card_id = card.card_id and $2::text = 'unblocked'
+      returning admin_keys.updated_at
+    ), blocked as (
+      update admin_keys set blocked_at = now()
+      from card where admin_keys.card_id = card.card_id and $2::text = 'failed' and card.exhausted
+        and admin_keys.blocked_at is null
+      returning admin_keys.blocked_at
+    ), audited as (
+      ${AUDIT_INSERT}
+      select $5::text, $3::text, 'offline_unblock.outcome_recorded', s.card_id, s.user_id, s.id,
+        coalesce($6::text, s.ticket),
+        jsonb_build_object('result', $2::text, 'responsesIssued', s.responses_issued)
+          || (case when $2::text = 'failed' and card.exhausted then '{"adminKeyBlocked": true}'::jsonb
+              else '{}'::jsonb end)
+      from s, card
+    )
+    select ${S.select}, ${C.select}, ${U.select}, ${P.select}, ${K.select},
+      (select value from settings where key = $7::text) as offline_unblock_setting,
+      (select updated_at from reset) as reset_at,
+      case when $2::text = 'failed' and card.exhausted then coalesce((select blocked_at from blocked), k.blocked_at) end
+        as blocked_at
+    from s join card on true
+      join cards c on c.id = s.card_id ${CARD_JOINS}`,
+};
+
+/**
+ * Closes the actor's open session that has a response, with its outcome (see CLOSE_OWN_SESSION): the
+ * closed session and its card as they are now; undefined when the session does not qualify.
+ */
+export async function closeOwnSession(
+  db: Database,
+  input: {
+    sessionId: string;
+    state: Exclude<OfflineUnblockState, 'open'>;
+    actorType: 'operator' | 'cardholder';
+    actorId: string;
+    actorName: string;
+    ticket: string | null;
+    settingKey: string;
+  },
+): Promise<(UnblockCardRow & { session: OfflineUnblockRecord }) | undefined> {
+  const [row] = await runFixed(db, CLOSE_OWN_SESSION, [
+    input.sessionId,
+    input.state,
+    input.actorType,
+    input.actorId,
+    input.actorName,
+    input.ticket,
+    input.settingKey,
+  ]);
+  if (!row) return undefined;
+  const found = readCard(row);
+  const at = (value: unknown): Date | undefined =>
+    typeof value === 'string' ? new Date(value) : value instanceof Date ? value : undefined;
+  const resetAt = at(row['reset_at']);
+  const blockedAt = at(row['blocked_at']);
+  // The joined admin key was read before this statement's own changes: apply them.
+  const adminKey = {
+    ...found.card.adminKey,
+    ...(resetAt ? { attemptsUsed: 0, updatedAt: resetAt } : {}),
+    ...(blockedAt ? { blockedAt } : {}),
+  };
+  return { ...found, card: { ...found.card, adminKey }, session: S.read(row) };
+}

@@ -12,6 +12,7 @@ import { appendAuditEvent } from '../repositories/audit.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
 import {
   closeOfflineUnblock,
+  closeOwnSession,
   closeSessionWithOutcome,
   findCardToUnblock,
   findOfflineUnblock,
@@ -450,9 +451,9 @@ export async function verifyIdentity(
 }
 
 /**
- * Records whether the card accepted the response; a confirmed unblock resets the attempt count. One read
- * that locks the session, one write (state, count, blocked mark, audit event); the answer is built from
- * what they returned.
+ * Records whether the card accepted the response; a confirmed unblock resets the attempt count. Usually
+ * one statement (closeOwnSession); otherwise one read that locks the session and one write (state,
+ * count, blocked mark, audit event). The answer is built from what they returned.
  */
 export async function recordOutcome(
   ctx: ServiceContext,
@@ -461,6 +462,17 @@ export async function recordOutcome(
   result: 'unblocked' | 'failed',
   ticket: string | undefined,
 ): Promise<OfflineUnblockSession> {
+  const closed = await closeOwnSession(ctx.db, {
+    sessionId: id,
+    state: result,
+    actorType: actor.type,
+    actorId: actor.id,
+    actorName: actor.username,
+    ticket: ticket ?? null,
+    settingKey: OFFLINE_UNBLOCK_SETTING,
+  });
+  if (closed) return toSession(ctx.db, closed.session, closed.card);
+  // Not the actor's open session with a response: the locked path finds out why (or closes it after all).
   return ctx.db.transaction(async (tx) => {
     const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, false);
     const session = checkOwnSession(actor, found?.session);
