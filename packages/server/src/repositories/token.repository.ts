@@ -1,6 +1,8 @@
-import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { authTokens } from '../db/schema.js';
+import type { OperatorRole } from './operator.repository.js';
+import { runFixed, type FixedQuery } from './fixed-query.js';
 
 export type SubjectType = 'operator' | 'cardholder';
 
@@ -11,22 +13,63 @@ export async function insertToken(
   await db.insert(authTokens).values(token);
 }
 
-/** The subject of a live (unexpired, unrevoked) token, looked up by its digest. */
-export async function findLiveToken(
+/** The subject of a live token: who it is, and the state that decides whether the token still works. */
+export type LiveTokenSubject =
+  | {
+      readonly tokenId: string;
+      readonly subjectType: 'operator';
+      readonly id: string;
+      readonly username: string;
+      readonly role: OperatorRole;
+      readonly active: boolean;
+      readonly mustChangePassword: boolean;
+    }
+  | {
+      readonly tokenId: string;
+      readonly subjectType: 'cardholder';
+      readonly id: string;
+      readonly username: string;
+      readonly active: boolean;
+    };
+
+/*
+ * One indexed lookup by the token's digest, joined with its operator or cardholder: every request reads
+ * the token's revocation and its subject's state from the database (nothing cached), so a revoked token
+ * or a disabled account stops working at once on every instance.
+ */
+const LIVE_TOKEN: FixedQuery = {
+  name: 'cw_live_token',
+  text: `select t.id as token_id, t.subject_type,
+      coalesce(o.id, u.id) as id, coalesce(o.username, u.username) as username, o.role,
+      coalesce(o.state = 'active', u.state = 'active', false) as active,
+      coalesce(o.must_change_password, false) as must_change_password
+    from auth_tokens t
+    left join operators o on t.subject_type = 'operator' and o.id = t.subject_id
+    left join users u on t.subject_type = 'cardholder' and u.id = t.subject_id
+    where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now()`,
+};
+
+/** The subject of a live (unexpired, unrevoked) token, looked up by its digest; undefined without one. */
+export async function findLiveTokenSubject(
   db: Database,
   tokenHash: string,
-): Promise<{ id: string; subjectType: SubjectType; subjectId: string } | undefined> {
-  const [row] = await db
-    .select({ id: authTokens.id, subjectType: authTokens.subjectType, subjectId: authTokens.subjectId })
-    .from(authTokens)
-    .where(
-      and(
-        eq(authTokens.tokenHash, tokenHash),
-        isNull(authTokens.revokedAt),
-        gt(authTokens.expiresAt, sql`now()`),
-      ),
-    );
-  return row;
+): Promise<LiveTokenSubject | undefined> {
+  const [row] = await runFixed(db, LIVE_TOKEN, [tokenHash]);
+  if (!row || typeof row['id'] !== 'string') return undefined;
+  const common = {
+    tokenId: row['token_id'] as string,
+    id: row['id'],
+    username: row['username'] as string,
+    active: row['active'] === true,
+  };
+  return row['subject_type'] === 'operator'
+    ? {
+        ...common,
+        subjectType: 'operator',
+        role: row['role'] as OperatorRole,
+        mustChangePassword: row['must_change_password'] === true,
+      }
+    : { ...common, subjectType: 'cardholder' };
 }
 
 export async function revokeToken(db: Database, id: string): Promise<void> {

@@ -39,10 +39,12 @@ export async function approvalNeed(
   db: Database,
   card: CardRecord,
   attemptsUsed: number,
+  recentResponses?: number,
 ): Promise<'last-attempt' | 'daily-budget' | null> {
   const limit = card.profile.adminKeyAttemptLimit;
   if (limit - attemptsUsed === 1) return 'last-attempt';
-  if ((await countRecentResponses(db, card.id)) >= limit) return 'daily-budget';
+  // The caller may have read the count along with the card already.
+  if ((recentResponses ?? (await countRecentResponses(db, card.id))) >= limit) return 'daily-budget';
   return null;
 }
 
@@ -65,20 +67,15 @@ export const responseTo =
     computeAdminResponse(algorithm, key, challenge);
 
 /**
- * Counts one admin-key attempt for `card` and computes `compute` with its key (a challenge's bytes mean
- * E_K(challenge)). Call inside a transaction: the admin key's row lock serialises every attempt.
+ * The refusals before an attempt is counted, from the count read under the admin key's row lock: none
+ * left, or the last one, which the policy refuses or a supervisor has not approved.
  */
-export async function spendAttempt(
-  ctx: ServiceContext,
-  tx: Database,
-  card: CardRecord,
-  compute: Uint8Array | AdminKeyComputation,
+export function checkAttemptAllowed(
+  limit: number,
+  attemptsUsed: number,
   lastAttempt: LastAttemptPolicy,
-): Promise<SpentAttempt> {
-  const adminKey = await lockAdminKey(tx, card.id);
-  if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
-  const limit = card.profile.adminKeyAttemptLimit;
-  const remainingBefore = limit - adminKey.attemptsUsed;
+): { remainingBefore: number; wasLastAttempt: boolean } {
+  const remainingBefore = limit - attemptsUsed;
   if (remainingBefore <= 0) {
     throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
   }
@@ -92,19 +89,51 @@ export async function spendAttempt(
       { attemptsRemaining: 1 },
     );
   }
+  return { remainingBefore, wasLastAttempt };
+}
+
+/** Whether a supervisor's approval lets this response go beyond the 24 h budget. */
+export function mayExceedBudget(lastAttempt: LastAttemptPolicy): boolean {
+  return lastAttempt.kind === 'needs-approval' && lastAttempt.approved;
+}
+
+/** The refusal of a response beyond the 24 h budget without approval. */
+export function dailyBudgetRefusal(
+  card: CardRecord,
+  lastAttempt: LastAttemptPolicy,
+  remainingBefore: number,
+): AppError {
+  return new AppError(
+    'offline_unblock.approval_required',
+    dailyBudgetMessage(
+      card,
+      lastAttempt.kind === 'needs-approval'
+        ? 'a supervisor or admin must approve this session first'
+        : 'call the help desk: a supervisor must approve another',
+    ),
+    { attemptsRemaining: remainingBefore },
+  );
+}
+
+/**
+ * Counts one admin-key attempt for `card` and computes `compute` with its key (a challenge's bytes mean
+ * E_K(challenge)). Call inside a transaction: the admin key's row lock serialises every attempt.
+ */
+export async function spendAttempt(
+  ctx: ServiceContext,
+  tx: Database,
+  card: CardRecord,
+  compute: Uint8Array | AdminKeyComputation,
+  lastAttempt: LastAttemptPolicy,
+): Promise<SpentAttempt> {
+  const adminKey = await lockAdminKey(tx, card.id);
+  if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
+  const limit = card.profile.adminKeyAttemptLimit;
+  const { remainingBefore, wasLastAttempt } = checkAttemptAllowed(limit, adminKey.attemptsUsed, lastAttempt);
   const overBudget =
     !wasLastAttempt && (await countRecentResponses(tx, card.id)) >= card.profile.adminKeyAttemptLimit;
-  if (overBudget && !(lastAttempt.kind === 'needs-approval' && lastAttempt.approved)) {
-    throw new AppError(
-      'offline_unblock.approval_required',
-      dailyBudgetMessage(
-        card,
-        lastAttempt.kind === 'needs-approval'
-          ? 'a supervisor or admin must approve this session first'
-          : 'call the help desk: a supervisor must approve another',
-      ),
-      { attemptsRemaining: remainingBefore },
-    );
+  if (overBudget && !mayExceedBudget(lastAttempt)) {
+    throw dailyBudgetRefusal(card, lastAttempt, remainingBefore);
   }
   const used = await countAttempt(tx, card.id, limit);
   if (used === undefined) {

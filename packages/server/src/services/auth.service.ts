@@ -13,12 +13,12 @@ import {
 } from '../repositories/sign-in-throttle.repository.js';
 import { addressKey } from './address-key.js';
 import {
-  findLiveToken,
+  findLiveTokenSubject,
   insertToken,
   revokeToken,
   type SubjectType,
 } from '../repositories/token.repository.js';
-import { findUserById, findUserPasswordHash } from '../repositories/user.repository.js';
+import { findUserPasswordHash } from '../repositories/user.repository.js';
 import type { Actor, OperatorActor, ServiceContext } from './context.js';
 import { DirectoryUnavailable } from '../directory/ldap-directory.js';
 
@@ -225,22 +225,19 @@ export async function authenticate(
   ctx: ServiceContext,
   token: string,
 ): Promise<{ actor: Actor; tokenId: string; mustChangePassword: boolean } | undefined> {
-  const found = await findLiveToken(ctx.db, sha256Hex(token));
-  if (!found) return undefined;
+  // One statement: the token and its subject's state together.
+  const found = await findLiveTokenSubject(ctx.db, sha256Hex(token));
+  if (!found?.active) return undefined;
   if (found.subjectType === 'operator') {
-    const operator = await findOperatorById(ctx.db, found.subjectId);
-    if (operator?.state !== 'active') return undefined;
     return {
-      actor: { type: 'operator', id: operator.id, username: operator.username, role: operator.role },
-      tokenId: found.id,
-      mustChangePassword: operator.mustChangePassword,
+      actor: { type: 'operator', id: found.id, username: found.username, role: found.role },
+      tokenId: found.tokenId,
+      mustChangePassword: found.mustChangePassword,
     };
   }
-  const user = await findUserById(ctx.db, found.subjectId);
-  if (user?.state !== 'active') return undefined;
   return {
-    actor: { type: 'cardholder', id: user.id, username: user.username },
-    tokenId: found.id,
+    actor: { type: 'cardholder', id: found.id, username: found.username },
+    tokenId: found.tokenId,
     mustChangePassword: false,
   };
 }

@@ -4,38 +4,43 @@
  * server counts them (atomically, under a row lock on the admin key), asks a supervisor to approve the
  * last one, and refuses once none is left.
  */
-import { groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol';
+import { groupHex, parseChallenge, phoneticReadBack, toHex } from '@cardwarden/protocol';
 import type { IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
-import { resetAttempts } from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
 import {
   closeOfflineUnblock,
-  consumeApproval,
+  closeOwnSession,
+  closeSessionWithOutcome,
+  findCardToUnblock,
   findOfflineUnblock,
-  insertOfflineUnblock,
+  issueSessionResponse,
   listOfflineUnblocks,
   lockOfflineUnblock,
+  lockSessionWithCard,
   recordApproval,
   recordIdentityVerified,
-  recordResponseIssued,
+  startSession,
   type OfflineUnblockRecord,
 } from '../repositories/offline-unblock.repository.js';
 import {
-  blockKeyIfExhausted,
   approvalNeed,
   challengeDigest,
+  checkAttemptAllowed,
+  dailyBudgetRefusal,
+  mayExceedBudget,
   notifyResponseIssued,
-  spendAttempt,
+  responseTo,
+  withAdminKey,
   type LastAttemptPolicy,
 } from './admin-key-response.js';
 import { checkAnswers, chooseQuestions, questionTexts } from './identity.service.js';
 import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
 import { requireCard } from './card.service.js';
 import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
-import { unblockSwitches } from './settings.service.js';
+import { OFFLINE_UNBLOCK_SETTING, switchesFrom } from './settings.service.js';
 import { challengeDigits, iso, isoOrNull } from './views.js';
 
 /** How long an unblock session stays open: one phone call, generously. */
@@ -45,8 +50,13 @@ function useCaseOf(actor: Actor): UnblockUseCase {
   return actor.type === 'operator' ? 'operatorOfflineUnblock' : 'selfServiceOfflineUnblock';
 }
 
-async function refuseUnavailable(db: Database, card: CardRecord, useCase: UnblockUseCase): Promise<void> {
-  const problem = unavailableReason(card, useCase, await unblockSwitches(db));
+/** Refuses when the card cannot be unblocked now; `offlineUnblockSetting` was read along with the card. */
+function refuseUnavailable(
+  card: CardRecord,
+  useCase: UnblockUseCase,
+  offlineUnblockSetting: string | undefined,
+): void {
+  const problem = unavailableReason(card, useCase, switchesFrom(offlineUnblockSetting));
   if (problem) throw new AppError(problem.reason, problem.message);
 }
 
@@ -69,6 +79,7 @@ async function toSession(
   db: Database,
   session: OfflineUnblockRecord,
   card: CardRecord,
+  recentResponses?: number,
 ): Promise<OfflineUnblockSession> {
   const remaining = attemptsRemaining(card);
   const identityRequired = session.identityQuestionIds.length > 0;
@@ -88,7 +99,8 @@ async function toSession(
     responsesIssued: session.responsesIssued,
     approval: {
       requiredForNextResponse:
-        session.state === 'open' && (await approvalNeed(db, card, card.adminKey.attemptsUsed)) !== null,
+        session.state === 'open' &&
+        (await approvalNeed(db, card, card.adminKey.attemptsUsed, recentResponses)) !== null,
       approvedBy: session.approvedByName,
       approvedAt: isoOrNull(session.approvedAt),
     },
@@ -133,7 +145,10 @@ async function requireOwnSession(
   id: string,
   lock: boolean,
 ): Promise<OfflineUnblockRecord> {
-  const session = lock ? await lockOfflineUnblock(db, id) : await findOfflineUnblock(db, id);
+  return checkOwnSession(actor, lock ? await lockOfflineUnblock(db, id) : await findOfflineUnblock(db, id));
+}
+
+function checkOwnSession(actor: Actor, session: OfflineUnblockRecord | undefined): OfflineUnblockRecord {
   if (!session || session.startedByType !== actor.type) {
     throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
   }
@@ -160,30 +175,36 @@ function requireOpen(session: OfflineUnblockRecord): void {
   }
 }
 
-/** Starts an unblock of `cardId`: refused unless the card can be unblocked by this actor now. */
+/**
+ * Starts an unblock of `cardId`: refused unless the card can be unblocked by this actor now. One read
+ * (card, holder, profile, key, switch, budget count) and one write (session and audit event together).
+ */
 export async function startOfflineUnblock(
   ctx: ServiceContext,
   actor: Actor,
   cardId: string,
   ticket: string | undefined,
 ): Promise<OfflineUnblockSession> {
-  return ctx.db.transaction(async (tx) => {
-    const card = await requireCard(tx, cardId);
-    if (actor.type === 'cardholder' && card.user.id !== actor.id) {
-      throw new AppError('card.not_found', 'no card of yours has that id');
-    }
-    await refuseUnavailable(tx, card, useCaseOf(actor));
-    const identityQuestionIds =
-      actor.type === 'operator' && card.profile.validateSecurityQuestions
-        ? await chooseQuestions(
-            tx,
-            card.user.id,
-            card.profile,
-            card.profile.securityQuestionsAsked,
-            "this card's profile makes the help desk check them: verify the caller another way and ask an admin",
-          )
-        : [];
-    const session = await insertOfflineUnblock(tx, {
+  const found = await findCardToUnblock(ctx.db, cardId, OFFLINE_UNBLOCK_SETTING);
+  if (!found) throw new AppError('card.not_found', 'no card has that id');
+  const { card } = found;
+  if (actor.type === 'cardholder' && card.user.id !== actor.id) {
+    throw new AppError('card.not_found', 'no card of yours has that id');
+  }
+  refuseUnavailable(card, useCaseOf(actor), found.offlineUnblockSetting);
+  const identityQuestionIds =
+    actor.type === 'operator' && card.profile.validateSecurityQuestions
+      ? await chooseQuestions(
+          ctx.db,
+          card.user.id,
+          card.profile,
+          card.profile.securityQuestionsAsked,
+          "this card's profile makes the help desk check them: verify the caller another way and ask an admin",
+        )
+      : [];
+  const session = await startSession(
+    ctx.db,
+    {
       identityQuestionIds,
       cardId,
       userId: card.user.id,
@@ -192,18 +213,10 @@ export async function startOfflineUnblock(
       startedByName: actor.username,
       ticket: ticket ?? null,
       expiresAt: new Date(Date.now() + SESSION_MINUTES * 60_000),
-    });
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'offline_unblock.started',
-      cardId,
-      userId: card.user.id,
-      sessionId: session.id,
-      ticket: ticket ?? null,
-      details: { serial: card.serial, attemptsRemaining: attemptsRemaining(card) },
-    });
-    return toSession(tx, session, card);
-  });
+    },
+    { serial: card.serial, attemptsRemaining: attemptsRemaining(card) },
+  );
+  return toSession(ctx.db, session, card, found.recentResponses);
 }
 
 /**
@@ -299,6 +312,11 @@ export async function issueResponse(
   }
 }
 
+/**
+ * One read that locks the session and the card's admin key (the lock serialises every attempt on the
+ * card across instances), one write that checks the 24 h budget and counts, records and audits the
+ * response; then E_K(challenge) with the opened key.
+ */
 async function issueInTransaction(
   ctx: ServiceContext,
   tx: Database,
@@ -306,13 +324,15 @@ async function issueInTransaction(
   id: string,
   challengeText: string,
 ): Promise<IssuedResponse> {
-  const session = await requireOwnSession(tx, actor, id, true);
+  const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, true);
+  const session = checkOwnSession(actor, found?.session);
   requireOpen(session);
-  const card = await requireCard(tx, session.cardId);
+  if (!found) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  const { card } = found;
   const digits = challengeDigits(card);
   const challenge = parseChallenge(challengeText, [digits]);
   if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
-  await refuseUnavailable(tx, card, useCaseOf(actor));
+  refuseUnavailable(card, useCaseOf(actor), found.offlineUnblockSetting);
   if (session.identityQuestionIds.length > 0 && session.identityVerifiedAt === null) {
     throw new AppError(
       'offline_unblock.identity_required',
@@ -328,21 +348,37 @@ async function issueInTransaction(
             'only one admin-key attempt is left for this card, and self-service does not use it: call the help desk',
         }
       : { kind: 'needs-approval', approved: session.approvedAt !== null };
-  const spent = await spendAttempt(ctx, tx, card, challenge.bytes, policy);
-  await recordResponseIssued(tx, id);
-  // An approval covers the one response it was given for, never a later one.
-  if (session.approvedAt !== null) await consumeApproval(tx, id);
-  await appendAuditEvent(tx, {
-    ...sessionAudit(actor, session),
-    action: 'offline_unblock.response_issued',
+  const limit = card.profile.adminKeyAttemptLimit;
+  const { remainingBefore, wasLastAttempt } = checkAttemptAllowed(limit, card.adminKey.attemptsUsed, policy);
+  const counted = await issueSessionResponse(tx, {
+    cardId: card.id,
+    sessionId: id,
+    attemptLimit: limit,
+    lastAttempt: wasLastAttempt,
+    mayExceedBudget: mayExceedBudget(policy),
+    recordApproved: wasLastAttempt && policy.kind === 'needs-approval',
+    // An approval covers the one response it was given for, never a later one.
+    consumeApproval: session.approvedAt !== null,
+    actor: actor.username,
+    actorType: actor.type,
+    userId: session.userId,
+    ticket: session.ticket,
     details: {
       serial: card.serial,
       challengeDigest: challengeDigest(challenge.hex),
-      attemptsRemaining: spent.attemptsRemaining,
-      ...(spent.wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
-      ...(spent.beyondDailyBudget ? { beyondDailyBudget: true, approvedBy: session.approvedByName } : {}),
+      ...(wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
     },
+    detailsBeyondBudget: { beyondDailyBudget: true, approvedBy: session.approvedByName },
   });
+  if (counted.attemptsUsed === undefined) {
+    if (counted.overBudget) throw dailyBudgetRefusal(card, policy, remainingBefore);
+    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
+  }
+  const response = toHex(
+    withAdminKey(ctx, card.id, found.adminKey.sealed, (key) =>
+      responseTo(challenge.bytes)(card.adminKey.algorithm, key),
+    ),
+  );
   await notifyResponseIssued(
     ctx,
     tx,
@@ -352,13 +388,13 @@ async function issueInTransaction(
   );
 
   return {
-    response: spent.response,
-    responseGroups: groupHex(spent.response),
-    responsePhonetic: phoneticReadBack(spent.response),
+    response,
+    responseGroups: groupHex(response),
+    responsePhonetic: phoneticReadBack(response),
     challenge: challenge.hex,
     challengeGroups: groupHex(challenge.hex),
     corrections: [...challenge.corrections],
-    attemptsRemaining: spent.attemptsRemaining,
+    attemptsRemaining: limit - counted.attemptsUsed,
   };
 }
 
@@ -414,7 +450,11 @@ export async function verifyIdentity(
   );
 }
 
-/** Records whether the card accepted the response; a confirmed unblock resets the attempt count. */
+/**
+ * Records whether the card accepted the response; a confirmed unblock resets the attempt count. Usually
+ * one statement (closeOwnSession); otherwise one read that locks the session and one write (state,
+ * count, blocked mark, audit event). The answer is built from what they returned.
+ */
 export async function recordOutcome(
   ctx: ServiceContext,
   actor: Actor,
@@ -422,8 +462,21 @@ export async function recordOutcome(
   result: 'unblocked' | 'failed',
   ticket: string | undefined,
 ): Promise<OfflineUnblockSession> {
+  const closed = await closeOwnSession(ctx.db, {
+    sessionId: id,
+    state: result,
+    actorType: actor.type,
+    actorId: actor.id,
+    actorName: actor.username,
+    ticket: ticket ?? null,
+    settingKey: OFFLINE_UNBLOCK_SETTING,
+  });
+  if (closed) return toSession(ctx.db, closed.session, closed.card);
+  // Not the actor's open session with a response: the locked path finds out why (or closes it after all).
   return ctx.db.transaction(async (tx) => {
-    const session = await requireOwnSession(tx, actor, id, true);
+    const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, false);
+    const session = checkOwnSession(actor, found?.session);
+    if (!found) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
     if (session.state !== 'open') {
       throw new AppError('offline_unblock.closed', `this unblock session is ${session.state} already`);
     }
@@ -433,19 +486,30 @@ export async function recordOutcome(
         'no response was issued in this session; get a response first, or cancel',
       );
     }
-    if (result === 'unblocked') await resetAttempts(tx, session.cardId);
-    const keyBlocked = result === 'failed' && (await blockKeyIfExhausted(tx, session.cardId));
-    await closeOfflineUnblock(tx, id, result);
-    await appendAuditEvent(tx, {
-      ...sessionAudit(actor, session, ticket),
-      action: 'offline_unblock.outcome_recorded',
+    const { card } = found;
+    // A failure reported when no attempt is left: the card refused its last attempt, its key is blocked.
+    const keyBlocked = result === 'failed' && attemptsRemaining(card) === 0;
+    const closed = await closeSessionWithOutcome(tx, {
+      sessionId: id,
+      state: result,
+      cardId: session.cardId,
+      resetAttempts: result === 'unblocked',
+      markKeyBlocked: keyBlocked,
+      ...auditActor(actor),
+      userId: session.userId,
+      ticket: ticket ?? session.ticket,
       details: {
         result,
         responsesIssued: session.responsesIssued,
         ...(keyBlocked ? { adminKeyBlocked: true } : {}),
       },
     });
-    return reloadSession(tx, id);
+    const adminKey = {
+      ...card.adminKey,
+      ...(closed.resetAt ? { attemptsUsed: 0, updatedAt: closed.resetAt } : {}),
+      ...(closed.blockedAt ? { blockedAt: closed.blockedAt } : {}),
+    };
+    return toSession(tx, { ...session, state: result, closedAt: closed.closedAt }, { ...card, adminKey });
   });
 }
 

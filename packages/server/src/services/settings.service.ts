@@ -5,7 +5,7 @@ import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { getSetting, putSetting } from '../repositories/settings.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 
-const OFFLINE_UNBLOCK_SETTING = 'offline_unblock.enabled';
+export const OFFLINE_UNBLOCK_SETTING = 'offline_unblock.enabled';
 
 /** The switches that decide, beside each card's profile, whether an unblock may happen at all. */
 export interface UnblockSwitches {
@@ -14,7 +14,12 @@ export interface UnblockSwitches {
 }
 
 export async function unblockSwitches(db: Database): Promise<UnblockSwitches> {
-  return { offlineUnblock: (await getSetting(db, OFFLINE_UNBLOCK_SETTING)) !== 'false' };
+  return switchesFrom(await getSetting(db, OFFLINE_UNBLOCK_SETTING));
+}
+
+/** The switches from the stored value of OFFLINE_UNBLOCK_SETTING (read along with other rows). */
+export function switchesFrom(offlineUnblockSetting: string | undefined): UnblockSwitches {
+  return { offlineUnblock: offlineUnblockSetting !== 'false' };
 }
 
 export async function getSettings(ctx: ServiceContext): Promise<Settings> {

@@ -1,0 +1,405 @@
+// `npm run bench:response` (part of `npm run bench`): the offline-unblock response path beside its
+// ceiling, on the embedded database and, when DATABASE_URL is set, on PostgreSQL, in one run.
+//
+// The ceiling (response-ceiling-server.mjs) is a Fastify route doing one write transaction on the same
+// kind of database: UPDATE a counter + INSERT an audit row. The same load client (node:http keep-alive
+// agents, one socket per connection) drives both: 64 connections, then one. Cardwarden runs the help
+// desk's cycle, start → response → outcome "unblocked", on cards whose profile has adminKeyAttemptLimit
+// 15; each successful request counts as one write. A card is used for at most 14 responses, so its 24 h
+// response budget (15 without a supervisor's approval, issue 9) never refuses.
+//
+// Goals (issue 11): at 64 connections, Cardwarden's writes/s ≥ 60 % of the ceiling's and its p99 ≤ 2 × the
+// ceiling's; POST …/response at one connection p99 < 5 ms.
+//
+// BENCH_SECONDS (default 10) per phase at 64 connections (half of it at one connection),
+// BENCH_CONNECTIONS (64), BENCH_CARDS (cards created for the run; default from BENCH_SECONDS),
+// BENCH_DATABASES=pglite,postgres to choose. PostgreSQL: DATABASE_URL names a server where the bench
+// may create (and drops again) two databases of its own.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const CARDS = Number(process.env.BENCH_CARDS ?? Math.max(300, Math.ceil(SECONDS * 250)));
+const RESPONSES_PER_CARD = 14;
+const CHALLENGE = '0557 897f 8D84-407B';
+const databases = (process.env.BENCH_DATABASES ?? (process.env.DATABASE_URL ? 'pglite,postgres' : 'pglite'))
+  .split(',')
+  .map((d) => d.trim())
+  .filter(Boolean);
+const main = new URL('../dist/main.js', import.meta.url).pathname;
+const ceilingScript = new URL('./response-ceiling-server.mjs', import.meta.url).pathname;
+
+/** A tiny HTTP/1.1 client over keep-alive sockets: one agent per phase, one socket per connection. */
+function client(port, connections) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+  // The server closes a keep-alive socket idle for 5 s; a request sent on it just then never reached the
+  // server and is sent again (Node's documented pattern, `reusedSocket`).
+  const request = (method, path, body, token, retry = true) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent,
+          headers: {
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            resolve({ status: res.statusCode, body: text ? JSON.parse(text) : {} });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (error) => {
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(request(method, path, body, token, false));
+        } else reject(error);
+      });
+      req.end(payload);
+    });
+  return { request, close: () => agent.destroy() };
+}
+
+async function ok(request, method, path, body, token) {
+  const { status, body: answer } = await request(method, path, body, token);
+  if (status >= 300) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/**
+ * Runs `connections` workers for `seconds`; each repeats `step(request, worker)`, which returns the
+ * latencies (ms) of the successful requests it made, or throws on a failed one (counted, the run goes on).
+ */
+async function drive(port, connections, seconds, step) {
+  const { request, close } = client(port, connections);
+  const samples = [];
+  let failures = 0;
+  let firstFailure;
+  const timed = async (method, path, body, token) => {
+    const t = performance.now();
+    const answer = await ok(request, method, path, body, token);
+    return { answer, ms: performance.now() - t };
+  };
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      while (performance.now() < end) {
+        try {
+          await step(timed, worker, samples);
+        } catch (error) {
+          failures++;
+          firstFailure ??= error;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  close();
+  return { samples, failures, firstFailure, perSecond: samples.length / elapsed };
+}
+
+function percentile(samples, q) {
+  if (samples.length === 0) return NaN;
+  const sorted = Float64Array.from(samples).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function freeDatabase(url, name) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+async function dropDatabase(url, name) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function stop(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+async function startCeiling(kind, dir, url) {
+  const child = spawn(process.execPath, [ceilingScript], {
+    env: { ...process.env, CEILING_DATA_DIR: dir, CEILING_DATABASE_URL: kind === 'postgres' ? url : '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    const match = /^listening (\d+)$/.exec(line);
+    if (match) return { child, port: Number(match[1]) };
+  }
+  throw new Error('the ceiling server did not start');
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startCardwarden(kind, dir, url) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), main],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        DATABASE_URL: kind === 'postgres' ? url : '',
+        LOG_LEVEL: 'warn',
+        CARDWARDEN_ADMIN_PASSWORD: 'bench admin password',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const { request, close } = client(port, 1);
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await request('GET', '/healthz')).status === 200) break;
+      } catch {
+        if (i > 480 || child.exitCode !== null) throw new Error('the Cardwarden server did not start');
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    close();
+  }
+  return { child, port };
+}
+
+/** An admin token, a profile with adminKeyAttemptLimit 15, and `CARDS` cards with generated admin keys. */
+async function seed(port) {
+  const { request, close } = client(port, 16);
+  try {
+    const { token } = await ok(request, 'POST', '/api/v1/auth/login', {
+      username: 'admin',
+      password: 'bench admin password',
+    });
+    await ok(
+      request,
+      'POST',
+      '/api/v1/profiles',
+      { name: 'bench', adminKeyAttemptLimit: 15, useCases: { operatorOfflineUnblock: true } },
+      token,
+    );
+    const users = 50;
+    for (let u = 0; u < users; u++) {
+      await ok(
+        request,
+        'POST',
+        '/api/v1/users',
+        { username: `bench${u}`, displayName: `Bench ${u}`, email: `bench${u}@example.org` },
+        token,
+      );
+    }
+    const ids = new Array(CARDS);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < CARDS) {
+          const n = next++;
+          const card = await ok(
+            request,
+            'POST',
+            '/api/v1/cards',
+            {
+              serial: `BENCH-${String(n).padStart(6, '0')}`,
+              username: `bench${n % users}`,
+              profile: 'bench',
+              type: 'gids',
+              adminKey: { algorithm: '3des', generate: true },
+            },
+            token,
+          );
+          ids[n] = card.id;
+        }
+      }),
+    );
+    return { token, cards: ids };
+  } finally {
+    close();
+  }
+}
+
+/** Hands each worker a card it alone uses, for at most RESPONSES_PER_CARD responses. */
+function cardPool(cards) {
+  let next = 0;
+  const held = new Map();
+  return (worker) => {
+    let mine = held.get(worker);
+    if (!mine || mine.used >= RESPONSES_PER_CARD) {
+      if (next >= cards.length) throw new Error(`all ${cards.length} cards used: raise BENCH_CARDS`);
+      mine = { id: cards[next++], used: 0 };
+      held.set(worker, mine);
+    }
+    mine.used++;
+    return mine.id;
+  };
+}
+
+const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+function report(label, result) {
+  const failed = result.failures
+    ? `   FAILED ${result.failures} (${result.firstFailure?.message ?? ''})`
+    : '';
+  console.log(
+    `  ${label.padEnd(46)} ${fmt(result.perSecond, 0).padStart(6)} /s   p50 ${fmt(percentile(result.samples, 0.5))} ms   p99 ${fmt(percentile(result.samples, 0.99))} ms${failed}`,
+  );
+}
+
+async function benchDatabase(kind) {
+  const dir = mkdtempSync(join(tmpdir(), `cardwarden-bench-response-${kind}-`));
+  const baseUrl = process.env.DATABASE_URL;
+  const names = { ceiling: `cw_bench_ceiling_${process.pid}`, server: `cw_bench_server_${process.pid}` };
+  const urls =
+    kind === 'postgres'
+      ? {
+          ceiling: await freeDatabase(baseUrl, names.ceiling),
+          server: await freeDatabase(baseUrl, names.server),
+        }
+      : {};
+  const results = {};
+  try {
+    // The ceiling.
+    {
+      const ceiling = await startCeiling(kind, dir, urls.ceiling);
+      try {
+        const write = async (timed, _worker, samples) => {
+          samples.push((await timed('POST', '/write')).ms);
+        };
+        await drive(ceiling.port, CONNECTIONS, Math.min(2, SECONDS), write); // warm-up
+        results.ceiling = await drive(ceiling.port, CONNECTIONS, SECONDS, write);
+        results.ceilingOne = await drive(ceiling.port, 1, SECONDS / 2, write);
+      } finally {
+        await stop(ceiling.child);
+      }
+    }
+    // Cardwarden.
+    const server = await startCardwarden(kind, join(dir, 'cardwarden'), urls.server);
+    try {
+      const seeded = await seed(server.port);
+      const nextCard = cardPool(seeded.cards);
+      const responseSamples = [];
+      const cycle = async (timed, worker, samples) => {
+        const card = nextCard(worker);
+        const started = await timed('POST', `/api/v1/cards/${card}/offline-unblocks`, {}, seeded.token);
+        samples.push(started.ms);
+        const id = started.answer.id;
+        const response = await timed(
+          'POST',
+          `/api/v1/offline-unblocks/${id}/response`,
+          { challenge: CHALLENGE },
+          seeded.token,
+        );
+        samples.push(response.ms);
+        responseSamples.push(response.ms);
+        const outcome = await timed(
+          'POST',
+          `/api/v1/offline-unblocks/${id}/outcome`,
+          { result: 'unblocked' },
+          seeded.token,
+        );
+        samples.push(outcome.ms);
+      };
+      await drive(server.port, CONNECTIONS, Math.min(2, SECONDS), cycle); // warm-up
+      responseSamples.length = 0;
+      results.cardwarden = await drive(server.port, CONNECTIONS, SECONDS, cycle);
+      results.responses64 = responseSamples.splice(0);
+      results.cardwardenOne = await drive(server.port, 1, SECONDS / 2, cycle);
+      results.responsesOne = responseSamples.splice(0);
+    } finally {
+      await stop(server.child);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (kind === 'postgres') {
+      await dropDatabase(baseUrl, names.ceiling);
+      await dropDatabase(baseUrl, names.server);
+    }
+  }
+  return results;
+}
+
+console.log(
+  `Response path: ${CONNECTIONS} connections, ${SECONDS} s a phase (one connection: ${SECONDS / 2} s), ${CARDS} cards`,
+);
+const summary = [];
+for (const kind of databases) {
+  const label = kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)';
+  const r = await benchDatabase(kind);
+  console.log(`${label}`);
+  report(`ceiling: one transaction, ${CONNECTIONS} connections`, r.ceiling);
+  report(`Cardwarden: start/response/outcome, ${CONNECTIONS} conn.`, r.cardwarden);
+  report('  of which POST …/response', { samples: r.responses64, failures: 0, perSecond: NaN });
+  report('ceiling: one connection', r.ceilingOne);
+  report('Cardwarden: one connection', r.cardwardenOne);
+  report('  of which POST …/response', { samples: r.responsesOne, failures: 0, perSecond: NaN });
+  const share = (100 * r.cardwarden.perSecond) / r.ceiling.perSecond;
+  const p99 = percentile(r.cardwarden.samples, 0.99);
+  const ceilingP99 = percentile(r.ceiling.samples, 0.99);
+  const oneP99 = percentile(r.responsesOne, 0.99);
+  const verdict = (met) => (met ? 'met' : 'NOT met');
+  console.log(
+    `  => writes/s ${fmt(share, 1)} % of the ceiling (goal ≥ 60 %: ${verdict(share >= 60)}); ` +
+      `p99 ${fmt(p99)} ms vs ${fmt(ceilingP99)} ms = ${fmt(p99 / ceilingP99)} × (goal ≤ 2 ×: ${verdict(p99 <= 2 * ceilingP99)}); ` +
+      `response at one connection p99 ${fmt(oneP99)} ms (goal < 5 ms: ${verdict(oneP99 < 5)})`,
+  );
+  summary.push({
+    kind,
+    share,
+    p99,
+    ceilingP99,
+    oneP99,
+    failures: r.cardwarden.failures + r.cardwardenOne.failures,
+  });
+}
+if (summary.some((s) => s.failures > 0)) {
+  console.log('Some requests failed: the figures above do not count them.');
+  process.exitCode = 1;
+}

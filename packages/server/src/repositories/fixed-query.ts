@@ -1,0 +1,55 @@
+/**
+ * Statements of the hot paths (bearer-token check, offline-unblock cycle) as fixed SQL texts, built once
+ * when the module loads. Each runs through the driver under its name, so PostgreSQL parses and plans it
+ * once per connection, and no query builder runs per request (a CPU profile had a quarter of the
+ * server's time in drizzle building the same SQL again for every query). The rows come back raw and are
+ * decoded with the schema's own column mappers, so both drivers give the same values.
+ */
+import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+
+/** A statement run with positional parameters ($1, $2…). `name` must be unique per text. */
+export interface FixedQuery {
+  readonly name: string;
+  readonly text: string;
+}
+
+export type RawRow = Readonly<Record<string, unknown>>;
+
+/** Runs `query` in `db` (the database or the caller's transaction); the rows as the driver gives them. */
+export async function runFixed(
+  db: Database,
+  query: FixedQuery,
+  params: readonly unknown[],
+): Promise<RawRow[]> {
+  const prepared = db._.session.prepareQuery(
+    { sql: query.text, params: [...params] },
+    undefined,
+    query.name,
+    false,
+  );
+  const result = (await prepared.execute()) as { rows: RawRow[] };
+  return result.rows;
+}
+
+/**
+ * Every column of `table` (as `alias`) under names starting with `prefix`, and the reader that turns
+ * them back into the table's row type. Columns added to the table later come along by themselves.
+ */
+export function tableColumns<T extends Table>(
+  table: T,
+  alias: string,
+  prefix: string,
+): { readonly select: string; readonly read: (row: RawRow) => InferSelectModel<T> } {
+  const columns = Object.entries(getTableColumns(table));
+  const select = columns.map(([key, column]) => `${alias}."${column.name}" as "${prefix}${key}"`).join(', ');
+  const read = (row: RawRow): InferSelectModel<T> => {
+    const record: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const value = row[`${prefix}${key}`];
+      record[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return record as InferSelectModel<T>;
+  };
+  return { select, read };
+}
