@@ -48,7 +48,7 @@ const masterCache = new WeakMap<KeyCustody, Map<string, MasterRow>>();
 
 async function masterFor(ctx: Custody, db: Database, id: string, fresh: boolean): Promise<MasterRow> {
   let cache = masterCache.get(ctx.keys);
-  if (!cache) masterCache.set(ctx.keys, (cache = new Map()));
+  if (!cache) masterCache.set(ctx.keys, (cache = new Map<string, MasterRow>()));
   const cached = fresh ? undefined : cache.get(id);
   if (cached) return cached;
   const row = await findMasterById(db, id);
