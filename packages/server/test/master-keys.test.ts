@@ -13,6 +13,7 @@ import { computeAdminResponse, open } from '@cardwarden/protocol/crypto';
 import { describeWith } from '@cardwarden/test-support';
 import { masters } from '../src/db/schema.js';
 import { readKekFile } from '../src/keys/kek-file.js';
+import { rotateKek } from '../src/keys/rotate-kek.js';
 import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
@@ -197,6 +198,17 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('profile.not_deriving');
   });
+
+  if (mode === 'file') {
+    it('rotating the KEK re-seals the masters; every derived card still unblocks', async () => {
+      const result = await rotateKek(server.server.ctx.db, server.kekFile);
+      expect(result.oldKekId).not.toBe(result.newKekId);
+      const rows = await server.server.ctx.db.select().from(masters);
+      expect(rows.every((row) => row.sealed?.startsWith(`cw1.${result.newKekId}.`))).toBe(true);
+      for (const card of [...before.slice(1), ...after, ...rekeyed])
+        await expectUnblocks(fixture.admin, card);
+    });
+  }
 
   it('keeps every derived key and master out of the log and the database', async () => {
     const keys = [...before, ...after, ...rekeyed].map((c) => c.keyHex);
