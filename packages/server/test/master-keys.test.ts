@@ -9,13 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { computeAdminResponse, open } from '@cardwarden/protocol/crypto';
+import {
+  checkGidsHostCryptogram,
+  computeAdminResponse,
+  gidsCardCryptogram,
+  open,
+  secureRandomBytes,
+} from '@cardwarden/protocol/crypto';
 import { describeWith } from '@cardwarden/test-support';
 import { masters } from '../src/db/schema.js';
 import { readKekFile } from '../src/keys/kek-file.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
 import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
+import { answersFor, createSecurityFixture } from './support/security-fixture.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
 
 const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
@@ -185,6 +192,42 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     await expectUnblocks(fixture.admin, moved);
   });
 
+  it('proves an online unlock by GIDS mutual authentication with a derived 3DES key', async () => {
+    const f = await createSecurityFixture(server.api, { adminKeySource: 'derived' });
+    // The fixture's card has a typed (sealed) key: re-key it under the profile's master.
+    const rekey = await f.admin.put<{ generatedAdminKey: string }>(`/api/v1/cards/${f.cardId}/admin-key`, {
+      adminKey: { algorithm: '3des', derive: true },
+      reason: 'issued with a derived key',
+    });
+    expect(rekey.status, rekey.text).toBe(200);
+    const key = fromHex(rekey.body.generatedAdminKey);
+    const session = await server.api.post<{ id: string; questions: { id: string }[]; hostChallenge: string }>(
+      '/api/v1/online-unlock/sessions',
+      { cardSerial: f.serial },
+    );
+    expect(session.status, session.text).toBe(201);
+    const r1 = fromHex(session.body.hostChallenge);
+    const r2 = secureRandomBytes(16);
+    const url = `/api/v1/online-unlock/sessions/${session.body.id}`;
+    const issued = await server.api.post<{ cryptogram: string }>(`${url}/mutual-auth`, {
+      answers: answersFor(f, session.body.questions),
+      cardChallenge: toHex(r2),
+    });
+    expect(issued.status, issued.text).toBe(200);
+    expect(checkGidsHostCryptogram('3des', key, { r1, r2 }, fromHex(issued.body.cryptogram))).toBe(true);
+    const confirmed = await server.api.post(`${url}/mutual-auth/confirm`, {
+      cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
+    });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body).toMatchObject({ confirmed: true });
+    rekeyed.push({
+      id: f.cardId,
+      serial: f.serial,
+      algorithm: '3des',
+      keyHex: rekey.body.generatedAdminKey,
+    });
+  });
+
   it('refuses derive under a profile that does not derive', async () => {
     const profileName = unique('random');
     await fixture.admin.post('/api/v1/profiles', { name: profileName });
@@ -227,6 +270,9 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     } else {
       // The KEK and every master are on the token, sensitive and never extractable.
       const keys = server.server.ctx.keys;
+      expect(keys.mode).toBe('hsm');
+      expect(keys.identifierDigest('someone')).toMatch(/^[0-9a-f]{16}$/);
+      expect(keys.identifierDigest('someone')).toBe(keys.identifierDigest('someone'));
       expect(keys.hsmKeyAttributes('cardwarden-kek')).toEqual({ sensitive: true, extractable: false });
       for (const row of rows) {
         expect(row.sealed).toBeNull();
