@@ -5,6 +5,7 @@ export * from './schemas/auth.js';
 export * from './schemas/operators.js';
 export * from './schemas/users.js';
 export * from './schemas/profiles.js';
+export * from './schemas/masters.js';
 export * from './schemas/cards.js';
 export * from './schemas/offline-unblocks.js';
 export * from './schemas/audit.js';

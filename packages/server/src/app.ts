@@ -25,6 +25,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOfflineUnblockRoutes } from './routes/offline-unblock.routes.js';
 import { registerOperatorRoutes } from './routes/operator.routes.js';
 import { registerProfileRoutes } from './routes/profile.routes.js';
+import { registerMasterRoutes } from './routes/master.routes.js';
 import { registerOnlineUnlockRoutes } from './routes/online-unlock.routes.js';
 import { registerSecurityQuestionRoutes } from './routes/security-question.routes.js';
 import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerOperatorRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerMasterRoutes(app, ctx);
   registerCardRoutes(app, ctx);
   registerOfflineUnblockRoutes(app, ctx);
   registerAuditRoutes(app, ctx);

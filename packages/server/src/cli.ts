@@ -29,6 +29,13 @@ Configuration: PORT, DATA_DIR, DATABASE_URL, CARDWARDEN_KEK_FILE, … (see READM
 
 async function rotate(): Promise<void> {
   const config = loadConfig();
+  if (config.pkcs11) {
+    // The HSM's KEK never leaves the token, so it cannot be replaced by a file; see docs/key-custody.md.
+    throw new Error(
+      'rotate-kek rotates the KEK file; with an HSM (CARDWARDEN_PKCS11_MODULE) the KEK stays on the token. ' +
+        'Rotate the masters instead (POST /api/v1/profiles/{id}/masters), see docs/key-custody.md',
+    );
+  }
   const { handle, lock } = await openStorage(config, 'cardwarden-server rotate-kek');
   try {
     const result = await rotateKek(handle.db, config.kekFile);

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Read once at start; fails fast with a message that says
  * which variable is wrong and how to fix it.
  */
+import type { Pkcs11Config } from './keys/pkcs11-token.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { NewPassword } from '@cardwarden/contract';
@@ -14,6 +15,8 @@ export interface Config {
   /** PostgreSQL connection string; when unset, the embedded PGlite database under `dataDir` is used. */
   readonly databaseUrl: string | undefined;
   readonly kekFile: string;
+  /** The HSM holding the KEK and the masters (`CARDWARDEN_PKCS11_MODULE` …); the KEK file when unset. */
+  readonly pkcs11?: Pkcs11Config | undefined;
   readonly bootstrapAdmin: { readonly username: string; readonly password: string | undefined };
   readonly logLevel: string;
   /** Directory of the built web portals, served at `/` when present. */
@@ -290,6 +293,28 @@ function adminPassword(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** The HSM settings, or undefined when `CARDWARDEN_PKCS11_MODULE` is not set. */
+function pkcs11Config(env: NodeJS.ProcessEnv, cwd: string): Pkcs11Config | undefined {
+  const module = env.CARDWARDEN_PKCS11_MODULE;
+  if (!module) return undefined;
+  const tokenLabel = env.CARDWARDEN_PKCS11_TOKEN_LABEL || undefined;
+  const slot = env.CARDWARDEN_PKCS11_SLOT
+    ? integer(env, 'CARDWARDEN_PKCS11_SLOT', 0, 0, 2 ** 32 - 1)
+    : undefined;
+  if (tokenLabel === undefined && slot === undefined) {
+    throw new ConfigError(
+      'CARDWARDEN_PKCS11_MODULE is set: also set CARDWARDEN_PKCS11_TOKEN_LABEL (the token label) or CARDWARDEN_PKCS11_SLOT',
+    );
+  }
+  const pinFile = env.CARDWARDEN_PKCS11_PIN_FILE;
+  if (!pinFile) {
+    throw new ConfigError(
+      'CARDWARDEN_PKCS11_MODULE is set: also set CARDWARDEN_PKCS11_PIN_FILE to a file (mode 0600) holding the token user PIN',
+    );
+  }
+  return Object.freeze({ module: resolve(cwd, module), tokenLabel, slot, pinFile: resolve(cwd, pinFile) });
+}
+
 /** Builds the configuration from `env` (the process environment by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
   const dataDir = resolve(cwd, env.DATA_DIR || './data');
@@ -317,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     databaseUrl,
     kekFile,
+    pkcs11: pkcs11Config(env, cwd),
     bootstrapAdmin: Object.freeze({
       username: env.CARDWARDEN_ADMIN_USER || 'admin',
       password: adminPassword(env.CARDWARDEN_ADMIN_PASSWORD),

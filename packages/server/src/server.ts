@@ -117,9 +117,13 @@ export async function startServer(
   const { handle, lock } = opened;
   let app: App | undefined;
   let portHeld = true;
+  let custody: KeyCustody | undefined;
   let metricsPort: Awaited<ReturnType<typeof listenMetricsPort>> | undefined;
   try {
-    const keys = await KeyCustody.load(handle.db, config.kekFile);
+    const keys = config.pkcs11
+      ? await KeyCustody.loadHsm(handle.db, config.pkcs11)
+      : await KeyCustody.load(handle.db, config.kekFile);
+    custody = keys;
     const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
     // The notifier logs through the app's logger, which exists once the app does.
     const notifier = Notifier.create(handle.db, config.smtp, {
@@ -186,6 +190,7 @@ export async function startServer(
           await servedMetrics?.close();
           await running.close();
           await handle.close();
+          custody?.close();
           lock?.release();
         })();
         return closing;
@@ -196,6 +201,7 @@ export async function startServer(
     await metricsPort?.close();
     await app?.close();
     await handle.close();
+    custody?.close();
     lock?.release();
     throw error;
   }

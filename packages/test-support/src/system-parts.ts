@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import { SYSTEM_PARTS, presentParts } from '../../../scripts/system-parts.mjs';
 
 export type SystemPartId =
-  'postgresql' | 'pcscd' | 'opensc' | 'yubico-piv-tool' | 'chromium' | 'slapd' | 'wine';
+  'postgresql' | 'pcscd' | 'opensc' | 'yubico-piv-tool' | 'chromium' | 'slapd' | 'wine' | 'softhsm2';
 
 const present: readonly string[] =
   process.env.CARDWARDEN_TEST_PARTS !== undefined

@@ -27,6 +27,14 @@ export const AdminKeyInput = z.union([
     key: z.string().trim().min(1).max(200).describe('the admin key in hex; spaces allowed'),
   }),
   z.object({ algorithm: AdminKeyAlgorithm, generate: z.literal(true) }),
+  z.object({
+    algorithm: AdminKeyAlgorithm,
+    derive: z
+      .literal(true)
+      .describe(
+        "derived from the profile's current master; only under a profile whose adminKeySource is derived",
+      ),
+  }),
 ]);
 export type AdminKeyInput = z.infer<typeof AdminKeyInput>;
 

@@ -33,8 +33,13 @@ export const PROFILE_DEFAULTS = {
   maxPinAttempts: 3,
   pinRules: { minLength: 6, maxLength: 8, digitsOnly: false },
   adminKeyAttemptLimit: 3,
+  adminKeySource: 'random',
   securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 5, validateInOfflineUnblock: false },
 } as const;
+
+/** Where new cards' admin keys come from: random per card (sealed), or derived from the profile's master. */
+export const AdminKeySource = z.enum(['random', 'derived']);
+export type AdminKeySource = z.infer<typeof AdminKeySource>;
 
 const ProfileFields = z.object({
   name: NonBlank(100),
@@ -43,6 +48,9 @@ const ProfileFields = z.object({
   maxPinAttempts: z.number().int().min(1).max(15),
   pinRules: PinRules.partial(),
   adminKeyAttemptLimit: z.number().int().min(1).max(15),
+  adminKeySource: AdminKeySource.describe(
+    "`random` (default): each card's key is generated or imported and sealed; `derived`: derived from the profile's current master (SP 800-108, see key-custody)",
+  ),
   securityQuestions: SecurityQuestionPolicy.partial(),
 });
 
@@ -61,6 +69,7 @@ export const Profile = z.object({
   maxPinAttempts: z.number().int(),
   pinRules: PinRules,
   adminKeyAttemptLimit: z.number().int(),
+  adminKeySource: AdminKeySource,
   securityQuestions: SecurityQuestionPolicy,
   cardCount: z.number().int(),
   createdAt: Timestamp,

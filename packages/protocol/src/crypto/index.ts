@@ -4,3 +4,5 @@ export * from './seal.js';
 export * from './digest.js';
 export * from './cbc.js';
 export * from './gids-mutual-auth.js';
+export * from './cmac.js';
+export * from './kbkdf.js';

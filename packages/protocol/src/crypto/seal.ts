@@ -76,3 +76,39 @@ export function open(kek: Uint8Array, envelope: string, associatedData: string):
     throw new SealError('sealed envelope failed authentication (wrong KEK, wrong owner, or tampered)');
   }
 }
+
+/** Random bytes for an IV or nonce made outside this module (an HSM's GCM IV, for one). */
+export function randomNonce(bytes = IV_BYTES): Uint8Array {
+  return new Uint8Array(randomBytes(bytes));
+}
+
+/** Builds a v1 envelope from parts sealed elsewhere (an HSM): same format as {@link seal}. */
+export function formatEnvelope(kekIdText: string, iv: Uint8Array, body: Uint8Array): string {
+  return [
+    ENVELOPE_VERSION,
+    kekIdText,
+    Buffer.from(iv).toString('base64url'),
+    Buffer.from(body).toString('base64url'),
+  ].join('.');
+}
+
+/**
+ * Splits a v1 envelope into its parts, for an HSM that opens it.
+ * @throws SealError when it is not one.
+ */
+export function parseEnvelope(envelope: string): { kekId: string; iv: Uint8Array; body: Uint8Array } {
+  const [version, id, ivText, bodyText, ...rest] = envelope.split('.');
+  if (
+    version !== ENVELOPE_VERSION ||
+    id === undefined ||
+    ivText === undefined ||
+    bodyText === undefined ||
+    rest.length > 0
+  ) {
+    throw new SealError('not a cardwarden v1 sealed envelope');
+  }
+  const iv = Buffer.from(ivText, 'base64url');
+  const body = Buffer.from(bodyText, 'base64url');
+  if (iv.length !== IV_BYTES || body.length < TAG_BYTES) throw new SealError('sealed envelope is truncated');
+  return { kekId: id, iv: new Uint8Array(iv), body: new Uint8Array(body) };
+}

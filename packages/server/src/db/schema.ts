@@ -105,6 +105,13 @@ export const profiles = pgTable(
     securityQuestionsAsked: integer('security_questions_asked').notNull().default(2),
     securityMaxFailedAttempts: integer('security_max_failed_attempts').notNull().default(5),
     validateSecurityQuestions: boolean('validate_security_questions').notNull().default(false),
+    /**
+     * Where new cards' admin keys come from: `random` (generated or imported, sealed per card) or
+     * `derived` (SP 800-108 from the profile's current master, see `masters`).
+     */
+    adminKeySource: text('admin_key_source', { enum: ['random', 'derived'] })
+      .notNull()
+      .default('random'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -146,6 +153,40 @@ export const cards = pgTable(
 );
 
 /**
+ * Versioned master keys a profile derives per-card admin keys from (SP 800-108 counter mode, AES-CMAC).
+ * The highest `active` version is current; rotation adds a version and retires the others, which still
+ * derive the keys of the cards issued under them. `sealed` is the master under the KEK (card id-like
+ * binding `cardwarden:master:<id>`); with an HSM the master stays on the token as `hsmLabel` and
+ * `sealed` is null. Never the master in clear.
+ */
+export const masters = pgTable(
+  'masters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    profileId: uuid('profile_id')
+      .notNull()
+      .references(() => profiles.id),
+    version: integer('version').notNull(),
+    algorithm: text('algorithm', { enum: ['aes128', 'aes192', 'aes256'] })
+      .notNull()
+      .default('aes256'),
+    sealed: text('sealed'),
+    hsmLabel: text('hsm_label'),
+    /** Identifies the master without revealing it: CMAC(master, "cardwarden master check v1"), 6 hex digits. */
+    checkValue: text('check_value').notNull().default(''),
+    state: text('state', { enum: ['active', 'retired'] })
+      .notNull()
+      .default('active'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('masters_profile_version_key').on(t.profileId, t.version),
+    check('masters_version_check', sql`${t.version} >= 1`),
+    check('masters_material_check', sql`${t.sealed} is not null or ${t.hsmLabel} is not null`),
+  ],
+);
+
+/**
  * One admin key per card, kept apart from the card row so that card queries never carry key material.
  * `sealed` is an AES-256-GCM envelope under the KEK with the card id as associated data; never the key.
  * `attemptsUsed` counts responses issued since the last confirmed unblock: the server's view of the
@@ -168,10 +209,20 @@ export const adminKeys = pgTable(
     blockedAt: timestamp('blocked_at', { withTimezone: true }),
     /** The last unblock the card itself proved (GIDS mutual authentication); starts a new 24 h budget. */
     confirmedUnblockAt: timestamp('confirmed_unblock_at', { withTimezone: true }),
+    /**
+     * Set for a derived key: the master (and so the version) it comes from, and the derivation
+     * (`sp800-108-ctr-cmac-v1`). `sealed` is then empty: nothing per card is stored, the key is derived
+     * again for each use. Null for a random key.
+     */
+    masterId: uuid('master_id').references(() => masters.id),
+    derivation: text('derivation'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`)],
+  (t) => [
+    check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`),
+    check('admin_keys_derivation_check', sql`(${t.derivation} is null) = (${t.masterId} is null)`),
+  ],
 );
 
 /**

@@ -5,31 +5,107 @@
  * server at start instead of failing at the first unblock.
  */
 import { existsSync } from 'node:fs';
+import { toHex } from '@cardwarden/protocol';
 import {
+  aesCmac,
   constantTimeEqual,
   envelopeKekId,
+  formatEnvelope,
   generateKek,
   hmacSha256Hex,
   kekCheckValue,
   kekId,
   open,
+  parseEnvelope,
+  randomNonce,
   seal,
+  SealError,
+  type KdfPrf,
 } from '@cardwarden/protocol/crypto';
 import type { Database } from '../db/database.js';
 import { getSetting, setSettingOnce } from '../repositories/settings.repository.js';
 import { countAdminKeys } from '../repositories/admin-key.repository.js';
 import { KekError, installPendingKek, readKekFile, writeKekFile } from './kek-file.js';
+import { HSM_KEK_LABEL, Pkcs11Token, type Pkcs11Config } from './pkcs11-token.js';
 
 export const KEK_CHECK_SETTING = 'kek_check_value';
 
 const adminKeyOwner = (cardId: string): string => `cardwarden:admin-key:${cardId}`;
+const masterOwner = (profileId: string, version: number): string =>
+  `cardwarden:master:${profileId}:${version}`;
+const encoder = new TextEncoder();
+const MASTER_BYTES = { aes128: 16, aes192: 24, aes256: 32 } as const;
+export type MasterKeyAlgorithm = keyof typeof MASTER_BYTES;
+
+/** Where a master lives: sealed under the KEK (file mode) or as a labelled key on the HSM. */
+export interface MasterMaterial {
+  readonly profileId: string;
+  readonly version: number;
+  readonly sealed: string | null;
+  readonly hsmLabel: string | null;
+}
+
+/** Identifies a master without revealing it: the first 3 bytes of CMAC(master, label), hex. */
+const masterCheckInput = encoder.encode('cardwarden master check v1');
 
 export class KeyCustody {
   private constructor(
     private kek: Uint8Array,
     readonly kekFile: string,
     readonly warnings: readonly string[],
+    /** Set in HSM mode: the KEK and the masters are on this token; `kek` is then empty. */
+    private readonly hsm?: { token: Pkcs11Token; checkValue: string },
   ) {}
+
+  /** `file` (the KEK file) or `hsm` (PKCS#11 token). */
+  get mode(): 'file' | 'hsm' {
+    return this.hsm ? 'hsm' : 'file';
+  }
+
+  /**
+   * Opens the HSM and its KEK, generating the KEK on the token (non-extractable) when neither it nor
+   * any sealed key exists yet.
+   * @throws KekError when the token, its PIN or its KEK is missing or does not match the database.
+   */
+  static async loadHsm(db: Database, config: Pkcs11Config): Promise<KeyCustody> {
+    const stored = await getSetting(db, KEK_CHECK_SETTING);
+    const token = Pkcs11Token.open(config);
+    try {
+      const warnings: string[] = [];
+      if (!token.findKey(HSM_KEK_LABEL)) {
+        if (stored !== undefined || (await countAdminKeys(db)) > 0) {
+          throw new KekError(
+            `the ${token.description} holds no key "${HSM_KEK_LABEL}", but the database holds keys sealed under a KEK. ` +
+              'Use the token that holds it (CARDWARDEN_PKCS11_TOKEN_LABEL), or restore it from the HSM backup.',
+          );
+        }
+        token.generateAesKey(HSM_KEK_LABEL, 32, 'kek');
+        warnings.push(`created the KEK "${HSM_KEK_LABEL}" on the ${token.description}: back the token up`);
+      }
+      const checkValue = toHex(token.cmac(HSM_KEK_LABEL, encoder.encode('cardwarden kek check v1')));
+      const agreed = stored ?? (await setSettingOnce(db, KEK_CHECK_SETTING, checkValue));
+      if (!constantTimeEqual(agreed, checkValue)) {
+        throw new KekError(
+          `the KEK "${HSM_KEK_LABEL}" on the ${token.description} is not the KEK that sealed the keys in this database. ` +
+            'Use the right token; Cardwarden will not start with another KEK.',
+        );
+      }
+      return new KeyCustody(new Uint8Array(0), '', warnings, { token, checkValue });
+    } catch (error) {
+      token.close();
+      throw error;
+    }
+  }
+
+  /** Whether an HSM key is sensitive and non-extractable (checks and diagnostics); undefined in file mode. */
+  hsmKeyAttributes(label: string): { sensitive: boolean; extractable: boolean } | undefined {
+    return this.hsm?.token.keyAttributes(label);
+  }
+
+  /** Logs out of the HSM (no-op in file mode). */
+  close(): void {
+    this.hsm?.token.close();
+  }
 
   /**
    * Loads the KEK from `kekFile`, creating it when neither the file nor any sealed key exists yet.
@@ -67,7 +143,7 @@ export class KeyCustody {
 
   /** Identifies the KEK in use, for envelopes and the rotate command. */
   get currentKekId(): string {
-    return kekId(this.kek);
+    return this.hsm ? this.hsm.checkValue.slice(0, 8).toLowerCase() : kekId(this.kek);
   }
 
   /**
@@ -75,11 +151,16 @@ export class KeyCustody {
    * stay matchable, such as an unknown username that may be a password typed in the wrong field.
    */
   identifierDigest(text: string): string {
+    if (this.hsm) {
+      return toHex(this.hsm.token.cmac(HSM_KEK_LABEL, encoder.encode(`cardwarden identifier:${text}`)))
+        .toLowerCase()
+        .slice(0, 16);
+    }
     return hmacSha256Hex(this.kek, `cardwarden identifier:${text}`).slice(0, 16);
   }
 
   sealAdminKey(cardId: string, key: Uint8Array): string {
-    return seal(this.kek, key, adminKeyOwner(cardId));
+    return this.sealSecret(key, adminKeyOwner(cardId));
   }
 
   /**
@@ -87,12 +168,103 @@ export class KeyCustody {
    * it), re-reads the KEK file once before giving up.
    */
   openAdminKey(cardId: string, sealed: string): Uint8Array {
-    if (envelopeKekId(sealed) !== kekId(this.kek)) this.reload();
-    return open(this.kek, sealed, adminKeyOwner(cardId));
+    return this.openSecret(sealed, adminKeyOwner(cardId));
+  }
+
+  /**
+   * Makes a new master for `profileId` version `version`: random bytes sealed under the KEK, or a
+   * non-extractable key generated on the HSM. Answers where it lives and its check value.
+   */
+  createMaster(
+    profileId: string,
+    version: number,
+    algorithm: MasterKeyAlgorithm,
+  ): { sealed: string | null; hsmLabel: string | null; checkValue: string } {
+    if (this.hsm) {
+      // A random suffix: a transaction that rolled back may have left a key with the plain name behind.
+      const label = `cardwarden-master-${profileId}-v${version}-${toHex(randomNonce(4)).toLowerCase()}`;
+      this.hsm.token.generateAesKey(label, MASTER_BYTES[algorithm], 'master');
+      const checkValue = toHex(this.hsm.token.cmac(label, masterCheckInput)).slice(0, 6);
+      return { sealed: null, hsmLabel: label, checkValue };
+    }
+    const master = generateKek().slice(0, MASTER_BYTES[algorithm]);
+    try {
+      const checkValue = toHex(aesCmac(master, masterCheckInput)).slice(0, 6);
+      return { sealed: this.sealSecret(master, masterOwner(profileId, version)), hsmLabel: null, checkValue };
+    } finally {
+      master.fill(0);
+    }
+  }
+
+  /**
+   * Runs `use` with the KDF's PRF keyed by a master: CMAC on the HSM (the master never leaves it), or
+   * in memory with the master opened for this one call and wiped afterwards.
+   */
+  withMasterPrf<T>(master: MasterMaterial, use: (prf: KdfPrf) => T): T {
+    if (master.hsmLabel !== null) {
+      const { hsmLabel } = master;
+      if (!this.hsm) {
+        throw new KekError(
+          `master version ${master.version} is held on an HSM (key "${hsmLabel}"), but no HSM is configured: set CARDWARDEN_PKCS11_MODULE`,
+        );
+      }
+      const token = this.hsm.token;
+      return use((data) => token.cmac(hsmLabel, data));
+    }
+    if (master.sealed === null) throw new KekError(`master version ${master.version} has no key material`);
+    const key = this.openSecret(master.sealed, masterOwner(master.profileId, master.version));
+    try {
+      return use((data) => aesCmac(key, data));
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Re-seals a master under `next` (KEK rotation, file mode). */
+  resealMaster(profileId: string, version: number, sealed: string, next: Uint8Array): string {
+    const owner = masterOwner(profileId, version);
+    const master = this.openSecret(sealed, owner);
+    try {
+      return seal(next, master, owner);
+    } finally {
+      master.fill(0);
+    }
+  }
+
+  private sealSecret(plaintext: Uint8Array, owner: string): string {
+    if (this.hsm) {
+      const iv = randomNonce();
+      const body = this.hsm.token.gcmEncrypt(HSM_KEK_LABEL, iv, encoder.encode(owner), plaintext);
+      return formatEnvelope(this.currentKekId, iv, body);
+    }
+    return seal(this.kek, plaintext, owner);
+  }
+
+  private openSecret(envelope: string, owner: string): Uint8Array {
+    if (this.hsm) {
+      const { kekId: id, iv, body } = parseEnvelope(envelope);
+      if (id !== this.currentKekId) {
+        throw new SealError(`envelope was sealed under KEK ${id}, not the HSM's ${this.currentKekId}`);
+      }
+      try {
+        return this.hsm.token.gcmDecrypt(HSM_KEK_LABEL, iv, encoder.encode(owner), body);
+      } catch {
+        throw new SealError('sealed envelope failed authentication (wrong KEK, wrong owner, or tampered)');
+      }
+    }
+    if (envelopeKekId(envelope) !== kekId(this.kek)) this.reload();
+    return open(this.kek, envelope, owner);
   }
 
   /** Makes sure this instance seals under the KEK the database names (another instance may have rotated it). */
   async ensureCurrent(db: Database): Promise<void> {
+    if (this.hsm) {
+      const stored = await getSetting(db, KEK_CHECK_SETTING);
+      if (stored !== undefined && !constantTimeEqual(stored, this.hsm.checkValue)) {
+        throw new KekError(`the KEK on the ${this.hsm.token.description} no longer matches the database`);
+      }
+      return;
+    }
     const stored = await getSetting(db, KEK_CHECK_SETTING);
     if (stored !== undefined && !constantTimeEqual(stored, kekCheckValue(this.kek))) this.reload();
     if (stored !== undefined && !constantTimeEqual(stored, kekCheckValue(this.kek))) {
@@ -104,7 +276,12 @@ export class KeyCustody {
 
   /** Re-seals a sealed key under `next` (used by KEK rotation). */
   reseal(cardId: string, sealed: string, next: Uint8Array): string {
-    return seal(next, this.openAdminKey(cardId, sealed), adminKeyOwner(cardId));
+    const key = this.openAdminKey(cardId, sealed);
+    try {
+      return seal(next, key, adminKeyOwner(cardId));
+    } finally {
+      key.fill(0);
+    }
   }
 
   private reload(): void {

@@ -8,6 +8,7 @@ import { generateKek, kekCheckValue, kekId } from '@cardwarden/protocol/crypto';
 import type { Database } from '../db/database.js';
 import { listSealedForUpdate, updateSealed } from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
+import { listSealedMastersForUpdate, updateMasterSealed } from '../repositories/master.repository.js';
 import { putSetting } from '../repositories/settings.repository.js';
 import { KEK_CHECK_SETTING, KeyCustody } from './key-custody.js';
 import { installPendingKek, writeKekFile } from './kek-file.js';
@@ -26,12 +27,22 @@ export async function rotateKek(db: Database, kekFile: string): Promise<Rotation
   const resealed = await db.transaction(async (tx) => {
     const keys = await listSealedForUpdate(tx);
     for (const key of keys) await updateSealed(tx, key.cardId, custody.reseal(key.cardId, key.sealed, next));
+    // Masters sealed under the KEK move with it; the keys derived from them do not change.
+    const masters = await listSealedMastersForUpdate(tx);
+    for (const m of masters) {
+      await updateMasterSealed(tx, m.id, custody.resealMaster(m.profileId, m.version, m.sealed, next));
+    }
     await putSetting(tx, KEK_CHECK_SETTING, kekCheckValue(next));
     await appendAuditEvent(tx, {
       actor: 'system',
       actorType: 'system',
       action: 'kek.rotated',
-      details: { resealed: keys.length, oldKekId: custody.currentKekId, newKekId: kekId(next) },
+      details: {
+        resealed: keys.length,
+        resealedMasters: masters.length,
+        oldKekId: custody.currentKekId,
+        newKekId: kekId(next),
+      },
     });
     return keys.length;
   });

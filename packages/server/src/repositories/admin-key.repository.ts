@@ -1,4 +1,4 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type { Database } from '../db/database.js';
 import { adminKeyResponses, adminKeys } from '../db/schema.js';
@@ -8,22 +8,32 @@ export async function countAdminKeys(db: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function insertAdminKey(
-  db: Database,
-  key: { cardId: string; algorithm: AdminKeyAlgorithm; sealed: string; kcv: string },
-): Promise<void> {
+/** A key row: `sealed` for a random key; `masterId` + `derivation` (and `sealed` empty) for a derived one. */
+export interface AdminKeyValues {
+  algorithm: AdminKeyAlgorithm;
+  sealed: string;
+  kcv: string;
+  masterId?: string | null;
+  derivation?: string | null;
+}
+
+export async function insertAdminKey(db: Database, key: AdminKeyValues & { cardId: string }): Promise<void> {
   await db.insert(adminKeys).values(key);
 }
 
 /** A new key for the card: the count starts again and a blocked state belongs to the old key. */
-export async function replaceAdminKey(
-  db: Database,
-  cardId: string,
-  key: { algorithm: AdminKeyAlgorithm; sealed: string; kcv: string },
-): Promise<void> {
+export async function replaceAdminKey(db: Database, cardId: string, key: AdminKeyValues): Promise<void> {
   await db
     .update(adminKeys)
-    .set({ ...key, attemptsUsed: 0, blockedAt: null, createdAt: sql`now()`, updatedAt: sql`now()` })
+    .set({
+      masterId: null,
+      derivation: null,
+      ...key,
+      attemptsUsed: 0,
+      blockedAt: null,
+      createdAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
     .where(eq(adminKeys.cardId, cardId));
 }
 
@@ -32,6 +42,9 @@ export interface LockedAdminKey {
   readonly sealed: string;
   readonly attemptsUsed: number;
   readonly confirmedUnblockAt: Date | null;
+  /** Set for a derived key (then `sealed` is empty). */
+  readonly masterId: string | null;
+  readonly derivation: string | null;
 }
 
 /**
@@ -45,6 +58,8 @@ export async function lockAdminKey(db: Database, cardId: string): Promise<Locked
       sealed: adminKeys.sealed,
       attemptsUsed: adminKeys.attemptsUsed,
       confirmedUnblockAt: adminKeys.confirmedUnblockAt,
+      masterId: adminKeys.masterId,
+      derivation: adminKeys.derivation,
     })
     .from(adminKeys)
     .where(eq(adminKeys.cardId, cardId))
@@ -89,8 +104,13 @@ export async function confirmUnblock(db: Database, cardId: string): Promise<void
     .where(eq(adminKeys.cardId, cardId));
 }
 
+/** The sealed (random) keys, locked; derived keys have nothing sealed and are left out. */
 export async function listSealedForUpdate(db: Database): Promise<{ cardId: string; sealed: string }[]> {
-  return db.select({ cardId: adminKeys.cardId, sealed: adminKeys.sealed }).from(adminKeys).for('update');
+  return db
+    .select({ cardId: adminKeys.cardId, sealed: adminKeys.sealed })
+    .from(adminKeys)
+    .where(and(isNull(adminKeys.masterId), sql`${adminKeys.sealed} <> ''`))
+    .for('update');
 }
 
 export async function updateSealed(db: Database, cardId: string, sealed: string): Promise<void> {

@@ -20,7 +20,11 @@ export function parseAdminKey(algorithm: AdminKeyAlgorithm, text: string): Uint8
   return fromHex(digits);
 }
 
+/** A typed or generated key; a derived one (`derive: true`) is made by keys/card-admin-key.ts. */
 export function adminKeyBytes(input: AdminKeyInput): { key: Uint8Array; source: 'imported' | 'generated' } {
+  if ('derive' in input) {
+    throw new AppError('profile.not_deriving', 'a derived key needs a profile that derives admin keys');
+  }
   return 'key' in input
     ? { key: parseAdminKey(input.algorithm, input.key), source: 'imported' }
     : { key: generateAdminKey(input.algorithm), source: 'generated' };

@@ -12,11 +12,13 @@ import {
   countAttempt,
   countRecentResponses,
   lockAdminKey,
+  type LockedAdminKey,
   markAdminKeyBlocked,
   recordResponse,
   RESPONSE_BUDGET_HOURS,
 } from '../repositories/admin-key.repository.js';
 import { findCardById, type CardRecord } from '../repositories/card.repository.js';
+import { withCardAdminKey, type CardKeyRef } from '../keys/card-admin-key.js';
 import { messages, type UnblockChannel } from '../notifications/messages.en.js';
 import { attemptsRemaining } from './availability.js';
 import type { ServiceContext } from './context.js';
@@ -139,34 +141,38 @@ export async function spendAttempt(
   if (used === undefined) {
     throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
   }
-  const key = ctx.keys.openAdminKey(card.id, adminKey.sealed);
-  try {
-    const operation = compute instanceof Uint8Array ? responseTo(compute) : compute;
-    const response = toHex(operation(card.adminKey.algorithm, key));
-    await recordResponse(
-      tx,
-      card.id,
-      overBudget || (wasLastAttempt && lastAttempt.kind === 'needs-approval'),
-    );
-    return { response, attemptsRemaining: limit - used, wasLastAttempt, beyondDailyBudget: overBudget };
-  } finally {
-    key.fill(0);
-  }
+  const operation = compute instanceof Uint8Array ? responseTo(compute) : compute;
+  const response = await withCardAdminKey(ctx, tx, cardKeyRef(card, adminKey), (key) =>
+    toHex(operation(card.adminKey.algorithm, key)),
+  );
+  await recordResponse(tx, card.id, overBudget || (wasLastAttempt && lastAttempt.kind === 'needs-approval'));
+  return { response, attemptsRemaining: limit - used, wasLastAttempt, beyondDailyBudget: overBudget };
 }
 
-/** Runs `use` with the card's opened admin key, wiped afterwards. */
+/** The key columns the seam needs, from a card and its locked key row. */
+export function cardKeyRef(
+  card: { readonly id: string; readonly serial: string },
+  adminKey: Pick<LockedAdminKey, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>,
+): CardKeyRef {
+  return {
+    cardId: card.id,
+    serial: card.serial,
+    algorithm: adminKey.algorithm,
+    sealed: adminKey.sealed,
+    masterId: adminKey.masterId,
+    derivation: adminKey.derivation,
+  };
+}
+
+/** Runs `use` with the card's admin key (opened or derived), wiped afterwards. */
 export function withAdminKey<T>(
   ctx: ServiceContext,
-  cardId: string,
-  sealed: string,
+  db: Database,
+  card: { readonly id: string; readonly serial: string },
+  adminKey: Pick<LockedAdminKey, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>,
   use: (key: Uint8Array) => T,
-): T {
-  const key = ctx.keys.openAdminKey(cardId, sealed);
-  try {
-    return use(key);
-  } finally {
-    key.fill(0);
-  }
+): Promise<T> {
+  return withCardAdminKey(ctx, db, cardKeyRef(card, adminKey), use);
 }
 
 /** A digest lets an investigator match a challenge without the audit holding what the card saw. */

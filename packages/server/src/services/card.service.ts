@@ -1,5 +1,4 @@
 import { toHex } from '@cardwarden/protocol';
-import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import type {
   CardDetail,
   RegisterCardBody,
@@ -26,7 +25,8 @@ import {
 } from '../repositories/card.repository.js';
 import { findProfileByName } from '../repositories/profile.repository.js';
 import { findUserByUsername } from '../repositories/user.repository.js';
-import { adminKeyBytes, weakKeyWarning } from './admin-key-input.js';
+import { weakKeyWarning } from './admin-key-input.js';
+import { newAdminKeyForCard, type NewAdminKey } from '../keys/card-admin-key.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 import { unblockSwitches } from './settings.service.js';
 import { toCardDetail } from './views.js';
@@ -43,10 +43,8 @@ export async function registerCard(
   input: RegisterCardBody,
 ): Promise<RegisterCardResponse> {
   const { algorithm } = input.adminKey;
-  const { key, source } = adminKeyBytes(input.adminKey);
+  let made: NewAdminKey | undefined;
   try {
-    const kcv = toHex(keyCheckValue(algorithm, key));
-    const warning = weakKeyWarning(algorithm, key);
     const id = await ctx.db.transaction(async (tx) => {
       const user = await findUserByUsername(tx, input.username);
       if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
@@ -59,7 +57,14 @@ export async function registerCard(
         userId: user.id,
         profileId: profile.id,
       });
-      await insertAdminKey(tx, { cardId, algorithm, sealed: ctx.keys.sealAdminKey(cardId, key), kcv });
+      made = await newAdminKeyForCard(
+        ctx,
+        tx,
+        { cardId, serial: input.serial, profile },
+        input.adminKey,
+        auditActor(actor),
+      );
+      await insertAdminKey(tx, { cardId, ...made.values });
       await appendAuditEvent(tx, {
         ...auditActor(actor),
         action: 'card.registered',
@@ -70,23 +75,37 @@ export async function registerCard(
           type: input.type,
           profile: profile.name,
           algorithm,
-          kcv,
-          keySource: source,
+          kcv: made.values.kcv,
+          keySource: made.source,
+          ...(made.masterVersion === null ? {} : { masterVersion: made.masterVersion }),
         },
       });
       return cardId;
     });
-    // A generated key is shown once, or nobody could ever put it on the card; it is not kept in clear.
-    const generatedAdminKey = source === 'generated' ? toHex(key) : null;
-    return { id, adminKeyKcv: kcv, adminKeyWarning: warning, generatedAdminKey };
+    if (!made) throw new Error('no admin key was made');
+    return registrationAnswer(id, made);
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError('card.serial_taken', `a card with serial "${input.serial}" is registered already`);
     }
     throw error;
   } finally {
-    key.fill(0);
+    made?.key.fill(0);
   }
+}
+
+/**
+ * A generated or derived key is shown once, or nobody could ever put it on the card (the
+ * personalisation tool needs it); it is not kept in clear.
+ */
+function registrationAnswer(id: string, made: NewAdminKey): RegisterCardResponse {
+  const { algorithm, kcv } = made.values;
+  return {
+    id,
+    adminKeyKcv: kcv,
+    adminKeyWarning: weakKeyWarning(algorithm, made.key),
+    generatedAdminKey: made.source === 'imported' ? null : toHex(made.key),
+  };
 }
 
 export async function getCard(ctx: ServiceContext, id: string): Promise<CardDetail> {
@@ -189,14 +208,20 @@ export async function replaceAdminKey(
   id: string,
   input: ReplaceAdminKeyBody,
 ): Promise<RegisterCardResponse> {
-  const { algorithm } = input.adminKey;
-  const { key, source } = adminKeyBytes(input.adminKey);
+  let made: NewAdminKey | undefined;
   try {
-    const kcv = toHex(keyCheckValue(algorithm, key));
     await ctx.db.transaction(async (tx) => {
       const card = await requireCard(tx, id);
       await ctx.keys.ensureCurrent(tx);
-      await replaceAdminKeyRow(tx, id, { algorithm, sealed: ctx.keys.sealAdminKey(id, key), kcv });
+      // A re-keyed card under a deriving profile moves to the current master version.
+      made = await newAdminKeyForCard(
+        ctx,
+        tx,
+        { cardId: id, serial: card.serial, profile: card.profile },
+        input.adminKey,
+        auditActor(actor),
+      );
+      await replaceAdminKeyRow(tx, id, made.values);
       await appendAuditEvent(tx, {
         ...auditActor(actor),
         action: 'card.admin_key_replaced',
@@ -205,22 +230,19 @@ export async function replaceAdminKey(
         ticket: input.ticket ?? null,
         details: {
           serial: card.serial,
-          algorithm,
-          kcv,
+          algorithm: made.values.algorithm,
+          kcv: made.values.kcv,
           previousKcv: card.adminKey.kcv,
-          keySource: source,
+          keySource: made.source,
+          ...(made.masterVersion === null ? {} : { masterVersion: made.masterVersion }),
           reason: input.reason,
           wasBlocked: card.adminKey.blockedAt !== null,
         },
       });
     });
-    return {
-      id,
-      adminKeyKcv: kcv,
-      adminKeyWarning: weakKeyWarning(algorithm, key),
-      generatedAdminKey: source === 'generated' ? toHex(key) : null,
-    };
+    if (!made) throw new Error('no admin key was made');
+    return registrationAnswer(id, made);
   } finally {
-    key.fill(0);
+    made?.key.fill(0);
   }
 }

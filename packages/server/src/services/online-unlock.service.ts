@@ -389,7 +389,7 @@ export async function confirmOnlineUnblock(
     const adminKey = await lockAdminKey(tx, card.id);
     if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
     const randoms = { r1: fromHex(session.hostChallenge), r2: fromHex(session.cardChallenge) };
-    const proven = withAdminKey(ctx, card.id, adminKey.sealed, (key) =>
+    const proven = await withAdminKey(ctx, tx, card, adminKey, (key) =>
       checkGidsCardCryptogram(adminKey.algorithm, key, randoms, fromHex(cardCryptogram)),
     );
     const audit = {

@@ -39,6 +39,7 @@ function toValues(input: UpdateProfileBody): Partial<ProfileValues> {
   if (input.pinRules?.maxLength !== undefined) values.pinMaxLength = input.pinRules.maxLength;
   if (input.pinRules?.digitsOnly !== undefined) values.pinDigitsOnly = input.pinRules.digitsOnly;
   if (input.adminKeyAttemptLimit !== undefined) values.adminKeyAttemptLimit = input.adminKeyAttemptLimit;
+  if (input.adminKeySource !== undefined) values.adminKeySource = input.adminKeySource;
   const questions = input.securityQuestions;
   if (questions?.required !== undefined) values.securityQuestionsRequired = questions.required;
   if (questions?.asked !== undefined) values.securityQuestionsAsked = questions.asked;

@@ -43,6 +43,7 @@ export function toProfile(profile: ProfileRecord): Profile {
       digitsOnly: profile.pinDigitsOnly,
     },
     adminKeyAttemptLimit: profile.adminKeyAttemptLimit,
+    adminKeySource: profile.adminKeySource,
     securityQuestions: {
       required: profile.securityQuestionsRequired,
       asked: profile.securityQuestionsAsked,

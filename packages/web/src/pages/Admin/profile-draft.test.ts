@@ -10,6 +10,7 @@ const PROFILE: Profile = {
   maxPinAttempts: 3,
   pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
   adminKeyAttemptLimit: 5,
+  adminKeySource: 'random',
   securityQuestions: { required: 4, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: true },
   cardCount: 2,
   createdAt: '2025-01-01T00:00:00.000Z',

@@ -1,0 +1,62 @@
+/**
+ * A profile's master keys: listing them (never the keys) and rotation. Rotation makes a new version
+ * current; cards issued under an older version keep deriving their keys from it, and move to the new
+ * one when next re-keyed.
+ */
+import type { CreateMasterBody, MasterKey } from '@cardwarden/contract';
+import { AppError } from '../errors.js';
+import { createMasterVersion } from '../keys/card-admin-key.js';
+import { listMasters, type MasterRow } from '../repositories/master.repository.js';
+import { findProfileById } from '../repositories/profile.repository.js';
+import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+
+function toMasterKey(row: MasterRow, currentId: string | undefined): MasterKey {
+  return {
+    id: row.id,
+    profileId: row.profileId,
+    version: row.version,
+    algorithm: row.algorithm,
+    custody: row.hsmLabel === null ? 'kek' : 'hsm',
+    checkValue: row.checkValue,
+    state: row.state,
+    current: row.id === currentId,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function currentOf(rows: readonly MasterRow[]): string | undefined {
+  return rows.filter((r) => r.state === 'active').sort((a, b) => b.version - a.version)[0]?.id;
+}
+
+export async function listProfileMasters(ctx: ServiceContext, profileId: string): Promise<MasterKey[]> {
+  if (!(await findProfileById(ctx.db, profileId))) {
+    throw new AppError('profile.not_found', 'no card profile has that id');
+  }
+  const rows = await listMasters(ctx.db, profileId);
+  const current = currentOf(rows);
+  return rows.map((row) => toMasterKey(row, current));
+}
+
+/** Makes a new master version for the profile and makes it current (audited). */
+export async function rotateProfileMaster(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  profileId: string,
+  input: CreateMasterBody,
+): Promise<MasterKey> {
+  return ctx.db.transaction(async (tx) => {
+    if (!(await findProfileById(tx, profileId))) {
+      throw new AppError('profile.not_found', 'no card profile has that id');
+    }
+    await ctx.keys.ensureCurrent(tx);
+    const row = await createMasterVersion(
+      ctx,
+      tx,
+      profileId,
+      input.algorithm,
+      auditActor(actor),
+      input.reason,
+    );
+    return toMasterKey(row, row.id);
+  });
+}
