@@ -375,7 +375,7 @@ async function issueInTransaction(
     throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
   }
   const response = toHex(
-    withAdminKey(ctx, card.id, found.adminKey.sealed, (key) =>
+    await withAdminKey(ctx, tx, card, found.adminKey, (key) =>
       responseTo(challenge.bytes)(card.adminKey.algorithm, key),
     ),
   );
