@@ -168,10 +168,57 @@ export const adminKeys = pgTable(
     blockedAt: timestamp('blocked_at', { withTimezone: true }),
     /** The last unblock the card itself proved (GIDS mutual authentication); starts a new 24 h budget. */
     confirmedUnblockAt: timestamp('confirmed_unblock_at', { withTimezone: true }),
+    /**
+     * Issuance's crash safety: a key written (or about to be written) to the card that the card has not
+     * yet proved with one authentication. Sealed like `sealed`; promoted to the active key once proved,
+     * so the server always holds whichever key the card has.
+     */
+    pendingAlgorithm: text('pending_algorithm', { enum: ['3des', 'aes128', 'aes192', 'aes256'] }),
+    pendingSealed: text('pending_sealed'),
+    pendingKcv: text('pending_kcv'),
+    pendingSince: timestamp('pending_since', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`)],
+);
+
+/**
+ * One run of `cardwarden-unlock issue` for a card: the mutual authentication in progress (R1, R2 and
+ * which key the server answers with), and whether the new key was proved. A run that stops is left
+ * `open`; the next run for the card takes over from it (and marks it `abandoned`).
+ */
+export const issuances = pgTable(
+  'issuances',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => cards.id),
+    operatorId: uuid('operator_id').notNull(),
+    operatorName: text('operator_name').notNull(),
+    state: text('state', { enum: ['open', 'completed', 'failed', 'abandoned'] })
+      .notNull()
+      .default('open'),
+    /** What the tool does next: authenticate, write-key, finish; done once closed. */
+    step: text('step', { enum: ['authenticate', 'write-key', 'finish', 'done'] })
+      .notNull()
+      .default('authenticate'),
+    /** Which of the card's keys the server answers the current authentication with. */
+    keySlot: text('key_slot', { enum: ['current', 'pending'] }),
+    /** Key slots the card refused in this run, so each is tried once. */
+    refusedSlots: jsonb('refused_slots').$type<string[]>().notNull().default([]),
+    hostChallenge: text('host_challenge'),
+    cardChallenge: text('card_challenge'),
+    /** When the card proved the key this run (or the run it took over from) wrote. */
+    keyConfirmedAt: timestamp('key_confirmed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now() + interval '15 minutes'`),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('issuances_card_idx').on(t.cardId, t.createdAt)],
 );
 
 /**

@@ -138,3 +138,93 @@ export async function deleteExpiredResponseRecords(db: Database, olderThanHours:
 export async function recordResponse(db: Database, cardId: string, approved: boolean): Promise<void> {
   await db.insert(adminKeyResponses).values({ cardId, approved });
 }
+
+/** A card's keys for issuance: the active one and the pending one (written or about to be), sealed. */
+export interface IssuanceKeys {
+  readonly algorithm: AdminKeyAlgorithm;
+  readonly sealed: string;
+  readonly kcv: string;
+  readonly pending: { algorithm: AdminKeyAlgorithm; sealed: string; kcv: string } | null;
+}
+
+/** Reads both keys and locks the row until the transaction ends (issuance steps are serialised per card). */
+export async function lockIssuanceKeys(db: Database, cardId: string): Promise<IssuanceKeys | undefined> {
+  const [row] = await db
+    .select({
+      algorithm: adminKeys.algorithm,
+      sealed: adminKeys.sealed,
+      kcv: adminKeys.kcv,
+      pendingAlgorithm: adminKeys.pendingAlgorithm,
+      pendingSealed: adminKeys.pendingSealed,
+      pendingKcv: adminKeys.pendingKcv,
+    })
+    .from(adminKeys)
+    .where(eq(adminKeys.cardId, cardId))
+    .for('update');
+  if (!row) return undefined;
+  const { pendingAlgorithm, pendingSealed, pendingKcv } = row;
+  return {
+    algorithm: row.algorithm,
+    sealed: row.sealed,
+    kcv: row.kcv,
+    pending:
+      pendingAlgorithm && pendingSealed && pendingKcv
+        ? { algorithm: pendingAlgorithm, sealed: pendingSealed, kcv: pendingKcv }
+        : null,
+  };
+}
+
+/** Records the key about to be written to the card, before it is written: the server then holds both. */
+export async function setPendingAdminKey(
+  db: Database,
+  cardId: string,
+  key: { algorithm: AdminKeyAlgorithm; sealed: string; kcv: string },
+): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({
+      pendingAlgorithm: key.algorithm,
+      pendingSealed: key.sealed,
+      pendingKcv: key.kcv,
+      pendingSince: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(adminKeys.cardId, cardId));
+}
+
+/** The card proved the pending key: it becomes the active key (a new key: counts start again). */
+export async function promotePendingAdminKey(db: Database, cardId: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({
+      algorithm: sql`${adminKeys.pendingAlgorithm}`,
+      sealed: sql`${adminKeys.pendingSealed}`,
+      kcv: sql`${adminKeys.pendingKcv}`,
+      pendingAlgorithm: null,
+      pendingSealed: null,
+      pendingKcv: null,
+      pendingSince: null,
+      attemptsUsed: 0,
+      blockedAt: null,
+      createdAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(sql`${adminKeys.cardId} = ${cardId} and ${adminKeys.pendingSealed} is not null`);
+}
+
+/** Pending keys, for KEK rotation (locked with the rest of the rotation's rows). */
+export async function listPendingSealedForUpdate(db: Database): Promise<{ cardId: string; sealed: string }[]> {
+  const rows = await db
+    .select({ cardId: adminKeys.cardId, sealed: adminKeys.pendingSealed })
+    .from(adminKeys)
+    .where(sql`${adminKeys.pendingSealed} is not null`)
+    .for('update');
+  return rows.flatMap((row) => (row.sealed === null ? [] : [{ cardId: row.cardId, sealed: row.sealed }]));
+}
+
+export async function updatePendingSealed(db: Database, cardId: string, sealed: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ pendingSealed: sealed, updatedAt: sql`now()` })
+    .where(eq(adminKeys.cardId, cardId));
+}
