@@ -87,7 +87,8 @@ describe.each([
     expect(await pinStatus(transport)).toEqual({ triesLeft: 5, tryLimit: 5 });
     const wrong = new TextEncoder().encode('00000000');
     const seen: string[] = [];
-    for (let i = 0; i < 6; i++) seen.push((await exchangeApdu(transport, gidsVerifyPin(wrong))).sw.toString(16));
+    for (let i = 0; i < 6; i++)
+      seen.push((await exchangeApdu(transport, gidsVerifyPin(wrong))).sw.toString(16));
     expect(seen).toEqual(['63c4', '63c3', '63c2', '63c1', '63c0', '6983']);
   });
 });
@@ -103,7 +104,9 @@ describe('T=0 answers', () => {
     expect(send('00C0000014')).toMatch(/^61124F0B.*\/9000$/);
     expect(send('00C0000014')).toBe('/6985');
     const piv = new T0Responses(
-      new PivCard(newPivCardState({ algorithm: '3des', managementKey: toHex(OLD_KEY), pin: '123456', puk: '12345678' })),
+      new PivCard(
+        newPivCardState({ algorithm: '3des', managementKey: toHex(OLD_KEY), pin: '123456', puk: '12345678' }),
+      ),
     );
     const pivSend = (hex: string) => {
       const { data, sw } = parseResponseApdu(piv.process(fromHex(hex)));
@@ -125,9 +128,15 @@ describe('PIV SET PIN RETRIES (Yubico INS FA)', () => {
     const transport = new SoftwareCardTransport(new T0Responses(card));
     await exchangeApdu(transport, fromHex('00A4040005A000000308'));
     expect((await exchangeApdu(transport, fromHex('00FA0705'))).sw).toBe(0x6982);
-    const witness = await exchangeApdu(transport, pivGeneralAuthenticate('3des', { witness: new Uint8Array() }));
+    const witness = await exchangeApdu(
+      transport,
+      pivGeneralAuthenticate('3des', { witness: new Uint8Array() }),
+    );
     expect(witness.sw).toBe(0x9000);
-    const challenge = await exchangeApdu(transport, pivGeneralAuthenticate('3des', { challenge: new Uint8Array() }));
+    const challenge = await exchangeApdu(
+      transport,
+      pivGeneralAuthenticate('3des', { challenge: new Uint8Array() }),
+    );
     const response = encryptEcb('3des', OLD_KEY, parseDynamicAuth(challenge.data).challenge!);
     expect((await exchangeApdu(transport, pivGeneralAuthenticate('3des', { response }))).sw).toBe(0x9000);
     expect((await exchangeApdu(transport, fromHex('00FA0705'))).sw).toBe(0x6982);

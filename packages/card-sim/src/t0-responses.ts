@@ -40,7 +40,12 @@ export class T0Responses implements SoftwareCard {
     if (answer.sw !== SW.OK || answer.data.length === 0) return reply(answer.sw, answer.data);
     const length = answer.data.length;
     // Case 2 (no command data) with an Le that does not fit: the card names the right one.
-    if (command.data.length === 0 && command.le !== undefined && command.le !== 256 && command.le !== length) {
+    if (
+      command.data.length === 0 &&
+      command.le !== undefined &&
+      command.le !== 256 &&
+      command.le !== length
+    ) {
       return reply(0x6c00 | (length & 0xff));
     }
     this.pending = answer.data;

@@ -85,7 +85,12 @@ describeWith(
         role: 'issuer',
       });
       issuerToken = (
-        await server.api.call('POST', '/api/v1/auth/login', { username: 'issuer1', password: ISSUER_PASSWORD }, '')
+        await server.api.call(
+          'POST',
+          '/api/v1/auth/login',
+          { username: 'issuer1', password: ISSUER_PASSWORD },
+          '',
+        )
       ).token as string;
       pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
     }, 300_000);

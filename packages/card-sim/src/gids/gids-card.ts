@@ -252,7 +252,8 @@ export class GidsCard implements SoftwareCard {
     const [object] = parseTlvs(command.data);
     if (!object) return reply(SW.WRONG_DATA);
     if (file === GIDS_APPLICATION_FILE && object.tag === 0x70) return this.changeAdminKey(object.value);
-    if (file === GIDS_APPLICATION_FILE && object.tag === GIDS_PIN_STATUS_DO) return this.setPinPolicy(object.value);
+    if (file === GIDS_APPLICATION_FILE && object.tag === GIDS_PIN_STATUS_DO)
+      return this.setPinPolicy(object.value);
     const key = gidsDataObjectKey(file, object.tag);
     if (!(key in this.state.dataObjects)) return reply(SW.FILE_NOT_FOUND);
     // Files A012 and A014 are admin-written; the others user-written (gids-tool's access conditions).

@@ -224,7 +224,8 @@ export class PivCard implements SoftwareCard {
    * (123456 and 12345678): the issuer changes both next.
    */
   private setPinRetries(command: CommandApdu): Uint8Array {
-    if (this.management.step !== 'authenticated' || !this.pinVerified) return reply(SW.SECURITY_NOT_SATISFIED);
+    if (this.management.step !== 'authenticated' || !this.pinVerified)
+      return reply(SW.SECURITY_NOT_SATISFIED);
     const { p1: pinTries, p2: pukTries } = command;
     if (pinTries < 1 || pinTries > 15 || pukTries < 1 || pukTries > 15) return reply(SW.WRONG_P1P2);
     Object.assign(this.state, {

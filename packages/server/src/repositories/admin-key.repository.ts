@@ -213,7 +213,9 @@ export async function promotePendingAdminKey(db: Database, cardId: string): Prom
 }
 
 /** Pending keys, for KEK rotation (locked with the rest of the rotation's rows). */
-export async function listPendingSealedForUpdate(db: Database): Promise<{ cardId: string; sealed: string }[]> {
+export async function listPendingSealedForUpdate(
+  db: Database,
+): Promise<{ cardId: string; sealed: string }[]> {
   const rows = await db
     .select({ cardId: adminKeys.cardId, sealed: adminKeys.pendingSealed })
     .from(adminKeys)

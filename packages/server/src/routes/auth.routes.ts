@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, LoginResponse, Me } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import { operatorOf, requireAnyOperator, requireOperator, requireSignedIn } from '../http/auth-guard.js';
+import { operatorOf, requireAnyOperator, requireSignedIn } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { loginOperator, logout, whoAmI } from '../services/auth.service.js';

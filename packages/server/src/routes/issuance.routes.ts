@@ -36,7 +36,8 @@ export function registerIssuanceRoutes(app: App, ctx: ServiceContext): void {
       },
       preHandler: issuers,
     },
-    async (request, reply) => reply.code(201).send(await startIssuance(ctx, operatorOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await startIssuance(ctx, operatorOf(request), request.body)),
   );
   app.post(
     '/api/v1/issuances/:id/authenticate',

@@ -22,17 +22,16 @@ export interface NewCardKey {
 
 /**
  * The admin key a card gets when it is issued or re-keyed.
- * @param tx the issuance's transaction (a derivation would read its master's version there).
+ * @param _tx the issuance's transaction (a derivation would read its master's version there).
+ * @param _profile the card's profile (a derivation would read which master it names).
  */
 export function newAdminKeyForCard(
   ctx: ServiceContext,
-  tx: Database,
-  profile: ProfileRow,
+  _tx: Database,
+  _profile: ProfileRow,
   card: { id: string; serial: string },
   algorithm: AdminKeyAlgorithm,
 ): Promise<NewCardKey> {
-  void tx;
-  void profile;
   const key = generateAdminKey(algorithm);
   return Promise.resolve({
     key,
