@@ -13,21 +13,23 @@ import { GidsCard } from './gids/gids-card.js';
 import { CardStateError, newGidsCardState, parseGidsCardState } from './gids/gids-card-state.js';
 import { PivCard } from './piv/piv-card.js';
 import { newPivCardState, parsePivCardState } from './piv/piv-card-state.js';
+import { T0Responses } from './t0-responses.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { VPCD_DEFAULT, VpcdCardConnection } from './vpcd/vpcd-card-connection.js';
 
 const USAGE = `Usage:
   cardwarden-card gids --state FILE --admin-key HEX --pin PIN --serial HEX
                        [--algorithm 3des|aes128|aes192|aes256] [--pin-tries N] [--admin-tries N|none]
-                       [--block-pin] [--vpcd HOST:PORT]
+                       [--block-pin] [--t0] [--vpcd HOST:PORT]
   cardwarden-card piv  --state FILE --management-key HEX --pin PIN --puk PUK
                        [--algorithm 3des|aes128|aes192|aes256] [--pin-tries N] [--puk-tries N]
-                       [--block-pin] [--vpcd HOST:PORT]
+                       [--block-pin] [--t0] [--vpcd HOST:PORT]
 
 Runs a software smart card in vpcd's virtual reader (default ${VPCD_DEFAULT.host}:${VPCD_DEFAULT.port},
 reader "Virtual PCD 00 00") until stopped with Ctrl+C. The card's state (PIN, counters, keys) lives in the
 state file: an existing file is used as it is, and the key and PIN options are then not needed.
 --block-pin, or the signal SIGUSR1 while running, blocks the PIN so you can try an unblock.
+--t0 answers as a card behind a T=0 reader: 61xx (fetch with GET RESPONSE) and 6Cxx (wrong Le).
 Needs pcscd with vsmartcard-vpcd: apt-get install pcscd vsmartcard-vpcd.`;
 
 /** Exit statuses of cardwarden-card. */
@@ -47,6 +49,7 @@ const OPTIONS = {
   'puk-tries': { type: 'string' },
   'admin-tries': { type: 'string' },
   'block-pin': { type: 'boolean' },
+  t0: { type: 'boolean' },
   vpcd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -142,9 +145,11 @@ function run(argv: string[]): number | undefined {
   const started = kind === 'gids' ? startGids(values, path) : startPiv(values, path);
   const { card } = started;
   if (values['block-pin']) card.blockPin();
-  log(`${started.describe}${values['block-pin'] ? ', PIN blocked' : ''}; state in ${path}`);
+  log(
+    `${started.describe}${values['block-pin'] ? ', PIN blocked' : ''}${values.t0 ? ', T=0 answers' : ''}; state in ${path}`,
+  );
 
-  const connection = new VpcdCardConnection(card, vpcd);
+  const connection = new VpcdCardConnection(values.t0 ? new T0Responses(card) : card, vpcd);
   let warned = false;
   connection.on('connected', () => {
     warned = false;

@@ -10,3 +10,4 @@ export * from './vpcd/vpcd-framing.js';
 export * from './vpcd/vpcd-card-connection.js';
 export * from './state-file.js';
 export * from './private-pcscd.js';
+export * from './t0-responses.js';

@@ -119,5 +119,31 @@ pivSuite(
       expect(result.status).toBe(0);
       expect(ctx().state().managementKey).toBe(next);
     });
+
+    it('sets the PIN and PUK retries after the PIN and the management key (verify-pin, pin-retries), which resets PIN and PUK to the defaults', async () => {
+      const key = '080706050403020108070605040302010807060504030201';
+      const result = await yubico(
+        `-k${key}`,
+        '-a',
+        'verify-pin',
+        '-P',
+        '802468',
+        '-a',
+        'pin-retries',
+        '--pin-retries',
+        '5',
+        '--puk-retries',
+        '4',
+      );
+      expect(result.status).toBe(0);
+      expect(ctx().state()).toMatchObject({
+        pinTryLimit: 5,
+        pinTriesLeft: 5,
+        pukTryLimit: 4,
+        pukTriesLeft: 4,
+        pin: '123456',
+        puk: '12345678',
+      });
+    });
   },
 );

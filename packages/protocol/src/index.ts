@@ -16,3 +16,4 @@ export * from './apdu/gids-masterfile.js';
 export * from './apdu/piv-commands.js';
 export * from './apdu/piv-data-objects.js';
 export * from './apdu/transport-errors.js';
+export * from './apdu/exchange.js';

@@ -22,6 +22,7 @@ import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCardRoutes } from './routes/card.routes.js';
 import { registerDirectoryRoutes } from './routes/directory.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerIssuanceRoutes } from './routes/issuance.routes.js';
 import { registerOfflineUnblockRoutes } from './routes/offline-unblock.routes.js';
 import { registerOperatorRoutes } from './routes/operator.routes.js';
 import { registerProfileRoutes } from './routes/profile.routes.js';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerProfileRoutes(app, ctx);
   registerMasterRoutes(app, ctx);
   registerCardRoutes(app, ctx);
+  registerIssuanceRoutes(app, ctx);
   registerOfflineUnblockRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerSelfServiceRoutes(app, ctx);

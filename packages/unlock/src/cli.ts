@@ -5,11 +5,13 @@
  *   cardwarden-unlock offline [--server URL [--ca-file PEM] [--insecure-http]] [--reader NAME] [--json]
  *   cardwarden-unlock puk [--server URL …] [--reader NAME] [--json]
  *   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
+ *   cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--transport-key HEX] …
  */
 import { CardRemovedError } from '@cardwarden/protocol';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CardAccess } from './card-access.js';
+import { issueCommand } from './commands/issue-command.js';
 import { listCommand } from './commands/list-command.js';
 import { offlineCommand } from './commands/offline-command.js';
 import { onlineCommand } from './commands/online-command.js';
@@ -17,6 +19,7 @@ import { pukCommand } from './commands/puk-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { createLineInput, type LineInput } from './io/line-input.js';
 import { createReporter } from './io/reporter.js';
+import { IssuanceClient } from './online/issuance-client.js';
 import { OnlineUnlockClient } from './online/online-unlock-client.js';
 import { parseServerAddress } from './online/server-address.js';
 import type { ServerConnection } from './online/server-connection.js';
@@ -32,6 +35,11 @@ const USAGE = `Usage:
                                                      questions, and the server gives the response
   cardwarden-unlock puk [--server URL] [--reader NAME] [--json]
                                                      unblock a PIV card's PIN with its PUK
+  cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--transport-key HEX]
+                          [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
+                                                     issuers: put a GIDS card under management: a new admin
+                                                     key only the server holds, the profile's PIN policy,
+                                                     an initial PIN with --pin (docs/issuance.md)
 
 --reader NAME     the reader to use (a part of its name will do); by default the one that holds a card.
 --server URL      the Cardwarden server, https://… (http:// only to this computer). online: needed. offline,
@@ -39,6 +47,10 @@ const USAGE = `Usage:
                   checks only the card's own limits).
 --ca-file PEM     with --server: also trust this CA certificate (PEM) for the server's TLS certificate.
 --insecure-http   with --server: allow plain http:// to another computer (answers then cross in clear).
+--user, --profile issue: the cardholder and card profile of a card the server does not know yet (asked
+                  when missing); --pin asks for an initial PIN (never on the command line);
+                  --transport-key the new card's factory admin key (48 hex digits; default 0102…08), or
+                  CARDWARDEN_TRANSPORT_KEY. Sign-in: CARDWARDEN_TOKEN, else username and password are asked.
 --json            for scripts: offline prints {"challenge":"…","pinRules":{…}}, reads the response, the new PIN
                   and the new PIN again from standard input (one line each), and prints {"result":"unblocked"} or
                   {"result":"failed","code":"…","message":"…"}. puk reads the PUK, the new PIN and the new PIN
@@ -82,6 +94,10 @@ export async function main(
         'ca-file': { type: 'string' },
         'insecure-http': { type: 'boolean' },
         json: { type: 'boolean' },
+        user: { type: 'string' },
+        profile: { type: 'string' },
+        pin: { type: 'boolean' },
+        'transport-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -95,8 +111,15 @@ export async function main(
     (command === undefined && !values.help ? stderr : stdout).write(`${USAGE}\n`);
     return command === undefined && !values.help ? EXIT.USAGE : EXIT.OK;
   }
-  if (!['list', 'offline', 'online', 'puk'].includes(command) || positionals.length > 1) {
+  if (!['list', 'offline', 'online', 'puk', 'issue'].includes(command) || positionals.length > 1) {
     stderr.write(`cardwarden-unlock: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const issueOnly = (['user', 'profile', 'pin', 'transport-key'] as const).find(
+    (name) => values[name] !== undefined,
+  );
+  if (command !== 'issue' && issueOnly !== undefined) {
+    stderr.write(`cardwarden-unlock: --${issueOnly} is for the issue command only\n`);
     return EXIT.USAGE;
   }
   const server = serverConnection(command, values);
@@ -114,6 +137,21 @@ export async function main(
     if (command === 'list') return await listCommand(access, reporter);
     if (command === 'offline')
       return await offlineCommand(access, input, reporter, { ...options, ...(server ? { server } : {}) });
+    if (command === 'issue' && server) {
+      const transportKey = values['transport-key'] ?? process.env.CARDWARDEN_TRANSPORT_KEY;
+      return await issueCommand(access, input, reporter, {
+        ...options,
+        client: new IssuanceClient(server.base, server.options),
+        pin: Boolean(values.pin),
+        ...(values.user === undefined ? {} : { user: values.user }),
+        ...(values.profile === undefined ? {} : { profile: values.profile }),
+        ...(transportKey ? { transportKey } : {}),
+        ...(process.env.CARDWARDEN_TOKEN ? { token: process.env.CARDWARDEN_TOKEN } : {}),
+        ...(process.env.CARDWARDEN_TEST_STOP_AFTER
+          ? { testStopAfter: process.env.CARDWARDEN_TEST_STOP_AFTER }
+          : {}),
+      });
+    }
     if (command === 'online' && server) {
       const client = new OnlineUnlockClient(server.base, server.options);
       return await onlineCommand(access, input, reporter, { ...options, client });
@@ -140,6 +178,7 @@ export async function main(
 /** The commands that talk to a server: `online` needs one, `offline` and `puk` may ask one for the PIN rules. */
 const SERVER_COMMANDS: Readonly<Record<string, 'required' | 'optional'>> = {
   online: 'required',
+  issue: 'required',
   offline: 'optional',
   puk: 'optional',
 };
@@ -159,10 +198,12 @@ function serverConnection(
   const use = SERVER_COMMANDS[command];
   const given = (['server', 'ca-file', 'insecure-http'] as const).find((name) => values[name] !== undefined);
   if (use === undefined)
-    return given === undefined ? undefined : `--${given} is for the online, offline and puk commands only`;
+    return given === undefined
+      ? undefined
+      : `--${given} is for the online, offline, puk and issue commands only`;
   if (values.server === undefined) {
     if (use === 'required')
-      return 'online needs the server’s address: --server https://your-cardwarden-server';
+      return `${command} needs the server’s address: --server https://your-cardwarden-server`;
     return given === undefined ? undefined : `--${given} goes with --server`;
   }
   const address = parseServerAddress(values.server, Boolean(values['insecure-http']));

@@ -62,7 +62,9 @@ export type FailureCode =
   | 'server.unreachable'
   | 'server.tls'
   | 'server.bad_answer'
-  | 'server.error';
+  | 'server.error'
+  | 'issuance.refused'
+  | 'issuance.sign_in';
 
 const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'pcsc.unavailable': EXIT.NO_CARD,
@@ -93,6 +95,8 @@ const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'server.tls': EXIT.SERVER_PROBLEM,
   'server.bad_answer': EXIT.SERVER_PROBLEM,
   'server.error': EXIT.SERVER_PROBLEM,
+  'issuance.refused': EXIT.SERVER_PROBLEM,
+  'issuance.sign_in': EXIT.WRONG_SECRET,
   'card.not_found': EXIT.USE_HELP_DESK,
   'card.not_active': EXIT.USE_HELP_DESK,
   'user.not_active': EXIT.USE_HELP_DESK,

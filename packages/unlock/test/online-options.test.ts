@@ -61,7 +61,7 @@ describe('cardwarden-unlock online options', () => {
   it('keeps the server options to the commands that use a server', async () => {
     expect(await run(['list', '--server', 'https://u.example.org'])).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/--server is for the online, offline and puk commands only/),
+      stderr: expect.stringMatching(/--server is for the online, offline, puk and issue commands only/),
     });
     expect(await run(['offline', '--ca-file', 'ca.pem'])).toMatchObject({
       status: 2,

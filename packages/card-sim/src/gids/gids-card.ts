@@ -16,6 +16,7 @@ import {
   GIDS_APPLICATION_FILE,
   GIDS_DEAUTHENTICATE_REFERENCE,
   GIDS_PIN_REFERENCE,
+  GIDS_PIN_STATUS_DO,
   parseDynamicAuth,
   parseTlvs,
   startsWith,
@@ -251,6 +252,8 @@ export class GidsCard implements SoftwareCard {
     const [object] = parseTlvs(command.data);
     if (!object) return reply(SW.WRONG_DATA);
     if (file === GIDS_APPLICATION_FILE && object.tag === 0x70) return this.changeAdminKey(object.value);
+    if (file === GIDS_APPLICATION_FILE && object.tag === GIDS_PIN_STATUS_DO)
+      return this.setPinPolicy(object.value);
     const key = gidsDataObjectKey(file, object.tag);
     if (!(key in this.state.dataObjects)) return reply(SW.FILE_NOT_FOUND);
     // Files A012 and A014 are admin-written; the others user-written (gids-tool's access conditions).
@@ -258,6 +261,21 @@ export class GidsCard implements SoftwareCard {
     const allowed = needsAdmin ? this.admin.step === 'authenticated' : this.pinVerified;
     if (!allowed) return reply(SW.SECURITY_NOT_SATISFIED);
     this.state.dataObjects[key] = toHex(object.value);
+    this.persist(this.state);
+    return reply(SW.OK);
+  }
+
+  /**
+   * PUT DATA 3FFF `7F71 { 93 01 <try limit> }` after admin authentication: the card's PIN policy (what
+   * issuance writes from the profile's maximum PIN attempts). The tries left start again at the new limit.
+   */
+  private setPinPolicy(template: Uint8Array): Uint8Array {
+    if (this.admin.step !== 'authenticated') return reply(SW.SECURITY_NOT_SATISFIED);
+    const limit = findTlv(template, 0x93);
+    const value = limit?.length === 1 ? (limit[0] ?? 0) : 0;
+    if (value < 1 || value > 15) return reply(SW.WRONG_DATA);
+    this.state.pinTryLimit = value;
+    this.state.pinTriesLeft = value;
     this.persist(this.state);
     return reply(SW.OK);
   }

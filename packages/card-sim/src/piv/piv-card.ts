@@ -32,6 +32,10 @@ const MIN_AID_PREFIX = 5;
 /** Reported by GET VERSION: 5.x makes yubico-piv-tool skip its pre-5 detection; below 5.3 it sends no GET METADATA. */
 const FIRMWARE_VERSION = Uint8Array.of(5, 2, 7);
 
+/** What a YubiKey's PIN and PUK become after SET PIN RETRIES. */
+const DEFAULT_PIN = '123456';
+const DEFAULT_PUK = '12345678';
+
 type ManagementSession =
   | { readonly step: 'none' }
   | { readonly step: 'challenge-issued'; readonly challenge: Uint8Array }
@@ -64,6 +68,7 @@ export class PivCard implements SoftwareCard {
       [0xfd, () => reply(SW.OK, FIRMWARE_VERSION)],
       [0xf8, () => reply(SW.OK, this.serialBytes())],
       [0xff, (command) => this.setManagementKey(command)],
+      [0xfa, (command) => this.setPinRetries(command)],
     ]),
     malformedSw: SW.WRONG_DATA,
   };
@@ -211,6 +216,28 @@ export class PivCard implements SoftwareCard {
       return reply(SW.OK);
     }
     return reply(SW.WRONG_DATA);
+  }
+
+  /**
+   * Yubico SET PIN RETRIES: `00 FA <pin tries> <puk tries>`, after 9B authentication and with the PIN
+   * verified (as a YubiKey wants). Like a YubiKey it also sets the PIN and PUK back to their defaults
+   * (123456 and 12345678): the issuer changes both next.
+   */
+  private setPinRetries(command: CommandApdu): Uint8Array {
+    if (this.management.step !== 'authenticated' || !this.pinVerified)
+      return reply(SW.SECURITY_NOT_SATISFIED);
+    const { p1: pinTries, p2: pukTries } = command;
+    if (pinTries < 1 || pinTries > 15 || pukTries < 1 || pukTries > 15) return reply(SW.WRONG_P1P2);
+    Object.assign(this.state, {
+      pin: DEFAULT_PIN,
+      puk: DEFAULT_PUK,
+      pinTryLimit: pinTries,
+      pinTriesLeft: pinTries,
+      pukTryLimit: pukTries,
+      pukTriesLeft: pukTries,
+    });
+    this.persist(this.state);
+    return reply(SW.OK);
   }
 
   /** Yubico SET MANAGEMENT KEY: `00 FF FF <touch> Lc <alg> 9B <len> <key>`, after 9B authentication. */

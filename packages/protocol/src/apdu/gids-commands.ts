@@ -122,3 +122,49 @@ export function gidsGetData(fileId: number, doTag: number): Uint8Array {
     le: 256,
   });
 }
+
+/** The fixed tag 88 OpenSC sends with every admin key (the default key's KCV; GidsApplet ignores it). */
+const OPENSC_KEY_TAG_88 = Uint8Array.of(0x88, 0x03, 0xb0, 0x73, 0xdc);
+
+/**
+ * PUT DATA of a new admin key, byte for byte as `gids-tool --change-admin-key` sends it (§2.2):
+ * `00 DB 3F FF Lc 70 { 84 01 80, A5 { 87 <key>, 88 03 B0 73 DC } }`. Needs admin authentication first.
+ */
+export function gidsPutAdminKey(key: Uint8Array): Uint8Array {
+  const template = Uint8Array.from([
+    0x84,
+    0x01,
+    GIDS_ADMIN_KEY_REFERENCE,
+    0xa5,
+    2 + key.length + OPENSC_KEY_TAG_88.length,
+    0x87,
+    key.length,
+    ...key,
+    ...OPENSC_KEY_TAG_88,
+  ]);
+  return encodeCommandApdu({
+    cla: 0,
+    ins: 0xdb,
+    p1: 0x3f,
+    p2: 0xff,
+    data: Uint8Array.from([0x70, template.length, ...template]),
+  });
+}
+
+/**
+ * PUT DATA of the PIN policy into the PIN status object: `00 DB 3F FF Lc 7F71 03 93 01 <try limit>` (tag 93
+ * as the card reports it in GET DATA 7F71). Needs admin authentication first; the tries left become the
+ * new limit. Issuance writes the profile's maximum PIN attempts this way.
+ */
+export function gidsPutPinTryLimit(tryLimit: number): Uint8Array {
+  if (!Number.isInteger(tryLimit) || tryLimit < 1 || tryLimit > 15) {
+    throw new RangeError(`a PIN try limit is 1 to 15, got ${tryLimit}`);
+  }
+  return encodeCommandApdu({
+    cla: 0,
+    ins: 0xdb,
+    p1: GIDS_APPLICATION_FILE >> 8,
+    p2: GIDS_APPLICATION_FILE & 0xff,
+    data: Uint8Array.of(0x7f, 0x71, 0x03, 0x93, 0x01, tryLimit),
+  });
+}

@@ -216,6 +216,18 @@ export const adminKeys = pgTable(
      */
     masterId: uuid('master_id').references(() => masters.id),
     derivation: text('derivation'),
+    /**
+     * Issuance's crash safety: a key written (or about to be written) to the card that the card has not
+     * yet proved with one authentication. Sealed like `sealed`; promoted to the active key once proved,
+     * so the server always holds whichever key the card has.
+     */
+    pendingAlgorithm: text('pending_algorithm', { enum: ['3des', 'aes128', 'aes192', 'aes256'] }),
+    pendingSealed: text('pending_sealed'),
+    pendingKcv: text('pending_kcv'),
+    pendingSince: timestamp('pending_since', { withTimezone: true }),
+    /** A pending key derived from a master (then `pendingSealed` is empty), as `masterId`/`derivation`. */
+    pendingMasterId: uuid('pending_master_id').references(() => masters.id),
+    pendingDerivation: text('pending_derivation'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -223,6 +235,44 @@ export const adminKeys = pgTable(
     check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`),
     check('admin_keys_derivation_check', sql`(${t.derivation} is null) = (${t.masterId} is null)`),
   ],
+);
+
+/**
+ * One run of `cardwarden-unlock issue` for a card: the mutual authentication in progress (R1, R2 and
+ * which key the server answers with), and whether the new key was proved. A run that stops is left
+ * `open`; the next run for the card takes over from it (and marks it `abandoned`).
+ */
+export const issuances = pgTable(
+  'issuances',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    cardId: uuid('card_id')
+      .notNull()
+      .references(() => cards.id),
+    operatorId: uuid('operator_id').notNull(),
+    operatorName: text('operator_name').notNull(),
+    state: text('state', { enum: ['open', 'completed', 'failed', 'abandoned'] })
+      .notNull()
+      .default('open'),
+    /** What the tool does next: authenticate, write-key, finish; done once closed. */
+    step: text('step', { enum: ['authenticate', 'write-key', 'finish', 'done'] })
+      .notNull()
+      .default('authenticate'),
+    /** Which of the card's keys the server answers the current authentication with. */
+    keySlot: text('key_slot', { enum: ['current', 'pending'] }),
+    /** Key slots the card refused in this run, so each is tried once. */
+    refusedSlots: jsonb('refused_slots').$type<string[]>().notNull().default([]),
+    hostChallenge: text('host_challenge'),
+    cardChallenge: text('card_challenge'),
+    /** When the card proved the key this run (or the run it took over from) wrote. */
+    keyConfirmedAt: timestamp('key_confirmed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now() + interval '15 minutes'`),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('issuances_card_idx').on(t.cardId, t.createdAt)],
 );
 
 /**

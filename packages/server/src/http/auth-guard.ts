@@ -74,14 +74,30 @@ export function authenticateBeforeValidation(app: App): void {
   });
 }
 
-/** Lets through operators holding one of `roles` (any operator when none is named). */
+/**
+ * The roles `requireOperator` lets through when it names none: every role but `issuer`, which may issue
+ * and re-key cards and read their users, nothing else. Routes open to issuers say so (`requireAnyOperator`
+ * or by naming the role), so a route added later is closed to them.
+ */
+const STAFF_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor'];
+
+/** Lets through operators holding one of `roles` (any role but issuer when none is named). */
 export function requireOperator(ctx: ServiceContext, ...roles: OperatorRole[]) {
+  return operatorGuard(ctx, roles.length > 0 ? roles : STAFF_ROLES);
+}
+
+/** Lets through every operator, issuers too: their own account, and reading users, cards and profiles. */
+export function requireAnyOperator(ctx: ServiceContext) {
+  return operatorGuard(ctx, [...STAFF_ROLES, 'issuer']);
+}
+
+function operatorGuard(ctx: ServiceContext, roles: readonly OperatorRole[]) {
   return guard(async (request: FastifyRequest): Promise<void> => {
     const actor = await identify(ctx, request);
     if (actor.type !== 'operator') {
       throw new AppError('auth.forbidden', 'this needs an operator account; cardholders use self-service');
     }
-    if (roles.length > 0 && !roles.includes(actor.role)) {
+    if (!roles.includes(actor.role)) {
       throw new AppError(
         'auth.forbidden',
         `this needs the role ${roles.join(' or ')}; you are ${actor.role}`,

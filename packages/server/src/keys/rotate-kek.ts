@@ -6,7 +6,12 @@
  */
 import { generateKek, kekCheckValue, kekId } from '@cardwarden/protocol/crypto';
 import type { Database } from '../db/database.js';
-import { listSealedForUpdate, updateSealed } from '../repositories/admin-key.repository.js';
+import {
+  listPendingSealedForUpdate,
+  listSealedForUpdate,
+  updatePendingSealed,
+  updateSealed,
+} from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { listSealedMastersForUpdate, updateMasterSealed } from '../repositories/master.repository.js';
 import { putSetting } from '../repositories/settings.repository.js';
@@ -31,6 +36,10 @@ export async function rotateKek(db: Database, kekFile: string): Promise<Rotation
     const masters = await listSealedMastersForUpdate(tx);
     for (const m of masters) {
       await updateMasterSealed(tx, m.id, custody.resealMaster(m.profileId, m.version, m.sealed, next));
+    }
+    // Keys an interrupted issuance left pending are keys a card may hold: they move with the rest.
+    for (const key of await listPendingSealedForUpdate(tx)) {
+      await updatePendingSealed(tx, key.cardId, custody.reseal(key.cardId, key.sealed, next));
     }
     await putSetting(tx, KEK_CHECK_SETTING, kekCheckValue(next));
     await appendAuditEvent(tx, {

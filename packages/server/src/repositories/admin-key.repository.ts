@@ -158,3 +158,122 @@ export async function deleteExpiredResponseRecords(db: Database, olderThanHours:
 export async function recordResponse(db: Database, cardId: string, approved: boolean): Promise<void> {
   await db.insert(adminKeyResponses).values({ cardId, approved });
 }
+
+/** A card's keys for issuance: the active one and the pending one (written or about to be), sealed. */
+export interface IssuanceKeys {
+  readonly algorithm: AdminKeyAlgorithm;
+  readonly sealed: string;
+  readonly kcv: string;
+  readonly masterId: string | null;
+  readonly derivation: string | null;
+  readonly pending: IssuanceKey | null;
+}
+
+/** One of a card's keys as issuance uses it: sealed, or derived from a master (sealed then empty). */
+export interface IssuanceKey {
+  readonly algorithm: AdminKeyAlgorithm;
+  readonly sealed: string;
+  readonly kcv: string;
+  readonly masterId: string | null;
+  readonly derivation: string | null;
+}
+
+/** Reads both keys and locks the row until the transaction ends (issuance steps are serialised per card). */
+export async function lockIssuanceKeys(db: Database, cardId: string): Promise<IssuanceKeys | undefined> {
+  const [row] = await db
+    .select({
+      algorithm: adminKeys.algorithm,
+      sealed: adminKeys.sealed,
+      kcv: adminKeys.kcv,
+      pendingAlgorithm: adminKeys.pendingAlgorithm,
+      pendingSealed: adminKeys.pendingSealed,
+      pendingKcv: adminKeys.pendingKcv,
+      masterId: adminKeys.masterId,
+      derivation: adminKeys.derivation,
+      pendingMasterId: adminKeys.pendingMasterId,
+      pendingDerivation: adminKeys.pendingDerivation,
+    })
+    .from(adminKeys)
+    .where(eq(adminKeys.cardId, cardId))
+    .for('update');
+  if (!row) return undefined;
+  const { pendingAlgorithm, pendingSealed, pendingKcv } = row;
+  return {
+    algorithm: row.algorithm,
+    sealed: row.sealed,
+    kcv: row.kcv,
+    masterId: row.masterId,
+    derivation: row.derivation,
+    pending:
+      // A derived pending key's sealed column is empty, not null.
+      pendingAlgorithm && pendingSealed !== null && pendingKcv
+        ? {
+            algorithm: pendingAlgorithm,
+            sealed: pendingSealed,
+            kcv: pendingKcv,
+            masterId: row.pendingMasterId,
+            derivation: row.pendingDerivation,
+          }
+        : null,
+  };
+}
+
+/** Records the key about to be written to the card, before it is written: the server then holds both. */
+export async function setPendingAdminKey(db: Database, cardId: string, key: AdminKeyValues): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({
+      pendingAlgorithm: key.algorithm,
+      pendingSealed: key.sealed,
+      pendingKcv: key.kcv,
+      pendingMasterId: key.masterId ?? null,
+      pendingDerivation: key.derivation ?? null,
+      pendingSince: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(adminKeys.cardId, cardId));
+}
+
+/** The card proved the pending key: it becomes the active key (a new key: counts start again). */
+export async function promotePendingAdminKey(db: Database, cardId: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({
+      algorithm: sql`${adminKeys.pendingAlgorithm}`,
+      sealed: sql`${adminKeys.pendingSealed}`,
+      kcv: sql`${adminKeys.pendingKcv}`,
+      masterId: sql`${adminKeys.pendingMasterId}`,
+      derivation: sql`${adminKeys.pendingDerivation}`,
+      pendingMasterId: null,
+      pendingDerivation: null,
+      pendingAlgorithm: null,
+      pendingSealed: null,
+      pendingKcv: null,
+      pendingSince: null,
+      attemptsUsed: 0,
+      blockedAt: null,
+      createdAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(sql`${adminKeys.cardId} = ${cardId} and ${adminKeys.pendingSealed} is not null`);
+}
+
+/** Pending keys, for KEK rotation (locked with the rest of the rotation's rows). */
+export async function listPendingSealedForUpdate(
+  db: Database,
+): Promise<{ cardId: string; sealed: string }[]> {
+  const rows = await db
+    .select({ cardId: adminKeys.cardId, sealed: adminKeys.pendingSealed })
+    .from(adminKeys)
+    // A derived pending key has nothing sealed: it follows its master.
+    .where(sql`${adminKeys.pendingSealed} is not null and ${adminKeys.pendingMasterId} is null`)
+    .for('update');
+  return rows.flatMap((row) => (row.sealed === null ? [] : [{ cardId: row.cardId, sealed: row.sealed }]));
+}
+
+export async function updatePendingSealed(db: Database, cardId: string, sealed: string): Promise<void> {
+  await db
+    .update(adminKeys)
+    .set({ pendingSealed: sealed, updatedAt: sql`now()` })
+    .where(eq(adminKeys.cardId, cardId));
+}

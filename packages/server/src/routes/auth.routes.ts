@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, LoginResponse, Me } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import { operatorOf, requireOperator, requireSignedIn } from '../http/auth-guard.js';
+import { operatorOf, requireAnyOperator, requireSignedIn } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { loginOperator, logout, whoAmI } from '../services/auth.service.js';
@@ -48,7 +48,7 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
         security: bearer,
         response: { 200: Me, ...errorResponses },
       },
-      preHandler: requireOperator(ctx),
+      preHandler: requireAnyOperator(ctx),
     },
     (request) => whoAmI(ctx, operatorOf(request)),
   );
@@ -63,7 +63,7 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
         body: ChangePasswordBody,
         response: { 204: z.null(), ...errorResponses },
       },
-      preHandler: requireOperator(ctx),
+      preHandler: requireAnyOperator(ctx),
     },
     async (request, reply) => {
       if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');

@@ -9,7 +9,7 @@ import {
   ResetAttemptsBody,
   UpdateCardBody,
 } from '@cardwarden/contract';
-import { operatorOf, requireOperator } from '../http/auth-guard.js';
+import { operatorOf, requireAnyOperator, requireOperator } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import {
@@ -50,7 +50,7 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
         querystring: CardSearchQuery,
         response: { 200: CardList, ...errorResponses },
       },
-      preHandler: requireOperator(ctx),
+      preHandler: requireAnyOperator(ctx),
     },
     (request) => findCards(ctx, request.query),
   );
@@ -64,7 +64,7 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
         params: IdParams,
         response: { 200: CardDetail, ...errorResponses },
       },
-      preHandler: requireOperator(ctx),
+      preHandler: requireAnyOperator(ctx),
     },
     (request) => getCard(ctx, request.params.id),
   );

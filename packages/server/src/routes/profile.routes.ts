@@ -1,5 +1,5 @@
 import { CreateProfileBody, IdParams, Profile, ProfileList, UpdateProfileBody } from '@cardwarden/contract';
-import { operatorOf, requireOperator } from '../http/auth-guard.js';
+import { operatorOf, requireAnyOperator, requireOperator } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -31,7 +31,7 @@ export function registerProfileRoutes(app: App, ctx: ServiceContext): void {
         security: bearer,
         response: { 200: ProfileList, ...errorResponses },
       },
-      preHandler: requireOperator(ctx),
+      preHandler: requireAnyOperator(ctx),
     },
     async () => ({ items: await listAllProfiles(ctx) }),
   );
@@ -45,7 +45,7 @@ export function registerProfileRoutes(app: App, ctx: ServiceContext): void {
         params: IdParams,
         response: { 200: Profile, ...errorResponses },
       },
-      preHandler: requireOperator(ctx),
+      preHandler: requireAnyOperator(ctx),
     },
     (request) => getProfile(ctx, request.params.id),
   );

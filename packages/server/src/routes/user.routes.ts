@@ -10,7 +10,7 @@ import {
   UserList,
   UserSearchQuery,
 } from '@cardwarden/contract';
-import { operatorOf, requireOperator } from '../http/auth-guard.js';
+import { operatorOf, requireAnyOperator, requireOperator } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -24,7 +24,7 @@ import {
 
 export function registerUserRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['users'];
-  const everyone = requireOperator(ctx);
+  const everyone = requireAnyOperator(ctx);
   app.post(
     '/api/v1/users',
     {

@@ -1,6 +1,6 @@
-/** Sends one command APDU and splits the answer. */
-import { parseResponseApdu, type CardTransport, type ResponseApdu } from '@cardwarden/protocol';
+/** Sends one command APDU and splits the answer; a T=0 card's 61xx and 6Cxx are followed (see exchangeApdu). */
+import { exchangeApdu, type CardTransport, type ResponseApdu } from '@cardwarden/protocol';
 
-export async function exchange(transport: CardTransport, command: Uint8Array): Promise<ResponseApdu> {
-  return parseResponseApdu(await transport.transmit(command));
+export function exchange(transport: CardTransport, command: Uint8Array): Promise<ResponseApdu> {
+  return exchangeApdu(transport, command);
 }

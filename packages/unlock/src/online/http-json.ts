@@ -11,6 +11,8 @@ export interface HttpJsonOptions {
   readonly ca?: string;
   /** Give up when the server sends nothing for this long. */
   readonly timeoutMs?: number;
+  /** A bearer token for routes that need a signed-in operator (`issue`). */
+  readonly token?: string;
 }
 
 export interface HttpJsonAnswer {
@@ -57,6 +59,7 @@ function requestJson(
 ): Promise<HttpJsonAnswer> {
   const headers = {
     accept: 'application/json',
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...(payload === undefined
       ? {}
       : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),

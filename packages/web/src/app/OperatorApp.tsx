@@ -69,7 +69,7 @@ const NAV: readonly NavItem[] = [
   { to: '/', label: 'nav.userLookup' },
   { to: '/cards', label: 'nav.cardSearch' },
   { to: '/approvals', label: 'nav.approvals', roles: ['supervisor', 'admin'] },
-  { to: '/audit', label: 'nav.audit' },
+  { to: '/audit', label: 'nav.audit', roles: ['operator', 'supervisor', 'admin', 'auditor'] },
 ];
 const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/profiles', label: 'nav.profiles' },

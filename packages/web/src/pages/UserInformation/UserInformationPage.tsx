@@ -11,15 +11,19 @@ import { t } from '../../i18n/index.js';
 import { canGoBack, navigate } from '../../router/router.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from './CardsTable.js';
+import { IssueCardDialog } from './IssueCardDialog.js';
 import { SecurityAnswersStatus } from './SecurityAnswersStatus.js';
 
 export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
+/** Who may issue and re-key cards (`cardwarden-unlock issue`). */
+export const ISSUER_ROLES: readonly string[] = ['issuer', 'admin'];
 
 /** User Information: details, state and cards, with Generate Offline Unblock per card. */
 export function UserInformationPage({ id, me }: { id: string; me: Me }) {
   useDocumentTitle(t('user.title'));
   const user = useQuery({ queryKey: ['user', id], queryFn: () => api.user(id) });
   const [target, setTarget] = useState<UnblockTarget | null>(null);
+  const [issuing, setIssuing] = useState(false);
 
   return (
     <Stack>
@@ -80,9 +84,24 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
             <Title order={2} size="h3">
               {t('user.cards')}
             </Title>
-            <Link to={`/audit?userId=${encodeURIComponent(user.data.id)}`} size="sm">
-              {t('user.history')}
-            </Link>
+            <Group>
+              {ISSUER_ROLES.includes(me.role) && (
+                <Button
+                  variant="light"
+                  size="xs"
+                  onClick={() => {
+                    setIssuing(true);
+                  }}
+                >
+                  {t('issue.button')}
+                </Button>
+              )}
+              {me.role !== 'issuer' && (
+                <Link to={`/audit?userId=${encodeURIComponent(user.data.id)}`} size="sm">
+                  {t('user.history')}
+                </Link>
+              )}
+            </Group>
           </Group>
           {user.data.cards.length === 0 ? (
             <Stack gap={4} align="flex-start">
@@ -105,6 +124,14 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
             />
           )}
         </>
+      )}
+      {issuing && user.data && (
+        <IssueCardDialog
+          username={user.data.username}
+          onClose={() => {
+            setIssuing(false);
+          }}
+        />
       )}
       {target && (
         <OfflineUnblockDialog

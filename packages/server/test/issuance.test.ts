@@ -1,0 +1,330 @@
+/**
+ * Card issuance through the API with a software GIDS card in memory: the server answers the card's
+ * mutual authentication, writes a new key as pending, promotes it once the card proves it, writes the
+ * profile's PIN policy; an interrupted run is finished by the next; the issuer role is scoped.
+ */
+import { GidsCard, newGidsCardState, SoftwareCardTransport } from '@cardwarden/card-sim';
+import {
+  asciiBytes,
+  exchangeApdu,
+  formatSw,
+  fromHex,
+  gidsMseSetAdminKey,
+  gidsMutualHostChallenge,
+  gidsMutualHostCryptogram,
+  gidsResetRetryCounter,
+  gidsSelect,
+  MSE_MUTUAL_AUTH,
+  parseDynamicAuth,
+  toHex,
+  type CardTransport,
+} from '@cardwarden/protocol';
+import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ApiClient } from './support/api-client.js';
+import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './support/fixtures.js';
+import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+
+interface Step {
+  id: string;
+  cardId: string;
+  step: 'authenticate' | 'write-key' | 'finish' | 'done';
+  keySlot: 'current' | 'pending' | null;
+  hostChallenge: string | null;
+  apdus: string[];
+  pinTryLimit: number | null;
+}
+
+function newCard(serial: string, key = TPM_DEFAULT_KEY): GidsCard {
+  return new GidsCard(newGidsCardState({ serial, algorithm: '3des', adminKey: key, pin: '12345678' }));
+}
+
+function expectOk(response: { status: number; text: string }, status = 200): void {
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
+}
+
+/**
+ * What `cardwarden-unlock issue` does with the card, step by step. `stopAfter: 'write-key'` stops once the
+ * card took the new key, before it proves it (a killed tool).
+ */
+async function issue(
+  client: ApiClient,
+  transport: CardTransport,
+  body: Record<string, unknown>,
+  options: { stopAfter?: 'write-key'; pin?: string } = {},
+): Promise<Step> {
+  const started = await client.post<Step>('/api/v1/issuances', body);
+  expectOk(started, 201);
+  let step = started.body;
+  const url = `/api/v1/issuances/${step.id}`;
+  await exchangeApdu(transport, gidsSelect({ fci: false }));
+  for (;;) {
+    if (step.step === 'authenticate') {
+      await exchangeApdu(transport, gidsMseSetAdminKey(MSE_MUTUAL_AUTH));
+      const r2 = parseDynamicAuth(
+        (await exchangeApdu(transport, gidsMutualHostChallenge(fromHex(step.hostChallenge ?? '')))).data,
+      ).challenge!;
+      const answer = await client.post<{ cryptogram: string }>(`${url}/authenticate`, {
+        cardChallenge: toHex(r2),
+      });
+      expectOk(answer);
+      const card = await exchangeApdu(transport, gidsMutualHostCryptogram(fromHex(answer.body.cryptogram)));
+      const proof =
+        card.sw === 0x9000
+          ? { cardCryptogram: toHex(parseDynamicAuth(card.data).response!) }
+          : { refused: true, statusWord: formatSw(card.sw) };
+      const next = await client.post<Step>(`${url}/proof`, proof);
+      expectOk(next);
+      step = next.body;
+    } else if (step.step === 'write-key') {
+      const sw = (await exchangeApdu(transport, fromHex(step.apdus[0] ?? ''))).sw;
+      if (options.stopAfter === 'write-key') return step;
+      const next = await client.post<Step>(`${url}/key-written`, { statusWords: [formatSw(sw)] });
+      expectOk(next);
+      step = next.body;
+    } else if (step.step === 'finish') {
+      const statusWords: string[] = [];
+      for (const apdu of step.apdus)
+        statusWords.push(formatSw((await exchangeApdu(transport, fromHex(apdu))).sw));
+      if (options.pin) await exchangeApdu(transport, gidsResetRetryCounter(asciiBytes(options.pin)));
+      const next = await client.post<Step>(`${url}/finish`, { statusWords, pinSet: Boolean(options.pin) });
+      expectOk(next);
+      step = next.body;
+    } else return step;
+  }
+}
+
+forEachDatabase('card issuance', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  let issuer: ApiClient;
+  let profile: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+    issuer = (await createOperator(f.admin, 'issuer')).client;
+    profile = unique('issued');
+    expectOk(
+      await f.admin.post('/api/v1/profiles', {
+        name: profile,
+        useCases: { operatorOfflineUnblock: true },
+        maxPinAttempts: 5,
+      }),
+      201,
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('issues a new card: a new key the card proved, the profile PIN limit, every step audited', async () => {
+    const serial = '00112233445566778899AABBCCDDEE01';
+    const card = newCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    const done = await issue(
+      issuer,
+      transport,
+      { serial, type: 'gids', username: f.username, profile },
+      { pin: '24681357' },
+    );
+    expect(done.step).toBe('done');
+    const state = card.snapshot();
+    expect(state.adminKey).not.toBe(TPM_DEFAULT_KEY);
+    expect(state).toMatchObject({ pinTryLimit: 5, pinTriesLeft: 5, pin: '24681357' });
+    const detail = await issuer.get<{ adminKey: { kcv: string }; user: { username: string } }>(
+      `/api/v1/cards/${done.cardId}`,
+    );
+    expect(detail.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(state.adminKey))));
+    expect(detail.body.user.username).toBe(f.username);
+    const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
+      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+    );
+    expect(audit.body.items.map((e) => e.action).reverse()).toEqual([
+      'card.registered',
+      'issuance.started',
+      'issuance.authenticated',
+      'issuance.key_pending',
+      'issuance.key_written',
+      'issuance.authenticated',
+      'issuance.key_confirmed',
+      'issuance.completed',
+    ]);
+    expect(JSON.stringify(audit.body)).not.toContain(state.adminKey);
+    expect(JSON.stringify(audit.body)).not.toContain('24681357');
+
+    // The help desk's response works with the new key.
+    const session = await f.operator.post<{ id: string }>(
+      `/api/v1/cards/${done.cardId}/offline-unblocks`,
+      {},
+    );
+    expectOk(session, 201);
+    card.blockPin();
+    await exchangeApdu(transport, gidsSelect({ fci: false }));
+    await exchangeApdu(transport, gidsMseSetAdminKey());
+    const challenge = parseDynamicAuth(
+      (await exchangeApdu(transport, fromHex('00870000047C02810000'))).data,
+    ).challenge!;
+    const issued = await f.operator.post<{ response: string }>(
+      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      {
+        challenge: toHex(challenge),
+      },
+    );
+    expectOk(issued);
+    expect(issued.body.response).toBe(
+      toHex(computeAdminResponse('3des', fromHex(state.adminKey), challenge)),
+    );
+  });
+
+  it('finishes a run killed after the key write: the card holds the pending key, the next run confirms it', async () => {
+    const serial = '00112233445566778899AABBCCDDEE02';
+    const card = newCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    const body = { serial, type: 'gids', username: f.username, profile };
+    const stopped = await issue(issuer, transport, body, { stopAfter: 'write-key' });
+    const written = card.snapshot().adminKey;
+    expect(written).not.toBe(TPM_DEFAULT_KEY);
+    const before = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
+
+    transport.remove();
+    transport.insert();
+    const done = await issue(issuer, transport, { serial, type: 'gids' });
+    expect(done.step).toBe('done');
+    expect(card.snapshot().adminKey).toBe(written);
+    const after = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+  });
+
+  it('issues under a profile that derives keys: killed after the write, finished by the next run, unblocked by the help desk', async () => {
+    const derivedProfile = unique('derived');
+    const created = await f.admin.post<{ id: string }>('/api/v1/profiles', {
+      name: derivedProfile,
+      useCases: { operatorOfflineUnblock: true },
+      adminKeySource: 'derived',
+      maxPinAttempts: 4,
+    });
+    expectOk(created, 201);
+    expectOk(await f.admin.post(`/api/v1/profiles/${created.body.id}/masters`, {}), 201);
+    const serial = '00112233445566778899AABBCCDDEE09';
+    const card = newCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    const stopped = await issue(
+      issuer,
+      transport,
+      { serial, type: 'gids', username: f.username, profile: derivedProfile },
+      { stopAfter: 'write-key' },
+    );
+    const written = card.snapshot().adminKey;
+    expect(written).not.toBe(TPM_DEFAULT_KEY);
+    transport.remove();
+    transport.insert();
+    const done = await issue(issuer, transport, { serial, type: 'gids' });
+    expect(done.step).toBe('done');
+    expect(card.snapshot()).toMatchObject({ adminKey: written, pinTryLimit: 4 });
+    const detail = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    expect(detail.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
+      `/api/v1/audit?cardId=${stopped.cardId}&action=issuance.key_pending`,
+    );
+    expect(audit.body.items[0]?.details).toMatchObject({ keySource: 'derived', masterVersion: 1 });
+
+    const session = await f.operator.post<{ id: string }>(
+      `/api/v1/cards/${stopped.cardId}/offline-unblocks`,
+      {},
+    );
+    expectOk(session, 201);
+    card.blockPin();
+    await exchangeApdu(transport, gidsSelect({ fci: false }));
+    await exchangeApdu(transport, gidsMseSetAdminKey());
+    const challenge = parseDynamicAuth(
+      (await exchangeApdu(transport, fromHex('00870000047C02810000'))).data,
+    ).challenge!;
+    const issued = await f.operator.post<{ response: string }>(
+      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      { challenge: toHex(challenge) },
+    );
+    expectOk(issued);
+    expect(issued.body.response).toBe(toHex(computeAdminResponse('3des', fromHex(written), challenge)));
+  });
+
+  it('rolls back a run stopped before the card took the key: the next run writes the pending key again', async () => {
+    const serial = '00112233445566778899AABBCCDDEE03';
+    const card = newCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    const started = await issuer.post<Step>('/api/v1/issuances', {
+      serial,
+      type: 'gids',
+      username: f.username,
+      profile,
+    });
+    expectOk(started, 201);
+    // Authenticate, get the write-key step, and never send it to the card.
+    const fresh = new SoftwareCardTransport(card);
+    await exchangeApdu(fresh, gidsSelect({ fci: false }));
+    await exchangeApdu(fresh, gidsMseSetAdminKey(MSE_MUTUAL_AUTH));
+    const r2 = parseDynamicAuth(
+      (await exchangeApdu(fresh, gidsMutualHostChallenge(fromHex(started.body.hostChallenge ?? '')))).data,
+    ).challenge!;
+    const url = `/api/v1/issuances/${started.body.id}`;
+    const answer = await issuer.post<{ cryptogram: string }>(`${url}/authenticate`, {
+      cardChallenge: toHex(r2),
+    });
+    const proof = await exchangeApdu(fresh, gidsMutualHostCryptogram(fromHex(answer.body.cryptogram)));
+    const writeStep = await issuer.post<Step>(`${url}/proof`, {
+      cardCryptogram: toHex(parseDynamicAuth(proof.data).response!),
+    });
+    expect(writeStep.body.step).toBe('write-key');
+    const pendingApdu = writeStep.body.apdus[0];
+
+    const done = await issue(issuer, transport, { serial, type: 'gids' });
+    expect(done.step).toBe('done');
+    const key = card.snapshot().adminKey;
+    expect(pendingApdu).toContain(key);
+    const audit = await f.admin.get<{ items: { action: string }[] }>(
+      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+    );
+    expect(audit.body.items.map((e) => e.action)).toContain('issuance.authentication_refused');
+  });
+
+  it('re-keys an issued card with its registered key', async () => {
+    const serial = '00112233445566778899AABBCCDDEE04';
+    const card = newCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    await issue(issuer, transport, { serial, type: 'gids', username: f.username, profile });
+    const first = card.snapshot().adminKey;
+    const again = await issue(f.admin, transport, { serial, type: 'gids' });
+    expect(again.step).toBe('done');
+    expect(card.snapshot().adminKey).not.toBe(first);
+  });
+
+  it('refuses a card with an unknown key, a missing user, PIV, and other roles; issuers read only users and cards', async () => {
+    const serial = '00112233445566778899AABBCCDDEE05';
+    const card = newCard(serial, '0F0E0D0C0B0A09080F0E0D0C0B0A09080F0E0D0C0B0A0908');
+    const transport = new SoftwareCardTransport(card);
+    await expect(
+      issue(issuer, transport, { serial, type: 'gids', username: f.username, profile }),
+    ).rejects.toThrow(/issuance\.key_unknown/);
+    const missing = await issuer.post('/api/v1/issuances', { serial: 'NEWCARD-1', type: 'gids' });
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body)).toContain('issuance.details_required');
+    const piv = await issuer.post('/api/v1/issuances', {
+      serial: 'PIV-1',
+      type: 'piv',
+      username: f.username,
+      profile,
+    });
+    expect(piv.status).toBe(422);
+    expect((await f.operator.post('/api/v1/issuances', { serial, type: 'gids' })).status).toBe(403);
+    expect((await server.api.post('/api/v1/issuances', { serial, type: 'gids' })).status).toBe(401);
+    expect((await issuer.get('/api/v1/users')).status).toBe(200);
+    expect((await issuer.get('/api/v1/cards')).status).toBe(200);
+    expect((await issuer.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await issuer.get('/api/v1/audit')).status).toBe(403);
+    expect((await issuer.get('/api/v1/offline-unblocks')).status).toBe(403);
+    expect((await issuer.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {})).status).toBe(403);
+    expect((await issuer.get('/api/v1/settings')).status).toBe(403);
+  });
+});
