@@ -23,6 +23,8 @@ import { KekError, installPendingKek, readKekFile, writeKekFile } from './kek-fi
 export const KEK_CHECK_SETTING = 'kek_check_value';
 
 const adminKeyOwner = (cardId: string): string => `cardwarden:admin-key:${cardId}`;
+/** Binds a sealed TOTP secret to its operator, so a row copied to another operator does not open. */
+const totpOwner = (operatorId: string): string => `cardwarden:totp:${operatorId}`;
 
 export class KeyCustody {
   private constructor(
@@ -89,6 +91,26 @@ export class KeyCustody {
   openAdminKey(cardId: string, sealed: string): Uint8Array {
     if (envelopeKekId(sealed) !== kekId(this.kek)) this.reload();
     return open(this.kek, sealed, adminKeyOwner(cardId));
+  }
+
+  /** Seals an operator's TOTP secret (base32) for storage. */
+  sealTotpSecret(operatorId: string, secret: string): string {
+    return seal(this.kek, new TextEncoder().encode(secret), totpOwner(operatorId));
+  }
+
+  /** Opens an operator's sealed TOTP secret, re-reading the KEK file once when another instance rotated it. */
+  openTotpSecret(operatorId: string, sealed: string): string {
+    if (envelopeKekId(sealed) !== kekId(this.kek)) this.reload();
+    return new TextDecoder().decode(open(this.kek, sealed, totpOwner(operatorId)));
+  }
+
+  /** Re-seals a sealed TOTP secret under `next` (used by KEK rotation). */
+  resealTotpSecret(operatorId: string, sealed: string, next: Uint8Array): string {
+    return seal(
+      next,
+      new TextEncoder().encode(this.openTotpSecret(operatorId, sealed)),
+      totpOwner(operatorId),
+    );
   }
 
   /** Makes sure this instance seals under the KEK the database names (another instance may have rotated it). */

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js';
 import { listSealedForUpdate, updateSealed } from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { putSetting } from '../repositories/settings.repository.js';
+import { listSealedTotpForUpdate, updateSealedTotp } from '../repositories/second-factor.repository.js';
 import { KEK_CHECK_SETTING, KeyCustody } from './key-custody.js';
 import { installPendingKek, writeKekFile } from './kek-file.js';
 
@@ -26,6 +27,14 @@ export async function rotateKek(db: Database, kekFile: string): Promise<Rotation
   const resealed = await db.transaction(async (tx) => {
     const keys = await listSealedForUpdate(tx);
     for (const key of keys) await updateSealed(tx, key.cardId, custody.reseal(key.cardId, key.sealed, next));
+    // Staff TOTP secrets are sealed under the same KEK.
+    for (const totp of await listSealedTotpForUpdate(tx)) {
+      await updateSealedTotp(
+        tx,
+        totp.operatorId,
+        custody.resealTotpSecret(totp.operatorId, totp.sealedSecret, next),
+      );
+    }
     await putSetting(tx, KEK_CHECK_SETTING, kekCheckValue(next));
     await appendAuditEvent(tx, {
       actor: 'system',

@@ -3,10 +3,18 @@ import type { Database } from '../db/database.js';
 import { authTokens } from '../db/schema.js';
 
 export type SubjectType = 'operator' | 'cardholder';
+/** 'second_factor': a limited session that may only complete or enrol a second factor. */
+export type TokenScope = 'full' | 'second_factor';
 
 export async function insertToken(
   db: Database,
-  token: { tokenHash: string; subjectType: SubjectType; subjectId: string; expiresAt: Date },
+  token: {
+    tokenHash: string;
+    subjectType: SubjectType;
+    subjectId: string;
+    expiresAt: Date;
+    scope?: TokenScope;
+  },
 ): Promise<void> {
   await db.insert(authTokens).values(token);
 }
@@ -15,9 +23,14 @@ export async function insertToken(
 export async function findLiveToken(
   db: Database,
   tokenHash: string,
-): Promise<{ id: string; subjectType: SubjectType; subjectId: string } | undefined> {
+): Promise<{ id: string; subjectType: SubjectType; subjectId: string; scope: TokenScope } | undefined> {
   const [row] = await db
-    .select({ id: authTokens.id, subjectType: authTokens.subjectType, subjectId: authTokens.subjectId })
+    .select({
+      id: authTokens.id,
+      subjectType: authTokens.subjectType,
+      subjectId: authTokens.subjectId,
+      scope: authTokens.scope,
+    })
     .from(authTokens)
     .where(
       and(

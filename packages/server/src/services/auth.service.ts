@@ -21,6 +21,7 @@ import {
 import { findUserById, findUserPasswordHash } from '../repositories/user.repository.js';
 import type { Actor, OperatorActor, ServiceContext } from './context.js';
 import { DirectoryUnavailable } from '../directory/ldap-directory.js';
+import { issueOperatorSession } from '../auth/second-factor/session.js';
 
 /**
  * Sign-in limits. Per account AND client address: a few free failures, then each failure doubles the wait
@@ -165,7 +166,8 @@ export async function loginOperator(
       ...(operator.source === 'directory' ? { via: 'directory' } : {}),
     },
   });
-  return issueToken(ctx, 'operator', operator.id, operator.mustChangePassword);
+  // Issue the session after the password check (a second factor may still be owed).
+  return issueOperatorSession(ctx, operator);
 }
 
 /**
@@ -219,12 +221,15 @@ export async function loginCardholder(
 
 /**
  * The actor behind a bearer token, or undefined when the token is unknown, expired, revoked or its owner
- * inactive. `mustChangePassword`: the operator signed in with a one-time password.
+ * inactive. `mustChangePassword`: the operator signed in with a one-time password. `secondFactorPending`:
+ * a limited session, password proven but second factor not yet.
  */
 export async function authenticate(
   ctx: ServiceContext,
   token: string,
-): Promise<{ actor: Actor; tokenId: string; mustChangePassword: boolean } | undefined> {
+): Promise<
+  { actor: Actor; tokenId: string; mustChangePassword: boolean; secondFactorPending?: boolean } | undefined
+> {
   const found = await findLiveToken(ctx.db, sha256Hex(token));
   if (!found) return undefined;
   if (found.subjectType === 'operator') {
@@ -234,6 +239,7 @@ export async function authenticate(
       actor: { type: 'operator', id: operator.id, username: operator.username, role: operator.role },
       tokenId: found.id,
       mustChangePassword: operator.mustChangePassword,
+      secondFactorPending: found.scope === 'second_factor',
     };
   }
   const user = await findUserById(ctx.db, found.subjectId);
