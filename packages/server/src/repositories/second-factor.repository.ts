@@ -247,14 +247,16 @@ export async function listSecondFactorSummaries(db: Database): Promise<
     recoveryCodesLeft: number;
   }[]
 > {
+  // Qualified by hand: inside a subquery drizzle writes a bare "id", which the inner table would take.
+  const operatorId = sql`${sql.identifier('operators')}.${sql.identifier('id')}`;
   const rows = await db
     .select({
       operatorId: operators.id,
       username: operators.username,
       role: operators.role,
-      totp: sql<boolean>`exists (select 1 from ${operatorTotp} t where t.operator_id = ${operators.id} and t.confirmed_at is not null)`,
-      passkeys: sql<number>`(select count(*)::int from ${operatorPasskeys} p where p.operator_id = ${operators.id})`,
-      recoveryCodesLeft: sql<number>`(select count(*)::int from ${operatorRecoveryCodes} r where r.operator_id = ${operators.id} and r.used_at is null)`,
+      totp: sql<boolean>`exists (select 1 from ${operatorTotp} t where t.operator_id = ${operatorId} and t.confirmed_at is not null)`,
+      passkeys: sql<number>`(select count(*)::int from ${operatorPasskeys} p where p.operator_id = ${operatorId})`,
+      recoveryCodesLeft: sql<number>`(select count(*)::int from ${operatorRecoveryCodes} r where r.operator_id = ${operatorId} and r.used_at is null)`,
     })
     .from(operators)
     .orderBy(asc(sql`lower(${operators.username})`));
