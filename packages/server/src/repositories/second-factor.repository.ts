@@ -249,7 +249,7 @@ export async function listSecondFactorSummaries(db: Database): Promise<
 > {
   // Qualified by hand: inside a subquery drizzle writes a bare "id", which the inner table would take.
   const operatorId = sql`${sql.identifier('operators')}.${sql.identifier('id')}`;
-  const rows = await db
+  return db
     .select({
       operatorId: operators.id,
       username: operators.username,
@@ -260,12 +260,6 @@ export async function listSecondFactorSummaries(db: Database): Promise<
     })
     .from(operators)
     .orderBy(asc(sql`lower(${operators.username})`));
-  return rows.map((row) => ({
-    ...row,
-    totp: Boolean(row.totp),
-    passkeys: Number(row.passkeys),
-    recoveryCodesLeft: Number(row.recoveryCodesLeft),
-  }));
 }
 
 /** Limited sessions and WebAuthn challenges live on the session's token row. */

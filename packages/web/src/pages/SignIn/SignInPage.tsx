@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { MissingHint } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
+import { SecondFactorStep } from './SecondFactorStep.js';
 
 export interface SignInPageProps {
   readonly title: string;
@@ -22,6 +23,8 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
   const [password, setPassword] = useState('');
   // Sign in stays pressable; pressed too early, it says what is missing instead of doing nothing.
   const [tried, setTried] = useState(false);
+  // Staff whose password was right but who owe a second factor: the limited answer, until it is done.
+  const [limited, setLimited] = useState<LoginResponse | null>(null);
   const missing = stillNeeded([
     !username.trim() && t('signIn.username').toLowerCase(),
     !password && t('signIn.password').toLowerCase(),
@@ -29,7 +32,12 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
   const mutation = useMutation({
     mutationFn: () => login(username.trim(), password),
     onSuccess: (result) => {
-      onSignedIn(result.token);
+      if (result.secondFactorRequired) {
+        setPassword('');
+        setLimited(result);
+      } else {
+        onSignedIn(result.token);
+      }
     },
   });
   const submit = (event: SyntheticEvent) => {
@@ -37,6 +45,21 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
     setTried(true);
     if (missing === null) mutation.mutate();
   };
+  if (limited) {
+    return (
+      <Center mih="100vh" p="md" bg="gray.0">
+        <Paper component="main" withBorder shadow="sm" p="xl" w={440} maw="100%">
+          <SecondFactorStep
+            limited={limited}
+            onSignedIn={onSignedIn}
+            onCancel={() => {
+              setLimited(null);
+            }}
+          />
+        </Paper>
+      </Center>
+    );
+  }
   return (
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper component="main" withBorder shadow="sm" p="xl" w={400} maw="100%">
