@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
+import { resetSecondFactorsLocally } from '../src/auth/second-factor/second-factor.service.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
 import { unique } from './support/fixtures.js';
 import { SoftwareAuthenticator } from './support/software-authenticator.js';
@@ -318,5 +319,27 @@ forEachDatabase('staff second factor: TOTP, passkeys, recovery codes, policy', (
       reason: 'lost phone',
       totp: true,
     });
+  });
+
+  it('resets an operator from the server command line when no admin can sign in (reset-second-factor)', async () => {
+    const who = await newStaff('admin');
+    const client = await server.api.login(who.username, who.password);
+    await enrolTotp(client);
+    const result = await resetSecondFactorsLocally(
+      server.server.ctx.db,
+      who.username.toUpperCase(),
+      'locked out',
+    );
+    expect(result).toEqual({ username: who.username, totp: true, passkeys: 0 });
+    expect((await client.get('/api/v1/auth/me')).status).toBe(401);
+    expect(Object.keys((await login(who)).body).sort()).toEqual(['expiresAt', 'mustChangePassword', 'token']);
+    const audit = await admin.get<AuditPage>('/api/v1/audit?action=second_factor.reset');
+    expect(audit.body.items[0]).toMatchObject({
+      actor: 'reset-second-factor command',
+      details: { operator: who.username, reason: 'locked out' },
+    });
+    await expect(resetSecondFactorsLocally(server.server.ctx.db, 'nobody-here', 'x')).rejects.toThrow(
+      /no staff account/,
+    );
   });
 });

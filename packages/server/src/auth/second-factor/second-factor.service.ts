@@ -18,7 +18,8 @@ import type {
 } from '@simplewebauthn/server';
 import { AppError } from '../../errors.js';
 import { appendAuditEvent } from '../../repositories/audit.repository.js';
-import { findOperatorById } from '../../repositories/operator.repository.js';
+import type { Database } from '../../db/database.js';
+import { findOperatorById, findOperatorByUsername } from '../../repositories/operator.repository.js';
 import { hitRateLimit } from '../../repositories/rate-limit.repository.js';
 import {
   acceptTotpStep,
@@ -504,6 +505,27 @@ export async function listOperatorSecondFactors(ctx: ServiceContext): Promise<Op
   };
 }
 
+/** Removes every second factor of an operator and ends their sessions, audited as `second_factor.reset`. */
+async function removeAllFactors(
+  db: Database,
+  operator: { id: string; username: string },
+  by: { actor: string; actorType: 'operator' | 'cardholder' | 'system' },
+  reason: string,
+): Promise<{ totp: boolean; passkeys: number }> {
+  return db.transaction(async (tx) => {
+    const totp = await deleteTotp(tx, operator.id);
+    const passkeys = await deletePasskeysOf(tx, operator.id);
+    await deleteRecoveryCodes(tx, operator.id);
+    await revokeTokensOf(tx, operator.id);
+    await appendAuditEvent(tx, {
+      ...by,
+      action: 'second_factor.reset',
+      details: { operator: operator.username, operatorId: operator.id, reason, totp, passkeys },
+    });
+    return { totp, passkeys };
+  });
+}
+
 /**
  * An admin removes every second factor of an operator (lost phone, lost key) and ends their sessions.
  * Audited with the reason. Under a policy, the operator is asked to enrol again at the next sign-in.
@@ -516,15 +538,24 @@ export async function resetOperatorSecondFactors(
 ): Promise<void> {
   const operator = await findOperatorById(ctx.db, operatorId);
   if (!operator) throw new AppError('operator.not_found', 'no such operator; reload the list');
-  await ctx.db.transaction(async (tx) => {
-    const totp = await deleteTotp(tx, operatorId);
-    const passkeys = await deletePasskeysOf(tx, operatorId);
-    await deleteRecoveryCodes(tx, operatorId);
-    await revokeTokensOf(tx, operatorId);
-    await appendAuditEvent(tx, {
-      ...auditActor(admin),
-      action: 'second_factor.reset',
-      details: { operator: operator.username, operatorId, reason, totp, passkeys },
-    });
-  });
+  await removeAllFactors(ctx.db, operator, auditActor(admin), reason);
+}
+
+/** The same from the command line on the server (`reset-second-factor`), for when no admin can sign in. */
+export async function resetSecondFactorsLocally(
+  db: Database,
+  username: string,
+  reason: string,
+): Promise<{ username: string; totp: boolean; passkeys: number }> {
+  const operator = await findOperatorByUsername(db, username);
+  if (!operator) {
+    throw new AppError('operator.not_found', `no staff account is named "${username}"`);
+  }
+  const removed = await removeAllFactors(
+    db,
+    operator,
+    { actor: 'reset-second-factor command', actorType: 'system' },
+    reason,
+  );
+  return { username: operator.username, ...removed };
 }
