@@ -1,12 +1,26 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Center,
+  Loader,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { LoginResponse } from '@cardwarden/contract';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { MissingHint } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
-import { SecondFactorStep } from './SecondFactorStep.js';
+// Loaded only when a second factor is asked for: most sign-ins never need the QR code or WebAuthn code.
+const SecondFactorStep = lazy(async () => ({
+  default: (await import('./SecondFactorStep.js')).SecondFactorStep,
+}));
 
 export interface SignInPageProps {
   readonly title: string;
@@ -49,13 +63,15 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
     return (
       <Center mih="100vh" p="md" bg="gray.0">
         <Paper component="main" withBorder shadow="sm" p="xl" w={440} maw="100%">
-          <SecondFactorStep
-            limited={limited}
-            onSignedIn={onSignedIn}
-            onCancel={() => {
-              setLimited(null);
-            }}
-          />
+          <Suspense fallback={<Loader aria-label={t('app.loading')} />}>
+            <SecondFactorStep
+              limited={limited}
+              onSignedIn={onSignedIn}
+              onCancel={() => {
+                setLimited(null);
+              }}
+            />
+          </Suspense>
         </Paper>
       </Center>
     );
