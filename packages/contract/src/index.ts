@@ -15,3 +15,4 @@ export * from './schemas/online-unlock.js';
 export * from './schemas/settings.js';
 export * from './schemas/directory.js';
 export * from './schemas/issuances.js';
+export * from './schemas/second-factor.js';

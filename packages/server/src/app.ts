@@ -31,6 +31,7 @@ import { registerOnlineUnlockRoutes } from './routes/online-unlock.routes.js';
 import { registerSecurityQuestionRoutes } from './routes/security-question.routes.js';
 import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
+import { registerSecondFactorRoutes } from './routes/second-factor.routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
 import type { ServiceContext } from './services/context.js';
@@ -81,6 +82,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
   app.decorateRequest('tokenId', null);
+  app.decorateRequest('secondFactorPending', false);
   installErrorHandling(app);
   installRequestIdHeader(app);
   if (options.metrics) installMetricsHooks(app, options.metrics);
@@ -103,6 +105,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
+  registerSecondFactorRoutes(app, ctx);
   registerOperatorRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerProfileRoutes(app, ctx);

@@ -1,7 +1,8 @@
 /**
  * `cardwarden-server [command]`: `serve` (the default) runs the server; `rotate-kek` re-seals every
  * admin key under a new KEK; `reset-password USERNAME` gives a staff account a new password;
- * `audit-verify` checks the audit hash chains. Configuration comes from the environment, as for the
+ * `reset-second-factor USERNAME REASON` removes a staff member's second factors; `audit-verify` checks the
+ * audit hash chains. Configuration comes from the environment, as for the
  * server.
  */
 import { loadConfig } from './config.js';
@@ -12,8 +13,10 @@ import { rotateKek } from './keys/rotate-kek.js';
 import { openStorage, postgresTimeouts } from './server.js';
 import { describeBreak, verifyAuditChains } from './services/audit-chain.service.js';
 import { resetPasswordLocally } from './services/password.service.js';
+import { resetSecondFactorsLocally } from './auth/second-factor/second-factor.service.js';
 
-const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USERNAME | audit-verify | help]
+const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USERNAME |
+                         reset-second-factor USERNAME REASON | audit-verify | help]
 
   serve           run the server (default)
   rotate-kek      make a new KEK and re-seal every admin key under it, in one transaction.
@@ -21,6 +24,9 @@ const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USE
   reset-password  give the staff account USERNAME a new generated password, printed once, and end
                   its sessions (for when no admin can sign in). With the embedded database, stop the
                   server first; with PostgreSQL it works while servers run.
+  reset-second-factor
+                  remove the authenticator app, passkeys and recovery codes of the staff account
+                  USERNAME and end its sessions (audited with REASON), for when no admin can sign in.
   audit-verify    check every audit hash chain; exits 1 naming the first event that does not match.
                   With DATABASE_URL it runs beside running servers (DATA_DIR is ignored); with the
                   embedded database (DATA_DIR), stop the server first.
@@ -67,6 +73,27 @@ async function resetPassword(username: string | undefined): Promise<void> {
         `note: ${result.username} is ${result.state}; an admin must make the account active before it can sign in.\n`,
       );
     }
+  } finally {
+    await handle.close();
+    lock?.release();
+  }
+}
+
+async function resetSecondFactor(username: string | undefined, reason: string): Promise<void> {
+  if (!username?.trim() || reason.trim().length < 3) {
+    process.stderr.write(
+      `cardwarden-server: name the staff account and say why: reset-second-factor USERNAME REASON\n${USAGE}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  const { handle, lock } = await openStorage(config, 'cardwarden-server reset-second-factor');
+  try {
+    const result = await resetSecondFactorsLocally(handle.db, username.trim(), reason.trim());
+    process.stdout.write(
+      `Removed the second factors of ${result.username} (authenticator app: ${result.totp ? 'yes' : 'no'}, passkeys: ${String(result.passkeys)}); their sessions ended.\n`,
+    );
   } finally {
     await handle.close();
     lock?.release();
@@ -123,6 +150,7 @@ const run: Record<string, () => Promise<unknown>> = {
   serve: () => import('./main.js'),
   'rotate-kek': rotate,
   'reset-password': () => resetPassword(process.argv[3]),
+  'reset-second-factor': () => resetSecondFactor(process.argv[3], process.argv.slice(4).join(' ')),
   'audit-verify': auditVerify,
   help: () => {
     process.stdout.write(`${USAGE}\n`);

@@ -22,7 +22,11 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
     for (const client of [f.admin, f.supervisor, f.operator, f.auditor]) {
       const settings = await client.get('/api/v1/settings');
       expect(settings.status).toBe(200);
-      expect(settings.body).toEqual({ offlineUnblock: true, emailNotifications: false });
+      expect(settings.body).toEqual({
+        offlineUnblock: true,
+        emailNotifications: false,
+        secondFactorRequiredFor: [],
+      });
     }
     expect((await f.cardholder.get('/api/v1/settings')).status).toBe(403);
     expect((await server.api.get('/api/v1/settings')).status).toBe(401);
@@ -38,7 +42,11 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
     expect((await f.admin.patch('/api/v1/settings', {})).status).toBe(400);
     const off = await setSwitch(false);
     expect(off.status).toBe(200);
-    expect(off.body).toEqual({ offlineUnblock: false, emailNotifications: false });
+    expect(off.body).toEqual({
+      offlineUnblock: false,
+      emailNotifications: false,
+      secondFactorRequiredFor: [],
+    });
     expect((await f.operator.get('/api/v1/settings')).body).toMatchObject({ offlineUnblock: false });
     const audit = await f.auditor.get<{ items: { action: string; actor: string; details: unknown }[] }>(
       '/api/v1/audit?action=settings.changed',
@@ -132,6 +140,7 @@ forEachDatabase('installation settings with email configured', (kind) => {
     expect((await admin.get('/api/v1/settings')).body).toEqual({
       offlineUnblock: true,
       emailNotifications: true,
+      secondFactorRequiredFor: [],
     });
   });
 });

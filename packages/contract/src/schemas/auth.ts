@@ -14,6 +14,21 @@ export const LoginResponse = z.object({
     .describe(
       'the password was reset by an admin: change it (POST /api/v1/auth/password) before anything else',
     ),
+  secondFactorRequired: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: the password was right but `token` is limited: it only completes a second factor ' +
+        '(POST /api/v1/auth/second-factor/…) or, when `enrolmentRequired`, enrols one; absent or false: a full sign-in',
+    ),
+  methods: z
+    .array(z.enum(['totp', 'webauthn', 'recovery_code']))
+    .optional()
+    .describe('the second factors this operator can complete now'),
+  enrolmentRequired: z
+    .boolean()
+    .optional()
+    .describe('the policy requires a second factor and none is enrolled: enrol one to finish signing in'),
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 

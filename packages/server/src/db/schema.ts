@@ -334,6 +334,15 @@ export const authTokens = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * 'second_factor': the password was right but a second factor is still owed; the token may only
+     * complete or enrol one (see http/auth-guard.ts).
+     */
+    scope: text('scope', { enum: ['full', 'second_factor'] })
+      .notNull()
+      .default('full'),
+    /** The WebAuthn challenge this session was last given, until it is answered or replaced. */
+    webauthnChallenge: text('webauthn_challenge'),
   },
   (t) => [
     uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
@@ -521,3 +530,58 @@ export const settings = pgTable('settings', {
   value: text('value').notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * An operator's TOTP authenticator (RFC 6238). The secret is sealed under the KEK, never stored in clear.
+ * Until `confirmedAt` is set the enrolment is pending: the operator has not yet typed a code from it.
+ */
+export const operatorTotp = pgTable('operator_totp', {
+  operatorId: uuid('operator_id')
+    .primaryKey()
+    .references(() => operators.id, { onDelete: 'cascade' }),
+  sealedSecret: text('sealed_secret').notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  /** The last time step a code was accepted for: the same code (or an older one) is refused. */
+  lastStep: bigint('last_step', { mode: 'number' }),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** An operator's WebAuthn credentials (passkeys, security keys). Public keys only. */
+export const operatorPasskeys = pgTable(
+  'operator_passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    /** The credential id, base64url. */
+    credentialId: text('credential_id').notNull(),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
+    transports: jsonb('transports').$type<string[]>().notNull().default([]),
+    label: text('label').notNull().default('passkey'),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('operator_passkeys_credential_key').on(t.credentialId),
+    index('operator_passkeys_operator_idx').on(t.operatorId),
+  ],
+);
+
+/** Single-use recovery codes, stored as SHA-256 digests (each code holds 80 random bits). */
+export const operatorRecoveryCodes = pgTable(
+  'operator_recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('operator_recovery_codes_operator_idx').on(t.operatorId)],
+);

@@ -27,6 +27,23 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
   'GET /api/v1/auth/me',
 ]);
 
+/**
+ * What a limited session (password right, second factor owed) may do: complete a second factor, enrol
+ * one when the policy asks for it, or sign out. Everything else is refused, as above.
+ */
+const ALLOWED_BEFORE_SECOND_FACTOR = new Set([
+  'POST /api/v1/auth/logout',
+  'GET /api/v1/auth/second-factor',
+  'POST /api/v1/auth/second-factor/totp',
+  'POST /api/v1/auth/second-factor/recovery-code',
+  'POST /api/v1/auth/second-factor/webauthn/options',
+  'POST /api/v1/auth/second-factor/webauthn',
+  'POST /api/v1/auth/second-factor/totp/enrolment',
+  'POST /api/v1/auth/second-factor/totp/confirmation',
+  'POST /api/v1/auth/second-factor/webauthn/registration-options',
+  'POST /api/v1/auth/second-factor/webauthn/registration',
+]);
+
 async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<Actor> {
   const token = bearerToken(request);
   if (!token) throw new AppError('auth.unauthenticated', 'sign in first: send Authorization: Bearer <token>');
@@ -36,7 +53,16 @@ async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<A
       'auth.unauthenticated',
       'your sign-in has ended or the token is not valid; sign in again',
     );
+  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  if (found.secondFactorPending === true && !ALLOWED_BEFORE_SECOND_FACTOR.has(route)) {
+    throw new AppError(
+      'auth.second_factor_required',
+      'finish signing in first: enter the code from your authenticator app, use your passkey or a recovery code',
+    );
+  }
+  request.secondFactorPending = found.secondFactorPending === true;
   if (
+    found.secondFactorPending !== true &&
     found.mustChangePassword &&
     !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url ?? ''}`)
   ) {

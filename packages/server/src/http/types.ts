@@ -22,5 +22,7 @@ declare module 'fastify' {
     /** Who sent the request, once the auth guard has run. */
     actor: Actor | null;
     tokenId: string | null;
+    /** The token is a limited session: password proven, second factor still owed. */
+    secondFactorPending: boolean;
   }
 }

@@ -47,6 +47,8 @@ export interface MasterMaterial {
 
 /** Identifies a master without revealing it: the first 3 bytes of CMAC(master, label), hex. */
 const masterCheckInput = encoder.encode('cardwarden master check v1');
+/** Binds a sealed TOTP secret to its operator, so a row copied to another operator does not open. */
+const totpOwner = (operatorId: string): string => `cardwarden:totp:${operatorId}`;
 
 export class KeyCustody {
   private constructor(
@@ -254,6 +256,26 @@ export class KeyCustody {
     }
     if (envelopeKekId(envelope) !== kekId(this.kek)) this.reload();
     return open(this.kek, envelope, owner);
+  }
+
+  /** Seals an operator's TOTP secret (base32) for storage. */
+  sealTotpSecret(operatorId: string, secret: string): string {
+    return seal(this.kek, new TextEncoder().encode(secret), totpOwner(operatorId));
+  }
+
+  /** Opens an operator's sealed TOTP secret, re-reading the KEK file once when another instance rotated it. */
+  openTotpSecret(operatorId: string, sealed: string): string {
+    if (envelopeKekId(sealed) !== kekId(this.kek)) this.reload();
+    return new TextDecoder().decode(open(this.kek, sealed, totpOwner(operatorId)));
+  }
+
+  /** Re-seals a sealed TOTP secret under `next` (used by KEK rotation). */
+  resealTotpSecret(operatorId: string, sealed: string, next: Uint8Array): string {
+    return seal(
+      next,
+      new TextEncoder().encode(this.openTotpSecret(operatorId, sealed)),
+      totpOwner(operatorId),
+    );
   }
 
   /** Makes sure this instance seals under the KEK the database names (another instance may have rotated it). */

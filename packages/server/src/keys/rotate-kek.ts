@@ -15,6 +15,7 @@ import {
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { listSealedMastersForUpdate, updateMasterSealed } from '../repositories/master.repository.js';
 import { putSetting } from '../repositories/settings.repository.js';
+import { listSealedTotpForUpdate, updateSealedTotp } from '../repositories/second-factor.repository.js';
 import { KEK_CHECK_SETTING, KeyCustody } from './key-custody.js';
 import { installPendingKek, writeKekFile } from './kek-file.js';
 
@@ -40,6 +41,14 @@ export async function rotateKek(db: Database, kekFile: string): Promise<Rotation
     // Keys an interrupted issuance left pending are keys a card may hold: they move with the rest.
     for (const key of await listPendingSealedForUpdate(tx)) {
       await updatePendingSealed(tx, key.cardId, custody.reseal(key.cardId, key.sealed, next));
+    }
+    // Staff TOTP secrets are sealed under the same KEK.
+    for (const totp of await listSealedTotpForUpdate(tx)) {
+      await updateSealedTotp(
+        tx,
+        totp.operatorId,
+        custody.resealTotpSecret(totp.operatorId, totp.sealedSecret, next),
+      );
     }
     await putSetting(tx, KEK_CHECK_SETTING, kekCheckValue(next));
     await appendAuditEvent(tx, {

@@ -5,10 +5,18 @@ import type { OperatorRole } from './operator.repository.js';
 import { runFixed, type FixedQuery } from './fixed-query.js';
 
 export type SubjectType = 'operator' | 'cardholder';
+/** 'second_factor': a limited session that may only complete or enrol a second factor. */
+export type TokenScope = 'full' | 'second_factor';
 
 export async function insertToken(
   db: Database,
-  token: { tokenHash: string; subjectType: SubjectType; subjectId: string; expiresAt: Date },
+  token: {
+    tokenHash: string;
+    subjectType: SubjectType;
+    subjectId: string;
+    expiresAt: Date;
+    scope?: TokenScope;
+  },
 ): Promise<void> {
   await db.insert(authTokens).values(token);
 }
@@ -17,6 +25,8 @@ export async function insertToken(
 export type LiveTokenSubject =
   | {
       readonly tokenId: string;
+      /** `second_factor`: a limited token that may only finish (or set up) the second sign-in step. */
+      readonly scope: TokenScope;
       readonly subjectType: 'operator';
       readonly id: string;
       readonly username: string;
@@ -26,6 +36,7 @@ export type LiveTokenSubject =
     }
   | {
       readonly tokenId: string;
+      readonly scope: TokenScope;
       readonly subjectType: 'cardholder';
       readonly id: string;
       readonly username: string;
@@ -39,7 +50,7 @@ export type LiveTokenSubject =
  */
 const LIVE_TOKEN: FixedQuery = {
   name: 'cw_live_token',
-  text: `select t.id as token_id, t.subject_type,
+  text: `select t.id as token_id, t.subject_type, t.scope,
       coalesce(o.id, u.id) as id, coalesce(o.username, u.username) as username, o.role,
       coalesce(o.state = 'active', u.state = 'active', false) as active,
       coalesce(o.must_change_password, false) as must_change_password
@@ -58,6 +69,7 @@ export async function findLiveTokenSubject(
   if (!row || typeof row['id'] !== 'string') return undefined;
   const common = {
     tokenId: row['token_id'] as string,
+    scope: row['scope'] as TokenScope,
     id: row['id'],
     username: row['username'] as string,
     active: row['active'] === true,

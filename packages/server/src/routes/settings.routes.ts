@@ -25,7 +25,8 @@ export function registerSettingsRoutes(app: App, ctx: ServiceContext): void {
     {
       schema: {
         tags,
-        summary: 'Turn offline unblock on or off for the whole installation (admin; audited)',
+        summary:
+          'Turn offline unblock on or off for the whole installation; require a second factor for admins or supervisors (admin; audited)',
         security: bearer,
         body: UpdateSettingsBody,
         response: { 200: Settings, ...errorResponses },

@@ -21,6 +21,7 @@ import {
 import { findUserPasswordHash } from '../repositories/user.repository.js';
 import type { Actor, OperatorActor, ServiceContext } from './context.js';
 import { DirectoryUnavailable } from '../directory/ldap-directory.js';
+import { issueOperatorSession } from '../auth/second-factor/session.js';
 
 /**
  * Sign-in limits. Per account AND client address: a few free failures, then each failure doubles the wait
@@ -165,7 +166,8 @@ export async function loginOperator(
       ...(operator.source === 'directory' ? { via: 'directory' } : {}),
     },
   });
-  return issueToken(ctx, 'operator', operator.id, operator.mustChangePassword);
+  // Issue the session after the password check (a second factor may still be owed).
+  return issueOperatorSession(ctx, operator);
 }
 
 /**
@@ -219,12 +221,15 @@ export async function loginCardholder(
 
 /**
  * The actor behind a bearer token, or undefined when the token is unknown, expired, revoked or its owner
- * inactive. `mustChangePassword`: the operator signed in with a one-time password.
+ * inactive. `mustChangePassword`: the operator signed in with a one-time password. `secondFactorPending`:
+ * a limited session, password proven but second factor not yet.
  */
 export async function authenticate(
   ctx: ServiceContext,
   token: string,
-): Promise<{ actor: Actor; tokenId: string; mustChangePassword: boolean } | undefined> {
+): Promise<
+  { actor: Actor; tokenId: string; mustChangePassword: boolean; secondFactorPending?: boolean } | undefined
+> {
   // One statement: the token and its subject's state together.
   const found = await findLiveTokenSubject(ctx.db, sha256Hex(token));
   if (!found?.active) return undefined;
@@ -233,6 +238,7 @@ export async function authenticate(
       actor: { type: 'operator', id: found.id, username: found.username, role: found.role },
       tokenId: found.tokenId,
       mustChangePassword: found.mustChangePassword,
+      secondFactorPending: found.scope === 'second_factor',
     };
   }
   return {

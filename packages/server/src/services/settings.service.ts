@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { getSetting, putSetting } from '../repositories/settings.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { secondFactorRequiredFor, setSecondFactorRequiredFor } from '../auth/second-factor/policy.js';
 
 export const OFFLINE_UNBLOCK_SETTING = 'offline_unblock.enabled';
 
@@ -24,7 +25,11 @@ export function switchesFrom(offlineUnblockSetting: string | undefined): Unblock
 
 export async function getSettings(ctx: ServiceContext): Promise<Settings> {
   const switches = await unblockSwitches(ctx.db);
-  return { offlineUnblock: switches.offlineUnblock, emailNotifications: ctx.notifier.enabled };
+  return {
+    offlineUnblock: switches.offlineUnblock,
+    emailNotifications: ctx.notifier.enabled,
+    secondFactorRequiredFor: await secondFactorRequiredFor(ctx.db),
+  };
 }
 
 /** Changes the settings given; audited as `settings.changed` with the old and the new value. */
@@ -34,13 +39,32 @@ export async function updateSettings(
   input: UpdateSettingsBody,
 ): Promise<Settings> {
   await ctx.db.transaction(async (tx) => {
-    const before = await unblockSwitches(tx);
-    await putSetting(tx, OFFLINE_UNBLOCK_SETTING, String(input.offlineUnblock));
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'settings.changed',
-      details: { setting: 'offlineUnblock', oldValue: before.offlineUnblock, newValue: input.offlineUnblock },
-    });
+    if (input.offlineUnblock !== undefined) {
+      const before = await unblockSwitches(tx);
+      await putSetting(tx, OFFLINE_UNBLOCK_SETTING, String(input.offlineUnblock));
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'settings.changed',
+        details: {
+          setting: 'offlineUnblock',
+          oldValue: before.offlineUnblock,
+          newValue: input.offlineUnblock,
+        },
+      });
+    }
+    if (input.secondFactorRequiredFor !== undefined) {
+      const before = await secondFactorRequiredFor(tx);
+      await setSecondFactorRequiredFor(tx, input.secondFactorRequiredFor);
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'settings.changed',
+        details: {
+          setting: 'secondFactorRequiredFor',
+          oldValue: before.join(','),
+          newValue: (await secondFactorRequiredFor(tx)).join(','),
+        },
+      });
+    }
   });
   return getSettings(ctx);
 }

@@ -73,8 +73,10 @@ export const operatorEndpoints = {
       method: 'POST',
       query: { dryRun: String(dryRun) },
     }),
-  updateSettings: (changes: { readonly offlineUnblock: boolean }) =>
-    api.request<Settings>('/api/v1/settings', { method: 'PATCH', body: changes }),
+  updateSettings: (changes: {
+    readonly offlineUnblock?: boolean;
+    readonly secondFactorRequiredFor?: readonly ('admin' | 'supervisor')[];
+  }) => api.request<Settings>('/api/v1/settings', { method: 'PATCH', body: changes }),
   keyCheckValue: (algorithm: string, key: string, signal?: AbortSignal) =>
     api.request<AdminKeyCheckResponse>('/api/v1/admin-keys/check-value', {
       method: 'POST',

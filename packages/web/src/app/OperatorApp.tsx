@@ -57,7 +57,10 @@ const ChangePasswordPage = lazy(async () => ({
   default: (await import('../pages/ChangePassword/ChangePasswordPage.js')).ChangePasswordPage,
 }));
 
+const SecondFactorPage = lazy(() => import('../pages/Account/SecondFactorPage.js'));
+
 const CHANGE_PASSWORD = '/account/password';
+const SECOND_FACTOR = '/account/second-factor';
 
 interface NavItem {
   readonly to: string;
@@ -214,6 +217,20 @@ function Shell({
                 {t('nav.changePassword')}
               </Button>
             )}
+            {navigation && (
+              <Button
+                component="a"
+                href={SECOND_FACTOR}
+                variant="subtle"
+                size="xs"
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(SECOND_FACTOR);
+                }}
+              >
+                {t('nav.secondFactor')}
+              </Button>
+            )}
             <Button variant="default" size="xs" onClick={onSignOut}>
               {t('nav.signOut')}
             </Button>
@@ -277,6 +294,7 @@ function Page({ me }: { me: Me }) {
   const { pathname, search } = useLocation();
   if (pathname === '/') return <UserLookupPage />;
   if (matchPath(CHANGE_PASSWORD, pathname)) return <OwnPassword />;
+  if (matchPath(SECOND_FACTOR, pathname)) return <SecondFactorPage />;
   const user = matchPath('/users/:id', pathname);
   if (user?.id) return <UserInformationPage key={user.id} id={user.id} me={me} />;
   if (matchPath('/cards', pathname)) return <CardSearchPage />;

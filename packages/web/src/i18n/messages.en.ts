@@ -596,6 +596,73 @@ export const en = {
 
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   'error.unknown': 'Something went wrong ({status}). Try again.',
+  // Two-factor sign-in (TOTP and passkeys) for staff.
+  'nav.secondFactor': 'Two-factor sign-in',
+  'secondFactor.title': 'Two-factor sign-in',
+  'secondFactor.intro':
+    'A second step after your password: a code from an authenticator app on your phone, or a passkey (a security key, or this device unlocked with a fingerprint or PIN).',
+  'secondFactor.stepTitle': 'Confirm it is you',
+  'secondFactor.stepIntro': 'Your password was right. Now use your authenticator app or your passkey.',
+  'secondFactor.code': 'Code from your authenticator app',
+  'secondFactor.codeHelp': 'The 6 digits your app shows for Cardwarden.',
+  'secondFactor.verify': 'Verify',
+  'secondFactor.usePasskey': 'Use your passkey',
+  'secondFactor.useRecovery': 'Use a recovery code instead',
+  'secondFactor.recoveryCode': 'Recovery code',
+  'secondFactor.recoveryHelp':
+    'One of the codes you saved when you set up two-factor sign-in. Each works once.',
+  'secondFactor.cancel': 'Back to sign-in',
+  'secondFactor.enrolTitle': 'Set up two-factor sign-in',
+  'secondFactor.enrolIntro':
+    'Your role needs a second factor to sign in. Set up an authenticator app or a passkey now; you are signed in as soon as it works.',
+  'secondFactor.totpTitle': 'Authenticator app',
+  'secondFactor.totpStart': 'Set up an authenticator app',
+  'secondFactor.totpScan':
+    'Scan this QR code with your authenticator app (for example Aegis, FreeOTP, Google or Microsoft Authenticator), then type the code it shows.',
+  'secondFactor.qrAlt': 'QR code for your authenticator app',
+  'secondFactor.secret': 'Cannot scan? Type this key into the app',
+  'secondFactor.confirm': 'Confirm',
+  'secondFactor.totpOn': 'Set up.',
+  'secondFactor.totpOff': 'Not set up.',
+  'secondFactor.totpRemove': 'Remove authenticator app',
+  'secondFactor.passkeyTitle': 'Passkeys and security keys',
+  'secondFactor.passkeyAdd': 'Add a passkey',
+  'secondFactor.passkeyLabel': 'Name of the passkey',
+  'secondFactor.passkeyLabelHelp':
+    'So that you can tell your passkeys apart, for example "YubiKey" or "laptop".',
+  'secondFactor.passkeyRemove': 'Remove passkey {label}',
+  'secondFactor.passkeyNone': 'No passkeys yet.',
+  'secondFactor.passkeyLastUsed': 'added {created}, last used {used}',
+  'secondFactor.passkeyNeverUsed': 'added {created}, not used yet',
+  'secondFactor.passkeyFailed':
+    'The browser did not make or use a passkey (cancelled, timed out, or not supported here). Try again, or use your authenticator app.',
+  'secondFactor.recoveryTitle': 'Your recovery codes',
+  'secondFactor.recoveryIntro':
+    'Save these codes somewhere safe (a password manager, or printed and locked away). Each one signs you in once if you lose your phone or key. They are shown only now.',
+  'secondFactor.recoveryCodes': 'Recovery codes',
+  'secondFactor.recoverySaved': 'I have saved them, continue',
+  'secondFactor.recoveryLeft': 'Recovery codes left: {count}.',
+  'secondFactor.recoveryNew': 'Make new recovery codes',
+  'secondFactor.required': 'Required for your role: keep at least one authenticator app or passkey.',
+  'secondFactor.optional': 'Optional for your role, and recommended.',
+  'secondFactor.saved': 'Saved.',
+  'admin.operators.secondFactor': 'Second factor',
+  'admin.operators.sfNone': 'none',
+  'admin.operators.sfMissing': 'none (required)',
+  'admin.operators.sfTotp': 'app',
+  'admin.operators.sfPasskeys': 'passkeys: {count}',
+  'admin.operators.sfReset': 'Reset second factor…',
+  'admin.operators.sfResetOf': 'Reset second factor of {username}',
+  'admin.operators.sfResetTitle': 'Reset the second factor of {username}?',
+  'admin.operators.sfResetText':
+    'This removes their authenticator app, passkeys and recovery codes, and ends their sign-ins. If their role requires a second factor, they set up a new one at their next sign-in.',
+  'admin.operators.sfReason': 'Reason (goes to the audit log)',
+  'admin.operators.sfResetConfirm': 'Reset second factor',
+  'settings.secondFactor': 'Require a second factor to sign in',
+  'settings.secondFactorHelp':
+    'Staff with a ticked role must use an authenticator app or a passkey after their password; whoever has none is asked to set one up at their next sign-in.',
+  'settings.secondFactorAdmin': 'Admins',
+  'settings.secondFactorSupervisor': 'Supervisors',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -697,6 +764,19 @@ export const errorMessagesEn = {
   'issuance.card_refused': 'The card refused a step of the issuance. Run the issue command again.',
   'internal.error': 'The server had a problem. Try again; if it persists, tell your administrator.',
   'internal.unavailable': 'The server is busy or starting. Try again in a moment.',
+  'auth.second_factor_required':
+    'Finish signing in first: use your authenticator app, passkey or a recovery code.',
+  'second_factor.invalid_code':
+    'That code is not right, or was used already. Wait for the next code and try again.',
+  'second_factor.not_enrolled': 'That second factor is not set up for your account.',
+  'second_factor.already_enrolled': 'That is set up already. Remove it first to set up another one.',
+  'second_factor.enrolment_not_started': 'Start again: the setup was not started or has expired.',
+  'second_factor.still_required':
+    'Your role requires a second factor: set up another one before you remove this one.',
+  'second_factor.passkey_not_found': 'That passkey is not on your account any more. Reload the page.',
+  'second_factor.webauthn_failed': 'The passkey was not accepted. Use a passkey you added for this account.',
+  'second_factor.origin_unknown':
+    'Passkeys work only at the console’s own address. Open it there and try again.',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** Why a card cannot be unblocked offline (the API's reason codes plus the UI's own). */

@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Operator, OperatorRole } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { secondFactorEndpoints, sessionCall } from '../../api/second-factor-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { AppModal } from '../../components/AppModal.js';
 import { FormDialog } from '../../components/FormDialog.js';
@@ -26,6 +27,7 @@ import { t } from '../../i18n/index.js';
 
 // The contract's OPERATOR_ROLES, restated: importing values from the contract pulls zod into the bundle.
 const OPERATOR_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'];
+const secondFactors = secondFactorEndpoints(sessionCall);
 const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role.${value}`) }));
 
 /** Operators and their roles: create, change role, disable or enable, reset a forgotten password. */
@@ -35,6 +37,19 @@ export default function OperatorsPage() {
   const operators = useQuery({ queryKey: ['operators'], queryFn: api.operators });
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<Operator | null>(null);
+  const [resettingFactor, setResettingFactor] = useState<Operator | null>(null);
+  const factors = useQuery({ queryKey: ['second-factors'], queryFn: secondFactors.everyone });
+  const factorsOf = (id: string) => factors.data?.items.find((item) => item.operatorId === id);
+  const factorText = (id: string): string => {
+    const f = factorsOf(id);
+    if (!f) return '';
+    const parts = [
+      ...(f.totp ? [t('admin.operators.sfTotp')] : []),
+      ...(f.passkeys > 0 ? [t('admin.operators.sfPasskeys', { count: f.passkeys })] : []),
+    ];
+    if (parts.length > 0) return parts.join(', ');
+    return f.required ? t('admin.operators.sfMissing') : t('admin.operators.sfNone');
+  };
   const update = useMutation({
     mutationFn: ({ id, role, state }: { id: string; role?: OperatorRole; state?: 'active' | 'disabled' }) =>
       api.updateOperator(id, { ...(role ? { role } : {}), ...(state ? { state } : {}) }),
@@ -64,6 +79,7 @@ export default function OperatorsPage() {
               <Table.Th>{t('col.role')}</Table.Th>
               <Table.Th>{t('col.state')}</Table.Th>
               <Table.Th>{t('col.source')}</Table.Th>
+              <Table.Th>{t('admin.operators.secondFactor')}</Table.Th>
               <Table.Th>{t('col.created')}</Table.Th>
               <Table.Th>{t('col.actions')}</Table.Th>
             </Table.Tr>
@@ -93,37 +109,38 @@ export default function OperatorsPage() {
                   <StateBadge state={operator.state} />
                 </Table.Td>
                 <Table.Td>{t(`source.${operator.source}`)}</Table.Td>
+                <Table.Td>{factorText(operator.id)}</Table.Td>
                 <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
                 <Table.Td>
-                  {operator.source === 'directory' ? (
-                    <Text size="sm">{t('directory.managed')}</Text>
-                  ) : (
-                    <Group gap={4} wrap="nowrap">
-                      {operator.state === 'active' ? (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          color="orange"
-                          aria-label={`${t('admin.operators.disable')} ${operator.username}`}
-                          onClick={() => {
-                            update.mutate({ id: operator.id, state: 'disabled' });
-                          }}
-                        >
-                          {t('admin.operators.disable')}
-                        </Button>
-                      ) : (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          color="green"
-                          aria-label={`${t('admin.operators.enable')} ${operator.username}`}
-                          onClick={() => {
-                            update.mutate({ id: operator.id, state: 'active' });
-                          }}
-                        >
-                          {t('admin.operators.enable')}
-                        </Button>
-                      )}
+                  <Group gap={4} wrap="nowrap">
+                    {operator.source === 'directory' && <Text size="sm">{t('directory.managed')}</Text>}
+                    {operator.source === 'local' && operator.state === 'active' && (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="orange"
+                        aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                        onClick={() => {
+                          update.mutate({ id: operator.id, state: 'disabled' });
+                        }}
+                      >
+                        {t('admin.operators.disable')}
+                      </Button>
+                    )}
+                    {operator.source === 'local' && operator.state !== 'active' && (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="green"
+                        aria-label={`${t('admin.operators.enable')} ${operator.username}`}
+                        onClick={() => {
+                          update.mutate({ id: operator.id, state: 'active' });
+                        }}
+                      >
+                        {t('admin.operators.enable')}
+                      </Button>
+                    )}
+                    {operator.source === 'local' && (
                       <Button
                         size="xs"
                         variant="subtle"
@@ -134,8 +151,22 @@ export default function OperatorsPage() {
                       >
                         {t('admin.operators.resetPassword')}
                       </Button>
-                    </Group>
-                  )}
+                    )}
+                    {(factorsOf(operator.id)?.totp === true ||
+                      (factorsOf(operator.id)?.passkeys ?? 0) > 0) && (
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="orange"
+                        aria-label={t('admin.operators.sfResetOf', { username: operator.username })}
+                        onClick={() => {
+                          setResettingFactor(operator);
+                        }}
+                      >
+                        {t('admin.operators.sfReset')}
+                      </Button>
+                    )}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -147,6 +178,15 @@ export default function OperatorsPage() {
           operator={resetting}
           onClose={() => {
             setResetting(null);
+          }}
+        />
+      )}
+      {resettingFactor && (
+        <ResetSecondFactorDialog
+          operator={resettingFactor}
+          onClose={() => {
+            setResettingFactor(null);
+            void queryClient.invalidateQueries({ queryKey: ['second-factors'] });
           }}
         />
       )}
@@ -260,6 +300,41 @@ function ResetPasswordDialog({ operator, onClose }: { operator: Operator; onClos
       submitLabel={t('admin.operators.resetConfirm')}
     >
       <Text>{t('admin.operators.resetText', name)}</Text>
+    </FormDialog>
+  );
+}
+
+/** Removes an operator's second factors (lost phone or key), with the reason the audit log keeps. */
+function ResetSecondFactorDialog({ operator, onClose }: { operator: Operator; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const reset = useMutation({
+    mutationFn: () => secondFactors.reset(operator.id, reason.trim()),
+    onSuccess: onClose,
+  });
+  const name = { username: operator.username };
+  return (
+    <FormDialog
+      title={t('admin.operators.sfResetTitle', name)}
+      onClose={onClose}
+      onSubmit={() => {
+        reset.mutate();
+      }}
+      submitting={reset.isPending}
+      submitColor="orange"
+      missing={stillNeeded([reason.trim().length < 3 && t('admin.operators.sfReason')])}
+      error={reset.error}
+      submitLabel={t('admin.operators.sfResetConfirm')}
+    >
+      <Text>{t('admin.operators.sfResetText', name)}</Text>
+      <TextInput
+        label={t('admin.operators.sfReason')}
+        value={reason}
+        onChange={(e) => {
+          setReason(e.currentTarget.value);
+        }}
+        required
+        maxLength={500}
+      />
     </FormDialog>
   );
 }

@@ -1,4 +1,4 @@
-import { Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Checkbox, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -38,6 +38,27 @@ export default function SettingsPage() {
                 update.mutate({ offlineUnblock: event.currentTarget.checked });
               }}
             />
+            <Checkbox.Group
+              label={t('settings.secondFactor')}
+              description={t('settings.secondFactorHelp')}
+              value={settings.data.secondFactorRequiredFor}
+              onChange={(value) => {
+                update.mutate({
+                  secondFactorRequiredFor: (['admin', 'supervisor'] as const).filter((role) =>
+                    value.includes(role),
+                  ),
+                });
+              }}
+            >
+              <Stack gap={6} mt="xs">
+                <Checkbox value="admin" label={t('settings.secondFactorAdmin')} disabled={update.isPending} />
+                <Checkbox
+                  value="supervisor"
+                  label={t('settings.secondFactorSupervisor')}
+                  disabled={update.isPending}
+                />
+              </Stack>
+            </Checkbox.Group>
             {update.isSuccess && (
               <Text size="sm" fw={600} role="status">
                 {t('settings.saved')}

@@ -1,11 +1,26 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Center,
+  Loader,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { LoginResponse } from '@cardwarden/contract';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { MissingHint } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
+// Loaded only when a second factor is asked for: most sign-ins never need the QR code or WebAuthn code.
+const SecondFactorStep = lazy(async () => ({
+  default: (await import('./SecondFactorStep.js')).SecondFactorStep,
+}));
 
 export interface SignInPageProps {
   readonly title: string;
@@ -22,6 +37,8 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
   const [password, setPassword] = useState('');
   // Sign in stays pressable; pressed too early, it says what is missing instead of doing nothing.
   const [tried, setTried] = useState(false);
+  // Staff whose password was right but who owe a second factor: the limited answer, until it is done.
+  const [limited, setLimited] = useState<LoginResponse | null>(null);
   const missing = stillNeeded([
     !username.trim() && t('signIn.username').toLowerCase(),
     !password && t('signIn.password').toLowerCase(),
@@ -29,7 +46,12 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
   const mutation = useMutation({
     mutationFn: () => login(username.trim(), password),
     onSuccess: (result) => {
-      onSignedIn(result.token);
+      if (result.secondFactorRequired) {
+        setPassword('');
+        setLimited(result);
+      } else {
+        onSignedIn(result.token);
+      }
     },
   });
   const submit = (event: SyntheticEvent) => {
@@ -37,6 +59,23 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
     setTried(true);
     if (missing === null) mutation.mutate();
   };
+  if (limited) {
+    return (
+      <Center mih="100vh" p="md" bg="gray.0">
+        <Paper component="main" withBorder shadow="sm" p="xl" w={440} maw="100%">
+          <Suspense fallback={<Loader aria-label={t('app.loading')} />}>
+            <SecondFactorStep
+              limited={limited}
+              onSignedIn={onSignedIn}
+              onCancel={() => {
+                setLimited(null);
+              }}
+            />
+          </Suspense>
+        </Paper>
+      </Center>
+    );
+  }
   return (
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper component="main" withBorder shadow="sm" p="xl" w={400} maw="100%">

@@ -1,0 +1,218 @@
+/**
+ * Staff second factor in Chromium, acting as a person: set up an authenticator app (the code computed
+ * here with otplib, as the phone would), sign in with it; set up a passkey on Chromium's virtual
+ * authenticator (DevTools WebAuthn domain) and sign in with it; an admin who must have a second factor
+ * is asked to set one up; an admin resets someone's factors. axe-core checks each new screen.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { generate } from 'otplib';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describeWith } from '@cardwarden/test-support';
+import { Api } from './support/api.js';
+import { launchChromium } from './support/browser.js';
+import { ensureBuilt } from './support/build.js';
+import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TESS = { username: 'tess', password: 'tess supervisor password', role: 'supervisor' };
+const PAT = { username: 'pat', password: 'pat supervisor password', role: 'supervisor' };
+const ADA = { username: 'ada', password: 'ada administrator password', role: 'admin' };
+
+/** What the phone would show `stepsAhead` 30-second steps from now. */
+const codeAt = (secret: string, stepsAhead: number) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * stepsAhead });
+
+describeWith(['chromium'], 'staff second factor in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let admin: Api;
+  /** The console at localhost: a WebAuthn RP ID must be a host name, not an IP address. */
+  let consoleUrl: string;
+  const contexts: BrowserContext[] = [];
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startServerProcess();
+    consoleUrl = server.url.replace('127.0.0.1', 'localhost');
+    admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
+    for (const who of [TESS, PAT, ADA]) await admin.expect(201, 'POST', '/api/v1/operators', who);
+    browser = await launchChromium();
+  });
+
+  afterEach(() => {
+    const errors = pageErrors;
+    pageErrors = [];
+    expect(errors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await (browser as Browser | undefined)?.close();
+    await (server as ServerProcess | undefined)?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      baseURL: consoleUrl,
+      reducedMotion: 'reduce',
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(`${page.url()}: ${message.text()}`);
+      }
+    });
+    return page;
+  }
+
+  async function checkAccessibility(page: Page, where: string): Promise<void> {
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async () => {
+      interface AxeResult {
+        violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+      }
+      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResult> } }).axe;
+      const result = await axe.run(document);
+      return result.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map(
+          (violation) =>
+            `${violation.id}: ${violation.help} at ${violation.nodes[0]?.target.join(' ') ?? ''}`,
+        );
+    });
+    expect(violations, `axe-core on ${where}`).toEqual([]);
+  }
+
+  async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {
+    await page.goto('/');
+    await page.getByLabel('Username').fill(who.username);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  const signedIn = (page: Page, username: string) =>
+    page.getByText(new RegExp(`Signed in as ${username} `)).waitFor();
+
+  async function signOut(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  }
+
+  /** Reads the recovery codes off the screen, checks the screen, and goes on. */
+  async function saveRecoveryCodes(page: Page): Promise<string[]> {
+    const list = page.getByRole('list', { name: 'Recovery codes' });
+    await list.waitFor();
+    const codes = (await list.getByRole('listitem').allTextContents()).map((c) => c.trim());
+    expect(codes).toHaveLength(10);
+    await checkAccessibility(page, 'recovery codes');
+    await page.getByRole('button', { name: 'I have saved them, continue' }).click();
+    return codes;
+  }
+
+  it('a supervisor sets up an authenticator app on the account page, then signs in with a code from it', async () => {
+    const page = await newPage();
+    await signIn(page, TESS);
+    await signedIn(page, TESS.username);
+    await page.getByRole('link', { name: 'Two-factor sign-in' }).click();
+    await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
+    await checkAccessibility(page, 'account: two-factor sign-in');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await checkAccessibility(page, 'account: authenticator app QR code');
+    await page.getByLabel('Code from your authenticator app').fill(await codeAt(secret, 0));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await saveRecoveryCodes(page);
+    await page.getByText('Set up.', { exact: true }).waitFor();
+    await signOut(page);
+
+    await signIn(page, TESS);
+    const codeField = page.getByLabel('Code from your authenticator app');
+    await codeField.waitFor();
+    await checkAccessibility(page, 'sign-in: second step');
+    // A wrong code says so, and the person stays on the step.
+    await codeField.fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not right' }).waitFor();
+    await codeField.fill(await codeAt(secret, 1));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await signedIn(page, TESS.username);
+  });
+
+  it('a supervisor adds a passkey on Chromium’s virtual authenticator and signs in with it', async () => {
+    const page = await newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await signIn(page, PAT);
+    await signedIn(page, PAT.username);
+    await page.getByRole('link', { name: 'Two-factor sign-in' }).click();
+    await page.getByLabel('Name of the passkey').fill('laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await saveRecoveryCodes(page);
+    await page.getByText('laptop', { exact: true }).waitFor();
+    await signOut(page);
+
+    await signIn(page, PAT);
+    const usePasskey = page.getByRole('button', { name: 'Use your passkey' });
+    await usePasskey.waitFor();
+    await checkAccessibility(page, 'sign-in: passkey step');
+    await usePasskey.click();
+    await signedIn(page, PAT.username);
+  });
+
+  it('an admin who must have a second factor is asked to set one up at sign-in, then is signed in', async () => {
+    await admin.expect(200, 'PATCH', '/api/v1/settings', { secondFactorRequiredFor: ['admin'] });
+    try {
+      const page = await newPage();
+      await signIn(page, ADA);
+      await page.getByRole('heading', { name: 'Set up two-factor sign-in' }).waitFor();
+      await checkAccessibility(page, 'sign-in: set up a second factor');
+      await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+      const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+      await page.getByLabel('Code from your authenticator app').fill(await codeAt(secret, 0));
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await saveRecoveryCodes(page);
+      await signedIn(page, ADA.username);
+
+      // Ada resets Tess's factors from the Operators page, with a reason.
+      await page.getByRole('link', { name: 'Operators' }).click();
+      const row = page.getByRole('row').filter({ hasText: TESS.username });
+      await row.getByText('app', { exact: true }).waitFor();
+      await checkAccessibility(page, 'operators with second factors');
+      await page.getByRole('button', { name: `Reset second factor of ${TESS.username}` }).click();
+      await page.getByLabel('Reason (goes to the audit log)').fill('lost her phone');
+      await checkAccessibility(page, 'reset second factor dialog');
+      await page.getByRole('button', { name: 'Reset second factor', exact: true }).click();
+      await row.getByText('none', { exact: true }).waitFor();
+    } finally {
+      await admin.expect(200, 'PATCH', '/api/v1/settings', { secondFactorRequiredFor: [] });
+    }
+    const audit = await admin.expect<{ items: { actor: string; details: Record<string, unknown> }[] }>(
+      200,
+      'GET',
+      '/api/v1/audit?action=second_factor.reset',
+    );
+    expect(audit.items[0]).toMatchObject({
+      actor: ADA.username,
+      details: { operator: TESS.username, reason: 'lost her phone' },
+    });
+  });
+});
