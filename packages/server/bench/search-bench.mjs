@@ -25,7 +25,7 @@ const kind = databaseUrl ? 'PostgreSQL' : 'PGlite';
 const dataDir =
   process.env.BENCH_DATA_DIR ??
   join(tmpdir(), `cardwarden-bench-search-${databaseUrl ? 'postgres' : 'pglite'}`);
-mkdirSync(dataDir, { recursive: true });
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const seed = fileURLToPath(new URL('./seed.mjs', import.meta.url));
 const env = {
