@@ -2,6 +2,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
+import { searchStatistics } from '../db/search-statistics.js';
 import { adminKeys, cards, profiles, users } from '../db/schema.js';
 import type { ProfileRow } from './profile.repository.js';
 import type { UserState } from './user.repository.js';
@@ -111,7 +112,8 @@ export async function searchCards(
            row_number() over (order by lower(hits.serial) <> lower(${term}), hits.serial) as position
     from (
       (select c.id, c.serial from cards as c where lower(c.serial) = lower(${term})${holder})
-      union (select c.id, c.serial from cards as c where ${termMatches(sql`c.serial`, term)}${holder}
+      union (select c.id, c.serial from cards as c
+             where ${termMatches(sql`c.serial`, term, searchStatistics(db)?.serial)}${holder}
              limit ${SEARCH_BRANCH_LIMIT})
     ) as hits
     order by position

@@ -1,6 +1,7 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
+import { searchStatistics, type ColumnTrigrams } from '../db/search-statistics.js';
 import { cards, users } from '../db/schema.js';
 
 export type UserState = 'active' | 'suspended' | 'deleted';
@@ -106,20 +107,22 @@ export async function searchUsers(
   if (!query.q) return listUsers(db, query);
   const q = query.q;
   const state = query.state === undefined ? sql`` : sql` and u.state = ${query.state}`;
-  const branch = (column: SQL) =>
+  // Which trigrams of a long term are rare in each column (db/search-statistics.ts); none at first.
+  const statistics = searchStatistics(db);
+  const branch = (column: SQL, trigrams: ColumnTrigrams | undefined) =>
     sql`(select u.id, u.username, u.display_name from users as u
-         where ${termMatches(column, q)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
+         where ${termMatches(column, q, trigrams)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
   const page = sql`(
     select hits.id, (count(*) over ())::int as counted,
            row_number() over (order by lower(hits.username) <> lower(${q}), hits.display_name, hits.username)
              as position
     from (
       (select u.id, u.username, u.display_name from users as u where lower(u.username) = lower(${q})${state})
-      union ${branch(sql`u.username`)}
-      union ${branch(sql`u.display_name`)}
-      union ${branch(sql`u.email`)}
+      union ${branch(sql`u.username`, statistics?.username)}
+      union ${branch(sql`u.display_name`, statistics?.displayName)}
+      union ${branch(sql`u.email`, statistics?.email)}
       union (select u.id, u.username, u.display_name from cards as c join users as u on u.id = c.user_id
-             where ${termMatches(sql`c.serial`, q)}${state} limit ${SEARCH_BRANCH_LIMIT})
+             where ${termMatches(sql`c.serial`, q, statistics?.serial)}${state} limit ${SEARCH_BRANCH_LIMIT})
     ) as hits
     order by position
     limit ${query.limit} offset ${query.offset}
