@@ -95,8 +95,9 @@ export async function findUserPasswordHash(
  *
  * At a million users no step may touch every row: each column is its own branch served by its own index
  * and stops at SEARCH_BRANCH_LIMIT rows (a branch the statistics call common may scan the table instead,
- * and then stops as early); the union of the branches (a few thousand rows at most) is sorted and counted
- * from what the branches read, and only the page is joined back for its columns. So a common term gives
+ * and then stops as early); the union of the branches (a few thousand rows at most) is counted, and only
+ * its first page sorted (ORDER BY … LIMIT keeps the best rows in a small heap, where numbering every row
+ * sorted them all), from what the branches read, and only the page is joined back for its columns. So a common term gives
  * its first matches by name among those the branches found, with `totalCapped` saying there are more than
  * SEARCH_TOTAL_CAP.
  */
@@ -113,9 +114,8 @@ export async function searchUsers(
     sql`(select u.id, u.username, u.display_name from users as u
          where ${termMatches(column, q, trigrams)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
   const page = sql`(
-    select hits.id, (count(*) over ())::int as counted,
-           row_number() over (order by lower(hits.username) <> lower(${q}), hits.display_name, hits.username)
-             as position
+    select hits.id, (count(*) over ())::int as counted, lower(hits.username) <> lower(${q}) as inexact,
+           hits.display_name, hits.username
     from (
       (select u.id, u.username, u.display_name from users as u where lower(u.username) = lower(${q})${state})
       union ${branch(sql`u.username`, statistics?.username)}
@@ -124,14 +124,14 @@ export async function searchUsers(
       union (select u.id, u.username, u.display_name from cards as c join users as u on u.id = c.user_id
              where ${termMatches(sql`c.serial`, q, statistics?.serial)}${state} limit ${SEARCH_BRANCH_LIMIT})
     ) as hits
-    order by position
+    order by inexact, hits.display_name, hits.username
     limit ${query.limit} offset ${query.offset}
   ) as page`;
   const rows = await db
     .select({ ...columns, counted: sql<number>`page.counted` })
     .from(users)
     .innerJoin(page, sql`page.id = ${users.id}`)
-    .orderBy(sql`page.position`);
+    .orderBy(sql`page.inexact, page.display_name, page.username`);
   const first = rows[0];
   // Past the last page no row carries the count: count the hits on their own.
   const counted =
