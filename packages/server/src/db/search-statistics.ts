@@ -9,8 +9,9 @@
  * filters every row (see db/search.ts), so the sample only decides speed, never what is found: a stale or
  * unlucky sample makes a search slower, not wrong.
  *
- * The sample (`TABLESAMPLE SYSTEM`, a few thousand rows read from a few dozen pages) is taken in the
- * background when a search finds none or an old one; until it is there, searches use every trigram.
+ * The sample (`TABLESAMPLE SYSTEM`, about 2,000 rows of each table read from a few dozen pages) is taken
+ * in the background when a search finds none or one older than 30 minutes; until it is there, searches
+ * use every trigram.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from './database.js';
@@ -30,11 +31,15 @@ export interface ColumnTrigrams {
 
 export type SearchStatistics = Readonly<Record<SearchColumn, ColumnTrigrams>>;
 
-/** Rows sampled per table: enough to tell a trigram in 1 % of rows from one in 0.01 %. */
-const SAMPLE_ROWS = 5_000;
+/**
+ * Rows sampled per table: enough to tell a trigram in 1 % of rows from one in 0.05 %, and little enough
+ * that taking it (a few dozen pages, then counting in JavaScript) does not hold up the searches that
+ * share the embedded database's one connection.
+ */
+const SAMPLE_ROWS = 2_000;
 
 /** A sample older than this is taken again (in the background; the old one serves meanwhile). */
-const MAX_AGE_MS = 10 * 60_000;
+const MAX_AGE_MS = 30 * 60_000;
 
 interface Entry {
   statistics: SearchStatistics | undefined;
@@ -71,7 +76,7 @@ export function searchStatistics(db: Database): SearchStatistics | undefined {
 }
 
 /**
- * Uses `statistics` (or none: every trigram) for the next ten minutes instead of a sample, so that a test
+ * Uses `statistics` (or none: every trigram) for the next 30 minutes instead of a sample, so that a test
  * can compare both ways of searching.
  */
 export function holdSearchStatistics(db: Database, statistics: SearchStatistics | undefined): void {
