@@ -2,6 +2,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
+import { searchStatistics } from '../db/search-statistics.js';
 import { adminKeys, cards, profiles, users } from '../db/schema.js';
 import type { ProfileRow } from './profile.repository.js';
 import type { UserState } from './user.repository.js';
@@ -107,14 +108,15 @@ export async function searchCards(
   const term = query.serial;
   const holder = query.userId === undefined ? sql`` : sql` and c.user_id = ${query.userId}`;
   const page = sql`(
-    select hits.id, (count(*) over ())::int as counted,
-           row_number() over (order by lower(hits.serial) <> lower(${term}), hits.serial) as position
+    select hits.id, (count(*) over ())::int as counted, lower(hits.serial) <> lower(${term}) as inexact,
+           hits.serial
     from (
       (select c.id, c.serial from cards as c where lower(c.serial) = lower(${term})${holder})
-      union (select c.id, c.serial from cards as c where ${termMatches(sql`c.serial`, term)}${holder}
+      union (select c.id, c.serial from cards as c
+             where ${termMatches(sql`c.serial`, term, searchStatistics(db)?.serial)}${holder}
              limit ${SEARCH_BRANCH_LIMIT})
     ) as hits
-    order by position
+    order by inexact, hits.serial
     limit ${query.limit} offset ${query.offset}
   ) as page`;
   const rows = await db
@@ -124,7 +126,7 @@ export async function searchCards(
     .innerJoin(users, eq(users.id, cards.userId))
     .innerJoin(profiles, eq(profiles.id, cards.profileId))
     .innerJoin(adminKeys, eq(adminKeys.cardId, cards.id))
-    .orderBy(sql`page.position`);
+    .orderBy(sql`page.inexact, page.serial`);
   const first = rows[0];
   // Past the last page no row carries the count: count the hits on their own.
   const counted =

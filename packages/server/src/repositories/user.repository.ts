@@ -1,6 +1,7 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
+import { searchStatistics, type ColumnTrigrams } from '../db/search-statistics.js';
 import { cards, users } from '../db/schema.js';
 
 export type UserState = 'active' | 'suspended' | 'deleted';
@@ -94,10 +95,11 @@ export async function findUserPasswordHash(
  *
  * At a million users no step may touch every row: each column is its own branch served by its own index
  * and stops at SEARCH_BRANCH_LIMIT rows (a branch the statistics call common may scan the table instead,
- * and then stops as early); the union of the branches (a few thousand rows at most) is sorted and counted
- * from what the branches read, and only the page is joined back for its columns. So a common term gives
- * its first matches by name among those the branches found, with `totalCapped` saying there are more than
- * SEARCH_TOTAL_CAP.
+ * and then stops as early). A long term gives each trigram index only its rarest trigrams (db/search.ts).
+ * The union of the branches (a few thousand rows at most) is counted from what the branches read, only
+ * its first page is sorted (ORDER BY … LIMIT keeps the best rows in a small heap), and only the page is
+ * joined back for its columns. So a common term gives its first matches by name among those the
+ * branches found, with `totalCapped` saying there are more than SEARCH_TOTAL_CAP.
  */
 export async function searchUsers(
   db: Database,
@@ -106,29 +108,30 @@ export async function searchUsers(
   if (!query.q) return listUsers(db, query);
   const q = query.q;
   const state = query.state === undefined ? sql`` : sql` and u.state = ${query.state}`;
-  const branch = (column: SQL) =>
+  // Which trigrams of a long term are rare in each column (db/search-statistics.ts); none at first.
+  const statistics = searchStatistics(db);
+  const branch = (column: SQL, trigrams: ColumnTrigrams | undefined) =>
     sql`(select u.id, u.username, u.display_name from users as u
-         where ${termMatches(column, q)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
+         where ${termMatches(column, q, trigrams)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
   const page = sql`(
-    select hits.id, (count(*) over ())::int as counted,
-           row_number() over (order by lower(hits.username) <> lower(${q}), hits.display_name, hits.username)
-             as position
+    select hits.id, (count(*) over ())::int as counted, lower(hits.username) <> lower(${q}) as inexact,
+           hits.display_name, hits.username
     from (
       (select u.id, u.username, u.display_name from users as u where lower(u.username) = lower(${q})${state})
-      union ${branch(sql`u.username`)}
-      union ${branch(sql`u.display_name`)}
-      union ${branch(sql`u.email`)}
+      union ${branch(sql`u.username`, statistics?.username)}
+      union ${branch(sql`u.display_name`, statistics?.displayName)}
+      union ${branch(sql`u.email`, statistics?.email)}
       union (select u.id, u.username, u.display_name from cards as c join users as u on u.id = c.user_id
-             where ${termMatches(sql`c.serial`, q)}${state} limit ${SEARCH_BRANCH_LIMIT})
+             where ${termMatches(sql`c.serial`, q, statistics?.serial)}${state} limit ${SEARCH_BRANCH_LIMIT})
     ) as hits
-    order by position
+    order by inexact, hits.display_name, hits.username
     limit ${query.limit} offset ${query.offset}
   ) as page`;
   const rows = await db
     .select({ ...columns, counted: sql<number>`page.counted` })
     .from(users)
     .innerJoin(page, sql`page.id = ${users.id}`)
-    .orderBy(sql`page.position`);
+    .orderBy(sql`page.inexact, page.display_name, page.username`);
   const first = rows[0];
   // Past the last page no row carries the count: count the hits on their own.
   const counted =
