@@ -12,6 +12,27 @@ describe('loadConfig', () => {
     ).toBe('a long enough password');
   });
 
+  it('reads the PKCS#11 settings, and names what is missing', () => {
+    expect(loadConfig({}, '/tmp').pkcs11).toBeUndefined();
+    const module = '/usr/lib/softhsm/libsofthsm2.so';
+    expect(() => loadConfig({ CARDWARDEN_PKCS11_MODULE: module }, '/tmp')).toThrow(
+      /CARDWARDEN_PKCS11_TOKEN_LABEL/,
+    );
+    expect(() =>
+      loadConfig({ CARDWARDEN_PKCS11_MODULE: module, CARDWARDEN_PKCS11_TOKEN_LABEL: 'cw' }, '/tmp'),
+    ).toThrow(/CARDWARDEN_PKCS11_PIN_FILE/);
+    expect(
+      loadConfig(
+        {
+          CARDWARDEN_PKCS11_MODULE: module,
+          CARDWARDEN_PKCS11_TOKEN_LABEL: 'cw',
+          CARDWARDEN_PKCS11_PIN_FILE: 'hsm.pin',
+        },
+        '/srv',
+      ).pkcs11,
+    ).toEqual({ module, tokenLabel: 'cw', slot: undefined, pinFile: '/srv/hsm.pin' });
+  });
+
   it('reads CARDWARDEN_TRUST_PROXY as a hop count and refuses "true"', () => {
     expect(loadConfig({ CARDWARDEN_TRUST_PROXY: '1' }, '/tmp').trustProxy).toBe(1);
     expect(loadConfig({}, '/tmp').trustProxy).toBe(false);

@@ -22,6 +22,7 @@ import {
   findMasterByVersion,
   insertMaster,
   lockNextMasterVersion,
+  lockProfileMasters,
   retireOtherMasters,
   type MasterRow,
 } from '../repositories/master.repository.js';
@@ -211,6 +212,10 @@ async function currentMasterOf(
   profileId: string,
   actor: { actor: string; actorType: 'operator' | 'cardholder' | 'system' },
 ): Promise<MasterRow> {
+  const current = await findCurrentMaster(tx, profileId);
+  if (current) return current;
+  // The profile's first derived card: make version 1, unless a concurrent registration just did.
+  await lockProfileMasters(tx, profileId);
   return (
     (await findCurrentMaster(tx, profileId)) ??
     (await createMasterVersion(ctx, tx, profileId, 'aes256', actor))

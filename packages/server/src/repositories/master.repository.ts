@@ -37,9 +37,14 @@ export async function findCurrentMaster(db: Database, profileId: string): Promis
   return row;
 }
 
+/** Serialises changes to a profile's masters until the transaction ends (re-entrant). */
+export async function lockProfileMasters(db: Database, profileId: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`cardwarden:masters:${profileId}`}))`);
+}
+
 /** The next version number, with the profile's masters locked so that two rotations cannot race. */
 export async function lockNextMasterVersion(db: Database, profileId: string): Promise<number> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`cardwarden:masters:${profileId}`}))`);
+  await lockProfileMasters(db, profileId);
   const [row] = await db
     .select({ top: sql<number | null>`max(${masters.version})` })
     .from(masters)
