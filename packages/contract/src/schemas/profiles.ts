@@ -44,6 +44,9 @@ const ProfileFields = z.object({
   pinRules: PinRules.partial(),
   adminKeyAttemptLimit: z.number().int().min(1).max(15),
   securityQuestions: SecurityQuestionPolicy.partial(),
+  ssoStepUp: z
+    .boolean()
+    .describe('self-service offline unblock and online unlock need a fresh SSO sign-in of the cardholder'),
 });
 
 /** Every field but `name` is optional; use cases are off unless switched on. */
@@ -62,6 +65,7 @@ export const Profile = z.object({
   pinRules: PinRules,
   adminKeyAttemptLimit: z.number().int(),
   securityQuestions: SecurityQuestionPolicy,
+  ssoStepUp: z.boolean(),
   cardCount: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
