@@ -11,6 +11,7 @@ const PROFILE: Profile = {
   pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
   adminKeyAttemptLimit: 5,
   securityQuestions: { required: 4, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: true },
+  ssoStepUp: true,
   cardCount: 2,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
@@ -26,6 +27,7 @@ describe('profile draft', () => {
       adminKeyAttemptLimit: 5,
       pinRules: PROFILE.pinRules,
       securityQuestions: PROFILE.securityQuestions,
+      ssoStepUp: true,
     });
   });
 
