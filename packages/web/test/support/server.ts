@@ -28,9 +28,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(): Promise<ServerProcess> {
+/** `port`: one chosen ahead (a redirect URL must name it); `env`: more settings (SSO). */
+export async function startServerProcess(
+  options: { port?: number; env?: Readonly<Record<string, string>> } = {},
+): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cardwarden-web-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO_ROOT,
@@ -45,6 +48,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
       CARDWARDEN_ADMIN_USER: ADMIN.username,
       CARDWARDEN_ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
