@@ -13,6 +13,7 @@ import type { CardAccess } from './card-access.js';
 import { listCommand } from './commands/list-command.js';
 import { offlineCommand } from './commands/offline-command.js';
 import { onlineCommand } from './commands/online-command.js';
+import type { StepUpOptions } from './online/sso-step-up.js';
 import { pukCommand } from './commands/puk-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { createLineInput, type LineInput } from './io/line-input.js';
@@ -27,7 +28,7 @@ const USAGE = `Usage:
   cardwarden-unlock list [--json]                    readers and cards, card type, serial, PIN state
   cardwarden-unlock offline [--server URL] [--reader NAME] [--json]
                                                      unblock a GIDS card with a response from your help desk
-  cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
+  cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--sso] [--json]
                                                      unblock a GIDS card yourself: answer your security
                                                      questions, and the server gives the response
   cardwarden-unlock puk [--server URL] [--reader NAME] [--json]
@@ -39,6 +40,8 @@ const USAGE = `Usage:
                   checks only the card's own limits).
 --ca-file PEM     with --server: also trust this CA certificate (PEM) for the server's TLS certificate.
 --insecure-http   with --server: allow plain http:// to another computer (answers then cross in clear).
+--sso             online: sign in with single sign-on in the browser first (the tool opens it, or prints the
+                  address), when the card's profile requires an SSO step-up.
 --json            for scripts: offline prints {"challenge":"…","pinRules":{…}}, reads the response, the new PIN
                   and the new PIN again from standard input (one line each), and prints {"result":"unblocked"} or
                   {"result":"failed","code":"…","message":"…"}. puk reads the PUK, the new PIN and the new PIN
@@ -60,6 +63,8 @@ export interface CliDependencies {
   input?: LineInput;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** How `--sso` opens the browser and waits (tests sign in with a headless browser instead). */
+  sso?: StepUpOptions;
 }
 
 const defaultDependencies: CliDependencies = { openCardAccess: () => PcscCardAccess.open() };
@@ -81,6 +86,7 @@ export async function main(
         server: { type: 'string' },
         'ca-file': { type: 'string' },
         'insecure-http': { type: 'boolean' },
+        sso: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -97,6 +103,10 @@ export async function main(
   }
   if (!['list', 'offline', 'online', 'puk'].includes(command) || positionals.length > 1) {
     stderr.write(`cardwarden-unlock: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  if (values.sso && command !== 'online') {
+    stderr.write('cardwarden-unlock: --sso is for the online command only\n');
     return EXIT.USAGE;
   }
   const server = serverConnection(command, values);
@@ -116,7 +126,11 @@ export async function main(
       return await offlineCommand(access, input, reporter, { ...options, ...(server ? { server } : {}) });
     if (command === 'online' && server) {
       const client = new OnlineUnlockClient(server.base, server.options);
-      return await onlineCommand(access, input, reporter, { ...options, client });
+      return await onlineCommand(access, input, reporter, {
+        ...options,
+        client,
+        sso: values.sso ? (dependencies.sso ?? {}) : undefined,
+      });
     }
     return await pukCommand(access, input, reporter, { ...options, ...(server ? { server } : {}) });
   } catch (error) {
