@@ -335,6 +335,16 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
       expect(body.error.message).toContain('access_denied');
       expect(body.error.message).not.toContain('script');
     });
+
+    // Last: it spends this address's budget of sign-ins.
+    it('limits the sign-ins one address starts (each holds memory until it expires)', async () => {
+      let status = 0;
+      for (let i = 0; i < 70 && status !== 429; i++) {
+        status = (await new TestBrowser().request(`${base}/api/v1/auth/sso/start?portal=staff`)).status;
+      }
+      expect(status).toBe(429);
+      expect((await server.api.post('/api/v1/auth/sso/device')).status).toBe(429);
+    });
   });
 });
 

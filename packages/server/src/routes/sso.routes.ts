@@ -107,10 +107,11 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const started = await startSsoSignIn(ctx, {
-        portal: request.query.portal,
-        device: request.query.device,
-      });
+      const started = await startSsoSignIn(
+        ctx,
+        { portal: request.query.portal, device: request.query.device },
+        request.ip,
+      );
       void reply.header(
         'set-cookie',
         setCookie(FLOW_COOKIE, started.binding, {
@@ -227,7 +228,7 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
         response: { 201: SsoDeviceRequest, ...errorResponses },
       },
     },
-    async (_request, reply) => reply.code(201).send(requestDeviceStepUp(ctx)),
+    async (request, reply) => reply.code(201).send(await requestDeviceStepUp(ctx, request.ip)),
   );
 
   app.post(

@@ -11,6 +11,8 @@ import type { ErrorCode, LoginResponse, SsoDeviceRequest, SsoSettings } from '@c
 import { normalizeDn, type DirectoryRole } from '../config.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
+import { hitRateLimit } from '../repositories/rate-limit.repository.js';
+import { addressKey } from '../services/address-key.js';
 import {
   findCardholdersByEmail,
   findCardholdersByUsername,
@@ -30,6 +32,23 @@ import {
   type SsoPortal,
   type SsoResult,
 } from './sso-context.js';
+
+/**
+ * Sign-ins and unlock-tool waits one client address may start in ten minutes: each holds memory until
+ * it expires, so a flood from one address cannot crowd out everyone else's sign-ins.
+ */
+export const SSO_START_LIMIT = { perAddress: 60, windowSeconds: 600 } as const;
+
+async function limitStarts(ctx: ServiceContext, address: string): Promise<void> {
+  const count = await hitRateLimit(ctx.db, `sso:start:${addressKey(address)}`, SSO_START_LIMIT.windowSeconds);
+  if (count > SSO_START_LIMIT.perAddress) {
+    throw new AppError(
+      'auth.rate_limited',
+      'too many single sign-ins were started from your address; wait ten minutes and try again',
+      { retryAfter: SSO_START_LIMIT.windowSeconds },
+    );
+  }
+}
 
 /** Strongest first: someone in several mapped groups gets the strongest role (as directory sync does). */
 const ROLE_ORDER: readonly DirectoryRole[] = ['admin', 'supervisor', 'operator', 'issuer', 'auditor'];
@@ -66,8 +85,10 @@ function unavailable(error: ProviderUnavailable): AppError {
 export async function startSsoSignIn(
   ctx: ServiceContext,
   request: { portal: SsoPortal | undefined; device: string | undefined },
+  address: string,
 ): Promise<{ url: string; binding: string }> {
   const sso = requireSso(ctx);
+  await limitStarts(ctx, address);
   let device: DeviceWait | undefined;
   if (request.device !== undefined) {
     device = sso.deviceStarts.take(request.device);
@@ -432,8 +453,9 @@ export function consumeStepUp(ctx: ServiceContext, proof: string | undefined, us
 }
 
 /** The unlock tool asks for a step-up: a sign-in URL for the browser and a token to poll with. */
-export function requestDeviceStepUp(ctx: ServiceContext): SsoDeviceRequest {
+export async function requestDeviceStepUp(ctx: ServiceContext, address: string): Promise<SsoDeviceRequest> {
   const sso = requireSso(ctx);
+  await limitStarts(ctx, address);
   const wait: DeviceWait = { proof: undefined, error: undefined };
   const device = randomToken();
   const pollToken = randomToken();
