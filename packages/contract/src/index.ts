@@ -16,3 +16,4 @@ export * from './schemas/settings.js';
 export * from './schemas/directory.js';
 export * from './schemas/issuances.js';
 export * from './schemas/second-factor.js';
+export * from './schemas/sso.js';

@@ -32,6 +32,7 @@ import { registerSecurityQuestionRoutes } from './routes/security-question.route
 import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.routes.js';
+import { registerSsoRoutes } from './routes/sso.routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
 import type { ServiceContext } from './services/context.js';
@@ -120,6 +121,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerSettingsRoutes(app, ctx);
   registerAdminKeyRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
+  registerSsoRoutes(app, ctx);
   if (options.metrics) registerMetricsRoute(app, ctx, options.metrics);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

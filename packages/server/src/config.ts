@@ -43,6 +43,8 @@ export interface Config {
   readonly metricsPort?: number | undefined;
   /** Directory (LDAP / Active Directory) sync and sign-in; undefined when CARDWARDEN_LDAP_URL is unset. */
   readonly directory?: DirectoryConfig | undefined;
+  /** OpenID Connect single sign-on; undefined when CARDWARDEN_OIDC_ISSUER is unset (config-sso.ts). */
+  readonly sso?: SsoConfig | undefined;
 }
 
 export interface SmtpConfig {
@@ -116,7 +118,10 @@ function list(raw: string | undefined, fallback: readonly string[]): readonly st
  * CARDWARDEN_LDAP_GROUP_ROLES: `groupDN=role;groupDN=role` (the last `=` of each pair splits it, since DNs
  * contain `=`), or a JSON object {"groupDN": "role"}.
  */
-export function parseGroupRoles(raw: string | undefined): ReadonlyMap<string, DirectoryRole> {
+export function parseGroupRoles(
+  raw: string | undefined,
+  variable = 'CARDWARDEN_LDAP_GROUP_ROLES',
+): ReadonlyMap<string, DirectoryRole> {
   const roles = new Map<string, DirectoryRole>();
   if (raw === undefined || raw.trim() === '') return roles;
   let pairs: [string, string][];
@@ -125,12 +130,10 @@ export function parseGroupRoles(raw: string | undefined): ReadonlyMap<string, Di
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new ConfigError(
-        'CARDWARDEN_LDAP_GROUP_ROLES is not valid JSON: use {"cn=admins,dc=example,dc=org": "admin"}',
-      );
+      throw new ConfigError(`${variable} is not valid JSON: use {"cn=admins,dc=example,dc=org": "admin"}`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ConfigError('CARDWARDEN_LDAP_GROUP_ROLES must be a JSON object of group DN to role');
+      throw new ConfigError(`${variable} must be a JSON object of group to role`);
     }
     pairs = Object.entries(parsed).map(([dn, role]) => [dn, String(role)]);
   } else {
@@ -146,7 +149,7 @@ export function parseGroupRoles(raw: string | undefined): ReadonlyMap<string, Di
   for (const [dn, role] of pairs) {
     if (!dn || !(OPERATOR_ROLES as readonly string[]).includes(role)) {
       throw new ConfigError(
-        `CARDWARDEN_LDAP_GROUP_ROLES: "${dn}=${role}" is not "group DN=role" with a role among ${OPERATOR_ROLES.join(', ')}`,
+        `${variable}: "${dn}=${role}" is not "group=role" with a role among ${OPERATOR_ROLES.join(', ')}`,
       );
     }
     roles.set(normalizeDn(dn), role as DirectoryRole);
@@ -247,6 +250,113 @@ function directoryConfig(env: NodeJS.ProcessEnv, cwd: string): DirectoryConfig |
     caFile: env.CARDWARDEN_LDAP_CA_FILE ? resolve(cwd, env.CARDWARDEN_LDAP_CA_FILE) : undefined,
     pageSize: integer(env, 'CARDWARDEN_LDAP_PAGE_SIZE', 500, 1, 10_000),
     timeoutMs: integer(env, 'CARDWARDEN_LDAP_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+  });
+}
+
+/** OpenID Connect single sign-on (docs/sso.md). */
+export interface SsoConfig {
+  /** The issuer URL; its /.well-known/openid-configuration is read at start (discovery). */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Read from CARDWARDEN_OIDC_CLIENT_SECRET_FILE; undefined: a public client (PKCE only). Never logged. */
+  readonly clientSecret: string | undefined;
+  /** Where the provider sends the browser back: …/api/v1/auth/sso/callback, registered at the provider. */
+  readonly redirectUrl: string;
+  /** Where the provider sends the browser after signing out there; registered at the provider. */
+  readonly postLogoutRedirectUrl: string;
+  readonly scopes: readonly string[];
+  /** The claim (in the ID token or userinfo) listing the person's groups. */
+  readonly groupsClaim: string;
+  /** Group name or id (lower case) -> staff role; a staff member in none of them is refused. */
+  readonly groupRoles: ReadonlyMap<string, DirectoryRole>;
+  /** The claim naming the person: a staff member's username, matched to a cardholder's username. */
+  readonly usernameClaim: string;
+  /** How an SSO sign-in finds its cardholder: the username claim against usernames, or the email. */
+  readonly cardholderMatch: 'username' | 'email';
+  /** Test-only: allow an http:// issuer (openid-client refuses it otherwise). Logged as a warning. */
+  readonly allowInsecureHttp: boolean;
+  /** How recent an SSO sign-in must be to count as a step-up. */
+  readonly stepUpMaxAgeSeconds: number;
+}
+
+function ssoUrl(name: string, value: string, allowHttp: boolean, loopbackHttp = true): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute https:// URL, got "${value}"`);
+  }
+  if (
+    parsed.protocol !== 'https:' &&
+    !(parsed.protocol === 'http:' && (allowHttp || (loopbackHttp && isLoopbackHost(parsed.hostname))))
+  ) {
+    throw new ConfigError(
+      `${name} ${value} is not https://: tokens would cross the network in clear. Use https:// (only for tests: CARDWARDEN_OIDC_ALLOW_INSECURE_HTTP=true)`,
+    );
+  }
+  return parsed.href;
+}
+
+function ssoConfig(env: NodeJS.ProcessEnv, cwd: string): SsoConfig | undefined {
+  const issuer = env.CARDWARDEN_OIDC_ISSUER || undefined;
+  if (!issuer) return undefined;
+  const allowInsecureHttp = env.CARDWARDEN_OIDC_ALLOW_INSECURE_HTTP === 'true';
+  ssoUrl('CARDWARDEN_OIDC_ISSUER', issuer, allowInsecureHttp, false);
+  const clientId = env.CARDWARDEN_OIDC_CLIENT_ID || '';
+  if (!clientId) {
+    throw new ConfigError(
+      'CARDWARDEN_OIDC_ISSUER is set: set CARDWARDEN_OIDC_CLIENT_ID to the client id registered at the provider',
+    );
+  }
+  const secretFile = env.CARDWARDEN_OIDC_CLIENT_SECRET_FILE || undefined;
+  let clientSecret: string | undefined;
+  if (secretFile) {
+    try {
+      clientSecret = readFileSync(resolve(cwd, secretFile), 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError(
+        `CARDWARDEN_OIDC_CLIENT_SECRET_FILE ${secretFile} cannot be read (${code}): check the path and its permissions`,
+      );
+    }
+    if (!clientSecret) throw new ConfigError(`CARDWARDEN_OIDC_CLIENT_SECRET_FILE ${secretFile} is empty`);
+  }
+  const publicUrl = env.CARDWARDEN_PUBLIC_URL || undefined;
+  const redirect =
+    env.CARDWARDEN_OIDC_REDIRECT_URL ||
+    (publicUrl ? new URL('/api/v1/auth/sso/callback', publicUrl).href : undefined);
+  if (!redirect) {
+    throw new ConfigError(
+      'CARDWARDEN_OIDC_ISSUER is set: set CARDWARDEN_PUBLIC_URL (e.g. https://cardwarden.example.org) or CARDWARDEN_OIDC_REDIRECT_URL (…/api/v1/auth/sso/callback)',
+    );
+  }
+  const redirectUrl = ssoUrl('CARDWARDEN_OIDC_REDIRECT_URL', redirect, allowInsecureHttp);
+  if (new URL(redirectUrl).pathname !== '/api/v1/auth/sso/callback') {
+    throw new ConfigError(
+      `CARDWARDEN_OIDC_REDIRECT_URL must end in /api/v1/auth/sso/callback, got ${redirectUrl}`,
+    );
+  }
+  const match = env.CARDWARDEN_OIDC_CARDHOLDER_MATCH || 'username';
+  if (match !== 'username' && match !== 'email') {
+    throw new ConfigError(`CARDWARDEN_OIDC_CARDHOLDER_MATCH must be "username" or "email", got "${match}"`);
+  }
+  return Object.freeze({
+    issuer,
+    clientId,
+    clientSecret,
+    redirectUrl,
+    postLogoutRedirectUrl: ssoUrl(
+      'CARDWARDEN_OIDC_POST_LOGOUT_REDIRECT_URL',
+      env.CARDWARDEN_OIDC_POST_LOGOUT_REDIRECT_URL || new URL('/', redirectUrl).href,
+      allowInsecureHttp,
+    ),
+    scopes: list(env.CARDWARDEN_OIDC_SCOPES?.replace(/ /g, ','), ['openid', 'profile', 'email']),
+    groupsClaim: env.CARDWARDEN_OIDC_GROUPS_CLAIM || 'groups',
+    groupRoles: parseGroupRoles(env.CARDWARDEN_OIDC_GROUP_ROLES, 'CARDWARDEN_OIDC_GROUP_ROLES'),
+    usernameClaim: env.CARDWARDEN_OIDC_USERNAME_CLAIM || 'preferred_username',
+    cardholderMatch: match,
+    allowInsecureHttp,
+    stepUpMaxAgeSeconds: integer(env, 'CARDWARDEN_OIDC_STEP_UP_MAX_AGE_SECONDS', 300, 30, 3600),
   });
 }
 
@@ -370,5 +480,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       windowMinutes: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_WINDOW_MINUTES', 10, 1, 24 * 60),
     }),
     directory: directoryConfig(env, cwd),
+    sso: ssoConfig(env, cwd),
   });
 }

@@ -19,6 +19,7 @@ import { Housekeeping } from './services/housekeeping.js';
 import type { ServiceContext } from './services/context.js';
 import { LdapDirectory } from './directory/ldap-directory.js';
 import { directoryContext, scheduledSync } from './services/directory-sync.service.js';
+import { createSsoContext } from './sso/sso-context.js';
 import { listenMetricsPort } from './http/metrics-endpoint.js';
 import { Metrics } from './observability/metrics.js';
 import { notificationOutboxDepth } from './services/metrics.service.js';
@@ -145,6 +146,7 @@ export async function startServer(
       directory: config.directory
         ? directoryContext(config.directory, new LdapDirectory(config.directory))
         : undefined,
+      sso: config.sso ? createSsoContext(config.sso, config.sessionHours) : undefined,
     };
     app = await buildApp(ctx, {
       logger,
@@ -155,6 +157,11 @@ export async function startServer(
     });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
     notifier.start();
+    if (config.sso?.allowInsecureHttp) {
+      app.log.warn(
+        'CARDWARDEN_OIDC_ALLOW_INSECURE_HTTP=true: single sign-on accepts a plain-HTTP identity provider. Only for tests: tokens cross the network in clear',
+      );
+    }
 
     for (const warning of keys.warnings) app.log.warn(warning);
     // Everything is ready (routes, first admin): hand the port over with no work in between.

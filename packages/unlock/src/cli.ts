@@ -15,6 +15,7 @@ import { issueCommand } from './commands/issue-command.js';
 import { listCommand } from './commands/list-command.js';
 import { offlineCommand } from './commands/offline-command.js';
 import { onlineCommand } from './commands/online-command.js';
+import type { StepUpOptions } from './online/sso-step-up.js';
 import { pukCommand } from './commands/puk-command.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { createLineInput, type LineInput } from './io/line-input.js';
@@ -30,7 +31,7 @@ const USAGE = `Usage:
   cardwarden-unlock list [--json]                    readers and cards, card type, serial, PIN state
   cardwarden-unlock offline [--server URL] [--reader NAME] [--json]
                                                      unblock a GIDS card with a response from your help desk
-  cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
+  cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--sso] [--json]
                                                      unblock a GIDS card yourself: answer your security
                                                      questions, and the server gives the response
   cardwarden-unlock puk [--server URL] [--reader NAME] [--json]
@@ -51,6 +52,8 @@ const USAGE = `Usage:
                   when missing); --pin asks for an initial PIN (never on the command line);
                   --transport-key the new card's factory admin key (48 hex digits; default 0102…08), or
                   CARDWARDEN_TRANSPORT_KEY. Sign-in: CARDWARDEN_TOKEN, else username and password are asked.
+--sso             online: sign in with single sign-on in the browser first (the tool opens it, or prints the
+                  address), when the card's profile requires an SSO step-up.
 --json            for scripts: offline prints {"challenge":"…","pinRules":{…}}, reads the response, the new PIN
                   and the new PIN again from standard input (one line each), and prints {"result":"unblocked"} or
                   {"result":"failed","code":"…","message":"…"}. puk reads the PUK, the new PIN and the new PIN
@@ -72,6 +75,8 @@ export interface CliDependencies {
   input?: LineInput;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
+  /** How `--sso` opens the browser and waits (tests sign in with a headless browser instead). */
+  sso?: StepUpOptions;
 }
 
 const defaultDependencies: CliDependencies = { openCardAccess: () => PcscCardAccess.open() };
@@ -93,6 +98,7 @@ export async function main(
         server: { type: 'string' },
         'ca-file': { type: 'string' },
         'insecure-http': { type: 'boolean' },
+        sso: { type: 'boolean' },
         json: { type: 'boolean' },
         user: { type: 'string' },
         profile: { type: 'string' },
@@ -120,6 +126,10 @@ export async function main(
   );
   if (command !== 'issue' && issueOnly !== undefined) {
     stderr.write(`cardwarden-unlock: --${issueOnly} is for the issue command only\n`);
+    return EXIT.USAGE;
+  }
+  if (values.sso && command !== 'online') {
+    stderr.write('cardwarden-unlock: --sso is for the online command only\n');
     return EXIT.USAGE;
   }
   const server = serverConnection(command, values);
@@ -154,7 +164,11 @@ export async function main(
     }
     if (command === 'online' && server) {
       const client = new OnlineUnlockClient(server.base, server.options);
-      return await onlineCommand(access, input, reporter, { ...options, client });
+      return await onlineCommand(access, input, reporter, {
+        ...options,
+        client,
+        sso: values.sso ? (dependencies.sso ?? {}) : undefined,
+      });
     }
     return await pukCommand(access, input, reporter, { ...options, ...(server ? { server } : {}) });
   } catch (error) {

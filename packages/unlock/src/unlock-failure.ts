@@ -30,6 +30,13 @@ export type ServerRefusalCode = ContractCodes<
   | 'challenge.empty'
   | 'challenge.bad_character'
   | 'challenge.bad_length'
+  | 'sso.step_up_required'
+  | 'sso.not_configured'
+  | 'sso.no_account'
+  | 'sso.failed'
+  | 'sso.exchange_invalid'
+  | 'sso.provider_unavailable'
+  | 'self_service.account_suspended'
 >;
 
 /** Failure codes of `--json` output, `area.reason` like the server's. */
@@ -64,7 +71,8 @@ export type FailureCode =
   | 'server.bad_answer'
   | 'server.error'
   | 'issuance.refused'
-  | 'issuance.sign_in';
+  | 'issuance.sign_in'
+  | 'sso.timeout';
 
 const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'pcsc.unavailable': EXIT.NO_CARD,
@@ -117,6 +125,14 @@ const EXIT_OF: Readonly<Record<FailureCode, ExitCode>> = {
   'challenge.empty': EXIT.USE_HELP_DESK,
   'challenge.bad_character': EXIT.USE_HELP_DESK,
   'challenge.bad_length': EXIT.USE_HELP_DESK,
+  'sso.step_up_required': EXIT.USE_HELP_DESK,
+  'sso.not_configured': EXIT.USE_HELP_DESK,
+  'sso.no_account': EXIT.USE_HELP_DESK,
+  'self_service.account_suspended': EXIT.USE_HELP_DESK,
+  'sso.failed': EXIT.START_AGAIN,
+  'sso.exchange_invalid': EXIT.START_AGAIN,
+  'sso.timeout': EXIT.START_AGAIN,
+  'sso.provider_unavailable': EXIT.SERVER_PROBLEM,
 };
 
 export class UnlockFailure extends Error {

@@ -67,13 +67,15 @@ describeWith(['chromium', 'slapd'], 'the Directory page in Chromium', () => {
     const passwordFile = join(slapd.dir, 'bind-password');
     writeFileSync(passwordFile, `${ROOT_PASSWORD}\n`, { mode: 0o600 });
     server = await startServerProcess({
-      CARDWARDEN_LDAP_URL: slapd.url,
-      CARDWARDEN_LDAP_BIND_DN: ROOT_DN,
-      CARDWARDEN_LDAP_BIND_PASSWORD_FILE: passwordFile,
-      CARDWARDEN_LDAP_BASE_DN: PEOPLE,
-      CARDWARDEN_LDAP_GROUP_BASE_DN: GROUPS,
-      CARDWARDEN_LDAP_USER_FILTER: '(objectClass=inetOrgPerson)',
-      CARDWARDEN_LDAP_GROUP_ROLES: `cn=helpdesk,${GROUPS}=operator`,
+      env: {
+        CARDWARDEN_LDAP_URL: slapd.url,
+        CARDWARDEN_LDAP_BIND_DN: ROOT_DN,
+        CARDWARDEN_LDAP_BIND_PASSWORD_FILE: passwordFile,
+        CARDWARDEN_LDAP_BASE_DN: PEOPLE,
+        CARDWARDEN_LDAP_GROUP_BASE_DN: GROUPS,
+        CARDWARDEN_LDAP_USER_FILTER: '(objectClass=inetOrgPerson)',
+        CARDWARDEN_LDAP_GROUP_ROLES: `cn=helpdesk,${GROUPS}=operator`,
+      },
     });
     browser = await launchChromium();
     const context = await browser.newContext({

@@ -4,7 +4,11 @@ import { AnswerInput, OUTCOMES } from './offline-unblocks.js';
 import { PinRules } from './profiles.js';
 import { Timestamp } from './common.js';
 
-export const StartOnlineUnlockBody = z.object({ cardSerial: CardSerial });
+export const StartOnlineUnlockBody = z.object({
+  cardSerial: CardSerial,
+  /** The proof of a fresh SSO sign-in (`cardwarden-unlock online --sso`), when the profile requires one. */
+  ssoStepUp: z.string().max(200).optional(),
+});
 
 export const OnlineUnlockSession = z.object({
   id: z.string(),

@@ -52,6 +52,9 @@ const ProfileFields = z.object({
     "`random` (default): each card's key is generated or imported and sealed; `derived`: derived from the profile's current master (SP 800-108, see key-custody)",
   ),
   securityQuestions: SecurityQuestionPolicy.partial(),
+  ssoStepUp: z
+    .boolean()
+    .describe('self-service offline unblock and online unlock need a fresh SSO sign-in of the cardholder'),
 });
 
 /** Every field but `name` is optional; use cases are off unless switched on. */
@@ -71,6 +74,7 @@ export const Profile = z.object({
   adminKeyAttemptLimit: z.number().int(),
   adminKeySource: AdminKeySource,
   securityQuestions: SecurityQuestionPolicy,
+  ssoStepUp: z.boolean(),
   cardCount: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -32,7 +32,11 @@ export type SelfServiceCard = z.infer<typeof SelfServiceCard>;
 export const SelfServiceCardList = z.object({ items: z.array(SelfServiceCard) });
 export type SelfServiceCardList = z.infer<typeof SelfServiceCardList>;
 
-export const SelfServiceUnblockBody = z.object({ challenge: z.string().max(200) });
+export const SelfServiceUnblockBody = z.object({
+  challenge: z.string().max(200),
+  /** The proof of a fresh SSO sign-in, when the card's profile requires a step-up (GET /api/v1/auth/sso). */
+  ssoStepUp: z.string().max(200).optional(),
+});
 
 export const SelfServiceUnblockResponse = IssuedResponse.extend({
   id: z.string().describe('the unblock session, for recording the outcome'),

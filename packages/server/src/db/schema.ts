@@ -112,6 +112,8 @@ export const profiles = pgTable(
     adminKeySource: text('admin_key_source', { enum: ['random', 'derived'] })
       .notNull()
       .default('random'),
+    /** Self-service offline unblock and online unlock need a fresh SSO sign-in of the cardholder (docs/sso.md). */
+    requireSsoStepUp: boolean('require_sso_step_up').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -311,6 +313,8 @@ export const operators = pgTable(
       .default('local'),
     /** The directory's stable id of the staff member's entry. */
     directoryId: text('directory_id'),
+    /** Single sign-on identity `<issuer> <sub>` of a staff member created or linked by SSO sign-in. */
+    ssoSubject: text('sso_subject'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -319,6 +323,9 @@ export const operators = pgTable(
     uniqueIndex('operators_directory_id_key')
       .on(t.directoryId)
       .where(sql`${t.directoryId} is not null`),
+    uniqueIndex('operators_sso_subject_key')
+      .on(t.ssoSubject)
+      .where(sql`${t.ssoSubject} is not null`),
     check('operators_source_check', sql`${t.source} in ('local', 'directory')`),
   ],
 );

@@ -52,7 +52,9 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await startOnlineUnlock(ctx, request.body.cardSerial, request.ip)),
+      reply
+        .code(201)
+        .send(await startOnlineUnlock(ctx, request.body.cardSerial, request.ip, request.body.ssoStepUp)),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/response',

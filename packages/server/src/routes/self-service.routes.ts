@@ -93,7 +93,14 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
       },
       preHandler: cardholder,
     },
-    (request) => unblockOwnCard(ctx, cardholderOf(request), request.params.id, request.body.challenge),
+    (request) =>
+      unblockOwnCard(
+        ctx,
+        cardholderOf(request),
+        request.params.id,
+        request.body.challenge,
+        request.body.ssoStepUp,
+      ),
   );
   app.post(
     '/api/v1/self-service/offline-unblocks/:id/outcome',

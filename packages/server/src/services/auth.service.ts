@@ -76,7 +76,7 @@ function failedActor(ctx: ServiceContext, knownUsername: string | undefined, typ
   return knownUsername ?? `unknown:${ctx.keys.identifierDigest(typed.toLowerCase())}`;
 }
 
-async function issueToken(
+export async function issueToken(
   ctx: ServiceContext,
   subjectType: SubjectType,
   subjectId: string,

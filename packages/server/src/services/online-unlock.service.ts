@@ -19,6 +19,7 @@ import type {
   OnlineUnlockSession,
 } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
+import { consumeStepUp } from '../sso/sso.service.js';
 import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
 import { countAnswers } from '../repositories/security-question.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -134,6 +135,7 @@ export async function startOnlineUnlock(
   ctx: ServiceContext,
   cardSerial: string,
   address: string,
+  ssoStepUp?: string,
 ): Promise<OnlineUnlockSession> {
   await limitAddress(ctx, address);
   const card = await findCardBySerial(ctx.db, cardSerial);
@@ -149,6 +151,22 @@ export async function startOnlineUnlock(
       details: { serialDigest: sha256Hex(cardSerial.toUpperCase()).slice(0, 16), reason: problem, address },
     });
     throw unavailable();
+  }
+  if (card.profile.requireSsoStepUp) {
+    // Only after the card is known to offer online unlock: a fresh SSO sign-in of its holder.
+    try {
+      consumeStepUp(ctx, ssoStepUp, card.user.id);
+    } catch (error) {
+      await appendAuditEvent(ctx.db, {
+        actor: 'workstation',
+        actorType: 'anonymous',
+        action: 'online_unlock.refused',
+        cardId: card.id,
+        userId: card.user.id,
+        details: { reason: 'sso.step_up_required', address },
+      });
+      throw error;
+    }
   }
   const { questionIds, attemptsRemaining: answerAttemptsRemaining } = await onlineQuestionsFor(
     ctx.db,

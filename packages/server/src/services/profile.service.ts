@@ -47,6 +47,7 @@ function toValues(input: UpdateProfileBody): Partial<ProfileValues> {
     values.securityMaxFailedAttempts = questions.maxFailedAttempts;
   if (questions?.validateInOfflineUnblock !== undefined)
     values.validateSecurityQuestions = questions.validateInOfflineUnblock;
+  if (input.ssoStepUp !== undefined) values.requireSsoStepUp = input.ssoStepUp;
   return values;
 }
 

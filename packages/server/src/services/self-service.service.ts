@@ -2,6 +2,7 @@
 import { parseChallenge } from '@cardwarden/protocol';
 import type { SelfServiceCard, SelfServiceMe, SelfServiceUnblockResponse } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
+import { consumeStepUp } from '../sso/sso.service.js';
 import { listCardsOfUser, type CardRecord } from '../repositories/card.repository.js';
 import { findUserById } from '../repositories/user.repository.js';
 import { attemptsRemaining, availability } from './availability.js';
@@ -57,6 +58,7 @@ export async function unblockOwnCard(
   actor: CardholderActor,
   cardId: string,
   challenge: string,
+  ssoStepUp?: string,
 ): Promise<SelfServiceUnblockResponse> {
   const cards = await listCardsOfUser(ctx.db, actor.id);
   const card = cards.find((candidate) => candidate.id === cardId);
@@ -65,6 +67,10 @@ export async function unblockOwnCard(
   // Refuse a mistyped challenge before a session exists; the session re-checks everything under lock.
   const parsed = parseChallenge(challenge, [challengeDigits(card)]);
   if (!parsed.ok) throw new AppError(parsed.problem.code, parsed.problem.message);
+  // A profile may require a fresh SSO sign-in (docs/sso.md); only where the use case is on at all.
+  if (card.profile.selfServiceOfflineUnblock && card.profile.requireSsoStepUp) {
+    consumeStepUp(ctx, ssoStepUp, actor.id);
+  }
   const session = await startOfflineUnblock(ctx, actor, cardId, undefined);
   let issued;
   try {

@@ -50,6 +50,7 @@ export function toProfile(profile: ProfileRecord): Profile {
       maxFailedAttempts: profile.securityMaxFailedAttempts,
       validateInOfflineUnblock: profile.validateSecurityQuestions,
     },
+    ssoStepUp: profile.requireSsoStepUp,
     cardCount: profile.cardCount,
     createdAt: iso(profile.createdAt),
     updatedAt: iso(profile.updatedAt),

@@ -11,6 +11,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
 import type { OnlineUnlockClient, SecurityAnswer } from '../online/online-unlock-client.js';
+import { obtainStepUp, type StepUpOptions } from '../online/sso-step-up.js';
 import { USE_OFFLINE_UNBLOCK } from '../online/server-refusal.js';
 import { describePinRules, GIDS_PIN_RULES, pinRulesWithin, type PinRules } from '../pin-rules.js';
 import { UnlockFailure } from '../unlock-failure.js';
@@ -64,7 +65,7 @@ export async function onlineCommand(
   access: CardAccess,
   input: LineInput,
   reporter: Reporter,
-  options: { reader?: string; client: OnlineUnlockClient },
+  options: { reader?: string; client: OnlineUnlockClient; sso?: StepUpOptions | undefined },
 ): Promise<ExitCode> {
   const { client } = options;
   const { card, serial, readerName } = await connectGidsCard(access, options.reader, reporter);
@@ -75,9 +76,11 @@ export async function onlineCommand(
         `the card does not tell its serial number, so the server cannot find it; ${USE_OFFLINE_UNBLOCK}`,
       );
     }
+    // The step-up first: the card's challenge is asked for only once the person is back from the browser.
+    const stepUp = options.sso ? await obtainStepUp(client, reporter, options.sso) : undefined;
     const challenge = await requestGidsChallenge(card.transport);
     reporter.say(`Asking ${client.origin} for an online unlock…`);
-    const session = await client.startSession(serial);
+    const session = await client.startSession(serial, stepUp);
     if (session.challengeLength !== challenge.length) {
       throw new UnlockFailure(
         'card.registration_mismatch',

@@ -11,6 +11,9 @@ import {
   OnlineUnlockResponse,
   OnlineUnlockResponseBody,
   OnlineUnlockSession,
+  SsoDevicePollBody,
+  SsoDevicePollResponse,
+  SsoDeviceRequest,
   StartOnlineUnlockBody,
 } from '@cardwarden/contract';
 import type { z } from 'zod';
@@ -40,10 +43,10 @@ export class OnlineUnlockClient {
   }
 
   /** Starts a session for the card: its questions, the profile's PIN rules and the challenge length. */
-  startSession(cardSerial: string): Promise<OnlineUnlockSession> {
+  startSession(cardSerial: string, ssoStepUp?: string): Promise<OnlineUnlockSession> {
     return this.post(
       'api/v1/online-unlock/sessions',
-      StartOnlineUnlockBody.parse({ cardSerial }),
+      StartOnlineUnlockBody.parse(ssoStepUp === undefined ? { cardSerial } : { cardSerial, ssoStepUp }),
       201,
       OnlineUnlockSession,
     );
@@ -87,6 +90,21 @@ export class OnlineUnlockClient {
       OnlineUnlockConfirmBody.parse({ cardCryptogram }),
       200,
       OnlineUnlockConfirmation,
+    );
+  }
+
+  /** Asks for an SSO step-up: the URL the cardholder opens in a browser, and the token to poll with. */
+  requestStepUp(): Promise<SsoDeviceRequest> {
+    return this.post('api/v1/auth/sso/device', {}, 201, SsoDeviceRequest);
+  }
+
+  /** Pending until the browser sign-in ends; then the step-up proof (once). */
+  pollStepUp(pollToken: string): Promise<SsoDevicePollResponse> {
+    return this.post(
+      'api/v1/auth/sso/device/poll',
+      SsoDevicePollBody.parse({ pollToken }),
+      200,
+      SsoDevicePollResponse,
     );
   }
 

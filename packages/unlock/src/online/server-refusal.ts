@@ -51,6 +51,19 @@ const ADVICE = {
   'challenge.empty': () => CHALLENGE_REFUSED,
   'challenge.bad_character': () => CHALLENGE_REFUSED,
   'challenge.bad_length': () => CHALLENGE_REFUSED,
+  'sso.step_up_required': () =>
+    "this card's profile requires a fresh single sign-on first: run the unlock again with --sso and sign in when the browser opens",
+  'sso.not_configured': () =>
+    `single sign-on is not set up on this server, so --sso cannot be used; run the unlock without --sso, or ${USE_OFFLINE_UNBLOCK}`,
+  'sso.no_account': () =>
+    `the single sign-on account you signed in with is not the holder of a card here; sign in as yourself, or ${USE_OFFLINE_UNBLOCK}`,
+  'self_service.account_suspended': () =>
+    'your account is suspended, so your card cannot be unlocked online: contact your administrator',
+  'sso.failed': () => 'the identity provider did not sign you in; run the unlock again with --sso',
+  'sso.exchange_invalid': () =>
+    'the single sign-on wait expired before you signed in (it lasts 10 minutes); run the unlock again with --sso',
+  'sso.provider_unavailable': () =>
+    'the identity provider cannot be reached from the server; try again in a few minutes',
 } satisfies Record<ServerRefusalCode, (attempts: number | undefined) => string>;
 
 /** A wait in seconds, as a person reads it. */

@@ -26,10 +26,10 @@ export const selfServiceEndpoints = {
       body: { currentPassword, newPassword },
     }),
   cards: () => api.request<{ items: SelfServiceCard[] }>('/api/v1/self-service/cards'),
-  unblock: (cardId: string, challenge: string) =>
+  unblock: (cardId: string, challenge: string, ssoStepUp?: string) =>
     api.request<SelfServiceUnblockResponse>(
       `/api/v1/self-service/cards/${encodeURIComponent(cardId)}/offline-unblock`,
-      { method: 'POST', body: { challenge } },
+      { method: 'POST', body: ssoStepUp ? { challenge, ssoStepUp } : { challenge } },
     ),
   recordOutcome: (id: string, result: 'unblocked' | 'failed') =>
     api.request<unknown>(`/api/v1/self-service/offline-unblocks/${encodeURIComponent(id)}/outcome`, {

@@ -16,6 +16,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { operatorTokens } from '../api/client.js';
 import { operatorEndpoints as api, type SignedInOperator as Me } from '../api/operator-api.js';
+import { ssoAwareLogout } from '../api/sso-api.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { UserLookupPage } from '../pages/UserLookup/UserLookupPage.js';
@@ -53,6 +54,7 @@ const AuditPage = lazy(() => import('../pages/Admin/AuditPage.js'));
 const SecurityQuestionsAdminPage = lazy(() => import('../pages/Admin/SecurityQuestionsAdminPage.js'));
 const SettingsPage = lazy(() => import('../pages/Admin/SettingsPage.js'));
 const DirectoryPage = lazy(() => import('../pages/Admin/DirectoryPage.js'));
+const SsoSettingsPage = lazy(() => import('../pages/Admin/SsoSettingsPage.js'));
 const ChangePasswordPage = lazy(async () => ({
   default: (await import('../pages/ChangePassword/ChangePasswordPage.js')).ChangePasswordPage,
 }));
@@ -82,6 +84,7 @@ const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/operators', label: 'nav.operators' },
   { to: '/admin/directory', label: 'nav.directory' },
   { to: '/admin/settings', label: 'nav.settings' },
+  { to: '/admin/sso', label: 'nav.sso' },
 ];
 
 /** The operator portal: sign-in, then the help desk and (for admins) the admin console. */
@@ -92,6 +95,7 @@ export function OperatorApp() {
       signIn={{
         title: t('signIn.title'),
         login: api.login,
+        sso: 'staff',
         footer: (
           <Link to="/self-service" size="sm">
             {t('signIn.cardholderHint')}
@@ -106,7 +110,11 @@ export function OperatorApp() {
 
 function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
   const me = useQuery({ queryKey: ['me'], queryFn: api.me, staleTime: 60_000 });
-  const signOut = useSignOut(operatorTokens, api.logout, onSignedOut);
+  const signOut = useSignOut(
+    operatorTokens,
+    ssoAwareLogout('staff', operatorTokens, api.logout),
+    onSignedOut,
+  );
   if (me.error || !me.data) return <SessionPending error={me.error} />;
   if (me.data.mustChangePassword) {
     // A reset password opens nothing but the page to choose one's own.
@@ -324,5 +332,6 @@ function adminPage(pathname: string, me: Me): ReactNode {
   if (matchPath('/admin/operators', pathname)) return <OperatorsPage />;
   if (matchPath('/admin/settings', pathname)) return <SettingsPage />;
   if (matchPath('/admin/directory', pathname)) return <DirectoryPage />;
+  if (matchPath('/admin/sso', pathname)) return <SsoSettingsPage />;
   return null;
 }

@@ -2,11 +2,13 @@ import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { cardholderTokens } from '../api/client.js';
 import { selfServiceEndpoints as api } from '../api/self-service-api.js';
+import { ssoAwareLogout } from '../api/sso-api.js';
 import { Link } from '../components/Link.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { ChangePasswordPage } from '../pages/ChangePassword/ChangePasswordPage.js';
 import { MyCardsPage } from '../pages/SelfService/MyCardsPage.js';
 import { SecurityQuestionsPage } from '../pages/SelfService/SecurityQuestionsPage.js';
+import { SsoStepUpNotice } from '../pages/SelfService/SsoStepUpNotice.js';
 import { navigate, useLocation } from '../router/router.js';
 import { SessionPending, SignInGate, useSignOut } from './session.js';
 
@@ -34,6 +36,7 @@ export default function SelfServiceApp() {
         title: t('signIn.selfServiceTitle'),
         intro: t('signIn.selfServiceIntro'),
         login: api.login,
+        sso: 'self-service',
         footer: (
           <Link to="/" size="sm">
             {t('signIn.operatorHint')}
@@ -49,7 +52,11 @@ export default function SelfServiceApp() {
 function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
   const { pathname } = useLocation();
   const me = useQuery({ queryKey: ['self-service', 'me'], queryFn: api.me, staleTime: 60_000 });
-  const signOut = useSignOut(cardholderTokens, api.logout, onSignedOut);
+  const signOut = useSignOut(
+    cardholderTokens,
+    ssoAwareLogout('self-service', cardholderTokens, api.logout),
+    onSignedOut,
+  );
   if (me.error || !me.data) return <SessionPending error={me.error} />;
   return (
     <AppShell header={{ height: 56 }} padding="md">
@@ -75,6 +82,7 @@ function SignedIn({ onSignedOut }: { onSignedOut: () => void }) {
       <AppShell.Main>
         <div style={{ maxWidth: 900 }}>
           <SelfServiceNav />
+          <SsoStepUpNotice />
           {currentPage(pathname) === SECURITY_QUESTIONS ? (
             <SecurityQuestionsPage emailNotifications={me.data.emailNotifications} />
           ) : currentPage(pathname) === CHANGE_PASSWORD ? (

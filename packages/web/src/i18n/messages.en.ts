@@ -47,6 +47,44 @@ export const en = {
   'signIn.signedOut': 'You are signed out.',
   'signIn.cardholderHint': 'Cardholder? Use self-service.',
   'signIn.operatorHint': 'Help-desk staff? Sign in to the help desk.',
+  'admin.profiles.ssoStepUp': 'Require an SSO step-up',
+  'admin.profiles.ssoStepUpHelp':
+    'Self-service offline unblock and online unlock need a fresh single sign-on of the cardholder (the unlock tool: --sso).',
+  'sso.signIn': 'Sign in with SSO',
+  'sso.or': 'or',
+  'sso.signingIn': 'Finishing single sign-on…',
+  'sso.stepUpDone': 'Single sign-on confirmed. Unblock your card now: the confirmation lasts until {time}.',
+  'sso.stepUpNeeded':
+    "This card's profile asks you to confirm who you are with single sign-on before each unblock.",
+  'sso.stepUpButton': 'Confirm with SSO',
+  'sso.deviceDone': 'Single sign-on confirmed. Go back to the unlock tool: it continues by itself.',
+  'sso.deviceFailed': 'Single sign-on did not confirm you. Run the unlock tool again.',
+  'sso.settingsTitle': 'Single sign-on',
+  'sso.settingsIntro':
+    'OpenID Connect sign-in for staff and cardholders. These settings come from the server environment (CARDWARDEN_OIDC_*) and are shown read-only; see docs/sso.md.',
+  'sso.settingsOff':
+    'Single sign-on is off. Set CARDWARDEN_OIDC_ISSUER and CARDWARDEN_OIDC_CLIENT_ID on the server and restart it.',
+  'sso.issuer': 'Issuer',
+  'sso.clientId': 'Client id',
+  'sso.clientSecret': 'Client secret',
+  'sso.secretSet': 'Set (not shown)',
+  'sso.secretUnset': 'None: a public client (PKCE only)',
+  'sso.redirectUrl': 'Redirect URL (register it at the provider)',
+  'sso.postLogoutUrl': 'Sign-out redirect URL',
+  'sso.scopes': 'Scopes',
+  'sso.groupsClaim': 'Groups claim',
+  'sso.usernameClaim': 'Username claim',
+  'sso.cardholderMatch': 'Cardholders found by',
+  'sso.stepUpMaxAge': 'Step-up lasts (seconds)',
+  'sso.insecure': 'Plain-HTTP identity provider allowed (tests only)',
+  'sso.groupRoles': 'Group to role',
+  'sso.group': 'Group',
+  'sso.role': 'Role',
+  'sso.noGroupRoles':
+    'No group gives a role: staff cannot sign in with SSO. Set CARDWARDEN_OIDC_GROUP_ROLES.',
+  'sso.yes': 'Yes',
+  'sso.no': 'No',
+  'nav.sso': 'Single sign-on',
 
   'lookup.title': 'User Lookup',
   'lookup.label': 'User Lookup',
@@ -750,6 +788,21 @@ export const errorMessagesEn = {
     'Online unlock is not available for this card (unknown card, online unlock off, card or user suspended, security answers not set, or only the help desk may unblock it now). Call the help desk.',
   'online_unlock.proof_invalid': 'The card’s proof of the unblock is not right. Call the help desk.',
   'online_unlock.no_proof': 'This unlock request has nothing to confirm. Start again.',
+  'sso.not_configured':
+    'Single sign-on is not set up on this server. Sign in with your username and password.',
+  'sso.invalid_state': 'This sign-in has expired or was started elsewhere. Start the sign-in again.',
+  'sso.failed': 'The identity provider did not sign you in. Try again.',
+  'sso.no_role':
+    'Your single sign-on account is in no group that gives a Cardwarden role. Ask an administrator to add you to a staff group.',
+  'sso.no_account':
+    'No Cardwarden account matches your single sign-on account. Ask your administrator to register you.',
+  'sso.account_conflict':
+    'A Cardwarden account with your username already exists and is not linked to single sign-on. Sign in with its password, or ask an administrator.',
+  'sso.exchange_invalid': 'The single sign-on result has expired. Sign in again.',
+  'sso.step_up_required':
+    "This card's profile asks you to confirm who you are with single sign-on (within a few minutes) first. Choose Confirm with SSO.",
+  'sso.provider_unavailable':
+    'The identity provider cannot be reached. Try again in a few minutes, or sign in with your password.',
   'audit.export_busy': 'Several audit exports are running. Wait half a minute, then download again.',
   'issuance.not_found': 'That issuance is not yours or no longer exists. Run the issue command again.',
   'issuance.closed': 'That issuance is already closed. Run the issue command again.',

@@ -28,10 +28,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `env` adds settings for this server (a directory, say) to the test's own. */
-export async function startServerProcess(env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
+/** `port`: one chosen ahead (a redirect URL must name it); `env`: more settings (SSO). */
+export async function startServerProcess(
+  options: { port?: number; env?: Readonly<Record<string, string>> } = {},
+): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cardwarden-web-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO_ROOT,
@@ -46,7 +48,7 @@ export async function startServerProcess(env: Readonly<Record<string, string>> =
       CARDWARDEN_ADMIN_USER: ADMIN.username,
       CARDWARDEN_ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
-      ...env,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -318,6 +318,14 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
                   set('operatorsCheckAnswers', event.currentTarget.checked);
                 }}
               />
+              <Switch
+                label={t('admin.profiles.ssoStepUp')}
+                description={t('admin.profiles.ssoStepUpHelp')}
+                checked={draft.ssoStepUp}
+                onChange={(event) => {
+                  set('ssoStepUp', event.currentTarget.checked);
+                }}
+              />
             </Stack>
           </fieldset>
           <ErrorAlert error={save.error} />

@@ -12,6 +12,7 @@ const PROFILE: Profile = {
   adminKeyAttemptLimit: 5,
   adminKeySource: 'random',
   securityQuestions: { required: 4, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: true },
+  ssoStepUp: true,
   cardCount: 2,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
@@ -27,6 +28,7 @@ describe('profile draft', () => {
       adminKeyAttemptLimit: 5,
       pinRules: PROFILE.pinRules,
       securityQuestions: PROFILE.securityQuestions,
+      ssoStepUp: true,
     });
   });
 

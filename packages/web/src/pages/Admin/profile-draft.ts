@@ -15,6 +15,7 @@ export interface ProfileDraft {
   questionsAsked: number;
   maxFailedAnswers: number;
   operatorsCheckAnswers: boolean;
+  ssoStepUp: boolean;
 }
 
 // The contract's PROFILE_DEFAULTS, restated: importing values from the contract pulls zod into the bundle.
@@ -31,6 +32,7 @@ export const NEW_PROFILE: ProfileDraft = {
   questionsAsked: 2,
   maxFailedAnswers: 5,
   operatorsCheckAnswers: false,
+  ssoStepUp: false,
 };
 
 export function draftOf(profile: Profile): ProfileDraft {
@@ -47,6 +49,7 @@ export function draftOf(profile: Profile): ProfileDraft {
     questionsAsked: profile.securityQuestions.asked,
     maxFailedAnswers: profile.securityQuestions.maxFailedAttempts,
     operatorsCheckAnswers: profile.securityQuestions.validateInOfflineUnblock,
+    ssoStepUp: profile.ssoStepUp,
   };
 }
 
@@ -65,6 +68,7 @@ export function bodyOf(draft: ProfileDraft): CreateProfileBody {
       maxFailedAttempts: draft.maxFailedAnswers,
       validateInOfflineUnblock: draft.operatorsCheckAnswers,
     },
+    ssoStepUp: draft.ssoStepUp,
   };
 }
 

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { SelfServiceCard, SelfServiceUnblockResponse } from '@cardwarden/contract';
 import { isApiError } from '../../api/api-error.js';
 import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
+import { ssoStartUrl, stepUpProof } from '../../api/sso-api.js';
 import { ChallengeField } from '../../challenge/ChallengeField.js';
 import { viewChallenge } from '../../challenge/challenge-view.js';
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
@@ -28,7 +29,12 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
   );
 
   const generate = useMutation({
-    mutationFn: () => api.unblock(card.id, view.digits),
+    // A step-up proof from a recent SSO sign-in goes along; it works once.
+    mutationFn: async () => {
+      const proof = stepUpProof.get();
+      if (proof) stepUpProof.clear();
+      return api.unblock(card.id, view.digits, proof?.proof);
+    },
     onSuccess: setIssued,
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['self-service', 'cards'] }),
   });
@@ -73,6 +79,11 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
             />
             {/* self_service.last_attempt reads: call the help desk, they unblock it with you. */}
             <ErrorAlert error={generate.error} />
+            {isApiError(generate.error, 'sso.step_up_required') && (
+              <Button component="a" href={ssoStartUrl('step-up')} variant="default">
+                {t('sso.stepUpButton')}
+              </Button>
+            )}
             <Group justify="space-between">
               <Button variant="default" onClick={onClose}>
                 {t('unblock.cancel')}

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type SyntheticEvent, type ReactNode } from 'react';
-import type { LoginResponse } from '@cardwarden/contract';
+import type { LoginResponse, SsoPortal } from '@cardwarden/contract';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { MissingHint } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
@@ -21,6 +21,7 @@ import { t } from '../../i18n/index.js';
 const SecondFactorStep = lazy(async () => ({
   default: (await import('./SecondFactorStep.js')).SecondFactorStep,
 }));
+import { SsoSignIn } from './SsoSignIn.js';
 
 export interface SignInPageProps {
   readonly title: string;
@@ -29,10 +30,12 @@ export interface SignInPageProps {
   readonly login: (username: string, password: string) => Promise<LoginResponse>;
   readonly onSignedIn: (token: string) => void;
   readonly footer?: ReactNode;
+  /** Offer "Sign in with SSO" for this portal when the server has it configured. */
+  readonly sso?: SsoPortal;
 }
 
 /** Username, Password, Sign in: the same form for operators and cardholders. */
-export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: SignInPageProps) {
+export function SignInPage({ title, intro, notice, login, onSignedIn, footer, sso }: SignInPageProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   // Sign in stays pressable; pressed too early, it says what is missing instead of doing nothing.
@@ -121,6 +124,7 @@ export function SignInPage({ title, intro, notice, login, onSignedIn, footer }: 
             <Button type="submit" loading={mutation.isPending}>
               {t('signIn.submit')}
             </Button>
+            {sso && <SsoSignIn portal={sso} onSignedIn={onSignedIn} onSecondFactor={setLimited} />}
             {footer}
           </Stack>
         </form>
