@@ -69,6 +69,10 @@ export const ERROR_CODES = {
   'online_unlock.proof_invalid': 422,
   'online_unlock.no_proof': 409,
   'audit.export_busy': 429,
+  'import.invalid': 422,
+  'import.bad_transport_key': 422,
+  'import.busy': 429,
+  'import.conflict': 409,
   'internal.error': 500,
   'internal.unavailable': 503,
 } as const;

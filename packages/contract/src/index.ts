@@ -13,3 +13,4 @@ export * from './schemas/security-questions.js';
 export * from './schemas/online-unlock.js';
 export * from './schemas/settings.js';
 export * from './schemas/directory.js';
+export * from './schemas/imports.js';

@@ -31,6 +31,8 @@ import { registerSelfServiceRoutes } from './routes/self-service.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
+import { registerImportRoutes } from './routes/import.routes.js';
+import { registerCardExportRoutes } from './routes/card-export.routes.js';
 import type { ServiceContext } from './services/context.js';
 
 export const API_VERSION = '0.1.0';
@@ -104,7 +106,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerOperatorRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerCardExportRoutes(app, ctx);
   registerCardRoutes(app, ctx);
+  registerImportRoutes(app, ctx);
   registerOfflineUnblockRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerSelfServiceRoutes(app, ctx);
