@@ -16,11 +16,13 @@ import { AppError, isUniqueViolation } from '../errors.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
   allowLongStatements,
+  deferSearchIndexing,
   findRegisteredSerials,
   findUsersByUsernames,
   insertCardsInBulk,
   insertUsersInBulk,
   listProfileNames,
+  mergeDeferredIndexes,
   type NewImportCard,
   type NewImportUser,
 } from '../repositories/import.repository.js';
@@ -41,6 +43,12 @@ export interface ImportOptions {
 export type ImportOutcome =
   | { readonly ok: true; readonly result: ImportResult }
   | { readonly ok: false; readonly report: ImportReport };
+
+/**
+ * From this many cards on, the search indexes are filled in bulk at the end (see deferSearchIndexing):
+ * much faster, but searches wait for the import's commit, which a small import need not impose.
+ */
+const BULK_INDEXING_FROM = 1_000;
 
 const running = new WeakSet<ServiceContext>();
 
@@ -239,8 +247,10 @@ async function write(
           kcv: toHex(keyCheckValue(row.algorithm, row.key)),
         };
       });
+      const deferred = cards.length >= BULK_INDEXING_FROM ? await deferSearchIndexing(tx) : [];
       await insertUsersInBulk(tx, checked.newUsers);
       await insertCardsInBulk(tx, cards);
+      await mergeDeferredIndexes(tx, deferred);
       await appendAuditEvent(tx, {
         ...auditActor(actor),
         action: 'import.completed',
