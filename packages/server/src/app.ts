@@ -12,6 +12,7 @@ import { guardedValidatorCompiler } from './http/request-validation.js';
 import { errorBody, installErrorHandling } from './http/error-handler.js';
 import { installRequestBudget } from './http/request-budget.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { installUploadTimeout, LONGEST_UPLOAD_MS } from './http/upload-timeout.js';
 import { installMetricsHooks, registerMetricsRoute } from './http/metrics-endpoint.js';
 import { installRequestIdHeader, requestIdOf } from './http/request-id.js';
 import type { Metrics } from './observability/metrics.js';
@@ -65,10 +66,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     bodyLimit: 64 * 1024,
     // In every log line of the request and in the X-Request-Id header of every answer.
     genReqId: requestIdOf,
-    // Idle keep-alive connections close soon; a client that sends its request too slowly is cut off;
-    // a socket with no traffic at all for two minutes is closed (a streamed export keeps writing).
+    // Idle keep-alive connections close soon; a client that sends its request too slowly is cut off
+    // (30 s; the import's large file may take longer: http/upload-timeout.ts); a socket with no traffic
+    // at all for two minutes is closed (a streamed export keeps writing).
     keepAliveTimeout: 5_000,
-    requestTimeout: 30_000,
+    requestTimeout: LONGEST_UPLOAD_MS,
     connectionTimeout: 120_000,
     // Ids and challenges are short; anything longer is not ours.
     routerOptions: { maxParamLength: 200 },
@@ -83,6 +85,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   app.decorateRequest('tokenId', null);
   installErrorHandling(app);
   installRequestIdHeader(app);
+  installUploadTimeout(app);
   if (options.metrics) installMetricsHooks(app, options.metrics);
   installSecurityHeaders(app);
   installRequestBudget(app, options.statementTimeoutMs ?? 5_000);

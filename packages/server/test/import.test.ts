@@ -165,10 +165,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
   });
 
   it('reports a BOM, CRLF line endings and a wrong header on line 1', async () => {
-    const crlf = await postCsv(
-      f.admin,
-      `\uFEFF${HEADER}\r\n${line(f.profileName, newLine())}\r\n`,
-    );
+    const crlf = await postCsv(f.admin, `\uFEFF${HEADER}\r\n${line(f.profileName, newLine())}\r\n`);
     expect(crlf.status).toBe(422);
     expect(crlf.body.lines.map((entry) => entry.problem)).toEqual(['format.bom', 'format.crlf']);
     expect(crlf.body.lines.every((entry) => entry.line === 1)).toBe(true);
@@ -230,6 +227,16 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     expect(issued.body.response).toBe(expectedResponse('aes256', entry.key, challenge));
     keysSeen.push(entry.key, transportKey.toString('hex'));
   });
+
+  it('takes a file of more than 50 MB in one request', async () => {
+    // 400,000 lines of an unknown profile: checked in full, refused with every line named.
+    const filler = `${line('no-such-profile', newLine('aes256'))}\n`;
+    const csv = `${HEADER}\n${filler.repeat(Math.ceil(50_500_000 / filler.length))}`;
+    expect(csv.length).toBeGreaterThan(50_000_000);
+    const response = await postCsv(f.admin, csv, '?dryRun=true');
+    expect(response.status, response.text.slice(0, 300)).toBe(422);
+    expect(response.body.lines.length).toBeGreaterThan(300_000);
+  }, 180_000);
 
   it('refuses derived keys with a line error until key derivation is wired', async () => {
     const entry = newLine();

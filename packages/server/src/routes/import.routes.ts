@@ -8,8 +8,8 @@ import type { ServiceContext } from '../services/context.js';
 
 /** The largest import file: 50 MB and more (about 400,000 cards with clear keys). */
 export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
-/** How long an import may take to check and write, in seconds. */
-export const IMPORT_TIMEOUT_SECONDS = 120;
+/** How long an import may take, sending the file (up to 180 s) included, to check and write, in seconds. */
+export const IMPORT_TIMEOUT_SECONDS = 240;
 
 export function registerImportRoutes(app: App, ctx: ServiceContext): void {
   // The file as bytes: the import checks its encoding (UTF-8, no BOM) itself and says which line is wrong.
@@ -31,7 +31,8 @@ export function registerImportRoutes(app: App, ctx: ServiceContext): void {
       // Before the body is read: an anonymous caller does not get to upload 64 MB.
       onRequest: requireOperator(ctx, 'admin'),
       bodyLimit: IMPORT_BODY_LIMIT,
-      config: { timeoutSeconds: IMPORT_TIMEOUT_SECONDS },
+      // A 50 MB file takes a minute or more to send on a slow link.
+      config: { timeoutSeconds: IMPORT_TIMEOUT_SECONDS, uploadTimeoutSeconds: 180 },
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body)) {
