@@ -71,6 +71,8 @@ function call(base, method, path, body, token, headers = {}) {
       `${base}${path}`,
       {
         method,
+        // A fresh connection each time: a kept-alive one may have been closed by the server meanwhile.
+        agent: false,
         headers: {
           ...(typeof body === 'object' ? { 'content-type': 'application/json' } : {}),
           ...(token ? { authorization: `Bearer ${token}` } : {}),

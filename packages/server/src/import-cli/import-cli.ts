@@ -54,7 +54,8 @@ function send(
   return new Promise((resolve, reject) => {
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
-      { method, headers: { ...headers, 'content-length': String(body?.length ?? 0) } },
+      // A fresh connection: a kept-alive one may have been closed by the server during a password prompt.
+      { method, agent: false, headers: { ...headers, 'content-length': String(body?.length ?? 0) } },
       (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -52,6 +52,7 @@ const OperatorsPage = lazy(() => import('../pages/Admin/OperatorsPage.js'));
 const AuditPage = lazy(() => import('../pages/Admin/AuditPage.js'));
 const SecurityQuestionsAdminPage = lazy(() => import('../pages/Admin/SecurityQuestionsAdminPage.js'));
 const SettingsPage = lazy(() => import('../pages/Admin/SettingsPage.js'));
+const ImportPage = lazy(() => import('../pages/Admin/ImportPage.js'));
 const ChangePasswordPage = lazy(async () => ({
   default: (await import('../pages/ChangePassword/ChangePasswordPage.js')).ChangePasswordPage,
 }));
@@ -77,6 +78,7 @@ const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/cards', label: 'nav.cards' },
   { to: '/admin/operators', label: 'nav.operators' },
   { to: '/admin/settings', label: 'nav.settings' },
+  { to: '/admin/import', label: 'nav.import' },
 ];
 
 /** The operator portal: sign-in, then the help desk and (for admins) the admin console. */
@@ -303,5 +305,6 @@ function adminPage(pathname: string, me: Me): ReactNode {
   if (matchPath('/admin/cards', pathname)) return <CardsAdminPage />;
   if (matchPath('/admin/operators', pathname)) return <OperatorsPage />;
   if (matchPath('/admin/settings', pathname)) return <SettingsPage />;
+  if (matchPath('/admin/import', pathname)) return <ImportPage />;
   return null;
 }
