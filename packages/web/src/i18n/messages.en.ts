@@ -456,6 +456,7 @@ export const en = {
   'import.intro':
     'Bring users and cards with their admin keys in from a CSV file (see the import guide): check it with a dry run first. A file with any problem is refused whole; nothing is imported until every line is right.',
   'import.file': 'CSV file',
+  'import.clearFile': 'Remove the chosen file',
   'import.fileHelp':
     'Header: username,display_name,email,serial,type,profile,algorithm,key (UTF-8, LF line endings).',
   'import.dryRun': 'Dry run',

@@ -60,6 +60,7 @@ export default function ImportPage() {
               setProgress(null);
             }}
             clearable
+            clearButtonProps={{ 'aria-label': t('import.clearFile') }}
           />
           <Group>
             <Button
