@@ -22,7 +22,9 @@ function collector(): { stream: Writable; text: () => string } {
 }
 
 /** A terminal that types `keys` once the command asks. */
-function fakeTerminal(keys: string): PassThrough & { isTTY: true; setRawMode: (mode: boolean) => void } {
+function fakeTerminal(
+  keys: string,
+): PassThrough & { isTTY: true; rawModes: boolean[]; setRawMode: (mode: boolean) => void } {
   const input = Object.assign(new PassThrough(), {
     isTTY: true as const,
     rawModes: [] as boolean[],

@@ -276,16 +276,14 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     for (const key of keysSeen) expect(log).not.toContain(key.toLowerCase());
   });
 
-  it('keeps imported keys out of the database in clear', async () => {
-    if (kind === 'postgres') {
-      const dump = execFileSync('pg_dump', ['--dbname', server.database.url ?? ''], {
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      for (const key of keysSeen) {
-        expect(dump.includes(Buffer.from(key.toLowerCase()))).toBe(false);
-        expect(dump.includes(Buffer.from(key.toUpperCase()))).toBe(false);
-        expect(dump.includes(Buffer.from(key, 'hex'))).toBe(false);
-      }
+  it.skipIf(kind !== 'postgres')('keeps imported keys out of a pg_dump', () => {
+    const dump = execFileSync('pg_dump', ['--dbname', server.database.url ?? ''], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    for (const key of keysSeen) {
+      expect(dump.includes(Buffer.from(key.toLowerCase()))).toBe(false);
+      expect(dump.includes(Buffer.from(key.toUpperCase()))).toBe(false);
+      expect(dump.includes(Buffer.from(key, 'hex'))).toBe(false);
     }
   });
 });

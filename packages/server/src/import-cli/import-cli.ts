@@ -61,7 +61,7 @@ function send(
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = {};
+          let parsed: unknown;
           try {
             parsed = text ? JSON.parse(text) : {};
           } catch {

@@ -50,8 +50,14 @@ function readKeys(input: TerminalInput, output: NodeJS.WritableStream, masked: b
     };
     const onData = (chunk: string | Buffer): void => {
       for (const char of String(chunk)) {
-        if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003' || char === '\u0004') return finish(new Error('sign-in cancelled'));
+        if (char === '\r' || char === '\n') {
+          finish();
+          return;
+        }
+        if (char === '\u0003' || char === '\u0004') {
+          finish(new Error('sign-in cancelled'));
+          return;
+        }
         if (char === '\u007f' || char === '\b') {
           if (chars.pop() !== undefined) output.write('\b \b');
         } else if (char >= ' ') {

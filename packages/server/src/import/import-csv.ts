@@ -40,7 +40,9 @@ function decode(body: Uint8Array): { text: string; badUtf8: boolean } {
 
 export function parseImportCsv(body: Uint8Array): ParsedCsv {
   const problems: ImportLineProblem[] = [];
-  let { text, badUtf8 } = decode(body);
+  const decoded = decode(body);
+  const badUtf8 = decoded.badUtf8;
+  let text = decoded.text;
   if (text.startsWith(BOM)) {
     problems.push(
       problem(
