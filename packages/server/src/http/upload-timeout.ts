@@ -21,7 +21,7 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const LONGEST_UPLOAD_MS = 180_000;
 
 export function installUploadTimeout(app: App): void {
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const allowed = (request.routeOptions.config.uploadTimeoutSeconds ?? 0) * 1000;
     if (allowed >= LONGEST_UPLOAD_MS) {
       done();
@@ -36,7 +36,8 @@ export function installUploadTimeout(app: App): void {
     request.raw.once('end', () => {
       clearTimeout(timer);
     });
-    request.raw.socket.once('close', () => {
+    // Per response, not per socket: a kept-alive socket serves many requests.
+    reply.raw.once('close', () => {
       clearTimeout(timer);
     });
     done();

@@ -125,8 +125,9 @@ async function checkFile(
   }
   const columns = checkHeader(parsed.header);
   if (Array.isArray(columns)) {
-    problems.push(...columns);
-    return empty;
+    // The lines cannot be read without a right header: report the header only (field counts would
+    // follow from it).
+    return { ...empty, problems: [...problems.filter((entry) => entry.line === 1), ...columns] };
   }
   const profiles = new Map<string, ImportProfile>(
     (await listProfileNames(ctx.db)).map((profile) => [profile.name.toLowerCase(), profile]),
