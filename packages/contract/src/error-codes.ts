@@ -100,6 +100,10 @@ export const ERROR_CODES = {
   'issuance.key_unknown': 409,
   'issuance.proof_invalid': 422,
   'issuance.card_refused': 409,
+  'import.invalid': 422,
+  'import.bad_transport_key': 422,
+  'import.busy': 429,
+  'import.conflict': 409,
   'internal.error': 500,
   'internal.unavailable': 503,
 } as const;

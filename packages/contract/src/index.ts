@@ -17,3 +17,4 @@ export * from './schemas/directory.js';
 export * from './schemas/issuances.js';
 export * from './schemas/second-factor.js';
 export * from './schemas/sso.js';
+export * from './schemas/imports.js';

@@ -12,6 +12,7 @@ import { guardedValidatorCompiler } from './http/request-validation.js';
 import { errorBody, installErrorHandling } from './http/error-handler.js';
 import { installRequestBudget } from './http/request-budget.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { installUploadTimeout, LONGEST_UPLOAD_MS } from './http/upload-timeout.js';
 import { installMetricsHooks, registerMetricsRoute } from './http/metrics-endpoint.js';
 import { installRequestIdHeader, requestIdOf } from './http/request-id.js';
 import type { Metrics } from './observability/metrics.js';
@@ -35,6 +36,8 @@ import { registerSecondFactorRoutes } from './routes/second-factor.routes.js';
 import { registerSsoRoutes } from './routes/sso.routes.js';
 import { registerAdminKeyRoutes } from './routes/admin-key.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
+import { registerImportRoutes } from './routes/import.routes.js';
+import { registerCardExportRoutes } from './routes/card-export.routes.js';
 import type { ServiceContext } from './services/context.js';
 
 export const API_VERSION = '0.1.0';
@@ -67,10 +70,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
     bodyLimit: 64 * 1024,
     // In every log line of the request and in the X-Request-Id header of every answer.
     genReqId: requestIdOf,
-    // Idle keep-alive connections close soon; a client that sends its request too slowly is cut off;
-    // a socket with no traffic at all for two minutes is closed (a streamed export keeps writing).
+    // Idle keep-alive connections close soon; a client that sends its request too slowly is cut off
+    // (30 s; the import's large file may take longer: http/upload-timeout.ts); a socket with no traffic
+    // at all for two minutes is closed (a streamed export keeps writing).
     keepAliveTimeout: 5_000,
-    requestTimeout: 30_000,
+    requestTimeout: LONGEST_UPLOAD_MS,
     connectionTimeout: 120_000,
     // Ids and challenges are short; anything longer is not ours.
     routerOptions: { maxParamLength: 200 },
@@ -86,6 +90,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   app.decorateRequest('secondFactorPending', false);
   installErrorHandling(app);
   installRequestIdHeader(app);
+  installUploadTimeout(app);
   if (options.metrics) installMetricsHooks(app, options.metrics);
   installSecurityHeaders(app);
   installRequestBudget(app, options.statementTimeoutMs ?? 5_000);
@@ -111,8 +116,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   registerUserRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
   registerMasterRoutes(app, ctx);
+  // The export's fixed path before the card routes' /cards/{id}.
+  registerCardExportRoutes(app, ctx);
   registerCardRoutes(app, ctx);
   registerIssuanceRoutes(app, ctx);
+  registerImportRoutes(app, ctx);
   registerOfflineUnblockRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerSelfServiceRoutes(app, ctx);

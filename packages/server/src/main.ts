@@ -12,7 +12,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(
     { ...config, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT },
-    { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    {
+      level: config.logLevel,
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-cardwarden-transport-key"]',
+      ],
+    },
   );
   if (server.bootstrap.created) {
     const { username, generatedPassword } = server.bootstrap;

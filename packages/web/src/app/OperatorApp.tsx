@@ -55,6 +55,7 @@ const SecurityQuestionsAdminPage = lazy(() => import('../pages/Admin/SecurityQue
 const SettingsPage = lazy(() => import('../pages/Admin/SettingsPage.js'));
 const DirectoryPage = lazy(() => import('../pages/Admin/DirectoryPage.js'));
 const SsoSettingsPage = lazy(() => import('../pages/Admin/SsoSettingsPage.js'));
+const ImportPage = lazy(() => import('../pages/Admin/ImportPage.js'));
 const ChangePasswordPage = lazy(async () => ({
   default: (await import('../pages/ChangePassword/ChangePasswordPage.js')).ChangePasswordPage,
 }));
@@ -85,6 +86,7 @@ const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/directory', label: 'nav.directory' },
   { to: '/admin/settings', label: 'nav.settings' },
   { to: '/admin/sso', label: 'nav.sso' },
+  { to: '/admin/import', label: 'nav.import' },
 ];
 
 /** The operator portal: sign-in, then the help desk and (for admins) the admin console. */
@@ -333,5 +335,6 @@ function adminPage(pathname: string, me: Me): ReactNode {
   if (matchPath('/admin/settings', pathname)) return <SettingsPage />;
   if (matchPath('/admin/directory', pathname)) return <DirectoryPage />;
   if (matchPath('/admin/sso', pathname)) return <SsoSettingsPage />;
+  if (matchPath('/admin/import', pathname)) return <ImportPage />;
   return null;
 }

@@ -26,6 +26,7 @@ export const en = {
   'nav.changePassword': 'Change password',
   'nav.settings': 'Settings',
   'nav.directory': 'Directory',
+  'nav.import': 'Import',
   'notFound.title': 'Page not found',
   'notFound.back': 'Go to User Lookup',
 
@@ -501,6 +502,33 @@ export const en = {
   'admin.questions.retireHelp':
     'A retired question is no longer offered for new answers; answers already set to it still count.',
 
+  'import.title': 'Import cards',
+  'import.intro':
+    'Bring users and cards with their admin keys in from a CSV file (see the import guide): check it with a dry run first. A file with any problem is refused whole; nothing is imported until every line is right.',
+  'import.file': 'CSV file',
+  'import.clearFile': 'Remove the chosen file',
+  'import.fileHelp':
+    'Header: username,display_name,email,serial,type,profile,algorithm,key (UTF-8, LF line endings).',
+  'import.dryRun': 'Dry run',
+  'import.import': 'Import',
+  'import.progressLabel': 'Upload progress',
+  'import.sending': 'Sent {sent} of {total} MB',
+  'import.checking': 'Sent. The server is checking the file…',
+  'import.dryRunGood': 'The file is good',
+  'import.wouldImport': 'Importing it creates {users} new users and {cards} cards. Nothing was imported yet.',
+  'import.done': 'Imported',
+  'import.imported': 'Imported {users} new users and {cards} cards.',
+  'import.line': 'Line {line}',
+  'import.refused': 'Nothing was imported',
+  'import.report': 'Problems by line',
+  'import.colLine': 'Line',
+  'import.colColumn': 'Column',
+  'import.colProblem': 'What is wrong and how to fix it',
+  'import.more': 'and {count} more problems: fix these and run the dry run again.',
+  'import.exportTitle': 'Card inventory',
+  'import.exportHelp':
+    'Every card with its holder, profile, algorithm and key check value, as CSV. Never the keys.',
+  'import.export': 'Export inventory',
   'audit.title': 'Audit log',
   'audit.user': 'User id',
   'audit.card': 'Card id',
@@ -815,6 +843,12 @@ export const errorMessagesEn = {
     'The card refused every key the server holds for it. Give its factory key, or replace the card.',
   'issuance.proof_invalid': "The card's answer did not prove the key. Run the issue command again.",
   'issuance.card_refused': 'The card refused a step of the issuance. Run the issue command again.',
+  'import.invalid': 'The file has problems and nothing was imported. Fix the lines named and try again.',
+  'import.bad_transport_key':
+    'The transport key is not an AES key in hex (32, 48 or 64 digits). Check it and try again.',
+  'import.busy': 'Another import is running on the server. Wait until it is done, then try again.',
+  'import.conflict':
+    'Someone registered a card or user of this file while it was imported; nothing was imported. Run the dry run again.',
   'internal.error': 'The server had a problem. Try again; if it persists, tell your administrator.',
   'internal.unavailable': 'The server is busy or starting. Try again in a moment.',
   'auth.second_factor_required':

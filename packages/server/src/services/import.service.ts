@@ -1,0 +1,279 @@
+/**
+ * Bulk import of users and cards with their admin keys, from a CSV file (docs/import.md).
+ *
+ * All or nothing: every line is checked first (each line on its own, then across the file, then against
+ * the database with one query per kind), and a file with any problem is refused whole with every bad
+ * line named. A good file is imported in one transaction. Keys are sealed exactly as card registration
+ * seals them (KeyCustody.sealAdminKey, card id bound), held in clear only in memory until then, and never
+ * echoed or logged. The audit trail gets one `import.completed` event with the counts (not one event per
+ * card: a 100,000-card import would otherwise write 100,000 chained events).
+ */
+import { randomUUID } from 'node:crypto';
+import { toHex } from '@cardwarden/protocol';
+import { keyCheckValue } from '@cardwarden/protocol/crypto';
+import type { ImportLineProblem, ImportReport, ImportResult } from '@cardwarden/contract';
+import { AppError, isUniqueViolation } from '../errors.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
+import {
+  allowLongStatements,
+  deferSearchIndexing,
+  findRegisteredSerials,
+  findUsersByUsernames,
+  insertCardsInBulk,
+  insertUsersInBulk,
+  listProfileNames,
+  mergeDeferredIndexes,
+  type NewImportCard,
+  type NewImportUser,
+} from '../repositories/import.repository.js';
+import { parseImportCsv, problem } from '../import/import-csv.js';
+import { checkHeader, checkRow, type ImportProfile, type ImportRow } from '../import/import-row.js';
+import { parseTransportKey, type TransportKey } from '../import/transport-key.js';
+import { weakKeyWarning } from './admin-key-input.js';
+import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+
+export interface ImportOptions {
+  readonly dryRun: boolean;
+  /** The X-Cardwarden-Transport-Key header, for `key_wrapped` columns. */
+  readonly transportKey: string | undefined;
+  /** The statement budget of the import transaction. */
+  readonly timeoutSeconds: number;
+}
+
+export type ImportOutcome =
+  | { readonly ok: true; readonly result: ImportResult }
+  | { readonly ok: false; readonly report: ImportReport };
+
+/**
+ * From this many cards on, the search indexes are filled in bulk at the end (see deferSearchIndexing):
+ * much faster, but searches wait for the import's commit, which a small import need not impose.
+ */
+const BULK_INDEXING_FROM = 1_000;
+
+const running = new WeakSet<ServiceContext>();
+
+/**
+ * Checks `body` and, unless a dry run, imports it.
+ * @throws AppError `import.busy` while another import runs on this server, `import.bad_transport_key`,
+ *   `import.conflict` when another request registered a serial or username of the file meanwhile.
+ */
+export async function importCards(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  body: Uint8Array,
+  options: ImportOptions,
+): Promise<ImportOutcome> {
+  // One at a time: an import holds a whole file and its keys in memory, and a long transaction.
+  if (running.has(ctx)) {
+    throw new AppError('import.busy', 'another import is running on this server; try again when it is done');
+  }
+  running.add(ctx);
+  let rows: ImportRow[] = [];
+  try {
+    const transportKey = readTransportKey(options.transportKey);
+    const checked = await checkFile(ctx, body, transportKey);
+    rows = checked.rows;
+    if (checked.problems.length > 0) return { ok: false, report: reportOf(checked.problems) };
+    const counts = { users: checked.newUsers.length, cards: rows.length };
+    const warnings = rows.flatMap((row) => {
+      const warning = weakKeyWarning(row.algorithm, row.key);
+      return warning ? [{ line: row.line, column: 'key', message: warning }] : [];
+    });
+    if (options.dryRun) {
+      return {
+        ok: true,
+        result: { dryRun: true, imported: { users: 0, cards: 0 }, wouldImport: counts, warnings },
+      };
+    }
+    await write(ctx, actor, checked, options.timeoutSeconds);
+    return { ok: true, result: { dryRun: false, imported: counts, wouldImport: counts, warnings } };
+  } finally {
+    for (const row of rows) row.key.fill(0);
+    running.delete(ctx);
+  }
+}
+
+function readTransportKey(header: string | undefined): TransportKey | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const parsed = parseTransportKey(header);
+  if (typeof parsed === 'string') {
+    throw new AppError('import.bad_transport_key', `${parsed} (X-Cardwarden-Transport-Key header)`);
+  }
+  return parsed;
+}
+
+interface CheckedFile {
+  readonly rows: ImportRow[];
+  readonly problems: ImportLineProblem[];
+  /** Users the file creates (the first line of each names them). */
+  readonly newUsers: NewImportUser[];
+  /** Lower-case username → user id, for existing and new users. */
+  readonly userIds: Map<string, string>;
+}
+
+async function checkFile(
+  ctx: ServiceContext,
+  body: Uint8Array,
+  transportKey: TransportKey | undefined,
+): Promise<CheckedFile> {
+  const parsed = parseImportCsv(body);
+  const problems = [...parsed.problems];
+  const empty = { rows: [], problems, newUsers: [], userIds: new Map<string, string>() };
+  if (parsed.header.length === 0) {
+    if (problems.length === 0) problems.push(problem(1, null, 'format.empty', 'the file is empty'));
+    return empty;
+  }
+  const columns = checkHeader(parsed.header);
+  if (Array.isArray(columns)) {
+    // The lines cannot be read without a right header: report the header only (field counts would
+    // follow from it).
+    return { ...empty, problems: [...problems.filter((entry) => entry.line === 1), ...columns] };
+  }
+  const profiles = new Map<string, ImportProfile>(
+    (await listProfileNames(ctx.db)).map((profile) => [profile.name.toLowerCase(), profile]),
+  );
+  const rows: ImportRow[] = [];
+  for (const row of parsed.rows) {
+    const checked = checkRow(row, columns, { profiles, transportKey }, problems);
+    if (checked) rows.push(checked);
+  }
+  if (parsed.rows.length === 0 && problems.length === 0) {
+    problems.push(
+      problem(1, null, 'format.no_cards', 'the file has a header and no cards: add one line per card'),
+    );
+  }
+  checkAcrossFile(rows, problems);
+
+  const serials = [...new Set(rows.map((row) => row.serial.toLowerCase()))];
+  const registered = await findRegisteredSerials(ctx.db, serials);
+  for (const row of rows) {
+    if (registered.has(row.serial.toLowerCase())) {
+      problems.push(
+        problem(
+          row.line,
+          'serial',
+          'serial.registered',
+          `a card with serial "${row.serial}" is registered already; remove this line (to give it a new key, use Replace admin key on the card)`,
+        ),
+      );
+    }
+  }
+  const usernames = [...new Set(rows.map((row) => row.username.toLowerCase()))];
+  const userIds = await findUsersByUsernames(ctx.db, usernames);
+  const newUsers: NewImportUser[] = [];
+  for (const row of rows) {
+    const lower = row.username.toLowerCase();
+    if (userIds.has(lower)) continue;
+    const id = randomUUID();
+    userIds.set(lower, id);
+    newUsers.push({ id, username: row.username, display_name: row.displayName, email: row.email });
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { rows, problems, newUsers, userIds };
+}
+
+/** Problems between lines: a serial twice, a user described two ways. */
+function checkAcrossFile(rows: readonly ImportRow[], problems: ImportLineProblem[]): void {
+  const serialLines = new Map<string, number>();
+  const users = new Map<string, ImportRow>();
+  for (const row of rows) {
+    const serial = row.serial.toLowerCase();
+    const first = serialLines.get(serial);
+    if (first === undefined) serialLines.set(serial, row.line);
+    else
+      problems.push(
+        problem(
+          row.line,
+          'serial',
+          'serial.duplicate',
+          `the serial "${row.serial}" is on line ${String(first)} too (serials are unique, any case); keep one of the lines`,
+        ),
+      );
+    const username = row.username.toLowerCase();
+    const described = users.get(username);
+    if (!described) users.set(username, row);
+    else if (
+      described.displayName !== row.displayName ||
+      described.email.toLowerCase() !== row.email.toLowerCase()
+    )
+      problems.push(
+        problem(
+          row.line,
+          described.displayName !== row.displayName ? 'display_name' : 'email',
+          'user.inconsistent',
+          `the user "${row.username}" is on line ${String(described.line)} with another display name or email; give the same on every line of a user`,
+        ),
+      );
+  }
+}
+
+function reportOf(problems: ImportLineProblem[]): ImportReport {
+  const badLines = new Set(problems.map((entry) => entry.line)).size;
+  return {
+    error: {
+      code: 'import.invalid',
+      message: `${String(badLines)} line${badLines === 1 ? ' has' : 's have'} problems; nothing was imported. Fix them and send the whole file again (a dry run checks without importing).`,
+    },
+    lines: problems,
+    badLines,
+  };
+}
+
+async function write(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  checked: CheckedFile,
+  timeoutSeconds: number,
+): Promise<void> {
+  // Audit details are flat values: counts by kind as "name=count, …".
+  const tally = (pick: (row: ImportRow) => string): string => {
+    const out = new Map<string, number>();
+    for (const row of checked.rows) out.set(pick(row), (out.get(pick(row)) ?? 0) + 1);
+    return [...out].map(([name, n]) => `${name}=${String(n)}`).join(', ');
+  };
+  try {
+    await ctx.db.transaction(async (tx) => {
+      await allowLongStatements(tx, timeoutSeconds);
+      await ctx.keys.ensureCurrent(tx);
+      const cards: NewImportCard[] = checked.rows.map((row) => {
+        const id = randomUUID();
+        return {
+          id,
+          serial: row.serial,
+          type: row.type,
+          user_id: checked.userIds.get(row.username.toLowerCase()) ?? '',
+          profile_id: row.profile.id,
+          algorithm: row.algorithm,
+          sealed: ctx.keys.sealAdminKey(id, row.key),
+          kcv: toHex(keyCheckValue(row.algorithm, row.key)),
+        };
+      });
+      const deferred = cards.length >= BULK_INDEXING_FROM ? await deferSearchIndexing(tx) : [];
+      await insertUsersInBulk(tx, checked.newUsers);
+      await insertCardsInBulk(tx, cards);
+      await mergeDeferredIndexes(tx, deferred);
+      await appendAuditEvent(tx, {
+        ...auditActor(actor),
+        action: 'import.completed',
+        details: {
+          cards: cards.length,
+          usersCreated: checked.newUsers.length,
+          usersExisting: checked.userIds.size - checked.newUsers.length,
+          profiles: tally((row) => row.profile.name),
+          algorithms: tally((row) => row.algorithm),
+          keySources: tally((row) => row.keySource),
+          firstSerial: cards[0]?.serial ?? null,
+          lastSerial: cards.at(-1)?.serial ?? null,
+        },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        'import.conflict',
+        'while importing, someone else registered a serial or username of this file; nothing was imported. Run the dry run again to see which lines, then import.',
+      );
+    }
+    throw error;
+  }
+}

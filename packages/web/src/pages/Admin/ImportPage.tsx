@@ -1,0 +1,165 @@
+import {
+  Alert,
+  Button,
+  Code,
+  FileInput,
+  Group,
+  Paper,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { downloadInventory, uploadImport, type ImportAnswer } from '../../api/import-api.js';
+import { useDocumentTitle } from '../../app/use-document-title.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { t } from '../../i18n/index.js';
+
+/** Bulk import of users and cards from CSV (docs/import.md): dry run, line report, import, and inventory export. */
+export default function ImportPage() {
+  useDocumentTitle(t('import.title'));
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
+  const [answer, setAnswer] = useState<(ImportAnswer & { dryRun: boolean }) | null>(null);
+  const upload = useMutation({
+    mutationFn: async (dryRun: boolean) => {
+      if (!file) throw new Error('no file');
+      setAnswer(null);
+      setProgress({ sent: 0, total: file.size });
+      const result = await uploadImport(file, {
+        dryRun,
+        onProgress: (sent, total) => {
+          setProgress({ sent, total });
+        },
+      });
+      setAnswer({ ...result, dryRun });
+    },
+  });
+  const exportInventory = useMutation({ mutationFn: downloadInventory });
+  const percent = progress && progress.total > 0 ? Math.round((progress.sent / progress.total) * 100) : 0;
+  const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('import.title')}
+      </Title>
+      <Text>{t('import.intro')}</Text>
+      <Paper withBorder p="md">
+        <Stack>
+          <FileInput
+            label={t('import.file')}
+            description={t('import.fileHelp')}
+            accept=".csv,text/csv"
+            value={file}
+            onChange={(chosen) => {
+              setFile(chosen);
+              setAnswer(null);
+              setProgress(null);
+            }}
+            clearable
+            clearButtonProps={{ 'aria-label': t('import.clearFile') }}
+          />
+          <Group>
+            <Button
+              variant="light"
+              disabled={!file}
+              loading={upload.isPending && upload.variables}
+              onClick={() => {
+                upload.mutate(true);
+              }}
+            >
+              {t('import.dryRun')}
+            </Button>
+            <Button
+              disabled={!file || (answer?.dryRun === true && answer.kind === 'refused')}
+              loading={upload.isPending && !upload.variables}
+              onClick={() => {
+                upload.mutate(false);
+              }}
+            >
+              {t('import.import')}
+            </Button>
+          </Group>
+          {progress && upload.isPending && (
+            <Stack gap={4}>
+              <Progress value={percent} aria-label={t('import.progressLabel')} />
+              <Text size="sm" role="status">
+                {progress.sent < progress.total
+                  ? t('import.sending', { sent: megabytes(progress.sent), total: megabytes(progress.total) })
+                  : t('import.checking')}
+              </Text>
+            </Stack>
+          )}
+        </Stack>
+      </Paper>
+      <ErrorAlert error={upload.error} />
+      {answer?.kind === 'done' && (
+        <Alert color="green" title={answer.dryRun ? t('import.dryRunGood') : t('import.done')} role="status">
+          {answer.dryRun
+            ? t('import.wouldImport', {
+                users: answer.result.wouldImport.users,
+                cards: answer.result.wouldImport.cards,
+              })
+            : t('import.imported', {
+                users: answer.result.imported.users,
+                cards: answer.result.imported.cards,
+              })}
+          {answer.result.warnings.map((warning) => (
+            <Text key={warning.line} size="sm">
+              {t('import.line', { line: warning.line })}: {warning.message}
+            </Text>
+          ))}
+        </Alert>
+      )}
+      {answer?.kind === 'refused' && (
+        <Stack>
+          <Alert color="red" title={t('import.refused')} role="alert">
+            {answer.message}
+          </Alert>
+          <Table aria-label={t('import.report')} striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('import.colLine')}</Table.Th>
+                <Table.Th>{t('import.colColumn')}</Table.Th>
+                <Table.Th>{t('import.colProblem')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {answer.lines.slice(0, 1000).map((entry, index) => (
+                <Table.Tr key={`${String(entry.line)}-${String(index)}`}>
+                  <Table.Td>{entry.line}</Table.Td>
+                  <Table.Td>{entry.column ? <Code>{entry.column}</Code> : ''}</Table.Td>
+                  <Table.Td>{entry.message}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {answer.lines.length > 1000 && (
+            <Text size="sm">{t('import.more', { count: answer.lines.length - 1000 })}</Text>
+          )}
+        </Stack>
+      )}
+      <Paper withBorder p="md">
+        <Stack align="flex-start">
+          <Title order={2} size="h3">
+            {t('import.exportTitle')}
+          </Title>
+          <Text>{t('import.exportHelp')}</Text>
+          <Button
+            variant="default"
+            loading={exportInventory.isPending}
+            onClick={() => {
+              exportInventory.mutate();
+            }}
+          >
+            {t('import.export')}
+          </Button>
+          <ErrorAlert error={exportInventory.error} />
+        </Stack>
+      </Paper>
+    </Stack>
+  );
+}
