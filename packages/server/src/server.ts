@@ -21,6 +21,8 @@ import { LdapDirectory } from './directory/ldap-directory.js';
 import { scheduledSync, SingleFlight } from './services/directory-sync.service.js';
 import { listenMetricsPort } from './http/metrics-endpoint.js';
 import { Metrics } from './observability/metrics.js';
+import { configureArgon2Gate } from './auth/password.js';
+import { createAnonymousLane } from './http/anonymous-admission.js';
 import { notificationOutboxDepth } from './services/metrics.service.js';
 
 export interface RunningServer {
@@ -119,6 +121,7 @@ export async function startServer(
   let portHeld = true;
   let metricsPort: Awaited<ReturnType<typeof listenMetricsPort>> | undefined;
   try {
+    if (config.argon2) configureArgon2Gate(config.argon2);
     const keys = await KeyCustody.load(handle.db, config.kekFile);
     const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
     // The notifier logs through the app's logger, which exists once the app does.
@@ -138,6 +141,7 @@ export async function startServer(
       sessionHours: config.sessionHours,
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
+      anonymousLane: createAnonymousLane(config.anonymousAdmission),
       directory: config.directory
         ? {
             ldap: new LdapDirectory(config.directory),

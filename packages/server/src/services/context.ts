@@ -4,6 +4,7 @@ import type { Notifier } from '../notifications/notifier.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
 import type { DirectoryContext } from './directory-sync.service.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
+import type { WorkGate } from '../auth/work-gate.js';
 
 /** What services need from the outside world, handed in by the caller. */
 export interface ServiceContext {
@@ -18,6 +19,8 @@ export interface ServiceContext {
   };
   /** Directory sync and sign-in; undefined when no directory is configured. */
   readonly directory?: DirectoryContext | undefined;
+  /** Admission to the anonymous endpoints (http/anonymous-admission.ts); none when undefined. */
+  readonly anonymousLane?: WorkGate | undefined;
   /** Where services report what the metrics count (lockouts); none when undefined. */
   readonly metrics?: ServiceMetrics | undefined;
 }
