@@ -43,7 +43,12 @@ describe('argon2 gate', () => {
     await tick();
     tasks[3]?.finish();
     expect(await Promise.all(results)).toEqual(['a', 'b', 'c', 'd']);
-    expect(log.filter((line) => line.startsWith('start'))).toEqual(['start a', 'start b', 'start c', 'start d']);
+    expect(log.filter((line) => line.startsWith('start'))).toEqual([
+      'start a',
+      'start b',
+      'start c',
+      'start d',
+    ]);
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
   });
 

@@ -1,0 +1,108 @@
+/**
+ * The anonymous endpoints under a flood (issue 11): beyond the argon2 queue, wrong sign-ins are answered
+ * 429 `auth.rate_limited` with a Retry-After at once (never a 5xx) while signed-in work still gets its
+ * verification. (The anonymous lane in front of them: src/http/anonymous-admission.test.ts.)
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { configureArgon2Gate } from '../src/auth/password.js';
+import { defaultArgon2GateOptions } from '../src/auth/argon2-gate.js';
+import { createFixture, createOperator, unique, type Fixture } from './support/fixtures.js';
+import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+
+/** An address of its own for every attacker, as a flood from many places would come. */
+const attacker = (i: number) => `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+
+forEachDatabase('anonymous endpoints under a flood', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      config: {
+        trustProxy: 1,
+        // One verification at a time and two waiting: a small flood already fills the queue.
+        argon2: { concurrency: 1, queueLimit: 2 },
+        anonymousAdmission: { concurrency: 200, queueLimit: 200 },
+      },
+    });
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    configureArgon2Gate(defaultArgon2GateOptions());
+    await server.close();
+  });
+
+  it('answers wrong sign-ins beyond the argon2 queue 429 with Retry-After, while a signed-in password change is served', async () => {
+    const { client: operator, username } = await createOperator(f.admin, 'operator');
+    const flood = Array.from({ length: 40 }, (_, i) =>
+      server.api.request(
+        'POST',
+        i % 2 ? '/api/v1/auth/login' : '/api/v1/self-service/login',
+        { username: i % 3 ? unique('nobody') : username, password: `wrong password ${i}` },
+        { 'x-forwarded-for': attacker(i) },
+      ),
+    );
+    const change = operator.post('/api/v1/auth/password', {
+      currentPassword: `${username} long password`,
+      newPassword: `${username} a new long password`,
+    });
+    const answers = await Promise.all(flood);
+    expect((await change).status).toBe(204);
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+    const refused = answers.filter((answer) => answer.status === 429);
+    // One running and two waiting were checked; most of the others were refused before any argon2 work.
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(3);
+    expect(refused.length).toBeGreaterThan(20);
+    for (const answer of refused) {
+      expect(answer.body).toMatchObject({
+        error: {
+          code: 'auth.rate_limited',
+          message: expect.stringMatching(/busy.*wait \d+ seconds? and try again/),
+        },
+        retryAfter: expect.any(Number),
+      });
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+
+    // The flood is over: the right password signs in.
+    const legitimate = await server.api.request(
+      'POST',
+      '/api/v1/auth/login',
+      { username, password: `${username} a new long password` },
+      { 'x-forwarded-for': '192.0.2.10' },
+    );
+    expect(legitimate.status).toBe(200);
+  });
+
+  it('a refused sign-in is not counted as a failure of the account', async () => {
+    const { username } = await createOperator(f.admin, 'operator');
+    const address = '192.0.2.20';
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      server.api.request(
+        'POST',
+        '/api/v1/auth/login',
+        { username: i === 0 ? username : unique('nobody'), password: `wrong password ${i}` },
+        { 'x-forwarded-for': address },
+      ),
+    );
+    await Promise.all(flood);
+    // Three free failures per account and address: a refusal by the queue used none of them.
+    for (let i = 0; i < 2; i++) {
+      const wrong = await server.api.request(
+        'POST',
+        '/api/v1/auth/login',
+        { username, password: `another wrong one ${i}` },
+        { 'x-forwarded-for': address },
+      );
+      expect(wrong.status).toBe(401);
+    }
+    const right = await server.api.request(
+      'POST',
+      '/api/v1/auth/login',
+      { username, password: `${username} long password` },
+      { 'x-forwarded-for': address },
+    );
+    expect(right.status).toBe(200);
+  });
+});
