@@ -30,6 +30,8 @@ const PASSWORD = 'bench admin password';
 const CHALLENGE = '0557 897F 8D84 407B';
 const ANSWERS = ['Rex the Dog', 'Springfield Elementary', 'Paris'];
 const databaseUrl = process.env.DATABASE_URL || undefined;
+/** Names of this run's rows, so that a PostgreSQL database can be used again. */
+const RUN = Math.random().toString(36).slice(2, 8);
 const kind = databaseUrl ? 'PostgreSQL' : 'PGlite';
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -76,7 +78,9 @@ function call(method, path, { body, token, address = '127.0.0.1' } = {}) {
         path,
         agent: agentFor(address),
         headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
       },
@@ -85,7 +89,7 @@ function call(method, path, { body, token, address = '127.0.0.1' } = {}) {
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          let parsed = {};
+          let parsed;
           try {
             parsed = text ? JSON.parse(text) : {};
           } catch {
@@ -95,7 +99,9 @@ function call(method, path, { body, token, address = '127.0.0.1' } = {}) {
         });
       },
     );
-    req.on('error', (error) => resolve({ status: 0, body: { error: String(error) }, ms: performance.now() - started }));
+    req.on('error', (error) =>
+      resolve({ status: 0, body: { error: String(error) }, ms: performance.now() - started }),
+    );
     if (payload) req.write(payload);
     req.end();
   });
@@ -122,7 +128,7 @@ async function cardholder(admin, profile, questionIds, name) {
     body: { username: name, displayName: `Bench ${name}`, email: `${name}@example.org` },
     token: admin,
   });
-  const serial = `FLOOD-${name}`.toUpperCase();
+  const serial = `FLOOD-${RUN}-${name}`.toUpperCase();
   const card = await must('POST', '/api/v1/cards', {
     body: {
       serial,
@@ -138,7 +144,12 @@ async function cardholder(admin, profile, questionIds, name) {
   const { token } = await must('POST', '/api/v1/self-service/login', { body: { username: name, password } });
   const answers = questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: ANSWERS[i] }));
   await must('PUT', '/api/v1/self-service/security-answers', { body: { answers }, token });
-  return { serial, userId: user.id, cardId: card.id, answers: new Map(answers.map((a) => [a.questionId, a.answer])) };
+  return {
+    serial,
+    userId: user.id,
+    cardId: card.id,
+    answers: new Map(answers.map((a) => [a.questionId, a.answer])),
+  };
 }
 
 let workstation = 0;
@@ -147,9 +158,13 @@ async function legitimateUnlock(holder, samples) {
   workstation = (workstation + 1) % 2500;
   const address = `127.0.${2 + Math.floor(workstation / 250)}.${(workstation % 250) + 1}`;
   const cycle = performance.now();
-  const start = await call('POST', '/api/v1/online-unlock/sessions', { body: { cardSerial: holder.serial }, address });
+  const start = await call('POST', '/api/v1/online-unlock/sessions', {
+    body: { cardSerial: holder.serial },
+    address,
+  });
   samples.start.push(start.ms);
-  if (start.status !== 201) return void samples.failures.push(`start ${start.status} ${start.body?.error?.code}`);
+  if (start.status !== 201)
+    return void samples.failures.push(`start ${start.status} ${start.body?.error?.code}`);
   const answers = start.body.questions.map((q) => ({ questionId: q.id, answer: holder.answers.get(q.id) }));
   const response = await call('POST', `/api/v1/online-unlock/sessions/${start.body.id}/response`, {
     body: { answers, challenge: CHALLENGE },
@@ -184,9 +199,13 @@ async function measure(seconds, admin, holders, holderUse, searchTerms) {
     let i = 0;
     while (performance.now() < until) {
       const holder = holders[i % holders.length];
-      const lookup = await call('GET', `/api/v1/users?q=${encodeURIComponent(searchTerms[i % searchTerms.length])}&limit=20`, {
-        token: admin,
-      });
+      const lookup = await call(
+        'GET',
+        `/api/v1/users?q=${encodeURIComponent(searchTerms[i % searchTerms.length])}&limit=20`,
+        {
+          token: admin,
+        },
+      );
       samples.lookup.push(lookup.ms);
       if (lookup.status !== 200) samples.failures.push(`lookup ${lookup.status}`);
       const detail = await call('GET', `/api/v1/cards/${holder.cardId}`, { token: admin });
@@ -272,10 +291,12 @@ try {
     if (i > 1200 || server.exitCode !== null) throw new Error('the server did not start');
     await sleep(250);
   }
-  const { token: admin } = await must('POST', '/api/v1/auth/login', { body: { username: 'admin', password: PASSWORD } });
+  const { token: admin } = await must('POST', '/api/v1/auth/login', {
+    body: { username: 'admin', password: PASSWORD },
+  });
   await must('POST', '/api/v1/profiles', {
     body: {
-      name: 'flood',
+      name: `flood-${RUN}`,
       useCases: { onlineUnlock: true },
       adminKeyAttemptLimit: 15,
       securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 5 },
@@ -284,13 +305,18 @@ try {
   });
   const questionIds = [];
   for (const text of ['Name of your first pet?', 'Your primary school?', 'City you were born in?']) {
-    questionIds.push((await must('POST', '/api/v1/security-questions', { body: { text }, token: admin })).id);
+    questionIds.push(
+      (await must('POST', '/api/v1/security-questions', { body: { text: `${text} (${RUN})` }, token: admin }))
+        .id,
+    );
   }
   const holders = [];
-  for (let i = 0; i < LEGIT_CARDS; i++) holders.push(await cardholder(admin, 'flood', questionIds, `legit${i}`));
+  for (let i = 0; i < LEGIT_CARDS; i++)
+    holders.push(await cardholder(admin, `flood-${RUN}`, questionIds, `legit${i}-${RUN}`));
   const victims = [];
-  for (let i = 0; i < VICTIMS; i++) victims.push(await cardholder(admin, 'flood', questionIds, `victim${i}`));
-  const searchTerms = ['legit', 'victim1', 'egit1', 'flood-legit2', 'example.org', 'Bench victim'];
+  for (let i = 0; i < VICTIMS; i++)
+    victims.push(await cardholder(admin, `flood-${RUN}`, questionIds, `victim${i}-${RUN}`));
+  const searchTerms = ['legit', 'victim1', 'egit1', `legit2-${RUN}`, 'example.org', 'Bench victim'];
   const holderUse = new Map();
 
   // Warm-up, then the quiet phase.
@@ -332,7 +358,8 @@ try {
   );
   row('online unlock: whole cycle', quiet.cycle, loud.cycle);
   const failures = [...quiet.failures, ...loud.failures];
-  if (failures.length) console.log(`legitimate requests that failed: ${failures.slice(0, 10).join('; ')} (${failures.length})`);
+  if (failures.length)
+    console.log(`legitimate requests that failed: ${failures.slice(0, 10).join('; ')} (${failures.length})`);
   console.log(
     `legitimate p99 under the flood (worst request): ${worst.toFixed(1)} ms — goal < 100 ms: ${worst < 100 && failures.length === 0 ? 'met' : 'NOT met'}`,
   );

@@ -6,7 +6,9 @@ import { WorkGate } from './work-gate.js';
 /** A task that finishes when its `finish` is called, noting when it started. */
 function controlled(log: string[], name: string) {
   let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   return {
     task: async () => {
       log.push(`start ${name}`);
@@ -14,7 +16,9 @@ function controlled(log: string[], name: string) {
       log.push(`end ${name}`);
       return name;
     },
-    finish: () => finish(),
+    finish: () => {
+      finish();
+    },
   };
 }
 
@@ -59,9 +63,9 @@ describe('argon2 gate', () => {
     const admitted = tasks.map((t) => gate.run(t.task));
     let ran = false;
     const refused = await gate
-      .run(async () => {
+      .run(() => {
         ran = true;
-        return 'never';
+        return Promise.resolve('never');
       })
       .catch((error: unknown) => error);
     expect(ran).toBe(false);
@@ -74,7 +78,7 @@ describe('argon2 gate', () => {
     for (const t of tasks) t.finish();
     expect(await Promise.all(admitted)).toEqual(['a', 'b', 'c']);
     // Room again: the next one runs.
-    expect(await gate.run(async () => 'later')).toBe('later');
+    expect(await gate.run(() => Promise.resolve('later'))).toBe('later');
   });
 
   it('a failing task gives its slot back and its error to its caller only', async () => {
@@ -83,7 +87,7 @@ describe('argon2 gate', () => {
       await tick();
       throw new Error('boom');
     });
-    const next = gate.run(async () => 'next');
+    const next = gate.run(() => Promise.resolve('next'));
     await expect(failing).rejects.toThrow('boom');
     expect(await next).toBe('next');
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
@@ -103,7 +107,7 @@ describe('argon2 gate', () => {
       gate.run(extraStaff.task, 'signed-in'),
     ];
     // The anonymous queue (1) is full: another anonymous task is refused, the staff ones were not.
-    await expect(gate.run(async () => 'x')).rejects.toMatchObject({ code: 'auth.rate_limited' });
+    await expect(gate.run(() => Promise.resolve('x'))).rejects.toMatchObject({ code: 'auth.rate_limited' });
     for (const t of [first, staff, extraStaff, anonymous]) {
       t.finish();
       await tick();
@@ -121,7 +125,7 @@ describe('argon2 gate', () => {
     const slow = new WorkGate({ concurrency: 1, queueLimit: 0 }, argon2Busy, 3_000);
     const blocker = controlled([], 'blocker');
     const running = slow.run(blocker.task);
-    await expect(slow.run(async () => 1)).rejects.toMatchObject({ extra: { retryAfter: 3 } });
+    await expect(slow.run(() => Promise.resolve(1))).rejects.toMatchObject({ extra: { retryAfter: 3 } });
     blocker.finish();
     await running;
   });
@@ -130,7 +134,7 @@ describe('argon2 gate', () => {
     const gate = createArgon2Gate({ concurrency: 1, queueLimit: 0 });
     const blocker = controlled([], 'blocker');
     const running = gate.run(blocker.task);
-    await expect(gate.run(async () => 1)).rejects.toMatchObject({ code: 'auth.rate_limited' });
+    await expect(gate.run(() => Promise.resolve(1))).rejects.toMatchObject({ code: 'auth.rate_limited' });
     blocker.finish();
     await running;
     expect(() => createArgon2Gate({ concurrency: 0, queueLimit: 1 })).toThrow(RangeError);

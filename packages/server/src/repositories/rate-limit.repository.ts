@@ -46,7 +46,7 @@ export async function hitRateLimitWindow(
       count: rateLimits.count,
       secondsLeft: sql<number>`greatest(0, extract(epoch from (${rateLimits.windowStart} + ${window} - now())))::float8`,
     });
-  return { count: row?.count ?? 1, secondsLeft: Number(row?.secondsLeft ?? 0) };
+  return { count: row?.count ?? 1, secondsLeft: row?.secondsLeft ?? 0 };
 }
 
 export async function clearRateLimit(db: Database, key: string): Promise<void> {

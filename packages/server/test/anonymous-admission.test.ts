@@ -1,10 +1,13 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
-import { installErrorHandling } from './error-handler.js';
-import { admitAnonymous, createAnonymousLane, DEFAULT_ANONYMOUS_ADMISSION } from './anonymous-admission.js';
-import type { App } from './types.js';
+import { installErrorHandling } from '../src/http/error-handler.js';
+import {
+  admitAnonymous,
+  createAnonymousLane,
+  DEFAULT_ANONYMOUS_ADMISSION,
+} from '../src/http/anonymous-admission.js';
 
-let app: ReturnType<typeof Fastify> | undefined;
+let app: FastifyInstance | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;
@@ -15,9 +18,10 @@ it('admits `concurrency` anonymous requests, queues `queueLimit`, refuses the ne
   const lane = createAnonymousLane({ concurrency: 1, queueLimit: 1 });
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
-  app = Fastify();
-  installErrorHandling(app as unknown as App);
-  app.post(
+  const server: FastifyInstance = Fastify();
+  app = server;
+  installErrorHandling(server);
+  server.post(
     '/anonymous',
     { preHandler: admitAnonymous(lane, 'online_unlock.rate_limited', 'call the help desk') },
     async () => {
@@ -25,9 +29,9 @@ it('admits `concurrency` anonymous requests, queues `queueLimit`, refuses the ne
       return { ok: true };
     },
   );
-  app.get('/help-desk', () => ({ ok: true }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
+  server.get('/help-desk', () => ({ ok: true }));
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const call = () => fetch(`${base}/anonymous`, { method: 'POST' });
 
@@ -59,14 +63,15 @@ it('gives the slot back when the client goes away before the answer', async () =
   const lane = createAnonymousLane({ concurrency: 1, queueLimit: 0 });
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
-  app = Fastify();
-  installErrorHandling(app as unknown as App);
-  app.post('/anonymous', { preHandler: admitAnonymous(lane, 'auth.rate_limited') }, async () => {
+  const server: FastifyInstance = Fastify();
+  app = server;
+  installErrorHandling(server);
+  server.post('/anonymous', { preHandler: admitAnonymous(lane, 'auth.rate_limited') }, async () => {
     await gate;
     return { ok: true };
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const abort = new AbortController();
   const gone = fetch(`${base}/anonymous`, { method: 'POST', signal: abort.signal }).catch(() => 'aborted');
