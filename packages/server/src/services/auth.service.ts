@@ -63,7 +63,7 @@ async function checkThrottle(
   if (!perAddress.allowed) {
     throw new AppError(
       'auth.rate_limited',
-      'too many sign-in attempts from your address; wait 15 minutes and try again',
+      `too many sign-in attempts from your address; wait ${Math.ceil(perAddress.retryAfter / 60)} minutes and try again`,
       { retryAfter: perAddress.retryAfter },
     );
   }
