@@ -7,19 +7,7 @@ import { rateLimits } from '../db/schema.js';
  * window, atomically (one statement), so every server instance sees the same count.
  */
 export async function hitRateLimit(db: Database, key: string, windowSeconds: number): Promise<number> {
-  const window = sql`make_interval(secs => ${windowSeconds})`;
-  const [row] = await db
-    .insert(rateLimits)
-    .values({ key, windowStart: sql`now()`, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${rateLimits.windowStart} <= now() - ${window} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${rateLimits.windowStart} <= now() - ${window} then now() else ${rateLimits.windowStart} end`,
-      },
-    })
-    .returning({ count: rateLimits.count });
-  return row?.count ?? 1;
+  return (await hitRateLimitWindow(db, key, windowSeconds)).count;
 }
 
 /**

@@ -60,7 +60,7 @@ async function limitRate(ctx: ServiceContext, key: string, limit: number): Promi
   if (!checked.allowed) {
     throw new AppError(
       'online_unlock.rate_limited',
-      `too many online unlock attempts; wait ${windowMinutes} minutes, or ${HELP_DESK}`,
+      `too many online unlock attempts; wait ${Math.ceil(checked.retryAfter / 60)} minutes, or ${HELP_DESK}`,
       { retryAfter: checked.retryAfter },
     );
   }
