@@ -6,7 +6,8 @@
 // address) and the help desk's requests (User Lookup, card detail) with a bearer token: p50 and p99,
 // beside the same measured with no flood in the same run. Prints the hostile rate achieved and how the
 // hostile requests were answered. Uses the built server (npm run build) on a fresh embedded database,
-// or PostgreSQL when DATABASE_URL is set (use a database of its own: the bench fills it).
+// or PostgreSQL when DATABASE_URL is set (an empty database of its own: the KEK file is made afresh
+// for each run, so a database that holds another run's admin keys is refused at start).
 //
 // BENCH_SECONDS (default 10) is the length of each phase (quiet, then flood); BENCH_FLOOD_RATE the
 // hostile requests per second; BENCH_ATTACKERS (default 1,024) the hostile source addresses;
