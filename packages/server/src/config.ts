@@ -6,6 +6,8 @@ import type { Pkcs11Config } from './keys/pkcs11-token.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { NewPassword } from '@cardwarden/contract';
+import { defaultArgon2GateOptions } from './auth/argon2-gate.js';
+import { DEFAULT_ANONYMOUS_ADMISSION } from './http/anonymous-admission.js';
 
 export interface Config {
   readonly port: number;
@@ -39,6 +41,16 @@ export interface Config {
     readonly perCard: number;
     readonly windowMinutes: number;
   };
+  /**
+   * How many argon2 verifications (passwords, security answers) run at once and how many anonymous ones
+   * may wait (CARDWARDEN_ARGON2_CONCURRENCY, CARDWARDEN_ARGON2_QUEUE); undefined: sized from the cores.
+   */
+  readonly argon2?: { readonly concurrency: number; readonly queueLimit: number } | undefined;
+  /**
+   * Anonymous requests (online unlock, sign-in) at work at once and waiting
+   * (CARDWARDEN_ANONYMOUS_CONCURRENCY, CARDWARDEN_ANONYMOUS_QUEUE); undefined: the defaults.
+   */
+  readonly anonymousAdmission?: { readonly concurrency: number; readonly queueLimit: number } | undefined;
   /** Loopback port serving `/metrics` without sign-in (CARDWARDEN_METRICS_PORT); undefined: none. */
   readonly metricsPort?: number | undefined;
   /** Directory (LDAP / Active Directory) sync and sign-in; undefined when CARDWARDEN_LDAP_URL is unset. */
@@ -390,6 +402,16 @@ function trustProxy(raw: string | undefined): false | number | string {
   return raw;
 }
 
+/** The argon2 gate: each variable defaults to what suits the machine's cores. */
+function argon2Config(env: NodeJS.ProcessEnv): { concurrency: number; queueLimit: number } {
+  const defaults = defaultArgon2GateOptions();
+  const concurrency = integer(env, 'CARDWARDEN_ARGON2_CONCURRENCY', defaults.concurrency, 1, 256);
+  return Object.freeze({
+    concurrency,
+    queueLimit: integer(env, 'CARDWARDEN_ARGON2_QUEUE', 8 * concurrency, 0, 100_000),
+  });
+}
+
 /** The first admin's password meets the rules every other password meets. */
 function adminPassword(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -478,6 +500,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perAddress: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_ADDRESS_LIMIT', 100, 1, 1_000_000),
       perCard: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_CARD_LIMIT', 10, 1, 10_000),
       windowMinutes: integer(env, 'CARDWARDEN_ONLINE_UNLOCK_WINDOW_MINUTES', 10, 1, 24 * 60),
+    }),
+    argon2: argon2Config(env),
+    anonymousAdmission: Object.freeze({
+      concurrency: integer(
+        env,
+        'CARDWARDEN_ANONYMOUS_CONCURRENCY',
+        DEFAULT_ANONYMOUS_ADMISSION.concurrency,
+        1,
+        1_000,
+      ),
+      queueLimit: integer(
+        env,
+        'CARDWARDEN_ANONYMOUS_QUEUE',
+        DEFAULT_ANONYMOUS_ADMISSION.queueLimit,
+        0,
+        100_000,
+      ),
     }),
     directory: directoryConfig(env, cwd),
     sso: ssoConfig(env, cwd),

@@ -22,6 +22,8 @@ import { directoryContext, scheduledSync } from './services/directory-sync.servi
 import { createSsoContext } from './sso/sso-context.js';
 import { listenMetricsPort } from './http/metrics-endpoint.js';
 import { Metrics } from './observability/metrics.js';
+import { configureArgon2Gate } from './auth/password.js';
+import { createAnonymousLane } from './http/anonymous-admission.js';
 import { notificationOutboxDepth } from './services/metrics.service.js';
 
 export interface RunningServer {
@@ -121,6 +123,7 @@ export async function startServer(
   let custody: KeyCustody | undefined;
   let metricsPort: Awaited<ReturnType<typeof listenMetricsPort>> | undefined;
   try {
+    if (config.argon2) configureArgon2Gate(config.argon2);
     const keys = config.pkcs11
       ? await KeyCustody.loadHsm(handle.db, config.pkcs11)
       : await KeyCustody.load(handle.db, config.kekFile);
@@ -143,6 +146,7 @@ export async function startServer(
       sessionHours: config.sessionHours,
       notifier,
       onlineUnlockLimits: config.onlineUnlockLimits,
+      anonymousLane: createAnonymousLane(config.anonymousAdmission),
       directory: config.directory
         ? directoryContext(config.directory, new LdapDirectory(config.directory))
         : undefined,

@@ -20,6 +20,12 @@ export async function insertOnlineUnlock(
   return row;
 }
 
+/** Reads a session without locking it (the early, cheap checks; what is spent is re-read under lock). */
+export async function findOnlineUnlock(db: Database, id: string): Promise<OnlineUnlockRecord | undefined> {
+  const [row] = await db.select().from(onlineUnlocks).where(eq(onlineUnlocks.id, id));
+  return row;
+}
+
 export async function lockOnlineUnlock(db: Database, id: string): Promise<OnlineUnlockRecord | undefined> {
   const [row] = await db.select().from(onlineUnlocks).where(eq(onlineUnlocks.id, id)).for('update');
   return row;

@@ -7,6 +7,18 @@ import { rateLimits } from '../db/schema.js';
  * window, atomically (one statement), so every server instance sees the same count.
  */
 export async function hitRateLimit(db: Database, key: string, windowSeconds: number): Promise<number> {
+  return (await hitRateLimitWindow(db, key, windowSeconds)).count;
+}
+
+/**
+ * {@link hitRateLimit}, also saying how many seconds are left of the current window (by the database's
+ * clock), in the same single statement.
+ */
+export async function hitRateLimitWindow(
+  db: Database,
+  key: string,
+  windowSeconds: number,
+): Promise<{ count: number; secondsLeft: number }> {
   const window = sql`make_interval(secs => ${windowSeconds})`;
   const [row] = await db
     .insert(rateLimits)
@@ -18,8 +30,11 @@ export async function hitRateLimit(db: Database, key: string, windowSeconds: num
         windowStart: sql`case when ${rateLimits.windowStart} <= now() - ${window} then now() else ${rateLimits.windowStart} end`,
       },
     })
-    .returning({ count: rateLimits.count });
-  return row?.count ?? 1;
+    .returning({
+      count: rateLimits.count,
+      secondsLeft: sql<number>`greatest(0, extract(epoch from (${rateLimits.windowStart} + ${window} - now())))::float8`,
+    });
+  return { count: row?.count ?? 1, secondsLeft: row?.secondsLeft ?? 0 };
 }
 
 export async function clearRateLimit(db: Database, key: string): Promise<void> {

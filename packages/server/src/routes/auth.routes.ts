@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, LoginResponse, Me } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { operatorOf, requireAnyOperator, requireSignedIn } from '../http/auth-guard.js';
+import { admitAnonymous } from '../http/anonymous-admission.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { loginOperator, logout, whoAmI } from '../services/auth.service.js';
@@ -18,6 +19,8 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
         body: LoginBody,
         response: { 200: LoginResponse, ...errorResponses },
       },
+      // Anonymous: admitted to the anonymous lane before any work (http/anonymous-admission.ts).
+      preHandler: admitAnonymous(ctx.anonymousLane, 'auth.rate_limited'),
     },
     (request) => loginOperator(ctx, request.body, request.ip),
   );

@@ -13,6 +13,7 @@ import {
   PinPolicyQuery,
   StartOnlineUnlockBody,
 } from '@cardwarden/contract';
+import { admitAnonymous } from '../http/anonymous-admission.js';
 import { errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -25,9 +26,13 @@ import {
 } from '../services/online-unlock.service.js';
 import { pinPolicyForSerial } from '../services/pin-policy.service.js';
 
+const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
+
 /** For workstations: no bearer token, the cardholder's security answers are the proof. */
 export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['online unlock'];
+  // Every endpoint here is anonymous: a flood waits in (or is refused by) its own lane, before any work.
+  const preHandler = admitAnonymous(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   app.get(
     '/api/v1/online-unlock/pin-policy',
     {
@@ -38,6 +43,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         querystring: PinPolicyQuery,
         response: { 200: PinPolicy, ...errorResponses },
       },
+      preHandler,
     },
     (request) => pinPolicyForSerial(ctx, request.query.serial, request.ip),
   );
@@ -50,6 +56,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: StartOnlineUnlockBody,
         response: { 201: OnlineUnlockSession, ...errorResponses },
       },
+      preHandler,
     },
     async (request, reply) =>
       reply
@@ -66,6 +73,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockResponseBody,
         response: { 200: OnlineUnlockResponse, ...errorResponses },
       },
+      preHandler,
     },
     (request) => respondOnline(ctx, request.params.id, request.body, request.ip),
   );
@@ -80,6 +88,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockMutualAuthBody,
         response: { 200: OnlineUnlockMutualAuthResponse, ...errorResponses },
       },
+      preHandler,
     },
     (request) => mutualAuthOnline(ctx, request.params.id, request.body, request.ip),
   );
@@ -93,6 +102,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockConfirmBody,
         response: { 200: OnlineUnlockConfirmation, ...errorResponses },
       },
+      preHandler,
     },
     (request) => confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram),
   );
@@ -106,6 +116,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockOutcomeBody,
         response: { 200: z.object({ result: z.enum(['unblocked', 'failed']) }), ...errorResponses },
       },
+      preHandler,
     },
     async (request) => {
       await recordOnlineOutcome(ctx, request.params.id, request.body.result);

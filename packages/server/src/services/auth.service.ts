@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findOperatorById, findOperatorCredentials } from '../repositories/operator.repository.js';
-import { hitRateLimit } from '../repositories/rate-limit.repository.js';
+import { checkRateLimit } from './rate-limit-check.js';
 import {
   clearSignInThrottle,
   recordSignInFailure,
@@ -53,12 +53,19 @@ async function checkThrottle(
   address: string,
 ): Promise<string> {
   const client = addressKey(address);
-  const perAddress = await hitRateLimit(ctx.db, `login:address:${client}`, LOGIN_LIMITS.windowSeconds);
-  if (perAddress > LOGIN_LIMITS.perAddress) {
+  // Cheap refusals first: the address's ceiling (remembered once reached), then the account's wait;
+  // only then the account look-up and the argon2 verification (bounded by its own gate).
+  const perAddress = await checkRateLimit(
+    ctx.db,
+    `login:address:${client}`,
+    LOGIN_LIMITS.windowSeconds,
+    LOGIN_LIMITS.perAddress,
+  );
+  if (!perAddress.allowed) {
     throw new AppError(
       'auth.rate_limited',
-      'too many sign-in attempts from your address; wait 15 minutes and try again',
-      { retryAfter: LOGIN_LIMITS.windowSeconds },
+      `too many sign-in attempts from your address; wait ${Math.ceil(perAddress.retryAfter / 60)} minutes and try again`,
+      { retryAfter: perAddress.retryAfter },
     );
   }
   // A digest: what was typed as a username may be a password.

@@ -5,6 +5,7 @@ import type { OperatorRole } from '../repositories/operator.repository.js';
 import type { DirectoryContext } from './directory-sync.service.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import type { SsoContext } from '../sso/sso-context.js';
+import type { WorkGate } from '../auth/work-gate.js';
 
 /** What services need from the outside world, handed in by the caller. */
 export interface ServiceContext {
@@ -21,6 +22,8 @@ export interface ServiceContext {
   readonly directory?: DirectoryContext | undefined;
   /** OpenID Connect single sign-on; undefined when it is not configured. */
   readonly sso?: SsoContext | undefined;
+  /** Admission to the anonymous endpoints (http/anonymous-admission.ts); none when undefined. */
+  readonly anonymousLane?: WorkGate | undefined;
   /** Where services report what the metrics count (lockouts); none when undefined. */
   readonly metrics?: ServiceMetrics | undefined;
 }

@@ -6,7 +6,8 @@
 import { secureRandomInt } from '@cardwarden/protocol/crypto';
 import { PROFILE_DEFAULTS } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import { verifyPassword } from '../auth/password.js';
+import { verifyAll } from '../auth/password.js';
+import type { GatePriority } from '../auth/argon2-gate.js';
 import type { Database } from '../db/database.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
@@ -122,24 +123,28 @@ export async function checkAnswers(
 
 /**
  * Whether `answers` answer exactly `questionIds` right. Every answer is hashed and compared (no early
- * exit), so the time does not tell which one was wrong. Counts nothing.
+ * exit), so the time does not tell which one was wrong. Counts nothing. `priority`: the help desk's
+ * check waits ahead of anonymous ones in the argon2 gate and is never refused.
+ * @throws AppError `auth.rate_limited` (429) when an anonymous check finds the argon2 queue full.
  */
 export async function answersMatch(
   db: Database,
   userId: string,
   questionIds: readonly string[],
   answers: readonly { questionId: string; answer: string }[],
+  priority: GatePriority = 'signed-in',
 ): Promise<boolean> {
   const stored = new Map(
     (await listAnswers(db, userId)).map((answer) => [answer.questionId, answer.answerHash]),
   );
-  let allRight = answers.length === questionIds.length;
-  for (const questionId of questionIds) {
-    const given = answers.find((answer) => answer.questionId === questionId);
-    const right = await verifyPassword(stored.get(questionId), normalizeAnswer(given?.answer ?? ''));
-    allRight &&= right;
-  }
-  return allRight;
+  const results = await verifyAll(
+    questionIds.map((questionId) => ({
+      hash: stored.get(questionId),
+      secret: normalizeAnswer(answers.find((answer) => answer.questionId === questionId)?.answer ?? ''),
+    })),
+    priority,
+  );
+  return answers.length === questionIds.length && results.every(Boolean);
 }
 
 /** An admin clears a cardholder's lockout (audited). */

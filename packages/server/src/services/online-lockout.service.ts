@@ -12,6 +12,7 @@ import type { CardRecord } from '../repositories/card.repository.js';
 import {
   countWrongOnlineAnswer,
   endExpiredOnlineLock,
+  getOnlineLockout,
   lockOnlineLockout,
   resetOnlineLockout,
   storeOnlineQuestions,
@@ -85,9 +86,13 @@ export type OnlineAnswerCheck =
   | { readonly result: 'locked'; readonly error: AppError };
 
 /**
- * Checks the answers under the cardholder's row lock (exact across instances); right ones reset the
- * online count, wrong ones count and lock at the profile's `maxFailedAttempts`, emailing the cardholder
- * at the first lock.
+ * Checks the answers, then counts the result under the cardholder's row lock (exact across instances):
+ * right ones reset the online count, wrong ones count and lock at the profile's `maxFailedAttempts`,
+ * emailing the cardholder at the first lock. A locked cardholder is refused before any argon2 work. The
+ * answers are verified outside the transaction (on the embedded database a transaction holds its only
+ * connection), and a result only counts if the row is still unlocked when it is recorded: concurrent
+ * guesses never learn more results than the limit allows.
+ * @throws AppError `auth.rate_limited` (429) when the argon2 queue is full (nothing is counted then).
  */
 export async function checkOnlineAnswers(
   ctx: ServiceContext,
@@ -97,6 +102,12 @@ export async function checkOnlineAnswers(
   advice: string,
 ): Promise<OnlineAnswerCheck> {
   const limit = card.profile.securityMaxFailedAttempts;
+  const before = await getOnlineLockout(ctx.db, card.user.id);
+  if (!before) throw new AppError('user.not_found', 'the card holder no longer exists');
+  if (before.lockedUntil !== null && before.lockedUntil > before.now) {
+    return { result: 'locked', error: onlineLockedError(before.lockedUntil, before.now, advice) };
+  }
+  const right = await answersMatch(ctx.db, card.user.id, questionIds, answers, 'anonymous');
   const outcome = await ctx.db.transaction(async (tx): Promise<OnlineAnswerCheck> => {
     const state = await lockOnlineLockout(tx, card.user.id);
     if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
@@ -104,7 +115,7 @@ export async function checkOnlineAnswers(
       return { result: 'locked', error: onlineLockedError(state.lockedUntil, state.now, advice) };
     }
     if (state.lockedUntil !== null) await endExpiredOnlineLock(tx, card.user.id);
-    if (await answersMatch(tx, card.user.id, questionIds, answers)) {
+    if (right) {
       await resetOnlineLockout(tx, card.user.id);
       return { result: 'verified' };
     }

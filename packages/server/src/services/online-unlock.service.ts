@@ -25,6 +25,7 @@ import { countAnswers } from '../repositories/security-question.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { findCardBySerial, type CardRecord } from '../repositories/card.repository.js';
 import {
+  findOnlineUnlock,
   insertOnlineUnlock,
   lockOnlineUnlock,
   recordCardChallenge,
@@ -32,7 +33,6 @@ import {
   setOnlineUnlockState,
   type OnlineUnlockRecord,
 } from '../repositories/online-unlock.repository.js';
-import { hitRateLimit } from '../repositories/rate-limit.repository.js';
 import {
   blockKeyIfExhausted,
   challengeDigest,
@@ -49,17 +49,20 @@ import type { Database } from '../db/database.js';
 import { questionTexts } from './identity.service.js';
 import { checkOnlineAnswers, onlineQuestionsFor } from './online-lockout.service.js';
 import { addressKey } from './address-key.js';
+import { checkRateLimit } from './rate-limit-check.js';
 import { challengeDigits, iso } from './views.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
 const HELP_DESK = 'use offline unblock with the help desk';
 
 async function limitRate(ctx: ServiceContext, key: string, limit: number): Promise<void> {
-  const count = await hitRateLimit(ctx.db, key, ctx.onlineUnlockLimits.windowMinutes * 60);
-  if (count > limit) {
+  const { windowMinutes } = ctx.onlineUnlockLimits;
+  const checked = await checkRateLimit(ctx.db, key, windowMinutes * 60, limit);
+  if (!checked.allowed) {
     throw new AppError(
       'online_unlock.rate_limited',
-      `too many online unlock attempts; wait ${ctx.onlineUnlockLimits.windowMinutes} minutes, or ${HELP_DESK}`,
+      `too many online unlock attempts; wait ${Math.ceil(checked.retryAfter / 60)} minutes, or ${HELP_DESK}`,
+      { retryAfter: checked.retryAfter },
     );
   }
 }
@@ -230,8 +233,10 @@ async function spendOnline<T extends { readonly digest: string }>(
   prepare: (card: CardRecord, session: OnlineUnlockRecord) => { compute: AdminKeyComputation } & T,
   record: (tx: Database, prepared: T) => Promise<void>,
 ): Promise<{ response: string; attemptsRemaining: number }> {
+  // Cheapest refusals first (one statement each): the address's budget, then the session as it stands.
+  // The spend below re-reads the session under lock.
   await limitAddress(ctx, address);
-  const session = requireOpen(await ctx.db.transaction((tx) => lockOnlineUnlock(tx, id)));
+  const session = requireOpen(await findOnlineUnlock(ctx.db, id));
   const card = await requireCard(ctx.db, session.cardId);
   const audit = {
     actor: card.user.username,

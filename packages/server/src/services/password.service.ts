@@ -62,7 +62,7 @@ export async function changeOwnPassword(
   if (attempts > PASSWORD_CHANGE_LIMITS.perAccount) {
     throw new AppError('auth.rate_limited', 'too many tries to change the password; wait 15 minutes');
   }
-  if (!(await verifyPassword(await currentHashOf(ctx.db, actor), input.currentPassword))) {
+  if (!(await verifyPassword(await currentHashOf(ctx.db, actor), input.currentPassword, 'signed-in'))) {
     await appendAuditEvent(ctx.db, {
       ...auditActor(actor),
       action: 'auth.password_change_failed',
