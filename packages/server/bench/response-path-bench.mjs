@@ -11,7 +11,8 @@
 // Goals (issue 11): at 64 connections, Cardwarden's writes/s ≥ 60 % of the ceiling's and its p99 ≤ 2 × the
 // ceiling's; POST …/response at one connection p99 < 5 ms.
 //
-// BENCH_SECONDS (default 10) per phase at 64 connections (half of it at one connection),
+// BENCH_SECONDS (default 10) per phase at 64 connections (half of it at one connection), in BENCH_SLICES (5)
+// alternating slices,
 // BENCH_CONNECTIONS (64), BENCH_CARDS (cards created for the run; default from BENCH_SECONDS),
 // BENCH_DATABASES=pglite,postgres to choose. PostgreSQL: DATABASE_URL names a server where the bench
 // may create (and drops again) two databases of its own.
@@ -28,6 +29,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const CARDS = Number(process.env.BENCH_CARDS ?? Math.max(300, Math.ceil(SECONDS * 250)));
 const RESPONSES_PER_CARD = 14;
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const CHALLENGE = '0557 897f 8D84-407B';
 const databases = (process.env.BENCH_DATABASES ?? (process.env.DATABASE_URL ? 'pglite,postgres' : 'pglite'))
   .split(',')
@@ -114,7 +116,20 @@ async function drive(port, connections, seconds, step) {
   );
   const elapsed = (performance.now() - started) / 1000;
   close();
-  return { samples, failures, firstFailure, perSecond: samples.length / elapsed };
+  return { samples, failures, firstFailure, elapsed, perSecond: samples.length / elapsed };
+}
+
+/** The slices of one phase as one result. */
+function merge(slices) {
+  const samples = slices.flatMap((r) => r.samples);
+  const elapsed = slices.reduce((sum, r) => sum + r.elapsed, 0);
+  return {
+    samples,
+    failures: slices.reduce((sum, r) => sum + r.failures, 0),
+    firstFailure: slices.find((r) => r.firstFailure)?.firstFailure,
+    elapsed,
+    perSecond: samples.length / elapsed,
+  };
 }
 
 function percentile(samples, q) {
@@ -305,24 +320,16 @@ async function benchDatabase(kind) {
         }
       : {};
   const results = {};
+  // Both servers run at once and take turns in short slices (BENCH_SLICES of each phase): a burst of
+  // load from elsewhere on a shared machine then weighs on both sides alike instead of on one.
   try {
-    // The ceiling.
-    {
-      const ceiling = await startCeiling(kind, dir, urls.ceiling);
-      try {
-        const write = async (timed, _worker, samples) => {
-          samples.push((await timed('POST', '/write')).ms);
-        };
-        await drive(ceiling.port, CONNECTIONS, Math.min(2, SECONDS), write); // warm-up
-        results.ceiling = await drive(ceiling.port, CONNECTIONS, SECONDS, write);
-        results.ceilingOne = await drive(ceiling.port, 1, SECONDS / 2, write);
-      } finally {
-        await stop(ceiling.child);
-      }
-    }
-    // Cardwarden.
-    const server = await startCardwarden(kind, join(dir, 'cardwarden'), urls.server);
+    const ceiling = await startCeiling(kind, dir, urls.ceiling);
+    let server;
     try {
+      server = await startCardwarden(kind, join(dir, 'cardwarden'), urls.server);
+      const write = async (timed, _worker, samples) => {
+        samples.push((await timed('POST', '/write')).ms);
+      };
       const seeded = await seed(server.port);
       const nextCard = cardPool(seeded.cards);
       const responseSamples = [];
@@ -347,14 +354,29 @@ async function benchDatabase(kind) {
         );
         samples.push(outcome.ms);
       };
-      await drive(server.port, CONNECTIONS, Math.min(2, SECONDS), cycle); // warm-up
+      // Warm-up.
+      await drive(ceiling.port, CONNECTIONS, Math.min(2, SECONDS), write);
+      await drive(server.port, CONNECTIONS, Math.min(2, SECONDS), cycle);
       responseSamples.length = 0;
-      results.cardwarden = await drive(server.port, CONNECTIONS, SECONDS, cycle);
+      const phase = async (connections, seconds) => {
+        const sums = { ceiling: [], cardwarden: [] };
+        for (let slice = 0; slice < SLICES; slice++) {
+          sums.ceiling.push(await drive(ceiling.port, connections, seconds / SLICES, write));
+          sums.cardwarden.push(await drive(server.port, connections, seconds / SLICES, cycle));
+        }
+        return { ceiling: merge(sums.ceiling), cardwarden: merge(sums.cardwarden) };
+      };
+      const many = await phase(CONNECTIONS, SECONDS);
+      results.ceiling = many.ceiling;
+      results.cardwarden = many.cardwarden;
       results.responses64 = responseSamples.splice(0);
-      results.cardwardenOne = await drive(server.port, 1, SECONDS / 2, cycle);
+      const one = await phase(1, SECONDS / 2);
+      results.ceilingOne = one.ceiling;
+      results.cardwardenOne = one.cardwarden;
       results.responsesOne = responseSamples.splice(0);
     } finally {
-      await stop(server.child);
+      if (server) await stop(server.child);
+      await stop(ceiling.child);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
