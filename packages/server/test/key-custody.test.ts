@@ -156,7 +156,7 @@ forEachDatabase('KEK custody', (kind: DatabaseKind) => {
     transport.insert();
     expect((await issue(admin, transport, { serial, type: 'gids' })).step).toBe('done');
     expect(card.snapshot().adminKey).toBe(written);
-  });
+  }, 120_000);
 
   it('finishes a rotation that stopped between the database commit and the file rename', async () => {
     const first = await start();
