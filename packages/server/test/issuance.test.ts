@@ -3,97 +3,24 @@
  * mutual authentication, writes a new key as pending, promotes it once the card proves it, writes the
  * profile's PIN policy; an interrupted run is finished by the next; the issuer role is scoped.
  */
-import { GidsCard, newGidsCardState, SoftwareCardTransport } from '@cardwarden/card-sim';
+import { SoftwareCardTransport } from '@cardwarden/card-sim';
 import {
-  asciiBytes,
   exchangeApdu,
-  formatSw,
   fromHex,
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
   gidsMutualHostCryptogram,
-  gidsResetRetryCounter,
   gidsSelect,
   MSE_MUTUAL_AUTH,
   parseDynamicAuth,
   toHex,
-  type CardTransport,
 } from '@cardwarden/protocol';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
 import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './support/fixtures.js';
+import { expectOk, issue, newCard, type Step } from './support/issuance-driver.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-
-interface Step {
-  id: string;
-  cardId: string;
-  step: 'authenticate' | 'write-key' | 'finish' | 'done';
-  keySlot: 'current' | 'pending' | null;
-  hostChallenge: string | null;
-  apdus: string[];
-  pinTryLimit: number | null;
-}
-
-function newCard(serial: string, key = TPM_DEFAULT_KEY): GidsCard {
-  return new GidsCard(newGidsCardState({ serial, algorithm: '3des', adminKey: key, pin: '12345678' }));
-}
-
-function expectOk(response: { status: number; text: string }, status = 200): void {
-  if (response.status !== status)
-    throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
-}
-
-/**
- * What `cardwarden-unlock issue` does with the card, step by step. `stopAfter: 'write-key'` stops once the
- * card took the new key, before it proves it (a killed tool).
- */
-async function issue(
-  client: ApiClient,
-  transport: CardTransport,
-  body: Record<string, unknown>,
-  options: { stopAfter?: 'write-key'; pin?: string } = {},
-): Promise<Step> {
-  const started = await client.post<Step>('/api/v1/issuances', body);
-  expectOk(started, 201);
-  let step = started.body;
-  const url = `/api/v1/issuances/${step.id}`;
-  await exchangeApdu(transport, gidsSelect({ fci: false }));
-  for (;;) {
-    if (step.step === 'authenticate') {
-      await exchangeApdu(transport, gidsMseSetAdminKey(MSE_MUTUAL_AUTH));
-      const r2 = parseDynamicAuth(
-        (await exchangeApdu(transport, gidsMutualHostChallenge(fromHex(step.hostChallenge ?? '')))).data,
-      ).challenge!;
-      const answer = await client.post<{ cryptogram: string }>(`${url}/authenticate`, {
-        cardChallenge: toHex(r2),
-      });
-      expectOk(answer);
-      const card = await exchangeApdu(transport, gidsMutualHostCryptogram(fromHex(answer.body.cryptogram)));
-      const proof =
-        card.sw === 0x9000
-          ? { cardCryptogram: toHex(parseDynamicAuth(card.data).response!) }
-          : { refused: true, statusWord: formatSw(card.sw) };
-      const next = await client.post<Step>(`${url}/proof`, proof);
-      expectOk(next);
-      step = next.body;
-    } else if (step.step === 'write-key') {
-      const sw = (await exchangeApdu(transport, fromHex(step.apdus[0] ?? ''))).sw;
-      if (options.stopAfter === 'write-key') return step;
-      const next = await client.post<Step>(`${url}/key-written`, { statusWords: [formatSw(sw)] });
-      expectOk(next);
-      step = next.body;
-    } else if (step.step === 'finish') {
-      const statusWords: string[] = [];
-      for (const apdu of step.apdus)
-        statusWords.push(formatSw((await exchangeApdu(transport, fromHex(apdu))).sw));
-      if (options.pin) await exchangeApdu(transport, gidsResetRetryCounter(asciiBytes(options.pin)));
-      const next = await client.post<Step>(`${url}/finish`, { statusWords, pinSet: Boolean(options.pin) });
-      expectOk(next);
-      step = next.body;
-    } else return step;
-  }
-}
 
 forEachDatabase('card issuance', (kind) => {
   let server: TestServer;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { generateKek, kekCheckValue } from '@cardwarden/protocol/crypto';
 import { toHex } from '@cardwarden/protocol';
+import { SoftwareCardTransport } from '@cardwarden/card-sim';
 import { openStorage } from '../src/server.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
 import { putSetting } from '../src/repositories/settings.repository.js';
@@ -26,6 +27,7 @@ import {
   type TestServer,
 } from './support/test-server.js';
 import { createFixture } from './support/fixtures.js';
+import { issue, newCard } from './support/issuance-driver.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './support/test-database.js';
 
 forEachDatabase('KEK custody', (kind: DatabaseKind) => {
@@ -128,6 +130,33 @@ forEachDatabase('KEK custody', (kind: DatabaseKind) => {
     const audit = await admin.get<{ items: { action: string }[] }>('/api/v1/audit?action=kek.rotated');
     expect(audit.body.items).toHaveLength(1);
   });
+
+  it('re-seals a pending issuance key too: a run interrupted before a rotation finishes after it', async () => {
+    const first = await start();
+    const fixture = await createFixture(first.api);
+    const serial = '00112233445566778899AABBCCDDEE10';
+    const card = newCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    const body = { serial, type: 'gids', username: fixture.username, profile: fixture.profileName };
+    await issue(fixture.admin, transport, body, { stopAfter: 'write-key' });
+    const written = card.snapshot().adminKey;
+    await stop(first);
+
+    const { handle, lock } = await openStorage(testConfig(dataDir, kekFile, database.url), 'test rotate-kek');
+    try {
+      await rotateKek(handle.db, kekFile);
+    } finally {
+      await handle.close();
+      lock?.release();
+    }
+
+    const second = await start();
+    const admin = await second.api.login(ADMIN.username, ADMIN.password);
+    transport.remove();
+    transport.insert();
+    expect((await issue(admin, transport, { serial, type: 'gids' })).step).toBe('done');
+    expect(card.snapshot().adminKey).toBe(written);
+  }, 120_000);
 
   it('finishes a rotation that stopped between the database commit and the file rename', async () => {
     const first = await start();

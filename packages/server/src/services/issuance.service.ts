@@ -464,6 +464,16 @@ async function writeKeyStep(
   if (keys.pending) {
     // An earlier run stored a key and stopped before the card took it: write that same key.
     key = await withAdminKey(ctx, tx, card, keys.pending, (bytes) => Uint8Array.from(bytes));
+    await appendAuditEvent(tx, {
+      ...audit,
+      action: 'issuance.key_pending',
+      details: {
+        serial: card.serial,
+        algorithm: keys.pending.algorithm,
+        kcv: keys.pending.kcv,
+        reused: true,
+      },
+    });
   } else {
     await ctx.keys.ensureCurrent(tx);
     const fresh = await newAdminKeyForCard(ctx, tx, card.profile, card, keys.algorithm);

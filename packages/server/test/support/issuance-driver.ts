@@ -1,0 +1,89 @@
+/** What `cardwarden-unlock issue` does, against an in-memory software GIDS card, for server tests. */
+import { GidsCard, newGidsCardState } from '@cardwarden/card-sim';
+import {
+  asciiBytes,
+  exchangeApdu,
+  formatSw,
+  fromHex,
+  gidsMseSetAdminKey,
+  gidsMutualHostChallenge,
+  gidsMutualHostCryptogram,
+  gidsResetRetryCounter,
+  gidsSelect,
+  MSE_MUTUAL_AUTH,
+  parseDynamicAuth,
+  toHex,
+  type CardTransport,
+} from '@cardwarden/protocol';
+import type { ApiClient } from './api-client.js';
+import { TPM_DEFAULT_KEY } from './fixtures.js';
+
+export interface Step {
+  id: string;
+  cardId: string;
+  step: 'authenticate' | 'write-key' | 'finish' | 'done';
+  keySlot: 'current' | 'pending' | null;
+  hostChallenge: string | null;
+  apdus: string[];
+  pinTryLimit: number | null;
+}
+
+export function newCard(serial: string, key = TPM_DEFAULT_KEY): GidsCard {
+  return new GidsCard(newGidsCardState({ serial, algorithm: '3des', adminKey: key, pin: '12345678' }));
+}
+
+export function expectOk(response: { status: number; text: string }, status = 200): void {
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
+}
+
+/**
+ * What `cardwarden-unlock issue` does with the card, step by step. `stopAfter: 'write-key'` stops once the
+ * card took the new key, before it proves it (a killed tool).
+ */
+export async function issue(
+  client: ApiClient,
+  transport: CardTransport,
+  body: Record<string, unknown>,
+  options: { stopAfter?: 'write-key'; pin?: string } = {},
+): Promise<Step> {
+  const started = await client.post<Step>('/api/v1/issuances', body);
+  expectOk(started, 201);
+  let step = started.body;
+  const url = `/api/v1/issuances/${step.id}`;
+  await exchangeApdu(transport, gidsSelect({ fci: false }));
+  for (;;) {
+    if (step.step === 'authenticate') {
+      await exchangeApdu(transport, gidsMseSetAdminKey(MSE_MUTUAL_AUTH));
+      const r2 = parseDynamicAuth(
+        (await exchangeApdu(transport, gidsMutualHostChallenge(fromHex(step.hostChallenge ?? '')))).data,
+      ).challenge!;
+      const answer = await client.post<{ cryptogram: string }>(`${url}/authenticate`, {
+        cardChallenge: toHex(r2),
+      });
+      expectOk(answer);
+      const card = await exchangeApdu(transport, gidsMutualHostCryptogram(fromHex(answer.body.cryptogram)));
+      const proof =
+        card.sw === 0x9000
+          ? { cardCryptogram: toHex(parseDynamicAuth(card.data).response!) }
+          : { refused: true, statusWord: formatSw(card.sw) };
+      const next = await client.post<Step>(`${url}/proof`, proof);
+      expectOk(next);
+      step = next.body;
+    } else if (step.step === 'write-key') {
+      const sw = (await exchangeApdu(transport, fromHex(step.apdus[0] ?? ''))).sw;
+      if (options.stopAfter === 'write-key') return step;
+      const next = await client.post<Step>(`${url}/key-written`, { statusWords: [formatSw(sw)] });
+      expectOk(next);
+      step = next.body;
+    } else if (step.step === 'finish') {
+      const statusWords: string[] = [];
+      for (const apdu of step.apdus)
+        statusWords.push(formatSw((await exchangeApdu(transport, fromHex(apdu))).sw));
+      if (options.pin) await exchangeApdu(transport, gidsResetRetryCounter(asciiBytes(options.pin)));
+      const next = await client.post<Step>(`${url}/finish`, { statusWords, pinSet: Boolean(options.pin) });
+      expectOk(next);
+      step = next.body;
+    } else return step;
+  }
+}
