@@ -126,9 +126,14 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     }
     // The strongest of several mapped groups.
     const bob = await signIn('staff', 'bob');
-    expect((await new ApiClient(base, bob.body.session?.token).get('/api/v1/auth/me')).body).toMatchObject({
-      role: 'admin',
-    });
+    const bobApi = new ApiClient(base, bob.body.session?.token);
+    expect((await bobApi.get('/api/v1/auth/me')).body).toMatchObject({ role: 'admin' });
+    // The console shows where the account came from.
+    const staff = await bobApi.get<{ items: { username: string; singleSignOn: boolean }[] }>(
+      '/api/v1/operators',
+    );
+    expect(staff.body.items.find((o) => o.username === 'alice.sso')?.singleSignOn).toBe(true);
+    expect(staff.body.items.find((o) => o.username === 'admin')?.singleSignOn).toBe(false);
   });
 
   it('follows group changes at each sign-in, and refuses when no group maps to a role', async () => {

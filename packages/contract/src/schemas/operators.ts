@@ -32,6 +32,9 @@ export const Operator = z.object({
     .describe(
       'directory: signs in with the directory password; the role follows directory groups (read-only here)',
     ),
+  singleSignOn: z
+    .boolean()
+    .describe('the account signs in with single sign-on (made or matched at its first SSO sign-in)'),
   createdAt: Timestamp,
 });
 export type Operator = z.infer<typeof Operator>;

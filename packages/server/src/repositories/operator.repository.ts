@@ -15,6 +15,8 @@ export interface OperatorRecord {
   /** 'directory': signs in with the directory password; the role follows directory groups. */
   readonly source: 'local' | 'directory';
   readonly directoryId: string | null;
+  /** Set once the account has signed in with single sign-on (issuer and subject). */
+  readonly ssoSubject: string | null;
   readonly createdAt: Date;
 }
 
@@ -26,6 +28,7 @@ const columns = {
   mustChangePassword: operators.mustChangePassword,
   source: operators.source,
   directoryId: operators.directoryId,
+  ssoSubject: operators.ssoSubject,
   createdAt: operators.createdAt,
 };
 

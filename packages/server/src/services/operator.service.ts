@@ -22,6 +22,7 @@ function toOperator(operator: OperatorRecord): Operator {
     state: operator.state,
     mustChangePassword: operator.mustChangePassword,
     source: operator.source,
+    singleSignOn: operator.ssoSubject !== null,
     createdAt: iso(operator.createdAt),
   };
 }

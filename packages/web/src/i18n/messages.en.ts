@@ -657,6 +657,7 @@ export const en = {
   'directory.managed': 'From the directory: change it there.',
   'source.directory': 'directory',
   'source.local': 'local',
+  'source.withSso': '{source}, single sign-on',
   'col.source': 'Source',
   'user.selfServiceDirectory': 'directory password',
 

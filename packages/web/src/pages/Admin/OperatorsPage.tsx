@@ -108,7 +108,11 @@ export default function OperatorsPage() {
                 <Table.Td>
                   <StateBadge state={operator.state} />
                 </Table.Td>
-                <Table.Td>{t(`source.${operator.source}`)}</Table.Td>
+                <Table.Td>
+                  {operator.singleSignOn
+                    ? t('source.withSso', { source: t(`source.${operator.source}`) })
+                    : t(`source.${operator.source}`)}
+                </Table.Td>
                 <Table.Td>{factorText(operator.id)}</Table.Td>
                 <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
                 <Table.Td>
