@@ -6,18 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
+import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
 
 describeWith(['chromium'], 'admin console: import and inventory export', () => {
@@ -42,21 +41,6 @@ describeWith(['chromium'], 'admin console: import and inventory export', () => {
     await (server as ServerProcess | undefined)?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  async function checkAccessibility(page: Page, where: string): Promise<void> {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      interface AxeResult {
-        violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-      }
-      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResult> } }).axe;
-      const result = await axe.run(document);
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id} (${violation.impact ?? ''}): ${violation.help}`);
-    });
-    expect(violations, `axe-core on ${where}`).toEqual([]);
-  }
 
   /** Chooses `path` through the file chooser the "CSV file" button opens, as a person would. */
   async function chooseFile(page: Page, path: string): Promise<void> {

@@ -4,18 +4,16 @@
  * authenticator (DevTools WebAuthn domain) and sign in with it; an admin who must have a second factor
  * is asked to set one up; an admin resets someone's factors. axe-core checks each new screen.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
+import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TESS = { username: 'tess', password: 'tess supervisor password', role: 'supervisor' };
 const PAT = { username: 'pat', password: 'pat supervisor password', role: 'supervisor' };
 const ADA = { username: 'ada', password: 'ada administrator password', role: 'admin' };
@@ -70,24 +68,6 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
       }
     });
     return page;
-  }
-
-  async function checkAccessibility(page: Page, where: string): Promise<void> {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      interface AxeResult {
-        violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-      }
-      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResult> } }).axe;
-      const result = await axe.run(document);
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map(
-          (violation) =>
-            `${violation.id}: ${violation.help} at ${violation.nodes[0]?.target.join(' ') ?? ''}`,
-        );
-    });
-    expect(violations, `axe-core on ${where}`).toEqual([]);
   }
 
   async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {

@@ -5,8 +5,6 @@
  * sign-out that ends the session at the provider too. axe-core checks each Cardwarden page.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +13,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { startTestProvider, type TestProvider } from '../../server/test/support/oidc-provider.js';
 import { Api } from './support/api.js';
+import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
 import { ADMIN, freePort, startServerProcess, type ServerProcess } from './support/server.js';
 
 const DANA_KEY = randomBytes(24).toString('hex').toUpperCase();
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describeWith(['chromium'], 'single sign-on in Chromium', () => {
   let provider: TestProvider;
@@ -86,21 +84,6 @@ describeWith(['chromium'], 'single sign-on in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return page;
-  }
-
-  async function checkAccessibility(page: Page, where: string): Promise<void> {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      interface AxeResult {
-        violations: { id: string; impact: string | null; help: string }[];
-      }
-      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResult> } }).axe;
-      const result = await axe.run(document);
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id}: ${violation.help}`);
-    });
-    expect(violations, `axe-core on ${where}`).toEqual([]);
   }
 
   /** The provider's own pages: its login form (any password), then its consent. */
