@@ -238,13 +238,53 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     expect(response.body.lines.length).toBeGreaterThan(300_000);
   }, 180_000);
 
-  it('refuses derived keys with a line error until key derivation is wired', async () => {
-    const entry = newLine();
-    const csv = `${HEADER},master_version\n${line(f.profileName, { ...entry, key: '' }, ',1')}\n`;
-    const response = await postCsv(f.admin, csv);
-    expect(response.status).toBe(422);
-    expect(response.body.lines[0]).toMatchObject({ line: 2, column: 'master_version' });
-    expect(response.body.lines[0]?.message).toMatch(/^derived keys need/);
+  it('imports cards whose keys derive from a master version of their profile, and refuses unknown versions', async () => {
+    const name = unique('derived-import');
+    const profile = await f.admin.post<{ id: string }>('/api/v1/profiles', {
+      name,
+      useCases: { operatorOfflineUnblock: true },
+      adminKeySource: 'derived',
+    });
+    expect(profile.status, profile.text).toBe(201);
+    expect((await f.admin.post(`/api/v1/profiles/${profile.body.id}/masters`, {})).status).toBe(201);
+    const entry = { ...newLine('aes128'), key: '' };
+    const wrong = `${HEADER},master_version\n${line(name, entry, ',7')}\n${line(f.profileName, newLine(), ',')}\n`;
+    const refused = await postCsv(f.admin, wrong);
+    expect(refused.status).toBe(422);
+    expect(refused.body.lines).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 'master_version',
+        message: expect.stringMatching(/no master version 7 \(it has 1\)/) as unknown,
+      }),
+    ]);
+    expect(await isRegistered(f.admin, entry.serial)).toBe(false);
+
+    const csv = `${HEADER},master_version\n${line(name, entry, ',1')}\n`;
+    const imported = await postCsv(f.admin, csv);
+    expect(imported.status, imported.text).toBe(201);
+    const found = await f.admin.get<{ items: { id: string }[] }>(`/api/v1/cards?serial=${entry.serial}`);
+    const id = found.body.items[0]?.id ?? '';
+    const detail = await f.admin.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${id}`);
+    // The server derives the same key again (version 1 is still current): same KCV, and it unblocks.
+    const rekeyed = await f.admin.put<{ generatedAdminKey: string; adminKeyKcv: string }>(
+      `/api/v1/cards/${id}/admin-key`,
+      { adminKey: { algorithm: 'aes128', derive: true }, reason: 'check the imported derivation' },
+    );
+    expect(rekeyed.status, rekeyed.text).toBe(200);
+    expect(rekeyed.body.adminKeyKcv).toBe(detail.body.adminKey.kcv);
+    const session = await f.operator.post<{ id: string; challengeLength: number }>(
+      `/api/v1/cards/${id}/offline-unblocks`,
+      {},
+    );
+    const challenge = randomBytes(session.body.challengeLength / 2)
+      .toString('hex')
+      .toUpperCase();
+    const issued = await f.operator.post<{ response: string }>(
+      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      { challenge },
+    );
+    expect(issued.body.response).toBe(expectedResponse('aes128', rekeyed.body.generatedAdminKey, challenge));
   });
 
   it('is for admins only, and asks for a token before reading the file', async () => {

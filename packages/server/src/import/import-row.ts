@@ -66,6 +66,8 @@ export function checkHeader(header: readonly string[]): ImportLineProblem[] | Co
 export interface ImportProfile {
   readonly id: string;
   readonly name: string;
+  /** The profile's master versions (for lines whose key is derived). */
+  readonly masterVersions: ReadonlySet<number>;
 }
 
 /** A line that passed every check of its own. `key` is the clear key: zero it once sealed. */
@@ -78,8 +80,11 @@ export interface ImportRow {
   readonly type: CardType;
   readonly profile: ImportProfile;
   readonly algorithm: AdminKeyAlgorithm;
+  /** The key in clear for `imported` and `wrapped`; empty for `derived`, whose key the server derives. */
   readonly key: Uint8Array;
-  readonly keySource: 'imported' | 'wrapped';
+  readonly keySource: 'imported' | 'wrapped' | 'derived';
+  /** For a derived key: the master version of the line's profile. */
+  readonly masterVersion: number | null;
 }
 
 export interface RowContext {
@@ -144,7 +149,8 @@ export function checkRow(
       'algorithm.invalid',
       `the algorithm is one of ${AlgorithmSchema.options.join(', ')} (lower case)`,
     );
-  const key = algorithm.data !== undefined ? readKey(field, algorithm.data, context, fail) : undefined;
+  const key =
+    algorithm.data !== undefined ? readKey(field, algorithm.data, profile, context, fail) : undefined;
 
   if (problems.length > before || !key || algorithm.data === undefined) {
     key?.key.fill(0);
@@ -157,10 +163,11 @@ export function checkRow(
     email: email.data ?? '',
     serial: serial.data ?? '',
     type: type.data ?? 'gids',
-    profile: profile ?? { id: '', name: '' },
+    profile: profile ?? { id: '', name: '', masterVersions: new Set<number>() },
     algorithm: algorithm.data,
     key: key.key,
     keySource: key.source,
+    masterVersion: key.masterVersion ?? null,
   };
 }
 
@@ -168,9 +175,10 @@ export function checkRow(
 function readKey(
   field: (name: string) => string,
   algorithm: AdminKeyAlgorithm,
+  profile: ImportProfile | undefined,
   context: RowContext,
   fail: (column: string, name: string, message: string) => void,
-): { key: Uint8Array; source: 'imported' | 'wrapped' } | undefined {
+): { key: Uint8Array; source: 'imported' | 'wrapped' | 'derived'; masterVersion?: number } | undefined {
   const filled = IMPORT_KEY_COLUMNS.filter((name) => field(name) !== '');
   if (filled.length !== 1) {
     fail(
@@ -219,9 +227,12 @@ function readKey(
       return { key: unwrapped, source: 'wrapped' };
     }
     default: {
-      const derived = resolveDerivedKey(field('master_version'));
-      if ('problem' in derived) fail('master_version', 'master_version.unsupported', derived.problem);
-      return undefined;
+      const derived = resolveDerivedKey(field('master_version'), profile);
+      if ('problem' in derived) {
+        fail('master_version', 'master_version.unknown', derived.problem);
+        return undefined;
+      }
+      return { key: new Uint8Array(0), source: 'derived', masterVersion: derived.version };
     }
   }
 }

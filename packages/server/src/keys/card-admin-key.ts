@@ -185,6 +185,21 @@ export async function derivedAdminKeyValues(
   return { ...made.values, masterVersion: master.version };
 }
 
+/**
+ * For bulk import with the master row in hand (read once per profile and version, not once per card):
+ * the key row of a card derived under it. Nothing in clear is kept or returned.
+ */
+export function derivedAdminKeyValuesWith(
+  ctx: Custody,
+  master: MasterRow,
+  serial: string,
+  algorithm: AdminKeyAlgorithm,
+): AdminKeyValues {
+  const made = derivedKey(ctx, master, serial, algorithm);
+  made.key.fill(0);
+  return made.values;
+}
+
 function derivedKey(
   ctx: Custody,
   master: MasterRow,

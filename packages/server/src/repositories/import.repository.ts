@@ -6,6 +6,8 @@
 import { sql } from 'drizzle-orm';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type { Database } from '../db/database.js';
+import { masters } from '../db/schema.js';
+import type { MasterRow } from './master.repository.js';
 import type { CardType } from './card.repository.js';
 
 /** Rows per INSERT: big enough that round trips do not count, small enough for a few MB of JSON. */
@@ -30,6 +32,11 @@ export async function allowLongStatements(tx: Database, seconds: number): Promis
 
 export async function listProfileNames(db: Database): Promise<{ id: string; name: string }[]> {
   return rowsOf(db, sql`select id::text as id, name from profiles`);
+}
+
+/** Every master of every profile (a handful per profile), for lines whose key is derived. */
+export async function listAllMasters(db: Database): Promise<MasterRow[]> {
+  return db.select().from(masters);
 }
 
 /** Of `serials` (lower case), those a registered card has (any case), lower case. */
@@ -90,9 +97,12 @@ export interface NewImportCard {
   readonly user_id: string;
   readonly profile_id: string;
   readonly algorithm: AdminKeyAlgorithm;
-  /** The sealed envelope (never the key). */
+  /** The sealed envelope (never the key); empty for a derived key. */
   readonly sealed: string;
   readonly kcv: string;
+  /** A derived key: the master it comes from and the derivation; null for a sealed key. */
+  readonly master_id: string | null;
+  readonly derivation: string | null;
 }
 
 /** Inserts the cards and their sealed admin keys, a batch at a time. */
@@ -106,10 +116,10 @@ export async function insertCardsInBulk(tx: Database, rows: readonly NewImportCa
             as r(id uuid, serial text, type text, user_id uuid, profile_id uuid)`,
     );
     await tx.execute(
-      sql`insert into admin_keys (card_id, algorithm, sealed, kcv)
-          select id, algorithm, sealed, kcv
+      sql`insert into admin_keys (card_id, algorithm, sealed, kcv, master_id, derivation)
+          select id, algorithm, sealed, kcv, master_id, derivation
           from json_to_recordset(${json}::json)
-            as r(id uuid, algorithm text, sealed text, kcv text)`,
+            as r(id uuid, algorithm text, sealed text, kcv text, master_id uuid, derivation text)`,
     );
   }
 }

@@ -13,7 +13,9 @@ import { toHex } from '@cardwarden/protocol';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import type { ImportLineProblem, ImportReport, ImportResult } from '@cardwarden/contract';
 import { AppError, isUniqueViolation } from '../errors.js';
+import { derivedAdminKeyValuesWith } from '../keys/card-admin-key.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
+import type { MasterRow } from '../repositories/master.repository.js';
 import {
   allowLongStatements,
   deferSearchIndexing,
@@ -21,6 +23,7 @@ import {
   findUsersByUsernames,
   insertCardsInBulk,
   insertUsersInBulk,
+  listAllMasters,
   listProfileNames,
   mergeDeferredIndexes,
   type NewImportCard,
@@ -76,7 +79,8 @@ export async function importCards(
     if (checked.problems.length > 0) return { ok: false, report: reportOf(checked.problems) };
     const counts = { users: checked.newUsers.length, cards: rows.length };
     const warnings = rows.flatMap((row) => {
-      const warning = weakKeyWarning(row.algorithm, row.key);
+      // A derived key is the server's own: nothing to warn about.
+      const warning = row.masterVersion === null ? weakKeyWarning(row.algorithm, row.key) : null;
       return warning ? [{ line: row.line, column: 'key', message: warning }] : [];
     });
     if (options.dryRun) {
@@ -92,6 +96,8 @@ export async function importCards(
     running.delete(ctx);
   }
 }
+
+const masterKey = (profileId: string, version: number): string => `${profileId}/${String(version)}`;
 
 function readTransportKey(header: string | undefined): TransportKey | undefined {
   if (header === undefined || header.trim() === '') return undefined;
@@ -109,6 +115,8 @@ interface CheckedFile {
   readonly newUsers: NewImportUser[];
   /** Lower-case username → user id, for existing and new users. */
   readonly userIds: Map<string, string>;
+  /** Masters by "profile id/version", for lines whose key is derived. */
+  readonly masters: ReadonlyMap<string, MasterRow>;
 }
 
 async function checkFile(
@@ -118,7 +126,13 @@ async function checkFile(
 ): Promise<CheckedFile> {
   const parsed = parseImportCsv(body);
   const problems = [...parsed.problems];
-  const empty = { rows: [], problems, newUsers: [], userIds: new Map<string, string>() };
+  const empty = {
+    rows: [],
+    problems,
+    newUsers: [],
+    userIds: new Map<string, string>(),
+    masters: new Map<string, MasterRow>(),
+  };
   if (parsed.header.length === 0) {
     if (problems.length === 0) problems.push(problem(1, null, 'format.empty', 'the file is empty'));
     return empty;
@@ -129,8 +143,15 @@ async function checkFile(
     // follow from it).
     return { ...empty, problems: [...problems.filter((entry) => entry.line === 1), ...columns] };
   }
+  const masterRows = await listAllMasters(ctx.db);
   const profiles = new Map<string, ImportProfile>(
-    (await listProfileNames(ctx.db)).map((profile) => [profile.name.toLowerCase(), profile]),
+    (await listProfileNames(ctx.db)).map((profile) => [
+      profile.name.toLowerCase(),
+      {
+        ...profile,
+        masterVersions: new Set(masterRows.filter((m) => m.profileId === profile.id).map((m) => m.version)),
+      },
+    ]),
   );
   const rows: ImportRow[] = [];
   for (const row of parsed.rows) {
@@ -169,7 +190,8 @@ async function checkFile(
     newUsers.push({ id, username: row.username, display_name: row.displayName, email: row.email });
   }
   problems.sort((a, b) => a.line - b.line);
-  return { rows, problems, newUsers, userIds };
+  const masters = new Map(masterRows.map((m) => [masterKey(m.profileId, m.version), m]));
+  return { rows, problems, newUsers, userIds, masters };
 }
 
 /** Problems between lines: a serial twice, a user described two ways. */
@@ -237,15 +259,32 @@ async function write(
       await ctx.keys.ensureCurrent(tx);
       const cards: NewImportCard[] = checked.rows.map((row) => {
         const id = randomUUID();
-        return {
+        const card = {
           id,
           serial: row.serial,
           type: row.type,
           user_id: checked.userIds.get(row.username.toLowerCase()) ?? '',
           profile_id: row.profile.id,
           algorithm: row.algorithm,
-          sealed: ctx.keys.sealAdminKey(id, row.key),
-          kcv: toHex(keyCheckValue(row.algorithm, row.key)),
+        };
+        if (row.masterVersion === null) {
+          return {
+            ...card,
+            sealed: ctx.keys.sealAdminKey(id, row.key),
+            kcv: toHex(keyCheckValue(row.algorithm, row.key)),
+            master_id: null,
+            derivation: null,
+          };
+        }
+        const master = checked.masters.get(masterKey(row.profile.id, row.masterVersion));
+        if (!master) throw new Error(`master ${String(row.masterVersion)} vanished during the import`);
+        const derived = derivedAdminKeyValuesWith(ctx, master, row.serial, row.algorithm);
+        return {
+          ...card,
+          sealed: derived.sealed,
+          kcv: derived.kcv,
+          master_id: derived.masterId ?? null,
+          derivation: derived.derivation ?? null,
         };
       });
       const deferred = cards.length >= BULK_INDEXING_FROM ? await deferSearchIndexing(tx) : [];
