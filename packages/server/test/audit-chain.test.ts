@@ -84,7 +84,8 @@ forEachDatabase('tamper-evident audit', (kind) => {
     expect(broken.output).toContain(`audit chain BROKEN at event ${target?.id ?? ''}`);
     expect(broken.output).toContain('card.registered');
     expect(broken.output).toContain('changed after it was written');
-  });
+    // The embedded database is opened four times here (server, CLI, superuser, CLI): slow on a busy machine.
+  }, 120_000);
 
   it('refuses TRUNCATE, UPDATE and DELETE; accepts rows copied in by INSERT … SELECT', async () => {
     const server = await start();
@@ -110,7 +111,7 @@ forEachDatabase('tamper-evident audit', (kind) => {
       expect(flagged.status).toBe(1);
       expect(flagged.output).toContain('in no chain');
     }
-  });
+  }, 120_000);
 
   it('keeps every chain consistent under concurrent inserts, and checks it at run time', async () => {
     const server = await start();
