@@ -69,6 +69,6 @@ export function createSsoContext(config: SsoConfig, sessionHours: number): SsoCo
     stepUps: new SsoStateKind('step_up', config.stepUpMaxAgeSeconds * 1000),
     deviceStarts: new SsoStateKind('device_start', FLOW_MINUTES * 60_000),
     devicePolls: new SsoStateKind('device_poll', FLOW_MINUTES * 60_000),
-    idTokens: new SsoStateKind('id_token', sessionHours * 3_600_000, 100_000),
+    idTokens: new SsoStateKind('id_token', sessionHours * 3_600_000, undefined),
   };
 }

@@ -26,8 +26,11 @@ export class SsoStateKind<T> {
   constructor(
     readonly name: string,
     readonly ttlMs: number,
-    /** Refuse new entries beyond this many live ones: a flood of started sign-ins cannot fill the table. */
-    readonly capacity = 10_000,
+    /**
+     * Refuse new entries beyond this many live ones: a flood of started sign-ins cannot fill the table.
+     * Undefined: no count (for state only a successful sign-in makes, bounded like its sessions).
+     */
+    readonly capacity: number | undefined = 10_000,
   ) {}
 
   /** Stores `value` under `handle`; false when full. */
@@ -38,7 +41,13 @@ export class SsoStateKind<T> {
     ttlMs = this.ttlMs,
     now = new Date(),
   ): Promise<boolean> {
-    if ((await countLiveSsoPending(where.db, this.name, this.capacity, now)) >= this.capacity) return false;
+    const { capacity } = this;
+    if (
+      capacity !== undefined &&
+      (await countLiveSsoPending(where.db, this.name, capacity, now)) >= capacity
+    ) {
+      return false;
+    }
     const lookup = sha256Hex(handle);
     await insertSsoPending(where.db, {
       kind: this.name,

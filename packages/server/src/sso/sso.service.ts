@@ -35,8 +35,8 @@ import {
 } from './sso-context.js';
 
 /**
- * Sign-ins and unlock-tool waits one client address may start in ten minutes: each holds memory until
- * it expires, so a flood from one address cannot crowd out everyone else's sign-ins.
+ * Sign-ins and unlock-tool waits one client address may start in ten minutes: each holds a row of
+ * sso_pending until it expires, so a flood from one address cannot crowd out everyone else's sign-ins.
  */
 export const SSO_START_LIMIT = { perAddress: 60, windowSeconds: 600 } as const;
 
