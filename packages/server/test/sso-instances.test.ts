@@ -110,6 +110,20 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
     expect(again.status).toBe(401);
   });
 
+  it('gives a result to exactly one of two exchanges racing on the two instances', async () => {
+    const { browser, onB, cookie } = await startOnA('staff', 'alice');
+    expect((await browser.request(onB, { headers: { cookie } })).status).toBe(302);
+    const result = `cardwarden_sso_result=${browser.cookie(baseB, 'cardwarden_sso_result') ?? ''}`;
+    const exchange = (base: string) =>
+      fetch(`${base}/api/v1/auth/sso/exchange`, {
+        method: 'POST',
+        headers: { cookie: result, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    const statuses = (await Promise.all([exchange(baseA), exchange(baseB)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 401]);
+  });
+
   it('refuses on B a callback started on A in another browser', async () => {
     const { onB } = await startOnA('staff', 'alice');
     const stranger = await new TestBrowser().request(onB);
