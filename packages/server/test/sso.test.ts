@@ -342,7 +342,7 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     });
 
     // Last: it spends this address's budget of sign-ins.
-    it('limits the sign-ins one address starts (each holds memory until it expires)', async () => {
+    it('limits the sign-ins one address starts (each holds a row until it expires)', async () => {
       let status = 0;
       for (let i = 0; i < 70 && status !== 429; i++) {
         status = (await new TestBrowser().request(`${base}/api/v1/auth/sso/start?portal=staff`)).status;

@@ -531,6 +531,28 @@ export const signInThrottles = pgTable('sign_in_throttles', {
   lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Single sign-on state in progress, shared by every server instance: sign-ins between the redirect to the
+ * provider and its return, results waiting for their one exchange, step-up proofs, the unlock tool's
+ * waits and ID tokens kept as logout hints. `lookup` is the SHA-256 of the random handle (never the
+ * handle); `payload` holds the value sealed under the KEK with kind and lookup as associated data. Rows
+ * are used up by DELETE … RETURNING, and housekeeping removes expired ones.
+ */
+export const ssoPending = pgTable(
+  'sso_pending',
+  {
+    kind: text('kind').notNull(),
+    lookup: text('lookup').notNull(),
+    payload: jsonb('payload').$type<{ sealed: string }>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.kind, table.lookup] }),
+    index('sso_pending_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
 /** Small server-wide settings, such as the KEK check value. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),

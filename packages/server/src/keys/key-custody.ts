@@ -278,6 +278,16 @@ export class KeyCustody {
     );
   }
 
+  /** Seals single sign-on state in progress (sso_pending); `owner` binds it to its kind and lookup. */
+  sealSsoState(owner: string, plaintext: Uint8Array): string {
+    return this.sealSecret(plaintext, `sso:${owner}`);
+  }
+
+  /** Opens sealed single sign-on state; throws SealError when it does not open (e.g. after a KEK rotation). */
+  openSsoState(owner: string, sealed: string): Uint8Array {
+    return this.openSecret(sealed, `sso:${owner}`);
+  }
+
   /** Makes sure this instance seals under the KEK the database names (another instance may have rotated it). */
   async ensureCurrent(db: Database): Promise<void> {
     if (this.hsm) {

@@ -1,7 +1,7 @@
 /**
  * Periodic clean-up of tables that would otherwise only grow: rate-limit counters of past windows,
  * sign-in tokens dead for a day, sign-in throttles whose failures are forgotten (after a day) and records
- * of responses older than the 24 h response budget. Runs at start and every ten minutes; a database that does not answer
+ * of responses older than the 24 h response budget, and expired single sign-on state (sso_pending). Runs at start and every ten minutes; a database that does not answer
  * skips a round.
  */
 import type { Database } from '../db/database.js';
@@ -9,6 +9,7 @@ import { deleteStaleRateLimits } from '../repositories/rate-limit-pruning.reposi
 import { deleteDeadTokens } from '../repositories/token.repository.js';
 import { deleteStaleSignInThrottles } from '../repositories/sign-in-throttle.repository.js';
 import { deleteExpiredResponseRecords, RESPONSE_BUDGET_HOURS } from '../repositories/admin-key.repository.js';
+import { deleteExpiredSsoPending } from '../repositories/sso-pending.repository.js';
 
 const INTERVAL_MS = 10 * 60_000;
 /** Longer than any rate-limit window in use (the longest configurable one is a day). */
@@ -54,6 +55,7 @@ export class Housekeeping {
       await deleteDeadTokens(this.db);
       await deleteStaleSignInThrottles(this.db, SIGN_IN_THROTTLE_RETENTION_HOURS);
       await deleteExpiredResponseRecords(this.db, RESPONSE_RECORD_RETENTION_HOURS);
+      await deleteExpiredSsoPending(this.db);
     } catch (error) {
       this.log.warn({ err: error }, 'housekeeping skipped: the database did not answer');
     }

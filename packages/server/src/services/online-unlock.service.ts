@@ -158,7 +158,7 @@ export async function startOnlineUnlock(
   if (card.profile.requireSsoStepUp) {
     // Only after the card is known to offer online unlock: a fresh SSO sign-in of its holder.
     try {
-      consumeStepUp(ctx, ssoStepUp, card.user.id);
+      await consumeStepUp(ctx, ssoStepUp, card.user.id);
     } catch (error) {
       await appendAuditEvent(ctx.db, {
         actor: 'workstation',

@@ -69,7 +69,7 @@ export async function unblockOwnCard(
   if (!parsed.ok) throw new AppError(parsed.problem.code, parsed.problem.message);
   // A profile may require a fresh SSO sign-in (docs/sso.md); only where the use case is on at all.
   if (card.profile.selfServiceOfflineUnblock && card.profile.requireSsoStepUp) {
-    consumeStepUp(ctx, ssoStepUp, actor.id);
+    await consumeStepUp(ctx, ssoStepUp, actor.id);
   }
   const session = await startOfflineUnblock(ctx, actor, cardId, undefined);
   let issued;

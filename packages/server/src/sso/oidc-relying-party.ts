@@ -21,7 +21,7 @@ export interface VerifiedIdentity {
   readonly claims: Readonly<Record<string, unknown>>;
   /** When the person last authenticated at the provider (auth_time), if the provider said. */
   readonly authTime: Date | undefined;
-  /** Kept only in memory, as the hint of the RP-initiated logout. */
+  /** Kept only as the hint of the RP-initiated logout (sealed in sso_pending, under the bearer token's digest). */
   readonly idToken: string | undefined;
 }
 

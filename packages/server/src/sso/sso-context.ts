@@ -3,29 +3,37 @@ import type { LoginResponse } from '@cardwarden/contract';
 import type { SsoConfig } from '../config.js';
 import type { ErrorCode } from '@cardwarden/contract';
 import { OidcRelyingParty, type PendingAuthorization } from './oidc-relying-party.js';
-import { ExpiringSecrets } from './sso-store.js';
+import { SsoStateKind } from './sso-store.js';
 
 export type SsoPortal = 'staff' | 'self-service' | 'step-up';
 
 /** A cardholder's fresh SSO sign-in, good for one self-service unblock or online unlock. */
 export interface StepUpGrant {
   readonly userId: string;
-  readonly authTime: Date;
+  /** ISO 8601: the provider's auth_time. */
+  readonly authTime: string;
 }
 
-/** The unlock tool waiting for a step-up (`cardwarden-unlock online --sso`). */
+/** The unlock tool's wait, under its poll token: pending until the browser sign-in ends. */
 export interface DeviceWait {
-  proof: { readonly proof: string; readonly expiresAt: string } | undefined;
-  error: { readonly code: ErrorCode; readonly message: string } | undefined;
+  readonly done: boolean;
+  readonly proof?: { readonly proof: string; readonly expiresAt: string } | undefined;
+  readonly error?: { readonly code: ErrorCode; readonly message: string } | undefined;
 }
 
-/** A sign-in between the redirect to the provider and its return. */
+/** The unlock tool's sign-in link, under the id in its URL: which wait it completes. */
+export interface DeviceStart {
+  readonly pollToken: string;
+}
+
+/** A sign-in between the redirect to the provider and its return (stored under its `state`). */
 export interface SsoFlow {
-  readonly pending: PendingAuthorization;
+  readonly pending: Omit<PendingAuthorization, 'state'>;
   readonly portal: SsoPortal;
   /** SHA-256 of the random value in the browser's flow cookie: the callback must come from that browser. */
   readonly bindingDigest: string;
-  readonly device: DeviceWait | undefined;
+  /** The poll token of the unlock tool's wait this sign-in completes, if any. */
+  readonly devicePoll: string | undefined;
 }
 
 /** What the callback hands to the page it redirects to, through a one-time exchange. */
@@ -39,14 +47,14 @@ export interface SsoResult {
 export interface SsoContext {
   readonly config: SsoConfig;
   readonly rp: OidcRelyingParty;
-  readonly flows: ExpiringSecrets<SsoFlow>;
-  readonly results: ExpiringSecrets<SsoResult>;
-  readonly stepUps: ExpiringSecrets<StepUpGrant>;
+  readonly flows: SsoStateKind<SsoFlow>;
+  readonly results: SsoStateKind<SsoResult>;
+  readonly stepUps: SsoStateKind<StepUpGrant>;
   /** The unlock tool's waits by the id in their sign-in URL, and by their poll token. */
-  readonly deviceStarts: ExpiringSecrets<DeviceWait>;
-  readonly devicePolls: ExpiringSecrets<DeviceWait>;
+  readonly deviceStarts: SsoStateKind<DeviceStart>;
+  readonly devicePolls: SsoStateKind<DeviceWait>;
   /** ID tokens by bearer token, only as the hint of RP-initiated logout. */
-  readonly idTokens: ExpiringSecrets<string>;
+  readonly idTokens: SsoStateKind<string>;
 }
 
 export const FLOW_MINUTES = 10;
@@ -56,11 +64,11 @@ export function createSsoContext(config: SsoConfig, sessionHours: number): SsoCo
   return {
     config,
     rp: new OidcRelyingParty(config),
-    flows: new ExpiringSecrets(FLOW_MINUTES * 60_000),
-    results: new ExpiringSecrets(RESULT_SECONDS * 1000),
-    stepUps: new ExpiringSecrets(config.stepUpMaxAgeSeconds * 1000),
-    deviceStarts: new ExpiringSecrets(FLOW_MINUTES * 60_000),
-    devicePolls: new ExpiringSecrets(FLOW_MINUTES * 60_000),
-    idTokens: new ExpiringSecrets(sessionHours * 3_600_000, 100_000),
+    flows: new SsoStateKind('flow', FLOW_MINUTES * 60_000),
+    results: new SsoStateKind('result', RESULT_SECONDS * 1000),
+    stepUps: new SsoStateKind('step_up', config.stepUpMaxAgeSeconds * 1000),
+    deviceStarts: new SsoStateKind('device_start', FLOW_MINUTES * 60_000),
+    devicePolls: new SsoStateKind('device_poll', FLOW_MINUTES * 60_000),
+    idTokens: new SsoStateKind('id_token', sessionHours * 3_600_000, undefined),
   };
 }

@@ -28,15 +28,15 @@ import type { ServiceContext } from '../services/context.js';
 import { AuthorizationRejected, ProviderUnavailable, type VerifiedIdentity } from './oidc-relying-party.js';
 import {
   FLOW_MINUTES,
-  type DeviceWait,
+  type DeviceStart,
   type SsoContext,
   type SsoPortal,
   type SsoResult,
 } from './sso-context.js';
 
 /**
- * Sign-ins and unlock-tool waits one client address may start in ten minutes: each holds memory until
- * it expires, so a flood from one address cannot crowd out everyone else's sign-ins.
+ * Sign-ins and unlock-tool waits one client address may start in ten minutes: each holds a row of
+ * sso_pending until it expires, so a flood from one address cannot crowd out everyone else's sign-ins.
  */
 export const SSO_START_LIMIT = { perAddress: 60, windowSeconds: 600 } as const;
 
@@ -90,9 +90,9 @@ export async function startSsoSignIn(
 ): Promise<{ url: string; binding: string }> {
   const sso = requireSso(ctx);
   await limitStarts(ctx, address);
-  let device: DeviceWait | undefined;
+  let device: DeviceStart | undefined;
   if (request.device !== undefined) {
-    device = sso.deviceStarts.take(request.device);
+    device = await sso.deviceStarts.take(ctx, request.device);
     if (!device) {
       throw new AppError(
         'sso.invalid_state',
@@ -111,11 +111,12 @@ export async function startSsoSignIn(
     throw error;
   }
   const binding = randomToken();
-  const stored = sso.flows.put(begun.pending.state, {
-    pending: begun.pending,
+  const { state, ...pending } = begun.pending;
+  const stored = await sso.flows.put(ctx, state, {
+    pending,
     portal,
     bindingDigest: sha256Hex(binding),
-    device,
+    devicePoll: device?.pollToken,
   });
   if (!stored) {
     throw new AppError(
@@ -140,8 +141,9 @@ export async function finishSsoSignIn(
   address: string,
 ): Promise<{ redirectTo: string; resultHandle: string | undefined }> {
   const sso = requireSso(ctx);
-  const flow = callback.state ? sso.flows.take(callback.state) : undefined;
-  if (!flow) {
+  const state = callback.state;
+  const flow = state ? await sso.flows.take(ctx, state) : undefined;
+  if (!flow || !state) {
     throw new AppError(
       'sso.invalid_state',
       'this sign-in response is unknown, expired or was already used: start the sign-in again from Cardwarden',
@@ -168,7 +170,7 @@ export async function finishSsoSignIn(
     }
     let identity: VerifiedIdentity;
     try {
-      identity = await sso.rp.finish(callback.url, flow.pending);
+      identity = await sso.rp.finish(callback.url, { ...flow.pending, state });
     } catch (error) {
       if (error instanceof ProviderUnavailable) throw unavailable(error);
       if (error instanceof AuthorizationRejected) {
@@ -190,13 +192,17 @@ export async function finishSsoSignIn(
     if (!(error instanceof AppError)) throw error;
     result = { portal: flow.portal, error: { code: error.code, message: error.message } };
   }
-  if (flow.device) {
-    flow.device.proof = result.stepUp;
-    flow.device.error = result.error;
+  if (flow.devicePoll !== undefined) {
+    // The unlock tool polls on whichever instance; a wait that expired meanwhile just stays gone.
+    await sso.devicePolls.replace(ctx, flow.devicePoll, {
+      done: true,
+      proof: result.stepUp,
+      error: result.error,
+    });
     return { redirectTo: LANDING.device + (result.error ? '-failed' : ''), resultHandle: undefined };
   }
   const handle = randomToken();
-  sso.results.put(handle, result);
+  await sso.results.put(ctx, handle, result);
   return { redirectTo: LANDING[flow.portal], resultHandle: handle };
 }
 
@@ -209,11 +215,11 @@ async function resultFor(
 ): Promise<SsoResult> {
   if (portal === 'staff') {
     const session = await signInStaff(ctx, sso, identity, address);
-    if (identity.idToken) sso.idTokens.put(session.token, identity.idToken);
+    if (identity.idToken) await sso.idTokens.put(ctx, session.token, identity.idToken);
     return { portal, session };
   }
   const cardholder = await findCardholder(ctx, sso, identity);
-  const stepUp = grantStepUp(sso, cardholder.id, identity.authTime);
+  const stepUp = await grantStepUp(ctx, sso, cardholder.id, identity.authTime);
   if (portal === 'step-up') {
     if (!stepUp) {
       throw new AppError(
@@ -238,22 +244,24 @@ async function resultFor(
     details: { address, via: 'sso' },
   });
   const session = await issueToken(ctx, 'cardholder', cardholder.id, false);
-  if (identity.idToken) sso.idTokens.put(session.token, identity.idToken);
+  if (identity.idToken) await sso.idTokens.put(ctx, session.token, identity.idToken);
   return { portal, session, stepUp };
 }
 
 /** A step-up proof when the provider confirmed a sign-in recent enough; it expires when that gets stale. */
-function grantStepUp(
+async function grantStepUp(
+  ctx: ServiceContext,
   sso: SsoContext,
   userId: string,
   authTime: Date | undefined,
-): { proof: string; expiresAt: string } | undefined {
+): Promise<{ proof: string; expiresAt: string } | undefined> {
   if (!authTime) return undefined;
   const expiresAt = authTime.getTime() + sso.config.stepUpMaxAgeSeconds * 1000;
   const left = expiresAt - Date.now();
   if (left <= 0) return undefined;
   const proof = randomToken();
-  if (!sso.stepUps.put(proof, { userId, authTime }, left)) return undefined;
+  if (!(await sso.stepUps.put(ctx, proof, { userId, authTime: authTime.toISOString() }, left)))
+    return undefined;
   return { proof, expiresAt: new Date(expiresAt).toISOString() };
 }
 
@@ -425,9 +433,9 @@ async function findCardholder(
 }
 
 /** The one exchange of a callback's result; a second one, or one after two minutes, is refused. */
-export function exchangeSsoResult(ctx: ServiceContext, handle: string | undefined): SsoResult {
+export async function exchangeSsoResult(ctx: ServiceContext, handle: string | undefined): Promise<SsoResult> {
   const sso = requireSso(ctx);
-  const result = handle ? sso.results.take(handle) : undefined;
+  const result = handle ? await sso.results.take(ctx, handle) : undefined;
   if (!result) {
     throw new AppError(
       'sso.exchange_invalid',
@@ -442,10 +450,14 @@ export function exchangeSsoResult(ctx: ServiceContext, handle: string | undefine
  * Checks, and uses up, the step-up proof a profile requires before self-service offline unblock or
  * online unlock: a fresh SSO sign-in of that card's cardholder.
  */
-export function consumeStepUp(ctx: ServiceContext, proof: string | undefined, userId: string): void {
-  const grant = proof && ctx.sso ? ctx.sso.stepUps.take(proof) : undefined;
+export async function consumeStepUp(
+  ctx: ServiceContext,
+  proof: string | undefined,
+  userId: string,
+): Promise<void> {
+  const grant = proof && ctx.sso ? await ctx.sso.stepUps.take(ctx, proof) : undefined;
   if (grant?.userId === userId) {
-    const age = Date.now() - grant.authTime.getTime();
+    const age = Date.now() - new Date(grant.authTime).getTime();
     if (ctx.sso && age <= ctx.sso.config.stepUpMaxAgeSeconds * 1000) return;
   }
   const minutes = Math.round((ctx.sso?.config.stepUpMaxAgeSeconds ?? 300) / 60);
@@ -461,10 +473,12 @@ export function consumeStepUp(ctx: ServiceContext, proof: string | undefined, us
 export async function requestDeviceStepUp(ctx: ServiceContext, address: string): Promise<SsoDeviceRequest> {
   const sso = requireSso(ctx);
   await limitStarts(ctx, address);
-  const wait: DeviceWait = { proof: undefined, error: undefined };
   const device = randomToken();
   const pollToken = randomToken();
-  if (!sso.deviceStarts.put(device, wait) || !sso.devicePolls.put(pollToken, wait)) {
+  if (
+    !(await sso.devicePolls.put(ctx, pollToken, { done: false })) ||
+    !(await sso.deviceStarts.put(ctx, device, { pollToken }))
+  ) {
     throw new AppError(
       'auth.rate_limited',
       'too many sign-ins are in progress; wait a minute and try again',
@@ -484,20 +498,21 @@ export async function requestDeviceStepUp(ctx: ServiceContext, address: string):
 }
 
 /** Pending until the browser sign-in ends; then its proof (or its refusal), once. */
-export function pollDeviceStepUp(
+export async function pollDeviceStepUp(
   ctx: ServiceContext,
   pollToken: string,
-): { status: 'pending' | 'done'; stepUp?: { proof: string; expiresAt: string } } {
+): Promise<{ status: 'pending' | 'done'; stepUp?: { proof: string; expiresAt: string } }> {
   const sso = requireSso(ctx);
-  const wait = sso.devicePolls.peek(pollToken);
-  if (!wait) {
-    throw new AppError(
-      'sso.exchange_invalid',
-      'this step-up request is unknown or has expired: run the unlock tool again',
-    );
-  }
-  if (!wait.proof && !wait.error) return { status: 'pending' };
-  sso.devicePolls.take(pollToken);
+  const unknown = new AppError(
+    'sso.exchange_invalid',
+    'this step-up request is unknown or has expired: run the unlock tool again',
+  );
+  const pending = await sso.devicePolls.peek(ctx, pollToken);
+  if (!pending) throw unknown;
+  if (!pending.done) return { status: 'pending' };
+  // Done: taken once, so two polls racing on two instances cannot both receive the proof.
+  const wait = await sso.devicePolls.take(ctx, pollToken);
+  if (!wait?.done) throw unknown;
   if (wait.error) throw new AppError(wait.error.code, wait.error.message);
   return { status: 'done', stepUp: wait.proof };
 }
@@ -508,7 +523,7 @@ export async function ssoLogoutUrl(
   bearerToken: string | undefined,
 ): Promise<string | null> {
   if (!ctx.sso) return null;
-  const idToken = bearerToken ? ctx.sso.idTokens.take(bearerToken) : undefined;
+  const idToken = bearerToken ? await ctx.sso.idTokens.take(ctx, bearerToken) : undefined;
   return (await ctx.sso.rp.endSessionUrl(idToken)) ?? null;
 }
 
