@@ -8,7 +8,7 @@
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { useStrictUmask } from './db/private-files.js';
-import { describeFailure } from './fixable-errors.js';
+import { describeFailure, StartupError } from './fixable-errors.js';
 import { moveKekToHsm, rotateHsmKek, rotateKek } from './keys/rotate-kek.js';
 import { openStorage, postgresTimeouts } from './server.js';
 import { describeBreak, verifyAuditChains } from './services/audit-chain.service.js';
@@ -39,10 +39,14 @@ Configuration: PORT, DATA_DIR, DATABASE_URL, CARDWARDEN_KEK_FILE, … (see READM
 async function rotate(args: readonly string[]): Promise<void> {
   const toHsm = args.includes('--to-hsm');
   const unknown = args.filter((a) => a !== '--to-hsm');
-  if (unknown.length > 0) throw new Error(`rotate-kek: unknown option ${unknown.join(' ')}\n${USAGE}`);
+  if (unknown.length > 0) {
+    process.stderr.write(`cardwarden-server: rotate-kek: unknown option ${unknown.join(' ')}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const config = loadConfig();
   if (toHsm && !config.pkcs11) {
-    throw new Error(
+    throw new StartupError(
       'rotate-kek --to-hsm moves the keys onto an HSM: set CARDWARDEN_PKCS11_MODULE, CARDWARDEN_PKCS11_TOKEN_LABEL ' +
         '(or CARDWARDEN_PKCS11_SLOT) and CARDWARDEN_PKCS11_PIN_FILE, and keep CARDWARDEN_KEK_FILE naming the current KEK file',
     );

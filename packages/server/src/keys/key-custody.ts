@@ -133,7 +133,8 @@ export class KeyCustody {
    */
   static async loadHsm(db: Database, config: Pkcs11Config): Promise<KeyCustody> {
     const stored = await getSetting(db, KEK_CHECK_SETTING);
-    const label = (await getSetting(db, KEK_HSM_LABEL_SETTING)) ?? HSM_KEK_LABEL;
+    const storedLabel = await getSetting(db, KEK_HSM_LABEL_SETTING);
+    const label = storedLabel ?? HSM_KEK_LABEL;
     const token = Pkcs11Token.open(config);
     try {
       const warnings: string[] = [];
@@ -141,7 +142,10 @@ export class KeyCustody {
         if (stored !== undefined || (await countAdminKeys(db)) > 0) {
           throw new KekError(
             `the ${token.description} holds no key "${label}", but the database holds keys sealed under a KEK. ` +
-              'Use the token that holds it (CARDWARDEN_PKCS11_TOKEN_LABEL), or restore it from the HSM backup.',
+              'Use the token that holds it (CARDWARDEN_PKCS11_TOKEN_LABEL), or restore it from the HSM backup' +
+              (storedLabel === undefined
+                ? '; if the keys are still sealed under a KEK file, move them onto this HSM with "npm run rotate-kek -- --to-hsm".'
+                : '.'),
           );
         }
         token.generateAesKey(HSM_KEK_LABEL, 32, 'kek');
