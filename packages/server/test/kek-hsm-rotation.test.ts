@@ -292,6 +292,8 @@ describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-
     adminId = await addPendingAndTotp(server, cards[2] as IssuedCard);
     fileKekHex = toHex(readKekFile(install.kekFile) ?? new Uint8Array(0));
     await install.stop();
+    // Started with the HSM before the move, the server refuses and says how to move.
+    await expect(install.start({ pkcs11 })).rejects.toThrow(/rotate-kek -- --to-hsm/);
   }, 60_000);
   afterAll(async () => {
     await install.stop();
