@@ -1,7 +1,8 @@
 /**
  * KEK rotation with an HSM (SoftHSM2, its own token directory per run) and the move of a KEK-file
  * installation onto an HSM (`rotate-kek --to-hsm`). Each is interrupted once by an injected failure
- * halfway through the re-sealing: the server must still start and open every key. Afterwards every card
+ * halfway through the re-sealing (and the HSM rotation once more after its commit, before the old KEK
+ * is destroyed): the server must still start and open every key. Afterwards every card
  * (random and derived, registered before and after) unblocks through the offline-unblock endpoints, a
  * pending issuance key and a staff TOTP secret still open, the old KEK is no longer needed, and no key
  * is in clear in the log or the database.
@@ -266,6 +267,26 @@ describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
       install.logs,
       [...cards, ...later].map((c) => c.keyHex).concat(PENDING_KEY),
     );
+  }, 60_000);
+
+  it('survives a crash after the commit, before the old KEK was destroyed: the new KEK is used', async () => {
+    await install.stop();
+    const crashed = install.offline((db) =>
+      rotateHsmKek(db, pkcs11, {
+        beforeRetiring: () => {
+          throw new Error('injected crash after the commit');
+        },
+      }),
+    );
+    await expect(crashed).rejects.toThrow(/after the commit/);
+    server = await install.start({ pkcs11 });
+    const keys = server.server.ctx.keys;
+    expect(keys.hsmKekLabel).toBe('cardwarden-kek-4');
+    // The old KEK is still on the token, unused: the operator deletes it (docs/key-custody.md).
+    expect(keys.hsmKeyAttributes('cardwarden-kek-3')).toEqual({ sensitive: true, extractable: false });
+    const admin = await server.api.login(ADMIN.username, ADMIN.password);
+    for (const card of cards) await expectUnblocks(admin, card);
+    await expectPendingAndTotpOpen(server, cards[1] as IssuedCard, adminId);
   }, 60_000);
 });
 

@@ -61,6 +61,8 @@ export interface MoveToHsmResult extends HsmRotationResult {
 /** For tests only: called inside the transaction after each re-sealed admin key (to inject a crash). */
 export interface RotationHooks {
   readonly afterResealedAdminKey?: (count: number) => void;
+  /** Called after the commit, before the old KEK is retired (destroyed on the token, or the file moved). */
+  readonly beforeRetiring?: () => void;
 }
 
 interface ResealCounts {
@@ -175,6 +177,7 @@ export async function rotateHsmKek(
       return counts;
     });
     custody.adoptHsmKek(next.label, next.checkValue);
+    hooks.beforeRetiring?.();
     custody.destroyHsmKey(oldLabel);
     return {
       resealed: counts.adminKeys,
@@ -233,6 +236,7 @@ export async function moveKekToHsm(
       return counts;
     });
     // The file no longer opens anything the server uses; kept aside for restoring older backups.
+    hooks.beforeRetiring?.();
     const retiredFile = `${kekFile}.retired-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     if (existsSync(kekFile)) renameSync(kekFile, retiredFile);
     return {
