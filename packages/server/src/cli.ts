@@ -8,8 +8,8 @@
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { useStrictUmask } from './db/private-files.js';
-import { describeFailure } from './fixable-errors.js';
-import { rotateKek } from './keys/rotate-kek.js';
+import { describeFailure, StartupError } from './fixable-errors.js';
+import { moveKekToHsm, rotateHsmKek, rotateKek } from './keys/rotate-kek.js';
 import { openStorage, postgresTimeouts } from './server.js';
 import { describeBreak, verifyAuditChains } from './services/audit-chain.service.js';
 import { resetPasswordLocally } from './services/password.service.js';
@@ -19,8 +19,11 @@ const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USE
                          reset-second-factor USERNAME REASON | audit-verify | help]
 
   serve           run the server (default)
-  rotate-kek      make a new KEK and re-seal every admin key under it, in one transaction.
-                  With the embedded database, stop the server first. Back up the new KEK file.
+  rotate-kek [--to-hsm]
+                  make a new KEK and re-seal every sealed key under it, in one transaction: a new KEK
+                  file, or with an HSM (CARDWARDEN_PKCS11_*) a new KEK on the token. --to-hsm moves a
+                  KEK-file installation onto the HSM. Stop the servers first (embedded database), or
+                  restart them afterwards. Back up the new KEK file or the token.
   reset-password  give the staff account USERNAME a new generated password, printed once, and end
                   its sessions (for when no admin can sign in). With the embedded database, stop the
                   server first; with PostgreSQL it works while servers run.
@@ -33,23 +36,46 @@ const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USE
 
 Configuration: PORT, DATA_DIR, DATABASE_URL, CARDWARDEN_KEK_FILE, … (see README).`;
 
-async function rotate(): Promise<void> {
+async function rotate(args: readonly string[]): Promise<void> {
+  const toHsm = args.includes('--to-hsm');
+  const unknown = args.filter((a) => a !== '--to-hsm');
+  if (unknown.length > 0) {
+    process.stderr.write(`cardwarden-server: rotate-kek: unknown option ${unknown.join(' ')}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const config = loadConfig();
-  if (config.pkcs11) {
-    // The HSM's KEK never leaves the token, so it cannot be replaced by a file; see docs/key-custody.md.
-    throw new Error(
-      'rotate-kek rotates the KEK file; with an HSM (CARDWARDEN_PKCS11_MODULE) the KEK stays on the token. ' +
-        'Rotate the masters instead (POST /api/v1/profiles/{id}/masters), see docs/key-custody.md',
+  if (toHsm && !config.pkcs11) {
+    throw new StartupError(
+      'rotate-kek --to-hsm moves the keys onto an HSM: set CARDWARDEN_PKCS11_MODULE, CARDWARDEN_PKCS11_TOKEN_LABEL ' +
+        '(or CARDWARDEN_PKCS11_SLOT) and CARDWARDEN_PKCS11_PIN_FILE, and keep CARDWARDEN_KEK_FILE naming the current KEK file',
     );
   }
   const { handle, lock } = await openStorage(config, 'cardwarden-server rotate-kek');
   try {
-    const result = await rotateKek(handle.db, config.kekFile);
-    process.stdout.write(
-      `Re-sealed ${result.resealed} admin key(s): KEK ${result.oldKekId} → ${result.newKekId}.\n` +
-        `New KEK file: ${config.kekFile} (back it up now, apart from the database).\n` +
-        `The old KEK is kept in ${result.retiredFile} for restoring older database backups; destroy it when none needs it.\n`,
-    );
+    if (config.pkcs11 && toHsm) {
+      const result = await moveKekToHsm(handle.db, config.kekFile, config.pkcs11);
+      process.stdout.write(
+        `Re-sealed ${result.resealed} admin key(s) and ${result.resealedMasters} master(s): KEK file ${result.oldKekId} → ` +
+          `KEK "${result.newLabel}" (${result.newKekId}) on the HSM.\n` +
+          `The KEK file is no longer used; it was moved to ${result.retiredFile} for restoring older database backups: ` +
+          'destroy it when none needs it. Back the token up now. Start the server with the same CARDWARDEN_PKCS11_* settings.\n',
+      );
+    } else if (config.pkcs11) {
+      const result = await rotateHsmKek(handle.db, config.pkcs11);
+      process.stdout.write(
+        `Re-sealed ${result.resealed} admin key(s) and ${result.resealedMasters} master(s): KEK "${result.oldLabel}" (${result.oldKekId}) → ` +
+          `"${result.newLabel}" (${result.newKekId}) on the HSM. The old KEK was destroyed on the token.\n` +
+          'Back the token up now, and restart every running server.\n',
+      );
+    } else {
+      const result = await rotateKek(handle.db, config.kekFile);
+      process.stdout.write(
+        `Re-sealed ${result.resealed} admin key(s): KEK ${result.oldKekId} → ${result.newKekId}.\n` +
+          `New KEK file: ${config.kekFile} (back it up now, apart from the database).\n` +
+          `The old KEK is kept in ${result.retiredFile} for restoring older database backups; destroy it when none needs it.\n`,
+      );
+    }
   } finally {
     await handle.close();
     lock?.release();
@@ -148,7 +174,7 @@ useStrictUmask();
 const command = process.argv[2] ?? 'serve';
 const run: Record<string, () => Promise<unknown>> = {
   serve: () => import('./main.js'),
-  'rotate-kek': rotate,
+  'rotate-kek': () => rotate(process.argv.slice(3)),
   'reset-password': () => resetPassword(process.argv[3]),
   'reset-second-factor': () => resetSecondFactor(process.argv[3], process.argv.slice(4).join(' ')),
   'audit-verify': auditVerify,

@@ -29,6 +29,68 @@ import { KekError, installPendingKek, readKekFile, writeKekFile } from './kek-fi
 import { HSM_KEK_LABEL, Pkcs11Token, type Pkcs11Config } from './pkcs11-token.js';
 
 export const KEK_CHECK_SETTING = 'kek_check_value';
+/**
+ * The label of the current KEK on the HSM. Absent: the first label, `cardwarden-kek`. Set by HSM KEK
+ * rotation and by the move from a KEK file to an HSM, in the same transaction as the re-sealed keys.
+ */
+export const KEK_HSM_LABEL_SETTING = 'kek_hsm_label';
+
+/** Where KEK rotation seals to: a new KEK file's key, or a new KEK on the HSM. */
+export interface SealTarget {
+  readonly kekId: string;
+  seal(plaintext: Uint8Array, owner: string): string;
+}
+
+/** The sealed things KEK rotation moves, by the owner their envelope is bound to. */
+export type SealedOwner =
+  | { readonly kind: 'admin-key'; readonly cardId: string }
+  | { readonly kind: 'master'; readonly profileId: string; readonly version: number }
+  | { readonly kind: 'totp'; readonly operatorId: string };
+
+const kekCheckInput = new TextEncoder().encode('cardwarden kek check v1');
+
+/** The check value the database stores for a KEK on the HSM: CMAC(KEK, fixed text), hex. */
+export function hsmKekCheckValue(token: Pkcs11Token, label: string): string {
+  return toHex(token.cmac(label, kekCheckInput));
+}
+
+const hsmKekId = (checkValue: string): string => checkValue.slice(0, 8).toLowerCase();
+
+/** Seals under a KEK on the token (AES-GCM on the token, owner as associated data). */
+export function hsmSealTarget(token: Pkcs11Token, label: string, checkValue: string): SealTarget {
+  const id = hsmKekId(checkValue);
+  return {
+    kekId: id,
+    seal(plaintext, owner) {
+      const iv = randomNonce();
+      return formatEnvelope(id, iv, token.gcmEncrypt(label, iv, new TextEncoder().encode(owner), plaintext));
+    },
+  };
+}
+
+/** Seals under a KEK held in memory (file mode). */
+export function fileSealTarget(kek: Uint8Array): SealTarget {
+  return { kekId: kekId(kek), seal: (plaintext, owner) => seal(kek, plaintext, owner) };
+}
+
+/** `cardwarden-kek` is version 1, `cardwarden-kek-N` version N. */
+function hsmKekVersion(label: string): number {
+  const match = /^cardwarden-kek-(\d+)$/.exec(label);
+  return match ? Number(match[1]) : 1;
+}
+
+/**
+ * The next free versioned KEK label on the token after `current`. A label already taken (a rotation
+ * that rolled back left its key behind) is skipped, never reused or destroyed: only the database says
+ * which KEK is current, and a key it does not name may still be needed by an older backup.
+ */
+export function nextHsmKekLabel(token: Pkcs11Token, current: string | undefined): string {
+  if (current === undefined && !token.findKey(HSM_KEK_LABEL)) return HSM_KEK_LABEL;
+  for (let version = hsmKekVersion(current ?? HSM_KEK_LABEL) + 1; ; version++) {
+    const label = `cardwarden-kek-${version}`;
+    if (!token.findKey(label)) return label;
+  }
+}
 
 const adminKeyOwner = (cardId: string): string => `cardwarden:admin-key:${cardId}`;
 const masterOwner = (profileId: string, version: number): string =>
@@ -56,7 +118,7 @@ export class KeyCustody {
     readonly kekFile: string,
     readonly warnings: readonly string[],
     /** Set in HSM mode: the KEK and the masters are on this token; `kek` is then empty. */
-    private readonly hsm?: { token: Pkcs11Token; checkValue: string },
+    private readonly hsm?: { readonly token: Pkcs11Token; label: string; checkValue: string },
   ) {}
 
   /** `file` (the KEK file) or `hsm` (PKCS#11 token). */
@@ -71,28 +133,33 @@ export class KeyCustody {
    */
   static async loadHsm(db: Database, config: Pkcs11Config): Promise<KeyCustody> {
     const stored = await getSetting(db, KEK_CHECK_SETTING);
+    const storedLabel = await getSetting(db, KEK_HSM_LABEL_SETTING);
+    const label = storedLabel ?? HSM_KEK_LABEL;
     const token = Pkcs11Token.open(config);
     try {
       const warnings: string[] = [];
-      if (!token.findKey(HSM_KEK_LABEL)) {
+      if (!token.findKey(label)) {
         if (stored !== undefined || (await countAdminKeys(db)) > 0) {
           throw new KekError(
-            `the ${token.description} holds no key "${HSM_KEK_LABEL}", but the database holds keys sealed under a KEK. ` +
-              'Use the token that holds it (CARDWARDEN_PKCS11_TOKEN_LABEL), or restore it from the HSM backup.',
+            `the ${token.description} holds no key "${label}", but the database holds keys sealed under a KEK. ` +
+              'Use the token that holds it (CARDWARDEN_PKCS11_TOKEN_LABEL), or restore it from the HSM backup' +
+              (storedLabel === undefined
+                ? '; if the keys are still sealed under a KEK file, move them onto this HSM with "npm run rotate-kek -- --to-hsm".'
+                : '.'),
           );
         }
         token.generateAesKey(HSM_KEK_LABEL, 32, 'kek');
         warnings.push(`created the KEK "${HSM_KEK_LABEL}" on the ${token.description}: back the token up`);
       }
-      const checkValue = toHex(token.cmac(HSM_KEK_LABEL, encoder.encode('cardwarden kek check v1')));
+      const checkValue = hsmKekCheckValue(token, label);
       const agreed = stored ?? (await setSettingOnce(db, KEK_CHECK_SETTING, checkValue));
       if (!constantTimeEqual(agreed, checkValue)) {
         throw new KekError(
-          `the KEK "${HSM_KEK_LABEL}" on the ${token.description} is not the KEK that sealed the keys in this database. ` +
+          `the KEK "${label}" on the ${token.description} is not the KEK that sealed the keys in this database. ` +
             'Use the right token; Cardwarden will not start with another KEK.',
         );
       }
-      return new KeyCustody(new Uint8Array(0), '', warnings, { token, checkValue });
+      return new KeyCustody(new Uint8Array(0), '', warnings, { token, label, checkValue });
     } catch (error) {
       token.close();
       throw error;
@@ -115,6 +182,13 @@ export class KeyCustody {
    */
   static async load(db: Database, kekFile: string): Promise<KeyCustody> {
     const stored = await getSetting(db, KEK_CHECK_SETTING);
+    const hsmLabel = await getSetting(db, KEK_HSM_LABEL_SETTING);
+    if (hsmLabel !== undefined) {
+      throw new KekError(
+        `the keys in this database are sealed under the KEK "${hsmLabel}" on an HSM (moved there by rotate-kek --to-hsm), not under a KEK file. ` +
+          'Set CARDWARDEN_PKCS11_MODULE, CARDWARDEN_PKCS11_TOKEN_LABEL and CARDWARDEN_PKCS11_PIN_FILE.',
+      );
+    }
     let kek = readKekFile(kekFile);
     const warnings: string[] = [];
 
@@ -145,7 +219,7 @@ export class KeyCustody {
 
   /** Identifies the KEK in use, for envelopes and the rotate command. */
   get currentKekId(): string {
-    return this.hsm ? this.hsm.checkValue.slice(0, 8).toLowerCase() : kekId(this.kek);
+    return this.hsm ? hsmKekId(this.hsm.checkValue) : kekId(this.kek);
   }
 
   /**
@@ -154,7 +228,7 @@ export class KeyCustody {
    */
   identifierDigest(text: string): string {
     if (this.hsm) {
-      return toHex(this.hsm.token.cmac(HSM_KEK_LABEL, encoder.encode(`cardwarden identifier:${text}`)))
+      return toHex(this.hsm.token.cmac(this.hsm.label, encoder.encode(`cardwarden identifier:${text}`)))
         .toLowerCase()
         .slice(0, 16);
     }
@@ -224,22 +298,58 @@ export class KeyCustody {
 
   /** Re-seals a master under `next` (KEK rotation, file mode). */
   resealMaster(profileId: string, version: number, sealed: string, next: Uint8Array): string {
-    const owner = masterOwner(profileId, version);
-    const master = this.openSecret(sealed, owner);
-    try {
-      return seal(next, master, owner);
-    } finally {
-      master.fill(0);
-    }
+    return this.resealTo({ kind: 'master', profileId, version }, sealed, fileSealTarget(next));
   }
 
   private sealSecret(plaintext: Uint8Array, owner: string): string {
-    if (this.hsm) {
-      const iv = randomNonce();
-      const body = this.hsm.token.gcmEncrypt(HSM_KEK_LABEL, iv, encoder.encode(owner), plaintext);
-      return formatEnvelope(this.currentKekId, iv, body);
-    }
+    if (this.hsm)
+      return hsmSealTarget(this.hsm.token, this.hsm.label, this.hsm.checkValue).seal(plaintext, owner);
     return seal(this.kek, plaintext, owner);
+  }
+
+  /**
+   * Opens a sealed value with this custody's KEK and seals it to `target` (KEK rotation, or the move
+   * from a KEK file to an HSM); the clear value lives only for this call and is wiped.
+   */
+  resealTo(owner: SealedOwner, sealed: string, target: SealTarget): string {
+    const bound = ownerText(owner);
+    const plain = this.openSecret(sealed, bound);
+    try {
+      return target.seal(plain, bound);
+    } finally {
+      plain.fill(0);
+    }
+  }
+
+  /**
+   * A new KEK on this custody's HSM under the next versioned label (non-extractable, generated on the
+   * token), for rotation. It is not used until the database names it.
+   */
+  generateNextHsmKek(currentLabel: string): { label: string; checkValue: string; target: SealTarget } {
+    if (!this.hsm) throw new KekError('no HSM is configured');
+    const label = nextHsmKekLabel(this.hsm.token, currentLabel);
+    this.hsm.token.generateAesKey(label, 32, 'kek');
+    const checkValue = hsmKekCheckValue(this.hsm.token, label);
+    return { label, checkValue, target: hsmSealTarget(this.hsm.token, label, checkValue) };
+  }
+
+  /** The label of the KEK on the HSM in use (undefined in file mode). */
+  get hsmKekLabel(): string | undefined {
+    return this.hsm?.label;
+  }
+
+  /** Switches to the KEK the database now names, once the rotation that made it has committed. */
+  adoptHsmKek(label: string, checkValue: string): void {
+    if (!this.hsm) throw new KekError('no HSM is configured');
+    this.hsm.label = label;
+    this.hsm.checkValue = checkValue;
+  }
+
+  /** Destroys a retired KEK on the HSM (after the rotation that replaced it committed). */
+  destroyHsmKey(label: string): void {
+    if (!this.hsm) throw new KekError('no HSM is configured');
+    if (label === this.hsm.label) throw new KekError(`the KEK "${label}" is still in use`);
+    this.hsm.token.destroyKey(label);
   }
 
   private openSecret(envelope: string, owner: string): Uint8Array {
@@ -249,7 +359,7 @@ export class KeyCustody {
         throw new SealError(`envelope was sealed under KEK ${id}, not the HSM's ${this.currentKekId}`);
       }
       try {
-        return this.hsm.token.gcmDecrypt(HSM_KEK_LABEL, iv, encoder.encode(owner), body);
+        return this.hsm.token.gcmDecrypt(this.hsm.label, iv, encoder.encode(owner), body);
       } catch {
         throw new SealError('sealed envelope failed authentication (wrong KEK, wrong owner, or tampered)');
       }
@@ -260,22 +370,18 @@ export class KeyCustody {
 
   /** Seals an operator's TOTP secret (base32) for storage. */
   sealTotpSecret(operatorId: string, secret: string): string {
-    return seal(this.kek, new TextEncoder().encode(secret), totpOwner(operatorId));
+    // Through sealSecret: under the KEK file, or on the HSM (its KEK never leaves the token).
+    return this.sealSecret(encoder.encode(secret), totpOwner(operatorId));
   }
 
   /** Opens an operator's sealed TOTP secret, re-reading the KEK file once when another instance rotated it. */
   openTotpSecret(operatorId: string, sealed: string): string {
-    if (envelopeKekId(sealed) !== kekId(this.kek)) this.reload();
-    return new TextDecoder().decode(open(this.kek, sealed, totpOwner(operatorId)));
+    return new TextDecoder().decode(this.openSecret(sealed, totpOwner(operatorId)));
   }
 
   /** Re-seals a sealed TOTP secret under `next` (used by KEK rotation). */
   resealTotpSecret(operatorId: string, sealed: string, next: Uint8Array): string {
-    return seal(
-      next,
-      new TextEncoder().encode(this.openTotpSecret(operatorId, sealed)),
-      totpOwner(operatorId),
-    );
+    return this.resealTo({ kind: 'totp', operatorId }, sealed, fileSealTarget(next));
   }
 
   /** Seals single sign-on state in progress (sso_pending); `owner` binds it to its kind and lookup. */
@@ -293,7 +399,9 @@ export class KeyCustody {
     if (this.hsm) {
       const stored = await getSetting(db, KEK_CHECK_SETTING);
       if (stored !== undefined && !constantTimeEqual(stored, this.hsm.checkValue)) {
-        throw new KekError(`the KEK on the ${this.hsm.token.description} no longer matches the database`);
+        throw new KekError(
+          `the KEK on the ${this.hsm.token.description} no longer matches the database (rotate-kek ran): restart this server`,
+        );
       }
       return;
     }
@@ -308,12 +416,7 @@ export class KeyCustody {
 
   /** Re-seals a sealed key under `next` (used by KEK rotation). */
   reseal(cardId: string, sealed: string, next: Uint8Array): string {
-    const key = this.openAdminKey(cardId, sealed);
-    try {
-      return seal(next, key, adminKeyOwner(cardId));
-    } finally {
-      key.fill(0);
-    }
+    return this.resealTo({ kind: 'admin-key', cardId }, sealed, fileSealTarget(next));
   }
 
   private reload(): void {
@@ -345,4 +448,15 @@ function finishInterruptedRotation(kekFile: string, agreed: string): Uint8Array 
   if (!next || !constantTimeEqual(agreed, kekCheckValue(next))) return undefined;
   installPendingKek(kekFile);
   return next;
+}
+
+function ownerText(owner: SealedOwner): string {
+  switch (owner.kind) {
+    case 'admin-key':
+      return adminKeyOwner(owner.cardId);
+    case 'master':
+      return masterOwner(owner.profileId, owner.version);
+    case 'totp':
+      return totpOwner(owner.operatorId);
+  }
 }

@@ -164,6 +164,13 @@ export class Pkcs11Token {
     return handle;
   }
 
+  /** Destroys the key labelled `label` (a retired KEK); no-op when the token holds none. */
+  destroyKey(label: string): void {
+    const handle = this.findKey(label);
+    this.keyHandles.delete(label);
+    if (handle) this.lib.C_DestroyObject(this.session, handle);
+  }
+
   /** Whether the token keeps the key sensitive and non-extractable (what the tests check). */
   keyAttributes(label: string): { sensitive: boolean; extractable: boolean } {
     const p = pkcs11js();
