@@ -20,25 +20,41 @@ function staleLock(dir: string, pid: number): void {
   );
 }
 
-function runRacer(args: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      '--conditions=cardwarden-source',
-      '--import',
-      'tsx',
-      RACER,
-      ...args,
-    ]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+/**
+ * Starts a racer; `lines` resolves once it has raced every round, and the racer keeps its locks until
+ * `finish()` closes its stdin (so no racer ever sees another one's locks as left by a dead process).
+ */
+function startRacer(args: string[]): { lines: Promise<string[]>; finish: () => Promise<void> } {
+  const child = spawn(process.execPath, [
+    '--conditions=cardwarden-source',
+    '--import',
+    'tsx',
+    RACER,
+    ...args,
+  ]);
+  let out = '';
+  let err = '';
+  const closed = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(out.trim().split('\n'));
-      else reject(new Error(`racer exited ${String(code)}: ${err}`));
+    child.on('close', resolve);
+  });
+  const lines = new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.endsWith('done\n')) resolve(out.trim().split('\n').slice(0, -1));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    void closed.then((code) => {
+      reject(new Error(`racer exited ${String(code)} before it was done: ${err}`));
     });
   });
+  return {
+    lines,
+    finish: async () => {
+      child.stdin.end();
+      await closed;
+    },
+  };
 }
 
 describe('lockDataDir', () => {
@@ -80,7 +96,9 @@ describe('lockDataDir', () => {
     }
     // Node with tsx takes about a second to start on a busy machine.
     const args = [base, String(rounds), String(Date.now() + 4000), '25'];
-    const results = await Promise.all([runRacer(args), runRacer(args), runRacer(args)]);
+    const racers = [startRacer(args), startRacer(args), startRacer(args)];
+    const results = await Promise.all(racers.map((racer) => racer.lines));
+    await Promise.all(racers.map((racer) => racer.finish()));
     for (let round = 0; round < rounds; round++) {
       const winners = results.filter((lines) => lines[round] === 'won').length;
       expect(winners, `round ${round}: ${results.map((r) => r[round]).join(', ')}`).toBe(1);

@@ -1,7 +1,8 @@
 /**
  * A child process for the lock race test. For each round i it waits until `startAt + i * interval`,
  * tries to take the lock of `<baseDir>/<i>` (where the test left a stale lock), and prints one line,
- * "won" or "lost". It keeps running (and so keeps every lock it won alive) until all rounds are done.
+ * "won" or "lost", then "done". It keeps running (and so keeps every lock it won alive) until the test
+ * closes its stdin: a racer that started late on a busy machine must still find the others alive.
  */
 import { join } from 'node:path';
 import { DataDirLockedError, lockDataDir } from '../../src/db/data-dir-lock.js';
@@ -24,4 +25,6 @@ for (let round = 0; round < Number(rounds); round++) {
     lines.push('lost');
   }
 }
-process.stdout.write(`${lines.join('\n')}\n`);
+process.stdout.write(`${lines.join('\n')}\ndone\n`);
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));

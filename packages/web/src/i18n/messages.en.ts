@@ -833,6 +833,11 @@ export const errorMessagesEn = {
   'sso.provider_unavailable':
     'The identity provider cannot be reached. Try again in a few minutes, or sign in with your password.',
   'audit.export_busy': 'Several audit exports are running. Wait half a minute, then download again.',
+  'profile.not_deriving':
+    'This card profile does not derive admin keys: give the key, or set the profile to derive keys from its master.',
+  'master.not_found': 'The card profile has no such master key version. Create or rotate its masters first.',
+  'master.unavailable':
+    'The master key this card’s key comes from cannot be used on this server (a different KEK or HSM). Ask an administrator.',
   'issuance.not_found': 'That issuance is not yours or no longer exists. Run the issue command again.',
   'issuance.closed': 'That issuance is already closed. Run the issue command again.',
   'issuance.expired': 'That issuance took too long. Run the issue command again to finish it.',
