@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, registerCard, TPM_DEFAULT_KEY, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { expect, it } from 'vitest';
+import { registerCard, TPM_DEFAULT_KEY, type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
 
 type Card = {
   adminKey: { attemptsRemaining: number; attemptsUsed: number; blocked: boolean; kcv: string };
@@ -11,13 +11,7 @@ const CHALLENGE = '0557897F8D84407B';
 forEachDatabase('admin keys: check values, resetting the count, blocked keys', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   /** Spends `count` attempts of a fresh card in one session (a supervisor approves the last one). */
   async function spend(cardId: string, count: number): Promise<string> {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, registerCard, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { expect, it } from 'vitest';
+import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
 
 type Waiting = {
   id: string;
@@ -18,13 +18,7 @@ const CHALLENGE = '0557897F8D84407B';
 forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   const waiting = async () =>
     (await f.supervisor.get<{ items: Waiting[] }>('/api/v1/offline-unblocks?awaitingApproval=true')).body

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
 import type { ApiClient } from './support/api-client.js';
-import { createFixture, registerCard, type Fixture } from './support/fixtures.js';
+import { createFixture, registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, ADMIN, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -34,15 +34,8 @@ function countStatuses(responses: { status: number }[]): Record<number, number> 
 }
 
 forEachDatabase('admin-key budget under concurrency', (kind) => {
-  let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ f } = started));
 
   it('10 concurrent responses in one session never issue more than the budget', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });

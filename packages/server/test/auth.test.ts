@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../src/services/auth.service.js';
-import { createFixture, unique, type Fixture } from './support/fixtures.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
 
 forEachDatabase('sign-in and tokens', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   it('gives the same answer for an unknown user and a wrong password', async () => {
     const unknown = await server.api.post('/api/v1/auth/login', {
@@ -127,13 +121,7 @@ forEachDatabase('sign-in and tokens', (kind) => {
 forEachDatabase('sign-in throttle per account and address', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind, { config: { trustProxy: 1 } });
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started), { config: { trustProxy: 1 } });
 
   it('slows one address down with a growing delay, and never locks the account for another', async () => {
     const username = unique('target');

@@ -3,9 +3,9 @@
  * card can write it; nothing afterwards (card, search, audit, logs) ever shows it again.
  */
 import { createCipheriv } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-import { createFixture, type Fixture } from './support/fixtures.js';
+import { expect, it } from 'vitest';
+import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
+import { type Fixture, useServerWithFixture } from './support/fixtures.js';
 
 /** E_K(challenge), 3DES EDE ECB: computed here, independently of the server. */
 function tripleDes(keyHex: string, challengeHex: string): string {
@@ -19,13 +19,7 @@ function tripleDes(keyHex: string, challengeHex: string): string {
 forEachDatabase('generated admin key', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   it('answers a generated key once, usable and matching its KCV, and never again', async () => {
     const created = await f.admin.post<{

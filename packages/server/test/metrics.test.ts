@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../src/services/auth.service.js';
-import { createFixture, unique, type Fixture } from './support/fixtures.js';
+import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { createSecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
 
 /** The value of one sample line (`name{labels} value`) of a Prometheus text answer, 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
@@ -26,14 +26,8 @@ const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 forEachDatabase('metrics', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind, {
-      config: { metricsPort: 0, webRoot: existsSync(WEB_ROOT) ? WEB_ROOT : undefined },
-    });
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
+  useServerWithFixture(kind, (started) => ({ server, f } = started), {
+    config: { metricsPort: 0, webRoot: existsSync(WEB_ROOT) ? WEB_ROOT : undefined },
   });
 
   it('refuses anonymous callers (401) and operators and supervisors (403)', async () => {

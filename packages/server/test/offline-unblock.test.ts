@@ -1,7 +1,7 @@
 import { createCipheriv } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, registerCard, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { expect, it } from 'vitest';
+import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
 
 /** E_K(challenge) computed here with node:crypto directly, independent of the server's code. */
 function expectedResponse(algorithm: string, keyHex: string, challengeHex: string): string {
@@ -25,13 +25,7 @@ forEachDatabase('operator offline unblock', (kind) => {
   let server: TestServer;
   let f: Fixture;
 
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   async function start(cardId = f.cardId) {
     return f.operator.post<Session>(`/api/v1/cards/${cardId}/offline-unblocks`, { ticket: 'INC-1' });

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, unique, type Fixture } from './support/fixtures.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { expect, it } from 'vitest';
+import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
 
 type Login = { token: string; mustChangePassword: boolean };
 
 forEachDatabase('changing and resetting passwords', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   async function newOperator(role = 'operator') {
     const username = unique(role);

@@ -1,18 +1,12 @@
 /** Checks every route shares: NUL characters refused as input, empty PATCH bodies, auth before validation. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { expect, it } from 'vitest';
+import { type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
 
 forEachDatabase('request validation shared by every route', (kind) => {
   let server: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   it('refuses NUL characters anywhere with 400 naming the field, also before sign-in', async () => {
     const cases = [

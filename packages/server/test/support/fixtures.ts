@@ -1,7 +1,9 @@
 /** Data most tests need, made through the public API as a user would. */
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { ApiClient } from './api-client.js';
-import { ADMIN } from './test-server.js';
+import type { DatabaseKind } from './test-database.js';
+import { ADMIN, startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 
 export const TPM_DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
 
@@ -99,4 +101,23 @@ export async function createFixture(
     cardId: card.id,
     serial: card.serial,
   };
+}
+
+/**
+ * Starts a server with the standard fixture before the suite's tests and closes it after them, handing
+ * both to `receive` (usually `(started) => ({ server, f } = started)` into the suite's own variables).
+ */
+export function useServerWithFixture(
+  kind: DatabaseKind,
+  receive: (started: { server: TestServer; f: Fixture }) => void,
+  options?: TestServerOptions,
+): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(kind, options);
+    receive({ server, f: await createFixture(server.api) });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 }
