@@ -24,21 +24,27 @@ import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import {
   completeWithPasskey,
-  completeWithRecoveryCode,
-  completeWithTotp,
-  confirmTotpEnrolment,
-  listOperatorSecondFactors,
   passkeyAssertionOptions,
   passkeyRegistrationOptions,
   registerPasskey,
-  regenerateRecoveryCodes,
   removePasskey,
-  removeTotp,
+} from '../auth/second-factor/passkey.service.js';
+import {
+  completeWithRecoveryCode,
+  regenerateRecoveryCodes,
+} from '../auth/second-factor/recovery-code.service.js';
+import type { SessionRef } from '../auth/second-factor/second-factor-steps.js';
+import {
+  listOperatorSecondFactors,
   resetOperatorSecondFactors,
   secondFactorStatus,
-  startTotpEnrolment,
-  type SessionRef,
 } from '../auth/second-factor/second-factor.service.js';
+import {
+  completeWithTotp,
+  confirmTotpEnrolment,
+  removeTotp,
+  startTotpEnrolment,
+} from '../auth/second-factor/totp.service.js';
 import type { RelyingParty } from '../auth/second-factor/webauthn.js';
 
 function sessionOf(request: FastifyRequest): SessionRef {

@@ -139,6 +139,18 @@ async function checkPassword(
   return { valid: await verifyPassword(account?.passwordHash, password), disabled: false };
 }
 
+/** A failed sign-in: counted against the account and address, audited, answered uniformly. */
+async function refuseSignIn(
+  ctx: ServiceContext,
+  accountKey: string,
+  actor: string,
+  details: { address: string; portal: 'operator' | 'self-service' },
+): Promise<never> {
+  await recordSignInFailure(ctx.db, accountKey, LOGIN_LIMITS.freeFailures, LOGIN_LIMITS.maxDelaySeconds);
+  await appendAuditEvent(ctx.db, { actor, actorType: 'anonymous', action: 'auth.login_failed', details });
+  throw new AppError('auth.invalid_credentials', INVALID);
+}
+
 /**
  * Signs an operator in. Unknown user, wrong password and disabled account give the same answer, in
  * the same time, so that sign-in does not reveal which accounts exist.
@@ -153,14 +165,10 @@ export async function loginOperator(
   const checked = await checkPassword(ctx, operator, credentials.password);
   const valid = checked.valid && !checked.disabled;
   if (!operator || !valid || operator.state !== 'active') {
-    await recordSignInFailure(ctx.db, accountKey, LOGIN_LIMITS.freeFailures, LOGIN_LIMITS.maxDelaySeconds);
-    await appendAuditEvent(ctx.db, {
-      actor: failedActor(ctx, operator?.username, credentials.username),
-      actorType: 'anonymous',
-      action: 'auth.login_failed',
-      details: { address, portal: 'operator' },
+    return refuseSignIn(ctx, accountKey, failedActor(ctx, operator?.username, credentials.username), {
+      address,
+      portal: 'operator',
     });
-    throw new AppError('auth.invalid_credentials', INVALID);
   }
   await clearSignInThrottle(ctx.db, accountKey);
   await appendAuditEvent(ctx.db, {
@@ -206,14 +214,10 @@ export async function loginCardholder(
     );
   }
   if (!user || !valid || user.state !== 'active') {
-    await recordSignInFailure(ctx.db, accountKey, LOGIN_LIMITS.freeFailures, LOGIN_LIMITS.maxDelaySeconds);
-    await appendAuditEvent(ctx.db, {
-      actor: failedActor(ctx, user?.username, credentials.username),
-      actorType: 'anonymous',
-      action: 'auth.login_failed',
-      details: { address, portal: 'self-service' },
+    return refuseSignIn(ctx, accountKey, failedActor(ctx, user?.username, credentials.username), {
+      address,
+      portal: 'self-service',
     });
-    throw new AppError('auth.invalid_credentials', INVALID);
   }
   await clearSignInThrottle(ctx.db, accountKey);
   await appendAuditEvent(ctx.db, {
