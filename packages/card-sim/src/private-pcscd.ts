@@ -56,6 +56,19 @@ export function buildNodelayLibrary(source: string, dir: string): string | undef
   return built.status === 0 ? library : undefined;
 }
 
+/** A software GIDS card to insert: its state file, admin key, PIN (default 12345678) and how it answers. */
+export interface GidsCardOptions {
+  readonly state: string;
+  readonly adminKey: string;
+  readonly pin?: string;
+  readonly serial?: string;
+  readonly adminTries: number;
+  /** Start with the PIN blocked. */
+  readonly blockPin?: boolean;
+  /** Answer as a T=0 reader does (61xx, 6Cxx). */
+  readonly t0?: boolean;
+}
+
 export class PrivatePcscd {
   private exited = false;
 
@@ -143,6 +156,24 @@ export class PrivatePcscd {
         resolve({ status, stdout, stderr });
       });
     });
+  }
+
+  /** Starts a software GIDS card (see `cardwarden-card gids --help`) from named options. */
+  startGidsCard(card: GidsCardOptions): Promise<SoftwareCardProcess> {
+    return this.startCard([
+      'gids',
+      '--state',
+      card.state,
+      '--admin-key',
+      card.adminKey,
+      '--pin',
+      card.pin ?? '12345678',
+      ...(card.serial === undefined ? [] : ['--serial', card.serial]),
+      '--admin-tries',
+      String(card.adminTries),
+      ...(card.blockPin ? ['--block-pin'] : []),
+      ...(card.t0 ? ['--t0'] : []),
+    ]);
   }
 
   /**

@@ -35,20 +35,13 @@ describeWith(['pcscd', 'opensc'], 'OpenSC gids-tool against the software GIDS ca
     buildPackages('packages/card-sim/tsconfig.build.json');
     fixture = await startPcscdFixture('cw-gids-');
     statePath = join(fixture.dir, 'gids.json');
-    card = await fixture.pcscd.startCard([
-      'gids',
-      '--state',
-      statePath,
-      '--admin-key',
-      ADMIN_KEY,
-      '--pin',
-      '12345678',
-      '--serial',
-      SERIAL,
-      '--admin-tries',
-      '3',
-      '--block-pin',
-    ]);
+    card = await fixture.pcscd.startGidsCard({
+      state: statePath,
+      adminKey: ADMIN_KEY,
+      serial: SERIAL,
+      adminTries: 3,
+      blockPin: true,
+    });
   });
 
   afterAll(async () => {

@@ -49,20 +49,13 @@ describeWith(
 
     async function insertCard(serial: string): Promise<void> {
       await card?.stop();
-      card = await pcscd!.startCard([
-        'gids',
-        '--state',
-        statePath(serial),
-        '--admin-key',
-        FACTORY_KEY,
-        '--pin',
-        '12345678',
-        '--serial',
-        serial,
-        '--admin-tries',
-        '5',
-        '--t0',
-      ]);
+      card = await pcscd!.startGidsCard({
+        state: statePath(serial),
+        adminKey: FACTORY_KEY,
+        serial: serial,
+        adminTries: 5,
+        t0: true,
+      });
     }
 
     beforeAll(async () => {

@@ -57,20 +57,13 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
     cardId = registered.id as string;
 
     pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
-    card = await pcscd.startCard([
-      'gids',
-      '--state',
-      statePath(),
-      '--admin-key',
-      ADMIN_KEY,
-      '--pin',
-      '12345678',
-      '--serial',
-      SERIAL,
-      '--admin-tries',
-      '3',
-      '--block-pin',
-    ]);
+    card = await pcscd.startGidsCard({
+      state: statePath(),
+      adminKey: ADMIN_KEY,
+      serial: SERIAL,
+      adminTries: 3,
+      blockPin: true,
+    });
   });
 
   afterAll(async () => {

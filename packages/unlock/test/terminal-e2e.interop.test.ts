@@ -80,20 +80,13 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
       })
     ).id as string;
     pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
-    card = await pcscd.startCard([
-      'gids',
-      '--state',
-      join(dir, 'gids.json'),
-      '--admin-key',
-      ADMIN_KEY,
-      '--pin',
-      '12345678',
-      '--serial',
-      SERIAL,
-      '--admin-tries',
-      '5',
-      '--block-pin',
-    ]);
+    card = await pcscd.startGidsCard({
+      state: join(dir, 'gids.json'),
+      adminKey: ADMIN_KEY,
+      serial: SERIAL,
+      adminTries: 5,
+      blockPin: true,
+    });
   });
 
   afterAll(async () => {

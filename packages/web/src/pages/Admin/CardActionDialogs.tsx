@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardDetail, CardState } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { TicketInput } from '../../components/TicketInput.js';
 import { FormDialog } from '../../components/FormDialog.js';
 import { t } from '../../i18n/index.js';
 
@@ -55,15 +56,7 @@ export function ResetAttemptsDialog({
         required
         data-autofocus
       />
-      <TextInput
-        label={t('unblock.ticket')}
-        description={t('unblock.ticketDescription')}
-        value={ticket}
-        onChange={(event) => {
-          setTicket(event.currentTarget.value);
-        }}
-        maxLength={200}
-      />
+      <TicketInput value={ticket} onChange={setTicket} />
     </FormDialog>
   );
 }
@@ -99,16 +92,7 @@ export function ChangeCardStateDialog({
       submitLabel={t(`admin.cards.stateConfirm.${state}`)}
     >
       <Text>{t(`admin.cards.stateText.${state}`)}</Text>
-      <TextInput
-        label={t('unblock.ticket')}
-        description={t('unblock.ticketDescription')}
-        value={ticket}
-        onChange={(event) => {
-          setTicket(event.currentTarget.value);
-        }}
-        maxLength={200}
-        data-autofocus
-      />
+      <TicketInput value={ticket} onChange={setTicket} autoFocus />
     </FormDialog>
   );
 }

@@ -1,8 +1,9 @@
-import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { UserDetail } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { TicketInput } from '../../components/TicketInput.js';
 import { FormDialog } from '../../components/FormDialog.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
@@ -104,16 +105,7 @@ function ClearLockoutDialog({
       <Alert color="orange" variant="light">
         {t('user.clearLockoutText')}
       </Alert>
-      <TextInput
-        label={t('unblock.ticket')}
-        description={t('unblock.ticketDescription')}
-        value={ticket}
-        onChange={(event) => {
-          setTicket(event.currentTarget.value);
-        }}
-        maxLength={200}
-        data-autofocus
-      />
+      <TicketInput value={ticket} onChange={setTicket} autoFocus />
     </FormDialog>
   );
 }
