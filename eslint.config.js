@@ -1,6 +1,8 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -9,6 +11,16 @@ const restrict = (patterns) => ({ rules: { 'no-restricted-imports': ['error', { 
 const serverOnly = {
   group: ['@cardwarden/server', '@cardwarden/server/*'],
   message: 'server code stays in the server',
+};
+/** The browser has no Node: no `node:` module, no bare built-in name either. */
+const nodeBuiltins = {
+  group: ['node:*', ...builtinModules.filter((name) => !name.startsWith('_'))],
+  message: 'web code runs in the browser: no Node built-ins',
+};
+/** Only repositories (and the database set-up in db/) touch the ORM: see docs/architecture.md. */
+const ormOnlyInRepositories = {
+  group: ['drizzle-orm', 'drizzle-orm/*'],
+  message: 'only repositories (src/repositories) and src/db import drizzle-orm; call a repository function',
 };
 const cryptoEntry = {
   group: ['@cardwarden/protocol/crypto', '**/crypto/index.js', 'node:crypto', 'crypto'],
@@ -30,7 +42,9 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] } },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'packages/web/vite.config.ts'] },
+      },
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
@@ -56,7 +70,49 @@ export default tseslint.config(
     ]),
   },
   { files: ['packages/contract/src/**'], ...restrict([serverOnly, cryptoEntry]) },
-  { files: ['packages/web/src/**'], ...restrict([serverOnly, cryptoEntry]) },
+  {
+    files: ['packages/web/src/**'],
+    ignores: ['packages/web/src/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [serverOnly, cryptoEntry, nodeBuiltins],
+          paths: [
+            {
+              name: '@cardwarden/contract',
+              allowTypeImports: true,
+              message:
+                "the contract's values pull its zod schemas into the bundle: import types, and words from '@cardwarden/contract/enums'",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ['packages/web/src/**/*.test.{ts,tsx}'], ...restrict([serverOnly, cryptoEntry, nodeBuiltins]) },
+  {
+    files: ['packages/server/src/**'],
+    ignores: ['packages/server/src/repositories/**', 'packages/server/src/db/**'],
+    ...restrict([ormOnlyInRepositories]),
+  },
+  {
+    // No import cycles inside a package (between packages, the rules above already point dependencies inwards).
+    files: ['packages/*/src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+          conditionNames: ['cardwarden-source', 'import', 'default'],
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     files: ['packages/web/src/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat['recommended-latest'],

@@ -5,7 +5,7 @@
 import type { Pkcs11Config } from './keys/pkcs11-token.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { NewPassword } from '@cardwarden/contract';
+import { NewPassword, OPERATOR_ROLES, type OperatorRole } from '@cardwarden/contract';
 import { defaultArgon2GateOptions } from './auth/argon2-gate.js';
 import { DEFAULT_ANONYMOUS_ADMISSION } from './http/anonymous-admission.js';
 
@@ -73,8 +73,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'] as const;
-export type DirectoryRole = (typeof OPERATOR_ROLES)[number];
+export type DirectoryRole = OperatorRole;
 
 /** Which directory attribute holds what; the defaults work for Active Directory and for OpenLDAP. */
 export interface DirectoryAttributes {

@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
+import { PageSet } from './support/pages.js';
 import { ensureBuilt, REPO_ROOT } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
@@ -149,9 +150,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   let browser: Browser;
   let admin: Api;
   let data: Seeded;
-  const contexts: BrowserContext[] = [];
-  /** Uncaught errors and console errors (CSP violations, React warnings) of the pages of one test. */
-  let pageErrors: string[] = [];
+  const pages = new PageSet();
 
   beforeAll(async () => {
     ensureBuilt();
@@ -163,36 +162,16 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   });
 
   afterEach(() => {
-    const errors = pageErrors;
-    pageErrors = [];
-    expect(errors).toEqual([]);
+    expect(pages.takeErrors()).toEqual([]);
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await pages.close();
     await (browser as Browser | undefined)?.close();
     await (server as ServerProcess | undefined)?.stop();
   });
 
-  async function newPage(): Promise<Page> {
-    // Reduced motion: dialogs appear without a fade, so that axe never sees one half drawn.
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      baseURL: server.url,
-      reducedMotion: 'reduce',
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      // The API's 4xx answers the tests provoke are logged by Chromium as failed loads: not page errors.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(`${page.url()}: ${message.text()}`);
-      }
-    });
-    return page;
-  }
+  const newPage = (): Promise<Page> => pages.newPage(browser, server.url);
 
   /** Every screen the suite photographs is also checked for accessibility. */
   async function shot(page: Page, name: string): Promise<void> {
@@ -1270,7 +1249,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       await freshAdmin.expect(201, 'POST', '/api/v1/profiles', { name: 'Only' });
       await createUser(freshAdmin, 'solo', 'Solo Single');
       const context = await browser.newContext({ baseURL: fresh.url, reducedMotion: 'reduce' });
-      contexts.push(context);
+      pages.track(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       await signIn(page, '/admin/cards', ADMIN.username, ADMIN.password);

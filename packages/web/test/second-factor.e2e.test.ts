@@ -6,11 +6,12 @@
  */
 import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
+import { PageSet } from './support/pages.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 
@@ -28,8 +29,7 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
   let admin: Api;
   /** The console at localhost: a WebAuthn RP ID must be a host name, not an IP address. */
   let consoleUrl: string;
-  const contexts: BrowserContext[] = [];
-  let pageErrors: string[] = [];
+  const pages = new PageSet();
 
   beforeAll(async () => {
     ensureBuilt();
@@ -41,34 +41,16 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
   });
 
   afterEach(() => {
-    const errors = pageErrors;
-    pageErrors = [];
-    expect(errors).toEqual([]);
+    expect(pages.takeErrors()).toEqual([]);
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await pages.close();
     await (browser as Browser | undefined)?.close();
     await (server as ServerProcess | undefined)?.stop();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      baseURL: consoleUrl,
-      reducedMotion: 'reduce',
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(`${page.url()}: ${message.text()}`);
-      }
-    });
-    return page;
-  }
+  const newPage = (): Promise<Page> => pages.newPage(browser, consoleUrl);
 
   async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {
     await page.goto('/');

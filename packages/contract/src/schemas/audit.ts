@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
+import { AUDIT_ACTOR_TYPES } from '../enums.js';
 
 export const AuditDetails = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
@@ -7,7 +8,7 @@ export const AuditEvent = z.object({
   id: z.string(),
   at: Timestamp,
   actor: z.string().describe("the operator's or cardholder's username, or 'system'"),
-  actorType: z.enum(['operator', 'cardholder', 'system', 'anonymous']),
+  actorType: z.enum(AUDIT_ACTOR_TYPES),
   action: z.string(),
   cardId: z.string().nullable(),
   userId: z.string().nullable(),

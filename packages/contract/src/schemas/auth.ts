@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPERATOR_ROLES } from '../enums.js';
 
 export const LoginBody = z.object({
   username: z.string().trim().min(1).max(200),
@@ -33,7 +34,6 @@ export const LoginResponse = z.object({
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 /** `issuer` may issue and re-key cards and read their users, nothing else. */
-export const OPERATOR_ROLES = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'] as const;
 export const OperatorRole = z.enum(OPERATOR_ROLES);
 export type OperatorRole = z.infer<typeof OperatorRole>;
 

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { ADMIN_KEY_ALGORITHMS } from '@cardwarden/protocol';
 import { Id, Ticket, Timestamp } from './common.js';
 import { Username } from './operators.js';
+import { ADMIN_KEY_ALGORITHMS, CARD_STATES, CARD_TYPES } from '../enums.js';
 
-export const CARD_TYPES = ['minidriver', 'gids', 'piv'] as const;
 export const CardType = z.enum(CARD_TYPES);
 export type CardType = z.infer<typeof CardType>;
 
 /** A blocked PIN does not change this: a blocked card stays `active`, and is exactly the card to unblock. */
-export const CARD_STATES = ['active', 'suspended', 'revoked'] as const;
 export const CardState = z.enum(CARD_STATES);
 export type CardState = z.infer<typeof CardState>;
 
@@ -89,6 +87,10 @@ export type Availability = z.infer<typeof Availability>;
 
 export const AdminKeyStatus = z.object({
   algorithm: AdminKeyAlgorithm,
+  challengeLength: z
+    .number()
+    .int()
+    .describe('hex digits of the challenge this card shows for its admin key (16 for 3DES, 32 for AES)'),
   kcv: z.string(),
   blocked: z
     .boolean()

@@ -4,6 +4,7 @@
  * answers the card's mutual authentication itself, so the card's admin keys never need to be typed.
  */
 import { z } from 'zod';
+import { ADMIN_KEY_SLOTS, ISSUANCE_STEPS } from '../enums.js';
 import { AdminKeyAlgorithm, CardSerial, CardType } from './cards.js';
 import { Id } from './common.js';
 import { Username } from './operators.js';
@@ -37,8 +38,6 @@ export const StartIssuanceBody = z.object({
 });
 export type StartIssuanceBody = z.infer<typeof StartIssuanceBody>;
 
-export const ISSUANCE_STEPS = ['authenticate', 'write-key', 'finish', 'done'] as const;
-
 /** What the tool does next. */
 export const IssuanceStep = z.object({
   id: Id,
@@ -48,7 +47,7 @@ export const IssuanceStep = z.object({
   profile: z.string(),
   step: z.enum(ISSUANCE_STEPS),
   /** authenticate: which key the server answers with ("pending" finishes an interrupted issuance). */
-  keySlot: z.enum(['current', 'pending']).nullable(),
+  keySlot: z.enum(ADMIN_KEY_SLOTS).nullable(),
   /** authenticate: R1 for GENERAL AUTHENTICATE `7C 12 81 10 <R1>` after MSE SET C1. */
   hostChallenge: z.string().nullable(),
   /** write-key and finish: command APDUs (hex) to send to the card in order, each expecting 9000. */

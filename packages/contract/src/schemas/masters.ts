@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common.js';
+import { MASTER_ALGORITHMS } from '../enums.js';
 
 /** A master key of a profile, as the API shows it: never the key, only which it is and where it lives. */
 export const MasterKey = z.object({
@@ -9,7 +10,7 @@ export const MasterKey = z.object({
     .number()
     .int()
     .describe('the key version in the derivation context; new cards use the highest active one'),
-  algorithm: z.enum(['aes128', 'aes192', 'aes256']).describe('the AES key the CMAC of the KDF runs with'),
+  algorithm: z.enum(MASTER_ALGORITHMS).describe('the AES key the CMAC of the KDF runs with'),
   custody: z
     .enum(['kek', 'hsm'])
     .describe('sealed under the KEK in the database, or a non-extractable key on the HSM'),
@@ -31,7 +32,7 @@ export type MasterKeyList = z.infer<typeof MasterKeyList>;
 
 export const CreateMasterBody = z
   .object({
-    algorithm: z.enum(['aes128', 'aes192', 'aes256']).default('aes256'),
+    algorithm: z.enum(MASTER_ALGORITHMS).default('aes256'),
     reason: z.string().trim().max(500).optional(),
   })
   .default({ algorithm: 'aes256' });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { Ticket, Timestamp } from './common.js';
 
-export const OFFLINE_UNBLOCK_STATES = ['open', 'unblocked', 'failed', 'cancelled'] as const;
-export const OUTCOMES = ['unblocked', 'failed'] as const;
+import { OFFLINE_UNBLOCK_STATES, OUTCOMES } from '../enums.js';
 
 export const StartOfflineUnblockBody = z.object({ ticket: Ticket }).default({});
 

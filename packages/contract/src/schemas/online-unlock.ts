@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CardSerial } from './cards.js';
-import { AnswerInput, OUTCOMES } from './offline-unblocks.js';
+import { OUTCOMES } from '../enums.js';
+import { AnswerInput } from './offline-unblocks.js';
 import { PinRules } from './profiles.js';
 import { Timestamp } from './common.js';
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { NewPassword, OperatorRole } from './auth.js';
 import { Timestamp } from './common.js';
-
-export const OPERATOR_STATES = ['active', 'disabled'] as const;
+import { OPERATOR_STATES } from '../enums.js';
 
 export const Username = z
   .string()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NonBlank, Timestamp } from './common.js';
+import { ADMIN_KEY_SOURCES } from '../enums.js';
 
 export const USE_CASES = ['operatorOfflineUnblock', 'selfServiceOfflineUnblock', 'onlineUnlock'] as const;
 export type UseCase = (typeof USE_CASES)[number];
@@ -38,7 +39,7 @@ export const PROFILE_DEFAULTS = {
 } as const;
 
 /** Where new cards' admin keys come from: random per card (sealed), or derived from the profile's master. */
-export const AdminKeySource = z.enum(['random', 'derived']);
+export const AdminKeySource = z.enum(ADMIN_KEY_SOURCES);
 export type AdminKeySource = z.infer<typeof AdminKeySource>;
 
 const ProfileFields = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Availability, CardState, CardType } from './cards.js';
-import { IssuedResponse, OUTCOMES } from './offline-unblocks.js';
+import { OUTCOMES } from '../enums.js';
+import { IssuedResponse } from './offline-unblocks.js';
 import { PinRules } from './profiles.js';
 
 export const SelfServiceMe = z.object({

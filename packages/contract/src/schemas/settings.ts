@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { SECOND_FACTOR_ROLES } from '../enums.js';
 
 /** Installation-wide settings an admin changes in the console. */
 /** The staff roles a second-factor policy can name. */
-export const SecondFactorRole = z.enum(['admin', 'supervisor']);
+export const SecondFactorRole = z.enum(SECOND_FACTOR_ROLES);
 export type SecondFactorRole = z.infer<typeof SecondFactorRole>;
 
 export const Settings = z.object({

@@ -3,8 +3,8 @@ import { NewPassword } from './auth.js';
 import { NonBlank, PageQuery, Timestamp } from './common.js';
 import { Username } from './operators.js';
 import { CardSummary } from './cards.js';
+import { USER_STATES } from '../enums.js';
 
-export const USER_STATES = ['active', 'suspended', 'deleted'] as const;
 export const UserState = z.enum(USER_STATES);
 export type UserState = z.infer<typeof UserState>;
 

@@ -2,8 +2,30 @@
  * The database schema. Migrations are generated from it (`npm run db:generate -w packages/server`) and
  * run at start. Keep to PostgreSQL 15 SQL: PGlite is PostgreSQL 18, production may be 15.
  */
+import {
+  ACCOUNT_SOURCES,
+  ADMIN_KEY_ALGORITHMS,
+  ADMIN_KEY_SLOTS,
+  ADMIN_KEY_SOURCES,
+  AUDIT_ACTOR_TYPES,
+  CARD_STATES,
+  CARD_TYPES,
+  ISSUANCE_STATES,
+  ISSUANCE_STEPS,
+  MASTER_ALGORITHMS,
+  MASTER_STATES,
+  NOTIFICATION_STATUSES,
+  OFFLINE_UNBLOCK_STATES,
+  ONLINE_UNLOCK_STATES,
+  OPERATOR_ROLES,
+  OPERATOR_STATES,
+  SUBJECT_TYPES,
+  TOKEN_SCOPES,
+  USER_STATES,
+} from '@cardwarden/contract/enums';
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -20,6 +42,13 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+/**
+ * A CHECK constraint that keeps a column to one of the contract's words (`@cardwarden/contract/enums`),
+ * so that a row no client can read never gets in, whoever writes it. NULL passes: `not null` says more.
+ */
+const oneOf = (name: string, column: AnyPgColumn, values: readonly string[]) =>
+  check(name, sql`${column} in (${sql.raw(values.map((value) => `'${value}'`).join(', '))})`);
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -31,9 +60,7 @@ export const users = pgTable(
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     email: text('email').notNull(),
-    state: text('state', { enum: ['active', 'suspended', 'deleted'] })
-      .notNull()
-      .default('active'),
+    state: text('state', { enum: USER_STATES }).notNull().default('active'),
     /** argon2id hash of the cardholder's self-service password, when one is set. */
     passwordHash: text('password_hash'),
     /** Wrong security answers since the last right ones; the card's profile sets the limit. */
@@ -50,9 +77,7 @@ export const users = pgTable(
     /** The questions online unlock asks until they are answered right or a lock ends: no re-rolling. */
     onlineQuestionIds: jsonb('online_question_ids').$type<string[]>(),
     /** 'directory': created and kept up to date by directory sync (its synced fields are read-only). */
-    source: text('source', { enum: ['local', 'directory'] })
-      .notNull()
-      .default('local'),
+    source: text('source', { enum: ACCOUNT_SOURCES }).notNull().default('local'),
     /** The directory's stable id of the entry (objectGUID or entryUUID), never its DN. */
     directoryId: text('directory_id'),
     /** The directory (not an operator) suspended this user: re-enabling it there makes it active again. */
@@ -65,7 +90,7 @@ export const users = pgTable(
     uniqueIndex('users_directory_id_key')
       .on(t.directoryId)
       .where(sql`${t.directoryId} is not null`),
-    check('users_source_check', sql`${t.source} in ('local', 'directory')`),
+    oneOf('users_source_check', t.source, ACCOUNT_SOURCES),
     index('users_email_idx').on(sql`lower(${t.email})`),
     // User Lookup (see user.repository.ts): trigram indexes answer "contains, any case" for terms of
     // 3+ characters, the pattern_ops indexes answer prefix searches of shorter ones, and the listing
@@ -83,7 +108,7 @@ export const users = pgTable(
     index('users_display_name_prefix_idx').on(sql`lower(${t.displayName}) text_pattern_ops`),
     index('users_email_prefix_idx').on(sql`lower(${t.email}) text_pattern_ops`),
     index('users_display_name_idx').on(t.displayName, t.username),
-    check('users_state_check', sql`${t.state} in ('active', 'suspended', 'deleted')`),
+    oneOf('users_state_check', t.state, USER_STATES),
   ],
 );
 
@@ -109,9 +134,7 @@ export const profiles = pgTable(
      * Where new cards' admin keys come from: `random` (generated or imported, sealed per card) or
      * `derived` (SP 800-108 from the profile's current master, see `masters`).
      */
-    adminKeySource: text('admin_key_source', { enum: ['random', 'derived'] })
-      .notNull()
-      .default('random'),
+    adminKeySource: text('admin_key_source', { enum: ADMIN_KEY_SOURCES }).notNull().default('random'),
     /** Self-service offline unblock and online unlock need a fresh SSO sign-in of the cardholder (docs/sso.md). */
     requireSsoStepUp: boolean('require_sso_step_up').notNull().default(false),
     createdAt: createdAt(),
@@ -121,6 +144,7 @@ export const profiles = pgTable(
     uniqueIndex('profiles_name_key').on(sql`lower(${t.name})`),
     check('profiles_pin_length_check', sql`${t.pinMinLength} <= ${t.pinMaxLength}`),
     check('profiles_attempt_limit_check', sql`${t.adminKeyAttemptLimit} between 1 and 15`),
+    oneOf('profiles_admin_key_source_check', t.adminKeySource, ADMIN_KEY_SOURCES),
   ],
 );
 
@@ -129,10 +153,8 @@ export const cards = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     serial: text('serial').notNull(),
-    type: text('type', { enum: ['minidriver', 'gids', 'piv'] }).notNull(),
-    state: text('state', { enum: ['active', 'suspended', 'revoked'] })
-      .notNull()
-      .default('active'),
+    type: text('type', { enum: CARD_TYPES }).notNull(),
+    state: text('state', { enum: CARD_STATES }).notNull().default('active'),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
@@ -151,6 +173,8 @@ export const cards = pgTable(
     index('cards_serial_prefix_idx').on(sql`lower(${t.serial}) text_pattern_ops`),
     index('cards_user_idx').on(t.userId),
     index('cards_profile_idx').on(t.profileId),
+    oneOf('cards_type_check', t.type, CARD_TYPES),
+    oneOf('cards_state_check', t.state, CARD_STATES),
   ],
 );
 
@@ -169,22 +193,20 @@ export const masters = pgTable(
       .notNull()
       .references(() => profiles.id),
     version: integer('version').notNull(),
-    algorithm: text('algorithm', { enum: ['aes128', 'aes192', 'aes256'] })
-      .notNull()
-      .default('aes256'),
+    algorithm: text('algorithm', { enum: MASTER_ALGORITHMS }).notNull().default('aes256'),
     sealed: text('sealed'),
     hsmLabel: text('hsm_label'),
     /** Identifies the master without revealing it: CMAC(master, "cardwarden master check v1"), 6 hex digits. */
     checkValue: text('check_value').notNull().default(''),
-    state: text('state', { enum: ['active', 'retired'] })
-      .notNull()
-      .default('active'),
+    state: text('state', { enum: MASTER_STATES }).notNull().default('active'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('masters_profile_version_key').on(t.profileId, t.version),
     check('masters_version_check', sql`${t.version} >= 1`),
     check('masters_material_check', sql`${t.sealed} is not null or ${t.hsmLabel} is not null`),
+    oneOf('masters_algorithm_check', t.algorithm, MASTER_ALGORITHMS),
+    oneOf('masters_state_check', t.state, MASTER_STATES),
   ],
 );
 
@@ -200,7 +222,7 @@ export const adminKeys = pgTable(
     cardId: uuid('card_id')
       .primaryKey()
       .references(() => cards.id),
-    algorithm: text('algorithm', { enum: ['3des', 'aes128', 'aes192', 'aes256'] }).notNull(),
+    algorithm: text('algorithm', { enum: ADMIN_KEY_ALGORITHMS }).notNull(),
     sealed: text('sealed').notNull(),
     kcv: text('kcv').notNull(),
     attemptsUsed: integer('attempts_used').notNull().default(0),
@@ -223,7 +245,7 @@ export const adminKeys = pgTable(
      * yet proved with one authentication. Sealed like `sealed`; promoted to the active key once proved,
      * so the server always holds whichever key the card has.
      */
-    pendingAlgorithm: text('pending_algorithm', { enum: ['3des', 'aes128', 'aes192', 'aes256'] }),
+    pendingAlgorithm: text('pending_algorithm', { enum: ADMIN_KEY_ALGORITHMS }),
     pendingSealed: text('pending_sealed'),
     pendingKcv: text('pending_kcv'),
     pendingSince: timestamp('pending_since', { withTimezone: true }),
@@ -236,6 +258,8 @@ export const adminKeys = pgTable(
   (t) => [
     check('admin_keys_attempts_check', sql`${t.attemptsUsed} >= 0`),
     check('admin_keys_derivation_check', sql`(${t.derivation} is null) = (${t.masterId} is null)`),
+    oneOf('admin_keys_algorithm_check', t.algorithm, ADMIN_KEY_ALGORITHMS),
+    oneOf('admin_keys_pending_algorithm_check', t.pendingAlgorithm, ADMIN_KEY_ALGORITHMS),
   ],
 );
 
@@ -253,15 +277,11 @@ export const issuances = pgTable(
       .references(() => cards.id),
     operatorId: uuid('operator_id').notNull(),
     operatorName: text('operator_name').notNull(),
-    state: text('state', { enum: ['open', 'completed', 'failed', 'abandoned'] })
-      .notNull()
-      .default('open'),
+    state: text('state', { enum: ISSUANCE_STATES }).notNull().default('open'),
     /** What the tool does next: authenticate, write-key, finish; done once closed. */
-    step: text('step', { enum: ['authenticate', 'write-key', 'finish', 'done'] })
-      .notNull()
-      .default('authenticate'),
+    step: text('step', { enum: ISSUANCE_STEPS }).notNull().default('authenticate'),
     /** Which of the card's keys the server answers the current authentication with. */
-    keySlot: text('key_slot', { enum: ['current', 'pending'] }),
+    keySlot: text('key_slot', { enum: ADMIN_KEY_SLOTS }),
     /** Key slots the card refused in this run, so each is tried once. */
     refusedSlots: jsonb('refused_slots').$type<string[]>().notNull().default([]),
     hostChallenge: text('host_challenge'),
@@ -274,7 +294,12 @@ export const issuances = pgTable(
       .default(sql`now() + interval '15 minutes'`),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('issuances_card_idx').on(t.cardId, t.createdAt)],
+  (t) => [
+    index('issuances_card_idx').on(t.cardId, t.createdAt),
+    oneOf('issuances_state_check', t.state, ISSUANCE_STATES),
+    oneOf('issuances_step_check', t.step, ISSUANCE_STEPS),
+    oneOf('issuances_key_slot_check', t.keySlot, ADMIN_KEY_SLOTS),
+  ],
 );
 
 /**
@@ -301,16 +326,12 @@ export const operators = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     username: text('username').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['admin', 'supervisor', 'operator', 'auditor', 'issuer'] }).notNull(),
-    state: text('state', { enum: ['active', 'disabled'] })
-      .notNull()
-      .default('active'),
+    role: text('role', { enum: OPERATOR_ROLES }).notNull(),
+    state: text('state', { enum: OPERATOR_STATES }).notNull().default('active'),
     /** The password is a one-time password an admin reset: it works only to choose a new one. */
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     /** 'directory': a staff member whose role follows directory groups and who signs in with the directory password. */
-    source: text('source', { enum: ['local', 'directory'] })
-      .notNull()
-      .default('local'),
+    source: text('source', { enum: ACCOUNT_SOURCES }).notNull().default('local'),
     /** The directory's stable id of the staff member's entry. */
     directoryId: text('directory_id'),
     /** Single sign-on identity `<issuer> <sub>` of a staff member created or linked by SSO sign-in. */
@@ -326,7 +347,9 @@ export const operators = pgTable(
     uniqueIndex('operators_sso_subject_key')
       .on(t.ssoSubject)
       .where(sql`${t.ssoSubject} is not null`),
-    check('operators_source_check', sql`${t.source} in ('local', 'directory')`),
+    oneOf('operators_source_check', t.source, ACCOUNT_SOURCES),
+    oneOf('operators_role_check', t.role, OPERATOR_ROLES),
+    oneOf('operators_state_check', t.state, OPERATOR_STATES),
   ],
 );
 
@@ -336,7 +359,7 @@ export const authTokens = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tokenHash: text('token_hash').notNull(),
-    subjectType: text('subject_type', { enum: ['operator', 'cardholder'] }).notNull(),
+    subjectType: text('subject_type', { enum: SUBJECT_TYPES }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -345,15 +368,15 @@ export const authTokens = pgTable(
      * 'second_factor': the password was right but a second factor is still owed; the token may only
      * complete or enrol one (see http/auth-guard.ts).
      */
-    scope: text('scope', { enum: ['full', 'second_factor'] })
-      .notNull()
-      .default('full'),
+    scope: text('scope', { enum: TOKEN_SCOPES }).notNull().default('full'),
     /** The WebAuthn challenge this session was last given, until it is answered or replaced. */
     webauthnChallenge: text('webauthn_challenge'),
   },
   (t) => [
     uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
     index('auth_tokens_subject_idx').on(t.subjectId),
+    oneOf('auth_tokens_subject_type_check', t.subjectType, SUBJECT_TYPES),
+    oneOf('auth_tokens_scope_check', t.scope, TOKEN_SCOPES),
   ],
 );
 
@@ -368,13 +391,11 @@ export const offlineUnblocks = pgTable(
       .notNull()
       .references(() => users.id),
     /** Who started it: an operator, or the cardholder in self-service. */
-    startedByType: text('started_by_type', { enum: ['operator', 'cardholder'] }).notNull(),
+    startedByType: text('started_by_type', { enum: SUBJECT_TYPES }).notNull(),
     startedById: uuid('started_by_id').notNull(),
     startedByName: text('started_by_name').notNull(),
     ticket: text('ticket'),
-    state: text('state', { enum: ['open', 'unblocked', 'failed', 'cancelled'] })
-      .notNull()
-      .default('open'),
+    state: text('state', { enum: OFFLINE_UNBLOCK_STATES }).notNull().default('open'),
     responsesIssued: integer('responses_issued').notNull().default(0),
     approvedById: uuid('approved_by_id').references(() => operators.id),
     approvedByName: text('approved_by_name'),
@@ -386,7 +407,11 @@ export const offlineUnblocks = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('offline_unblocks_card_idx').on(t.cardId)],
+  (t) => [
+    index('offline_unblocks_card_idx').on(t.cardId),
+    oneOf('offline_unblocks_started_by_type_check', t.startedByType, SUBJECT_TYPES),
+    oneOf('offline_unblocks_state_check', t.state, OFFLINE_UNBLOCK_STATES),
+  ],
 );
 
 /** The catalogue of security questions; `ownerId` marks a cardholder's own question. */
@@ -426,9 +451,7 @@ export const onlineUnlocks = pgTable(
       .notNull()
       .references(() => users.id),
     questionIds: jsonb('question_ids').$type<string[]>().notNull(),
-    state: text('state', { enum: ['open', 'responded', 'unblocked', 'failed'] })
-      .notNull()
-      .default('open'),
+    state: text('state', { enum: ONLINE_UNLOCK_STATES }).notNull().default('open'),
     clientAddress: text('client_address').notNull(),
     /** GIDS mutual authentication: the server's R1 (hex), null when the card cannot do it. */
     hostChallenge: text('host_challenge'),
@@ -440,7 +463,10 @@ export const onlineUnlocks = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('online_unlocks_card_idx').on(t.cardId)],
+  (t) => [
+    index('online_unlocks_card_idx').on(t.cardId),
+    oneOf('online_unlocks_state_check', t.state, ONLINE_UNLOCK_STATES),
+  ],
 );
 
 /** Outgoing email, written in the transaction of what it reports, so none is lost; sent after commit. */
@@ -451,16 +477,17 @@ export const notifications = pgTable(
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] })
-      .notNull()
-      .default('pending'),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [index('notifications_pending_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('notifications_pending_idx').on(t.status, t.nextAttemptAt),
+    oneOf('notifications_status_check', t.status, NOTIFICATION_STATUSES),
+  ],
 );
 
 /** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
@@ -475,7 +502,7 @@ export const auditEvents = pgTable(
       .notNull()
       .default(sql`clock_timestamp()`),
     actor: text('actor').notNull(),
-    actorType: text('actor_type', { enum: ['operator', 'cardholder', 'system', 'anonymous'] }).notNull(),
+    actorType: text('actor_type', { enum: AUDIT_ACTOR_TYPES }).notNull(),
     action: text('action').notNull(),
     cardId: uuid('card_id'),
     userId: uuid('user_id'),
@@ -493,6 +520,7 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index('audit_events_seq_idx').on(t.seq),
+    oneOf('audit_events_actor_type_check', t.actorType, AUDIT_ACTOR_TYPES),
     index('audit_events_chain_idx').on(t.chain, t.chainPos),
     index('audit_events_at_idx').on(t.at),
     index('audit_events_card_idx').on(t.cardId, t.at),

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
+import type { AuditActorType } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { escapeLike } from '../db/like.js';
 import { auditEvents } from '../db/schema.js';
@@ -7,7 +8,7 @@ export type AuditDetails = Record<string, string | number | boolean | null>;
 
 export interface NewAuditEvent {
   actor: string;
-  actorType: 'operator' | 'cardholder' | 'system' | 'anonymous';
+  actorType: AuditActorType;
   action: string;
   cardId?: string | null;
   userId?: string | null;

@@ -1,4 +1,5 @@
 import { count, eq, sql } from 'drizzle-orm';
+import type { CardState, CardType } from '@cardwarden/contract';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
@@ -7,8 +8,7 @@ import { adminKeys, cards, profiles, users } from '../db/schema.js';
 import type { ProfileRow } from './profile.repository.js';
 import type { UserState } from './user.repository.js';
 
-export type CardType = 'minidriver' | 'gids' | 'piv';
-export type CardState = 'active' | 'suspended' | 'revoked';
+export type { CardState, CardType } from '@cardwarden/contract';
 
 /** A card with what deciding about an unblock needs: its holder, profile and admin-key counter. */
 export interface CardRecord {

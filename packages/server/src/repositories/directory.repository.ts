@@ -1,5 +1,6 @@
 /** Rows that directory sync reads and writes: directory users and directory staff accounts. */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { AccountSource } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { auditEvents, authTokens, operators, users } from '../db/schema.js';
 import type { OperatorRole, OperatorState } from './operator.repository.js';
@@ -11,7 +12,7 @@ export interface SyncedUserRow {
   readonly displayName: string;
   readonly email: string;
   readonly state: UserState;
-  readonly source: 'local' | 'directory';
+  readonly source: AccountSource;
   readonly directoryId: string | null;
   readonly suspendedByDirectory: boolean;
 }
@@ -21,7 +22,7 @@ export interface SyncedOperatorRow {
   readonly username: string;
   readonly role: OperatorRole;
   readonly state: OperatorState;
-  readonly source: 'local' | 'directory';
+  readonly source: AccountSource;
   readonly directoryId: string | null;
 }
 

@@ -1,11 +1,10 @@
 /** Issuance runs (see the `issuances` table). */
 import { and, desc, eq, sql } from 'drizzle-orm';
+import type { AdminKeySlot as KeySlot, IssuanceState, IssuanceStepName } from '@cardwarden/contract/enums';
 import type { Database } from '../db/database.js';
 import { issuances } from '../db/schema.js';
 
-export type IssuanceStepName = 'authenticate' | 'write-key' | 'finish' | 'done';
-export type IssuanceState = 'open' | 'completed' | 'failed' | 'abandoned';
-export type KeySlot = 'current' | 'pending';
+export type { AdminKeySlot as KeySlot, IssuanceState, IssuanceStepName } from '@cardwarden/contract/enums';
 
 export interface IssuanceRecord {
   readonly id: string;

@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { SubjectType } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { adminKeys, cards, offlineUnblocks, profiles, users } from '../db/schema.js';
 import { RESPONSE_BUDGET_HOURS } from './admin-key.repository.js';
@@ -15,7 +16,7 @@ export async function insertOfflineUnblock(
     identityQuestionIds: string[];
     cardId: string;
     userId: string;
-    startedByType: 'operator' | 'cardholder';
+    startedByType: SubjectType;
     startedById: string;
     startedByName: string;
     ticket: string | null;
@@ -267,7 +268,7 @@ export async function startSession(
     identityQuestionIds: string[];
     cardId: string;
     userId: string;
-    startedByType: 'operator' | 'cardholder';
+    startedByType: SubjectType;
     startedById: string;
     startedByName: string;
     ticket: string | null;
@@ -351,7 +352,7 @@ export async function issueSessionResponse(
     recordApproved: boolean;
     consumeApproval: boolean;
     actor: string;
-    actorType: 'operator' | 'cardholder';
+    actorType: SubjectType;
     userId: string;
     ticket: string | null;
     details: AuditDetails;
@@ -416,7 +417,7 @@ export async function closeSessionWithOutcome(
     resetAttempts: boolean;
     markKeyBlocked: boolean;
     actor: string;
-    actorType: 'operator' | 'cardholder';
+    actorType: SubjectType;
     userId: string;
     ticket: string | null;
     details: AuditDetails;
@@ -498,7 +499,7 @@ export async function closeOwnSession(
   input: {
     sessionId: string;
     state: Exclude<OfflineUnblockState, 'open'>;
-    actorType: 'operator' | 'cardholder';
+    actorType: SubjectType;
     actorId: string;
     actorName: string;
     ticket: string | null;

@@ -1,9 +1,9 @@
 import { and, count, eq, ne, sql } from 'drizzle-orm';
+import type { AccountSource, OperatorRole, OperatorState } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { operators } from '../db/schema.js';
 
-export type OperatorRole = 'admin' | 'supervisor' | 'operator' | 'auditor' | 'issuer';
-export type OperatorState = 'active' | 'disabled';
+export type { OperatorRole, OperatorState } from '@cardwarden/contract';
 
 export interface OperatorRecord {
   readonly id: string;
@@ -13,7 +13,7 @@ export interface OperatorRecord {
   /** The password is a one-time one an admin reset: only changing it is allowed. */
   readonly mustChangePassword: boolean;
   /** 'directory': signs in with the directory password; the role follows directory groups. */
-  readonly source: 'local' | 'directory';
+  readonly source: AccountSource;
   readonly directoryId: string | null;
   /** Set once the account has signed in with single sign-on (issuer and subject). */
   readonly ssoSubject: string | null;
@@ -31,6 +31,17 @@ const columns = {
   ssoSubject: operators.ssoSubject,
   createdAt: operators.createdAt,
 };
+
+/** Arbitrary constant naming the first-admin bootstrap among PostgreSQL advisory locks. */
+const BOOTSTRAP_LOCK_ID = 0x626f6f74;
+
+/**
+ * Serialises the first-admin bootstrap between instances that start together, until `tx` ends.
+ * Call inside a transaction.
+ */
+export async function lockOperatorBootstrap(tx: Database): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`);
+}
 
 export async function countOperators(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(operators);

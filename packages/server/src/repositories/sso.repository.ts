@@ -1,5 +1,6 @@
 /** Staff and cardholders as single sign-on finds them. */
 import { and, eq, sql } from 'drizzle-orm';
+import type { OperatorState, UserState } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { operators, users } from '../db/schema.js';
 import type { OperatorRole } from './operator.repository.js';
@@ -8,7 +9,7 @@ export interface SsoOperator {
   readonly id: string;
   readonly username: string;
   readonly role: OperatorRole;
-  readonly state: 'active' | 'disabled';
+  readonly state: OperatorState;
   readonly mustChangePassword: boolean;
   readonly ssoSubject: string | null;
 }
@@ -66,7 +67,7 @@ export async function setSsoOperatorRole(db: Database, id: string, role: Operato
 export interface SsoCardholder {
   readonly id: string;
   readonly username: string;
-  readonly state: 'active' | 'suspended' | 'deleted';
+  readonly state: UserState;
 }
 
 const userColumns = { id: users.id, username: users.username, state: users.state };

@@ -1,12 +1,12 @@
 import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import type { SubjectType, TokenScope } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { authTokens } from '../db/schema.js';
 import type { OperatorRole } from './operator.repository.js';
 import { runFixed, type FixedQuery } from './fixed-query.js';
 
-export type SubjectType = 'operator' | 'cardholder';
-/** 'second_factor': a limited session that may only complete or enrol a second factor. */
-export type TokenScope = 'full' | 'second_factor';
+/** 'second_factor' scope: a limited session that may only complete or enrol a second factor. */
+export type { SubjectType, TokenScope } from '@cardwarden/contract';
 
 export async function insertToken(
   db: Database,

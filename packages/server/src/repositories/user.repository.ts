@@ -1,10 +1,11 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
+import type { AccountSource, UserState } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
 import { searchStatistics, type ColumnTrigrams } from '../db/search-statistics.js';
 import { cards, users } from '../db/schema.js';
 
-export type UserState = 'active' | 'suspended' | 'deleted';
+export type { UserState } from '@cardwarden/contract';
 
 export interface UserRecord {
   readonly id: string;
@@ -13,7 +14,7 @@ export interface UserRecord {
   readonly email: string;
   readonly state: UserState;
   readonly hasPassword: boolean;
-  readonly source: 'local' | 'directory';
+  readonly source: AccountSource;
   /** The directory, not an operator, suspended this user. */
   readonly suspendedByDirectory: boolean;
   readonly cardCount: number;
@@ -70,7 +71,7 @@ export async function findUserPasswordHash(
       username: string;
       state: UserState;
       passwordHash: string | null;
-      source: 'local' | 'directory';
+      source: AccountSource;
       directoryId: string | null;
     }
   | undefined

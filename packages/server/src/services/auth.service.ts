@@ -1,6 +1,6 @@
 /** Sign-in for operators and cardholders, and bearer-token authentication. */
 import { randomToken, sha256Hex } from '@cardwarden/protocol/crypto';
-import type { LoginResponse, Me } from '@cardwarden/contract';
+import type { AccountSource, LoginResponse, Me } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { verifyPassword } from '../auth/password.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -128,7 +128,7 @@ async function checkPassword(
   account:
     | {
         username: string;
-        source: 'local' | 'directory';
+        source: AccountSource;
         directoryId: string | null;
         passwordHash: string | null;
       }

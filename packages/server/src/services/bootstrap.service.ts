@@ -1,13 +1,13 @@
 /** The first admin, on first start with an empty database. */
-import { sql } from 'drizzle-orm';
 import { generatePassword } from '../auth/generated-password.js';
 import { hashPassword } from '../auth/password.js';
 import type { Database } from '../db/database.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
-import { countOperators, insertOperator } from '../repositories/operator.repository.js';
-
-/** Arbitrary constant naming the bootstrap among PostgreSQL advisory locks. */
-const BOOTSTRAP_LOCK_ID = 0x626f6f74;
+import {
+  countOperators,
+  insertOperator,
+  lockOperatorBootstrap,
+} from '../repositories/operator.repository.js';
 
 export type BootstrapResult =
   { created: false } | { created: true; username: string; generatedPassword: string | undefined };
@@ -24,7 +24,7 @@ export async function ensureFirstAdmin(
   const generatedPassword = admin.password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(admin.password ?? generatedPassword ?? '');
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`);
+    await lockOperatorBootstrap(tx);
     if ((await countOperators(tx)) > 0) return { created: false } as const;
     await insertOperator(tx, { username: admin.username, passwordHash, role: 'admin' });
     await appendAuditEvent(tx, {

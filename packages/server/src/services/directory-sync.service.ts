@@ -8,7 +8,12 @@
  * suspend the cardholder (never delete it); re-enabling makes it active again only when the directory,
  * not an operator, suspended it.
  */
-import type { DirectoryConnectionTest, DirectoryStatus, DirectorySyncResult } from '@cardwarden/contract';
+import type {
+  DirectoryConnectionTest,
+  DirectoryStatus,
+  DirectorySyncResult,
+  OperatorState,
+} from '@cardwarden/contract';
 import type { DirectoryConfig, DirectoryRole } from '../config.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -92,7 +97,7 @@ interface Plan {
   readonly operatorCreates: { username: string; role: DirectoryRole; directoryId: string }[];
   readonly operatorUpdates: {
     row: SyncedOperatorRow;
-    changes: { username?: string; role?: DirectoryRole; state?: 'active' | 'disabled' };
+    changes: { username?: string; role?: DirectoryRole; state?: OperatorState };
   }[];
 }
 

@@ -5,7 +5,7 @@
  * last one, and refuses once none is left.
  */
 import { groupHex, parseChallenge, phoneticReadBack, toHex } from '@cardwarden/protocol';
-import type { IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
+import type { IssuedResponse, OfflineUnblockSession, Outcome } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import type { Database } from '../db/database.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -459,7 +459,7 @@ export async function recordOutcome(
   ctx: ServiceContext,
   actor: Actor,
   id: string,
-  result: 'unblocked' | 'failed',
+  result: Outcome,
   ticket: string | undefined,
 ): Promise<OfflineUnblockSession> {
   const closed = await closeOwnSession(ctx.db, {

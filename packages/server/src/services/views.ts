@@ -80,6 +80,7 @@ export function toCardSummary(
     profile: { id: card.profile.id, name: card.profile.name },
     adminKey: {
       algorithm: card.adminKey.algorithm,
+      challengeLength: challengeDigits(card),
       kcv: card.adminKey.kcv,
       blocked: card.adminKey.blockedAt !== null,
       attemptLimit: card.profile.adminKeyAttemptLimit,

@@ -1,5 +1,6 @@
 /** The help-desk and admin endpoints the portals use, typed by the shared contract (types only). */
 import type {
+  AdminKeyCheckResponse,
   AuditList,
   CardDetail,
   CardList,
@@ -15,14 +16,14 @@ import type {
   OfflineUnblockSession,
   Operator,
   OperatorList,
+  Outcome,
   Profile,
   ProfileList,
   RegisterCardBody,
   RegisterCardResponse,
   SecurityQuestion,
-  Settings,
-  AdminKeyCheckResponse,
   SecurityQuestionList,
+  Settings,
   UpdateCardBody,
   UpdateOperatorBody,
   UpdateProfileBody,
@@ -136,7 +137,7 @@ export const operatorEndpoints = {
       method: 'POST',
       body: { challenge },
     }),
-  recordOutcome: (id: string, result: 'unblocked' | 'failed', ticket: string | undefined) =>
+  recordOutcome: (id: string, result: Outcome, ticket: string | undefined) =>
     api.request<unknown>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/outcome`, {
       method: 'POST',
       body: ticket ? { result, ticket } : { result },

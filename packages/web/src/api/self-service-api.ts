@@ -2,6 +2,7 @@
 import type {
   LoginResponse,
   MySecurityQuestions,
+  Outcome,
   SecurityAnswersBody,
   SelfServiceCard,
   SelfServiceMe,
@@ -31,7 +32,7 @@ export const selfServiceEndpoints = {
       `/api/v1/self-service/cards/${encodeURIComponent(cardId)}/offline-unblock`,
       { method: 'POST', body: ssoStepUp ? { challenge, ssoStepUp } : { challenge } },
     ),
-  recordOutcome: (id: string, result: 'unblocked' | 'failed') =>
+  recordOutcome: (id: string, result: Outcome) =>
     api.request<unknown>(`/api/v1/self-service/offline-unblocks/${encodeURIComponent(id)}/outcome`, {
       method: 'POST',
       body: { result },

@@ -1,20 +1,22 @@
 import { Button, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
-import { phoneticReadBack } from '@cardwarden/protocol';
 import { t } from '../i18n/index.js';
 import classes from './challenge.module.css';
 
 /**
- * The response, large, in groups of four, with its phonetic read-back and a copy button. The element
+ * The response, large, in groups of four, with its phonetic read-back and a copy button: all three as
+ * the server sent them (`IssuedResponse`), nothing recomputed here. The element
  * named "Response" holds the bare hex ("7716F4B2D7214EB2": what selecting and copying it gives, and
  * what the card's screen accepts); the groups are spaced apart by CSS only.
  */
 export function ResponseDisplay({
   response,
   groups,
+  phonetic,
   intro,
 }: {
   response: string;
   groups: readonly string[];
+  phonetic: string;
   intro: string;
 }) {
   return (
@@ -35,7 +37,7 @@ export function ResponseDisplay({
           ))}
         </div>
         <Text size="md" data-testid="response-phonetic">
-          {phoneticReadBack(response)}
+          {phonetic}
         </Text>
         <Group>
           <CopyButton value={response}>

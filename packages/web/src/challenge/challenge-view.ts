@@ -63,8 +63,3 @@ export function viewChallenge(input: string, expectedLength: number): ChallengeV
     phonetic: complete ? phoneticReadBack(analysis.digits) : null,
   };
 }
-
-/** Hex digits of a card's challenge: 16 for 3DES admin keys (8 bytes), 32 for AES (16 bytes). */
-export function challengeLengthFor(algorithm: string): number {
-  return algorithm === '3des' ? 16 : 32;
-}

@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardDetail, CardState } from '@cardwarden/contract';
+import { CARD_STATES } from '@cardwarden/contract/enums';
 import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -12,8 +13,6 @@ import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { ChangeCardStateDialog, ResetAttemptsDialog } from './CardActionDialogs.js';
 import { GeneratedKeyDialog, RegisterCardDialog } from './RegisterCardDialog.js';
-
-const CARD_STATES: readonly CardState[] = ['active', 'suspended', 'revoked'];
 
 /**
  * Cards: register one with the key already on it (its KCV shown as typed) or a generated key (shown once);

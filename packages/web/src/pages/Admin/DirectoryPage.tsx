@@ -1,8 +1,9 @@
-import { Button, Group, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DirectoryStatus, DirectorySyncResult } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Section } from '../../components/Section.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 
@@ -41,175 +42,155 @@ export default function DirectoryPage() {
       <ErrorAlert error={status.error} />
       {data && !data.configured && <Text>{t('directory.notConfigured')}</Text>}
       {data?.settings && (
-        <Paper withBorder p="md">
-          <Stack>
-            <Title order={2} size="h3">
-              {t('directory.connection')}
-            </Title>
-            <Text size="sm">{t('directory.fromEnvironment')}</Text>
-            <SettingsTable settings={data.settings} />
-            <Group>
-              <Button
-                variant="light"
-                loading={test.isPending}
-                onClick={() => {
-                  test.mutate();
-                }}
-              >
-                {t('directory.test')}
-              </Button>
-            </Group>
-            <ErrorAlert error={test.error} />
-            {test.data && (
-              <Stack gap="xs" role="status">
-                <Text fw={600}>
-                  {test.data.ok
-                    ? t('directory.testOk', { ms: test.data.durationMs })
-                    : t('directory.testFailed')}
-                </Text>
-                <List size="sm">
-                  {test.data.steps.map((step) => (
-                    <List.Item key={step.step}>
-                      {step.ok ? t('directory.stepOk') : t('directory.stepFailed')}: {step.message}
-                    </List.Item>
-                  ))}
-                </List>
-                {test.data.sample.length > 0 && (
-                  <Table aria-label={t('directory.sample')} verticalSpacing={4}>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>{t('col.username')}</Table.Th>
-                        <Table.Th>{t('col.name')}</Table.Th>
-                        <Table.Th>{t('col.email')}</Table.Th>
-                        <Table.Th>{t('directory.disabled')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {test.data.sample.map((entry) => (
-                        <Table.Tr key={entry.dn}>
-                          <Table.Td>{entry.username}</Table.Td>
-                          <Table.Td>{entry.displayName}</Table.Td>
-                          <Table.Td>{entry.email}</Table.Td>
-                          <Table.Td>{entry.disabled ? t('directory.yes') : t('directory.no')}</Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                )}
-                {test.data.incomplete > 0 && (
-                  <Text size="sm">{t('directory.incomplete', { count: test.data.incomplete })}</Text>
-                )}
-              </Stack>
-            )}
-          </Stack>
-        </Paper>
-      )}
-      {data?.configured && (
-        <Paper withBorder p="md">
-          <Stack>
-            <Title order={2} size="h3">
-              {t('directory.roles')}
-            </Title>
-            {data.roleMapping.length === 0 ? (
-              <Text size="sm">{t('directory.noRoles')}</Text>
-            ) : (
-              <Table aria-label={t('directory.roles')} verticalSpacing={4}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('directory.group')}</Table.Th>
-                    <Table.Th>{t('directory.role')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.roleMapping.map((mapping) => (
-                    <Table.Tr key={mapping.group}>
-                      <Table.Td style={{ wordBreak: 'break-all' }}>{mapping.group}</Table.Td>
-                      <Table.Td>{t(`role.${mapping.role}`)}</Table.Td>
+        <Section title={t('directory.connection')}>
+          <Text size="sm">{t('directory.fromEnvironment')}</Text>
+          <SettingsTable settings={data.settings} />
+          <Group>
+            <Button
+              variant="light"
+              loading={test.isPending}
+              onClick={() => {
+                test.mutate();
+              }}
+            >
+              {t('directory.test')}
+            </Button>
+          </Group>
+          <ErrorAlert error={test.error} />
+          {test.data && (
+            <Stack gap="xs" role="status">
+              <Text fw={600}>
+                {test.data.ok
+                  ? t('directory.testOk', { ms: test.data.durationMs })
+                  : t('directory.testFailed')}
+              </Text>
+              <List size="sm">
+                {test.data.steps.map((step) => (
+                  <List.Item key={step.step}>
+                    {step.ok ? t('directory.stepOk') : t('directory.stepFailed')}: {step.message}
+                  </List.Item>
+                ))}
+              </List>
+              {test.data.sample.length > 0 && (
+                <Table aria-label={t('directory.sample')} verticalSpacing={4}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('col.username')}</Table.Th>
+                      <Table.Th>{t('col.name')}</Table.Th>
+                      <Table.Th>{t('col.email')}</Table.Th>
+                      <Table.Th>{t('directory.disabled')}</Table.Th>
                     </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )}
-          </Stack>
-        </Paper>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {test.data.sample.map((entry) => (
+                      <Table.Tr key={entry.dn}>
+                        <Table.Td>{entry.username}</Table.Td>
+                        <Table.Td>{entry.displayName}</Table.Td>
+                        <Table.Td>{entry.email}</Table.Td>
+                        <Table.Td>{entry.disabled ? t('directory.yes') : t('directory.no')}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+              {test.data.incomplete > 0 && (
+                <Text size="sm">{t('directory.incomplete', { count: test.data.incomplete })}</Text>
+              )}
+            </Stack>
+          )}
+        </Section>
       )}
       {data?.configured && (
-        <Paper withBorder p="md">
-          <Stack>
-            <Title order={2} size="h3">
-              {t('directory.sync')}
-            </Title>
-            <Text size="sm">
-              {data.settings?.syncIntervalMinutes
-                ? t('directory.scheduled', { minutes: data.settings.syncIntervalMinutes })
-                : t('directory.onDemand')}
+        <Section title={t('directory.roles')}>
+          {data.roleMapping.length === 0 ? (
+            <Text size="sm">{t('directory.noRoles')}</Text>
+          ) : (
+            <Table aria-label={t('directory.roles')} verticalSpacing={4}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('directory.group')}</Table.Th>
+                  <Table.Th>{t('directory.role')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.roleMapping.map((mapping) => (
+                  <Table.Tr key={mapping.group}>
+                    <Table.Td style={{ wordBreak: 'break-all' }}>{mapping.group}</Table.Td>
+                    <Table.Td>{t(`role.${mapping.role}`)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Section>
+      )}
+      {data?.configured && (
+        <Section title={t('directory.sync')}>
+          <Text size="sm">
+            {data.settings?.syncIntervalMinutes
+              ? t('directory.scheduled', { minutes: data.settings.syncIntervalMinutes })
+              : t('directory.onDemand')}
+          </Text>
+          {data.running && (
+            <Text role="status" fw={600}>
+              {t('directory.running', {
+                phase: t(`directory.phase.${data.running.phase}`),
+                count: data.running.entriesRead,
+              })}
             </Text>
-            {data.running && (
-              <Text role="status" fw={600}>
-                {t('directory.running', {
-                  phase: t(`directory.phase.${data.running.phase}`),
-                  count: data.running.entriesRead,
+          )}
+          {data.lastRun && (
+            <div>
+              <Text size="sm">
+                {t(data.lastRun.outcome === 'completed' ? 'directory.lastRun' : 'directory.lastRunFailed', {
+                  at: new Date(data.lastRun.finishedAt).toLocaleString(),
+                  actor: data.lastRun.actor,
                 })}
               </Text>
-            )}
-            {data.lastRun && (
-              <div>
-                <Text size="sm">
-                  {t(data.lastRun.outcome === 'completed' ? 'directory.lastRun' : 'directory.lastRunFailed', {
-                    at: new Date(data.lastRun.finishedAt).toLocaleString(),
-                    actor: data.lastRun.actor,
-                  })}
-                </Text>
-                {data.lastRun.result && <CountsLine counts={data.lastRun.result} />}
-                {data.lastRun.error && <Text size="sm">{data.lastRun.error.message}</Text>}
-              </div>
-            )}
-            <Group>
-              <Button
-                variant="light"
-                loading={sync.isPending && sync.variables}
-                disabled={sync.isPending}
-                onClick={() => {
-                  sync.mutate(true);
-                }}
-              >
-                {t('directory.preview')}
-              </Button>
-              <Button
-                loading={sync.isPending && !sync.variables}
-                disabled={sync.isPending}
-                onClick={() => {
-                  sync.mutate(false);
-                }}
-              >
-                {t('directory.syncNow')}
-              </Button>
-            </Group>
-            <ErrorAlert error={sync.error} />
-            {sync.data && <SyncReport result={sync.data} />}
-          </Stack>
-        </Paper>
+              {data.lastRun.result && <CountsLine counts={data.lastRun.result} />}
+              {data.lastRun.error && <Text size="sm">{data.lastRun.error.message}</Text>}
+            </div>
+          )}
+          <Group>
+            <Button
+              variant="light"
+              loading={sync.isPending && sync.variables}
+              disabled={sync.isPending}
+              onClick={() => {
+                sync.mutate(true);
+              }}
+            >
+              {t('directory.preview')}
+            </Button>
+            <Button
+              loading={sync.isPending && !sync.variables}
+              disabled={sync.isPending}
+              onClick={() => {
+                sync.mutate(false);
+              }}
+            >
+              {t('directory.syncNow')}
+            </Button>
+          </Group>
+          <ErrorAlert error={sync.error} />
+          {sync.data && <SyncReport result={sync.data} />}
+        </Section>
       )}
       {data && (
-        <Paper withBorder p="md">
-          <Stack gap="xs">
-            <Title order={2} size="h3">
-              {t('directory.accounts')}
-            </Title>
-            <Text size="sm">
-              {t('directory.accountsUsers', {
-                directory: data.accounts.users.directory,
-                local: data.accounts.users.local,
-              })}
-            </Text>
-            <Text size="sm">
-              {t('directory.accountsStaff', {
-                directory: data.accounts.operators.directory,
-                local: data.accounts.operators.local,
-              })}
-            </Text>
-          </Stack>
-        </Paper>
+        <Section title={t('directory.accounts')} gap="xs">
+          <Text size="sm">
+            {t('directory.accountsUsers', {
+              directory: data.accounts.users.directory,
+              local: data.accounts.users.local,
+            })}
+          </Text>
+          <Text size="sm">
+            {t('directory.accountsStaff', {
+              directory: data.accounts.operators.directory,
+              local: data.accounts.operators.local,
+            })}
+          </Text>
+        </Section>
       )}
     </Stack>
   );

@@ -13,7 +13,8 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Operator, OperatorRole } from '@cardwarden/contract';
+import type { Operator, OperatorRole, OperatorState } from '@cardwarden/contract';
+import { OPERATOR_ROLES } from '@cardwarden/contract/enums';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { secondFactorEndpoints, sessionCall } from '../../api/second-factor-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
@@ -25,8 +26,6 @@ import { StateBadge } from '../../components/StateBadge.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 
-// The contract's OPERATOR_ROLES, restated: importing values from the contract pulls zod into the bundle.
-const OPERATOR_ROLES: readonly OperatorRole[] = ['admin', 'supervisor', 'operator', 'auditor', 'issuer'];
 const secondFactors = secondFactorEndpoints(sessionCall);
 const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role.${value}`) }));
 
@@ -51,7 +50,7 @@ export default function OperatorsPage() {
     return f.required ? t('admin.operators.sfMissing') : t('admin.operators.sfNone');
   };
   const update = useMutation({
-    mutationFn: ({ id, role, state }: { id: string; role?: OperatorRole; state?: 'active' | 'disabled' }) =>
+    mutationFn: ({ id, role, state }: { id: string; role?: OperatorRole; state?: OperatorState }) =>
       api.updateOperator(id, { ...(role ? { role } : {}), ...(state ? { state } : {}) }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['operators'] }),
   });

@@ -2,6 +2,7 @@ import { Alert, Button, Code, CopyButton, Group, Radio, Stack, Text, TextInput }
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardType } from '@cardwarden/contract';
+import { CARD_TYPES } from '@cardwarden/contract/enums';
 import { ADMIN_KEY_ALGORITHMS, ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
 import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';
 import { AppModal } from '../../components/AppModal.js';
@@ -12,8 +13,6 @@ import { stillNeeded } from '../../components/still-needed.js';
 import { t } from '../../i18n/index.js';
 import type { KeyEntry } from './admin-key-entry.js';
 import { useKeyCheckValue } from './use-key-check-value.js';
-
-const CARD_TYPES: readonly CardType[] = ['minidriver', 'gids', 'piv'];
 
 type KeySource = 'enter' | 'generate';
 

@@ -1,51 +1,41 @@
 import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import type { CardSummary, IssuedResponse, OfflineUnblockSession } from '@cardwarden/contract';
+import type { OfflineUnblockSession, Outcome } from '@cardwarden/contract';
 import { isApiError } from '../../api/api-error.js';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChallengeField } from '../../challenge/ChallengeField.js';
-import { challengeLengthFor, viewChallenge } from '../../challenge/challenge-view.js';
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
 import { AppModal } from '../../components/AppModal.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
 import { IdentityCheck } from './IdentityCheck.js';
+import type { UnblockCard } from './offline-unblock-state.js';
+import { useOfflineUnblock } from './use-offline-unblock.js';
 
 export interface UnblockTarget {
-  readonly card: Pick<CardSummary, 'id' | 'serial' | 'adminKey' | 'offlineUnblock'>;
+  readonly card: UnblockCard;
   readonly user: { readonly username: string; readonly displayName: string };
 }
-
-type Outcome = 'unblocked' | 'failed';
 
 /**
  * The Offline Unblock dialog: ticket, Challenge (validated as typed, with read-back), Generate Response,
  * the Response with read-back and copy, then Unblocked / Failed. The last admin-key attempt waits for a
  * supervisor's approval, given from their own sign-in. Where the card's profile wants the caller's security
  * answers, the dialog says so from the start and asks them before a response can be generated. Cancel
- * closes the session at every step.
+ * closes the session at every step. Its state is a reducer (`offline-unblock-state.ts`); this component
+ * sends the requests and dispatches what the server answers.
  */
 export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarget; onClose: () => void }) {
   const { card, user } = target;
   const queryClient = useQueryClient();
-  const expectedLength = challengeLengthFor(card.adminKey.algorithm);
-  const [ticket, setTicket] = useState('');
-  const [challenge, setChallenge] = useState('');
-  const [session, setSession] = useState<OfflineUnblockSession | null>(null);
-  const [issued, setIssued] = useState<IssuedResponse | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  // Attempts left as last seen: the card's when the dialog opened, then each response's.
-  const [knownRemaining, setKnownRemaining] = useState(card.adminKey.attemptsRemaining);
-  const view = useMemo(() => viewChallenge(challenge, expectedLength), [challenge, expectedLength]);
-
-  const ticketValue = ticket.trim() || undefined;
-  const lastAttempt = session ? session.approval.requiredForNextResponse : knownRemaining === 1;
-  const remaining = session?.attemptsRemaining ?? knownRemaining;
-  const limit = session?.attemptLimit ?? card.adminKey.attemptLimit;
+  const { state, view, dispatch } = useOfflineUnblock(card);
+  const { session, issued, outcome } = state;
+  const { ticketValue, remaining, limit, lastAttempt, approvedBy } = view;
+  const setSession = (fresh: OfflineUnblockSession) => {
+    dispatch({ type: 'sessionReceived', session: fresh });
+  };
 
   // While a last-attempt session waits for a supervisor, look for the approval every two seconds.
-  const waiting = session !== null && lastAttempt && session.approval.approvedBy === null && issued === null;
   const poll = useQuery({
     queryKey: ['offline-unblock', session?.id],
     queryFn: async () => {
@@ -54,10 +44,9 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       setSession(fresh);
       return fresh;
     },
-    enabled: waiting,
+    enabled: view.waitingForApproval,
     refetchInterval: 2000,
   });
-  const approvedBy = session?.approval.approvedBy ?? null;
 
   // What the user and card pages show (attempts, state) changes with every step that reaches the server.
   const refreshUserAndCard = () => {
@@ -78,11 +67,10 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       if (current.approval.requiredForNextResponse && current.approval.approvedBy === null) {
         throw new ApprovalPending();
       }
-      return api.issueResponse(current.id, view.digits);
+      return api.issueResponse(current.id, view.challenge.digits);
     },
     onSuccess: (result) => {
-      setIssued(result);
-      setKnownRemaining(result.attemptsRemaining);
+      dispatch({ type: 'responseIssued', issued: result });
       refreshUserAndCard();
     },
     onError: (error) => {
@@ -95,7 +83,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       }
       // A session that expired or was closed elsewhere cannot be used again: the next try starts a new one.
       if (isApiError(error, 'offline_unblock.expired') || isApiError(error, 'offline_unblock.closed')) {
-        setSession(null);
+        dispatch({ type: 'sessionLost' });
       }
     },
   });
@@ -108,14 +96,14 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       return (await api.card(card.id)).adminKey;
     },
     onSuccess: (_data, result) => {
-      setOutcome(result);
+      dispatch({ type: 'outcomeRecorded', outcome: result });
       refreshUserAndCard();
     },
   });
 
   const cancel = useMutation({
     mutationFn: async () => {
-      if (session && outcome === null) {
+      if (session && view.cancelClosesSession) {
         try {
           await api.cancelOfflineUnblock(session.id);
         } catch (error) {
@@ -131,20 +119,13 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
   });
 
   const restart = () => {
-    setSession(null);
-    setIssued(null);
-    setOutcome(null);
-    setChallenge('');
+    dispatch({ type: 'restarted' });
     generate.reset();
     record.reset();
   };
 
   const busy = generate.isPending || start.isPending || cancel.isPending;
-  const identityPending = session !== null && session.identity.required && !session.identity.verified;
-  // Before a session exists, Generate Response starts one: where the profile wants answers, the questions
-  // then appear and the button waits for them.
-  const canGenerate =
-    view.complete && !busy && remaining > 0 && (!lastAttempt || approvedBy !== null) && !identityPending;
+  const canGenerate = view.canGenerate && !busy;
   const pendingApproval =
     generate.error instanceof ApprovalPending || generate.error instanceof IdentityPending;
 
@@ -174,7 +155,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
       <Stack gap="md">
         <Text size="sm">{t('unblock.forUser', { name: user.displayName, username: user.username })}</Text>
 
-        {issued === null && (
+        {view.step === 'challenge' && (
           <>
             <Text size="sm" fw={500} data-testid="attempts">
               {t('unblock.attempts', { remaining, limit })}
@@ -208,7 +189,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                 </Stack>
               </Alert>
             ) : (
-              remaining === 2 && (
+              view.nextIsLast && (
                 <Alert color="orange" variant="light">
                   {t('unblock.nextIsLast')}
                 </Alert>
@@ -217,14 +198,14 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
             <TextInput
               label={t('unblock.ticket')}
               description={t('unblock.ticketDescription')}
-              value={ticket}
+              value={state.ticket}
               onChange={(event) => {
-                setTicket(event.currentTarget.value);
+                dispatch({ type: 'ticketChanged', ticket: event.currentTarget.value });
               }}
               disabled={session !== null}
               maxLength={200}
             />
-            {card.offlineUnblock.identityCheck && session === null && (
+            {view.identityAhead && (
               <Alert color="yellow" variant="light" title={t('identity.title')}>
                 <Stack gap="xs" align="flex-start">
                   <Text size="sm">{t('identity.ahead')}</Text>
@@ -241,25 +222,27 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                 </Stack>
               </Alert>
             )}
-            {identityPending && (
+            {view.identityPending && session !== null && (
               <IdentityCheck
                 session={session}
                 onVerified={() => {
-                  setSession({ ...session, identity: { ...session.identity, verified: true } });
+                  dispatch({ type: 'identityVerified' });
                   generate.reset();
                 }}
               />
             )}
-            {session?.identity.required && session.identity.verified && (
+            {view.identityVerified && (
               <Text size="sm" fw={600} role="status">
                 {t('identity.verified')}
               </Text>
             )}
             <ChallengeField
-              value={challenge}
-              onChange={setChallenge}
-              view={view}
-              expectedLength={expectedLength}
+              value={state.challenge}
+              onChange={(challenge) => {
+                dispatch({ type: 'challengeChanged', challenge });
+              }}
+              view={view.challenge}
+              expectedLength={view.expectedLength}
               description={t('unblock.challengeDescription')}
               autoFocus
             />
@@ -282,7 +265,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
           </>
         )}
 
-        {issued !== null && (
+        {issued !== null && view.step !== 'challenge' && (
           <>
             <Text size="sm">
               {t('unblock.challengeWas', { challenge: issued.challengeGroups.join(' ') })}
@@ -290,6 +273,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
             <ResponseDisplay
               response={issued.response}
               groups={issued.responseGroups}
+              phonetic={issued.responsePhonetic}
               intro={t('unblock.responseIntro')}
             />
             <Text size="sm" fw={500} data-testid="attempts">
@@ -340,7 +324,7 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
                   </Text>
                 )}
                 <Group justify="flex-end">
-                  {outcome === 'failed' && issued.attemptsRemaining > 0 && (
+                  {view.canTryAgain && (
                     <Button variant="light" onClick={restart}>
                       {t('unblock.tryAgain')}
                     </Button>

@@ -2,7 +2,7 @@ import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
 import { AppModal } from '../../components/AppModal.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import type { SelfServiceCard, SelfServiceUnblockResponse } from '@cardwarden/contract';
+import type { Outcome, SelfServiceCard, SelfServiceUnblockResponse } from '@cardwarden/contract';
 import { isApiError } from '../../api/api-error.js';
 import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
 import { ssoStartUrl, stepUpProof } from '../../api/sso-api.js';
@@ -11,8 +11,6 @@ import { viewChallenge } from '../../challenge/challenge-view.js';
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
-
-type Outcome = 'unblocked' | 'failed';
 
 /**
  * Unblock PIN offline, for the cardholder: type the challenge from the PC, get the response, enter it,
@@ -105,6 +103,7 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
             <ResponseDisplay
               response={issued.response}
               groups={issued.responseGroups}
+              phonetic={issued.responsePhonetic}
               intro={t('self.responseIntro')}
             />
             <Alert color="blue" variant="light">

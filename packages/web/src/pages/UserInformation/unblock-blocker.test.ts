@@ -12,6 +12,7 @@ function card(changes: Partial<CardSummary> = {}, available = true): CardSummary
     profile: { id: 'p1', name: 'Standard' },
     adminKey: {
       algorithm: '3des',
+      challengeLength: 16,
       kcv: 'ABCDEF',
       blocked: false,
       attemptLimit: 3,
