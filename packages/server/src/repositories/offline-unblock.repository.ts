@@ -4,7 +4,7 @@ import { adminKeys, cards, offlineUnblocks, profiles, users } from '../db/schema
 import { RESPONSE_BUDGET_HOURS } from './admin-key.repository.js';
 import type { AuditDetails } from './audit.repository.js';
 import type { CardRecord } from './card.repository.js';
-import { runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
+import { pickColumns, runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
 
 export type OfflineUnblockRecord = typeof offlineUnblocks.$inferSelect;
 export type OfflineUnblockState = OfflineUnblockRecord['state'];
@@ -133,15 +133,25 @@ export async function recordIdentityVerified(db: Database, id: string): Promise<
  */
 const S = tableColumns(offlineUnblocks, 's', 's_');
 const C = tableColumns(cards, 'c', 'c_');
-const U = tableColumns(users, 'u', 'u_');
+// Of the holder and the key, only what the unblock decisions and the key's use need.
+const U = pickColumns(users, 'u', 'u_', ['id', 'username', 'displayName', 'email', 'state']);
 const P = tableColumns(profiles, 'p', 'p_');
-const K = tableColumns(adminKeys, 'k', 'k_');
+const K = pickColumns(adminKeys, 'k', 'k_', [
+  'algorithm',
+  'sealed',
+  'kcv',
+  'attemptsUsed',
+  'blockedAt',
+  'updatedAt',
+  'masterId',
+  'derivation',
+]);
 
 /** A card as the unblock decisions need it, with what only this path reads (sealed key, switches). */
 export interface UnblockCardRow {
   readonly card: CardRecord;
-  /** The sealed admin key and the start of its 24 h budget window. */
-  readonly adminKey: typeof adminKeys.$inferSelect;
+  /** The sealed admin key (what opening or deriving it needs). */
+  readonly adminKey: Pick<typeof adminKeys.$inferSelect, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>;
   /** The stored offline-unblock setting (see settings.service.ts); undefined when never set. */
   readonly offlineUnblockSetting: string | undefined;
 }
@@ -163,13 +173,7 @@ function readCard(row: RawRow): UnblockCardRow {
       serial: card.serial,
       type: card.type,
       state: card.state,
-      user: {
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        email: user.email,
-        state: user.state,
-      },
+      user,
       profile: P.read(row),
       adminKey: {
         algorithm: key.algorithm,
