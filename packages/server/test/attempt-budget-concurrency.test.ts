@@ -4,6 +4,8 @@ import type { ApiClient } from './support/api-client.js';
 import { createFixture, registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, ADMIN, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { issueSessionResponse, readSessionWithCard } from '../src/repositories/offline-unblock.repository.js';
+import { OFFLINE_UNBLOCK_SETTING } from '../src/services/settings.service.js';
 
 const CHALLENGE = '0557897F8D84407B';
 
@@ -116,5 +118,95 @@ describeWith(['postgresql'], 'admin-key budget over two server instances on one 
       { challenge: CHALLENGE },
     );
     expect(issued.body.response).toBe('7716F4B2D7214EB2');
+  });
+});
+
+forEachDatabase('optimistic response: the write counts only rows still as read', (kind) => {
+  let server: TestServer;
+  let f: Fixture;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    f = await createFixture(server.api);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** The count of a response of `sessionId` by the fixture's operator, with the versions of `read`. */
+  function countWith(read: Awaited<ReturnType<typeof readSessionWithCard>>, sessionId: string) {
+    if (!read) throw new Error('the session was not found');
+    return issueSessionResponse(server.server.ctx.db, {
+      cardId: read.card.id,
+      sessionId,
+      attemptLimit: read.card.profile.adminKeyAttemptLimit,
+      lastAttempt: false,
+      mayExceedBudget: false,
+      recordApproved: false,
+      consumeApproval: false,
+      actor: f.operatorName,
+      actorType: 'operator',
+      userId: read.card.user.id,
+      ticket: null,
+      details: {},
+      detailsBeyondBudget: {},
+      versions: read.versions,
+    });
+  }
+
+  async function attemptsRemaining(cardId: string): Promise<number> {
+    const detail = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
+      `/api/v1/cards/${cardId}`,
+    );
+    return detail.body.adminKey.attemptsRemaining;
+  }
+
+  it('a response counted elsewhere after the read (the key changed): nothing is written', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const other = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const read = await readSessionWithCard(server.server.ctx.db, started.body.id, OFFLINE_UNBLOCK_SETTING);
+    const before = await attemptsRemaining(card.id);
+    const elsewhere = await f.operator.post(`/api/v1/offline-unblocks/${other.body.id}/response`, {
+      challenge: CHALLENGE,
+    });
+    expect(elsewhere.status).toBe(200);
+    const counted = await countWith(read, started.body.id);
+    expect(counted.attemptsUsed).toBeUndefined();
+    expect(await attemptsRemaining(card.id)).toBe(before - 1);
+    const session = await f.operator.get<{ responsesIssued: number }>(
+      `/api/v1/offline-unblocks/${started.body.id}`,
+    );
+    expect(session.body.responsesIssued).toBe(0);
+    // Read again, it counts.
+    const fresh = await readSessionWithCard(server.server.ctx.db, started.body.id, OFFLINE_UNBLOCK_SETTING);
+    expect((await countWith(fresh, started.body.id)).attemptsUsed).toBe(2);
+    expect(await attemptsRemaining(card.id)).toBe(before - 2);
+  });
+
+  it('the session changed after the read (cancelled): nothing is written', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const read = await readSessionWithCard(server.server.ctx.db, started.body.id, OFFLINE_UNBLOCK_SETTING);
+    const before = await attemptsRemaining(card.id);
+    expect((await f.operator.post(`/api/v1/offline-unblocks/${started.body.id}/cancel`, {})).status).toBe(
+      200,
+    );
+    const counted = await countWith(read, started.body.id);
+    expect(counted.attemptsUsed).toBeUndefined();
+    expect(await attemptsRemaining(card.id)).toBe(before);
+  });
+
+  it('through the API, a response after a cancel is refused by the locked path with its reason', async () => {
+    const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
+    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    expect((await f.operator.post(`/api/v1/offline-unblocks/${started.body.id}/cancel`, {})).status).toBe(
+      200,
+    );
+    const refused = await f.operator.post<{ error: { code: string } }>(
+      `/api/v1/offline-unblocks/${started.body.id}/response`,
+      { challenge: CHALLENGE },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('offline_unblock.closed');
   });
 });

@@ -15,6 +15,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { trackPgliteTransactions } from './pglite-statements.js';
 import { preparePrivateDir, restrictTree } from './private-files.js';
 import { createEmbeddedDatabaseApart } from './embedded-database-creation.js';
 import { currentStatementTimeoutMs, withStatementTimeout } from './query-budget.js';
@@ -60,6 +61,7 @@ export async function createPgliteClient(dir: string | undefined): Promise<{ cli
     client = new PGlite(path, options);
   }
   await client.waitReady;
+  trackPgliteTransactions(client);
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   // The PGlite driver's result type differs from node-postgres's, the query API does not.

@@ -5,7 +5,7 @@ import { adminKeys, cards, offlineUnblocks, profiles, users } from '../db/schema
 import { RESPONSE_BUDGET_HOURS } from './admin-key.repository.js';
 import type { AuditDetails } from './audit.repository.js';
 import type { CardRecord } from './card.repository.js';
-import { runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
+import { pickColumns, runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
 
 export type OfflineUnblockRecord = typeof offlineUnblocks.$inferSelect;
 export type OfflineUnblockState = OfflineUnblockRecord['state'];
@@ -134,15 +134,25 @@ export async function recordIdentityVerified(db: Database, id: string): Promise<
  */
 const S = tableColumns(offlineUnblocks, 's', 's_');
 const C = tableColumns(cards, 'c', 'c_');
-const U = tableColumns(users, 'u', 'u_');
+// Of the holder and the key, only what the unblock decisions and the key's use need.
+const U = pickColumns(users, 'u', 'u_', ['id', 'username', 'displayName', 'email', 'state']);
 const P = tableColumns(profiles, 'p', 'p_');
-const K = tableColumns(adminKeys, 'k', 'k_');
+const K = pickColumns(adminKeys, 'k', 'k_', [
+  'algorithm',
+  'sealed',
+  'kcv',
+  'attemptsUsed',
+  'blockedAt',
+  'updatedAt',
+  'masterId',
+  'derivation',
+]);
 
 /** A card as the unblock decisions need it, with what only this path reads (sealed key, switches). */
 export interface UnblockCardRow {
   readonly card: CardRecord;
-  /** The sealed admin key and the start of its 24 h budget window. */
-  readonly adminKey: typeof adminKeys.$inferSelect;
+  /** The sealed admin key (what opening or deriving it needs). */
+  readonly adminKey: Pick<typeof adminKeys.$inferSelect, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>;
   /** The stored offline-unblock setting (see settings.service.ts); undefined when never set. */
   readonly offlineUnblockSetting: string | undefined;
 }
@@ -164,13 +174,7 @@ function readCard(row: RawRow): UnblockCardRow {
       serial: card.serial,
       type: card.type,
       state: card.state,
-      user: {
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        email: user.email,
-        state: user.state,
-      },
+      user,
       profile: P.read(row),
       adminKey: {
         algorithm: key.algorithm,
@@ -245,6 +249,40 @@ export async function lockSessionWithCard(
   return row && { ...readCard(row), session: S.read(row) };
 }
 
+/*
+ * The same read without a lock, with the row versions (xmin) of the session and the admin key: the
+ * optimistic response (ISSUE_RESPONSE with versions) writes only if neither changed since.
+ */
+const SESSION_READ: FixedQuery = {
+  name: 'cw_unblock_session_read',
+  text: `select ${S.select}, ${CARD_SELECT}, s.xmin::text as s_version, k.xmin::text as k_version
+    from offline_unblocks s
+    join cards c on c.id = s.card_id ${CARD_JOINS}
+    where s.id = $1::uuid`,
+};
+
+/** The row versions a read saw: a write given them happens only if both rows are still as read. */
+export interface UnblockVersions {
+  readonly session: string;
+  readonly key: string;
+}
+
+/** Reads a session with its card, without locking anything, and the versions of the session and key. */
+export async function readSessionWithCard(
+  db: Database,
+  id: string,
+  settingKey: string,
+): Promise<(UnblockCardRow & { session: OfflineUnblockRecord; versions: UnblockVersions }) | undefined> {
+  const [row] = await runFixed(db, SESSION_READ, [id, settingKey]);
+  return (
+    row && {
+      ...readCard(row),
+      session: S.read(row),
+      versions: { session: String(row['s_version']), key: String(row['k_version']) },
+    }
+  );
+}
+
 const AUDIT_INSERT = `insert into audit_events (actor, actor_type, action, card_id, user_id, session_id, ticket, details)`;
 
 const START_SESSION: FixedQuery = {
@@ -292,25 +330,37 @@ export async function startSession(
 }
 
 /*
- * Counting a response, under the admin key's row lock (lockSessionWithCard): the budget check, the
- * count, the budget record, the session's count (and the approval it used up) and the audit event. The
- * writes happen only when the budget allows (not over it, or approved), so a refusal writes nothing.
+ * Counting a response: the budget check, the count, the budget record, the session's count (and the
+ * approval it used up) and the audit event. The writes happen only when the budget allows (not over
+ * it, or approved), so a refusal writes nothing.
+ *
+ * Either under the session's and admin key's row locks taken by lockSessionWithCard (versions null), or
+ * optimistically after readSessionWithCard (versions given): the statement then locks the session and
+ * the key itself, session first, and writes only if both rows are still the versions that were read
+ * (under READ COMMITTED a row changed meanwhile is re-read at its newest version, whose xmin differs).
+ * Every counted response changes the key's row, so an unchanged key means the budget count of this
+ * statement sees the same responses the locked path would count.
  * Parameters: $1 card, $2 session, $3 attempt limit, $4 is the last attempt, $5 an approval may go
  * beyond the budget, $6 the budget record counts as approved anyway (last attempt), $7 the session's
  * approval is used up, $8 actor, $9 actor type, $10 user, $11 ticket, $12 audit details, $13 audit
- * details added when beyond the budget.
+ * details added when beyond the budget, $14 the session's version read (or null), $15 the key's (or null).
  */
 const ISSUE_RESPONSE: FixedQuery = {
   name: 'cw_unblock_issue',
-  text: `with recent as (
+  text: `with session as (
+      select 1 from offline_unblocks
+      where id = $2::uuid and ($14::text is null or xmin::text = $14::text)
+      for update
+    ), recent as (
       select ${RECENT_RESPONSES} as n from admin_keys k where k.card_id = $1::uuid
     ), decision as (
       select n, (not $4::boolean and n >= $3::int) as over from recent
     ), allowed as (
-      select n, over from decision where not over or $5::boolean
+      select n, over from decision where (not over or $5::boolean) and exists (select 1 from session)
     ), counted as (
       update admin_keys set attempts_used = attempts_used + 1, updated_at = now()
       where card_id = $1::uuid and attempts_used < $3::int and exists (select 1 from allowed)
+        and ($15::text is null or xmin::text = $15::text)
       returning attempts_used
     ), recorded as (
       insert into admin_key_responses (card_id, approved)
@@ -340,7 +390,10 @@ export interface IssueOutcome {
   readonly attemptsUsed: number | undefined;
 }
 
-/** Counts one response of a locked session (see ISSUE_RESPONSE); nothing is written when refused. */
+/**
+ * Counts one response (see ISSUE_RESPONSE): of a locked session, or, with `versions`, of a session and
+ * key still as read. Nothing is written when refused or when either row changed.
+ */
 export async function issueSessionResponse(
   db: Database,
   input: {
@@ -357,6 +410,7 @@ export async function issueSessionResponse(
     ticket: string | null;
     details: AuditDetails;
     detailsBeyondBudget: AuditDetails;
+    versions?: UnblockVersions | undefined;
   },
 ): Promise<IssueOutcome> {
   const [row] = await runFixed(db, ISSUE_RESPONSE, [
@@ -373,6 +427,8 @@ export async function issueSessionResponse(
     input.ticket,
     JSON.stringify(input.details),
     JSON.stringify(input.detailsBeyondBudget),
+    input.versions?.session ?? null,
+    input.versions?.key ?? null,
   ]);
   if (!row) throw new Error('the admin key disappeared');
   const used = row['used'];

@@ -20,10 +20,13 @@ import {
   listOfflineUnblocks,
   lockOfflineUnblock,
   lockSessionWithCard,
+  readSessionWithCard,
   recordApproval,
   recordIdentityVerified,
   startSession,
   type OfflineUnblockRecord,
+  type UnblockCardRow,
+  type UnblockVersions,
 } from '../repositories/offline-unblock.repository.js';
 import {
   approvalNeed,
@@ -296,7 +299,9 @@ export async function issueResponse(
   challengeText: string,
 ): Promise<IssuedResponse> {
   try {
-    const issued = await ctx.db.transaction((tx) => issueInTransaction(ctx, tx, actor, id, challengeText));
+    const issued =
+      (await issueOptimistically(ctx, actor, id, challengeText)) ??
+      (await ctx.db.transaction((tx) => issueInTransaction(ctx, tx, actor, id, challengeText)));
     ctx.notifier.kick();
     return issued;
   } catch (error) {
@@ -312,19 +317,26 @@ export async function issueResponse(
   }
 }
 
+/** What a response will count and answer, decided from the session and card as read. */
+interface IssuePlan {
+  readonly card: CardRecord;
+  readonly challenge: Extract<ReturnType<typeof parseChallenge>, { ok: true }>;
+  readonly policy: LastAttemptPolicy;
+  readonly remainingBefore: number;
+  readonly count: Omit<Parameters<typeof issueSessionResponse>[1], 'versions'>;
+}
+
 /**
- * One read that locks the session and the card's admin key (the lock serialises every attempt on the
- * card across instances), one write that checks the 24 h budget and counts, records and audits the
- * response; then E_K(challenge) with the opened key.
+ * The rules before a response is counted, on the session and card as read: the actor's own open
+ * session, a well-formed challenge, the card available to this actor, the identity checked when the
+ * profile asks, and an attempt the policy allows. Throws the refusal otherwise.
  */
-async function issueInTransaction(
-  ctx: ServiceContext,
-  tx: Database,
+function planIssue(
   actor: Actor,
   id: string,
+  found: (UnblockCardRow & { session: OfflineUnblockRecord }) | undefined,
   challengeText: string,
-): Promise<IssuedResponse> {
-  const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, true);
+): IssuePlan {
   const session = checkOwnSession(actor, found?.session);
   requireOpen(session);
   if (!found) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
@@ -350,26 +362,98 @@ async function issueInTransaction(
       : { kind: 'needs-approval', approved: session.approvedAt !== null };
   const limit = card.profile.adminKeyAttemptLimit;
   const { remainingBefore, wasLastAttempt } = checkAttemptAllowed(limit, card.adminKey.attemptsUsed, policy);
-  const counted = await issueSessionResponse(tx, {
-    cardId: card.id,
-    sessionId: id,
-    attemptLimit: limit,
-    lastAttempt: wasLastAttempt,
-    mayExceedBudget: mayExceedBudget(policy),
-    recordApproved: wasLastAttempt && policy.kind === 'needs-approval',
-    // An approval covers the one response it was given for, never a later one.
-    consumeApproval: session.approvedAt !== null,
-    actor: actor.username,
-    actorType: actor.type,
-    userId: session.userId,
-    ticket: session.ticket,
-    details: {
-      serial: card.serial,
-      challengeDigest: challengeDigest(challenge.hex),
-      ...(wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
+  return {
+    card,
+    challenge,
+    policy,
+    remainingBefore,
+    count: {
+      cardId: card.id,
+      sessionId: id,
+      attemptLimit: limit,
+      lastAttempt: wasLastAttempt,
+      mayExceedBudget: mayExceedBudget(policy),
+      recordApproved: wasLastAttempt && policy.kind === 'needs-approval',
+      // An approval covers the one response it was given for, never a later one.
+      consumeApproval: session.approvedAt !== null,
+      actor: actor.username,
+      actorType: actor.type,
+      userId: session.userId,
+      ticket: session.ticket,
+      details: {
+        serial: card.serial,
+        challengeDigest: challengeDigest(challenge.hex),
+        ...(wasLastAttempt ? { lastAttempt: true, approvedBy: session.approvedByName } : {}),
+      },
+      detailsBeyondBudget: { beyondDailyBudget: true, approvedBy: session.approvedByName },
     },
-    detailsBeyondBudget: { beyondDailyBudget: true, approvedBy: session.approvedByName },
-  });
+  };
+}
+
+function issuedAnswer(plan: IssuePlan, response: string, attemptsUsed: number): IssuedResponse {
+  return {
+    response,
+    responseGroups: groupHex(response),
+    responsePhonetic: phoneticReadBack(response),
+    challenge: plan.challenge.hex,
+    challengeGroups: groupHex(plan.challenge.hex),
+    corrections: [...plan.challenge.corrections],
+    attemptsRemaining: plan.count.attemptLimit - attemptsUsed,
+  };
+}
+
+/**
+ * The usual response in two statements and no transaction: one read (nothing locked), then one write
+ * that locks the session and the admin key and counts only if neither changed since the read (see
+ * ISSUE_RESPONSE), so it decides on what the locked path would have read. E_K(challenge) is computed
+ * before the write and answered only if the write counted it. Undefined whenever anything is not
+ * plainly allowed or a row changed: the locked path then decides, and says why when it refuses. Not
+ * used when notifications are sent: their messages are queued in the transaction that counts.
+ */
+async function issueOptimistically(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  challengeText: string,
+): Promise<IssuedResponse | undefined> {
+  if (ctx.notifier.enabled) return undefined;
+  const found = await readSessionWithCard(ctx.db, id, OFFLINE_UNBLOCK_SETTING);
+  if (!found) return undefined;
+  let plan: IssuePlan;
+  try {
+    plan = planIssue(actor, id, found, challengeText);
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
+  const { card, challenge } = plan;
+  const response = toHex(
+    await withAdminKey(ctx, ctx.db, card, found.adminKey, (key) =>
+      responseTo(challenge.bytes)(card.adminKey.algorithm, key),
+    ),
+  );
+  const versions: UnblockVersions = found.versions;
+  const counted = await issueSessionResponse(ctx.db, { ...plan.count, versions });
+  return counted.attemptsUsed === undefined ? undefined : issuedAnswer(plan, response, counted.attemptsUsed);
+}
+
+/**
+ * One read that locks the session and the card's admin key (the lock serialises every attempt on the
+ * card across instances), one write that checks the 24 h budget and counts, records and audits the
+ * response; then E_K(challenge) with the opened key.
+ */
+async function issueInTransaction(
+  ctx: ServiceContext,
+  tx: Database,
+  actor: Actor,
+  id: string,
+  challengeText: string,
+): Promise<IssuedResponse> {
+  const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, true);
+  const plan = planIssue(actor, id, found, challengeText);
+  if (!found) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  const { card, challenge, policy, remainingBefore } = plan;
+  const counted = await issueSessionResponse(tx, plan.count);
   if (counted.attemptsUsed === undefined) {
     if (counted.overBudget) throw dailyBudgetRefusal(card, policy, remainingBefore);
     throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
@@ -386,16 +470,7 @@ async function issueInTransaction(
     actor.type === 'operator' ? 'help desk' : 'self-service',
     actor.type === 'operator' ? actor.username : undefined,
   );
-
-  return {
-    response,
-    responseGroups: groupHex(response),
-    responsePhonetic: phoneticReadBack(response),
-    challenge: challenge.hex,
-    challengeGroups: groupHex(challenge.hex),
-    corrections: [...challenge.corrections],
-    attemptsRemaining: limit - counted.attemptsUsed,
-  };
+  return issuedAnswer(plan, response, counted.attemptsUsed);
 }
 
 /**

@@ -1,0 +1,123 @@
+/**
+ * Named prepared statements on the embedded database. PGlite's `query()` sends every statement as an
+ * unnamed one, so PostgreSQL parses, analyses and plans it again on each call: for the hot paths'
+ * statements (joins of five tables, data-modifying CTEs) that was most of their cost, more than running
+ * them. Here a statement is parsed once per database under its name, and each run only binds and
+ * executes it (PostgreSQL's plan cache then keeps a generic plan when it is as good as a custom one).
+ *
+ * The runs take PGlite's own locks as `query()` does: outside a transaction the transaction lock and the
+ * query lock, inside one (which holds the transaction lock already) the query lock. A transaction's
+ * handle is tied to its database by {@link trackPgliteTransactions}.
+ */
+import { parse, protocol, types, type PGlite, type Transaction } from '@electric-sql/pglite';
+
+/** The database a transaction handle belongs to (set by trackPgliteTransactions). */
+const OWNER = Symbol('cardwarden.pgliteOwner');
+
+type TrackedTransaction = Transaction & { [OWNER]?: PGlite };
+
+/** The statement names already parsed, per database. */
+const prepared = new WeakMap<PGlite, Set<string>>();
+
+/** The databases whose transactions are tracked; others fall back to `query()`. */
+const tracked = new WeakSet<PGlite>();
+
+/**
+ * Ties each transaction handle of `client` to `client`, so that a statement run in the transaction can
+ * use the database's prepared statements. Call once, right after opening the database.
+ */
+export function trackPgliteTransactions(client: PGlite): void {
+  if (tracked.has(client)) return;
+  tracked.add(client);
+  const transaction = client.transaction.bind(client);
+  client.transaction = <T>(callback: (tx: Transaction) => Promise<T>): Promise<T> =>
+    transaction((tx) => {
+      Object.defineProperty(tx, OWNER, { value: client });
+      return callback(tx);
+    });
+}
+
+/**
+ * Where a drizzle session's client runs statements: the database itself (outside a transaction), the
+ * database of a tracked transaction, or undefined (not PGlite, or not tracked: use the driver).
+ */
+export function pgliteTarget(
+  client: unknown,
+): { readonly db: PGlite; readonly inTransaction: boolean } | undefined {
+  if (typeof client !== 'object' || client === null) return undefined;
+  if (tracked.has(client as PGlite)) return { db: client as PGlite, inTransaction: false };
+  const owner = (client as TrackedTransaction)[OWNER];
+  if (owner !== undefined && !(client as Transaction).closed) return { db: owner, inTransaction: true };
+  return undefined;
+}
+
+/** Timestamps, intervals and dates stay PostgreSQL's text, as drizzle's raw queries give them. */
+const RAW_PARSERS = {
+  [types.TIMESTAMP]: (value: string) => value,
+  [types.TIMESTAMPTZ]: (value: string) => value,
+  [types.INTERVAL]: (value: string) => value,
+  [types.DATE]: (value: string) => value,
+  1231: (value: string) => value, // numeric[]
+  1115: (value: string) => value, // timestamp[]
+  1185: (value: string) => value, // timestamptz[]
+  1187: (value: string) => value, // interval[]
+  1182: (value: string) => value, // date[]
+};
+
+/** A parameter in PostgreSQL's text format (the statements cast their parameters). */
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+const SYNC = protocol.serialize.sync();
+const DESCRIBE_PORTAL = protocol.serialize.describe({ type: 'P' });
+const EXECUTE = protocol.serialize.execute({});
+
+/**
+ * Runs the statement `name` (`text`, parsed on first use) with `params` on `target`; the rows as objects
+ * keyed by column name, with the values drizzle's raw queries give.
+ */
+export async function runPglitePrepared(
+  target: { readonly db: PGlite; readonly inTransaction: boolean },
+  name: string,
+  text: string,
+  params: readonly unknown[],
+): Promise<Record<string, unknown>[]> {
+  const { db } = target;
+  const run = async (): Promise<Record<string, unknown>[]> => {
+    let names = prepared.get(db);
+    if (!names) prepared.set(db, (names = new Set()));
+    if (!names.has(name)) {
+      // Protocol-level prepared statements outlive a transaction's rollback.
+      await db.execProtocol(concat([protocol.serialize.parse({ name, text, types: [] }), SYNC]), {
+        syncToFs: false,
+      });
+      names.add(name);
+    }
+    const bind = protocol.serialize.bind({ statement: name, values: params.map(toText) });
+    const { messages } = await db.execProtocol(concat([bind, DESCRIBE_PORTAL, EXECUTE, SYNC]), {
+      syncToFs: false,
+    });
+    if (!target.inTransaction) await db.syncToFs();
+    const [result] = parse.parseResults(messages, db.parsers, { rowMode: 'object', parsers: RAW_PARSERS });
+    return (result?.rows ?? []);
+  };
+  return target.inTransaction
+    ? db._runExclusiveQuery(run)
+    : db._runExclusiveTransaction(() => db._runExclusiveQuery(run));
+}
