@@ -13,7 +13,8 @@ import {
   PinPolicyQuery,
   StartOnlineUnlockBody,
 } from '@cardwarden/contract';
-import { admitAnonymous } from '../http/anonymous-admission.js';
+import type { FastifyRequest } from 'fastify';
+import { admitAnonymous, laneSlotOf, refuseWhenOverloaded } from '../http/anonymous-admission.js';
 import { errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -21,6 +22,7 @@ import {
   confirmOnlineUnblock,
   mutualAuthOnline,
   recordOnlineOutcome,
+  refuseRemembered,
   respondOnline,
   startOnlineUnlock,
 } from '../services/online-unlock.service.js';
@@ -31,7 +33,21 @@ const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
 /** For workstations: no bearer token, the cardholder's security answers are the proof. */
 export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['online unlock'];
-  // Every endpoint here is anonymous: a flood waits in (or is refused by) its own lane, before any work.
+  // Every endpoint here is anonymous. On arrival, before the body is read: a refusal the rate limits
+  // gave already in this window is repeated from memory, and an overloaded lane refuses. After the body
+  // is validated, a flood waits in (or is refused by) its own lane, before any work.
+  const onRequest = [
+    (request: FastifyRequest): Promise<void> => {
+      const { id } = request.params as { id?: unknown };
+      try {
+        refuseRemembered(ctx, request.ip, typeof id === 'string' ? id : undefined);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return Promise.resolve();
+    },
+    refuseWhenOverloaded(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE),
+  ];
   const preHandler = admitAnonymous(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   app.get(
     '/api/v1/online-unlock/pin-policy',
@@ -43,6 +59,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         querystring: PinPolicyQuery,
         response: { 200: PinPolicy, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
     (request) => pinPolicyForSerial(ctx, request.query.serial, request.ip),
@@ -56,6 +73,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: StartOnlineUnlockBody,
         response: { 201: OnlineUnlockSession, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
     async (request, reply) =>
@@ -73,9 +91,10 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockResponseBody,
         response: { 200: OnlineUnlockResponse, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
-    (request) => respondOnline(ctx, request.params.id, request.body, request.ip),
+    (request) => respondOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request)),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/mutual-auth',
@@ -88,9 +107,10 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockMutualAuthBody,
         response: { 200: OnlineUnlockMutualAuthResponse, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
-    (request) => mutualAuthOnline(ctx, request.params.id, request.body, request.ip),
+    (request) => mutualAuthOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request)),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/mutual-auth/confirm',
@@ -102,6 +122,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockConfirmBody,
         response: { 200: OnlineUnlockConfirmation, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
     (request) => confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram),
@@ -116,6 +137,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockOutcomeBody,
         response: { 200: z.object({ result: z.enum(['unblocked', 'failed']) }), ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
     async (request) => {
