@@ -115,6 +115,33 @@ export function refuseWhenOverloaded(lane: WorkGate | undefined, code: ErrorCode
   };
 }
 
+/** Database failures that an overloaded server causes: a statement or a connection took too long. */
+function isLoadFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; depth < 5 && current; depth++) {
+    if (typeof current !== 'object') return false;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (code === '57014') return true;
+    if (typeof message === 'string' && message.includes('timeout exceeded when trying to connect'))
+      return true;
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}
+
+/**
+ * `work`, where a database failure caused by load (a statement timeout, no connection in time) is
+ * answered 429 `code` with a Retry-After, as the lane's own refusals are: an anonymous flood is never
+ * answered with a 5xx. Nothing was done (the statement was cancelled, or its transaction rolled back).
+ */
+export async function refusingUnderLoad<T>(work: Promise<T>, code: ErrorCode, advice?: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isLoadFailure(error)) throw busy(code, 5, advice);
+    throw error;
+  }
+}
+
 /**
  * A request's slot in the lane. While it waits for work the lane does not bound (argon2, which has its
  * own gate), it can step out, giving the slot to the next request, and step in again after, ahead of

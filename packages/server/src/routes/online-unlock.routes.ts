@@ -14,7 +14,12 @@ import {
   StartOnlineUnlockBody,
 } from '@cardwarden/contract';
 import type { FastifyRequest } from 'fastify';
-import { admitAnonymous, laneSlotOf, refuseWhenOverloaded } from '../http/anonymous-admission.js';
+import {
+  admitAnonymous,
+  laneSlotOf,
+  refuseWhenOverloaded,
+  refusingUnderLoad,
+} from '../http/anonymous-admission.js';
 import { errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -22,7 +27,7 @@ import {
   confirmOnlineUnblock,
   mutualAuthOnline,
   recordOnlineOutcome,
-  refuseRemembered,
+  knownRefusal,
   respondOnline,
   startOnlineUnlock,
 } from '../services/online-unlock.service.js';
@@ -39,16 +44,15 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
   const onRequest = [
     (request: FastifyRequest): Promise<void> => {
       const { id } = request.params as { id?: unknown };
-      try {
-        refuseRemembered(ctx, request.ip, typeof id === 'string' ? id : undefined);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return Promise.resolve();
+      const refusal = knownRefusal(ctx, request.ip, typeof id === 'string' ? id : undefined);
+      return refusal ? Promise.reject(refusal) : Promise.resolve();
     },
     refuseWhenOverloaded(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE),
   ];
   const preHandler = admitAnonymous(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
+  // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
+  const underLoad = <T>(work: Promise<T>) =>
+    refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   app.get(
     '/api/v1/online-unlock/pin-policy',
     {
@@ -62,7 +66,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       onRequest,
       preHandler,
     },
-    (request) => pinPolicyForSerial(ctx, request.query.serial, request.ip),
+    (request) => underLoad(pinPolicyForSerial(ctx, request.query.serial, request.ip)),
   );
   app.post(
     '/api/v1/online-unlock/sessions',
@@ -79,7 +83,11 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
     async (request, reply) =>
       reply
         .code(201)
-        .send(await startOnlineUnlock(ctx, request.body.cardSerial, request.ip, request.body.ssoStepUp)),
+        .send(
+          await underLoad(
+            startOnlineUnlock(ctx, request.body.cardSerial, request.ip, request.body.ssoStepUp),
+          ),
+        ),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/response',
@@ -94,7 +102,8 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       onRequest,
       preHandler,
     },
-    (request) => respondOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request)),
+    (request) =>
+      underLoad(respondOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request))),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/mutual-auth',
@@ -110,7 +119,8 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       onRequest,
       preHandler,
     },
-    (request) => mutualAuthOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request)),
+    (request) =>
+      underLoad(mutualAuthOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request))),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/mutual-auth/confirm',
@@ -125,7 +135,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       onRequest,
       preHandler,
     },
-    (request) => confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram),
+    (request) => underLoad(confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram)),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/outcome',
@@ -141,7 +151,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
       preHandler,
     },
     async (request) => {
-      await recordOnlineOutcome(ctx, request.params.id, request.body.result);
+      await underLoad(recordOnlineOutcome(ctx, request.params.id, request.body.result));
       return { result: request.body.result };
     },
   );

@@ -98,20 +98,21 @@ function noteSessionCard(db: Database, sessionId: string, cardId: string): void 
 }
 
 /**
- * Refuses at once, with no database work, a request that the limits already refused in this window:
- * its address is over its budget, or (for a session) its card is over its answer budget. The limits
- * themselves are counted in the database (exact across instances); this only repeats a refusal the
- * database gave, until a moment before its window ends. Meant to run before the request waits for
- * anything, so that a flood of requests that would be refused anyway costs no queueing and no work.
- * @throws AppError 429 `online_unlock.rate_limited` with Retry-After.
+ * The refusal, known with no database work, of a request that the limits already refused in this
+ * window: its address is over its budget, or (for a session) its card is over its answer budget; null
+ * when there is none. The limits themselves are counted in the database (exact across instances); this
+ * only repeats a refusal the database gave, until a moment before its window ends. Meant to be asked
+ * before the request waits for anything, so that a flood of requests that would be refused anyway costs
+ * no queueing and no work.
+ * @returns AppError 429 `online_unlock.rate_limited` with Retry-After, or null.
  */
-export function refuseRemembered(ctx: ServiceContext, address: string, sessionId?: string): void {
+export function knownRefusal(ctx: ServiceContext, address: string, sessionId?: string): AppError | null {
   const byAddress = rememberedRefusal(ctx.db, addressRateKey(address));
-  if (byAddress) throw rateLimited(byAddress.retryAfter);
-  if (sessionId === undefined) return;
+  if (byAddress) return rateLimited(byAddress.retryAfter);
+  if (sessionId === undefined) return null;
   const cardId = sessionCards.get(ctx.db)?.get(sessionId);
   const byCard = cardId === undefined ? null : rememberedRefusal(ctx.db, cardRateKey(cardId));
-  if (byCard) throw rateLimited(byCard.retryAfter);
+  return byCard ? rateLimited(byCard.retryAfter) : null;
 }
 
 /**
