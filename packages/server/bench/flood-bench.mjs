@@ -43,7 +43,9 @@ const port = await new Promise((resolve) => {
   });
 });
 const dataDir = mkdtempSync(join(tmpdir(), 'cardwarden-bench-flood-'));
-const server = spawn(process.execPath, [main], {
+// BENCH_SERVER_NODE_ARGS: extra node options for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const server = spawn(process.execPath, [...serverArgs, main], {
   env: {
     ...process.env,
     PORT: String(port),
@@ -153,6 +155,14 @@ async function cardholder(admin, profile, questionIds, name) {
   };
 }
 
+/** Status and error code of a failed answer; the first message of each code is kept to be printed. */
+const failureMessages = new Map();
+function failure(answer) {
+  const code = answer.body?.error?.code ?? '';
+  if (!failureMessages.has(code)) failureMessages.set(code, String(answer.body?.error?.message ?? ''));
+  return `${answer.status} ${code}`.trim();
+}
+
 let workstation = 0;
 /** A legitimate online unlock from its own workstation address: start → answers + challenge → outcome. */
 async function legitimateUnlock(holder, samples) {
@@ -164,22 +174,20 @@ async function legitimateUnlock(holder, samples) {
     address,
   });
   samples.start.push(start.ms);
-  if (start.status !== 201)
-    return void samples.failures.push(`start ${start.status} ${start.body?.error?.code}`);
+  if (start.status !== 201) return void samples.failures.push(`start ${failure(start)}`);
   const answers = start.body.questions.map((q) => ({ questionId: q.id, answer: holder.answers.get(q.id) }));
   const response = await call('POST', `/api/v1/online-unlock/sessions/${start.body.id}/response`, {
     body: { answers, challenge: CHALLENGE },
     address,
   });
   samples.response.push(response.ms);
-  if (response.status !== 200)
-    return void samples.failures.push(`response ${response.status} ${response.body?.error?.code}`);
+  if (response.status !== 200) return void samples.failures.push(`response ${failure(response)}`);
   const outcome = await call('POST', `/api/v1/online-unlock/sessions/${start.body.id}/outcome`, {
     body: { result: 'unblocked' },
     address,
   });
   samples.outcome.push(outcome.ms);
-  if (outcome.status !== 200) return void samples.failures.push(`outcome ${outcome.status}`);
+  if (outcome.status !== 200) return void samples.failures.push(`outcome ${failure(outcome)}`);
   samples.cycle.push(performance.now() - cycle);
 }
 
@@ -208,10 +216,10 @@ async function measure(seconds, admin, holders, holderUse, searchTerms) {
         },
       );
       samples.lookup.push(lookup.ms);
-      if (lookup.status !== 200) samples.failures.push(`lookup ${lookup.status}`);
+      if (lookup.status !== 200) samples.failures.push(`lookup ${failure(lookup)}`);
       const detail = await call('GET', `/api/v1/cards/${holder.cardId}`, { token: admin });
       samples.detail.push(detail.ms);
-      if (detail.status !== 200) samples.failures.push(`card detail ${detail.status}`);
+      if (detail.status !== 200) samples.failures.push(`card detail ${failure(detail)}`);
       i++;
       await sleep(20);
     }
@@ -261,7 +269,10 @@ function flood(rate, victims) {
         const key =
           answer.status === 0
             ? `no answer (${String(answer.body?.error).slice(0, 40)})`
-            : `${answer.status} ${answer.body?.error?.code ?? ''}`.trim();
+            : `${answer.status} ${answer.body?.error?.code ?? ''}${
+                // 429s of the admission lanes (load) apart from those of the rate limits.
+                /^the server is busy/.test(answer.body?.error?.message ?? '') ? ' (busy)' : ''
+              }`.trim();
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
       });
     }
@@ -359,8 +370,10 @@ try {
   );
   row('online unlock: whole cycle', quiet.cycle, loud.cycle);
   const failures = [...quiet.failures, ...loud.failures];
-  if (failures.length)
+  if (failures.length) {
     console.log(`legitimate requests that failed: ${failures.slice(0, 10).join('; ')} (${failures.length})`);
+    for (const [code, message] of failureMessages) console.log(`  ${code || 'no code'}: ${message}`);
+  }
   console.log(
     `legitimate p99 under the flood (worst request): ${worst.toFixed(1)} ms — goal < 100 ms: ${worst < 100 && failures.length === 0 ? 'met' : 'NOT met'}`,
   );

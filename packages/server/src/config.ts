@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { NewPassword, OPERATOR_ROLES, type OperatorRole } from '@cardwarden/contract';
 import { defaultArgon2GateOptions } from './auth/argon2-gate.js';
-import { DEFAULT_ANONYMOUS_ADMISSION } from './http/anonymous-admission.js';
+import { DEFAULT_ANONYMOUS_ADMISSION, type AnonymousAdmissionOptions } from './http/anonymous-admission.js';
 
 export interface Config {
   readonly port: number;
@@ -48,9 +48,10 @@ export interface Config {
   readonly argon2?: { readonly concurrency: number; readonly queueLimit: number } | undefined;
   /**
    * Anonymous requests (online unlock, sign-in) at work at once and waiting
-   * (CARDWARDEN_ANONYMOUS_CONCURRENCY, CARDWARDEN_ANONYMOUS_QUEUE); undefined: the defaults.
+   * (CARDWARDEN_ANONYMOUS_CONCURRENCY, CARDWARDEN_ANONYMOUS_QUEUE); undefined: the defaults, as for
+   * what it leaves out (the queue's delay target, the event loop's delay limit).
    */
-  readonly anonymousAdmission?: { readonly concurrency: number; readonly queueLimit: number } | undefined;
+  readonly anonymousAdmission?: AnonymousAdmissionOptions | undefined;
   /** Loopback port serving `/metrics` without sign-in (CARDWARDEN_METRICS_PORT); undefined: none. */
   readonly metricsPort?: number | undefined;
   /** Directory (LDAP / Active Directory) sync and sign-in; undefined when CARDWARDEN_LDAP_URL is unset. */

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 it('admits `concurrency` anonymous requests, queues `queueLimit`, refuses the next with 429 and Retry-After, and serves other routes meanwhile', async () => {
-  expect(DEFAULT_ANONYMOUS_ADMISSION).toEqual({ concurrency: 4, queueLimit: 16 });
+  expect(DEFAULT_ANONYMOUS_ADMISSION).toMatchObject({ concurrency: 4, queueLimit: 512 });
   const lane = createAnonymousLane({ concurrency: 1, queueLimit: 1 });
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
@@ -81,4 +81,39 @@ it('gives the slot back when the client goes away before the answer', async () =
   while (lane.load.running > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   open();
   expect((await fetch(`${base}/anonymous`, { method: 'POST' })).status).toBe(200);
+});
+
+it('refuses on arrival while the event loop is late and anonymous requests take every slot with more waiting', async () => {
+  const lane = createAnonymousLane({ concurrency: 1, queueLimit: 10, eventLoopDelayLimitMs: 20 });
+  const busyFor = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // the event loop is blocked, as by work that cannot keep up
+    }
+  };
+  const lateLoop = async () => {
+    for (let i = 0; i < 6; i++) {
+      busyFor(60);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  expect(lane.overloaded).toBe(false);
+  // Late, but the lane has room: nothing to refuse for.
+  await lateLoop();
+  expect(lane.overloaded).toBe(false);
+  const running = await lane.acquire();
+  const waiting = lane.acquire();
+  await lateLoop();
+  expect(lane.overloaded).toBe(true);
+  running();
+  (await waiting)();
+  expect(lane.overloaded).toBe(false);
+  // Switched off (0), a late loop refuses nothing.
+  const off = createAnonymousLane({ concurrency: 1, queueLimit: 10, eventLoopDelayLimitMs: 0 });
+  const held = await off.acquire();
+  const queued = off.acquire();
+  await lateLoop();
+  expect(off.overloaded).toBe(false);
+  held();
+  (await queued)();
 });

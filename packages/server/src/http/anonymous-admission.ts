@@ -1,19 +1,47 @@
 /**
  * Admission to the anonymous endpoints (online unlock, its PIN-policy look-up, staff and self-service
  * sign-in). Anyone can call them from anywhere, so a flood from many addresses passes every per-address
- * limit; each request still costs database work. At most `concurrency` anonymous requests work at once
- * and `queueLimit` wait; the next one is answered 429 with a Retry-After at once, before any database
- * work. So a flood can fill only its own lane: signed-in staff (the help desk) never wait in it, and the
- * database's connections are never all taken by anonymous callers. Admission comes after the body is
- * read and validated, so a slow sender does not hold a slot.
+ * limit; each request still costs database work. At most `concurrency` anonymous requests work at once;
+ * the others wait while the wait stays short, and are answered 429 with a Retry-After at once, before
+ * any database work, when it does not:
+ *
+ * - by the lane's queueing delay (controlled delay, see auth/work-gate.ts): a burst queues, a standing
+ *   queue (more arrives than the slots serve) refuses newcomers until waits are short again, so when the
+ *   server can serve everything nothing is refused, and under overload an admitted request waits about
+ *   the target, not seconds;
+ * - by the event loop's delay: when the process itself cannot keep up (on the embedded database every
+ *   statement runs on the event loop too), anonymous requests are refused as they arrive, before their
+ *   body is parsed, so that the help desk's requests, which never wait in the lane, are still served.
+ *
+ * So a flood can fill only its own lane: signed-in staff (the help desk) never wait in it, and the
+ * database's connections are never all taken by anonymous callers. Admission to a slot comes after the
+ * body is read and validated, so a slow sender does not hold one.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
-import { WorkGate, type WorkGateOptions } from '../auth/work-gate.js';
+import { WorkGate, type Release, type WorkGateOptions } from '../auth/work-gate.js';
 
-/** Four requests at work (a few database connections of the ten in the pool), sixteen waiting. */
-export const DEFAULT_ANONYMOUS_ADMISSION: WorkGateOptions = { concurrency: 4, queueLimit: 16 };
+export interface AnonymousAdmissionOptions extends WorkGateOptions {
+  /**
+   * The event loop's delay (ms, smoothed) beyond which anonymous requests are refused on arrival while
+   * the lane's slots are all taken and more wait; 0: never.
+   */
+  readonly eventLoopDelayLimitMs?: number | undefined;
+}
+
+/**
+ * Four requests at work (a few database connections of the ten in the pool). Waiters: while the
+ * queue's delay stays under 10 ms (bursts up to 100 ms), at most 512 (memory). Refused on arrival
+ * while the event loop is 30 ms late and anonymous requests take every slot with more waiting.
+ */
+export const DEFAULT_ANONYMOUS_ADMISSION = {
+  concurrency: 4,
+  queueLimit: 512,
+  targetDelayMs: 10,
+  intervalMs: 100,
+  eventLoopDelayLimitMs: 30,
+} as const satisfies AnonymousAdmissionOptions;
 
 class LaneFull extends Error {
   constructor(readonly retryAfter: number) {
@@ -21,8 +49,145 @@ class LaneFull extends Error {
   }
 }
 
-export function createAnonymousLane(options: WorkGateOptions = DEFAULT_ANONYMOUS_ADMISSION): WorkGate {
-  return new WorkGate(options, (seconds) => new LaneFull(seconds), 2);
+/**
+ * The event loop's recent delay, in ms: how late a timer due every 50 ms fires, smoothed. One per
+ * process (all lanes share the event loop), started by the first lane that uses it; it does not keep
+ * the process alive.
+ */
+const loop = { timer: undefined as NodeJS.Timeout | undefined, delayMs: 0 };
+const LOOP_PERIOD_MS = 50;
+
+function watchEventLoop(): void {
+  if (loop.timer) return;
+  let due = performance.now() + LOOP_PERIOD_MS;
+  loop.timer = setInterval(() => {
+    const now = performance.now();
+    loop.delayMs = loop.delayMs * 0.5 + Math.max(0, now - due) * 0.5;
+    due = now + LOOP_PERIOD_MS;
+  }, LOOP_PERIOD_MS);
+  loop.timer.unref();
+}
+
+/** The anonymous endpoints' lane: a work gate, and whether the process is too busy to take more. */
+export class AnonymousLane extends WorkGate {
+  private readonly eventLoopDelayLimitMs: number;
+
+  constructor(options: AnonymousAdmissionOptions) {
+    super(options, (seconds) => new LaneFull(seconds), 2);
+    this.eventLoopDelayLimitMs = options.eventLoopDelayLimitMs ?? 0;
+    if (this.eventLoopDelayLimitMs > 0) watchEventLoop();
+  }
+
+  /**
+   * Whether a newcomer is refused before its body is even read: the lane's queue is standing, or the
+   * process is late (its event loop delayed) while anonymous requests take every slot and more wait.
+   */
+  get overloaded(): boolean {
+    if (this.shedding) return true;
+    if (this.eventLoopDelayLimitMs <= 0) return false;
+    const { running, waiting } = this.load;
+    return loop.delayMs >= this.eventLoopDelayLimitMs && running >= this.options.concurrency && waiting > 0;
+  }
+}
+
+/** A lane with `options`, the defaults for what they leave out. */
+export function createAnonymousLane(options: Partial<AnonymousAdmissionOptions> = {}): AnonymousLane {
+  return new AnonymousLane({ ...DEFAULT_ANONYMOUS_ADMISSION, ...options });
+}
+
+function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): AppError {
+  return new AppError(
+    code,
+    `the server is busy with many requests like this one; wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} and try again${advice ? `, or ${advice}` : ''}`,
+    { retryAfter },
+  );
+}
+
+/**
+ * An `onRequest` hook that refuses an anonymous request on arrival, before its body is read or any
+ * work is done, while `lane` is overloaded (see {@link AnonymousLane.overloaded}).
+ */
+export function refuseWhenOverloaded(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
+  return (): Promise<void> => {
+    if (!(lane instanceof AnonymousLane) || !lane.overloaded) return Promise.resolve();
+    lane.refused.delay++;
+    return Promise.reject(busy(code, 1, advice));
+  };
+}
+
+/** Database failures that an overloaded server causes: a statement or a connection took too long. */
+function isLoadFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; depth < 5 && current; depth++) {
+    if (typeof current !== 'object') return false;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (code === '57014') return true;
+    if (typeof message === 'string' && message.includes('timeout exceeded when trying to connect'))
+      return true;
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}
+
+/**
+ * `work`, where a database failure caused by load (a statement timeout, no connection in time) is
+ * answered 429 `code` with a Retry-After, as the lane's own refusals are: an anonymous flood is never
+ * answered with a 5xx. Nothing was done (the statement was cancelled, or its transaction rolled back).
+ */
+export async function refusingUnderLoad<T>(work: Promise<T>, code: ErrorCode, advice?: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isLoadFailure(error)) throw busy(code, 5, advice);
+    throw error;
+  }
+}
+
+/**
+ * A request's slot in the lane. While it waits for work the lane does not bound (argon2, which has its
+ * own gate), it can step out, giving the slot to the next request, and step in again after, ahead of
+ * the anonymous waiters and never refused (it was admitted once; its verification is done).
+ */
+export class LaneSlot {
+  private release: Release | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly lane: WorkGate,
+    release: Release,
+  ) {
+    this.release = release;
+  }
+
+  /** Gives the slot back until {@link stepIn}. */
+  stepOut(): void {
+    this.release?.();
+    this.release = undefined;
+  }
+
+  /** Takes a slot again (signed-in priority: ahead of anonymous waiters, never refused). */
+  async stepIn(): Promise<void> {
+    if (this.release || this.closed) return;
+    this.take(await this.lane.acquire('signed-in'));
+  }
+
+  private take(release: Release): void {
+    // The client may have gone away meanwhile.
+    if (this.closed || this.release) release();
+    else this.release = release;
+  }
+
+  /** The answer is sent or the client went away: the slot is given back for good. */
+  close(): void {
+    this.closed = true;
+    this.stepOut();
+  }
+}
+
+const slots = new WeakMap<FastifyRequest, LaneSlot>();
+
+/** The lane slot `request` was admitted to (undefined when it was not admitted to a lane). */
+export function laneSlotOf(request: FastifyRequest): LaneSlot | undefined {
+  return slots.get(request);
 }
 
 /**
@@ -30,21 +195,21 @@ export function createAnonymousLane(options: WorkGateOptions = DEFAULT_ANONYMOUS
  * the slot is given back when the answer has been sent or the client went away.
  */
 export function admitAnonymous(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
-  return async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!lane) return;
     let release;
     try {
       release = await lane.acquire('anonymous');
     } catch (error) {
       if (!(error instanceof LaneFull)) throw error;
-      throw new AppError(
-        code,
-        `the server is busy with many requests like this one; wait ${error.retryAfter} second${error.retryAfter === 1 ? '' : 's'} and try again${advice ? `, or ${advice}` : ''}`,
-        { retryAfter: error.retryAfter },
-      );
+      throw busy(code, error.retryAfter, advice);
     }
+    const slot = new LaneSlot(lane, release);
+    slots.set(request, slot);
     // 'close' comes once the answer is sent, and also when the client goes away first.
-    reply.raw.once('close', release);
-    if (reply.raw.closed) release();
+    reply.raw.once('close', () => {
+      slot.close();
+    });
+    if (reply.raw.closed) slot.close();
   };
 }

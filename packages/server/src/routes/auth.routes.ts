@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, LoginResponse, Me } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { operatorOf, requireAnyOperator, requireSignedIn } from '../http/auth-guard.js';
-import { admitAnonymous } from '../http/anonymous-admission.js';
+import { admitAnonymous, refuseWhenOverloaded } from '../http/anonymous-admission.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { loginOperator, logout, whoAmI } from '../services/auth.service.js';
@@ -19,7 +19,9 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
         body: LoginBody,
         response: { 200: LoginResponse, ...errorResponses },
       },
-      // Anonymous: admitted to the anonymous lane before any work (http/anonymous-admission.ts).
+      // Anonymous: refused on arrival while the lane is overloaded, then admitted to the anonymous lane
+      // before any work (http/anonymous-admission.ts).
+      onRequest: refuseWhenOverloaded(ctx.anonymousLane, 'auth.rate_limited'),
       preHandler: admitAnonymous(ctx.anonymousLane, 'auth.rate_limited'),
     },
     (request) => loginOperator(ctx, request.body, request.ip),

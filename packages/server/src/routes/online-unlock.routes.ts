@@ -13,7 +13,13 @@ import {
   PinPolicyQuery,
   StartOnlineUnlockBody,
 } from '@cardwarden/contract';
-import { admitAnonymous } from '../http/anonymous-admission.js';
+import type { FastifyRequest } from 'fastify';
+import {
+  admitAnonymous,
+  laneSlotOf,
+  refuseWhenOverloaded,
+  refusingUnderLoad,
+} from '../http/anonymous-admission.js';
 import { errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -21,6 +27,7 @@ import {
   confirmOnlineUnblock,
   mutualAuthOnline,
   recordOnlineOutcome,
+  knownRefusal,
   respondOnline,
   startOnlineUnlock,
 } from '../services/online-unlock.service.js';
@@ -31,8 +38,21 @@ const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
 /** For workstations: no bearer token, the cardholder's security answers are the proof. */
 export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
   const tags = ['online unlock'];
-  // Every endpoint here is anonymous: a flood waits in (or is refused by) its own lane, before any work.
+  // Every endpoint here is anonymous. On arrival, before the body is read: a refusal the rate limits
+  // gave already in this window is repeated from memory, and an overloaded lane refuses. After the body
+  // is validated, a flood waits in (or is refused by) its own lane, before any work.
+  const onRequest = [
+    (request: FastifyRequest): Promise<void> => {
+      const { id } = request.params as { id?: unknown };
+      const refusal = knownRefusal(ctx, request.ip, typeof id === 'string' ? id : undefined);
+      return refusal ? Promise.reject(refusal) : Promise.resolve();
+    },
+    refuseWhenOverloaded(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE),
+  ];
   const preHandler = admitAnonymous(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
+  // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
+  const underLoad = <T>(work: Promise<T>) =>
+    refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   app.get(
     '/api/v1/online-unlock/pin-policy',
     {
@@ -43,9 +63,10 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         querystring: PinPolicyQuery,
         response: { 200: PinPolicy, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
-    (request) => pinPolicyForSerial(ctx, request.query.serial, request.ip),
+    (request) => underLoad(pinPolicyForSerial(ctx, request.query.serial, request.ip)),
   );
   app.post(
     '/api/v1/online-unlock/sessions',
@@ -56,12 +77,17 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: StartOnlineUnlockBody,
         response: { 201: OnlineUnlockSession, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
     async (request, reply) =>
       reply
         .code(201)
-        .send(await startOnlineUnlock(ctx, request.body.cardSerial, request.ip, request.body.ssoStepUp)),
+        .send(
+          await underLoad(
+            startOnlineUnlock(ctx, request.body.cardSerial, request.ip, request.body.ssoStepUp),
+          ),
+        ),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/response',
@@ -73,9 +99,11 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockResponseBody,
         response: { 200: OnlineUnlockResponse, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
-    (request) => respondOnline(ctx, request.params.id, request.body, request.ip),
+    (request) =>
+      underLoad(respondOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request))),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/mutual-auth',
@@ -88,9 +116,11 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockMutualAuthBody,
         response: { 200: OnlineUnlockMutualAuthResponse, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
-    (request) => mutualAuthOnline(ctx, request.params.id, request.body, request.ip),
+    (request) =>
+      underLoad(mutualAuthOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request))),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/mutual-auth/confirm',
@@ -102,9 +132,10 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockConfirmBody,
         response: { 200: OnlineUnlockConfirmation, ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
-    (request) => confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram),
+    (request) => underLoad(confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram)),
   );
   app.post(
     '/api/v1/online-unlock/sessions/:id/outcome',
@@ -116,10 +147,11 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         body: OnlineUnlockOutcomeBody,
         response: { 200: z.object({ result: z.enum(['unblocked', 'failed']) }), ...errorResponses },
       },
+      onRequest,
       preHandler,
     },
     async (request) => {
-      await recordOnlineOutcome(ctx, request.params.id, request.body.result);
+      await underLoad(recordOnlineOutcome(ctx, request.params.id, request.body.result));
       return { result: request.body.result };
     },
   );

@@ -13,7 +13,7 @@ import {
 } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { cardholderOf, requireCardholder } from '../http/auth-guard.js';
-import { admitAnonymous } from '../http/anonymous-admission.js';
+import { admitAnonymous, refuseWhenOverloaded } from '../http/anonymous-admission.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { loginCardholder } from '../services/auth.service.js';
@@ -34,7 +34,9 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
         body: LoginBody,
         response: { 200: LoginResponse, ...errorResponses },
       },
-      // Anonymous: admitted to the anonymous lane before any work (http/anonymous-admission.ts).
+      // Anonymous: refused on arrival while the lane is overloaded, then admitted to the anonymous lane
+      // before any work (http/anonymous-admission.ts).
+      onRequest: refuseWhenOverloaded(ctx.anonymousLane, 'auth.rate_limited'),
       preHandler: admitAnonymous(ctx.anonymousLane, 'auth.rate_limited'),
     },
     (request) => loginCardholder(ctx, request.body, request.ip),

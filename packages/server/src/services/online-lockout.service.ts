@@ -80,21 +80,45 @@ export async function onlineQuestionsFor(
   });
 }
 
+/**
+ * The request's slot in the anonymous lane (http/anonymous-admission.ts), given up while the answers
+ * wait for and take their argon2 verification (bounded by its own gate), taken again after.
+ */
+export interface LaneStep {
+  stepOut(): void;
+  stepIn(): Promise<void>;
+}
+
 export type OnlineAnswerCheck =
   | { readonly result: 'verified' }
   | { readonly result: 'wrong'; readonly attemptsRemaining: number }
   | { readonly result: 'locked'; readonly error: AppError };
 
-/**
- * Checks the answers, then counts the result under the cardholder's row lock (exact across instances):
- * right ones reset the online count, wrong ones count and lock at the profile's `maxFailedAttempts`,
- * emailing the cardholder at the first lock. A locked cardholder is refused before any argon2 work. The
- * answers are verified outside the transaction (on the embedded database a transaction holds its only
- * connection), and a result only counts if the row is still unlocked when it is recorded: concurrent
- * guesses never learn more results than the limit allows.
- * @throws AppError `auth.rate_limited` (429) when the argon2 queue is full (nothing is counted then).
- */
-export async function checkOnlineAnswers(
+/** Checks of each cardholder's answers under way on this instance, per database: the last in line. */
+const turns = new WeakMap<Database, Map<string, Promise<unknown>>>();
+
+/** Runs `task` once the checks of `userId` queued before it are done. */
+async function inTurn<T>(db: Database, userId: string, task: () => Promise<T>): Promise<T> {
+  let queue = turns.get(db);
+  if (!queue) {
+    queue = new Map();
+    turns.set(db, queue);
+  }
+  const before = queue.get(userId);
+  const run = before ? before.then(task, task) : task();
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queue.set(userId, settled);
+  try {
+    return await run;
+  } finally {
+    if (queue.get(userId) === settled) queue.delete(userId);
+  }
+}
+
+async function checkInTurn(
   ctx: ServiceContext,
   card: CardRecord,
   questionIds: string[],
@@ -107,8 +131,11 @@ export async function checkOnlineAnswers(
   if (before.lockedUntil !== null && before.lockedUntil > before.now) {
     return { result: 'locked', error: onlineLockedError(before.lockedUntil, before.now, advice) };
   }
-  const right = await answersMatch(ctx.db, card.user.id, questionIds, answers, 'anonymous');
-  const outcome = await ctx.db.transaction(async (tx): Promise<OnlineAnswerCheck> => {
+  // A cardholder with wrong answers counted already waits behind the others for argon2 (and is refused
+  // first when its queue is full): under a flood of guesses, a legitimate cardholder is verified first.
+  const priority = before.failedAttempts > 0 ? 'suspect' : 'anonymous';
+  const right = await answersMatch(ctx.db, card.user.id, questionIds, answers, priority);
+  return ctx.db.transaction(async (tx): Promise<OnlineAnswerCheck> => {
     const state = await lockOnlineLockout(tx, card.user.id);
     if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
     if (state.lockedUntil !== null && state.lockedUntil > state.now) {
@@ -140,6 +167,36 @@ export async function checkOnlineAnswers(
     }
     return { result: 'wrong', attemptsRemaining: Math.max(0, limit - counted.failedAttempts) };
   });
+}
+
+/**
+ * Checks the answers, then counts the result under the cardholder's row lock (exact across instances):
+ * right ones reset the online count, wrong ones count and lock at the profile's `maxFailedAttempts`,
+ * emailing the cardholder at the first lock. A locked cardholder is refused before any argon2 work. The
+ * answers are verified outside the transaction (on the embedded database a transaction holds its only
+ * connection), and a result only counts if the row is still unlocked when it is recorded: concurrent
+ * guesses never learn more results than the limit allows.
+ * @param lane the request's slot in the anonymous lane, given up during the verification.
+ * @throws AppError `auth.rate_limited` (429) when the argon2 queue is full (nothing is counted then).
+ */
+export async function checkOnlineAnswers(
+  ctx: ServiceContext,
+  card: CardRecord,
+  questionIds: string[],
+  answers: readonly { questionId: string; answer: string }[],
+  advice: string,
+  lane?: LaneStep,
+): Promise<OnlineAnswerCheck> {
+  // The check waits for argon2, bounded by its own gate: the lane's slot goes to the next request
+  // meanwhile. Concurrent checks of one cardholder take turns (on this instance), so that once the
+  // limit is reached the others see the lock and cost no argon2 at all.
+  lane?.stepOut();
+  let outcome: OnlineAnswerCheck;
+  try {
+    outcome = await inTurn(ctx.db, card.user.id, () => checkInTurn(ctx, card, questionIds, answers, advice));
+  } finally {
+    await lane?.stepIn();
+  }
   ctx.notifier.kick();
   // The wrong answer that used the last attempt begins a lockout (counted once it is committed).
   if (outcome.result === 'wrong' && outcome.attemptsRemaining === 0) ctx.metrics?.lockout('online');

@@ -21,9 +21,9 @@ import type {
 import { AppError } from '../errors.js';
 import { consumeStepUp } from '../sso/sso.service.js';
 import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
-import { countAnswers } from '../repositories/security-question.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
-import { findCardBySerial, type CardRecord } from '../repositories/card.repository.js';
+import type { CardRecord } from '../repositories/card.repository.js';
+import { checkOnlineStart } from '../repositories/online-unlock-start.repository.js';
 import {
   findOnlineUnlock,
   insertOnlineUnlock,
@@ -47,32 +47,73 @@ import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
 import type { Database } from '../db/database.js';
 import { questionTexts } from './identity.service.js';
-import { checkOnlineAnswers, onlineQuestionsFor } from './online-lockout.service.js';
+import { checkOnlineAnswers, onlineQuestionsFor, type LaneStep } from './online-lockout.service.js';
 import { addressKey } from './address-key.js';
-import { checkRateLimit } from './rate-limit-check.js';
+import { checkRateLimit, judgeHit, rememberedRefusal } from './rate-limit-check.js';
 import { challengeDigits, iso } from './views.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
 const HELP_DESK = 'use offline unblock with the help desk';
 
+function rateLimited(retryAfter: number): AppError {
+  return new AppError(
+    'online_unlock.rate_limited',
+    `too many online unlock attempts; wait ${Math.ceil(retryAfter / 60)} minutes, or ${HELP_DESK}`,
+    { retryAfter },
+  );
+}
+
 async function limitRate(ctx: ServiceContext, key: string, limit: number): Promise<void> {
   const { windowMinutes } = ctx.onlineUnlockLimits;
   const checked = await checkRateLimit(ctx.db, key, windowMinutes * 60, limit);
-  if (!checked.allowed) {
-    throw new AppError(
-      'online_unlock.rate_limited',
-      `too many online unlock attempts; wait ${Math.ceil(checked.retryAfter / 60)} minutes, or ${HELP_DESK}`,
-      { retryAfter: checked.retryAfter },
-    );
-  }
+  if (!checked.allowed) throw rateLimited(checked.retryAfter);
 }
+
+const addressRateKey = (address: string) => `online-unlock:address:${addressKey(address)}`;
+const cardRateKey = (cardId: string) => `online-unlock:card:${cardId}`;
 
 /** Counts one anonymous request from `address` (online unlock and its PIN-policy look-up share the budget). */
 export const limitAddress = (ctx: ServiceContext, address: string) =>
-  limitRate(ctx, `online-unlock:address:${addressKey(address)}`, ctx.onlineUnlockLimits.perAddress);
+  limitRate(ctx, addressRateKey(address), ctx.onlineUnlockLimits.perAddress);
 /** Counts answer submissions per card (starting a session costs nothing on the card's side). */
 const limitCard = (ctx: ServiceContext, cardId: string) =>
-  limitRate(ctx, `online-unlock:card:${cardId}`, ctx.onlineUnlockLimits.perCard);
+  limitRate(ctx, cardRateKey(cardId), ctx.onlineUnlockLimits.perCard);
+
+/** Sessions' cards known to this instance (bounded), for refusals without a database read. */
+const MAX_SESSION_CARDS = 50_000;
+const sessionCards = new WeakMap<Database, Map<string, string>>();
+
+function noteSessionCard(db: Database, sessionId: string, cardId: string): void {
+  let known = sessionCards.get(db);
+  if (!known) {
+    known = new Map();
+    sessionCards.set(db, known);
+  }
+  if (known.size >= MAX_SESSION_CARDS && !known.has(sessionId)) {
+    // The oldest first (a Map keeps insertion order).
+    const oldest = known.keys().next();
+    if (!oldest.done) known.delete(oldest.value);
+  }
+  known.set(sessionId, cardId);
+}
+
+/**
+ * The refusal, known with no database work, of a request that the limits already refused in this
+ * window: its address is over its budget, or (for a session) its card is over its answer budget; null
+ * when there is none. The limits themselves are counted in the database (exact across instances); this
+ * only repeats a refusal the database gave, until a moment before its window ends. Meant to be asked
+ * before the request waits for anything, so that a flood of requests that would be refused anyway costs
+ * no queueing and no work.
+ * @returns AppError 429 `online_unlock.rate_limited` with Retry-After, or null.
+ */
+export function knownRefusal(ctx: ServiceContext, address: string, sessionId?: string): AppError | null {
+  const byAddress = rememberedRefusal(ctx.db, addressRateKey(address));
+  if (byAddress) return rateLimited(byAddress.retryAfter);
+  if (sessionId === undefined) return null;
+  const cardId = sessionCards.get(ctx.db)?.get(sessionId);
+  const byCard = cardId === undefined ? null : rememberedRefusal(ctx.db, cardRateKey(cardId));
+  return byCard ? rateLimited(byCard.retryAfter) : null;
+}
 
 /**
  * One refusal for every reason that depends on the card, so that the anonymous endpoint does not tell
@@ -102,17 +143,13 @@ function refuseUnavailable(card: CardRecord): void {
   if (cardProblem(card) !== null) throw unavailable();
 }
 
-/** Placeholder id for the lookups made for an unknown serial, so that its refusal takes as long. */
-const NO_ID = '00000000-0000-0000-0000-000000000000';
-
 /**
- * Every start does the same lookups whatever the card, so that an unknown serial is refused in about
- * the time a known but unavailable card is.
+ * Why online unlock is not available for `card` (undefined: no card has that serial) whose holder has
+ * `answers` security answers, for the audit; null when it is.
  */
-async function whyUnavailable(ctx: ServiceContext, card: CardRecord | undefined): Promise<string | null> {
+function whyUnavailable(card: CardRecord | undefined, answers: number): string | null {
   // The 24 h budget is not a reason here: it is refused (403 offline_unblock.approval_required) when the
   // response is asked for, as for the help desk and self-service.
-  const answers = await countAnswers(ctx.db, card?.user.id ?? NO_ID);
   if (!card) return 'card.not_found';
   const problem = cardProblem(card);
   if (problem) return problem;
@@ -140,9 +177,17 @@ export async function startOnlineUnlock(
   address: string,
   ssoStepUp?: string,
 ): Promise<OnlineUnlockSession> {
-  await limitAddress(ctx, address);
-  const card = await findCardBySerial(ctx.db, cardSerial);
-  const problem = await whyUnavailable(ctx, card);
+  // The address's budget, the card and its holder's answer count in one statement, whatever the serial:
+  // an unknown serial is refused in the time a known but unavailable card is.
+  const key = addressRateKey(address);
+  const remembered = rememberedRefusal(ctx.db, key);
+  if (remembered) throw rateLimited(remembered.retryAfter);
+  const { windowMinutes, perAddress } = ctx.onlineUnlockLimits;
+  const checked = await checkOnlineStart(ctx.db, key, windowMinutes * 60, cardSerial);
+  const judged = judgeHit(ctx.db, key, checked.hit, perAddress);
+  if (!judged.allowed) throw rateLimited(judged.retryAfter);
+  const { card } = checked;
+  const problem = whyUnavailable(card, checked.answerCount);
   if (problem !== null || !card) {
     await appendAuditEvent(ctx.db, {
       actor: 'workstation',
@@ -196,6 +241,7 @@ export async function startOnlineUnlock(
     });
     return created;
   });
+  noteSessionCard(ctx.db, session.id, card.id);
   return {
     id: session.id,
     questions: await questionTexts(ctx.db, questionIds),
@@ -232,11 +278,14 @@ async function spendOnline<T extends { readonly digest: string }>(
   address: string,
   prepare: (card: CardRecord, session: OnlineUnlockRecord) => { compute: AdminKeyComputation } & T,
   record: (tx: Database, prepared: T) => Promise<void>,
+  lane: LaneStep | undefined,
 ): Promise<{ response: string; attemptsRemaining: number }> {
   // Cheapest refusals first (one statement each): the address's budget, then the session as it stands.
   // The spend below re-reads the session under lock.
   await limitAddress(ctx, address);
-  const session = requireOpen(await findOnlineUnlock(ctx.db, id));
+  const found = await findOnlineUnlock(ctx.db, id);
+  if (found) noteSessionCard(ctx.db, found.id, found.cardId);
+  const session = requireOpen(found);
   const card = await requireCard(ctx.db, session.cardId);
   const audit = {
     actor: card.user.username,
@@ -262,7 +311,7 @@ async function spendOnline<T extends { readonly digest: string }>(
   await limitCard(ctx, card.id);
   refuseUnavailable(card);
 
-  const check = await checkOnlineAnswers(ctx, card, session.questionIds, answers, HELP_DESK);
+  const check = await checkOnlineAnswers(ctx, card, session.questionIds, answers, HELP_DESK, lane);
   if (check.result !== 'verified') {
     const remaining = check.result === 'wrong' ? check.attemptsRemaining : 0;
     await appendAuditEvent(ctx.db, {
@@ -332,6 +381,7 @@ export async function respondOnline(
   id: string,
   input: { answers: AnswersInput; challenge: string },
   address: string,
+  lane?: LaneStep,
 ): Promise<OnlineUnlockResponse> {
   const spent = await spendOnline(
     ctx,
@@ -344,6 +394,7 @@ export async function respondOnline(
       return { compute: responseTo(challenge.bytes), digest: challengeDigest(challenge.hex) };
     },
     async () => {},
+    lane,
   );
   return {
     response: spent.response,
@@ -361,6 +412,7 @@ export async function mutualAuthOnline(
   id: string,
   input: { answers: AnswersInput; cardChallenge: string },
   address: string,
+  lane?: LaneStep,
 ): Promise<OnlineUnlockMutualAuthResponse> {
   const spent = await spendOnline(
     ctx,
@@ -383,6 +435,7 @@ export async function mutualAuthOnline(
       };
     },
     (tx, prepared) => recordCardChallenge(tx, id, prepared.cardChallenge),
+    lane,
   );
   return { cryptogram: spent.response, adminKeyAttemptsRemaining: spent.attemptsRemaining };
 }

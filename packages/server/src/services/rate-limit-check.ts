@@ -35,6 +35,38 @@ function remember(memory: Map<string, number>, key: string, until: number): void
   memory.set(key, until);
 }
 
+export type RateLimitCheck = { allowed: true } | { allowed: false; retryAfter: number };
+
+/**
+ * A refusal of `key` remembered from the database in this window (no database work), or null when the
+ * database must be asked.
+ */
+export function rememberedRefusal(db: Database, key: string): { allowed: false; retryAfter: number } | null {
+  const memory = memoryOf(db);
+  const until = memory.get(key);
+  if (until === undefined) return null;
+  const now = Date.now();
+  if (until > now) return { allowed: false, retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
+  memory.delete(key);
+  return null;
+}
+
+/**
+ * Judges a hit the database counted (`count` in the window, `secondsLeft` of it) against `limit`, and
+ * remembers a refusal.
+ */
+export function judgeHit(
+  db: Database,
+  key: string,
+  hit: { count: number; secondsLeft: number },
+  limit: number,
+): RateLimitCheck {
+  if (hit.count <= limit) return { allowed: true };
+  const leftMs = hit.secondsLeft * 1000;
+  if (leftMs > MARGIN_MS) remember(memoryOf(db), key, Date.now() + leftMs - MARGIN_MS);
+  return { allowed: false, retryAfter: Math.max(1, Math.ceil(hit.secondsLeft)) };
+}
+
 /**
  * Counts one hit on `key` unless it is known to be over `limit` in this window already.
  * @returns `allowed`, and when refused the whole seconds until the window ends (at least 1).
@@ -44,17 +76,8 @@ export async function checkRateLimit(
   key: string,
   windowSeconds: number,
   limit: number,
-): Promise<{ allowed: true } | { allowed: false; retryAfter: number }> {
-  const memory = memoryOf(db);
-  const until = memory.get(key);
-  const now = Date.now();
-  if (until !== undefined) {
-    if (until > now) return { allowed: false, retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) };
-    memory.delete(key);
-  }
-  const { count, secondsLeft } = await hitRateLimitWindow(db, key, windowSeconds);
-  if (count <= limit) return { allowed: true };
-  const leftMs = secondsLeft * 1000;
-  if (leftMs > MARGIN_MS) remember(memory, key, Date.now() + leftMs - MARGIN_MS);
-  return { allowed: false, retryAfter: Math.max(1, Math.ceil(secondsLeft)) };
+): Promise<RateLimitCheck> {
+  const remembered = rememberedRefusal(db, key);
+  if (remembered) return remembered;
+  return judgeHit(db, key, await hitRateLimitWindow(db, key, windowSeconds), limit);
 }
