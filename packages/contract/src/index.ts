@@ -1,5 +1,6 @@
 /** The REST API contract: schemas and error codes shared by the server, the web portals and the tools. */
 export * from './error-codes.js';
+export * from './audit-actions.js';
 export * from './schemas/common.js';
 export * from './schemas/auth.js';
 export * from './schemas/operators.js';
