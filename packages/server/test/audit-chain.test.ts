@@ -39,7 +39,8 @@ forEachDatabase('tamper-evident audit', (kind) => {
   });
 
   async function start(): Promise<TestServer> {
-    const server = await startTestServer(kind, { onDisk: true });
+    // Its tests change events behind the server's back: no vocabulary check of what is left.
+    const server = await startTestServer(kind, { onDisk: true, auditVocabulary: false });
     running.push(server);
     return server;
   }

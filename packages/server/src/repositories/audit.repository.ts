@@ -1,20 +1,41 @@
+import type { AuditAction, AuditActionDetails, AuditActorType } from '@cardwarden/contract';
 import { and, count, desc, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
-import type { AuditActorType } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { escapeLike } from '../db/like.js';
 import { auditEvents } from '../db/schema.js';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
-export interface NewAuditEvent {
+/** Details may be left out: none are defined (a record of nothing), or every one is optional. */
+type DetailsOptional<D> = string extends keyof D ? true : object extends D ? true : false;
+
+interface AuditEventFields {
   actor: string;
   actorType: AuditActorType;
-  action: string;
   cardId?: string | null;
   userId?: string | null;
   sessionId?: string | null;
   ticket?: string | null;
-  details?: AuditDetails;
+}
+
+/**
+ * An audit event to write: an action of the contract's vocabulary (AUDIT_ACTIONS) with the details of
+ * that action; details may be left out only where the action has no required detail.
+ */
+export type NewAuditEvent = {
+  [A in AuditAction]: AuditEventFields & { action: A } & (DetailsOptional<AuditActionDetails<A>> extends true
+      ? { details?: AuditActionDetails<A> }
+      : { details: AuditActionDetails<A> });
+}[AuditAction];
+
+/**
+ * `action` as a SQL string literal, for the fixed statements that write their audit event in the same
+ * statement (offline-unblock.repository.ts): the action is still checked against the vocabulary, and
+ * the statement's text stays constant (it is prepared once per connection).
+ */
+export function auditActionSql(action: AuditAction): string {
+  if (!/^[a-z_]+\.[a-z_]+$/.test(action)) throw new Error(`not an audit action: ${action}`);
+  return `'${action}'`;
 }
 
 export type AuditRecord = typeof auditEvents.$inferSelect;

@@ -3,7 +3,7 @@ import type { SubjectType } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { adminKeys, cards, offlineUnblocks, profiles, users } from '../db/schema.js';
 import { RESPONSE_BUDGET_HOURS } from './admin-key.repository.js';
-import type { AuditDetails } from './audit.repository.js';
+import { auditActionSql, type AuditDetails } from './audit.repository.js';
 import type { CardRecord } from './card.repository.js';
 import { pickColumns, runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
 
@@ -294,7 +294,7 @@ const START_SESSION: FixedQuery = {
       returning *
     ), audited as (
       ${AUDIT_INSERT}
-      select $6::text, $4::text, 'offline_unblock.started', s.card_id, s.user_id, s.id, s.ticket, $9::jsonb from s
+      select $6::text, $4::text, ${auditActionSql('offline_unblock.started')}, s.card_id, s.user_id, s.id, s.ticket, $9::jsonb from s
     )
     select ${S.select} from s`,
 };
@@ -373,7 +373,7 @@ const ISSUE_RESPONSE: FixedQuery = {
       where id = $2::uuid and exists (select 1 from counted)
     ), audited as (
       ${AUDIT_INSERT}
-      select $8::text, $9::text, 'offline_unblock.response_issued', $1::uuid, $10::uuid, $2::uuid, $11::text,
+      select $8::text, $9::text, ${auditActionSql('offline_unblock.response_issued')}, $1::uuid, $10::uuid, $2::uuid, $11::text,
         $12::jsonb || (case when allowed.over then $13::jsonb else '{}'::jsonb end)
           || jsonb_build_object('attemptsRemaining', $3::int - counted.attempts_used)
       from allowed, counted
@@ -457,7 +457,7 @@ const CLOSE_SESSION: FixedQuery = {
       where card_id = $3::uuid and $5::boolean and blocked_at is null returning blocked_at
     ), audited as (
       ${AUDIT_INSERT}
-      values ($6::text, $7::text, 'offline_unblock.outcome_recorded', $3::uuid, $8::uuid, $1::uuid, $9::text, $10::jsonb)
+      values ($6::text, $7::text, ${auditActionSql('offline_unblock.outcome_recorded')}, $3::uuid, $8::uuid, $1::uuid, $9::text, $10::jsonb)
     )
     select (select closed_at from closed) as closed_at, (select updated_at from reset) as reset_at,
       (select blocked_at from blocked) as blocked_at`,
@@ -530,7 +530,7 @@ const CLOSE_OWN_SESSION: FixedQuery = {
       returning admin_keys.blocked_at
     ), audited as (
       ${AUDIT_INSERT}
-      select $5::text, $3::text, 'offline_unblock.outcome_recorded', s.card_id, s.user_id, s.id,
+      select $5::text, $3::text, ${auditActionSql('offline_unblock.outcome_recorded')}, s.card_id, s.user_id, s.id,
         coalesce($6::text, s.ticket),
         jsonb_build_object('result', $2::text, 'responsesIssued', s.responses_issued)
           || (case when $2::text = 'failed' and card.exhausted then '{"adminKeyBlocked": true}'::jsonb

@@ -9,6 +9,7 @@ import { DEFAULT_ANONYMOUS_ADMISSION } from '../../src/http/anonymous-admission.
 import { openDatabase } from '../../src/db/connect.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { ApiClient } from './api-client.js';
+import { auditVocabularyProblems, expectNoAuditProblems } from './audit-vocabulary.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.js';
 
 export const ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
@@ -34,6 +35,11 @@ export interface TestServerOptions {
   kekFile?: string;
   /** Overrides of the configuration (SMTP, rate limits, proxy trust). */
   config?: Partial<Config>;
+  /**
+   * false: close() does not check the audit log against the vocabulary (for tests that write events
+   * of their own behind the server, such as tampering ones).
+   */
+  auditVocabulary?: boolean;
 }
 
 export function testConfig(dataDir: string, kekFile: string, databaseUrl: string | undefined): Config {
@@ -82,9 +88,19 @@ export async function startTestServer(
     kekFile,
     database,
     async close() {
+      // Every audit event the test made the server write must be of the vocabulary, with its details.
+      let problems: string[] = [];
+      if (options.auditVocabulary !== false) {
+        try {
+          problems = await auditVocabularyProblems(server.ctx.db);
+        } catch {
+          // The test closed the server already (to run a CLI on its embedded database): nothing to read.
+        }
+      }
       await server.close();
       if (owned) await database.drop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      expectNoAuditProblems(problems);
     },
   };
 }

@@ -1,8 +1,21 @@
-import { Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Code,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import { operatorEndpoints as api, type AuditFilters } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { actionChoices } from './audit-action-choices.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { navigate, useLocation } from '../../router/router.js';
@@ -82,7 +95,20 @@ export default function AuditPage() {
             {input('username', t('audit.username'))}
             {input('cardSerial', t('audit.cardSerial'))}
             {input('actor', t('audit.actor'))}
-            {input('action', t('audit.action'), { description: t('audit.actionHelp') })}
+            <Select
+              label={t('audit.action')}
+              description={t('audit.actionHelp')}
+              placeholder={t('audit.actionAny')}
+              data={actionChoices(draft.action)}
+              value={draft.action || null}
+              onChange={(value) => {
+                setDraft((current) => ({ ...current, action: value ?? '' }));
+              }}
+              searchable
+              clearable
+              nothingFoundMessage={t('audit.actionNone')}
+              maxDropdownHeight={320}
+            />
             {input('userId', t('audit.user'))}
             {input('cardId', t('audit.card'))}
             {input('from', t('audit.from'), { type: 'datetime-local' })}
