@@ -145,13 +145,16 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
       current: true,
       custody: mode === 'hsm' ? 'hsm' : 'kek',
     });
-    const list = await fixture.admin.get<{ items: { version: number; state: string; current: boolean }[] }>(
-      `/api/v1/profiles/${fixture.profileId}/masters`,
-    );
-    expect(list.body.items.map((m) => [m.version, m.state, m.current])).toEqual([
-      [1, 'retired', false],
-      [2, 'active', true],
+    const list = await fixture.admin.get<{
+      items: { version: number; state: string; current: boolean; cardCount: number }[];
+      newVersionCustody: string;
+    }>(`/api/v1/profiles/${fixture.profileId}/masters`);
+    // Both cards issued so far keep version 1; none uses version 2 yet.
+    expect(list.body.items.map((m) => [m.version, m.state, m.current, m.cardCount])).toEqual([
+      [1, 'retired', false, 2],
+      [2, 'active', true, 0],
     ]);
+    expect(list.body.newVersionCustody).toBe(mode === 'hsm' ? 'hsm' : 'kek');
     const audit = await fixture.admin.get<{ items: { action: string }[] }>(
       '/api/v1/audit?action=master.rotated',
     );
@@ -187,6 +190,30 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     const moved = { ...card, keyHex: response.body.generatedAdminKey };
     rekeyed.push(moved);
     await expectUnblocks(fixture.admin, moved);
+  });
+
+  it('counts the cards of each version: the re-keyed card moved from version 1 to 2', async () => {
+    const list = await fixture.admin.get<{ items: { version: number; cardCount: number }[] }>(
+      `/api/v1/profiles/${fixture.profileId}/masters`,
+    );
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.items.map((m) => [m.version, m.cardCount])).toEqual([
+      [1, 1],
+      [2, 3],
+    ]);
+    // The answer lists versions and counts only: no key, sealed or not, and no HSM label.
+    expect(Object.keys(list.body.items[0] ?? {}).sort()).toEqual([
+      'algorithm',
+      'cardCount',
+      'checkValue',
+      'createdAt',
+      'current',
+      'custody',
+      'id',
+      'profileId',
+      'state',
+      'version',
+    ]);
   });
 
   it('proves an online unlock by GIDS mutual authentication with a derived 3DES key', async () => {
