@@ -45,6 +45,9 @@ export const ADMIN_KEY_SOURCES = ['random', 'derived'] as const;
 export const MASTER_ALGORITHMS = ['aes128', 'aes192', 'aes256'] as const;
 export type MasterAlgorithm = (typeof MASTER_ALGORITHMS)[number];
 
+/** Where masters live: sealed under the KEK, or as non-extractable keys on the HSM. */
+export const MASTER_CUSTODIES = ['kek', 'hsm'] as const;
+
 export const MASTER_STATES = ['active', 'retired'] as const;
 export type MasterState = (typeof MASTER_STATES)[number];
 

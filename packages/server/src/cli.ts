@@ -71,7 +71,7 @@ async function rotate(args: readonly string[]): Promise<void> {
     } else {
       const result = await rotateKek(handle.db, config.kekFile);
       process.stdout.write(
-        `Re-sealed ${result.resealed} admin key(s): KEK ${result.oldKekId} → ${result.newKekId}.\n` +
+        `Re-sealed ${result.resealed} admin key(s) and ${result.resealedMasters} master(s): KEK ${result.oldKekId} → ${result.newKekId}.\n` +
           `New KEK file: ${config.kekFile} (back it up now, apart from the database).\n` +
           `The old KEK is kept in ${result.retiredFile} for restoring older database backups; destroy it when none needs it.\n`,
       );

@@ -25,7 +25,7 @@ import { findTotp, putPendingTotp } from '../src/repositories/second-factor.repo
 import { openStorage, startServer } from '../src/server.js';
 import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
-import { softHsmToken } from './support/softhsm.js';
+import { useSoftHsmToken } from './support/softhsm.js';
 import { ADMIN, startTestServer, testConfig, type TestServer } from './support/test-server.js';
 
 interface IssuedCard {
@@ -200,16 +200,14 @@ async function expectNoKeyInClear(
 }
 
 describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
-  const { conf, ...pkcs11 } = softHsmToken();
-  const pkcs11Conf = conf;
+  const hsm = useSoftHsmToken();
   const install = new Installation();
   const cards: IssuedCard[] = [];
   let adminId = '';
   let server: TestServer;
 
   beforeAll(async () => {
-    process.env.SOFTHSM2_CONF = pkcs11Conf;
-    server = await install.start({ pkcs11 });
+    server = await install.start({ pkcs11: hsm.pkcs11 });
     const register = await setUp(server);
     cards.push(
       await register('aes128', 'derive'),
@@ -225,10 +223,10 @@ describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
   });
 
   it('survives a failure halfway through the re-sealing: the server starts and opens every key', async () => {
-    await expect(install.offline((db) => rotateHsmKek(db, pkcs11, crashHalfway(3)))).rejects.toThrow(
+    await expect(install.offline((db) => rotateHsmKek(db, hsm.pkcs11, crashHalfway(3)))).rejects.toThrow(
       /injected crash/,
     );
-    server = await install.start({ pkcs11 });
+    server = await install.start({ pkcs11: hsm.pkcs11 });
     expect(server.server.ctx.keys.hsmKekLabel).toBe('cardwarden-kek');
     const admin = await server.api.login(ADMIN.username, ADMIN.password);
     for (const card of cards) await expectUnblocks(admin, card);
@@ -237,7 +235,7 @@ describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
   }, 60_000);
 
   it('rotates to a new versioned KEK on the token; every card unblocks; the old KEK is destroyed', async () => {
-    const result = await install.offline((db) => rotateHsmKek(db, pkcs11));
+    const result = await install.offline((db) => rotateHsmKek(db, hsm.pkcs11));
     // cardwarden-kek-2 was left on the token by the interrupted attempt: never reused.
     expect(result).toMatchObject({
       resealed: 3,
@@ -246,7 +244,7 @@ describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
       newLabel: 'cardwarden-kek-3',
     });
     expect(result.newKekId).not.toBe(result.oldKekId);
-    server = await install.start({ pkcs11 });
+    server = await install.start({ pkcs11: hsm.pkcs11 });
     const keys = server.server.ctx.keys;
     expect(keys.hsmKekLabel).toBe('cardwarden-kek-3');
     expect(await getSetting(server.server.ctx.db, KEK_HSM_LABEL_SETTING)).toBe('cardwarden-kek-3');
@@ -272,14 +270,14 @@ describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
   it('survives a crash after the commit, before the old KEK was destroyed: the new KEK is used', async () => {
     await install.stop();
     const crashed = install.offline((db) =>
-      rotateHsmKek(db, pkcs11, {
+      rotateHsmKek(db, hsm.pkcs11, {
         beforeRetiring: () => {
           throw new Error('injected crash after the commit');
         },
       }),
     );
     await expect(crashed).rejects.toThrow(/after the commit/);
-    server = await install.start({ pkcs11 });
+    server = await install.start({ pkcs11: hsm.pkcs11 });
     const keys = server.server.ctx.keys;
     expect(keys.hsmKekLabel).toBe('cardwarden-kek-4');
     // The old KEK is still on the token, unused: the operator deletes it (docs/key-custody.md).
@@ -291,8 +289,7 @@ describeWith(['softhsm2'], 'KEK rotation on the HSM (SoftHSM2)', () => {
 });
 
 describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-kek --to-hsm)', () => {
-  const { conf, ...pkcs11 } = softHsmToken();
-  const pkcs11Conf = conf;
+  const hsm = useSoftHsmToken();
   const install = new Installation();
   const cards: IssuedCard[] = [];
   let adminId = '';
@@ -300,7 +297,6 @@ describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-
   let fileKekHex = '';
 
   beforeAll(async () => {
-    process.env.SOFTHSM2_CONF = pkcs11Conf;
     server = await install.start({});
     const register = await setUp(server);
     cards.push(
@@ -314,7 +310,7 @@ describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-
     fileKekHex = toHex(readKekFile(install.kekFile) ?? new Uint8Array(0));
     await install.stop();
     // Started with the HSM before the move, the server refuses and says how to move.
-    await expect(install.start({ pkcs11 })).rejects.toThrow(/rotate-kek -- --to-hsm/);
+    await expect(install.start({ pkcs11: hsm.pkcs11 })).rejects.toThrow(/rotate-kek -- --to-hsm/);
   }, 60_000);
   afterAll(async () => {
     await install.stop();
@@ -322,7 +318,7 @@ describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-
 
   it('survives a failure halfway: the KEK-file server still starts and opens every key', async () => {
     await expect(
-      install.offline((db) => moveKekToHsm(db, install.kekFile, pkcs11, crashHalfway(3))),
+      install.offline((db) => moveKekToHsm(db, install.kekFile, hsm.pkcs11, crashHalfway(3))),
     ).rejects.toThrow(/injected crash/);
     expect(existsSync(install.kekFile)).toBe(true);
     server = await install.start({});
@@ -334,7 +330,7 @@ describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-
   }, 60_000);
 
   it('moves everything under a KEK on the token; the old KEK file is no longer needed', async () => {
-    const result = await install.offline((db) => moveKekToHsm(db, install.kekFile, pkcs11));
+    const result = await install.offline((db) => moveKekToHsm(db, install.kekFile, hsm.pkcs11));
     // The interrupted attempt left "cardwarden-kek" on the token, unused: the move takes the next label.
     expect(result).toMatchObject({ resealed: 3, resealedMasters: 1, newLabel: 'cardwarden-kek-2' });
     // Put the retired file out of reach: nothing may need it any more.
@@ -346,7 +342,7 @@ describeWith(['softhsm2'], 'moving a KEK-file installation onto the HSM (rotate-
       startServer({ ...testConfig(install.dataDir, install.kekFile, undefined) }, { level: 'silent' }),
     ).rejects.toThrow(/on an HSM.*CARDWARDEN_PKCS11_MODULE/);
 
-    server = await install.start({ pkcs11 });
+    server = await install.start({ pkcs11: hsm.pkcs11 });
     const { db, keys } = server.server.ctx;
     expect(keys.mode).toBe('hsm');
     expect(keys.hsmKekLabel).toBe('cardwarden-kek-2');

@@ -3,9 +3,7 @@
  * master rotation both unblock through the offline-unblock endpoints, with the KEK file and with an HSM
  * (SoftHSM2, its own token directory per run). No master or derived key in clear in the data or log.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
@@ -22,10 +20,9 @@ import { readKekFile } from '../src/keys/kek-file.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
 import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
+import { useSoftHsmToken } from './support/softhsm.js';
 import { answersFor, createSecurityFixture } from './support/security-fixture.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
-
-const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
 interface IssuedCard {
   id: string;
@@ -148,13 +145,16 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
       current: true,
       custody: mode === 'hsm' ? 'hsm' : 'kek',
     });
-    const list = await fixture.admin.get<{ items: { version: number; state: string; current: boolean }[] }>(
-      `/api/v1/profiles/${fixture.profileId}/masters`,
-    );
-    expect(list.body.items.map((m) => [m.version, m.state, m.current])).toEqual([
-      [1, 'retired', false],
-      [2, 'active', true],
+    const list = await fixture.admin.get<{
+      items: { version: number; state: string; current: boolean; cardCount: number }[];
+      newVersionCustody: string;
+    }>(`/api/v1/profiles/${fixture.profileId}/masters`);
+    // Both cards issued so far keep version 1; none uses version 2 yet.
+    expect(list.body.items.map((m) => [m.version, m.state, m.current, m.cardCount])).toEqual([
+      [1, 'retired', false, 2],
+      [2, 'active', true, 0],
     ]);
+    expect(list.body.newVersionCustody).toBe(mode === 'hsm' ? 'hsm' : 'kek');
     const audit = await fixture.admin.get<{ items: { action: string }[] }>(
       '/api/v1/audit?action=master.rotated',
     );
@@ -190,6 +190,30 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     const moved = { ...card, keyHex: response.body.generatedAdminKey };
     rekeyed.push(moved);
     await expectUnblocks(fixture.admin, moved);
+  });
+
+  it('counts the cards of each version: the re-keyed card moved from version 1 to 2', async () => {
+    const list = await fixture.admin.get<{ items: { version: number; cardCount: number }[] }>(
+      `/api/v1/profiles/${fixture.profileId}/masters`,
+    );
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.items.map((m) => [m.version, m.cardCount])).toEqual([
+      [1, 1],
+      [2, 3],
+    ]);
+    // The answer lists versions and counts only: no key, sealed or not, and no HSM label.
+    expect(Object.keys(list.body.items[0] ?? {}).sort()).toEqual([
+      'algorithm',
+      'cardCount',
+      'checkValue',
+      'createdAt',
+      'current',
+      'custody',
+      'id',
+      'profileId',
+      'state',
+      'version',
+    ]);
   });
 
   it('proves an online unlock by GIDS mutual authentication with a derived 3DES key', async () => {
@@ -299,30 +323,7 @@ describe('derived admin keys and master rotation, KEK file', () => {
   rotationSuite(() => startTestServer('pglite'), 'file');
 });
 
-/** A fresh SoftHSM2 token for this run: its own config and token directory, never the system one. */
-function softHsmToken(): { tokenLabel: string; pinFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'cardwarden-softhsm-'));
-  const tokens = join(dir, 'tokens');
-  execFileSync('mkdir', ['-m', '700', tokens]);
-  const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  process.env.SOFTHSM2_CONF = conf;
-  const tokenLabel = 'cardwarden-test';
-  execFileSync(
-    'softhsm2-util',
-    ['--init-token', '--free', '--label', tokenLabel, '--pin', '4711-pin', '--so-pin', '0815-so'],
-    {
-      env: { ...process.env, SOFTHSM2_CONF: conf },
-      stdio: 'ignore',
-    },
-  );
-  const pinFile = join(dir, 'pin');
-  writeFileSync(pinFile, '4711-pin\n', { mode: 0o600 });
-  return { tokenLabel, pinFile };
-}
-
 describeWith(['softhsm2'], 'derived admin keys and master rotation, HSM (SoftHSM2)', () => {
-  const token = softHsmToken();
-  const config = { pkcs11: { module: SOFTHSM_MODULE, tokenLabel: token.tokenLabel, pinFile: token.pinFile } };
-  rotationSuite(() => startTestServer('pglite', { config }), 'hsm');
+  const hsm = useSoftHsmToken();
+  rotationSuite(() => startTestServer('pglite', { config: { pkcs11: hsm.pkcs11 } }), 'hsm');
 });

@@ -296,11 +296,6 @@ export class KeyCustody {
     }
   }
 
-  /** Re-seals a master under `next` (KEK rotation, file mode). */
-  resealMaster(profileId: string, version: number, sealed: string, next: Uint8Array): string {
-    return this.resealTo({ kind: 'master', profileId, version }, sealed, fileSealTarget(next));
-  }
-
   private sealSecret(plaintext: Uint8Array, owner: string): string {
     if (this.hsm)
       return hsmSealTarget(this.hsm.token, this.hsm.label, this.hsm.checkValue).seal(plaintext, owner);
@@ -379,11 +374,6 @@ export class KeyCustody {
     return new TextDecoder().decode(this.openSecret(sealed, totpOwner(operatorId)));
   }
 
-  /** Re-seals a sealed TOTP secret under `next` (used by KEK rotation). */
-  resealTotpSecret(operatorId: string, sealed: string, next: Uint8Array): string {
-    return this.resealTo({ kind: 'totp', operatorId }, sealed, fileSealTarget(next));
-  }
-
   /** Seals single sign-on state in progress (sso_pending); `owner` binds it to its kind and lookup. */
   sealSsoState(owner: string, plaintext: Uint8Array): string {
     return this.sealSecret(plaintext, `sso:${owner}`);
@@ -412,11 +402,6 @@ export class KeyCustody {
         `the KEK file ${this.kekFile} no longer matches the database; restart after fixing it`,
       );
     }
-  }
-
-  /** Re-seals a sealed key under `next` (used by KEK rotation). */
-  reseal(cardId: string, sealed: string, next: Uint8Array): string {
-    return this.resealTo({ kind: 'admin-key', cardId }, sealed, fileSealTarget(next));
   }
 
   private reload(): void {

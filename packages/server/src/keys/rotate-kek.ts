@@ -1,5 +1,5 @@
 /**
- * KEK rotation, in three forms that share one re-sealing transaction:
+ * KEK rotation, in three forms that share one re-sealing transaction (`resealAll`):
  * - KEK file: a new KEK, every sealed value re-sealed under it in one transaction, then the new file put
  *   in place. The old file is kept as `<file>.retired-<time>` for restoring older database backups;
  *   destroy it when no backup needs it. A crash after the commit is finished at the next start
@@ -33,6 +33,7 @@ import {
   KEK_HSM_LABEL_SETTING,
   KeyCustody,
   nextHsmKekLabel,
+  type SealedOwner,
   type SealTarget,
 } from './key-custody.js';
 import { installPendingKek, KekError, writeKekFile } from './kek-file.js';
@@ -40,6 +41,7 @@ import { HSM_KEK_LABEL, Pkcs11Token, type Pkcs11Config } from './pkcs11-token.js
 
 export interface RotationResult {
   readonly resealed: number;
+  readonly resealedMasters: number;
   readonly oldKekId: string;
   readonly newKekId: string;
   readonly retiredFile: string;
@@ -72,46 +74,107 @@ interface ResealCounts {
   readonly totp: number;
 }
 
-/** Re-seals every sealed value from `custody`'s KEK to `target`, inside the caller's transaction. */
-async function resealEverything(
+/** One kind of sealed value: how to list its rows (locked), the owner its envelope is bound to, and how to store it. */
+interface SealedKind<Row> {
+  readonly list: (tx: Database) => Promise<Row[]>;
+  readonly owner: (row: Row) => SealedOwner;
+  readonly sealed: (row: Row) => string;
+  readonly store: (tx: Database, row: Row, sealed: string) => Promise<void>;
+}
+
+const sealedKind = <Row>(kind: SealedKind<Row>): SealedKind<Row> => kind;
+
+/** Random admin keys (derived keys have nothing sealed: they follow their master). */
+const ADMIN_KEYS = sealedKind({
+  list: listSealedForUpdate,
+  owner: (row) => ({ kind: 'admin-key', cardId: row.cardId }),
+  sealed: (row) => row.sealed,
+  store: (tx, row, sealed) => updateSealed(tx, row.cardId, sealed),
+});
+/**
+ * Masters sealed under the KEK move with it; the keys derived from them do not change. Masters held on
+ * the HSM as their own keys (sealed is null) are not listed: they stay where they are.
+ */
+const MASTERS = sealedKind({
+  list: listSealedMastersForUpdate,
+  owner: (row) => ({ kind: 'master', profileId: row.profileId, version: row.version }),
+  sealed: (row) => row.sealed,
+  store: (tx, row, sealed) => updateMasterSealed(tx, row.id, sealed),
+});
+/** Keys an interrupted issuance left pending are keys a card may hold: they move with the rest. */
+const PENDING_KEYS = sealedKind({
+  list: listPendingSealedForUpdate,
+  owner: (row) => ({ kind: 'admin-key', cardId: row.cardId }),
+  sealed: (row) => row.sealed,
+  store: (tx, row, sealed) => updatePendingSealed(tx, row.cardId, sealed),
+});
+/** Staff TOTP secrets are sealed under the same KEK. */
+const TOTP_SECRETS = sealedKind({
+  list: listSealedTotpForUpdate,
+  owner: (row) => ({ kind: 'totp', operatorId: row.operatorId }),
+  sealed: (row) => row.sealedSecret,
+  store: (tx, row, sealed) => updateSealedTotp(tx, row.operatorId, sealed),
+});
+
+/** Re-seals every row of one kind from `custody`'s KEK to `target`; `after(n)` runs after the n-th. */
+async function resealKind<Row>(
   tx: Database,
   custody: KeyCustody,
   target: SealTarget,
+  kind: SealedKind<Row>,
+  after?: (count: number) => void,
+): Promise<number> {
+  const rows = await kind.list(tx);
+  let done = 0;
+  for (const row of rows) {
+    await kind.store(tx, row, custody.resealTo(kind.owner(row), kind.sealed(row), target));
+    after?.(++done);
+  }
+  return rows.length;
+}
+
+/** What a rotation records in the same transaction as the re-sealed values. */
+interface RotationRecord {
+  /** Settings naming the new KEK (its check value, and its label on the HSM). */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly action: 'kek.rotated' | 'kek.moved_to_hsm';
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one re-sealing transaction every rotation runs: every sealed value (admin keys, masters sealed
+ * under the KEK, pending issuance keys, staff TOTP secrets) from `custody`'s KEK to `target`, the
+ * settings that name the new KEK, and the audit event, all committed together or not at all.
+ */
+async function resealAll(
+  db: Database,
+  custody: KeyCustody,
+  target: SealTarget,
+  record: RotationRecord,
   hooks: RotationHooks,
 ): Promise<ResealCounts> {
-  const keys = await listSealedForUpdate(tx);
-  let done = 0;
-  for (const key of keys) {
-    await updateSealed(
-      tx,
-      key.cardId,
-      custody.resealTo({ kind: 'admin-key', cardId: key.cardId }, key.sealed, target),
-    );
-    hooks.afterResealedAdminKey?.(++done);
-  }
-  // Masters sealed under the KEK move with it; the keys derived from them do not change. Masters held
-  // on the HSM as their own keys (sealed is null) are not listed: they stay where they are.
-  const masters = await listSealedMastersForUpdate(tx);
-  for (const m of masters) {
-    const owner = { kind: 'master', profileId: m.profileId, version: m.version } as const;
-    await updateMasterSealed(tx, m.id, custody.resealTo(owner, m.sealed, target));
-  }
-  // Keys an interrupted issuance left pending are keys a card may hold: they move with the rest.
-  const pending = await listPendingSealedForUpdate(tx);
-  for (const key of pending) {
-    await updatePendingSealed(
-      tx,
-      key.cardId,
-      custody.resealTo({ kind: 'admin-key', cardId: key.cardId }, key.sealed, target),
-    );
-  }
-  // Staff TOTP secrets are sealed under the same KEK.
-  const totp = await listSealedTotpForUpdate(tx);
-  for (const t of totp) {
-    const owner = { kind: 'totp', operatorId: t.operatorId } as const;
-    await updateSealedTotp(tx, t.operatorId, custody.resealTo(owner, t.sealedSecret, target));
-  }
-  return { adminKeys: keys.length, pending: pending.length, masters: masters.length, totp: totp.length };
+  return db.transaction(async (tx) => {
+    const counts: ResealCounts = {
+      adminKeys: await resealKind(tx, custody, target, ADMIN_KEYS, hooks.afterResealedAdminKey),
+      masters: await resealKind(tx, custody, target, MASTERS),
+      pending: await resealKind(tx, custody, target, PENDING_KEYS),
+      totp: await resealKind(tx, custody, target, TOTP_SECRETS),
+    };
+    for (const [key, value] of Object.entries(record.settings)) await putSetting(tx, key, value);
+    await appendAuditEvent(tx, {
+      actor: 'system',
+      actorType: 'system',
+      action: record.action,
+      details: {
+        resealed: counts.adminKeys,
+        resealedMasters: counts.masters,
+        resealedPending: counts.pending,
+        resealedTotp: counts.totp,
+        ...record.details,
+      },
+    });
+    return counts;
+  });
 }
 
 export async function rotateKek(
@@ -121,25 +184,27 @@ export async function rotateKek(
 ): Promise<RotationResult> {
   const custody = await KeyCustody.load(db, kekFile);
   const next = generateKek();
+  const oldKekId = custody.currentKekId;
   writeKekFile(`${kekFile}.new`, next, false);
-  const resealed = await db.transaction(async (tx) => {
-    const counts = await resealEverything(tx, custody, fileSealTarget(next), hooks);
-    await putSetting(tx, KEK_CHECK_SETTING, kekCheckValue(next));
-    await appendAuditEvent(tx, {
-      actor: 'system',
-      actorType: 'system',
+  const counts = await resealAll(
+    db,
+    custody,
+    fileSealTarget(next),
+    {
+      settings: { [KEK_CHECK_SETTING]: kekCheckValue(next) },
       action: 'kek.rotated',
-      details: {
-        resealed: counts.adminKeys,
-        resealedMasters: counts.masters,
-        oldKekId: custody.currentKekId,
-        newKekId: kekId(next),
-      },
-    });
-    return counts.adminKeys;
-  });
+      details: { oldKekId, newKekId: kekId(next) },
+    },
+    hooks,
+  );
   const retiredFile = installPendingKek(kekFile);
-  return { resealed, oldKekId: custody.currentKekId, newKekId: kekId(next), retiredFile };
+  return {
+    resealed: counts.adminKeys,
+    resealedMasters: counts.masters,
+    oldKekId,
+    newKekId: kekId(next),
+    retiredFile,
+  };
 }
 
 /**
@@ -157,25 +222,17 @@ export async function rotateHsmKek(
     const oldLabel = custody.hsmKekLabel ?? HSM_KEK_LABEL;
     const oldKekId = custody.currentKekId;
     const next = custody.generateNextHsmKek(oldLabel);
-    const counts = await db.transaction(async (tx) => {
-      const counts = await resealEverything(tx, custody, next.target, hooks);
-      await putSetting(tx, KEK_HSM_LABEL_SETTING, next.label);
-      await putSetting(tx, KEK_CHECK_SETTING, next.checkValue);
-      await appendAuditEvent(tx, {
-        actor: 'system',
-        actorType: 'system',
+    const counts = await resealAll(
+      db,
+      custody,
+      next.target,
+      {
+        settings: { [KEK_HSM_LABEL_SETTING]: next.label, [KEK_CHECK_SETTING]: next.checkValue },
         action: 'kek.rotated',
-        details: {
-          resealed: counts.adminKeys,
-          resealedMasters: counts.masters,
-          oldKekId,
-          newKekId: next.target.kekId,
-          oldLabel,
-          newLabel: next.label,
-        },
-      });
-      return counts;
-    });
+        details: { oldKekId, newKekId: next.target.kekId, oldLabel, newLabel: next.label },
+      },
+      hooks,
+    );
     custody.adoptHsmKek(next.label, next.checkValue);
     hooks.beforeRetiring?.();
     custody.destroyHsmKey(oldLabel);
@@ -216,25 +273,22 @@ export async function moveKekToHsm(
     token.generateAesKey(label, 32, 'kek');
     const checkValue = hsmKekCheckValue(token, label);
     const target = hsmSealTarget(token, label, checkValue);
-    const counts = await db.transaction(async (tx) => {
-      const counts = await resealEverything(tx, custody, target, hooks);
-      await putSetting(tx, KEK_HSM_LABEL_SETTING, label);
-      await putSetting(tx, KEK_CHECK_SETTING, checkValue);
-      await appendAuditEvent(tx, {
-        actor: 'system',
-        actorType: 'system',
+    const counts = await resealAll(
+      db,
+      custody,
+      target,
+      {
+        settings: { [KEK_HSM_LABEL_SETTING]: label, [KEK_CHECK_SETTING]: checkValue },
         action: 'kek.moved_to_hsm',
         details: {
-          resealed: counts.adminKeys,
-          resealedMasters: counts.masters,
           oldKekId: custody.currentKekId,
           newKekId: target.kekId,
           newLabel: label,
           token: token.description,
         },
-      });
-      return counts;
-    });
+      },
+      hooks,
+    );
     // The file no longer opens anything the server uses; kept aside for restoring older backups.
     hooks.beforeRetiring?.();
     const retiredFile = `${kekFile}.retired-${new Date().toISOString().replace(/[:.]/g, '-')}`;

@@ -1,12 +1,26 @@
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { masters } from '../db/schema.js';
+import { adminKeys, masters } from '../db/schema.js';
 
 export type MasterRow = typeof masters.$inferSelect;
 export type MasterAlgorithm = MasterRow['algorithm'];
 
 export async function listMasters(db: Database, profileId: string): Promise<MasterRow[]> {
   return db.select().from(masters).where(eq(masters.profileId, profileId)).orderBy(asc(masters.version));
+}
+
+/**
+ * How many cards' admin keys derive from each of the profile's masters (by master id; a master no card
+ * uses is absent). One grouped count over the profile's derived keys.
+ */
+export async function countCardsByMaster(db: Database, profileId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ masterId: adminKeys.masterId, cards: sql<number>`count(*)::int` })
+    .from(adminKeys)
+    .innerJoin(masters, eq(masters.id, adminKeys.masterId))
+    .where(eq(masters.profileId, profileId))
+    .groupBy(adminKeys.masterId);
+  return new Map(rows.flatMap((r) => (r.masterId === null ? [] : [[r.masterId, r.cards] as const])));
 }
 
 export async function findMasterById(db: Database, id: string): Promise<MasterRow | undefined> {

@@ -12,14 +12,15 @@ export function registerMasterRoutes(app: App, ctx: ServiceContext): void {
     {
       schema: {
         tags,
-        summary: "A profile's master key versions (admin): which is current, where each lives; never a key",
+        summary:
+          "A profile's master key versions (admin): which is current, where each lives, how many cards use it; never a key",
         security: bearer,
         params: IdParams,
         response: { 200: MasterKeyList, ...errorResponses },
       },
       preHandler: requireOperator(ctx, 'admin'),
     },
-    async (request) => ({ items: await listProfileMasters(ctx, request.params.id) }),
+    async (request) => listProfileMasters(ctx, request.params.id),
   );
   app.post(
     '/api/v1/profiles/:id/masters',

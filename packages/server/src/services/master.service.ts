@@ -3,14 +3,14 @@
  * current; cards issued under an older version keep deriving their keys from it, and move to the new
  * one when next re-keyed.
  */
-import type { CreateMasterBody, MasterKey } from '@cardwarden/contract';
+import type { CreateMasterBody, MasterKey, MasterKeyList } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { createMasterVersion } from '../keys/card-admin-key.js';
-import { listMasters, type MasterRow } from '../repositories/master.repository.js';
+import { countCardsByMaster, listMasters, type MasterRow } from '../repositories/master.repository.js';
 import { findProfileById } from '../repositories/profile.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 
-function toMasterKey(row: MasterRow, currentId: string | undefined): MasterKey {
+function toMasterKey(row: MasterRow, currentId: string | undefined, cardCount: number): MasterKey {
   return {
     id: row.id,
     profileId: row.profileId,
@@ -20,6 +20,7 @@ function toMasterKey(row: MasterRow, currentId: string | undefined): MasterKey {
     checkValue: row.checkValue,
     state: row.state,
     current: row.id === currentId,
+    cardCount,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -28,13 +29,20 @@ function currentOf(rows: readonly MasterRow[]): string | undefined {
   return rows.filter((r) => r.state === 'active').sort((a, b) => b.version - a.version)[0]?.id;
 }
 
-export async function listProfileMasters(ctx: ServiceContext, profileId: string): Promise<MasterKey[]> {
+/** The profile's master versions (oldest first) with their card counts, and where a new one would live. */
+export async function listProfileMasters(ctx: ServiceContext, profileId: string): Promise<MasterKeyList> {
   if (!(await findProfileById(ctx.db, profileId))) {
     throw new AppError('profile.not_found', 'no card profile has that id');
   }
-  const rows = await listMasters(ctx.db, profileId);
+  const [rows, counts] = await Promise.all([
+    listMasters(ctx.db, profileId),
+    countCardsByMaster(ctx.db, profileId),
+  ]);
   const current = currentOf(rows);
-  return rows.map((row) => toMasterKey(row, current));
+  return {
+    items: rows.map((row) => toMasterKey(row, current, counts.get(row.id) ?? 0)),
+    newVersionCustody: ctx.keys.mode === 'hsm' ? 'hsm' : 'kek',
+  };
 }
 
 /** Makes a new master version for the profile and makes it current (audited). */
@@ -57,6 +65,6 @@ export async function rotateProfileMaster(
       auditActor(actor),
       input.reason,
     );
-    return toMasterKey(row, row.id);
+    return toMasterKey(row, row.id, 0);
   });
 }

@@ -12,6 +12,8 @@ import type {
   DirectorySyncResult,
   IssuedResponse,
   LoginResponse,
+  MasterKey,
+  MasterKeyList,
   Me,
   OfflineUnblockSession,
   Operator,
@@ -153,6 +155,13 @@ export const operatorEndpoints = {
     api.request<Profile>('/api/v1/profiles', { method: 'POST', body }),
   updateProfile: (id: string, body: UpdateProfileBody) =>
     api.request<Profile>(`/api/v1/profiles/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  masters: (profileId: string) =>
+    api.request<MasterKeyList>(`/api/v1/profiles/${encodeURIComponent(profileId)}/masters`),
+  rotateMaster: (profileId: string, reason: string | undefined) =>
+    api.request<MasterKey>(`/api/v1/profiles/${encodeURIComponent(profileId)}/masters`, {
+      method: 'POST',
+      body: reason ? { reason } : {},
+    }),
 
   operators: () => api.request<OperatorList>('/api/v1/operators'),
   createOperator: (body: CreateOperatorBody) =>

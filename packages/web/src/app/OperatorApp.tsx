@@ -56,6 +56,7 @@ const SettingsPage = lazy(() => import('../pages/Admin/SettingsPage.js'));
 const DirectoryPage = lazy(() => import('../pages/Admin/DirectoryPage.js'));
 const SsoSettingsPage = lazy(() => import('../pages/Admin/SsoSettingsPage.js'));
 const ImportPage = lazy(() => import('../pages/Admin/ImportPage.js'));
+const MasterKeysPage = lazy(() => import('../pages/Admin/MasterKeysPage.js'));
 const ChangePasswordPage = lazy(async () => ({
   default: (await import('../pages/ChangePassword/ChangePasswordPage.js')).ChangePasswordPage,
 }));
@@ -79,6 +80,7 @@ const NAV: readonly NavItem[] = [
 ];
 const ADMIN_NAV: readonly NavItem[] = [
   { to: '/admin/profiles', label: 'nav.profiles' },
+  { to: '/admin/master-keys', label: 'nav.masterKeys' },
   { to: '/admin/security-questions', label: 'nav.securityQuestions' },
   { to: '/admin/users', label: 'nav.users' },
   { to: '/admin/cards', label: 'nav.cards' },
@@ -328,6 +330,7 @@ function Page({ me }: { me: Me }) {
 function adminPage(pathname: string, me: Me): ReactNode {
   if (me.role !== 'admin') return null;
   if (matchPath('/admin/profiles', pathname)) return <ProfilesPage />;
+  if (matchPath('/admin/master-keys', pathname)) return <MasterKeysPage />;
   if (matchPath('/admin/security-questions', pathname)) return <SecurityQuestionsAdminPage />;
   if (matchPath('/admin/users', pathname)) return <UsersAdminPage />;
   if (matchPath('/admin/cards', pathname)) return <CardsAdminPage />;

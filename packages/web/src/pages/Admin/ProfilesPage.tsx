@@ -22,7 +22,11 @@ import { MissingHint } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t, type MessageKey } from '../../i18n/index.js';
+import { navigate } from '../../router/router.js';
 import { bodyOf, canSave, draftErrors, draftOf, NEW_PROFILE, type ProfileDraft } from './profile-draft.js';
+
+/** The master keys page of one profile (a plain path: the page itself loads on first use). */
+const masterKeysHref = (profileId: string) => `/admin/master-keys?profile=${encodeURIComponent(profileId)}`;
 
 const USE_CASE_LIST: readonly UseCase[] = [
   'operatorOfflineUnblock',
@@ -105,16 +109,31 @@ export default function ProfilesPage() {
                 </Table.Td>
                 <Table.Td>{profile.cardCount}</Table.Td>
                 <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="light"
-                    aria-label={`${t('admin.profiles.edit')} ${profile.name}`}
-                    onClick={() => {
-                      setEditing(profile);
-                    }}
-                  >
-                    {t('admin.profiles.edit')}
-                  </Button>
+                  <Group gap="xs" wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="light"
+                      aria-label={`${t('admin.profiles.edit')} ${profile.name}`}
+                      onClick={() => {
+                        setEditing(profile);
+                      }}
+                    >
+                      {t('admin.profiles.edit')}
+                    </Button>
+                    <Button
+                      component="a"
+                      href={masterKeysHref(profile.id)}
+                      size="xs"
+                      variant="subtle"
+                      aria-label={`${t('admin.profiles.masterKeys')} ${profile.name}`}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        navigate(masterKeysHref(profile.id));
+                      }}
+                    >
+                      {t('admin.profiles.masterKeys')}
+                    </Button>
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -1,7 +1,9 @@
-import { Button, Code, CopyButton, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
+import { AppModal } from '../../components/AppModal.js';
+import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
 import { issueCommand } from './issue-command.js';
@@ -16,23 +18,28 @@ export function IssueCardDialog({ username, onClose }: { username: string; onClo
   const chosen = profile ?? profiles.data?.items[0]?.name ?? null;
   const command = chosen ? issueCommand(window.location.origin, username, chosen) : '';
   return (
-    <Modal opened onClose={onClose} title={t('issue.title', { user: username })} size="lg">
+    <AppModal onClose={onClose} title={t('issue.title', { user: username })} size="lg">
       <Stack>
         <Text size="sm">{t('issue.intro')}</Text>
         <ErrorAlert error={profiles.error} />
-        <Select
+        {/* A native select, as in the portals' other dialogs: keyboard-friendly, and its list opens above the dialog. */}
+        <ChoiceSelect
           label={t('issue.profile')}
           data={(profiles.data?.items ?? []).map((p) => p.name)}
           value={chosen}
           onChange={setProfile}
-          allowDeselect={false}
         />
         {command && (
           <Stack gap={4}>
             <Text size="xs" c="dimmed">
               {t('issue.command')}
             </Text>
-            <Code block data-testid="issue-command">
+            {/* Wrapped, not scrolled: a scrolling box would need a keyboard stop of its own (WCAG 2.1.1). */}
+            <Code
+              block
+              data-testid="issue-command"
+              style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
+            >
               {command}
             </Code>
             <Group>
@@ -55,6 +62,6 @@ export function IssueCardDialog({ username, onClose }: { username: string; onClo
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </AppModal>
   );
 }
