@@ -21,7 +21,7 @@ const USAGE = `Usage:
   cardwarden-card gids --state FILE --admin-key HEX --pin PIN --serial HEX
                        [--algorithm 3des|aes128|aes192|aes256] [--pin-tries N] [--admin-tries N|none]
                        [--block-pin] [--t0] [--vpcd HOST:PORT]
-  cardwarden-card piv  --state FILE --management-key HEX --pin PIN --puk PUK
+  cardwarden-card piv  --state FILE --management-key HEX --pin PIN --puk PUK [--serial DECIMAL]
                        [--algorithm 3des|aes128|aes192|aes256] [--pin-tries N] [--puk-tries N]
                        [--block-pin] [--t0] [--vpcd HOST:PORT]
 
@@ -100,6 +100,15 @@ function startGids(values: Values, path: string): StartedCard {
   };
 }
 
+/** A PIV serial as GET SERIAL answers it: a whole number that fits in 4 bytes (default 12345678). */
+function parsePivSerial(text: string): number {
+  const serial = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(serial) || serial > 0xffffffff) {
+    throw new UsageError(`--serial for a PIV card is a decimal number up to 4294967295, got "${text}"`);
+  }
+  return serial;
+}
+
 function startPiv(values: Values, path: string): StartedCard {
   const stored = readStateFile(path);
   const state =
@@ -109,6 +118,7 @@ function startPiv(values: Values, path: string): StartedCard {
           algorithm: resolveAlgorithm(required(values, 'management-key'), values.algorithm),
           pin: required(values, 'pin'),
           puk: required(values, 'puk'),
+          ...(values.serial === undefined ? {} : { serial: parsePivSerial(values.serial) }),
           pinTryLimit: parseTryLimit('--pin-tries', values['pin-tries'], false) ?? undefined,
           pukTryLimit: parseTryLimit('--puk-tries', values['puk-tries'], false) ?? undefined,
         })
@@ -120,7 +130,7 @@ function startPiv(values: Values, path: string): StartedCard {
   });
   return {
     card,
-    describe: `PIV card (${state.algorithm} management key, PIN ${state.pinTriesLeft}/${state.pinTryLimit} tries, PUK ${state.pukTriesLeft}/${state.pukTryLimit} tries)`,
+    describe: `PIV card ${state.serial} (${state.algorithm} management key, PIN ${state.pinTriesLeft}/${state.pinTryLimit} tries, PUK ${state.pukTriesLeft}/${state.pukTryLimit} tries)`,
   };
 }
 

@@ -15,5 +15,6 @@ export * from './apdu/gids-data-objects.js';
 export * from './apdu/gids-masterfile.js';
 export * from './apdu/piv-commands.js';
 export * from './apdu/piv-data-objects.js';
+export * from './apdu/piv-issuance.js';
 export * from './apdu/transport-errors.js';
 export * from './apdu/exchange.js';

@@ -227,7 +227,7 @@ forEachDatabase('card issuance', (kind) => {
     expect(card.snapshot().adminKey).not.toBe(first);
   });
 
-  it('refuses a card with an unknown key, a missing user, PIV, and other roles; issuers read only users and cards', async () => {
+  it('refuses a card with an unknown key, a missing user, a minidriver card, and other roles; issuers read only users and cards', async () => {
     const serial = '00112233445566778899AABBCCDDEE05';
     const card = newCard(serial, '0F0E0D0C0B0A09080F0E0D0C0B0A09080F0E0D0C0B0A0908');
     const transport = new SoftwareCardTransport(card);
@@ -237,13 +237,14 @@ forEachDatabase('card issuance', (kind) => {
     const missing = await issuer.post('/api/v1/issuances', { serial: 'NEWCARD-1', type: 'gids' });
     expect(missing.status).toBe(422);
     expect(JSON.stringify(missing.body)).toContain('issuance.details_required');
-    const piv = await issuer.post('/api/v1/issuances', {
-      serial: 'PIV-1',
-      type: 'piv',
+    const minidriver = await issuer.post('/api/v1/issuances', {
+      serial: 'MD-1',
+      type: 'minidriver',
       username: f.username,
       profile,
     });
-    expect(piv.status).toBe(422);
+    expect(minidriver.status).toBe(422);
+    expect(JSON.stringify(minidriver.body)).toContain('issuance.unsupported_card');
     expect((await f.operator.post('/api/v1/issuances', { serial, type: 'gids' })).status).toBe(403);
     expect((await server.api.post('/api/v1/issuances', { serial, type: 'gids' })).status).toBe(401);
     expect((await issuer.get('/api/v1/users')).status).toBe(200);

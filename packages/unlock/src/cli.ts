@@ -5,9 +5,9 @@
  *   cardwarden-unlock offline [--server URL [--ca-file PEM] [--insecure-http]] [--reader NAME] [--json]
  *   cardwarden-unlock puk [--server URL …] [--reader NAME] [--json]
  *   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
- *   cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--transport-key HEX] …
+ *   cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--current-pin] [--transport-key HEX] …
  */
-import { CardRemovedError } from '@cardwarden/protocol';
+import { CardRemovedError, isAdminKeyAlgorithm } from '@cardwarden/protocol';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CardAccess } from './card-access.js';
@@ -36,11 +36,13 @@ const USAGE = `Usage:
                                                      questions, and the server gives the response
   cardwarden-unlock puk [--server URL] [--reader NAME] [--json]
                                                      unblock a PIV card's PIN with its PUK
-  cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--transport-key HEX]
-                          [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
-                                                     issuers: put a GIDS card under management: a new admin
-                                                     key only the server holds, the profile's PIN policy,
-                                                     an initial PIN with --pin (docs/issuance.md)
+  cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--current-pin]
+                          [--transport-key HEX [--transport-algorithm ALG]] [--reader NAME] [--ca-file PEM]
+                          [--insecure-http] [--json]
+                                                     issuers: put a GIDS or PIV card under management: a new
+                                                     admin (management) key only the server holds, the
+                                                     profile's PIN policy (PIV: and the PUK), an initial PIN
+                                                     with --pin (docs/issuance.md)
 
 --reader NAME     the reader to use (a part of its name will do); by default the one that holds a card.
 --server URL      the Cardwarden server, https://… (http:// only to this computer). online: needed. offline,
@@ -51,7 +53,10 @@ const USAGE = `Usage:
 --user, --profile issue: the cardholder and card profile of a card the server does not know yet (asked
                   when missing); --pin asks for an initial PIN (never on the command line);
                   --transport-key the new card's factory admin key (48 hex digits; default 0102…08), or
-                  CARDWARDEN_TRANSPORT_KEY. Sign-in: CARDWARDEN_TOKEN, else username and password are asked.
+                  CARDWARDEN_TRANSPORT_KEY, with --transport-algorithm 3des|aes128|aes192|aes256 (default
+                  3des); --current-pin (PIV) asks for the card's current PIN, which the PIN policy needs
+                  verified (otherwise the factory PIN 123456 is used). Sign-in: CARDWARDEN_TOKEN, else
+                  username and password are asked.
 --sso             online: sign in with single sign-on in the browser first (the tool opens it, or prints the
                   address), when the card's profile requires an SSO step-up.
 --json            for scripts: offline prints {"challenge":"…","pinRules":{…}}, reads the response, the new PIN
@@ -104,6 +109,8 @@ export async function main(
         profile: { type: 'string' },
         pin: { type: 'boolean' },
         'transport-key': { type: 'string' },
+        'transport-algorithm': { type: 'string' },
+        'current-pin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -121,11 +128,18 @@ export async function main(
     stderr.write(`cardwarden-unlock: unknown command "${positionals.join(' ')}"\n\n${USAGE}\n`);
     return EXIT.USAGE;
   }
-  const issueOnly = (['user', 'profile', 'pin', 'transport-key'] as const).find(
-    (name) => values[name] !== undefined,
-  );
+  const issueOnly = (
+    ['user', 'profile', 'pin', 'transport-key', 'transport-algorithm', 'current-pin'] as const
+  ).find((name) => values[name] !== undefined);
   if (command !== 'issue' && issueOnly !== undefined) {
     stderr.write(`cardwarden-unlock: --${issueOnly} is for the issue command only\n`);
+    return EXIT.USAGE;
+  }
+  const transportAlgorithm = values['transport-algorithm'];
+  if (transportAlgorithm !== undefined && !isAdminKeyAlgorithm(transportAlgorithm)) {
+    stderr.write(
+      `cardwarden-unlock: --transport-algorithm is 3des, aes128, aes192 or aes256, not "${transportAlgorithm}"\n`,
+    );
     return EXIT.USAGE;
   }
   if (values.sso && command !== 'online') {
@@ -153,6 +167,8 @@ export async function main(
         ...options,
         client: new IssuanceClient(server.base, server.options),
         pin: Boolean(values.pin),
+        currentPin: Boolean(values['current-pin']),
+        ...(transportAlgorithm === undefined ? {} : { transportAlgorithm }),
         ...(values.user === undefined ? {} : { user: values.user }),
         ...(values.profile === undefined ? {} : { profile: values.profile }),
         ...(transportKey ? { transportKey } : {}),

@@ -1,5 +1,12 @@
 import { GidsCard, newGidsCardState, newPivCardState, PivCard } from '@cardwarden/card-sim';
-import { asciiBytes, fromHex, gidsResetRetryCounter, toHex } from '@cardwarden/protocol';
+import {
+  asciiBytes,
+  fromHex,
+  gidsResetRetryCounter,
+  pivPukChallenge,
+  pivPukFromResponse,
+  toHex,
+} from '@cardwarden/protocol';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -184,20 +191,35 @@ describe('cardwarden-unlock offline, against an in-memory software GIDS card', (
     expect(stdout.text()).toMatch(/The PIN is unblocked/);
   });
 
-  it('sends PIV cards to the PUK command, and picks the reader with --reader', async () => {
-    const piv = new PivCard(
-      newPivCardState({ algorithm: '3des', managementKey: KEY_HEX, pin: '123456', puk: '12345678' }),
+  it('unblocks a PIV card Cardwarden issued with the PUK its response gives; picks the reader with --reader; a wrong response costs a PUK try', async () => {
+    const serial = 12345678;
+    const puk = pivPukFromResponse(
+      computeAdminResponse('3des', fromHex(KEY_HEX), pivPukChallenge('3des', String(serial))),
     );
+    const piv = new PivCard(
+      newPivCardState({ serial, algorithm: '3des', managementKey: KEY_HEX, pin: '123456', puk }),
+    );
+    piv.blockPin();
     access = new SoftwareCardAccess({ 'Yubico YubiKey 00 00': piv, 'Virtual PCD 00 00': card });
     const ambiguous = await run([]);
     expect(ambiguous.out[0]).toMatchObject({ code: 'card.ambiguous' });
     expect(ambiguous.status).toBe(3);
-    const result = await run([], ['offline', '--json', '--reader', 'yubikey']);
-    expect(result.out[0]).toMatchObject({
-      code: 'card.no_challenge_response',
-      message: expect.stringMatching(/cardwarden-unlock puk/),
+
+    const wrong = await run([wrongResponse], ['offline', '--json', '--reader', 'yubikey']);
+    expect(wrong.out[0]).toEqual({
+      challenge: '50554B3132333435',
+      pinRules: { minLength: 6, maxLength: 8, digitsOnly: false },
     });
-    expect(result.status).toBe(7);
+    expect(wrong.out[1]).toMatchObject({ result: 'failed', code: 'response.wrong' });
+    expect(piv.snapshot()).toMatchObject({ pukTriesLeft: 2, pinTriesLeft: 0 });
+
+    const result = await run(
+      [rightResponse, () => '97531864', () => '97531864'],
+      ['offline', '--json', '--reader', 'yubikey'],
+    );
+    expect(result.out[1]).toEqual({ result: 'unblocked' });
+    expect(result.status).toBe(0);
+    expect(piv.snapshot()).toMatchObject({ pin: '97531864', pinTriesLeft: 3, puk, pukTriesLeft: 3 });
   });
 });
 

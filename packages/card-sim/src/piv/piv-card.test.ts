@@ -5,9 +5,12 @@ import {
   pivChangeReferenceData,
   pivGeneralAuthenticate,
   pivResetRetryCounter,
+  pivSetPukFromDefault,
   pivVerify,
   PIV_PUK_REFERENCE,
   toHex,
+  yubicoSetManagementKey,
+  yubicoSetPinRetries,
 } from '@cardwarden/protocol';
 import { decryptEcb, encryptEcb } from '@cardwarden/protocol/crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -107,5 +110,64 @@ describe('software PIV card', () => {
     send(pivGeneralAuthenticate('3des', { response: encryptEcb('3des', KEY, c) }));
     expect(send(set).sw).toBe('9000');
     expect(card.snapshot().managementKey).toBe('080706050403020108070605040302010807060504030201');
+  });
+
+  it('takes the issuance sequence: mutual authentication, a new key, its proof, PIN policy, PUK and PIN (§3.4)', () => {
+    send('00A4040005A000000308');
+    const mutual = (algorithm: '3des' | 'aes192', key: Uint8Array) => {
+      const block = algorithm === '3des' ? 8 : 16;
+      const asked = send(pivGeneralAuthenticate(algorithm, { witness: new Uint8Array() }));
+      if (asked.sw !== '9000') return false;
+      const sealed = parseDynamicAuth(asked.data).witness!;
+      const challenge = new Uint8Array(block).fill(7);
+      const answer = send(
+        pivGeneralAuthenticate(algorithm, { witness: decryptEcb(algorithm, key, sealed), challenge }),
+      );
+      return (
+        answer.sw === '9000' &&
+        toHex(parseDynamicAuth(answer.data).response!) === toHex(encryptEcb(algorithm, key, challenge))
+      );
+    };
+    const aesKey = fromHex('00112233445566778899AABBCCDDEEFF0011223344556677');
+    expect(mutual('3des', KEY)).toBe(true);
+    expect(send(yubicoSetManagementKey('aes128', aesKey.subarray(0, 16))).sw).toBe('9000');
+    expect(send(pivGeneralAuthenticate('3des', { witness: new Uint8Array() })).sw).toBe('6A86');
+    expect(mutual('3des', KEY)).toBe(false);
+    send('00A4040005A000000308');
+    expect(card.snapshot().algorithm).toBe('aes128');
+    // Back to an AES-192 key (a YubiKey 5.7 default's size): the card answers with 16-byte blocks.
+    const witness = parseDynamicAuth(
+      send(pivGeneralAuthenticate('aes128', { witness: new Uint8Array() })).data,
+    ).witness!;
+    const proved = send(
+      pivGeneralAuthenticate('aes128', {
+        witness: decryptEcb('aes128', aesKey.subarray(0, 16), witness),
+        challenge: new Uint8Array(16),
+      }),
+    );
+    expect(proved.sw).toBe('9000');
+    expect(send(yubicoSetManagementKey('aes192', aesKey)).sw).toBe('9000');
+    expect(mutual('aes192', aesKey)).toBe(true);
+    expect(send(yubicoSetPinRetries(6, 4)).sw).toBe('6982');
+    expect(send(pivVerify('123456')).sw).toBe('9000');
+    expect(send(yubicoSetPinRetries(6, 4)).sw).toBe('9000');
+    expect(send(pivSetPukFromDefault('97485185')).sw).toBe('9000');
+    expect(send(pivChangeReferenceData(0x80, '123456', '135724')).sw).toBe('9000');
+    expect(card.snapshot()).toMatchObject({
+      algorithm: 'aes192',
+      managementKey: toHex(aesKey),
+      pin: '135724',
+      pinTryLimit: 6,
+      pinTriesLeft: 6,
+      puk: '97485185',
+      pukTryLimit: 4,
+      pukTriesLeft: 4,
+    });
+    // The help desk's check of a PUK: set to itself, a wrong one counts.
+    expect(send(pivChangeReferenceData(PIV_PUK_REFERENCE, '11111111', '11111111')).sw).toBe('63C3');
+    expect(send(pivChangeReferenceData(PIV_PUK_REFERENCE, '97485185', '97485185')).sw).toBe('9000');
+    expect(card.snapshot().pukTriesLeft).toBe(4);
+    // A key that does not fit its algorithm is refused.
+    expect(send('00FFFFFF1A039B17' + '01'.repeat(23)).sw).toBe('6700');
   });
 });

@@ -15,6 +15,16 @@ const Hex = (digits: number, what: string) =>
     .regex(new RegExp(`^[0-9A-Fa-f]{${digits}}$`), `${what} must be ${digits} hex digits`)
     .describe(`${what}: ${digits} hex digits`);
 
+/** One of several lengths: GIDS and PIV answers differ (the server checks the length for the card). */
+const HexOf = (digits: readonly number[], what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^(?:${digits.map((n) => `[0-9A-Fa-f]{${n}}`).join('|')})$`),
+      `${what} must be ${digits.join(' or ')} hex digits`,
+    )
+    .describe(`${what}: ${digits.join(' or ')} hex digits`);
+
 export const StartIssuanceBody = z.object({
   serial: CardSerial,
   type: CardType,
@@ -33,7 +43,7 @@ export const StartIssuanceBody = z.object({
     })
     .optional()
     .describe(
-      "a new card's factory admin key; by default the well-known GIDS default 0102…08 (3DES). Ignored for a known card",
+      "a new card's factory admin key (GIDS) or management key (PIV); by default the well-known default 0102…08 (3DES). Ignored for a known card",
     ),
 });
 export type StartIssuanceBody = z.infer<typeof StartIssuanceBody>;
@@ -46,11 +56,21 @@ export const IssuanceStep = z.object({
   username: z.string(),
   profile: z.string(),
   step: z.enum(ISSUANCE_STEPS),
+  /** The card's kind: GIDS (admin key 80) or PIV (management key 9B). */
+  cardType: z.enum(['gids', 'piv']),
   /** authenticate: which key the server answers with ("pending" finishes an interrupted issuance). */
   keySlot: z.enum(ADMIN_KEY_SLOTS).nullable(),
-  /** authenticate: R1 for GENERAL AUTHENTICATE `7C 12 81 10 <R1>` after MSE SET C1. */
+  /** authenticate: the algorithm of that key (PIV: GENERAL AUTHENTICATE's P1). */
+  algorithm: AdminKeyAlgorithm.nullable(),
+  /**
+   * authenticate: GIDS: R1 for GENERAL AUTHENTICATE `7C 12 81 10 <R1>` after MSE SET C1. PIV: the
+   * server's challenge C, sent with the witness (`7C 80 <W> 81 <C>`).
+   */
   hostChallenge: z.string().nullable(),
-  /** write-key and finish: command APDUs (hex) to send to the card in order, each expecting 9000. */
+  /**
+   * write-key and finish: command APDUs (hex) to send to the card in order, each expecting 9000. PIV
+   * finish: the tool verifies the PIN first (SET PIN RETRIES wants it) and sets the PIN afterwards.
+   */
   apdus: z.array(z.string()),
   /** finish: the PIN try limit the APDUs set (the profile's maximum PIN attempts). */
   pinTryLimit: z.number().int().nullable(),
@@ -59,17 +79,31 @@ export const IssuanceStep = z.object({
 });
 export type IssuanceStep = z.infer<typeof IssuanceStep>;
 
-export const IssuanceAuthenticateBody = z.object({ cardChallenge: Hex(32, "the card's random R2") });
+export const IssuanceAuthenticateBody = z.object({
+  cardChallenge: HexOf(
+    [32, 16],
+    "GIDS: the card's random R2 (32); PIV: the card's encrypted witness E_K(W) (16 for 3DES, 32 for AES)",
+  ),
+});
 export type IssuanceAuthenticateBody = z.infer<typeof IssuanceAuthenticateBody>;
 
 export const IssuanceAuthenticateResponse = z.object({
-  cryptogram: z.string().describe('E_K(R2 || R1 || Z1) for GENERAL AUTHENTICATE `7C 2A 82 28 …`'),
+  cryptogram: z
+    .string()
+    .describe(
+      'GIDS: E_K(R2 || R1 || Z1) for GENERAL AUTHENTICATE `7C 2A 82 28 …`; PIV: the decrypted witness W',
+    ),
 });
 export type IssuanceAuthenticateResponse = z.infer<typeof IssuanceAuthenticateResponse>;
 
 /** The card's answer to the server's cryptogram: its own cryptogram, or its refusal. */
 export const IssuanceProofBody = z.union([
-  z.object({ cardCryptogram: Hex(80, "the card's cryptogram E_K(R1 || R2 || Z2)") }),
+  z.object({
+    cardCryptogram: HexOf(
+      [80, 16, 32],
+      "GIDS: the card's cryptogram E_K(R1 || R2 || Z2) (80); PIV: the card's E_K(C) (16 or 32)",
+    ),
+  }),
   z.object({
     refused: z.literal(true),
     statusWord: Hex(4, "the card's status word"),

@@ -37,50 +37,77 @@ export async function requireCard(db: Database, id: string): Promise<CardRecord>
   return card;
 }
 
+/** What registering a card made: its id and its key (in clear, for the caller to show once or use, then wipe). */
+export interface RegisteredCard {
+  readonly id: string;
+  readonly made: NewAdminKey;
+}
+
+/**
+ * Registers a card to its user and profile with its admin key, audited, in the caller's transaction:
+ * the one place cards are registered (the portal and issuance). `keySource` names where a typed key came
+ * from in the audit trail (issuance: the factory key). The caller wipes `made.key`.
+ */
+export async function registerCardIn(
+  ctx: ServiceContext,
+  tx: Database,
+  actor: OperatorActor,
+  input: RegisterCardBody,
+  keySource?: string,
+): Promise<RegisteredCard> {
+  const user = await findUserByUsername(tx, input.username);
+  if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
+  const profile = await findProfileByName(tx, input.profile);
+  if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
+  await ctx.keys.ensureCurrent(tx);
+  const cardId = await insertCard(tx, {
+    serial: input.serial,
+    type: input.type,
+    userId: user.id,
+    profileId: profile.id,
+  });
+  const made = await newAdminKeyForCard(
+    ctx,
+    tx,
+    { cardId, serial: input.serial, profile },
+    input.adminKey,
+    auditActor(actor),
+  );
+  try {
+    await insertAdminKey(tx, { cardId, ...made.values });
+    await appendAuditEvent(tx, {
+      ...auditActor(actor),
+      action: 'card.registered',
+      cardId,
+      userId: user.id,
+      details: {
+        serial: input.serial,
+        type: input.type,
+        profile: profile.name,
+        algorithm: input.adminKey.algorithm,
+        kcv: made.values.kcv,
+        keySource: keySource ?? made.source,
+        ...(made.masterVersion === null ? {} : { masterVersion: made.masterVersion }),
+      },
+    });
+  } catch (error) {
+    made.key.fill(0);
+    throw error;
+  }
+  return { id: cardId, made };
+}
+
 export async function registerCard(
   ctx: ServiceContext,
   actor: OperatorActor,
   input: RegisterCardBody,
 ): Promise<RegisterCardResponse> {
-  const { algorithm } = input.adminKey;
   let made: NewAdminKey | undefined;
   try {
     const id = await ctx.db.transaction(async (tx) => {
-      const user = await findUserByUsername(tx, input.username);
-      if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
-      const profile = await findProfileByName(tx, input.profile);
-      if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
-      await ctx.keys.ensureCurrent(tx);
-      const cardId = await insertCard(tx, {
-        serial: input.serial,
-        type: input.type,
-        userId: user.id,
-        profileId: profile.id,
-      });
-      made = await newAdminKeyForCard(
-        ctx,
-        tx,
-        { cardId, serial: input.serial, profile },
-        input.adminKey,
-        auditActor(actor),
-      );
-      await insertAdminKey(tx, { cardId, ...made.values });
-      await appendAuditEvent(tx, {
-        ...auditActor(actor),
-        action: 'card.registered',
-        cardId,
-        userId: user.id,
-        details: {
-          serial: input.serial,
-          type: input.type,
-          profile: profile.name,
-          algorithm,
-          kcv: made.values.kcv,
-          keySource: made.source,
-          ...(made.masterVersion === null ? {} : { masterVersion: made.masterVersion }),
-        },
-      });
-      return cardId;
+      const registered = await registerCardIn(ctx, tx, actor, input);
+      made = registered.made;
+      return registered.id;
     });
     if (!made) throw new Error('no admin key was made');
     return registrationAnswer(id, made);

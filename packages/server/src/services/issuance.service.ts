@@ -1,27 +1,15 @@
 /**
- * Card issuance and re-keying (docs/issuance.md). The server drives the card through steps; the tool in
- * front of the card relays randoms, cryptograms and APDUs. Keys stay here: the server answers the card's
- * GIDS mutual authentication itself, and builds the one APDU that writes a new key.
+ * Card issuance and re-keying (docs/issuance.md), for GIDS and PIV cards. The server drives the card
+ * through steps; the tool in front of the card relays randoms, cryptograms and APDUs. Keys stay here: the
+ * server answers the card's mutual authentication itself (GIDS admin key, PIV management key), and builds
+ * the one APDU that writes a new key (`issuance-card-protocol.ts` has what differs per card type).
  *
  * Crash safety: the new key is stored as the card's PENDING key (committed) before the APDU that writes
  * it leaves the server, and becomes the active key only when the card proves it with one authentication.
  * A run that stops anywhere is finished or rolled back by the next: it authenticates with the pending key
  * first (the card has it: confirm), else with the active one (the card still has the old key: write again).
  */
-import {
-  fromHex,
-  gidsPutAdminKey,
-  gidsPutPinTryLimit,
-  toHex,
-  type AdminKeyAlgorithm,
-} from '@cardwarden/protocol';
-import {
-  checkGidsCardCryptogram,
-  GIDS_MUTUAL_RANDOM_BYTES,
-  gidsHostCryptogram,
-  keyCheckValue,
-  secureRandomBytes,
-} from '@cardwarden/protocol/crypto';
+import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
 import type {
   IssuanceAuthenticateBody,
   IssuanceAuthenticateResponse,
@@ -31,9 +19,8 @@ import type {
   StartIssuanceBody,
 } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
-import { AppError } from '../errors.js';
+import { AppError, isUniqueViolation } from '../errors.js';
 import {
-  insertAdminKey,
   lockIssuanceKeys,
   markAdminKeyBlocked,
   promotePendingAdminKey,
@@ -45,7 +32,6 @@ import { appendAuditEvent } from '../repositories/audit.repository.js';
 import {
   findCardById,
   findCardBySerial,
-  insertCard,
   updateCard,
   type CardRecord,
 } from '../repositories/card.repository.js';
@@ -59,28 +45,59 @@ import {
   type KeySlot,
 } from '../repositories/issuance.repository.js';
 import { findProfileByName } from '../repositories/profile.repository.js';
-import { findUserByUsername } from '../repositories/user.repository.js';
-import { parseAdminKey } from './admin-key-input.js';
 import { withAdminKey } from './admin-key-response.js';
+import { registerCardIn } from './card.service.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import {
+  cardProves,
+  checkCardChallenge,
+  checkProofLength,
+  hostAnswer,
+  isIssuable,
+  keyWriteApdu,
+  newHostChallenge,
+  pivPukFor,
+  policyApdus,
+  type IssuableType,
+} from './issuance-card-protocol.js';
 import { newAdminKeyForCard } from './issuance-key-source.js';
 
 /** How long one run may take before its randoms are void (the next run takes over). */
 const ISSUANCE_MINUTES = 15;
-/** A new GIDS card's factory admin key when the operator names none (TPM virtual smart card default, §1). */
-const GIDS_DEFAULT_TRANSPORT_KEY = '010203040506070801020304050607080102030405060708';
+/**
+ * A new card's factory admin key when the operator names none: the TPM virtual smart card default (§1),
+ * which is also the YubiKey's default PIV management key before firmware 5.7 (§3.2).
+ */
+const DEFAULT_TRANSPORT_KEY = '010203040506070801020304050607080102030405060708';
 const SW_OK = '9000';
 const SW_BLOCKED = '6983';
 
 type Tx = Database;
 
-function newR1(): string {
-  return toHex(secureRandomBytes(GIDS_MUTUAL_RANDOM_BYTES));
+function cardType(card: CardRecord): IssuableType {
+  if (!isIssuable(card.type)) {
+    throw new AppError(
+      'issuance.unsupported_card',
+      `card ${card.serial} is a ${card.type} card; it cannot be issued`,
+    );
+  }
+  return card.type;
+}
+
+/** The algorithm of the key a slot names (a pending key keeps the card's algorithm, but ask the row). */
+function slotAlgorithm(keys: IssuanceKeys, slot: KeySlot | null): AdminKeyAlgorithm {
+  return sealedFor(keys, slot).algorithm;
 }
 
 function stepView(
   card: CardRecord,
-  run: { id: string; step: IssuanceStep['step']; keySlot: KeySlot | null; hostChallenge: string | null },
+  run: {
+    id: string;
+    step: IssuanceStep['step'];
+    keySlot: KeySlot | null;
+    hostChallenge: string | null;
+    algorithm?: AdminKeyAlgorithm;
+  },
   extra: { apdus?: string[]; pinTryLimit?: number; message: string },
 ): IssuanceStep {
   return {
@@ -90,7 +107,9 @@ function stepView(
     username: card.user.username,
     profile: card.profile.name,
     step: run.step,
+    cardType: cardType(card),
     keySlot: run.step === 'authenticate' ? run.keySlot : null,
+    algorithm: run.step === 'authenticate' ? (run.algorithm ?? null) : null,
     hostChallenge: run.step === 'authenticate' ? run.hostChallenge : null,
     apdus: extra.apdus ?? [],
     pinTryLimit: extra.pinTryLimit ?? null,
@@ -110,7 +129,10 @@ function authenticateMessage(slot: KeySlot): string {
     : "authenticating with the card's current admin key";
 }
 
-/** A new card: registered to its user and profile with its factory key as the active key. */
+/**
+ * A new card: registered to its user and profile with its factory key as the active key, through the card
+ * service's registration (the one place cards are registered).
+ */
 async function registerNewCard(
   ctx: ServiceContext,
   tx: Tx,
@@ -123,40 +145,24 @@ async function registerNewCard(
       `the server does not know card ${input.serial} yet: say whose card it is and its profile (--user and --profile)`,
     );
   }
-  const user = await findUserByUsername(tx, input.username);
-  if (!user) throw new AppError('user.not_found', `no user is named "${input.username}"`);
-  const profile = await findProfileByName(tx, input.profile);
-  if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
-  const algorithm: AdminKeyAlgorithm = input.transportKey?.algorithm ?? '3des';
-  const key = parseAdminKey(algorithm, input.transportKey?.key ?? GIDS_DEFAULT_TRANSPORT_KEY);
-  try {
-    await ctx.keys.ensureCurrent(tx);
-    const cardId = await insertCard(tx, {
+  const registered = await registerCardIn(
+    ctx,
+    tx,
+    actor,
+    {
       serial: input.serial,
       type: input.type,
-      userId: user.id,
-      profileId: profile.id,
-    });
-    const kcv = toHex(keyCheckValue(algorithm, key));
-    await insertAdminKey(tx, { cardId, algorithm, sealed: ctx.keys.sealAdminKey(cardId, key), kcv });
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'card.registered',
-      cardId,
-      userId: user.id,
-      details: {
-        serial: input.serial,
-        type: input.type,
-        profile: profile.name,
-        algorithm,
-        kcv,
-        keySource: input.transportKey ? 'transport' : 'transport-default',
+      username: input.username,
+      profile: input.profile,
+      adminKey: {
+        algorithm: input.transportKey?.algorithm ?? '3des',
+        key: input.transportKey?.key ?? DEFAULT_TRANSPORT_KEY,
       },
-    });
-    return cardId;
-  } finally {
-    key.fill(0);
-  }
+    },
+    input.transportKey ? 'transport' : 'transport-default',
+  );
+  registered.made.key.fill(0);
+  return registered.id;
 }
 
 /** A known card: the same holder, maybe a new profile. */
@@ -208,12 +214,32 @@ export async function startIssuance(
   actor: OperatorActor,
   input: StartIssuanceBody,
 ): Promise<IssuanceStep> {
-  if (input.type !== 'gids') {
+  if (!isIssuable(input.type)) {
     throw new AppError(
       'issuance.unsupported_card',
-      `issuing ${input.type} cards is not available yet; GIDS cards can be issued. Register this card with its key instead`,
+      `${input.type} cards cannot be issued; GIDS and PIV cards can. Register this card with its key instead`,
     );
   }
+  const type = input.type;
+  try {
+    return await startInTransaction(ctx, actor, input, type);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        'issuance.card_taken',
+        `card ${input.serial} was registered by someone else meanwhile; run the issue command again`,
+      );
+    }
+    throw error;
+  }
+}
+
+function startInTransaction(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  input: StartIssuanceBody,
+  type: IssuableType,
+): Promise<IssuanceStep> {
   return ctx.db.transaction(async (tx) => {
     const known = await findCardBySerial(tx, input.serial);
     if (known) await checkKnownCard(tx, actor, known, input);
@@ -222,7 +248,8 @@ export async function startIssuance(
     const previous = await latestOpenIssuance(tx, cardId);
     await abandonOpenIssuances(tx, cardId);
     const keySlot: KeySlot = keys.pending ? 'pending' : 'current';
-    const hostChallenge = newR1();
+    const algorithm = slotAlgorithm(keys, keySlot);
+    const hostChallenge = newHostChallenge(type, algorithm);
     const id = await insertIssuance(tx, {
       cardId,
       operatorId: actor.id,
@@ -250,7 +277,7 @@ export async function startIssuance(
     });
     return stepView(
       card,
-      { id, step: 'authenticate', keySlot, hostChallenge },
+      { id, step: 'authenticate', keySlot, hostChallenge, algorithm },
       { message: authenticateMessage(keySlot) },
     );
   });
@@ -289,7 +316,7 @@ function sealedFor(keys: IssuanceKeys, slot: KeySlot | null): IssuanceKey {
   return keys;
 }
 
-/** The server's cryptogram E_K(R2 ‖ R1 ‖ Z1) with the key of the run's slot; once per R1. */
+/** The server's answer (GIDS E_K(R2 ‖ R1 ‖ Z1), PIV the witness) with the key of the run's slot; once per random. */
 export async function answerIssuanceAuthentication(
   ctx: ServiceContext,
   actor: OperatorActor,
@@ -306,10 +333,12 @@ export async function answerIssuanceAuthentication(
     }
     const keys = await requireKeys(tx, run.cardId);
     const key = sealedFor(keys, run.keySlot);
-    const randoms = { r1: fromHex(run.hostChallenge), r2: fromHex(input.cardChallenge) };
     const card = await requireCardRecord(tx, run.cardId);
+    const type = cardType(card);
+    checkCardChallenge(type, key.algorithm, input.cardChallenge);
+    const randoms = { hostChallenge: run.hostChallenge, cardChallenge: input.cardChallenge };
     const cryptogram = await withAdminKey(ctx, tx, card, key, (bytes) =>
-      gidsHostCryptogram(key.algorithm, bytes, randoms),
+      hostAnswer(type, key.algorithm, bytes, randoms),
     );
     await updateIssuance(tx, id, { cardChallenge: input.cardChallenge.toUpperCase() });
     return { cryptogram: toHex(cryptogram) };
@@ -338,9 +367,11 @@ export async function recordIssuanceProof(
     if ('refused' in input) return refused(tx, run, card, keys, slot, input.statusWord.toUpperCase(), audit);
 
     const key = sealedFor(keys, slot);
-    const randoms = { r1: fromHex(run.hostChallenge), r2: fromHex(run.cardChallenge) };
+    const type = cardType(card);
+    checkProofLength(type, key.algorithm, input.cardCryptogram);
+    const randoms = { hostChallenge: run.hostChallenge, cardChallenge: run.cardChallenge };
     const proved = await withAdminKey(ctx, tx, card, key, (bytes) =>
-      checkGidsCardCryptogram(key.algorithm, bytes, randoms, fromHex(input.cardCryptogram)),
+      cardProves(type, key.algorithm, bytes, randoms, input.cardCryptogram),
     );
     if (!proved) {
       await updateIssuance(tx, id, { state: 'failed', step: 'done', closed: true });
@@ -375,12 +406,12 @@ export async function recordIssuanceProof(
         action: 'issuance.key_confirmed',
         details: { serial: card.serial, kcv: key.kcv, previousKcv: keys.kcv },
       });
-      return { kind: 'step', step: finishStep(card, id) };
+      return { kind: 'step', step: await finishStep(ctx, tx, card, id) };
     }
     if (run.keyConfirmedAt !== null) {
       // An earlier run wrote and confirmed the key but stopped before the PIN policy: only that is left.
       await updateIssuance(tx, id, { step: 'finish', hostChallenge: null, cardChallenge: null });
-      return { kind: 'step', step: finishStep(card, id) };
+      return { kind: 'step', step: await finishStep(ctx, tx, card, id) };
     }
     return { kind: 'step', step: await writeKeyStep(ctx, tx, run, card, keys, audit) };
   });
@@ -439,13 +470,14 @@ async function refused(
       ),
     };
   }
-  const hostChallenge = newR1();
+  const algorithm = slotAlgorithm(keys, next);
+  const hostChallenge = newHostChallenge(cardType(card), algorithm);
   await updateIssuance(tx, run.id, { keySlot: next, refusedSlots, hostChallenge, cardChallenge: null });
   return {
     kind: 'step',
     step: stepView(
       card,
-      { id: run.id, step: 'authenticate', keySlot: next, hostChallenge },
+      { id: run.id, step: 'authenticate', keySlot: next, hostChallenge, algorithm },
       { message: authenticateMessage(next) },
     ),
   };
@@ -461,7 +493,9 @@ async function writeKeyStep(
   audit: AuditWho,
 ): Promise<IssuanceStep> {
   let key: Uint8Array;
+  let algorithm: AdminKeyAlgorithm;
   if (keys.pending) {
+    algorithm = keys.pending.algorithm;
     // An earlier run stored a key and stopped before the card took it: write that same key.
     key = await withAdminKey(ctx, tx, card, keys.pending, (bytes) => Uint8Array.from(bytes));
     await appendAuditEvent(tx, {
@@ -478,6 +512,7 @@ async function writeKeyStep(
     await ctx.keys.ensureCurrent(tx);
     const fresh = await newAdminKeyForCard(ctx, tx, card.profile, card, keys.algorithm);
     key = fresh.key;
+    algorithm = fresh.algorithm;
     await setPendingAdminKey(tx, card.id, fresh);
     await appendAuditEvent(tx, {
       ...audit,
@@ -496,24 +531,52 @@ async function writeKeyStep(
     return stepView(
       card,
       { id: run.id, step: 'write-key', keySlot: null, hostChallenge: null },
-      { apdus: [toHex(gidsPutAdminKey(key))], message: 'writing the new admin key to the card' },
+      {
+        apdus: [toHex(keyWriteApdu(cardType(card), algorithm, key))],
+        message:
+          card.type === 'piv'
+            ? 'writing the new management key to the card'
+            : 'writing the new admin key to the card',
+      },
     );
   } finally {
     key.fill(0);
   }
 }
 
-function finishStep(card: CardRecord, id: string): IssuanceStep {
+/**
+ * The PIN policy, written once the card holds a key the server holds. A PIV card also gets its PUK,
+ * computed from that (now active) key, with the profile's admin-key attempt limit as its try limit.
+ */
+async function finishStep(ctx: ServiceContext, tx: Tx, card: CardRecord, id: string): Promise<IssuanceStep> {
+  const type = cardType(card);
   const pinTryLimit = card.profile.maxPinAttempts;
-  return stepView(
-    card,
-    { id, step: 'finish', keySlot: null, hostChallenge: null },
-    {
-      apdus: [toHex(gidsPutPinTryLimit(pinTryLimit))],
-      pinTryLimit,
-      message: `writing the PIN policy (${pinTryLimit} PIN attempts)`,
-    },
-  );
+  const limits = { pinTries: pinTryLimit, pukTries: card.profile.adminKeyAttemptLimit };
+  let apdus: Uint8Array[];
+  if (type === 'piv') {
+    const keys = await requireKeys(tx, card.id);
+    apdus = await withAdminKey(ctx, tx, card, keys, (key) =>
+      policyApdus(type, limits, pivPukFor(keys.algorithm, key, card.serial)),
+    );
+  } else {
+    apdus = policyApdus(type, limits, undefined);
+  }
+  try {
+    return stepView(
+      card,
+      { id, step: 'finish', keySlot: null, hostChallenge: null },
+      {
+        apdus: apdus.map((apdu) => toHex(apdu)),
+        pinTryLimit,
+        message:
+          type === 'piv'
+            ? `writing the PIN policy (${pinTryLimit} PIN attempts) and the PUK the help desk can unblock with`
+            : `writing the PIN policy (${pinTryLimit} PIN attempts)`,
+      },
+    );
+  } finally {
+    for (const apdu of apdus) apdu.fill(0);
+  }
 }
 
 /** The card's answer to the key write: on 9000 the card must now prove the new key. */
@@ -546,7 +609,9 @@ export async function recordKeyWritten(
         ),
       };
     }
-    const hostChallenge = newR1();
+    const keys = await requireKeys(tx, card.id);
+    const algorithm = slotAlgorithm(keys, 'pending');
+    const hostChallenge = newHostChallenge(cardType(card), algorithm);
     await updateIssuance(tx, id, {
       step: 'authenticate',
       keySlot: 'pending',
@@ -557,7 +622,7 @@ export async function recordKeyWritten(
       kind: 'step',
       step: stepView(
         card,
-        { id, step: 'authenticate', keySlot: 'pending', hostChallenge },
+        { id, step: 'authenticate', keySlot: 'pending', hostChallenge, algorithm },
         { message: 'the card proves the new key' },
       ),
     };
@@ -601,6 +666,7 @@ export async function finishIssuance(
         serial: card.serial,
         profile: card.profile.name,
         pinTryLimit: card.profile.maxPinAttempts,
+        ...(card.type === 'piv' ? { pukTryLimit: card.profile.adminKeyAttemptLimit, pukSet: true } : {}),
         initialPinSet: input.pinSet === true,
         kcv: card.adminKey.kcv,
       },

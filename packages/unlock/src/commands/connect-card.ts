@@ -47,13 +47,16 @@ const OTHER_TYPE_FAILURE: Readonly<Record<UnblockableType, readonly [code: Failu
   ],
 };
 
-/** Connects to a card of the `wanted` type and says which card it is; other cards are refused with what to do instead. */
+/**
+ * Connects to a card of a `wanted` type and says which card it is; other cards are refused with what to
+ * do instead (for the first type wanted).
+ */
 async function connectCardOfType(
   access: CardAccess,
   wantedReader: string | undefined,
   reporter: Reporter,
-  wanted: UnblockableType,
-): Promise<ConnectedTypedCard> {
+  ...wanted: [UnblockableType, ...UnblockableType[]]
+): Promise<ConnectedTypedCard & { readonly type: UnblockableType }> {
   const { card, identity, readerName } = await connectCard(access, wantedReader);
   try {
     if (identity.type === 'unknown') {
@@ -62,18 +65,18 @@ async function connectCardOfType(
         `the card in ${readerName} is neither GIDS nor PIV; this tool cannot unblock it`,
       );
     }
-    if (identity.type !== wanted) {
-      const [code, message] = OTHER_TYPE_FAILURE[wanted];
+    if (!wanted.includes(identity.type)) {
+      const [code, message] = OTHER_TYPE_FAILURE[wanted[0]];
       throw new UnlockFailure(code, message);
     }
     const pinState = identity.pin?.blocked
       ? 'its PIN is blocked'
       : 'its PIN is not blocked (the unblock sets a new PIN anyway)';
-    const label = wanted === 'gids' ? 'GIDS' : 'PIV';
+    const label = identity.type === 'gids' ? 'GIDS' : 'PIV';
     reporter.say(
       `${label} card${identity.serial ? ` ${identity.serial}` : ''} in ${readerName}; ${pinState}.`,
     );
-    return { card, readerName, serial: identity.serial };
+    return { card, readerName, serial: identity.serial, type: identity.type };
   } catch (error) {
     await card.disconnect();
     throw error;
@@ -99,4 +102,16 @@ export function connectPivCard(
   reporter: Reporter,
 ): Promise<ConnectedTypedCard> {
   return connectCardOfType(access, wantedReader, reporter, 'piv');
+}
+
+/**
+ * Connects to a card for the help desk's unblock (`offline`): a GIDS card, or a PIV card Cardwarden issued
+ * (its PUK comes from the help desk's response).
+ */
+export function connectHelpDeskCard(
+  access: CardAccess,
+  wantedReader: string | undefined,
+  reporter: Reporter,
+): Promise<ConnectedTypedCard & { readonly type: UnblockableType }> {
+  return connectCardOfType(access, wantedReader, reporter, 'gids', 'piv');
 }

@@ -1,18 +1,28 @@
 /**
- * `cardwarden-unlock issue`: an issuer (or admin) puts a card under management. The tool reads the card,
- * the server registers it and drives it through the steps: authenticate with the card's current key,
- * write a new per-card key (kept by the server as pending until the card proves it), the profile's PIN
- * policy, and an initial PIN when asked. Keys never need to be typed; the PIN never leaves this computer.
+ * `cardwarden-unlock issue`: an issuer (or admin) puts a GIDS or PIV card under management. The tool reads
+ * the card, the server registers it and drives it through the steps: authenticate with the card's current
+ * key, write a new per-card key (kept by the server as pending until the card proves it), the profile's
+ * PIN policy (PIV: and the PUK), and an initial PIN when asked. Keys never need to be typed; the PIN never
+ * leaves this computer.
  * Running it again after an interruption finishes or rolls back what was left (docs/issuance.md).
  */
 import type { IssuanceStep } from '@cardwarden/contract';
+import type { AdminKeyAlgorithm, CardTransport } from '@cardwarden/protocol';
 import type { CardAccess } from '../card-access.js';
 import { cardProof, cardRandom, selectGids, sendServerApdu, setInitialPin } from '../card/gids-issuance.js';
+import {
+  pinVerifyFailure,
+  pivCardProof,
+  pivCardWitness,
+  selectPiv,
+  setPinAfterPolicy,
+  verifyPinForPolicy,
+} from '../card/piv-issuance.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { LineInput } from '../io/line-input.js';
 import type { Reporter } from '../io/reporter.js';
 import type { IssuanceClient } from '../online/issuance-client.js';
-import { GIDS_PIN_RULES } from '../pin-rules.js';
+import { GIDS_PIN_RULES, PIV_PIN_RULES } from '../pin-rules.js';
 import { UnlockFailure } from '../unlock-failure.js';
 import { askNewPin } from './ask-new-pin.js';
 import { connectCard } from './connect-card.js';
@@ -25,6 +35,10 @@ export interface IssueOptions {
   /** Ask for an initial PIN and set it. */
   readonly pin: boolean;
   readonly transportKey?: string;
+  /** The factory key's algorithm (default 3DES; a YubiKey from firmware 5.7 has AES-192). */
+  readonly transportAlgorithm?: AdminKeyAlgorithm;
+  /** PIV: ask for the card's current PIN (a card in use); otherwise the factory default 123456 is used. */
+  readonly currentPin?: boolean;
   /** `CARDWARDEN_TOKEN`, when the operator signed in elsewhere. */
   readonly token?: string;
   /** Test hook (CARDWARDEN_TEST_STOP_AFTER=write-key): hang once the key is on the card, to be killed. */
@@ -74,12 +88,6 @@ export async function issueCommand(
           `the card in ${readerName} is neither GIDS nor PIV; it cannot be issued`,
         );
       }
-      if (identity.type === 'piv') {
-        throw new UnlockFailure(
-          'card.unsupported',
-          'issuing PIV cards is not available yet; register this card with its management key in the portal',
-        );
-      }
       if (!identity.serial)
         throw new UnlockFailure(
           'card.no_serial',
@@ -89,7 +97,8 @@ export async function issueCommand(
         identity.pin?.triesLeft === undefined
           ? ''
           : `; PIN ${identity.pin.triesLeft} of ${identity.pin.tryLimit ?? '?'} tries left`;
-      reporter.say(`GIDS card ${identity.serial} in ${readerName}${pinText}.`);
+      const label = identity.type === 'gids' ? 'GIDS' : 'PIV';
+      reporter.say(`${label} card ${identity.serial} in ${readerName}${pinText}.`);
       reporter.emit({ card: { type: identity.type, serial: identity.serial, pin: identity.pin ?? null } });
 
       const user =
@@ -97,17 +106,30 @@ export async function issueCommand(
         (await askOptional(input, reporter, "Cardholder's username (Enter if the server knows the card): "));
       const profile =
         options.profile ?? (user ? await askOptional(input, reporter, 'Card profile: ') : undefined);
-      const pin = options.pin ? await askNewPin(input, reporter, GIDS_PIN_RULES) : undefined;
+      const currentPin =
+        identity.type === 'piv' && options.currentPin ? await askCurrentPin(input, reporter) : undefined;
+      const pin = options.pin
+        ? await askNewPin(input, reporter, identity.type === 'gids' ? GIDS_PIN_RULES : PIV_PIN_RULES)
+        : undefined;
 
       let step = await client.start({
         serial: identity.serial,
-        type: 'gids',
+        type: identity.type,
         ...(user ? { username: user } : {}),
         ...(profile ? { profile } : {}),
-        ...(options.transportKey ? { transportKey: { algorithm: '3des', key: options.transportKey } } : {}),
+        ...(options.transportKey
+          ? { transportKey: { algorithm: options.transportAlgorithm ?? '3des', key: options.transportKey } }
+          : {}),
       });
       reporter.say(`Issuing card ${step.serial} to ${step.username} (profile ${step.profile}).`);
-      await selectGids(card.transport);
+      if (step.cardType !== identity.type)
+        throw new UnlockFailure(
+          'server.bad_answer',
+          `the server took this ${label} card for a ${step.cardType} card`,
+        );
+      const pins = { pin, currentPin };
+      if (identity.type === 'gids') await selectGids(card.transport);
+      else await selectPiv(card.transport);
       for (let round = 0; step.step !== 'done'; round++) {
         if (round === MAX_STEPS)
           throw new UnlockFailure(
@@ -115,7 +137,10 @@ export async function issueCommand(
             'the server asked for too many steps; run the issue command again',
           );
         reporter.say(`- ${step.message}`);
-        step = await runStep(card.transport, client, step, pin, options.testStopAfter);
+        step =
+          identity.type === 'gids'
+            ? await runStep(card.transport, client, step, pin, options.testStopAfter)
+            : await runPivStep(card.transport, client, step, pins, options.testStopAfter);
       }
       reporter.emit({
         result: 'issued',
@@ -126,7 +151,7 @@ export async function issueCommand(
         initialPinSet: pin !== undefined,
       });
       reporter.say(
-        `Card ${step.serial} is issued to ${step.username}: a new admin key only the server holds, ${step.pinTryLimit ?? '?'} PIN attempts${pin === undefined ? '' : ', and the initial PIN you chose'}.`,
+        `Card ${step.serial} is issued to ${step.username}: a new ${identity.type === 'gids' ? 'admin' : 'management'} key only the server holds, ${step.pinTryLimit ?? '?'} PIN attempts${identity.type === 'piv' ? ', a PUK the help desk can unblock with' : ''}${pin === undefined ? '' : ', and the initial PIN you chose'}.`,
       );
       return EXIT.OK;
     } finally {
@@ -137,8 +162,66 @@ export async function issueCommand(
   }
 }
 
+/** The card's current PIN, typed by its holder (PIV: SET PIN RETRIES wants it verified). */
+async function askCurrentPin(input: LineInput, reporter: Reporter): Promise<string> {
+  const pin = await input.next(reporter.json ? undefined : "The card's current PIN: ");
+  if (pin === undefined) throw ended("the card's current PIN");
+  if (pin.length < PIV_PIN_RULES.minLength || pin.length > PIV_PIN_RULES.maxLength) {
+    throw new UnlockFailure(
+      'pin.rules',
+      `a PIV PIN has ${PIV_PIN_RULES.minLength} to ${PIV_PIN_RULES.maxLength} characters; nothing was sent to the card`,
+    );
+  }
+  return pin;
+}
+
+/**
+ * One PIV step: the management-key authentication the server answers, the key write, and the PIN policy
+ * between a PIN verification and the PIN (initial, or the holder's again), both done here.
+ */
+async function runPivStep(
+  transport: CardTransport,
+  client: IssuanceClient,
+  step: IssuanceStep,
+  pins: { pin: string | undefined; currentPin: string | undefined },
+  testStopAfter: string | undefined,
+): Promise<IssuanceStep> {
+  if (step.step === 'authenticate') {
+    const algorithm = step.algorithm ?? '3des';
+    const witness = await pivCardWitness(transport, algorithm);
+    const { cryptogram } = await client.authenticate(step.id, witness);
+    return client.proof(
+      step.id,
+      await pivCardProof(transport, algorithm, cryptogram, step.hostChallenge ?? ''),
+    );
+  }
+  if (step.step === 'write-key') {
+    const sw = await sendServerApdu(transport, step.apdus[0] ?? '');
+    if (testStopAfter === 'write-key') await hangForTest();
+    return client.keyWritten(step.id, sw);
+  }
+  const verified = await verifyPinForPolicy(transport, pins.currentPin);
+  if (verified !== '9000') {
+    try {
+      await client.finish(step.id, [verified], false);
+    } catch {
+      // The server records the refusal; what the operator needs to know is the PIN.
+    }
+    throw pinVerifyFailure(verified, pins.currentPin !== undefined);
+  }
+  const statusWords: string[] = [];
+  for (const apdu of step.apdus) {
+    const sw = await sendServerApdu(transport, apdu);
+    statusWords.push(sw);
+    if (sw !== '9000') break;
+  }
+  const policyWritten = statusWords.every((sw) => sw === '9000');
+  if (policyWritten) await setPinAfterPolicy(transport, pins.pin ?? pins.currentPin);
+  return client.finish(step.id, statusWords, policyWritten && pins.pin !== undefined);
+}
+
 async function runStep(
-  transport: Parameters<typeof selectGids>[0],
+  transport: CardTransport,
   client: IssuanceClient,
   step: IssuanceStep,
   pin: string | undefined,

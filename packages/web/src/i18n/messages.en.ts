@@ -902,7 +902,7 @@ export const errorMessagesEn = {
   'issuance.closed': 'That issuance is already closed. Run the issue command again.',
   'issuance.expired': 'That issuance took too long. Run the issue command again to finish it.',
   'issuance.wrong_step': 'The issuance is at another step. Run the issue command again.',
-  'issuance.unsupported_card': 'Only GIDS cards can be issued yet. Register other cards with their key.',
+  'issuance.unsupported_card': 'Only GIDS and PIV cards can be issued. Register other cards with their key.',
   'issuance.details_required': 'The server does not know this card yet: give the cardholder and the profile.',
   'issuance.card_taken': 'This card belongs to someone else or is of another type. Check the serial.',
   'issuance.key_unknown':
