@@ -460,6 +460,10 @@ it('rareTrigrams picks a few rare, separate trigrams of a long term, and none of
   expect(rareTrigrams('Ez.', column)).toBeUndefined();
   expect(rareTrigrams('ÜNÏcödé', column)).toBeUndefined();
   expect(rareTrigrams('seed.maria', undefined)).toBeUndefined();
+  // `ber` alone leaves 40,000 rows to check; the whole key also asks for `übe`, which may be rare.
+  expect(rareTrigrams('ÜBERX', column)).toBeUndefined();
+  // Pieces that narrow enough are used whatever else the term has.
+  expect(rareTrigrams('Üseed.MARIA.weber.100000', column)).toEqual(['ari', 'axw', 'ebe']);
 });
 
 it('the search key turns the space and ASCII punctuation into letters, one for one', () => {

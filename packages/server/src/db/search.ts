@@ -47,16 +47,22 @@ const MAX_INDEX_TRIGRAMS = 3;
  * a trigram of each (the key has letters and digits only there). Trigrams that overlap are not picked
  * together (they are found in the same rows); the next one is taken while the expected candidates (the
  * product of the picked trigrams' frequencies) are more than ENOUGH_CANDIDATES, but never one found in
- * most rows.
+ * most rows. When a term has trigrams that cannot be pieces (a character outside ASCII) and the pieces
+ * leave more candidates than that, the whole key is asked instead: its other trigrams may be rare.
  */
 export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): string[] | undefined {
   if (!column || column.sampled === 0) return undefined;
   const keys = Array.from(term, asciiKeyOf);
   const candidates: { trigram: string; at: number; count: number }[] = [];
   const seen = new Set<string>();
+  // Trigrams with a character outside ASCII cannot be pieces; the whole key still asks for them.
+  let unpriced = false;
   for (let at = 0; at + 3 <= keys.length; at++) {
     const window = keys.slice(at, at + 3);
-    if (window.some((key) => key === undefined)) continue;
+    if (window.some((key) => key === undefined)) {
+      unpriced = true;
+      continue;
+    }
     const trigram = window.join('');
     if (seen.has(trigram)) continue;
     seen.add(trigram);
@@ -74,6 +80,9 @@ export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): 
     // Half a value for a trigram the sample never saw: rare, but not proven absent.
     expected *= Math.max(candidate.count, 0.5) / column.sampled;
   }
+  // `ÜBERX`: `ber` alone leaves tens of thousands of rows to check, where the whole key's `übe` is in
+  // none. When the picks narrow too little, the trigrams they leave out may narrow more.
+  if (unpriced && expected > ENOUGH_CANDIDATES) return undefined;
   return picked.length > 0 && picked.length < candidates.length ? picked.map((p) => p.trigram) : undefined;
 }
 
