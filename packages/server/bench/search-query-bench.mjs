@@ -46,6 +46,7 @@ try {
       terms.map((term) => ({
         what: 'User Lookup',
         category,
+        term,
         run: () => searchUsers(db, { q: term, limit: 20, offset: 0 }),
       })),
     ),
@@ -53,6 +54,7 @@ try {
       terms.map((term) => ({
         what: 'Card Search',
         category,
+        term,
         run: () => searchCards(db, { serial: term, limit: 20, offset: 0 }),
       })),
     ),
@@ -73,18 +75,29 @@ try {
         const ms = performance.now() - t;
         record(`${search.what}|${mode}`, ms);
         record(`${search.what}: ${search.category}|${mode}`, ms);
+        record(`term|${search.what}|${JSON.stringify(search.term)}|${mode}`, ms);
       }
     }
   }
   console.log(`\nsearch queries, ${handle.kind}, ${ROUNDS} rounds, both ways in the same run`);
   console.log(`${''.padEnd(44)} ${'every trigram'.padEnd(34)} rare trigrams`);
-  for (const key of new Set([...samples.keys()].map((k) => k.split('|')[0]))) {
+  for (const key of new Set(
+    [...samples.keys()].filter((k) => !k.startsWith('term|')).map((k) => k.split('|')[0]),
+  )) {
     console.log(
       `${key.padEnd(44)} ${percentiles(samples.get(`${key}|every trigram`))}   ${percentiles(
         samples.get(`${key}|rare trigrams`),
       )}`,
     );
   }
+  // The terms that set the p99: each one's slowest answer, either way.
+  const slowest = [...samples]
+    .filter(([key]) => key.startsWith('term|'))
+    .map(([key, values]) => ({ key: key.slice(5).split('|').join(' '), max: Math.max(...values) }))
+    .sort((a, b) => b.max - a.max)
+    .slice(0, 12);
+  console.log('\nslowest terms (their slowest answer):');
+  for (const { key, max } of slowest) console.log(`  ${key.padEnd(60)} ${max.toFixed(2).padStart(8)} ms`);
 } finally {
   await handle.close();
   lock?.release();

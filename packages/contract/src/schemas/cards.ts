@@ -135,12 +135,10 @@ export const CardSearchQuery = z.object({
 
 export const CardList = z.object({
   items: z.array(CardDetail),
-  total: z.number().int().describe('matching cards, counted up to 1,000'),
+  total: z.number().int().describe('matching cards, counted up to 100'),
   totalCapped: z
     .boolean()
-    .describe(
-      'true when more than 1,000 cards match: `total` then stops at 1,000; type more to narrow it down',
-    ),
+    .describe('true when more than 100 cards match: `total` then stops at 100; type more to narrow it down'),
 });
 export type CardList = z.infer<typeof CardList>;
 

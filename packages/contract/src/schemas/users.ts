@@ -52,12 +52,10 @@ export const UserSearchQuery = PageQuery.extend({
 
 export const UserList = z.object({
   items: z.array(User),
-  total: z.number().int().describe('matching users, counted up to 1,000'),
+  total: z.number().int().describe('matching users, counted up to 100'),
   totalCapped: z
     .boolean()
-    .describe(
-      'true when more than 1,000 users match: `total` then stops at 1,000; type more to narrow it down',
-    ),
+    .describe('true when more than 100 users match: `total` then stops at 100; type more to narrow it down'),
 });
 export type UserList = z.infer<typeof UserList>;
 

@@ -24,6 +24,7 @@ import {
   USER_STATES,
 } from '@cardwarden/contract/enums';
 import { sql } from 'drizzle-orm';
+import { searchKey } from './search-key.js';
 import {
   type AnyPgColumn,
   bigint,
@@ -92,17 +93,18 @@ export const users = pgTable(
       .where(sql`${t.directoryId} is not null`),
     oneOf('users_source_check', t.source, ACCOUNT_SOURCES),
     index('users_email_idx').on(sql`lower(${t.email})`),
-    // User Lookup (see user.repository.ts): trigram indexes answer "contains, any case" for terms of
-    // 3+ characters, the pattern_ops indexes answer prefix searches of shorter ones, and the listing
-    // without a term walks users_display_name_idx instead of sorting every user.
-    index('users_username_trgm_idx')
-      .using('gin', sql`${t.username} gin_trgm_ops`)
+    // User Lookup (see user.repository.ts): trigram indexes on the search key (db/search-key.ts) answer
+    // "contains, any case" for terms of 3+ characters, the pattern_ops indexes answer prefix searches
+    // of shorter ones, and the listing without a term walks users_display_name_idx instead of sorting
+    // every user.
+    index('users_username_search_idx')
+      .using('gin', sql`${searchKey(sql`${t.username}`)} gin_trgm_ops`)
       .with({ fastupdate: false }),
-    index('users_display_name_trgm_idx')
-      .using('gin', sql`${t.displayName} gin_trgm_ops`)
+    index('users_display_name_search_idx')
+      .using('gin', sql`${searchKey(sql`${t.displayName}`)} gin_trgm_ops`)
       .with({ fastupdate: false }),
-    index('users_email_trgm_idx')
-      .using('gin', sql`${t.email} gin_trgm_ops`)
+    index('users_email_search_idx')
+      .using('gin', sql`${searchKey(sql`${t.email}`)} gin_trgm_ops`)
       .with({ fastupdate: false }),
     index('users_username_prefix_idx').on(sql`lower(${t.username}) text_pattern_ops`),
     index('users_display_name_prefix_idx').on(sql`lower(${t.displayName}) text_pattern_ops`),
@@ -166,9 +168,9 @@ export const cards = pgTable(
   },
   (t) => [
     uniqueIndex('cards_serial_key').on(sql`lower(${t.serial})`),
-    // Card Search and User Lookup by serial: contains (3+ characters) and prefix (shorter terms).
-    index('cards_serial_trgm_idx')
-      .using('gin', sql`${t.serial} gin_trgm_ops`)
+    // Card Search and User Lookup by serial: contains (3+ characters, on the search key) and prefix.
+    index('cards_serial_search_idx')
+      .using('gin', sql`${searchKey(sql`${t.serial}`)} gin_trgm_ops`)
       .with({ fastupdate: false }),
     index('cards_serial_prefix_idx').on(sql`lower(${t.serial}) text_pattern_ops`),
     index('cards_user_idx').on(t.userId),

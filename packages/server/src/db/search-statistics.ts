@@ -15,13 +15,14 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from './database.js';
+import { asciiKeyOf } from './search-key.js';
 
 /** The searched columns that have statistics. */
 export type SearchColumn = 'username' | 'displayName' | 'email' | 'serial';
 
 /** Trigram counts of one column's sampled values. */
 export interface ColumnTrigrams {
-  /** In how many sampled values each trigram (lower case) occurs. */
+  /** In how many sampled values each trigram of the search key (db/search-key.ts) occurs. */
   readonly counts: ReadonlyMap<string, number>;
   /** How many values were sampled. */
   readonly sampled: number;
@@ -135,13 +136,16 @@ async function takeSample(db: Database): Promise<SearchStatistics> {
   };
 }
 
-/** In how many of `values` each trigram (3 characters, lower case) occurs. */
+/**
+ * In how many of `values` each trigram of their search key occurs (db/search-key.ts: lower case,
+ * punctuation replaced; only the ASCII characters matter, the only ones a term's index trigrams have).
+ */
 function countTrigrams(values: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const value of values) {
-    const chars = Array.from(value.toLowerCase());
+    const keys = Array.from(value, (char) => asciiKeyOf(char) ?? char.toLowerCase());
     const seen = new Set<string>();
-    for (let i = 0; i + 3 <= chars.length; i++) seen.add(chars.slice(i, i + 3).join(''));
+    for (let i = 0; i + 3 <= keys.length; i++) seen.add(keys.slice(i, i + 3).join(''));
     for (const trigram of seen) counts.set(trigram, (counts.get(trigram) ?? 0) + 1);
   }
   return counts;

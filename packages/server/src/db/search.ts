@@ -3,17 +3,22 @@
  * condition, and how far they count.
  *
  * A term of 3 or more characters matches anywhere in a value, any case (ILIKE '%term%'), served by a
- * pg_trgm GIN index on the column. A shorter term cannot use trigrams, so it matches the start of a value
- * (lower(column) LIKE 'term%'), served by a lower(column) text_pattern_ops index. So does a term without
- * a letter or digit (`---`, `%%%`): trigrams are made of letters and digits, so such a term would make the
- * trigram index read all its entries (a second or more at a million rows).
+ * pg_trgm GIN index on the column's search key ({@link searchKey}). A shorter term cannot use trigrams, so
+ * it matches the start of a value (lower(column) LIKE 'term%'), served by a lower(column) text_pattern_ops
+ * index. So does a term without a letter or digit (`---`, `%%%`): such a term would make the trigram
+ * index read all its entries (a second or more at a million rows).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { containsPattern, escapeLike } from './like.js';
+import { asciiKeyOf, searchKey } from './search-key.js';
 import type { ColumnTrigrams } from './search-statistics.js';
 
-/** Searches count matches up to this many; beyond it the answer says "more than". */
-export const SEARCH_TOTAL_CAP = 1000;
+/**
+ * Searches count matches up to this many; beyond it the answer says "more than" (User Lookup: "More than
+ * 100 found"). Each branch of a search reads at most one more matching row than this, so the cap is what
+ * a common term costs: at 1,000 a 3-character fragment read some 8,000 rows per column.
+ */
+export const SEARCH_TOTAL_CAP = 100;
 
 /** Rows each indexed branch of a search may return: one more than the cap proves the cap is passed. */
 export const SEARCH_BRANCH_LIMIT = SEARCH_TOTAL_CAP + 1;
@@ -33,26 +38,35 @@ const ENOUGH_CANDIDATES = 100;
 const MAX_INDEX_TRIGRAMS = 3;
 
 /**
- * The few rarest trigrams of `term` for the trigram index to intersect, by the column's sampled
- * statistics (see db/search-statistics.ts); undefined when they would not be fewer than the term's own.
+ * The few rarest trigrams of `term`'s search key for the trigram index to intersect, by the column's
+ * sampled statistics (see db/search-statistics.ts); undefined when they would not be fewer than the
+ * term's own. Each is a piece of the search key (lower case, punctuation replaced; db/search-key.ts).
  *
- * Only runs of 3 ASCII letters or digits of the term itself qualify: pg_trgm makes a trigram of each,
- * and lower case folds them one character at a time in every locale, so a value containing the term
- * contains each of them in any case. Trigrams that overlap are not picked together (they are found in
- * the same rows); the next one is taken while the expected candidates (the product of the picked
- * trigrams' frequencies) are more than ENOUGH_CANDIDATES, but never one found in most rows.
+ * Only runs of 3 ASCII characters of the term itself qualify: lower case folds them one character at a
+ * time in every locale, so a value containing the term has each of them in its key, and pg_trgm makes
+ * a trigram of each (the key has letters and digits only there). Trigrams that overlap are not picked
+ * together (they are found in the same rows); the next one is taken while the expected candidates (the
+ * product of the picked trigrams' frequencies) are more than ENOUGH_CANDIDATES, but never one found in
+ * most rows. When a term has trigrams that cannot be pieces (a character outside ASCII) and the pieces
+ * leave more candidates than that, the whole key is asked instead: its other trigrams may be rare.
  */
 export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): string[] | undefined {
   if (!column || column.sampled === 0) return undefined;
-  const chars = Array.from(term);
+  const keys = Array.from(term, asciiKeyOf);
   const candidates: { trigram: string; at: number; count: number }[] = [];
   const seen = new Set<string>();
-  for (let at = 0; at + 3 <= chars.length; at++) {
-    const trigram = chars.slice(at, at + 3).join('');
-    const key = trigram.toLowerCase();
-    if (!/^[a-z0-9]{3}$/.test(key) || seen.has(key)) continue;
-    seen.add(key);
-    candidates.push({ trigram, at, count: column.counts.get(key) ?? 0 });
+  // Trigrams with a character outside ASCII cannot be pieces; the whole key still asks for them.
+  let unpriced = false;
+  for (let at = 0; at + 3 <= keys.length; at++) {
+    const window = keys.slice(at, at + 3);
+    if (window.some((key) => key === undefined)) {
+      unpriced = true;
+      continue;
+    }
+    const trigram = window.join('');
+    if (seen.has(trigram)) continue;
+    seen.add(trigram);
+    candidates.push({ trigram, at, count: column.counts.get(trigram) ?? 0 });
   }
   candidates.sort((a, b) => a.count - b.count || a.at - b.at);
   const picked: typeof candidates = [];
@@ -66,6 +80,9 @@ export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): 
     // Half a value for a trigram the sample never saw: rare, but not proven absent.
     expected *= Math.max(candidate.count, 0.5) / column.sampled;
   }
+  // `ÜBERX`: `ber` alone leaves tens of thousands of rows to check, where the whole key's `übe` is in
+  // none. When the picks narrow too little, the trigrams they leave out may narrow more.
+  if (unpriced && expected > ENOUGH_CANDIDATES) return undefined;
   return picked.length > 0 && picked.length < candidates.length ? picked.map((p) => p.trigram) : undefined;
 }
 
@@ -73,18 +90,22 @@ export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): 
  * `column` (raw SQL naming an indexed column, e.g. `u.username`) matches `term`: contains for 3+
  * characters, prefix otherwise. Written so that the planner can use the column's trigram or prefix index.
  *
- * With `statistics` for the column, a long term gives the index only its rarest trigrams
- * ({@link rareTrigrams}) and every row the index finds is then checked against the whole term; the
- * whole term is written on `column || ''`, which no index serves, so that the planner does not hand its
- * trigrams to the index as well. `column ILIKE '%tri%'` for a piece of the term is true of every row that
- * contains the term, so the answer is the same.
+ * A contains search asks the trigram index (on the column's search key, db/search-key.ts) for the term's
+ * key, and checks the ILIKE on the value itself on every row the index finds. With `statistics` for the
+ * column, a long term gives the index only its rarest trigrams ({@link rareTrigrams}): the key of every
+ * value that contains the term contains each of them, so the answer is the same.
  */
 export function termMatches(column: SQL, term: string, statistics?: ColumnTrigrams): SQL {
   if (isContainsTerm(term)) {
+    const key = searchKey(column);
     const rare = rareTrigrams(term, statistics);
-    if (!rare) return sql`${column} ilike ${containsPattern(term)}`;
-    const pieces = rare.map((trigram) => sql`${column} ilike ${containsPattern(trigram)}`);
-    return sql`(${column} || '') ilike ${containsPattern(term)} and ${sql.join(pieces, sql` and `)}`;
+    const index = rare
+      ? sql.join(
+          rare.map((trigram) => sql`${key} like ${`%${trigram}%`}`),
+          sql` and `,
+        )
+      : sql`${key} like '%' || ${searchKey(sql`${term}::text`)} || '%'`;
+    return sql`${index} and ${column} ilike ${containsPattern(term)}`;
   }
   // lower() in SQL, not in JavaScript: both sides must fold case the same way. It is folded into a
   // constant at planning, so the prefix index still applies.
