@@ -45,6 +45,8 @@ const profileValues = {
 const kekChange = {
   resealed: count,
   resealedMasters: count,
+  resealedPending: count,
+  resealedTotp: count,
   oldKekId: text,
   newKekId: text,
 };

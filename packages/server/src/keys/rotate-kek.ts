@@ -21,7 +21,7 @@ import {
   updatePendingSealed,
   updateSealed,
 } from '../repositories/admin-key.repository.js';
-import { appendAuditEvent } from '../repositories/audit.repository.js';
+import { appendAuditEvent, type NewAuditEvent } from '../repositories/audit.repository.js';
 import { listSealedMastersForUpdate, updateMasterSealed } from '../repositories/master.repository.js';
 import { getSetting, putSetting } from '../repositories/settings.repository.js';
 import { listSealedTotpForUpdate, updateSealedTotp } from '../repositories/second-factor.repository.js';
@@ -133,12 +133,23 @@ async function resealKind<Row>(
   return rows.length;
 }
 
+/** Rotations are run by the server's own command line, not by a person signed in. */
+const BY_THE_SYSTEM = { actor: 'system', actorType: 'system' } as const;
+
 /** What a rotation records in the same transaction as the re-sealed values. */
 interface RotationRecord {
   /** Settings naming the new KEK (its check value, and its label on the HSM). */
   readonly settings: Readonly<Record<string, string>>;
-  readonly action: 'kek.rotated' | 'kek.moved_to_hsm';
-  readonly details: Readonly<Record<string, string>>;
+  /** The audit event, given how many values of each kind were re-sealed. */
+  readonly audit: (resealed: ResealedCounts) => NewAuditEvent;
+}
+
+/** How many sealed values of each kind a rotation re-sealed, as its audit event records them. */
+interface ResealedCounts {
+  resealed: number;
+  resealedMasters: number;
+  resealedPending: number;
+  resealedTotp: number;
 }
 
 /**
@@ -161,18 +172,15 @@ async function resealAll(
       totp: await resealKind(tx, custody, target, TOTP_SECRETS),
     };
     for (const [key, value] of Object.entries(record.settings)) await putSetting(tx, key, value);
-    await appendAuditEvent(tx, {
-      actor: 'system',
-      actorType: 'system',
-      action: record.action,
-      details: {
+    await appendAuditEvent(
+      tx,
+      record.audit({
         resealed: counts.adminKeys,
         resealedMasters: counts.masters,
         resealedPending: counts.pending,
         resealedTotp: counts.totp,
-        ...record.details,
-      },
-    });
+      }),
+    );
     return counts;
   });
 }
@@ -192,8 +200,11 @@ export async function rotateKek(
     fileSealTarget(next),
     {
       settings: { [KEK_CHECK_SETTING]: kekCheckValue(next) },
-      action: 'kek.rotated',
-      details: { oldKekId, newKekId: kekId(next) },
+      audit: (resealed) => ({
+        ...BY_THE_SYSTEM,
+        action: 'kek.rotated',
+        details: { ...resealed, oldKekId, newKekId: kekId(next) },
+      }),
     },
     hooks,
   );
@@ -228,8 +239,11 @@ export async function rotateHsmKek(
       next.target,
       {
         settings: { [KEK_HSM_LABEL_SETTING]: next.label, [KEK_CHECK_SETTING]: next.checkValue },
-        action: 'kek.rotated',
-        details: { oldKekId, newKekId: next.target.kekId, oldLabel, newLabel: next.label },
+        audit: (resealed) => ({
+          ...BY_THE_SYSTEM,
+          action: 'kek.rotated',
+          details: { ...resealed, oldKekId, newKekId: next.target.kekId, oldLabel, newLabel: next.label },
+        }),
       },
       hooks,
     );
@@ -279,13 +293,17 @@ export async function moveKekToHsm(
       target,
       {
         settings: { [KEK_HSM_LABEL_SETTING]: label, [KEK_CHECK_SETTING]: checkValue },
-        action: 'kek.moved_to_hsm',
-        details: {
-          oldKekId: custody.currentKekId,
-          newKekId: target.kekId,
-          newLabel: label,
-          token: token.description,
-        },
+        audit: (resealed) => ({
+          ...BY_THE_SYSTEM,
+          action: 'kek.moved_to_hsm',
+          details: {
+            ...resealed,
+            oldKekId: custody.currentKekId,
+            newKekId: target.kekId,
+            newLabel: label,
+            token: token.description,
+          },
+        }),
       },
       hooks,
     );
