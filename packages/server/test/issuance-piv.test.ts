@@ -185,6 +185,32 @@ forEachDatabase('PIV card issuance', (kind) => {
     expect(state).toMatchObject({ pin: '86428642', puk: expectedPuk(state.managementKey, String(serial)) });
   });
 
+  it('rolls back a PIV run stopped before the card took the key: the next run writes the pending key again', async () => {
+    const serial = 40000005;
+    const card = newPivCard(serial);
+    const transport = new SoftwareCardTransport(card);
+    // A run that gets as far as the write-key step and never sends it.
+    const stopped = await issuePiv(
+      issuer,
+      new SoftwareCardTransport(newPivCard(serial)),
+      { serial: String(serial), type: 'piv', username: f.username, profile: derived },
+      { stopAfter: 'write-key' },
+    );
+    const pendingApdu = stopped.apdus[0] ?? '';
+    expect(card.snapshot().managementKey).toBe(TPM_DEFAULT_KEY);
+
+    const done = await issuePiv(issuer, transport, { serial: String(serial), type: 'piv' });
+    expect(done.step).toBe('done');
+    const key = card.snapshot().managementKey;
+    expect(key).not.toBe(TPM_DEFAULT_KEY);
+    expect(pendingApdu.endsWith(key)).toBe(true);
+    const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
+      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+    );
+    const refused = audit.body.items.find((e) => e.action === 'issuance.authentication_refused');
+    expect(refused?.details).toMatchObject({ keySlot: 'pending', statusWord: '6982' });
+  });
+
   it('refuses a wrong-length PIV answer with a 4xx and the expected length', async () => {
     const serial = 40000004;
     const started = await issuer.post<{ id: string }>('/api/v1/issuances', {
