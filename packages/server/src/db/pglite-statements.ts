@@ -115,7 +115,7 @@ export async function runPglitePrepared(
     });
     if (!target.inTransaction) await db.syncToFs();
     const [result] = parse.parseResults(messages, db.parsers, { rowMode: 'object', parsers: RAW_PARSERS });
-    return (result?.rows ?? []);
+    return result?.rows ?? [];
   };
   return target.inTransaction
     ? db._runExclusiveQuery(run)
