@@ -83,7 +83,7 @@ it('gives the slot back when the client goes away before the answer', async () =
   expect((await fetch(`${base}/anonymous`, { method: 'POST' })).status).toBe(200);
 });
 
-it('refuses on arrival while the event loop is late and anonymous requests take every slot with more waiting', async () => {
+it('refuses on arrival while the event loop is late and anonymous requests take every slot', async () => {
   const lane = createAnonymousLane({ concurrency: 1, queueLimit: 10, eventLoopDelayLimitMs: 20 });
   const busyFor = (ms: number) => {
     const until = performance.now() + ms;

@@ -25,7 +25,7 @@ import { WorkGate, type Release, type WorkGateOptions } from '../auth/work-gate.
 export interface AnonymousAdmissionOptions extends WorkGateOptions {
   /**
    * The event loop's delay (ms, smoothed) beyond which anonymous requests are refused on arrival while
-   * the lane's slots are all taken and more wait; 0: never.
+   * the lane's slots are all taken; 0: never.
    */
   readonly eventLoopDelayLimitMs?: number | undefined;
 }
@@ -33,7 +33,7 @@ export interface AnonymousAdmissionOptions extends WorkGateOptions {
 /**
  * Four requests at work (a few database connections of the ten in the pool). Waiters: while the
  * queue's delay stays under 10 ms (bursts up to 100 ms), at most 512 (memory). Refused on arrival
- * while the event loop is 30 ms late and anonymous requests take every slot with more waiting.
+ * while the event loop is 30 ms late and anonymous requests take every slot.
  */
 export const DEFAULT_ANONYMOUS_ADMISSION = {
   concurrency: 4,
@@ -80,13 +80,12 @@ export class AnonymousLane extends WorkGate {
 
   /**
    * Whether a newcomer is refused before its body is even read: the lane's queue is standing, or the
-   * process is late (its event loop delayed) while anonymous requests take every slot and more wait.
+   * process is late (its event loop delayed) while anonymous requests take every slot.
    */
   get overloaded(): boolean {
     if (this.shedding) return true;
     if (this.eventLoopDelayLimitMs <= 0) return false;
-    const { running, waiting } = this.load;
-    return loop.delayMs >= this.eventLoopDelayLimitMs && running >= this.options.concurrency && waiting > 0;
+    return loop.delayMs >= this.eventLoopDelayLimitMs && this.load.running >= this.options.concurrency;
   }
 }
 
