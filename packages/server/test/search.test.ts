@@ -11,6 +11,7 @@ import { escapeLike } from '../src/db/like.js';
 import { asciiKeyOf, SEARCH_KEY_FROM, SEARCH_KEY_TO, searchKey } from '../src/db/search-key.js';
 import { rareTrigrams, SEARCH_TOTAL_CAP, termMatches } from '../src/db/search.js';
 import {
+  columnTrigrams,
   holdSearchStatistics,
   refreshSearchStatistics,
   type SearchStatistics,
@@ -423,36 +424,26 @@ forEachDatabase('search', (kind) => {
   });
 });
 
-it('rareTrigrams picks a few rare, separate trigrams of a long term, and none of a short one', () => {
-  // Trigrams of the search key: lower case, `.` as `x` (db/search-key.ts).
-  const column = {
-    counts: new Map([
-      ['see', 1000],
-      ['eed', 1000],
-      ['edx', 1000],
-      ['dxm', 80],
-      ['xma', 80],
-      ['mar', 80],
-      ['ari', 20],
-      ['ria', 20],
-      ['iax', 20],
-      ['axw', 20],
-      ['xwe', 20],
-      ['web', 20],
-      ['ebe', 20],
-      ['ber', 40],
-      ['erx', 40],
-      ['rx1', 50],
-      ['x10', 50],
-      ['100', 50],
-      ['000', 100],
-    ]),
-    sampled: 1000,
-    rows: 1_000_000,
-  };
-  // Rarest first, never two overlapping ones, at most three; as pieces of the key (lower case,
-  // punctuation as letters), which is what the index holds.
-  expect(rareTrigrams('seed.MARIA.weber.100000', column)).toEqual(['ari', 'axw', 'ebe']);
+it('rareTrigrams picks a few trigrams that narrow the sample together, and none of a short term', () => {
+  const first = ['maria', 'jose', 'ana', 'luis', 'carlos', 'laura', 'marta', 'david', 'paula', 'sofia'];
+  const last = ['garcia', 'rossi', 'weber', 'lopez', 'smith', 'silva', 'kim', 'lee', 'park', 'tran'];
+  const values = Array.from(
+    { length: 1000 },
+    (_, i) => `seed.${first[i % 10] ?? ''}.${last[Math.floor(i / 10) % 10] ?? ''}.${100_000 + i * 37}`,
+  );
+  const column = columnTrigrams(values, 1_000_000);
+  const key = (text: string) => Array.from(text, (char) => asciiKeyOf(char) ?? char.toLowerCase()).join('');
+  const having = (pieces: string[]) => values.filter((v) => pieces.every((p) => key(v).includes(p))).length;
+  // `seed.jose.rossi.107007`, a value the sample does not have: `ros` and `ssi` are in the same 10 %
+  // (every Rossi); the picks must narrow the sample to none, not to every Rossi. Pieces of the key:
+  // lower case, `.` as `x`.
+  const exact = 'seed.jose.rossi.107007';
+  expect(values).not.toContain(exact);
+  const pieces = rareTrigrams(exact.toUpperCase(), column) ?? [];
+  expect(pieces.length).toBeGreaterThan(0);
+  expect(pieces.length).toBeLessThanOrEqual(3);
+  for (const piece of pieces) expect(key(exact)).toContain(piece);
+  expect(having(pieces)).toBe(0);
   // A trigram the sample never saw is rare enough on its own.
   expect(rareTrigrams('seed.zqx', column)).toEqual(['dxz']);
   // Nothing to gain: a single trigram, no ASCII trigram, or no statistics.
@@ -460,10 +451,11 @@ it('rareTrigrams picks a few rare, separate trigrams of a long term, and none of
   expect(rareTrigrams('Ez.', column)).toBeUndefined();
   expect(rareTrigrams('ÜNÏcödé', column)).toBeUndefined();
   expect(rareTrigrams('seed.maria', undefined)).toBeUndefined();
-  // `ber` alone leaves 40,000 rows to check; the whole key also asks for `übe`, which may be rare.
+  // `ber` alone leaves 100,000 rows to check; the whole key also asks for `übe`, which may be rare.
   expect(rareTrigrams('ÜBERX', column)).toBeUndefined();
   // Pieces that narrow enough are used whatever else the term has.
-  expect(rareTrigrams('Üseed.MARIA.weber.100000', column)).toEqual(['ari', 'axw', 'ebe']);
+  expect(rareTrigrams(`Ü${exact}`, column)).toBeDefined();
+  expect(having(rareTrigrams(`Ü${exact}`, column) ?? [])).toBe(0);
 });
 
 it('the search key turns the space and ASCII punctuation into letters, one for one', () => {

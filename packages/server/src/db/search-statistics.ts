@@ -20,10 +20,13 @@ import { asciiKeyOf } from './search-key.js';
 /** The searched columns that have statistics. */
 export type SearchColumn = 'username' | 'displayName' | 'email' | 'serial';
 
-/** Trigram counts of one column's sampled values. */
+/** Which of one column's sampled values have which trigram. */
 export interface ColumnTrigrams {
-  /** In how many sampled values each trigram of the search key (db/search-key.ts) occurs. */
-  readonly counts: ReadonlyMap<string, number>;
+  /**
+   * For each trigram of the search key (db/search-key.ts), the sampled values (their positions in the
+   * sample, ascending) that have it: its count, and with other trigrams' how often they come together.
+   */
+  readonly containing: ReadonlyMap<string, readonly number[]>;
   /** How many values were sampled. */
   readonly sampled: number;
   /** How many rows the table has (the planner's estimate, at least the sample). */
@@ -38,6 +41,9 @@ export type SearchStatistics = Readonly<Record<SearchColumn, ColumnTrigrams>>;
  * share the embedded database's one connection.
  */
 const SAMPLE_ROWS = 2_000;
+
+/** How many pages the sample's rows come from, per page that SAMPLE_ROWS rows fill (see takeSample). */
+const PAGE_SPREAD = 8;
 
 /** A sample older than this is taken again (in the background; the old one serves meanwhile). */
 const MAX_AGE_MS = 30 * 60_000;
@@ -98,38 +104,39 @@ async function takeSample(db: Database): Promise<SearchStatistics> {
         where oid in (to_regclass('users'), to_regclass('cards'))`,
   );
   const size = (table: string) => Math.max(0, sizes.find((s) => s.name === table)?.rows ?? 0);
-  // SYSTEM reads whole pages at random: the percentage that gives about SAMPLE_ROWS rows.
+  // SYSTEM reads whole pages at random, and rows inserted together (a bulk import, a seed numbered in
+  // order) share pages: a page's rows are alike. So it reads PAGE_SPREAD times the pages that
+  // SAMPLE_ROWS rows fill, and a row in PAGE_SPREAD of them is kept (by its position on the page).
   const percent = (table: string) =>
-    size(table) <= SAMPLE_ROWS ? 100 : Math.max(0.01, (100 * SAMPLE_ROWS) / size(table));
+    size(table) <= SAMPLE_ROWS
+      ? 100
+      : Math.min(100, Math.max(0.01, (100 * SAMPLE_ROWS * PAGE_SPREAD) / size(table)));
+  const spread = (table: string) => (size(table) <= SAMPLE_ROWS * PAGE_SPREAD ? 1 : PAGE_SPREAD);
   const users = await rowsOf<{ username: string; displayName: string; email: string }>(
     db,
     sql`select username, display_name as "displayName", email from users
-        tablesample system (${sql.raw(percent('users').toFixed(4))}) limit ${SAMPLE_ROWS * 2}`,
+        tablesample system (${sql.raw(percent('users').toFixed(4))})
+        where (ctid::text::point)[1]::int % ${spread('users')} = 0 limit ${SAMPLE_ROWS * 2}`,
   );
   const cards = await rowsOf<{ serial: string }>(
     db,
     sql`select serial from cards tablesample system (${sql.raw(percent('cards').toFixed(4))})
-        limit ${SAMPLE_ROWS * 2}`,
+        where (ctid::text::point)[1]::int % ${spread('cards')} = 0 limit ${SAMPLE_ROWS * 2}`,
   );
-  const column = (values: string[], rows: number): ColumnTrigrams => ({
-    counts: countTrigrams(values),
-    sampled: values.length,
-    rows: Math.max(rows, values.length),
-  });
   return {
-    username: column(
+    username: columnTrigrams(
       users.map((u) => u.username),
       size('users'),
     ),
-    displayName: column(
+    displayName: columnTrigrams(
       users.map((u) => u.displayName),
       size('users'),
     ),
-    email: column(
+    email: columnTrigrams(
       users.map((u) => u.email),
       size('users'),
     ),
-    serial: column(
+    serial: columnTrigrams(
       cards.map((c) => c.serial),
       size('cards'),
     ),
@@ -137,18 +144,23 @@ async function takeSample(db: Database): Promise<SearchStatistics> {
 }
 
 /**
- * In how many of `values` each trigram of their search key occurs (db/search-key.ts: lower case,
- * punctuation replaced; only the ASCII characters matter, the only ones a term's index trigrams have).
+ * The statistics of a column from sampled `values` of a table of `rows` rows: which values have each
+ * trigram of their search key (db/search-key.ts: lower case, punctuation replaced; only the ASCII
+ * characters matter, the only ones a term's index trigrams have).
  */
-function countTrigrams(values: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const value of values) {
+export function columnTrigrams(values: readonly string[], rows: number): ColumnTrigrams {
+  const containing = new Map<string, number[]>();
+  values.forEach((value, at) => {
     const keys = Array.from(value, (char) => asciiKeyOf(char) ?? char.toLowerCase());
     const seen = new Set<string>();
     for (let i = 0; i + 3 <= keys.length; i++) seen.add(keys.slice(i, i + 3).join(''));
-    for (const trigram of seen) counts.set(trigram, (counts.get(trigram) ?? 0) + 1);
-  }
-  return counts;
+    for (const trigram of seen) {
+      const list = containing.get(trigram);
+      if (list) list.push(at);
+      else containing.set(trigram, [at]);
+    }
+  });
+  return { containing, sampled: values.length, rows: Math.max(rows, values.length) };
 }
 
 async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {

@@ -38,22 +38,29 @@ const ENOUGH_CANDIDATES = 100;
 const MAX_INDEX_TRIGRAMS = 3;
 
 /**
- * The few rarest trigrams of `term`'s search key for the trigram index to intersect, by the column's
- * sampled statistics (see db/search-statistics.ts); undefined when they would not be fewer than the
- * term's own. Each is a piece of the search key (lower case, punctuation replaced; db/search-key.ts).
+ * The few trigrams of `term`'s search key for the trigram index to intersect, by the column's sampled
+ * statistics (see db/search-statistics.ts); undefined when they would not be fewer than the term's own.
+ * Each is a piece of the search key (lower case, punctuation replaced; db/search-key.ts).
  *
  * Only runs of 3 ASCII characters of the term itself qualify: lower case folds them one character at a
  * time in every locale, so a value containing the term has each of them in its key, and pg_trgm makes
- * a trigram of each (the key has letters and digits only there). Trigrams that overlap are not picked
- * together (they are found in the same rows); the next one is taken while the expected candidates (the
- * product of the picked trigrams' frequencies) are more than ENOUGH_CANDIDATES, but never one found in
- * most rows. When a term has trigrams that cannot be pieces (a character outside ASCII) and the pieces
- * leave more candidates than that, the whole key is asked instead: its other trigrams may be rare.
+ * a trigram of each (the key has letters and digits only there).
+ *
+ * Each step takes the trigram that leaves the fewest sampled values having every trigram taken so far
+ * (the rarer trigram on a tie), while more than ENOUGH_CANDIDATES rows are expected to pass, at most
+ * MAX_INDEX_TRIGRAMS, never one found in most values. Counting the values that have them together, not
+ * multiplying their frequencies, matters: `ros` and `six` of `seed.jose.rossi.550001` are each in 2 % of
+ * usernames but in the same 2 % (every Rossi), where `550` narrows them to a few. Once no sampled value
+ * is left, the sample cannot tell further trigrams apart: the rarest one that does not overlap a taken
+ * one is next, and the expectation multiplies by its frequency.
+ *
+ * When a term has trigrams that cannot be pieces (a character outside ASCII) and the pieces leave more
+ * candidates than that, the whole key is asked instead: its other trigrams may be rare.
  */
 export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): string[] | undefined {
   if (!column || column.sampled === 0) return undefined;
   const keys = Array.from(term, asciiKeyOf);
-  const candidates: { trigram: string; at: number; count: number }[] = [];
+  const candidates: { trigram: string; at: number; values: readonly number[] }[] = [];
   const seen = new Set<string>();
   // Trigrams with a character outside ASCII cannot be pieces; the whole key still asks for them.
   let unpriced = false;
@@ -66,24 +73,60 @@ export function rareTrigrams(term: string, column: ColumnTrigrams | undefined): 
     const trigram = window.join('');
     if (seen.has(trigram)) continue;
     seen.add(trigram);
-    candidates.push({ trigram, at, count: column.counts.get(trigram) ?? 0 });
+    const values = column.containing.get(trigram) ?? [];
+    // A trigram in most values narrows little and costs the longest posting list.
+    if (values.length <= column.sampled / 2) candidates.push({ trigram, at, values });
   }
-  candidates.sort((a, b) => a.count - b.count || a.at - b.at);
   const picked: typeof candidates = [];
+  // The sampled values that have every picked trigram (all of them before the first pick).
+  let left: readonly number[] | undefined;
   let expected = column.rows;
-  for (const candidate of candidates) {
-    if (expected <= ENOUGH_CANDIDATES || picked.length === MAX_INDEX_TRIGRAMS) break;
-    // A trigram in most rows narrows nothing and costs the longest posting list.
-    if (candidate.count > column.sampled / 2) break;
-    if (picked.some((p) => Math.abs(p.at - candidate.at) < 3)) continue;
-    picked.push(candidate);
-    // Half a value for a trigram the sample never saw: rare, but not proven absent.
-    expected *= Math.max(candidate.count, 0.5) / column.sampled;
+  while (expected > ENOUGH_CANDIDATES && picked.length < MAX_INDEX_TRIGRAMS) {
+    let best: { candidate: (typeof candidates)[number]; left: readonly number[] } | undefined;
+    for (const candidate of candidates) {
+      if (picked.includes(candidate)) continue;
+      if (left?.length === 0 && picked.some((p) => Math.abs(p.at - candidate.at) < 3)) continue;
+      const next = left === undefined ? candidate.values : intersect(left, candidate.values);
+      if (
+        !best ||
+        next.length < best.left.length ||
+        (next.length === best.left.length && candidate.values.length < best.candidate.values.length)
+      ) {
+        best = { candidate, left: next };
+      }
+    }
+    if (!best) break;
+    const before = left?.length ?? column.sampled;
+    // Nothing the sample can see narrows further.
+    if (before > 0 && best.left.length === before) break;
+    picked.push(best.candidate);
+    // Half a value for none: rare, but not proven absent.
+    expected =
+      before > 0
+        ? (column.rows * Math.max(best.left.length, 0.5)) / column.sampled
+        : (expected * Math.max(best.candidate.values.length, 0.5)) / column.sampled;
+    left = best.left;
   }
   // `ÜBERX`: `ber` alone leaves tens of thousands of rows to check, where the whole key's `übe` is in
   // none. When the picks narrow too little, the trigrams they leave out may narrow more.
   if (unpriced && expected > ENOUGH_CANDIDATES) return undefined;
-  return picked.length > 0 && picked.length < candidates.length ? picked.map((p) => p.trigram) : undefined;
+  return picked.length > 0 && picked.length < seen.size ? picked.map((p) => p.trigram) : undefined;
+}
+
+/** The values in both ascending lists. */
+function intersect(a: readonly number[], b: readonly number[]): number[] {
+  const both: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    const x = a[i] ?? 0;
+    const y = b[j] ?? 0;
+    if (x === y) {
+      both.push(x);
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return both;
 }
 
 /**
