@@ -14,6 +14,12 @@ import type { CardType } from './card.repository.js';
 /** Rows per INSERT: big enough that round trips do not count, small enough for a few MB of JSON. */
 const BATCH = 5_000;
 
+/**
+ * Lets the event loop take other requests (the import's progress) between two statements: the embedded
+ * database answers in microtasks, so without this a whole import would run without a turn of the loop.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
   // Both drivers answer { rows }; the shared Database type does not say so.
   const result: unknown = await db.execute(query);
@@ -98,7 +104,10 @@ async function pipelined<T>(
       const end = Math.min(total, start + BATCH);
       const json = JSON.stringify(makeBatch(start, end));
       await pending;
-      if (start > 0) done?.((written = start));
+      if (start > 0) {
+        done?.((written = start));
+        await turn();
+      }
       // Drizzle's query runs when first awaited: start it now, once (a native promise, awaited below).
       pending = Promise.resolve(run(json));
     }
@@ -307,16 +316,19 @@ export async function finishBulkWrite(
     // The definition as PostgreSQL wrote it (pg_get_indexdef): the same index, under the same name.
     await tx.execute(sql.raw(index.definition));
     done?.(++step, steps);
+    await turn();
   }
   for (const constraint of plan.constraints) {
     await tx.execute(
       sql`alter table ${sql.identifier(constraint.table)} add constraint ${sql.identifier(constraint.name)} ${sql.raw(constraint.definition)}`,
     );
     done?.(++step, steps);
+    await turn();
   }
   for (const name of plan.deferred) {
     await tx.execute(sql`select gin_clean_pending_list(${name}::regclass)`);
     await tx.execute(sql`alter index ${sql.identifier(name)} set (fastupdate = off)`);
     done?.(++step, steps);
+    await turn();
   }
 }
