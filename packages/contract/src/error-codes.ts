@@ -104,6 +104,7 @@ export const ERROR_CODES = {
   'import.bad_transport_key': 422,
   'import.busy': 429,
   'import.conflict': 409,
+  'import.not_running': 404,
   'internal.error': 500,
   'internal.unavailable': 503,
 } as const;

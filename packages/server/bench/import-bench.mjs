@@ -23,6 +23,8 @@ import { withStatementTimeout } from '../dist/db/query-budget.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const GOAL_SECONDS = 30;
+/** BENCH_BASELINE=0 skips the baseline (the slowest part of a run). */
+const BASELINE = process.env.BENCH_BASELINE !== '0';
 const PASSWORD = 'bench admin password';
 const PROFILE = 'bench-import';
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -38,7 +40,9 @@ const freePort = () =>
 /** Starts the built server; resolves to its base URL and a stop function once /healthz answers. */
 async function startServer(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [main], {
+  // BENCH_SERVER_NODE_ARGS: extra node options for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -236,7 +240,8 @@ async function freshPostgres(url) {
 async function runOn(kind) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cardwarden-bench-import-'));
   const database = kind === 'PostgreSQL' ? await freshPostgres(process.env.DATABASE_URL) : undefined;
-  const baselineDb = kind === 'PostgreSQL' ? await freshPostgres(process.env.DATABASE_URL) : undefined;
+  const baselineDb =
+    kind === 'PostgreSQL' && BASELINE ? await freshPostgres(process.env.DATABASE_URL) : undefined;
   const env = {
     DATA_DIR: dataDir,
     CARDWARDEN_ADMIN_PASSWORD: PASSWORD,
@@ -259,18 +264,23 @@ async function runOn(kind) {
     );
     const real = await timed(() => call(server.base, 'POST', '/api/v1/imports', csv, token, csvHeaders), cpu);
     if (real.result.imported.cards !== ROWS) throw new Error(`imported ${real.result.imported.cards} cards`);
-    const plain = await baseline(
-      kind === 'PostgreSQL' ? { kind: 'postgres', url: baselineDb.url } : { kind: 'pglite', dir: undefined },
-      rows,
-      baselineDb?.name,
-    );
+    const plain = BASELINE
+      ? await baseline(
+          kind === 'PostgreSQL'
+            ? { kind: 'postgres', url: baselineDb.url }
+            : { kind: 'pglite', dir: undefined },
+          rows,
+          baselineDb?.name,
+        )
+      : undefined;
     const mb = (Buffer.byteLength(csv) / 1e6).toFixed(1);
     const verdict = real.seconds < GOAL_SECONDS ? 'meets' : 'MISSES';
     const figure = (t) => `${t.seconds.toFixed(1)} s (CPU ${t.cpu.toFixed(1)} s)`;
     console.log(
       `${kind}: import of ${ROWS.toLocaleString('en')} cards (${mb} MB, every user new) ${figure(real)}, ` +
         `${verdict} the ${GOAL_SECONDS} s goal (${Math.round(ROWS / real.seconds).toLocaleString('en')} cards/s); ` +
-        `dry run ${figure(dry)}; baseline, the same rows by plain multi-row INSERT: ${figure(plain)}; ` +
+        `dry run ${figure(dry)}; ` +
+        (plain ? `baseline, the same rows by plain multi-row INSERT: ${figure(plain)}; ` : '') +
         `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`,
     );
     return real.seconds < GOAL_SECONDS;
@@ -284,7 +294,7 @@ async function runOn(kind) {
 
 const kinds = [
   ...(process.env.BENCH_ONLY === 'postgres' ? [] : ['PGlite']),
-  ...(process.env.DATABASE_URL ? ['PostgreSQL'] : []),
+  ...(process.env.DATABASE_URL && process.env.BENCH_ONLY !== 'pglite' ? ['PostgreSQL'] : []),
 ];
 if (!process.env.DATABASE_URL)
   console.log('PostgreSQL: skipped (set DATABASE_URL to a PostgreSQL server to run it there too)');

@@ -292,8 +292,106 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     expect((await postCsv(server.api, csv)).status).toBe(401);
     expect((await postCsv(f.operator, csv)).status).toBe(403);
     expect((await postCsv(f.auditor, csv)).status).toBe(403);
-    const json = await f.admin.post('/api/v1/imports', { csv });
-    expect(json.status).toBe(415);
+    // JSON is taken (an array of objects); one object is not an array. Other types are refused.
+    const json = await f.admin.post<{ lines: { problem: string }[] }>('/api/v1/imports', { csv });
+    expect(json.status).toBe(422);
+    expect(json.body.lines.map((entry) => entry.problem)).toEqual(['format.not_array']);
+    const plain = await f.admin.request('POST', '/api/v1/imports', csv, { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(415);
+  });
+
+  it('imports a JSON array of objects with the same fields, and names bad items by index and line', async () => {
+    const entries = [newLine('aes128'), newLine('aes256')];
+    const items = entries.map((entry) => ({
+      username: entry.username,
+      display_name: `Smith, ${entry.username}`, // a comma: fine in JSON
+      email: `${entry.username}@example.org`,
+      serial: entry.serial,
+      type: 'gids',
+      profile: f.profileName,
+      algorithm: entry.algorithm,
+      key: entry.key,
+    }));
+    keysSeen.push(...entries.map((entry) => entry.key));
+    const postJson = (body: string, query = '') =>
+      f.admin.request<{
+        imported: { users: number; cards: number };
+        wouldImport: { users: number; cards: number };
+        lines: { line: number; item?: number; column: string | null; problem: string }[];
+        badLines: number;
+      }>('POST', `/api/v1/imports${query}`, body, { 'content-type': 'application/json' });
+    const [first, second] = items;
+    const bad = JSON.stringify(
+      [
+        first,
+        { ...second, key: 'ABCD', colour: 'blue' },
+        'not an object',
+        { ...second, serial: first?.serial, master_version: 1, key: second?.key },
+      ],
+      null,
+      2,
+    );
+    const refused = await postJson(bad);
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.badLines).toBe(3);
+    const where = refused.body.lines.map((entry) => [entry.item, entry.line, entry.problem]);
+    // Pretty-printed with 2 spaces: item 0 starts on line 2, each item of 10 lines after it.
+    expect(where).toEqual(
+      expect.arrayContaining([
+        [1, 12, 'field.unknown'],
+        [2, 23, 'format.not_object'],
+        [3, 24, 'key.ambiguous'],
+      ]),
+    );
+    expect(refused.text).not.toContain(second?.key ?? 'x');
+    expect(await isRegistered(f.admin, first?.serial ?? '')).toBe(false);
+    const broken = await postJson('[\n{"username": "a",\n}\n]');
+    expect(broken.status).toBe(422);
+    expect(broken.body.lines[0]).toMatchObject({ line: 3, problem: 'format.json' });
+
+    const dry = await postJson(JSON.stringify(items), '?dryRun=true');
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body.wouldImport).toEqual({ users: 2, cards: 2 });
+    const imported = await postJson(JSON.stringify(items));
+    expect(imported.status, imported.text).toBe(201);
+    expect(imported.body.imported).toEqual({ users: 2, cards: 2 });
+    expect(await isRegistered(f.admin, first?.serial ?? '')).toBe(true);
+  });
+
+  it('imports a big file (the bulk path) with its indexes and foreign keys intact, and shows its progress to its sender only', async () => {
+    const entries = Array.from({ length: 1_200 }, () => newLine('aes128'));
+    const csv = `${HEADER}\n${entries.map((entry) => line(f.profileName, entry)).join('\n')}\n`;
+    expect((await f.admin.get('/api/v1/imports/progress')).status).toBe(404);
+    const state = { settled: false };
+    const pending = postCsv(f.admin, csv).finally(() => {
+      state.settled = true;
+    });
+    const seen: string[] = [];
+    let otherSaw = 0;
+    while (!state.settled && seen.length === 0) {
+      const progress = await f.admin.get<{ phase: string; done: number; total: number }>(
+        '/api/v1/imports/progress',
+      );
+      if (progress.status === 200) seen.push(progress.body.phase);
+      if ((await f.operator.get('/api/v1/imports/progress')).status === 200) otherSaw++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const imported = await pending;
+    expect(imported.status, imported.text).toBe(201);
+    expect(imported.body.imported).toEqual({ users: 1_200, cards: 1_200 });
+    expect(seen.length, 'the progress was seen while the import ran').toBeGreaterThan(0);
+    expect(otherSaw).toBe(0);
+    // Search (trigram and prefix indexes) finds the new users and cards.
+    const last = entries.at(-1);
+    const users = await f.admin.get<{ items: { username: string }[] }>(
+      `/api/v1/users?q=${last?.username.slice(2) ?? ''}`,
+    );
+    expect(users.body.items.map((user) => user.username)).toContain(last?.username);
+    expect(await isRegistered(f.admin, last?.serial ?? '')).toBe(true);
+    // The unique indexes are back: the same file again is refused line by line.
+    const again = await postCsv(f.admin, csv, '?dryRun=true');
+    expect(again.status).toBe(422);
+    expect(again.body.lines[0]?.problem).toBe('serial.registered');
   });
 
   it('exports the inventory without keys, for admins and auditors', async () => {

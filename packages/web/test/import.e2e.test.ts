@@ -42,11 +42,11 @@ describeWith(['chromium'], 'admin console: import and inventory export', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Chooses `path` through the file chooser the "CSV file" button opens, as a person would. */
+  /** Chooses `path` through the file chooser the "CSV or JSON file" button opens, as a person would. */
   async function chooseFile(page: Page, path: string): Promise<void> {
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser'),
-      page.getByRole('button', { name: 'CSV file' }).click(),
+      page.getByRole('button', { name: 'CSV or JSON file' }).click(),
     ]);
     await chooser.setFiles(path);
   }

@@ -37,14 +37,31 @@ export const ImportResult = z.object({
   imported: ImportCounts.describe('what was imported (all zero on a dry run)'),
   wouldImport: ImportCounts.describe('what the file imports: on a dry run, what an import would create'),
   warnings: z
-    .array(z.object({ line: z.number().int(), column: z.string(), message: z.string() }))
+    .array(
+      z.object({
+        line: z.number().int(),
+        item: z.number().int().optional().describe('JSON files: the index of the item in the array, from 0'),
+        column: z.string(),
+        message: z.string(),
+      }),
+    )
     .describe('lines imported with a caution (a weak 3DES key); never the key'),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
 export const ImportLineProblem = z.object({
-  line: z.number().int().describe('the line of the file (the header is line 1)'),
-  column: z.string().nullable().describe('the column at fault, when one is'),
+  line: z
+    .number()
+    .int()
+    .describe('the line of the file (the header is line 1); JSON files: the line where the item starts'),
+  item: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'JSON files: the index of the item at fault in the array, from 0 (absent for the file as a whole)',
+    ),
+  column: z.string().nullable().describe('the column (JSON: the field) at fault, when one is'),
   problem: z.string().describe('a stable name of the problem, e.g. profile.unknown'),
   message: z.string().describe('what is wrong and how to fix it; never the key'),
 });
@@ -57,12 +74,27 @@ export const ImportReport = z.object({
     message: z.string(),
   }),
   lines: z.array(ImportLineProblem),
-  badLines: z.number().int().describe('how many lines have problems'),
+  badLines: z.number().int().describe('how many lines (JSON files: items) have problems'),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
 /** What a 422 of the import route holds: the line report, or a plain error (a bad transport key). */
 export const ImportRefusal = ImportReport.partial({ lines: true, badLines: true });
+
+/** How far the import running on this server is (GET /api/v1/imports/progress). */
+export const ImportProgress = z.object({
+  dryRun: z.boolean(),
+  phase: z
+    .enum(['checking', 'writing', 'indexing', 'committing'])
+    .describe(
+      'checking: the lines (done of total); writing: users and cards written (done of total); indexing: the search and lookup indexes (steps done of total); committing: the last step',
+    ),
+  done: z.number().int(),
+  total: z.number().int(),
+  startedAt: z.string().describe('when the server received the whole file'),
+  elapsedSeconds: z.number(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
 
 /** The columns of the card inventory export (never a key). */
 export const CARD_EXPORT_COLUMNS = [

@@ -1,7 +1,8 @@
 /**
  * `npm run import -- FILE --server URL [--dry-run] [--transport-key-file KEYFILE]`: sends an import file
- * to POST /api/v1/imports (docs/import.md), showing the bytes sent, then the server's answer: the counts,
- * or every bad line. The token comes from CARDWARDEN_TOKEN, or from an interactive sign-in (password not
+ * (CSV, or JSON when FILE ends in .json) to POST /api/v1/imports (docs/import.md), showing the bytes
+ * sent, then how far the server is (GET /api/v1/imports/progress), then its answer: the counts, or every
+ * bad line. The token comes from CARDWARDEN_TOKEN, or from an interactive sign-in (password not
  * echoed; the session is ended again afterwards). Never prints a key.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -22,7 +23,7 @@ export interface CliIo {
 
 const USAGE = `usage: npm run import -- FILE --server URL [--dry-run] [--transport-key-file KEYFILE] [--username NAME]
 
-  FILE                    the CSV file (docs/import.md)
+  FILE                    the CSV file, or a JSON file when it ends in .json (docs/import.md)
   --server URL            the Cardwarden server (or CARDWARDEN_SERVER)
   --dry-run               check the file and report; import nothing
   --transport-key-file    a file holding the hex transport key of a key_wrapped column
@@ -119,7 +120,77 @@ function progressPrinter(stderr: CliIo['stderr']): (sent: number, total: number)
       lastQuarter = Math.floor(percent / 25);
       stderr.write(`${text}\n`);
     }
-    if (sent === total) stderr.write('the server is checking the file…\n');
+  };
+}
+
+interface ServerProgress {
+  phase: 'checking' | 'writing' | 'indexing' | 'committing';
+  done: number;
+  total: number;
+  elapsedSeconds: number;
+}
+
+const PHASES: Record<ServerProgress['phase'], string> = {
+  checking: 'checking lines',
+  writing: 'writing users and cards',
+  indexing: 'building the search indexes',
+  committing: 'committing',
+};
+
+/** One line of server progress, e.g. "server: writing users and cards 45,000 of 200,000 (22 %), 6 s". */
+export function describeProgress(progress: ServerProgress): string {
+  const count =
+    progress.phase === 'committing' || progress.total === 0
+      ? ''
+      : ` ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')} (${String(
+          Math.floor((progress.done / progress.total) * 100),
+        )} %)`;
+  return `server: ${PHASES[progress.phase]}${count}, ${String(Math.round(progress.elapsedSeconds))} s`;
+}
+
+/**
+ * Asks the server how far the import is, every `intervalMs`, until stopped; shows it (one updating line
+ * on a terminal, each new phase otherwise). The server answers from memory, to the token that sent
+ * the file.
+ */
+function watchServer(
+  server: URL,
+  token: string,
+  stderr: CliIo['stderr'],
+  intervalMs = 1_000,
+): { stop: () => void } {
+  let stopped = false;
+  let lastPhase = '';
+  let shown = false;
+  let timer: NodeJS.Timeout | undefined;
+  const poll = async (): Promise<void> => {
+    const answer = await send(
+      new URL('/api/v1/imports/progress', server),
+      'GET',
+      { authorization: `Bearer ${token}` },
+      undefined,
+    ).catch(() => undefined);
+    if (stopped) return;
+    if (answer?.status === 200) {
+      const progress = answer.body as unknown as ServerProgress;
+      const text = describeProgress(progress);
+      if (stderr.isTTY) {
+        stderr.write(`\r${text}\u001b[K`);
+        shown = true;
+      } else if (progress.phase !== lastPhase) {
+        stderr.write(`${text}\n`);
+      }
+      lastPhase = progress.phase;
+    }
+    timer = setTimeout(() => void poll(), intervalMs);
+  };
+  timer = setTimeout(() => void poll(), Math.min(intervalMs, 250));
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      if (shown) stderr.write('\n');
+    },
   };
 }
 
@@ -156,8 +227,15 @@ interface Report {
   dryRun?: boolean;
   imported?: { users: number; cards: number };
   wouldImport?: { users: number; cards: number };
-  warnings?: { line: number; column: string; message: string }[];
-  lines?: { line: number; column: string | null; message: string }[];
+  warnings?: { line: number; item?: number; column: string; message: string }[];
+  lines?: { line: number; item?: number; column: string | null; message: string }[];
+}
+
+/** "line 7", or for a JSON file "item 5 (line 31)". */
+function where(entry: { line: number; item?: number }): string {
+  return entry.item === undefined
+    ? `line ${String(entry.line)}`
+    : `item ${String(entry.item)} (line ${String(entry.line)})`;
 }
 
 function printReport(answer: Answer, io: CliIo): number {
@@ -166,7 +244,7 @@ function printReport(answer: Answer, io: CliIo): number {
     io.stdout.write(`${line}\n`);
   };
   for (const warning of report.warnings ?? [])
-    out(`line ${String(warning.line)} (${warning.column}): warning: ${warning.message}`);
+    out(`${where(warning)} (${warning.column}): warning: ${warning.message}`);
   if (answer.status === 200 && report.dryRun) {
     const would = report.wouldImport ?? { users: 0, cards: 0 };
     out(
@@ -181,7 +259,7 @@ function printReport(answer: Answer, io: CliIo): number {
   }
   if (report.lines) {
     for (const entry of report.lines) {
-      out(`line ${String(entry.line)}${entry.column ? ` (${entry.column})` : ''}: ${entry.message}`);
+      out(`${where(entry)}${entry.column ? ` (${entry.column})` : ''}: ${entry.message}`);
     }
   }
   out(errorMessage(answer));
@@ -235,20 +313,33 @@ export async function runImportCli(args: readonly string[], io: CliIo): Promise<
       signedIn = { server, token };
     }
     const dryRun = values['dry-run'];
+    const json = /\.json$/i.test(file);
     io.stderr.write(
-      `${dryRun ? 'Checking' : 'Importing'} ${file} (${megabytes(body.length)}) on ${server.origin}\n`,
+      `${dryRun ? 'Checking' : 'Importing'} ${file} (${json ? 'JSON' : 'CSV'}, ${megabytes(body.length)}) on ${server.origin}\n`,
     );
-    const answer = await send(
+    const printSent = progressPrinter(io.stderr);
+    let watcher: { stop: () => void } | undefined;
+    const answerPromise = send(
       new URL(`/api/v1/imports${dryRun ? '?dryRun=true' : ''}`, server),
       'POST',
       {
-        'content-type': 'text/csv',
+        'content-type': json ? 'application/json' : 'text/csv',
         authorization: `Bearer ${token}`,
         ...(transportKey ? { 'x-cardwarden-transport-key': transportKey } : {}),
       },
       body,
-      progressPrinter(io.stderr),
+      (sent, total) => {
+        printSent(sent, total);
+        // Once the file is sent, the server works on it: show how far it is.
+        if (sent === total && !watcher) watcher = watchServer(server, token, io.stderr);
+      },
     );
+    let answer: Answer;
+    try {
+      answer = await answerPromise;
+    } finally {
+      watcher?.stop();
+    }
     return printReport(answer, io);
   } catch (error) {
     if (error instanceof CliError) {

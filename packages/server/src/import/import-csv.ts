@@ -6,17 +6,24 @@
  */
 import type { ImportLineProblem } from '@cardwarden/contract';
 
-export interface CsvRow {
-  /** Line number in the file (the header is line 1). */
+/** One card of the file: a CSV line, or an item of a JSON array (import-json.ts). */
+export interface FileRow {
+  /** Line number in the file (the header is line 1); for JSON, the line where the item starts. */
   readonly line: number;
+  /** JSON only: the item's index in the array (from 0). */
+  readonly item?: number;
+  /** The values in the order of the header's columns. */
   readonly fields: readonly string[];
 }
+export type CsvRow = FileRow;
 
-export interface ParsedCsv {
+/** A file read into its header (column names, lower case) and rows, with the problems found so far. */
+export interface ParsedFile {
   readonly header: readonly string[];
-  readonly rows: readonly CsvRow[];
+  readonly rows: readonly FileRow[];
   readonly problems: ImportLineProblem[];
 }
+export type ParsedCsv = ParsedFile;
 
 const BOM = '\uFEFF';
 
@@ -29,8 +36,26 @@ export function problem(
   return { line, column, problem: name, message };
 }
 
+/** A problem of one row: its line, and for JSON its item. */
+export function rowProblem(
+  row: Pick<FileRow, 'line' | 'item'>,
+  column: string | null,
+  name: string,
+  message: string,
+): ImportLineProblem {
+  const found = problem(row.line, column, name, message);
+  return row.item === undefined ? found : { ...found, item: row.item };
+}
+
+/** How a message names a row: "line 7", or for JSON "item 5 (line 31)". */
+export function rowName(row: Pick<FileRow, 'line' | 'item'>): string {
+  return row.item === undefined
+    ? `line ${String(row.line)}`
+    : `item ${String(row.item)} (line ${String(row.line)})`;
+}
+
 /** Decodes the file; lines with bytes that are not UTF-8 are reported and left out. */
-function decode(body: Uint8Array): { text: string; badUtf8: boolean } {
+export function decode(body: Uint8Array): { text: string; badUtf8: boolean } {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), badUtf8: false };
   } catch {

@@ -17,8 +17,8 @@ import {
 } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { parseAdminKey } from '../services/admin-key-input.js';
-import type { CsvRow } from './import-csv.js';
-import { problem } from './import-csv.js';
+import type { FileRow } from './import-csv.js';
+import { problem, rowProblem } from './import-csv.js';
 import { resolveDerivedKey } from './import-derived-keys.js';
 import { unwrapTransportKey, type TransportKey } from './transport-key.js';
 
@@ -73,6 +73,8 @@ export interface ImportProfile {
 /** A line that passed every check of its own. `key` is the clear key: zero it once sealed. */
 export interface ImportRow {
   readonly line: number;
+  /** JSON only: the item's index in the array (from 0). */
+  readonly item?: number;
   readonly username: string;
   readonly displayName: string;
   readonly email: string;
@@ -99,7 +101,7 @@ function firstIssue(result: { success: boolean; error?: z.ZodError }): string {
 
 /** Checks one line; problems are pushed to `problems`. */
 export function checkRow(
-  row: CsvRow,
+  row: FileRow,
   columns: ColumnIndex,
   context: RowContext,
   problems: ImportLineProblem[],
@@ -110,7 +112,7 @@ export function checkRow(
     return position === undefined ? '' : (row.fields[position] ?? '');
   };
   const fail = (column: string, name: string, message: string): void => {
-    problems.push(problem(row.line, column, name, message));
+    problems.push(rowProblem(row, column, name, message));
   };
 
   const username = Username.safeParse(field('username'));
@@ -158,6 +160,7 @@ export function checkRow(
   }
   return {
     line: row.line,
+    ...(row.item === undefined ? {} : { item: row.item }),
     username: username.data ?? '',
     displayName: displayName.data ?? '',
     email: email.data ?? '',

@@ -1,9 +1,17 @@
-import { ImportQuery, ImportRefusal, ImportResult, TRANSPORT_KEY_HEADER } from '@cardwarden/contract';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import {
+  ImportProgress,
+  ImportQuery,
+  ImportRefusal,
+  ImportResult,
+  TRANSPORT_KEY_HEADER,
+} from '@cardwarden/contract';
 import { operatorOf, requireOperator } from '../http/auth-guard.js';
 import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { AppError } from '../errors.js';
-import { importCards } from '../services/import.service.js';
+import { importCards, importProgress } from '../services/import.service.js';
 import type { ServiceContext } from '../services/context.js';
 
 /** The largest import file: 50 MB and more (about 400,000 cards with clear keys). */
@@ -11,19 +19,63 @@ export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 /** How long an import may take, sending the file (up to 180 s) included, to check and write, in seconds. */
 export const IMPORT_TIMEOUT_SECONDS = 240;
 
+/** A digest of the request's bearer token (progress is shown to the token that started the import). */
+function tokenDigest(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(\S{16,512})$/i.exec(request.headers.authorization?.trim() ?? '');
+  return match?.[1] ? createHash('sha256').update(match[1]).digest('hex') : undefined;
+}
+
 export function registerImportRoutes(app: App, ctx: ServiceContext): void {
-  // The file as bytes: the import checks its encoding (UTF-8, no BOM) itself and says which line is wrong.
-  // Only the import route accepts more than the server's 64 KiB body limit (its own bodyLimit below).
-  app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
+  // The file as bytes: the import checks its encoding (UTF-8, no BOM) and its syntax itself and says which
+  // line is wrong. Only the import route accepts more than the server's 64 KiB body limit (its own
+  // bodyLimit below). A scope of its own, so that only the import route takes JSON as bytes.
+  void app.register((scope: App, _options, done) => {
+    scope.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, parsed) => {
+      parsed(null, body);
+    });
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, parsed) => {
+      parsed(null, body);
+    });
+    registerImport(scope, ctx);
+    done();
   });
+  app.get(
+    '/api/v1/imports/progress',
+    {
+      schema: {
+        tags: ['cards'],
+        summary:
+          'How far the import running on this server is: shown to the bearer token that sent it (answered from memory, while the import holds the database). 404 import.not_running otherwise',
+        security: bearer,
+        response: { 200: ImportProgress, ...errorResponses },
+      },
+    },
+    // Not async: answered from memory, nothing to wait for.
+    (request, reply) => {
+      const digest = tokenDigest(request);
+      if (!digest) {
+        throw new AppError('auth.unauthenticated', 'sign in first: send Authorization: Bearer <token>');
+      }
+      const progress = importProgress(ctx, digest);
+      if (!progress) {
+        throw new AppError(
+          'import.not_running',
+          'no import sent with this sign-in is running on this server; the answer of the import request has its result',
+        );
+      }
+      void reply.send(progress);
+    },
+  );
+}
+
+function registerImport(app: App, ctx: ServiceContext): void {
   app.post(
     '/api/v1/imports',
     {
       schema: {
         tags: ['cards'],
         summary:
-          'Import users and cards with their admin keys from CSV (admin; body text/csv; all or nothing; ?dryRun=true checks only). A refused file answers 422 with every bad line',
+          'Import users and cards with their admin keys from CSV (body text/csv) or JSON (application/json: an array of objects with the same fields) (admin; all or nothing; ?dryRun=true checks only). A refused file answers 422 with every bad line (JSON: item)',
         security: bearer,
         querystring: ImportQuery,
         response: { 200: ImportResult, 201: ImportResult, ...errorResponses, 422: ImportRefusal },
@@ -38,12 +90,15 @@ export function registerImportRoutes(app: App, ctx: ServiceContext): void {
       if (!Buffer.isBuffer(request.body)) {
         throw new AppError(
           'request.unsupported_media_type',
-          'send the CSV file as the body with Content-Type: text/csv',
+          'send the file as the body with Content-Type: text/csv (CSV) or application/json (JSON)',
         );
       }
+      const contentType = request.headers['content-type'] ?? '';
       const header = request.headers[TRANSPORT_KEY_HEADER];
       const outcome = await importCards(ctx, operatorOf(request), request.body, {
         dryRun: request.query.dryRun,
+        format: /^application\/json\b/i.test(contentType) ? 'json' : 'csv',
+        tokenDigest: tokenDigest(request) ?? '',
         transportKey: Array.isArray(header) ? header[0] : header,
         timeoutSeconds: IMPORT_TIMEOUT_SECONDS,
       });

@@ -1,9 +1,10 @@
 /**
- * The import upload (POST /api/v1/imports, the file as text/csv) and the inventory download. The upload
+ * The import upload (POST /api/v1/imports, the file as text/csv, or application/json for a .json file),
+ * the server's progress on it (GET /api/v1/imports/progress) and the inventory download. The upload
  * goes through XMLHttpRequest, the one browser API that reports upload progress; a 422 carries the line
  * report, which is returned, not thrown.
  */
-import type { ImportLineProblem, ImportResult } from '@cardwarden/contract';
+import type { ImportLineProblem, ImportProgress, ImportResult } from '@cardwarden/contract';
 import { ApiError, toApiError } from './api-error.js';
 import { operatorApi, operatorTokens } from './client.js';
 
@@ -11,8 +12,13 @@ export type ImportAnswer =
   | { readonly kind: 'done'; readonly result: ImportResult }
   | { readonly kind: 'refused'; readonly message: string; readonly lines: readonly ImportLineProblem[] };
 
+/** Whether the file is JSON (by its name or type); otherwise it is sent as CSV. */
+export function isJsonFile(file: File): boolean {
+  return /\.json$/i.test(file.name) || file.type === 'application/json';
+}
+
 export function uploadImport(
-  file: Blob,
+  file: File,
   options: { dryRun: boolean; onProgress: (sent: number, total: number) => void },
 ): Promise<ImportAnswer> {
   return new Promise((resolve, reject) => {
@@ -20,7 +26,7 @@ export function uploadImport(
     request.open('POST', options.dryRun ? '/api/v1/imports?dryRun=true' : '/api/v1/imports');
     const token = operatorTokens.get();
     if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
-    request.setRequestHeader('content-type', 'text/csv');
+    request.setRequestHeader('content-type', isJsonFile(file) ? 'application/json' : 'text/csv');
     request.setRequestHeader('accept', 'application/json');
     request.upload.onprogress = (event) => {
       options.onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
@@ -49,6 +55,19 @@ export function uploadImport(
     };
     request.send(file);
   });
+}
+
+/**
+ * How far the server is with the import this sign-in sent; null when none runs (any more). The server
+ * answers from memory, so this works while the import holds the database.
+ */
+export async function fetchImportProgress(): Promise<ImportProgress | null> {
+  try {
+    return await operatorApi.request<ImportProgress>('/api/v1/imports/progress');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 /** Downloads the card inventory CSV (never keys). */

@@ -560,16 +560,21 @@ export const en = {
 
   'import.title': 'Import cards',
   'import.intro':
-    'Bring users and cards with their admin keys in from a CSV file (see the import guide): check it with a dry run first. A file with any problem is refused whole; nothing is imported until every line is right.',
-  'import.file': 'CSV file',
+    'Bring users and cards with their admin keys in from a CSV or JSON file (see the import guide): check it with a dry run first. A file with any problem is refused whole; nothing is imported until every line is right.',
+  'import.file': 'CSV or JSON file',
   'import.clearFile': 'Remove the chosen file',
   'import.fileHelp':
-    'Header: username,display_name,email,serial,type,profile,algorithm,key (UTF-8, LF line endings).',
+    'CSV header: username,display_name,email,serial,type,profile,algorithm,key (UTF-8, LF line endings). JSON (.json): an array of objects with these fields.',
   'import.dryRun': 'Dry run',
   'import.import': 'Import',
-  'import.progressLabel': 'Upload progress',
+  'import.progressLabel': 'Import progress',
   'import.sending': 'Sent {sent} of {total} MB',
   'import.checking': 'Sent. The server is checking the file…',
+  'import.phase.checking': 'Sent. The server is checking the file: {done} of {total} lines ({seconds} s)…',
+  'import.phase.writing': 'Writing users and cards: {done} of {total} ({seconds} s)…',
+  'import.phase.indexing': 'Building the search indexes: step {done} of {total} ({seconds} s)…',
+  'import.phase.committing': 'Committing ({seconds} s)…',
+  'import.itemAt': 'Item {item} (line {line})',
   'import.dryRunGood': 'The file is good',
   'import.wouldImport': 'Importing it creates {users} new users and {cards} cards. Nothing was imported yet.',
   'import.done': 'Imported',
@@ -913,6 +918,7 @@ export const errorMessagesEn = {
   'import.bad_transport_key':
     'The transport key is not an AES key in hex (32, 48 or 64 digits). Check it and try again.',
   'import.busy': 'Another import is running on the server. Wait until it is done, then try again.',
+  'import.not_running': 'No import of yours is running on this server now.',
   'import.conflict':
     'Someone registered a card or user of this file while it was imported; nothing was imported. Run the dry run again.',
   'internal.error': 'The server had a problem. Try again; if it persists, tell your administrator.',

@@ -11,14 +11,22 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { downloadInventory, uploadImport, type ImportAnswer } from '../../api/import-api.js';
+import {
+  downloadInventory,
+  fetchImportProgress,
+  uploadImport,
+  type ImportAnswer,
+} from '../../api/import-api.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
 
-/** Bulk import of users and cards from CSV (docs/import.md): dry run, line report, import, and inventory export. */
+/**
+ * Bulk import of users and cards from CSV or JSON (docs/import.md): dry run, line report, import (with the
+ * upload's progress, then the server's), and inventory export.
+ */
 export default function ImportPage() {
   useDocumentTitle(t('import.title'));
   const [file, setFile] = useState<File | null>(null);
@@ -39,7 +47,23 @@ export default function ImportPage() {
     },
   });
   const exportInventory = useMutation({ mutationFn: downloadInventory });
-  const percent = progress && progress.total > 0 ? Math.round((progress.sent / progress.total) * 100) : 0;
+  const sent = progress !== null && progress.sent >= progress.total;
+  // Once the file is sent, the server works on it: ask how far it is, every second, until it answers.
+  const server = useQuery({
+    queryKey: ['import-progress'],
+    queryFn: fetchImportProgress,
+    enabled: upload.isPending && sent,
+    refetchInterval: 1000,
+    gcTime: 0,
+  });
+  const serverProgress = upload.isPending && sent ? server.data : null;
+  const percent = serverProgress
+    ? serverProgress.total > 0
+      ? Math.round((serverProgress.done / serverProgress.total) * 100)
+      : 100
+    : progress && progress.total > 0
+      ? Math.round((progress.sent / progress.total) * 100)
+      : 0;
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   return (
     <Stack>
@@ -52,7 +76,7 @@ export default function ImportPage() {
           <FileInput
             label={t('import.file')}
             description={t('import.fileHelp')}
-            accept=".csv,text/csv"
+            accept=".csv,.json,text/csv,application/json"
             value={file}
             onChange={(chosen) => {
               setFile(chosen);
@@ -87,9 +111,15 @@ export default function ImportPage() {
             <Stack gap={4}>
               <Progress value={percent} aria-label={t('import.progressLabel')} />
               <Text size="sm" role="status">
-                {progress.sent < progress.total
+                {!sent
                   ? t('import.sending', { sent: megabytes(progress.sent), total: megabytes(progress.total) })
-                  : t('import.checking')}
+                  : serverProgress
+                    ? t(`import.phase.${serverProgress.phase}`, {
+                        done: serverProgress.done.toLocaleString(),
+                        total: serverProgress.total.toLocaleString(),
+                        seconds: Math.round(serverProgress.elapsedSeconds),
+                      })
+                    : t('import.checking')}
               </Text>
             </Stack>
           )}
@@ -108,8 +138,11 @@ export default function ImportPage() {
                 cards: answer.result.imported.cards,
               })}
           {answer.result.warnings.map((warning) => (
-            <Text key={warning.line} size="sm">
-              {t('import.line', { line: warning.line })}: {warning.message}
+            <Text key={`${String(warning.line)}-${String(warning.item)}`} size="sm">
+              {warning.item === undefined
+                ? t('import.line', { line: warning.line })
+                : t('import.itemAt', { item: warning.item, line: warning.line })}
+              : {warning.message}
             </Text>
           ))}
         </Alert>
@@ -130,7 +163,11 @@ export default function ImportPage() {
             <Table.Tbody>
               {answer.lines.slice(0, 1000).map((entry, index) => (
                 <Table.Tr key={`${String(entry.line)}-${String(index)}`}>
-                  <Table.Td>{entry.line}</Table.Td>
+                  <Table.Td>
+                    {entry.item === undefined
+                      ? entry.line
+                      : t('import.itemAt', { item: entry.item, line: entry.line })}
+                  </Table.Td>
                   <Table.Td>{entry.column ? <Code>{entry.column}</Code> : ''}</Table.Td>
                   <Table.Td>{entry.message}</Table.Td>
                 </Table.Tr>
