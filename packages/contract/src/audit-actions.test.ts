@@ -4,10 +4,10 @@ import {
   AUDIT_ACTION_NAMES,
   AUDIT_ACTIONS,
   auditActionArea,
-  auditEventProblem,
   describeAuditAction,
   isAuditAction,
 } from './audit-actions.js';
+import { auditEventProblem } from './audit-details.js';
 
 describe('audit vocabulary', () => {
   it('names each action area.what in lower case, with a label', () => {

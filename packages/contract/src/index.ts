@@ -1,6 +1,7 @@
 /** The REST API contract: schemas and error codes shared by the server, the web portals and the tools. */
 export * from './error-codes.js';
 export * from './audit-actions.js';
+export * from './audit-details.js';
 export * from './schemas/common.js';
 export * from './schemas/auth.js';
 export * from './schemas/operators.js';

@@ -4,8 +4,10 @@ import {
   AUDIT_ACTION_NAMES,
   auditActionArea,
   describeAuditAction,
-} from '@cardwarden/contract';
+} from '@cardwarden/contract/audit-actions';
 import { t } from '../../i18n/index.js';
+
+// The zod-free entry: the package's main one would put zod and every schema in the page's bundle.
 
 /**
  * The action filter's choices, from the contract's audit vocabulary: each area (a prefix such as
