@@ -523,7 +523,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
 
     // The action filter offers the audit vocabulary: typed to search, one action picked from the list.
     await page.getByLabel('Operator').fill('');
-    const action = page.getByRole('textbox', { name: 'Action', exact: true });
+    const action = page.getByPlaceholder('Any action');
     await action.fill('card.reg');
     await page.getByRole('option', { name: 'card.registered · Card registered' }).click();
     await page.getByRole('button', { name: 'Apply filters' }).click();
