@@ -2,6 +2,7 @@
 export * from './error-codes.js';
 export * from './enums.js';
 export * from './audit-actions.js';
+export * from './audit-details.js';
 export * from './schemas/common.js';
 export * from './schemas/auth.js';
 export * from './schemas/operators.js';

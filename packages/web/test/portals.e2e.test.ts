@@ -499,6 +499,16 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
     expect((await download).suggestedFilename()).toBe('cardwarden-audit.csv');
+
+    // The action filter offers the audit vocabulary: typed to search, one action picked from the list.
+    await page.getByLabel('Operator').fill('');
+    const action = page.getByPlaceholder('Any action');
+    await action.fill('card.reg');
+    await page.getByRole('option', { name: 'card.registered · Card registered' }).click();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/action=card\.registered/);
+    await page.getByRole('cell', { name: 'card.registered' }).first().waitFor();
+    expect(await page.getByRole('cell', { name: /^(auth|operator|user)\./ }).count()).toBe(0);
   });
 
   it('an admin creates a user, sets their self-service password, suspends them, and adds an operator', async () => {

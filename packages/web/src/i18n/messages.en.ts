@@ -600,7 +600,6 @@ export const en = {
   'audit.actionHelp': 'One action, or every action of an area such as “card.”',
   'audit.actionAny': 'Any action',
   'audit.actionArea': 'Every “{area}” action',
-  'audit.actionOther': 'Other',
   'audit.actionNone': 'No action matches',
   'audit.from': 'From',
   'audit.to': 'To',
