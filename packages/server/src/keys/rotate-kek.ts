@@ -21,7 +21,7 @@ import {
   updatePendingSealed,
   updateSealed,
 } from '../repositories/admin-key.repository.js';
-import { appendAuditEvent, type NewAuditEvent } from '../repositories/audit.repository.js';
+import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { listSealedMastersForUpdate, updateMasterSealed } from '../repositories/master.repository.js';
 import { getSetting, putSetting } from '../repositories/settings.repository.js';
 import { listSealedTotpForUpdate, updateSealedTotp } from '../repositories/second-factor.repository.js';
@@ -141,7 +141,7 @@ interface RotationRecord {
   /** Settings naming the new KEK (its check value, and its label on the HSM). */
   readonly settings: Readonly<Record<string, string>>;
   /** The audit event, given how many values of each kind were re-sealed. */
-  readonly audit: (resealed: ResealedCounts) => NewAuditEvent;
+  readonly audit: (tx: Database, resealed: ResealedCounts) => Promise<void>;
 }
 
 /** How many sealed values of each kind a rotation re-sealed, as its audit event records them. */
@@ -172,15 +172,12 @@ async function resealAll(
       totp: await resealKind(tx, custody, target, TOTP_SECRETS),
     };
     for (const [key, value] of Object.entries(record.settings)) await putSetting(tx, key, value);
-    await appendAuditEvent(
-      tx,
-      record.audit({
-        resealed: counts.adminKeys,
-        resealedMasters: counts.masters,
-        resealedPending: counts.pending,
-        resealedTotp: counts.totp,
-      }),
-    );
+    await record.audit(tx, {
+      resealed: counts.adminKeys,
+      resealedMasters: counts.masters,
+      resealedPending: counts.pending,
+      resealedTotp: counts.totp,
+    });
     return counts;
   });
 }
@@ -200,11 +197,12 @@ export async function rotateKek(
     fileSealTarget(next),
     {
       settings: { [KEK_CHECK_SETTING]: kekCheckValue(next) },
-      audit: (resealed) => ({
-        ...BY_THE_SYSTEM,
-        action: 'kek.rotated',
-        details: { ...resealed, oldKekId, newKekId: kekId(next) },
-      }),
+      audit: (tx, resealed) =>
+        appendAuditEvent(tx, {
+          ...BY_THE_SYSTEM,
+          action: 'kek.rotated',
+          details: { ...resealed, oldKekId, newKekId: kekId(next) },
+        }),
     },
     hooks,
   );
@@ -239,11 +237,12 @@ export async function rotateHsmKek(
       next.target,
       {
         settings: { [KEK_HSM_LABEL_SETTING]: next.label, [KEK_CHECK_SETTING]: next.checkValue },
-        audit: (resealed) => ({
-          ...BY_THE_SYSTEM,
-          action: 'kek.rotated',
-          details: { ...resealed, oldKekId, newKekId: next.target.kekId, oldLabel, newLabel: next.label },
-        }),
+        audit: (tx, resealed) =>
+          appendAuditEvent(tx, {
+            ...BY_THE_SYSTEM,
+            action: 'kek.rotated',
+            details: { ...resealed, oldKekId, newKekId: next.target.kekId, oldLabel, newLabel: next.label },
+          }),
       },
       hooks,
     );
@@ -293,17 +292,18 @@ export async function moveKekToHsm(
       target,
       {
         settings: { [KEK_HSM_LABEL_SETTING]: label, [KEK_CHECK_SETTING]: checkValue },
-        audit: (resealed) => ({
-          ...BY_THE_SYSTEM,
-          action: 'kek.moved_to_hsm',
-          details: {
-            ...resealed,
-            oldKekId: custody.currentKekId,
-            newKekId: target.kekId,
-            newLabel: label,
-            token: token.description,
-          },
-        }),
+        audit: (tx, resealed) =>
+          appendAuditEvent(tx, {
+            ...BY_THE_SYSTEM,
+            action: 'kek.moved_to_hsm',
+            details: {
+              ...resealed,
+              oldKekId: custody.currentKekId,
+              newKekId: target.kekId,
+              newLabel: label,
+              token: token.description,
+            },
+          }),
       },
       hooks,
     );
