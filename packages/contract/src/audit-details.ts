@@ -258,6 +258,9 @@ function detailShapes() {
       pinTryLimit: count,
       initialPinSet: flag,
       kcv,
+      // PIV: the PUK's try limit (the profile's admin-key attempt limit) and its change from the default.
+      pukTryLimit: count.optional(),
+      pukSet: flag.optional(),
     },
     'issuance.failed': { serial, reason: text, statusWord: statusWord.optional() },
     // Help-desk offline unblock
