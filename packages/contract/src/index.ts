@@ -21,3 +21,4 @@ export * from './schemas/issuances.js';
 export * from './schemas/second-factor.js';
 export * from './schemas/sso.js';
 export * from './schemas/imports.js';
+export * from './routes/index.js';

@@ -1,0 +1,111 @@
+/**
+ * The shape of one endpoint in the route table: everything a server needs to register it and a client
+ * needs to call it. Paths use Fastify's `:name` parameters; `pathTo` fills them in for clients.
+ */
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The success statuses the API answers with. */
+export type SuccessStatus = 200 | 201 | 202 | 204 | 302;
+
+/**
+ * The error statuses a route may declare for itself. The ones every route of a shape can give are added
+ * by `errorStatusesOf` and are not declared: 400 for a route that reads input, 401 and 403 for one that
+ * needs a token, 413 and 415 for one with a body, 503 when the database is down.
+ */
+export type DeclaredErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 423 | 429 | 503;
+
+export type ErrorStatus = DeclaredErrorStatus | 413 | 415;
+
+/** Who may call a route: anyone, or the holder of a bearer token (the server's guard says which role). */
+export type RouteAuth = 'none' | 'bearer';
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly auth: RouteAuth;
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** The success answers, by status (`z.null()` for a redirect, `z.string()` for a CSV download). */
+  readonly responses: Partial<Record<SuccessStatus, z.ZodType>>;
+  /** The error statuses this route gives beyond those its shape implies (see `errorStatusesOf`). */
+  readonly errors: readonly DeclaredErrorStatus[];
+  /** A token whose operator must change a one-time password may still call it. */
+  readonly beforePasswordChange?: true;
+  /** A token whose second factor is still owed may still call it. */
+  readonly beforeSecondFactor?: true;
+  /** Leave out of the OpenAPI document (internal plumbing). */
+  readonly hidden?: true;
+}
+
+/** Keeps a route's literal types (path, schemas) so that servers and clients are typed from it. */
+export function defineRoute<const R extends RouteDefinition>(route: R): R {
+  return route;
+}
+
+/** Every error status a route can give: what it declares and what its shape implies. */
+export function errorStatusesOf(route: RouteDefinition): ErrorStatus[] {
+  const statuses = new Set<ErrorStatus>(route.errors);
+  if (route.params || route.query || route.body) statuses.add(400);
+  if (route.body) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  if (route.auth === 'bearer') {
+    statuses.add(401);
+    statuses.add(403);
+  }
+  statuses.add(503);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** The names of a path's `:name` parameters, as a union of string literal types. */
+export type PathParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+export type PathParams<R extends RouteDefinition> = Record<PathParamNames<R['path']>, string | number>;
+
+type PathArgs<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never] ? [] : [PathParams<R>];
+
+/** The path to call a route at, its parameters filled in (and escaped). */
+export function pathTo<R extends RouteDefinition>(route: R, ...args: PathArgs<R>): string {
+  const values = (args[0] ?? {}) as Record<string, string | number>;
+  return route.path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${route.method} ${route.path}: no value for :${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+export type QueryValues = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** A path with a query string; empty and undefined values are left out. */
+export function withQuery(path: string, query: QueryValues | undefined): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** The JSON body a route answers with on success (its first declared success status). */
+export type SuccessBody<R extends RouteDefinition> = {
+  [S in keyof R['responses']]: R['responses'][S] extends z.ZodType ? z.output<R['responses'][S]> : never;
+}[keyof R['responses']];
+
+/** What a client sends: the body's input type. */
+export type RequestBody<R extends RouteDefinition> = R['body'] extends z.ZodType ? z.input<R['body']> : never;
+
+export type RequestQuery<R extends RouteDefinition> = R['query'] extends z.ZodType
+  ? z.input<R['query']>
+  : never;
