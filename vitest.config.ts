@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: { conditions: [SOURCE, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
+    // Servers the tests start (in process or as a child process) turn an undeclared status into a 500.
+    env: { CARDWARDEN_STRICT_STATUSES: 'true' },
     projects: [
       { extends: true, test: { name: 'repo', include: ['scripts/**/*.test.ts'] } },
       { extends: true, test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },

@@ -38,6 +38,7 @@ import { registerAdminKeyRoutes } from './routes/admin-key.routes.js';
 import { registerUserRoutes } from './routes/user.routes.js';
 import { registerImportRoutes } from './routes/import.routes.js';
 import { registerCardExportRoutes } from './routes/card-export.routes.js';
+import { installDeclaredStatusCheck } from './http/declared-statuses.js';
 import type { ServiceContext } from './services/context.js';
 
 export const API_VERSION = '0.1.0';
@@ -54,6 +55,8 @@ export interface AppOptions {
   readonly webRoot?: string | undefined;
   /** Request metrics, and `GET /metrics` for admins and auditors; none when undefined. */
   readonly metrics?: Metrics | undefined;
+  /** Turn an answer whose status its route does not declare into a 500 (the test suites). */
+  readonly strictStatuses?: boolean | undefined;
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions): Promise<App> {
@@ -93,6 +96,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions): Promis
   installUploadTimeout(app);
   if (options.metrics) installMetricsHooks(app, options.metrics);
   installSecurityHeaders(app);
+  installDeclaredStatusCheck(app, options.strictStatuses === true);
   installRequestBudget(app, options.statementTimeoutMs ?? 5_000);
 
   await app.register(fastifySwagger, {

@@ -28,6 +28,11 @@ export interface Config {
    * is that many entries from the right), or a list of proxy addresses/CIDRs.
    */
   readonly trustProxy: false | number | string;
+  /**
+   * `CARDWARDEN_STRICT_STATUSES=true`: an answer whose status its route does not declare in the route
+   * table becomes a 500 (the test suites run so; in production it is only logged).
+   */
+  readonly strictStatuses?: boolean | undefined;
   readonly sessionHours: number;
   /** Email notifications; undefined when no SMTP server is configured (then none are sent). */
   readonly smtp: SmtpConfig | undefined;
@@ -482,6 +487,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL || 'info',
     webRoot: webRoot ? (isAbsolute(webRoot) ? webRoot : resolve(cwd, webRoot)) : undefined,
     trustProxy: trustProxy(env.CARDWARDEN_TRUST_PROXY),
+    strictStatuses: env.CARDWARDEN_STRICT_STATUSES === 'true',
     sessionHours: integer(env, 'CARDWARDEN_SESSION_HOURS', 8, 1, 24 * 30),
     smtp: smtpUrl
       ? Object.freeze({

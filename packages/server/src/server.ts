@@ -158,6 +158,7 @@ export async function startServer(
       webRoot: config.webRoot,
       statementTimeoutMs: config.database.statementTimeoutMs,
       metrics,
+      strictStatuses: config.strictStatuses,
     });
     if (!notifier.enabled) app.log.info('email notifications are off: set CARDWARDEN_SMTP_URL to send them');
     notifier.start();

@@ -71,12 +71,30 @@ export type PathParamNames<P extends string> = P extends `${string}:${infer Name
     ? Name
     : never;
 
-export type PathParams<R extends RouteDefinition> = Record<PathParamNames<R['path']>, string | number>;
+/** Where a route is: all a client needs at run time (the rest of a route is its types). */
+export interface RouteLocation {
+  readonly method: HttpMethod;
+  readonly path: string;
+}
 
-type PathArgs<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never] ? [] : [PathParams<R>];
+/**
+ * A route's location without its zod schemas, for the web portals' bundle (`@cardwarden/contract/endpoints`):
+ * `route` is never set, it carries the route's types to the typed client.
+ */
+export interface Endpoint<R extends RouteDefinition = RouteDefinition> extends RouteLocation {
+  readonly method: R['method'];
+  readonly path: R['path'];
+  readonly route?: R;
+}
+
+export type PathParams<R extends RouteLocation> = Record<PathParamNames<R['path']>, string | number>;
+
+export type PathArgs<R extends RouteLocation> = [PathParamNames<R['path']>] extends [never]
+  ? []
+  : [PathParams<R>];
 
 /** The path to call a route at, its parameters filled in (and escaped). */
-export function pathTo<R extends RouteDefinition>(route: R, ...args: PathArgs<R>): string {
+export function pathTo<R extends RouteLocation>(route: R, ...args: PathArgs<R>): string {
   const values = (args[0] ?? {}) as Record<string, string | number>;
   return route.path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, (_, name: string) => {
     const value = values[name];
@@ -103,9 +121,26 @@ export type SuccessBody<R extends RouteDefinition> = {
   [S in keyof R['responses']]: R['responses'][S] extends z.ZodType ? z.output<R['responses'][S]> : never;
 }[keyof R['responses']];
 
+/** A value a client may send where the schema reads `T`: arrays and objects may be read-only. */
+export type Immutable<T> = T extends (infer U)[]
+  ? readonly Immutable<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Immutable<T[K]> }
+    : T;
+
 /** What a client sends: the body's input type. */
-export type RequestBody<R extends RouteDefinition> = R['body'] extends z.ZodType ? z.input<R['body']> : never;
+export type RequestBody<R extends RouteDefinition> = R extends { readonly body: z.ZodType }
+  ? Immutable<z.input<R['body']>>
+  : never;
 
 export type RequestQuery<R extends RouteDefinition> = R['query'] extends z.ZodType
   ? z.input<R['query']>
   : never;
+
+/**
+ * The path without its leading slash, to resolve against a base URL that may carry a path of its own (a
+ * reverse proxy's prefix): `new URL(relativePathTo(route, params), base)`.
+ */
+export function relativePathTo<R extends RouteLocation>(route: R, ...args: PathArgs<R>): string {
+  return pathTo(route, ...args).slice(1);
+}

@@ -37,7 +37,7 @@ struct HttpAnswer {
 class ServerPort {
  public:
   virtual ~ServerPort() = default;
-  /** POSTs `jsonBody` to `path` (relative to the configured server, e.g. "api/v1/online-unlock/sessions"). */
+  /** POSTs `jsonBody` to `path` (relative to the configured server: see api_routes.hpp). */
   virtual HttpAnswer post(const std::string& path, const std::string& jsonBody) = 0;
   /** The server's address, for sentences. */
   virtual std::string origin() const = 0;

@@ -1,6 +1,7 @@
 #include "unlock_flow.hpp"
 #include <cctype>
 #include "apdu.hpp"
+#include "api_routes.hpp"
 #include "json.hpp"
 #include "read_back.hpp"
 
@@ -185,7 +186,7 @@ StepResult UnlockFlow::start() {
                                   "), so the card cannot be unlocked online.");
   }
 
-  HttpAnswer answer = server_->post("api/v1/online-unlock/sessions", "{\"cardSerial\":" + jsonString(serial_) + "}");
+  HttpAnswer answer = server_->post(api_routes::onlineUnlockStart(), "{\"cardSerial\":" + jsonString(serial_) + "}");
   if (!answer.reached) {
     return enterOffline(answer.tlsRefused
                             ? "The unlock server's certificate is not trusted, so your answers were not sent."
@@ -335,7 +336,7 @@ StepResult UnlockFlow::mutualUnlock(Inputs& inputs) {
     return finish(Icon::Error, "The card did not take part in the unblock; call your help desk.");
 
   std::string body = "{\"answers\":" + answersJson(inputs) + ",\"cardChallenge\":" + jsonString(toHex(r2)) + "}";
-  HttpAnswer answer = server_->post("api/v1/online-unlock/sessions/" + sessionId_ + "/mutual-auth", body);
+  HttpAnswer answer = server_->post(api_routes::onlineUnlockMutualAuth(sessionId_), body);
   wipe(body);
   if (!answer.reached)
     return stay(Icon::Error, "The unlock server cannot be reached (" + answer.problem + "); nothing was changed. Press the arrow to try again.");
@@ -357,7 +358,7 @@ StepResult UnlockFlow::mutualUnlock(Inputs& inputs) {
                       (left >= 0 ? " (" + plural(left, "admin-key attempt", "admin-key attempts") + " left)" : std::string()) +
                       "; call your help desk.");
   }
-  HttpAnswer confirmed = server_->post("api/v1/online-unlock/sessions/" + sessionId_ + "/mutual-auth/confirm",
+  HttpAnswer confirmed = server_->post(api_routes::onlineUnlockConfirmMutualAuth(sessionId_),
                                        "{\"cardCryptogram\":" + jsonString(toHex(cardCryptogram)) + "}");
   Json confirmJson;
   if (!confirmed.reached || confirmed.status != 200 || !Json::parse(confirmed.body, confirmJson) ||
@@ -382,7 +383,7 @@ StepResult UnlockFlow::responseUnlock(Inputs& inputs) {
   if (static_cast<int>(challengeHex.size()) != challengeLength_)
     return finish(Icon::Error, "The card's admin key is not of the kind registered on the server; call your help desk.");
   std::string body = "{\"answers\":" + answersJson(inputs) + ",\"challenge\":" + jsonString(challengeHex) + "}";
-  HttpAnswer answer = server_->post("api/v1/online-unlock/sessions/" + sessionId_ + "/response", body);
+  HttpAnswer answer = server_->post(api_routes::onlineUnlockResponse(sessionId_), body);
   wipe(body);
   if (!answer.reached)
     return stay(Icon::Error, "The unlock server cannot be reached (" + answer.problem + "); nothing was changed. Press the arrow to try again.");
@@ -398,7 +399,7 @@ StepResult UnlockFlow::responseUnlock(Inputs& inputs) {
   bool ok = auth.sw == sw::OK;
   StepResult result = ok ? setNewPin(inputs.newPin.get())
                          : finish(Icon::Error, "The card refused the server's response, so its admin key is not the one the server holds for it; call your help desk.");
-  server_->post("api/v1/online-unlock/sessions/" + sessionId_ + "/outcome",
+  server_->post(api_routes::onlineUnlockOutcome(sessionId_),
                 std::string("{\"result\":\"") + (ok && result.icon == Icon::Success ? "unblocked" : "failed") + "\"}");
   return result;
 }

@@ -53,6 +53,7 @@ export function testConfig(dataDir: string, kekFile: string, databaseUrl: string
     logLevel: 'info',
     webRoot: undefined,
     trustProxy: false,
+    strictStatuses: true,
     sessionHours: 8,
     smtp: undefined,
     database: { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 },

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, isApiError, toApiError } from './api-error.js';
-import { withQuery } from './client.js';
 
 describe('toApiError', () => {
   it('reads the API error body, with attempts left where given', () => {
@@ -24,15 +23,5 @@ describe('toApiError', () => {
       expect(error.status).toBe(502);
     }
     expect(isApiError(new Error('other'))).toBe(false);
-  });
-});
-
-describe('withQuery', () => {
-  it('adds the set parameters, encoded, and leaves out empty ones', () => {
-    expect(withQuery('/api/v1/users', { q: 'a b&c', limit: 25, state: undefined, x: '' })).toBe(
-      '/api/v1/users?q=a+b%26c&limit=25',
-    );
-    expect(withQuery('/api/v1/users', {})).toBe('/api/v1/users');
-    expect(withQuery('/api/v1/users', undefined)).toBe('/api/v1/users');
   });
 });

@@ -3,6 +3,17 @@
  * sign-in. A 401 on a signed-in call means the sign-in has ended: the token is dropped and listeners
  * (the app shell) send the person back to the sign-in page.
  */
+import {
+  pathTo,
+  withQuery,
+  type Endpoint,
+  type PathArgs,
+  type PathParamNames,
+  type QueryValues,
+  type RequestBody,
+  type RouteDefinition,
+  type SuccessBody,
+} from '@cardwarden/contract/endpoints';
 import { ApiError, toApiError } from './api-error.js';
 
 export type Portal = 'operator' | 'cardholder';
@@ -52,19 +63,23 @@ export class TokenStore {
 export interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly body?: unknown;
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
-  readonly signal?: AbortSignal;
+  readonly query?: QueryValues | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
-export function withQuery(path: string, query: RequestOptions['query']): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
+/** What a call of one route takes: its path parameters, its body, a query, an abort signal. */
+export type CallOptions<R extends RouteDefinition> = ([PathParamNames<R['path']>] extends [never]
+  ? { readonly params?: undefined }
+  : { readonly params: PathArgs<R>[0] }) &
+  (R extends { readonly body: object }
+    ? { readonly body: RequestBody<R> }
+    : { readonly body?: undefined }) & {
+    readonly query?: QueryValues | undefined;
+    readonly signal?: AbortSignal | undefined;
+  };
+
+type CallArgs<R extends RouteDefinition> =
+  object extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>];
 
 export class ApiClient {
   readonly tokens: TokenStore;
@@ -73,13 +88,35 @@ export class ApiClient {
     this.tokens = tokens;
   }
 
+  /** Calls one route of the contract's table; the answer is typed by the route's success response. */
+  async call<R extends RouteDefinition>(
+    endpoint: Endpoint<R>,
+    ...[options]: CallArgs<R>
+  ): Promise<SuccessBody<R>> {
+    const path = (pathTo as (route: Endpoint<R>, params?: object) => string)(endpoint, options?.params);
+    return this.request<SuccessBody<R>>(path, {
+      method: endpoint.method,
+      body: options?.body,
+      query: options?.query,
+      signal: options?.signal,
+    });
+  }
+
+  /** The raw answer of one route, for downloads (CSV export). Throws ApiError on any error status. */
+  async download<R extends RouteDefinition>(
+    endpoint: Endpoint<R>,
+    ...[options]: CallArgs<R>
+  ): Promise<Response> {
+    const path = (pathTo as (route: Endpoint<R>, params?: object) => string)(endpoint, options?.params);
+    return this.fetch(path, { method: endpoint.method, query: options?.query, signal: options?.signal });
+  }
+
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.fetch(path, options);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 
-  /** The raw response, for downloads (CSV export). Throws ApiError on any error status. */
   async fetch(path: string, options: RequestOptions = {}): Promise<Response> {
     const token = this.tokens.get();
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -34,6 +34,7 @@ import type {
   UserDetail,
   UserList,
 } from '@cardwarden/contract';
+import { endpoints } from '@cardwarden/contract/endpoints';
 import { operatorApi as api } from './client.js';
 
 export interface AuditFilters {
@@ -114,41 +115,21 @@ export const operatorEndpoints = {
     }),
 
   startOfflineUnblock: (cardId: string, ticket: string | undefined) =>
-    api.request<OfflineUnblockSession>(`/api/v1/cards/${encodeURIComponent(cardId)}/offline-unblocks`, {
-      method: 'POST',
-      body: ticket ? { ticket } : {},
-    }),
-  offlineUnblock: (id: string) =>
-    api.request<OfflineUnblockSession>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}`),
+    api.call(endpoints.offlineUnblocks.start, { params: { id: cardId }, body: ticket ? { ticket } : {} }),
+  offlineUnblock: (id: string) => api.call(endpoints.offlineUnblocks.get, { params: { id } }),
   awaitingApproval: () =>
-    api.request<{ items: ApprovalRequest[] }>('/api/v1/offline-unblocks', {
-      query: { awaitingApproval: 'true', limit: 100 },
-    }),
-  approve: (id: string) =>
-    api.request<OfflineUnblockSession>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/approve`, {
-      method: 'POST',
-      body: {},
-    }),
+    api.call(endpoints.offlineUnblocks.list, { query: { awaitingApproval: 'true', limit: 100 } }),
+  approve: (id: string) => api.call(endpoints.offlineUnblocks.approve, { params: { id }, body: {} }),
   verifyIdentity: (id: string, answers: readonly { questionId: string; answer: string }[]) =>
-    api.request<{ verified: true }>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/identity`, {
-      method: 'POST',
-      body: { answers },
-    }),
+    api.call(endpoints.offlineUnblocks.identity, { params: { id }, body: { answers } }),
   issueResponse: (id: string, challenge: string) =>
-    api.request<IssuedResponse>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/response`, {
-      method: 'POST',
-      body: { challenge },
-    }),
+    api.call(endpoints.offlineUnblocks.response, { params: { id }, body: { challenge } }),
   recordOutcome: (id: string, result: Outcome, ticket: string | undefined) =>
-    api.request<unknown>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/outcome`, {
-      method: 'POST',
+    api.call(endpoints.offlineUnblocks.outcome, {
+      params: { id },
       body: ticket ? { result, ticket } : { result },
     }),
-  cancelOfflineUnblock: (id: string) =>
-    api.request<unknown>(`/api/v1/offline-unblocks/${encodeURIComponent(id)}/cancel`, {
-      method: 'POST',
-      body: {},
-    }),
+  cancelOfflineUnblock: (id: string) => api.call(endpoints.offlineUnblocks.cancel, { params: { id } }),
 
   profiles: () => api.request<ProfileList>('/api/v1/profiles'),
   createProfile: (body: CreateProfileBody) =>
