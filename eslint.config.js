@@ -124,4 +124,20 @@ export default tseslint.config(
     },
   },
   { files: ['packages/card-sim/src/**', 'packages/unlock/src/**'], ...restrict([serverOnly]) },
+  {
+    // Every client calls the API through the contract's route table (pathTo, ApiClient.call, the generated
+    // header): a path typed by hand is how clients drift from the server.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['packages/contract/src/routes/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal[value=/api\\/v1/]', 'TemplateElement[value.raw=/api\\/v1/]'].map((selector) => ({
+          selector,
+          message:
+            "an API path outside the route table: use pathTo(api.<area>.<route>, params) from '@cardwarden/contract' (packages/contract/src/routes)",
+        })),
+      ],
+    },
+  },
 );

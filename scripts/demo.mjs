@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(process.env.DEMO_DATA_DIR ?? resolve(root, 'data-demo'));
@@ -91,14 +92,15 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 250));
 }
 
-const { token } = await api('POST', '/api/v1/auth/login', {
+const { token } = await api('POST', pathTo(routes.auth.login), {
   username: STAFF.admin.username,
   password: STAFF.admin.password,
 });
-for (const who of [STAFF.operator, STAFF.supervisor]) await api('POST', '/api/v1/operators', who, token);
+for (const who of [STAFF.operator, STAFF.supervisor])
+  await api('POST', pathTo(routes.operators.create), who, token);
 await api(
   'POST',
-  '/api/v1/profiles',
+  pathTo(routes.profiles.create),
   {
     name: 'Demo smart cards',
     description: 'Every unblock use case enabled, for the demo',
@@ -109,21 +111,21 @@ await api(
 );
 const user = await api(
   'POST',
-  '/api/v1/users',
+  pathTo(routes.users.create),
   { username: CARDHOLDER.username, displayName: 'Alice Example', email: 'alice@example.org' },
   token,
 );
-await api('PUT', `/api/v1/users/${user.id}/password`, { password: CARDHOLDER.password }, token);
+await api('PUT', pathTo(routes.users.setPassword, { id: user.id }), { password: CARDHOLDER.password }, token);
 const questionIds = [];
 for (const { text } of SECURITY_QUESTIONS)
-  questionIds.push((await api('POST', '/api/v1/security-questions', { text }, token)).id);
-const cardholder = await api('POST', '/api/v1/self-service/login', {
+  questionIds.push((await api('POST', pathTo(routes.securityQuestions.create), { text }, token)).id);
+const cardholder = await api('POST', pathTo(routes.selfService.login), {
   username: CARDHOLDER.username,
   password: CARDHOLDER.password,
 });
 await api(
   'PUT',
-  '/api/v1/self-service/security-answers',
+  pathTo(routes.securityQuestions.setMyAnswers),
   { answers: SECURITY_QUESTIONS.map(({ answer }, i) => ({ questionId: questionIds[i], answer })) },
   cardholder.token,
 );
@@ -131,7 +133,7 @@ const adminKey = randomBytes(24).toString('hex').toUpperCase();
 const serial = randomBytes(16).toString('hex').toUpperCase();
 const card = await api(
   'POST',
-  '/api/v1/cards',
+  pathTo(routes.cards.create),
   {
     serial,
     username: CARDHOLDER.username,

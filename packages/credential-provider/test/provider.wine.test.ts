@@ -29,6 +29,7 @@ import {
   type FieldView,
   type SubmitView,
 } from './wine-support.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const CLSID = '{5C1E7A20-3B8D-4F0E-9C2A-7D4E1B6F8A31}';
 const E_NOTIMPL = '0x80004001';
@@ -250,25 +251,25 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       };
 
     async function cardholder(username: string, serial: string): Promise<void> {
-      const questions = (await api('GET', '/api/v1/security-questions')).items as {
+      const questions = (await api('GET', pathTo(routes.securityQuestions.list))).items as {
         id: string;
         text: string;
       }[];
-      const user = await api('POST', '/api/v1/users', {
+      const user = await api('POST', pathTo(routes.users.create), {
         username,
         displayName: username,
         email: `${username}@example.test`,
       });
       const password = `${username}-self-service-password-long-enough`;
-      await api('PUT', `/api/v1/users/${String(user.id)}/password`, { password });
-      const session = await api('POST', '/api/v1/self-service/login', { username, password }, '');
+      await api('PUT', pathTo(routes.users.setPassword, { id: String(user.id) }), { password });
+      const session = await api('POST', pathTo(routes.selfService.login), { username, password }, '');
       await api(
         'PUT',
-        '/api/v1/self-service/security-answers',
+        pathTo(routes.securityQuestions.setMyAnswers),
         { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] })) },
         session.token as string,
       );
-      await api('POST', '/api/v1/cards', {
+      await api('POST', pathTo(routes.cards.create), {
         serial,
         username,
         profile: 'e2e-tile',
@@ -361,9 +362,10 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       buildForEndToEnd();
       dir = mkdtempSync(join(tmpdir(), 'cw-tile-e2e-'));
       server = await ServerProcess.start(join(dir, 'server-data'));
-      for (const text of Object.keys(ANSWERS)) await api('POST', '/api/v1/security-questions', { text });
+      for (const text of Object.keys(ANSWERS))
+        await api('POST', pathTo(routes.securityQuestions.create), { text });
       profileId = (
-        await api('POST', '/api/v1/profiles', {
+        await api('POST', pathTo(routes.profiles.create), {
           name: 'e2e-tile',
           useCases: { onlineUnlock: true },
           adminKeyAttemptLimit: 5,
@@ -430,7 +432,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       ).toBe(true);
       expect(await harness.quit()).toBe(0);
       expect(cardState()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
-      const audit = (await api('GET', '/api/v1/audit?action=online_unlock.')).items as { action: string }[];
+      const audit = (await api('GET', `${pathTo(routes.audit.list)}?action=online_unlock.`)).items as {
+        action: string;
+      }[];
       expect(audit.map((e) => e.action)).toContain('online_unlock.unblock_confirmed');
       const everything = JSON.stringify(audit) + server!.log + harness.stderr;
       expect(everything).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
@@ -532,7 +536,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
 
     it('falls back to the help desk on the same tile when online unlock is not enabled for the card', async () => {
       await insertCard({ blockPin: true });
-      await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: false } });
+      await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
+        useCases: { onlineUnlock: false },
+      });
       try {
         const { harness, first } = await openTile();
         expect(first).toMatchObject({ cpgsr: CPGSR.NO_CREDENTIAL_NOT_FINISHED, icon: CPSI.WARNING });
@@ -540,7 +546,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         expect(first.fields[FIELD.CHALLENGE]?.text).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
         await harness.quit();
       } finally {
-        await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: true } });
+        await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
+          useCases: { onlineUnlock: true },
+        });
       }
     });
 

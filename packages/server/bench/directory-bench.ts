@@ -12,6 +12,7 @@ import { Attribute, Change } from 'ldapts';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { BASE_DN, ROOT_DN, ROOT_PASSWORD, startSlapd } from '../test/support/slapd.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const PEOPLE = `ou=people,${BASE_DN}`;
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   );
   const server = await startServer(config, { level: 'warn' });
   try {
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    const login = await fetch(`${server.url}${pathTo(api.auth.login)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: 'bench admin password' }),
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
     const { token } = (await login.json()) as { token: string };
     const sync = async (label: string) => {
       started = performance.now();
-      const response = await fetch(`${server.url}/api/v1/directory/sync`, {
+      const response = await fetch(`${server.url}${pathTo(api.directory.sync)}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
       });

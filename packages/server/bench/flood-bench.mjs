@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { api, pathTo } from '@cardwarden/contract';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_FLOOD_RATE ?? 1000);
@@ -127,12 +128,12 @@ function percentiles(samples) {
 
 /** Sets up an online-unlock cardholder; returns its card's serial and the answers by question id. */
 async function cardholder(admin, profile, questionIds, name) {
-  const user = await must('POST', '/api/v1/users', {
+  const user = await must('POST', pathTo(api.users.create), {
     body: { username: name, displayName: `Bench ${name}`, email: `${name}@example.org` },
     token: admin,
   });
   const serial = `FLOOD-${RUN}-${name}`.toUpperCase();
-  const card = await must('POST', '/api/v1/cards', {
+  const card = await must('POST', pathTo(api.cards.create), {
     body: {
       serial,
       username: name,
@@ -143,10 +144,10 @@ async function cardholder(admin, profile, questionIds, name) {
     token: admin,
   });
   const password = `${name} self-service password`;
-  await must('PUT', `/api/v1/users/${user.id}/password`, { body: { password }, token: admin });
-  const { token } = await must('POST', '/api/v1/self-service/login', { body: { username: name, password } });
+  await must('PUT', pathTo(api.users.setPassword, { id: user.id }), { body: { password }, token: admin });
+  const { token } = await must('POST', pathTo(api.selfService.login), { body: { username: name, password } });
   const answers = questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: ANSWERS[i] }));
-  await must('PUT', '/api/v1/self-service/security-answers', { body: { answers }, token });
+  await must('PUT', pathTo(api.securityQuestions.setMyAnswers), { body: { answers }, token });
   return {
     serial,
     userId: user.id,
@@ -169,20 +170,20 @@ async function legitimateUnlock(holder, samples) {
   workstation = (workstation + 1) % 2500;
   const address = `127.0.${2 + Math.floor(workstation / 250)}.${(workstation % 250) + 1}`;
   const cycle = performance.now();
-  const start = await call('POST', '/api/v1/online-unlock/sessions', {
+  const start = await call('POST', pathTo(api.onlineUnlock.start), {
     body: { cardSerial: holder.serial },
     address,
   });
   samples.start.push(start.ms);
   if (start.status !== 201) return void samples.failures.push(`start ${failure(start)}`);
   const answers = start.body.questions.map((q) => ({ questionId: q.id, answer: holder.answers.get(q.id) }));
-  const response = await call('POST', `/api/v1/online-unlock/sessions/${start.body.id}/response`, {
+  const response = await call('POST', pathTo(api.onlineUnlock.response, { id: start.body.id }), {
     body: { answers, challenge: CHALLENGE },
     address,
   });
   samples.response.push(response.ms);
   if (response.status !== 200) return void samples.failures.push(`response ${failure(response)}`);
-  const outcome = await call('POST', `/api/v1/online-unlock/sessions/${start.body.id}/outcome`, {
+  const outcome = await call('POST', pathTo(api.onlineUnlock.outcome, { id: start.body.id }), {
     body: { result: 'unblocked' },
     address,
   });
@@ -210,14 +211,14 @@ async function measure(seconds, admin, holders, holderUse, searchTerms) {
       const holder = holders[i % holders.length];
       const lookup = await call(
         'GET',
-        `/api/v1/users?q=${encodeURIComponent(searchTerms[i % searchTerms.length])}&limit=20`,
+        `${pathTo(api.users.list)}?q=${encodeURIComponent(searchTerms[i % searchTerms.length])}&limit=20`,
         {
           token: admin,
         },
       );
       samples.lookup.push(lookup.ms);
       if (lookup.status !== 200) samples.failures.push(`lookup ${failure(lookup)}`);
-      const detail = await call('GET', `/api/v1/cards/${holder.cardId}`, { token: admin });
+      const detail = await call('GET', pathTo(api.cards.get, { id: holder.cardId }), { token: admin });
       samples.detail.push(detail.ms);
       if (detail.status !== 200) samples.failures.push(`card detail ${failure(detail)}`);
       i++;
@@ -251,11 +252,11 @@ function flood(rate, victims) {
       const victim = victims[n % victims.length];
       const hostile =
         n % 2 === 0 || !victim.session
-          ? call('POST', '/api/v1/online-unlock/sessions', {
+          ? call('POST', pathTo(api.onlineUnlock.start), {
               body: { cardSerial: `NOPE-${Math.random().toString(36).slice(2, 12)}` },
               address,
             })
-          : call('POST', `/api/v1/online-unlock/sessions/${victim.session.id}/response`, {
+          : call('POST', pathTo(api.onlineUnlock.response, { id: victim.session.id }), {
               body: {
                 answers: victim.session.questions.map((q) => ({ questionId: q.id, answer: `wrong ${n}` })),
                 challenge: CHALLENGE,
@@ -303,10 +304,10 @@ try {
     if (i > 1200 || server.exitCode !== null) throw new Error('the server did not start');
     await sleep(250);
   }
-  const { token: admin } = await must('POST', '/api/v1/auth/login', {
+  const { token: admin } = await must('POST', pathTo(api.auth.login), {
     body: { username: 'admin', password: PASSWORD },
   });
-  await must('POST', '/api/v1/profiles', {
+  await must('POST', pathTo(api.profiles.create), {
     body: {
       name: `flood-${RUN}`,
       useCases: { onlineUnlock: true },
@@ -318,8 +319,12 @@ try {
   const questionIds = [];
   for (const text of ['Name of your first pet?', 'Your primary school?', 'City you were born in?']) {
     questionIds.push(
-      (await must('POST', '/api/v1/security-questions', { body: { text: `${text} (${RUN})` }, token: admin }))
-        .id,
+      (
+        await must('POST', pathTo(api.securityQuestions.create), {
+          body: { text: `${text} (${RUN})` },
+          token: admin,
+        })
+      ).id,
     );
   }
   const holders = [];
@@ -337,7 +342,7 @@ try {
 
   // The attacker opens a session on each victim's card (from its own addresses), then floods.
   for (const [i, victim] of victims.entries()) {
-    const started = await call('POST', '/api/v1/online-unlock/sessions', {
+    const started = await call('POST', pathTo(api.onlineUnlock.start), {
       body: { cardSerial: victim.serial },
       address: `127.2.0.${i + 1}`,
     });

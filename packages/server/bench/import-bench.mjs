@@ -7,6 +7,7 @@
 // cards, admin keys with a sealed-looking value) written with plain multi-row INSERT statements (5,000
 // rows each, values inline) into a freshly migrated database: what the database alone costs for those
 // rows and their indexes, with no parsing, checking, key sealing or HTTP. Uses the built server.
+import { api, pathTo, withQuery } from '@cardwarden/contract';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -249,20 +250,31 @@ async function runOn(kind) {
   };
   const server = await startServer(env);
   try {
-    const { token } = await call(server.base, 'POST', '/api/v1/auth/login', {
+    const { token } = await call(server.base, 'POST', pathTo(api.auth.login), {
       username: 'admin',
       password: PASSWORD,
     });
-    await call(server.base, 'POST', '/api/v1/profiles', { name: PROFILE }, token);
+    await call(server.base, 'POST', pathTo(api.profiles.create), { name: PROFILE }, token);
     const rows = makeRows(randomBytes(3).toString('hex'));
     const csv = toCsv(rows);
     const csvHeaders = { 'content-type': 'text/csv' };
     const cpu = () => cpuSeconds(server.pid, database?.name);
     const dry = await timed(
-      () => call(server.base, 'POST', '/api/v1/imports?dryRun=true', csv, token, csvHeaders),
+      () =>
+        call(
+          server.base,
+          'POST',
+          withQuery(pathTo(api.imports.run), { dryRun: true }),
+          csv,
+          token,
+          csvHeaders,
+        ),
       cpu,
     );
-    const real = await timed(() => call(server.base, 'POST', '/api/v1/imports', csv, token, csvHeaders), cpu);
+    const real = await timed(
+      () => call(server.base, 'POST', pathTo(api.imports.run), csv, token, csvHeaders),
+      cpu,
+    );
     if (real.result.imported.cards !== ROWS) throw new Error(`imported ${real.result.imported.cards} cards`);
     const plain = BASELINE
       ? await baseline(

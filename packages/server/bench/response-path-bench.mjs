@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { api, pathTo } from '@cardwarden/contract';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -231,14 +232,14 @@ async function startCardwarden(kind, dir, url) {
 async function seed(port) {
   const { request, close } = client(port, 16);
   try {
-    const { token } = await ok(request, 'POST', '/api/v1/auth/login', {
+    const { token } = await ok(request, 'POST', pathTo(api.auth.login), {
       username: 'admin',
       password: 'bench admin password',
     });
     await ok(
       request,
       'POST',
-      '/api/v1/profiles',
+      pathTo(api.profiles.create),
       { name: 'bench', adminKeyAttemptLimit: 15, useCases: { operatorOfflineUnblock: true } },
       token,
     );
@@ -247,7 +248,7 @@ async function seed(port) {
       await ok(
         request,
         'POST',
-        '/api/v1/users',
+        pathTo(api.users.create),
         { username: `bench${u}`, displayName: `Bench ${u}`, email: `bench${u}@example.org` },
         token,
       );
@@ -261,7 +262,7 @@ async function seed(port) {
           const card = await ok(
             request,
             'POST',
-            '/api/v1/cards',
+            pathTo(api.cards.create),
             {
               serial: `BENCH-${String(n).padStart(6, '0')}`,
               username: `bench${n % users}`,
@@ -335,12 +336,17 @@ async function benchDatabase(kind) {
       const responseSamples = [];
       const cycle = async (timed, worker, samples) => {
         const card = nextCard(worker);
-        const started = await timed('POST', `/api/v1/cards/${card}/offline-unblocks`, {}, seeded.token);
+        const started = await timed(
+          'POST',
+          pathTo(api.offlineUnblocks.start, { id: card }),
+          {},
+          seeded.token,
+        );
         samples.push(started.ms);
         const id = started.answer.id;
         const response = await timed(
           'POST',
-          `/api/v1/offline-unblocks/${id}/response`,
+          pathTo(api.offlineUnblocks.response, { id }),
           { challenge: CHALLENGE },
           seeded.token,
         );
@@ -348,7 +354,7 @@ async function benchDatabase(kind) {
         responseSamples.push(response.ms);
         const outcome = await timed(
           'POST',
-          `/api/v1/offline-unblocks/${id}/outcome`,
+          pathTo(api.offlineUnblocks.outcome, { id }),
           { result: 'unblocked' },
           seeded.token,
         );

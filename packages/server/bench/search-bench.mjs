@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CARD_TERMS, USER_TERMS } from './search-terms.mjs';
+import { api, pathTo } from '@cardwarden/contract';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
@@ -85,7 +86,7 @@ async function call(base, method, path, body, token) {
 }
 
 const login = async (base) =>
-  (await call(base, 'POST', '/api/v1/auth/login', { username: 'admin', password: PASSWORD })).token;
+  (await call(base, 'POST', pathTo(api.auth.login), { username: 'admin', password: PASSWORD })).token;
 
 function percentiles(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -105,21 +106,21 @@ function line(label, samples) {
 let server = await startServer();
 try {
   let token = await login(server.base);
-  const cards = await call(server.base, 'GET', '/api/v1/cards?limit=1', undefined, token);
+  const cards = await call(server.base, 'GET', `${pathTo(api.cards.list)}?limit=1`, undefined, token);
   if (cards.items.length === 0) {
     // The template the seed copies: a card made through the API.
-    await call(server.base, 'POST', '/api/v1/profiles', { name: 'bench-search' }, token);
+    await call(server.base, 'POST', pathTo(api.profiles.create), { name: 'bench-search' }, token);
     await call(
       server.base,
       'POST',
-      '/api/v1/users',
+      pathTo(api.users.create),
       { username: 'bench.template', displayName: 'Bench Template', email: 'bench.template@example.org' },
       token,
     );
     await call(
       server.base,
       'POST',
-      '/api/v1/cards',
+      pathTo(api.cards.create),
       {
         serial: 'BENCH-TEMPLATE-1',
         username: 'bench.template',
@@ -144,7 +145,7 @@ try {
       terms.map((term) => ({
         what: 'User Lookup',
         category,
-        path: `/api/v1/users?q=${encodeURIComponent(term)}&limit=20`,
+        path: `${pathTo(api.users.list)}?q=${encodeURIComponent(term)}&limit=20`,
         term,
       })),
     ),
@@ -152,7 +153,7 @@ try {
       terms.map((term) => ({
         what: 'Card Search',
         category,
-        path: `/api/v1/cards?serial=${encodeURIComponent(term)}&limit=20`,
+        path: `${pathTo(api.cards.list)}?serial=${encodeURIComponent(term)}&limit=20`,
         term,
       })),
     ),
@@ -183,7 +184,13 @@ try {
       }
     }
   }
-  const common = await call(server.base, 'GET', '/api/v1/users?q=example&limit=20', undefined, token);
+  const common = await call(
+    server.base,
+    'GET',
+    `${pathTo(api.users.list)}?q=example&limit=20`,
+    undefined,
+    token,
+  );
   console.log(
     `\nCardwarden search, ${kind}, ${ROWS.toLocaleString('en')} seeded users and cards, ${ROUNDS} rounds of ${searches.length} searches`,
   );

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { registerCard, TPM_DEFAULT_KEY, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 type Card = {
   adminKey: { attemptsRemaining: number; attemptsUsed: number; blocked: boolean; kcv: string };
@@ -15,10 +16,13 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
 
   /** Spends `count` attempts of a fresh card in one session (a supervisor approves the last one). */
   async function spend(cardId: string, count: number): Promise<string> {
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
-    const url = `/api/v1/offline-unblocks/${session.body.id}`;
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: cardId }),
+      {},
+    );
+    const url = pathTo(api.offlineUnblocks.get, { id: session.body.id });
     for (let i = 0; i < count; i++) {
-      const card = await f.operator.get<Card>(`/api/v1/cards/${cardId}`);
+      const card = await f.operator.get<Card>(pathTo(api.cards.get, { id: cardId }));
       if (card.body.adminKey.attemptsRemaining === 1) await f.supervisor.post(`${url}/approve`, {});
       expect((await f.operator.post(`${url}/response`, { challenge: CHALLENGE })).status).toBe(200);
     }
@@ -26,23 +30,23 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
   }
 
   it('answers the key check value of a typed key, as registration would record it', async () => {
-    const checked = await f.admin.post('/api/v1/admin-keys/check-value', {
+    const checked = await f.admin.post(pathTo(api.adminKeys.checkValue), {
       algorithm: '3des',
       key: TPM_DEFAULT_KEY.match(/.{4}/g)?.join(' '),
     });
     expect(checked.status).toBe(200);
-    const card = await f.admin.get<Card>(`/api/v1/cards/${f.cardId}`);
+    const card = await f.admin.get<Card>(pathTo(api.cards.get, { id: f.cardId }));
     // The TPM default key repeats one DES key three times: the same warning as at registration.
     expect(checked.body).toEqual({
       kcv: card.body.adminKey.kcv,
       warning: expect.stringContaining('single DES') as unknown,
     });
-    const aes = await f.admin.post('/api/v1/admin-keys/check-value', {
+    const aes = await f.admin.post(pathTo(api.adminKeys.checkValue), {
       algorithm: 'aes128',
       key: '000102030405060708090A0B0C0D0E0F',
     });
     expect(aes.body).toEqual({ kcv: expect.stringMatching(/^[0-9A-F]{6}$/) as unknown, warning: null });
-    const strong = await f.admin.post('/api/v1/admin-keys/check-value', {
+    const strong = await f.admin.post(pathTo(api.adminKeys.checkValue), {
       algorithm: '3des',
       key: '0123456789ABCDEFFEDCBA98765432100011223344556677',
     });
@@ -50,7 +54,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
   });
 
   it('says what is wrong with a key, never echoing it, and is for admins only', async () => {
-    const short = await f.admin.post('/api/v1/admin-keys/check-value', {
+    const short = await f.admin.post(pathTo(api.adminKeys.checkValue), {
       algorithm: '3des',
       key: 'A1B2C3D4E5F60718293A4B5C6D7E8F90',
     });
@@ -62,14 +66,14 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
       },
     });
     expect(short.text).not.toContain('A1B2C3D4');
-    const notHex = await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'aes256', key: 'xyz' });
+    const notHex = await f.admin.post(pathTo(api.adminKeys.checkValue), { algorithm: 'aes256', key: 'xyz' });
     expect(notHex.body).toMatchObject({ error: { code: 'card.invalid_admin_key' } });
     expect(
-      (await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'des', key: TPM_DEFAULT_KEY }))
+      (await f.admin.post(pathTo(api.adminKeys.checkValue), { algorithm: 'des', key: TPM_DEFAULT_KEY }))
         .status,
     ).toBe(400);
     expect(
-      (await f.operator.post('/api/v1/admin-keys/check-value', { algorithm: '3des', key: TPM_DEFAULT_KEY }))
+      (await f.operator.post(pathTo(api.adminKeys.checkValue), { algorithm: '3des', key: TPM_DEFAULT_KEY }))
         .status,
     ).toBe(403);
     expect(server.logs.join('\n')).not.toContain('A1B2C3D4E5F6');
@@ -78,7 +82,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
 
   it('resets the count only with a reason, whatever the count, and audits the reason and ticket', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
-    const url = `/api/v1/cards/${card.id}/admin-key/reset-attempts`;
+    const url = pathTo(api.cards.resetAdminKeyAttempts, { id: card.id });
     for (const body of [{}, { ticket: 'INC-9' }, { reason: '   ' }, { reason: 'x'.repeat(501) }]) {
       const refused = await f.admin.post(url, body);
       expect(refused.status, JSON.stringify(body)).toBe(400);
@@ -95,7 +99,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     expect(reset.status).toBe(200);
     expect(reset.body.adminKey).toMatchObject({ attemptsUsed: 0, attemptsRemaining: 3, blocked: false });
     const audit = await f.auditor.get<{ items: { action: string; ticket: string; details: object }[] }>(
-      `/api/v1/audit?cardId=${card.id}&action=card.admin_key_attempts_reset`,
+      `${pathTo(api.audit.list)}?cardId=${card.id}&action=card.admin_key_attempts_reset`,
     );
     expect(audit.body.items[0]).toMatchObject({
       ticket: 'INC-42',
@@ -108,7 +112,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     const session = await spend(card.id, 3);
     expect((await f.operator.post(`${session}/outcome`, { result: 'failed' })).status).toBe(200);
 
-    const after = await f.operator.get<Card>(`/api/v1/cards/${card.id}`);
+    const after = await f.operator.get<Card>(pathTo(api.cards.get, { id: card.id }));
     expect(after.body.adminKey).toMatchObject({ blocked: true, attemptsRemaining: 0 });
     expect(after.body.offlineUnblock).toEqual(
       expect.objectContaining({
@@ -119,18 +123,18 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     );
     expect(after.body.offlineUnblock.message).toContain('ask for a replacement card');
 
-    const reset = await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, {
+    const reset = await f.admin.post(pathTo(api.cards.resetAdminKeyAttempts, { id: card.id }), {
       reason: 'let us try once more',
     });
     expect(reset.status).toBe(409);
     expect(reset.body).toMatchObject({
       error: { code: 'admin_key.blocked', message: expect.stringContaining('replacement card') },
     });
-    const started = await f.operator.post(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const started = await f.operator.post(pathTo(api.offlineUnblocks.start, { id: card.id }), {});
     expect(started.status).toBe(409);
     expect(started.body).toMatchObject({ error: { code: 'admin_key.blocked' } });
     const audit = await f.auditor.get<{ items: { details: object }[] }>(
-      `/api/v1/audit?cardId=${card.id}&action=offline_unblock.outcome_recorded`,
+      `${pathTo(api.audit.list)}?cardId=${card.id}&action=offline_unblock.outcome_recorded`,
     );
     expect(audit.body.items[0]).toMatchObject({ details: { result: 'failed', adminKeyBlocked: true } });
   });
@@ -139,19 +143,22 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const first = await spend(card.id, 1);
     await f.operator.post(`${first}/outcome`, { result: 'failed' });
-    expect((await f.operator.get<Card>(`/api/v1/cards/${card.id}`)).body.adminKey.blocked).toBe(false);
+    expect((await f.operator.get<Card>(pathTo(api.cards.get, { id: card.id }))).body.adminKey.blocked).toBe(
+      false,
+    );
     const second = await spend(card.id, 2);
     // The last attempt worked after all.
     await f.operator.post(`${second}/outcome`, { result: 'unblocked' });
-    const after = await f.operator.get<Card>(`/api/v1/cards/${card.id}`);
+    const after = await f.operator.get<Card>(pathTo(api.cards.get, { id: card.id }));
     expect(after.body.adminKey).toMatchObject({ blocked: false, attemptsRemaining: 3 });
     expect(
-      (await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, { reason: 'routine' })).status,
+      (await f.admin.post(pathTo(api.cards.resetAdminKeyAttempts, { id: card.id }), { reason: 'routine' }))
+        .status,
     ).toBe(200);
   });
   it('shows a generated key once, at registration, and never again', async () => {
     const generated = await f.admin.post<{ id: string; adminKeyKcv: string; generatedAdminKey: string }>(
-      '/api/v1/cards',
+      pathTo(api.cards.list),
       {
         serial: `GEN-${Date.now()}`,
         username: f.username,
@@ -163,13 +170,13 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     expect(generated.status).toBe(201);
     const key = generated.body.generatedAdminKey;
     expect(key).toMatch(/^[0-9A-F]{32}$/);
-    const checked = await f.admin.post('/api/v1/admin-keys/check-value', { algorithm: 'aes128', key });
+    const checked = await f.admin.post(pathTo(api.adminKeys.checkValue), { algorithm: 'aes128', key });
     expect(checked.body).toMatchObject({ kcv: generated.body.adminKeyKcv });
-    const card = await f.admin.get(`/api/v1/cards/${generated.body.id}`);
-    const audit = await f.admin.get(`/api/v1/audit?cardId=${generated.body.id}`);
+    const card = await f.admin.get(pathTo(api.cards.get, { id: generated.body.id }));
+    const audit = await f.admin.get(`${pathTo(api.audit.list)}?cardId=${generated.body.id}`);
     for (const later of [card.text, audit.text, server.logs.join('\n')]) expect(later).not.toContain(key);
 
-    const imported = await f.admin.post('/api/v1/cards', {
+    const imported = await f.admin.post(pathTo(api.cards.create), {
       serial: `IMP-${Date.now()}`,
       username: f.username,
       profile: f.profileName,
@@ -184,9 +191,11 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const session = await spend(card.id, 3);
     await f.operator.post(`${session}/outcome`, { result: 'failed' });
-    expect((await f.operator.get<Card>(`/api/v1/cards/${card.id}`)).body.adminKey.blocked).toBe(true);
+    expect((await f.operator.get<Card>(pathTo(api.cards.get, { id: card.id }))).body.adminKey.blocked).toBe(
+      true,
+    );
 
-    const url = `/api/v1/cards/${card.id}/admin-key`;
+    const url = pathTo(api.cards.replaceAdminKey, { id: card.id });
     const adminKey = { algorithm: '3des', key: TPM_DEFAULT_KEY };
     expect((await f.admin.put(url, { adminKey })).status).toBe(400);
     expect((await f.operator.put(url, { adminKey, reason: 're-keyed' })).status).toBe(403);
@@ -197,19 +206,23 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ adminKeyKcv: card.kcv, generatedAdminKey: null });
-    const after = await f.operator.get<Card>(`/api/v1/cards/${card.id}`);
+    const after = await f.operator.get<Card>(pathTo(api.cards.get, { id: card.id }));
     expect(after.body.adminKey).toMatchObject({ blocked: false, attemptsRemaining: 3 });
     expect(after.body.offlineUnblock.available).toBe(true);
     expect(
-      (await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, { reason: 'routine' })).status,
+      (await f.admin.post(pathTo(api.cards.resetAdminKeyAttempts, { id: card.id }), { reason: 'routine' }))
+        .status,
     ).toBe(200);
-    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
-    const issued = await f.operator.post(`/api/v1/offline-unblocks/${started.body.id}/response`, {
+    const started = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: card.id }),
+      {},
+    );
+    const issued = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: started.body.id }), {
       challenge: CHALLENGE,
     });
     expect(issued.body).toMatchObject({ response: '7716F4B2D7214EB2', attemptsRemaining: 2 });
     const audit = await f.auditor.get<{ items: { ticket: string; details: object }[] }>(
-      `/api/v1/audit?cardId=${card.id}&action=card.admin_key_replaced`,
+      `${pathTo(api.audit.list)}?cardId=${card.id}&action=card.admin_key_replaced`,
     );
     expect(audit.body.items[0]).toMatchObject({
       ticket: 'CHG-12',

@@ -16,6 +16,7 @@ import {
   type JsonSchema,
   type Operation,
 } from './fuzz/openapi-arbitraries.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const COUNT = Number(process.env.CARDWARDEN_FUZZ_COUNT ?? 5_000);
 const SEED =
@@ -90,14 +91,17 @@ forEachDatabase('API fuzz over every route of the OpenAPI document', (kind) => {
       tokens.set(role, client.token ?? '');
     }
     // Real ids let requests get past "not found" into the services.
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {},
+    );
     const online = await server.api.post<{ id: string; questions: { id: string }[] }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       {
         cardSerial: f.serial,
       },
     );
-    await server.api.post(`/api/v1/online-unlock/sessions/${online.body.id}/response`, {
+    await server.api.post(pathTo(api.onlineUnlock.response, { id: online.body.id }), {
       answers: answersFor(f, online.body.questions),
       challenge: '0557897F8D84407B',
     });

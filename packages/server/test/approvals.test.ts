@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 type Waiting = {
   id: string;
@@ -21,11 +22,17 @@ forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
   useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   const waiting = async () =>
-    (await f.supervisor.get<{ items: Waiting[] }>('/api/v1/offline-unblocks?awaitingApproval=true')).body
-      .items;
+    (
+      await f.supervisor.get<{ items: Waiting[] }>(
+        `${pathTo(api.offlineUnblocks.list)}?awaitingApproval=true`,
+      )
+    ).body.items;
 
   async function startOn(cardId: string): Promise<string> {
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: cardId }),
+      {},
+    );
     expect(session.status).toBe(201);
     return session.body.id;
   }
@@ -35,7 +42,7 @@ forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
     const older = await startOn(card.id);
     expect((await waiting()).some((s) => s.cardId === card.id)).toBe(false);
     for (let i = 0; i < 2; i++) {
-      await f.operator.post(`/api/v1/offline-unblocks/${older}/response`, { challenge: CHALLENGE });
+      await f.operator.post(pathTo(api.offlineUnblocks.response, { id: older }), { challenge: CHALLENGE });
     }
     const before = Date.now();
     const newer = await startOn(card.id);
@@ -53,9 +60,11 @@ forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
     expect(since).toBeLessThanOrEqual(Date.now() + 1000);
 
     // Approved: it waits no more.
-    expect((await f.supervisor.post(`/api/v1/offline-unblocks/${newer}/approve`, {})).status).toBe(200);
+    expect((await f.supervisor.post(pathTo(api.offlineUnblocks.approve, { id: newer }), {})).status).toBe(
+      200,
+    );
     expect((await waiting()).some((s) => s.cardId === card.id)).toBe(false);
-    const approved = await f.operator.get<Waiting>(`/api/v1/offline-unblocks/${newer}`);
+    const approved = await f.operator.get<Waiting>(pathTo(api.offlineUnblocks.get, { id: newer }));
     expect(approved.body.waitingSince).toBeNull();
   });
 
@@ -63,7 +72,7 @@ forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const session = await startOn(card.id);
     for (let i = 0; i < 2; i++) {
-      await f.operator.post(`/api/v1/offline-unblocks/${session}/response`, { challenge: CHALLENGE });
+      await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session }), { challenge: CHALLENGE });
     }
     expect((await waiting()).map((s) => s.id)).toContain(session);
     await server.server.ctx.db.execute(
@@ -73,7 +82,7 @@ forEachDatabase('approvals: what waits for a supervisor now', (kind) => {
 
     const cancelled = await startOn(card.id);
     expect((await waiting()).map((s) => s.id)).toContain(cancelled);
-    await f.operator.post(`/api/v1/offline-unblocks/${cancelled}/cancel`);
+    await f.operator.post(pathTo(api.offlineUnblocks.cancel, { id: cancelled }));
     expect((await waiting()).some((s) => s.cardId === card.id)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { issueSessionResponse, readSessionWithCard } from '../src/repositories/offline-unblock.repository.js';
 import { OFFLINE_UNBLOCK_SETTING } from '../src/services/settings.service.js';
 import { challengeDigest } from '../src/services/admin-key-response.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557897F8D84407B';
 
@@ -20,11 +21,11 @@ async function approvedSessions(
   const sessions: { id: string; by: ApiClient }[] = [];
   for (let i = 0; i < count; i++) {
     const by = starters[i % starters.length] ?? f.operator;
-    const started = await by.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    const started = await by.post<{ id: string }>(pathTo(api.offlineUnblocks.start, { id: cardId }), {});
     expect(started.status).toBe(201);
-    expect((await f.supervisor.post(`/api/v1/offline-unblocks/${started.body.id}/approve`, {})).status).toBe(
-      200,
-    );
+    expect(
+      (await f.supervisor.post(pathTo(api.offlineUnblocks.approve, { id: started.body.id }), {})).status,
+    ).toBe(200);
     sessions.push({ id: started.body.id, by });
   }
   return sessions;
@@ -45,13 +46,15 @@ forEachDatabase('admin-key budget under concurrency', (kind) => {
     const [session] = await approvedSessions(f, [f.operator], card.id, 1);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
-        f.operator.post(`/api/v1/offline-unblocks/${session?.id ?? ''}/response`, { challenge: CHALLENGE }),
+        f.operator.post(pathTo(api.offlineUnblocks.response, { id: session?.id ?? '' }), {
+          challenge: CHALLENGE,
+        }),
       ),
     );
     // The approval covers one response (the first): the last attempt then needs a new one.
     expect(countStatuses(responses)[200]).toBe(2);
     const detail = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
-      `/api/v1/cards/${card.id}`,
+      pathTo(api.cards.get, { id: card.id }),
     );
     expect(detail.body.adminKey.attemptsRemaining).toBe(1);
   });
@@ -61,7 +64,7 @@ forEachDatabase('admin-key budget under concurrency', (kind) => {
     const sessions = await approvedSessions(f, [f.operator], card.id, 10);
     const responses = await Promise.all(
       sessions.map(({ id, by }) =>
-        by.post(`/api/v1/offline-unblocks/${id}/response`, { challenge: CHALLENGE }),
+        by.post(pathTo(api.offlineUnblocks.response, { id }), { challenge: CHALLENGE }),
       ),
     );
     expect(countStatuses(responses)[200]).toBe(3);
@@ -87,7 +90,7 @@ describeWith(['postgresql'], 'admin-key budget over two server instances on one 
 
   it('a token from one instance works on the other', async () => {
     const other = second.api.as(f.operator.token ?? '');
-    expect((await other.get(`/api/v1/users/${f.userId}`)).status).toBe(200);
+    expect((await other.get(pathTo(api.users.get, { id: f.userId }))).status).toBe(200);
   });
 
   it('10 concurrent responses spread over both instances never issue more than the budget', async () => {
@@ -96,7 +99,7 @@ describeWith(['postgresql'], 'admin-key budget over two server instances on one 
     const responses = await Promise.all(
       sessions.map(({ id }, i) => {
         const via = (i % 2 === 0 ? first : second).api.as(f.operator.token ?? '');
-        return via.post(`/api/v1/offline-unblocks/${id}/response`, { challenge: CHALLENGE });
+        return via.post(pathTo(api.offlineUnblocks.response, { id }), { challenge: CHALLENGE });
       }),
     );
     expect(countStatuses(responses)[200]).toBe(3);
@@ -104,7 +107,7 @@ describeWith(['postgresql'], 'admin-key budget over two server instances on one 
       [first, second].map((s) =>
         s.api
           .as(f.operator.token ?? '')
-          .get<{ adminKey: { attemptsRemaining: number } }>(`/api/v1/cards/${card.id}`),
+          .get<{ adminKey: { attemptsRemaining: number } }>(pathTo(api.cards.get, { id: card.id })),
       ),
     );
     expect(views.map((v) => v.body.adminKey.attemptsRemaining)).toEqual([0, 0]);
@@ -113,9 +116,12 @@ describeWith(['postgresql'], 'admin-key budget over two server instances on one 
   it('a card registered through one instance answers through the other', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const operator = await second.api.login(ADMIN.username, ADMIN.password);
-    const session = await operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const session = await operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: card.id }),
+      {},
+    );
     const issued = await operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       { challenge: CHALLENGE },
     );
     expect(issued.body.response).toBe('7716F4B2D7214EB2');
@@ -151,18 +157,24 @@ forEachDatabase('optimistic response: the write counts only rows still as read',
 
   async function attemptsRemaining(cardId: string): Promise<number> {
     const detail = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
-      `/api/v1/cards/${cardId}`,
+      pathTo(api.cards.get, { id: cardId }),
     );
     return detail.body.adminKey.attemptsRemaining;
   }
 
   it('a response counted elsewhere after the read (the key changed): nothing is written', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
-    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
-    const other = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const started = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: card.id }),
+      {},
+    );
+    const other = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: card.id }),
+      {},
+    );
     const read = await readSessionWithCard(server.server.ctx.db, started.body.id, OFFLINE_UNBLOCK_SETTING);
     const before = await attemptsRemaining(card.id);
-    const elsewhere = await f.operator.post(`/api/v1/offline-unblocks/${other.body.id}/response`, {
+    const elsewhere = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: other.body.id }), {
       challenge: CHALLENGE,
     });
     expect(elsewhere.status).toBe(200);
@@ -170,7 +182,7 @@ forEachDatabase('optimistic response: the write counts only rows still as read',
     expect(counted.attemptsUsed).toBeUndefined();
     expect(await attemptsRemaining(card.id)).toBe(before - 1);
     const session = await f.operator.get<{ responsesIssued: number }>(
-      `/api/v1/offline-unblocks/${started.body.id}`,
+      pathTo(api.offlineUnblocks.get, { id: started.body.id }),
     );
     expect(session.body.responsesIssued).toBe(0);
     // Read again, it counts.
@@ -181,12 +193,15 @@ forEachDatabase('optimistic response: the write counts only rows still as read',
 
   it('the session changed after the read (cancelled): nothing is written', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
-    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
+    const started = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: card.id }),
+      {},
+    );
     const read = await readSessionWithCard(server.server.ctx.db, started.body.id, OFFLINE_UNBLOCK_SETTING);
     const before = await attemptsRemaining(card.id);
-    expect((await f.operator.post(`/api/v1/offline-unblocks/${started.body.id}/cancel`, {})).status).toBe(
-      200,
-    );
+    expect(
+      (await f.operator.post(pathTo(api.offlineUnblocks.cancel, { id: started.body.id }), {})).status,
+    ).toBe(200);
     const counted = await countWith(read, started.body.id);
     expect(counted.attemptsUsed).toBeUndefined();
     expect(await attemptsRemaining(card.id)).toBe(before);
@@ -194,12 +209,15 @@ forEachDatabase('optimistic response: the write counts only rows still as read',
 
   it('through the API, a response after a cancel is refused by the locked path with its reason', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
-    const started = await f.operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {});
-    expect((await f.operator.post(`/api/v1/offline-unblocks/${started.body.id}/cancel`, {})).status).toBe(
-      200,
+    const started = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: card.id }),
+      {},
     );
+    expect(
+      (await f.operator.post(pathTo(api.offlineUnblocks.cancel, { id: started.body.id }), {})).status,
+    ).toBe(200);
     const refused = await f.operator.post<{ error: { code: string } }>(
-      `/api/v1/offline-unblocks/${started.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: started.body.id }),
       { challenge: CHALLENGE },
     );
     expect(refused.status).toBe(409);

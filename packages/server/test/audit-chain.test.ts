@@ -9,6 +9,7 @@ import { verifyAuditChains } from '../src/services/audit-chain.service.js';
 import { createFixture } from './support/fixtures.js';
 import { runCli } from './support/server-process.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** Runs SQL as the database superuser, behind the server's back (the server stopped for PGlite). */
 async function asSuperuser(server: TestServer, statements: string[]): Promise<unknown[][]> {
@@ -64,7 +65,9 @@ forEachDatabase('tamper-evident audit', (kind) => {
   it('audit-verify passes an untouched log and names the event changed behind the triggers', async () => {
     const server = await start();
     const f = await createFixture(server.api);
-    const events = await f.admin.get<{ items: { id: string; action: string }[] }>('/api/v1/audit?limit=100');
+    const events = await f.admin.get<{ items: { id: string; action: string }[] }>(
+      `${pathTo(api.audit.list)}?limit=100`,
+    );
     const target = events.body.items.find((item) => item.action === 'card.registered');
     expect(target).toBeDefined();
 
@@ -120,7 +123,7 @@ forEachDatabase('tamper-evident audit', (kind) => {
     // Sixty requests at once, each writing audit events on many different cards and users.
     await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        f.admin.post('/api/v1/users', {
+        f.admin.post(pathTo(api.users.create), {
           username: `concurrent-${String(i)}`,
           displayName: `C ${String(i)}`,
           email: `c${String(i)}@example.org`,
@@ -139,14 +142,14 @@ forEachDatabase('tamper-evident audit', (kind) => {
     expect(JSON.parse(checkpoint)).toMatchObject({ level: 30, auditCheckpoint: expect.any(Array) });
 
     // Changed at run time: logged as an error, and the server keeps serving.
-    const newest = await f.admin.get<{ items: { id: string }[] }>('/api/v1/audit?limit=1');
+    const newest = await f.admin.get<{ items: { id: string }[] }>(`${pathTo(api.audit.list)}?limit=1`);
     const [victim] = newest.body.items;
     await asSuperuserInProcess(server, victim?.id ?? '');
     await server.server.auditCheckpoint();
     const error = server.logs.find((line) => line.includes('audit chain broken'));
     expect(error).toContain(victim?.id ?? 'none');
     expect(JSON.parse(error ?? '{}')).toMatchObject({ level: 50 });
-    expect((await f.admin.get('/api/v1/audit?limit=1')).status).toBe(200);
+    expect((await f.admin.get(`${pathTo(api.audit.list)}?limit=1`)).status).toBe(200);
   });
 });
 

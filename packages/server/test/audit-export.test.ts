@@ -8,6 +8,7 @@ import { withStatementTimeout } from '../src/db/query-budget.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { ADMIN, forEachDatabase } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const EVENTS = 150_000;
 
@@ -65,7 +66,7 @@ forEachDatabase('streamed audit export', (kind) => {
         ? { DATABASE_URL: database.url, NODE_OPTIONS: '--max-old-space-size=64 --max-semi-space-size=4' }
         : {}),
     });
-    const login = await server.api.post<{ token: string }>('/api/v1/auth/login', {
+    const login = await server.api.post<{ token: string }>(pathTo(api.auth.login), {
       username: ADMIN.username,
       password: ADMIN.password,
     });
@@ -78,7 +79,9 @@ forEachDatabase('streamed audit export', (kind) => {
   });
 
   const download = (query = ''): Promise<Response> =>
-    fetch(`${server.url}/api/v1/audit/export.csv${query}`, { headers: { authorization: `Bearer ${token}` } });
+    fetch(`${server.url}${pathTo(api.audit.exportCsv)}${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
 
   it('streams four exports of 150,000 events at once in flat memory; a fifth waits its turn (429)', async () => {
     const pid = server.child.pid ?? 0;

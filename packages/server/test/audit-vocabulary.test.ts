@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_ACTION_NAMES, isAuditAction } from '@cardwarden/contract';
+import { AUDIT_ACTION_NAMES, isAuditAction, api, pathTo } from '@cardwarden/contract';
 import type { Database } from '../src/db/database.js';
 import { appendAuditEvent } from '../src/repositories/audit.repository.js';
 import { auditVocabularyProblems } from './support/audit-vocabulary.js';
@@ -186,52 +186,85 @@ forEachDatabase('audit vocabulary: the events a flow writes', (kind) => {
       expect(response.status, response.text).toBe(status);
     };
     // Sign-in refused and a password change refused.
-    ok(await server.api.post('/api/v1/auth/login', { username: f.operatorName, password: 'wrong' }), 401);
+    ok(await server.api.post(pathTo(api.auth.login), { username: f.operatorName, password: 'wrong' }), 401);
     ok(
-      await f.operator.post('/api/v1/auth/password', {
+      await f.operator.post(pathTo(api.auth.changePassword), {
         currentPassword: 'wrong',
         newPassword: 'x'.repeat(20),
       }),
       403,
     );
     // A help-desk offline unblock, answered and closed; another cancelled.
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {
-      ticket: 'INC-7',
-    });
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {
+        ticket: 'INC-7',
+      },
+    );
     ok(session, 201);
     ok(
-      await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+      await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
         challenge: '0557897F8D84407B',
       }),
       200,
     );
     ok(
-      await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' }),
+      await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
+        result: 'unblocked',
+      }),
       200,
     );
-    const cancelled = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
-    ok(await f.operator.post(`/api/v1/offline-unblocks/${cancelled.body.id}/cancel`, {}), 200);
+    const cancelled = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {},
+    );
+    ok(await f.operator.post(pathTo(api.offlineUnblocks.cancel, { id: cancelled.body.id }), {}), 200);
     // Admin changes: card, admin-key count, cardholder, operator, settings, security questions, profile.
-    ok(await f.admin.patch(`/api/v1/cards/${f.cardId}`, { state: 'suspended', ticket: 'INC-8' }), 200);
     ok(
-      await f.admin.post(`/api/v1/cards/${f.cardId}/admin-key/reset-attempts`, { reason: 'card replaced' }),
+      await f.admin.patch(pathTo(api.cards.update, { id: f.cardId }), {
+        state: 'suspended',
+        ticket: 'INC-8',
+      }),
       200,
     );
-    ok(await f.admin.patch(`/api/v1/users/${f.userId}`, { displayName: 'Renamed', state: 'suspended' }), 200);
-    ok(await f.admin.put(`/api/v1/users/${f.userId}/password`, { password: 'a long enough password' }), 204);
-    ok(await f.admin.delete(`/api/v1/users/${f.userId}/password`), 204);
-    ok(await f.admin.patch('/api/v1/settings', { offlineUnblock: true }), 200);
-    ok(await f.admin.put('/api/v1/security-questions/settings', { allowCustom: true }), 200);
-    const question = await f.admin.post<{ id: string }>('/api/v1/security-questions', {
+    ok(
+      await f.admin.post(pathTo(api.cards.resetAdminKeyAttempts, { id: f.cardId }), {
+        reason: 'card replaced',
+      }),
+      200,
+    );
+    ok(
+      await f.admin.patch(pathTo(api.users.update, { id: f.userId }), {
+        displayName: 'Renamed',
+        state: 'suspended',
+      }),
+      200,
+    );
+    ok(
+      await f.admin.put(pathTo(api.users.setPassword, { id: f.userId }), {
+        password: 'a long enough password',
+      }),
+      204,
+    );
+    ok(await f.admin.delete(pathTo(api.users.removePassword, { id: f.userId })), 204);
+    ok(await f.admin.patch(pathTo(api.settings.update), { offlineUnblock: true }), 200);
+    ok(await f.admin.put(pathTo(api.securityQuestions.updateSettings), { allowCustom: true }), 200);
+    const question = await f.admin.post<{ id: string }>(pathTo(api.securityQuestions.create), {
       text: 'What was the name of your first school?',
     });
     ok(question, 201);
-    ok(await f.admin.patch(`/api/v1/security-questions/${question.body.id}`, { active: false }), 200);
-    ok(await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { description: 'changed' }), 200);
+    ok(
+      await f.admin.patch(pathTo(api.securityQuestions.update, { id: question.body.id }), { active: false }),
+      200,
+    );
+    ok(
+      await f.admin.patch(pathTo(api.profiles.update, { id: f.profileId }), { description: 'changed' }),
+      200,
+    );
 
     const problems = await auditVocabularyProblems(server.server.ctx.db);
     expect(problems).toEqual([]);
-    const events = await f.admin.get<{ items: { action: string }[] }>('/api/v1/audit?limit=1000');
+    const events = await f.admin.get<{ items: { action: string }[] }>(`${pathTo(api.audit.list)}?limit=1000`);
     const seen = new Set(events.body.items.map((event) => event.action));
     // The flow stays representative: it writes (at least) these.
     for (const action of [

@@ -5,6 +5,7 @@ import type { ApiClient } from './support/api-client.js';
 import { createFixture, type Fixture } from './support/fixtures.js';
 import { PrivatePostgres } from './support/private-postgres.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** The contract: a database outage is answered within 15 s. */
 const CONTRACT_MS = 15_000;
@@ -75,10 +76,13 @@ describeWith(['postgresql'], 'database outage (a PostgreSQL cluster of its own)'
     }
     expect(answers.filter((answer) => answer.status === 503).length).toBeGreaterThan(answers.length / 2);
     const specific = await Promise.all([
-      timed(server.api, 'POST', '/api/v1/auth/login', { username: ADMIN.username, password: ADMIN.password }),
-      timed(f.operator, 'GET', `/api/v1/users/${f.userId}`),
-      timed(f.operator, 'POST', `/api/v1/cards/${f.cardId}/offline-unblocks`, {}),
-      timed(f.auditor, 'GET', '/api/v1/audit/export.csv'),
+      timed(server.api, 'POST', pathTo(api.auth.login), {
+        username: ADMIN.username,
+        password: ADMIN.password,
+      }),
+      timed(f.operator, 'GET', pathTo(api.users.get, { id: f.userId })),
+      timed(f.operator, 'POST', pathTo(api.offlineUnblocks.start, { id: f.cardId }), {}),
+      timed(f.auditor, 'GET', pathTo(api.audit.exportCsv)),
       timed(server.api, 'GET', '/readyz'),
     ]);
     for (const answer of specific) {
@@ -98,10 +102,10 @@ describeWith(['postgresql'], 'database outage (a PostgreSQL cluster of its own)'
       expect(Date.now() - started, 'ready again').toBeLessThan(30_000);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect((await f.operator.get(`/api/v1/users/${f.userId}`)).status).toBe(200);
-    const session = await f.operator.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    expect((await f.operator.get(pathTo(api.users.get, { id: f.userId }))).status).toBe(200);
+    const session = await f.operator.post(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {});
     expect(session.status).toBe(201);
-    await f.operator.delete(`/api/v1/offline-unblocks/${String(session.body.id)}`);
+    await f.operator.delete(pathTo(api.offlineUnblocks.get, { id: String(session.body.id) }));
   }
 
   it('answers 503 internal.unavailable within 15 s on every route while the database is down, then recovers', async () => {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
 import { ApiClient } from './support/api-client.js';
 import { freePort } from './support/free-port.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const UNLOCK_CLI = join(REPO_ROOT, 'packages/unlock/bin/cardwarden-unlock.js');
@@ -71,15 +72,15 @@ describe('npm run demo', () => {
       const api = new ApiClient(`http://127.0.0.1:${port}`);
       const operator = await api.login('operator', 'demo operator password');
       const users = await operator.get<{ items: { id: string; username: string }[] }>(
-        '/api/v1/users?q=alice',
+        `${pathTo(routes.users.list)}?q=alice`,
       );
       const alice = users.body.items[0];
       expect(alice?.username).toBe('alice');
       const detail = await operator.get<{ cards: { offlineUnblock: { available: boolean } }[] }>(
-        `/api/v1/users/${alice?.id ?? ''}`,
+        pathTo(routes.users.get, { id: alice?.id ?? '' }),
       );
       expect(detail.body.cards[0]?.offlineUnblock.available).toBe(true);
-      await api.login('alice', 'alice demo password', '/api/v1/self-service/login');
+      await api.login('alice', 'alice demo password', pathTo(routes.selfService.login));
     },
     DEMO_TIMEOUT_MS,
   );
@@ -92,11 +93,11 @@ describe('npm run demo', () => {
       expect(answers.size).toBeGreaterThanOrEqual(3);
       const api = new ApiClient(`http://127.0.0.1:${port}`);
       const session = await api.post<{ id: string; questions: { id: string; text: string }[] }>(
-        '/api/v1/online-unlock/sessions',
+        pathTo(routes.onlineUnlock.start),
         { cardSerial: printedSerial(output) },
       );
       expect(session.status).toBe(201);
-      const issued = await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      const issued = await api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
         answers: session.body.questions.map((q) => ({ questionId: q.id, answer: answers.get(q.text) })),
         challenge: '0557 897F 8D84 407B',
       });

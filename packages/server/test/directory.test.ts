@@ -17,6 +17,7 @@ import type { ApiClient } from './support/api-client.js';
 import { BASE_DN, ROOT_DN, startSlapd, type TestSlapd } from './support/slapd.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const USERS = 200;
 const PEOPLE = `ou=people,${BASE_DN}`;
@@ -173,7 +174,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
     let slapd: TestSlapd;
     let server: TestServer;
     let admin: ApiClient;
-    const sync = (query = '') => admin.post(`/api/v1/directory/sync${query}`);
+    const sync = (query = '') => admin.post(`${pathTo(api.directory.sync)}${query}`);
     const counts = (body: Record<string, unknown>) => ({
       created: body.created,
       updated: body.updated,
@@ -196,13 +197,13 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       server = await startTestServer(kind, { config: { directory: directoryConfig(directoryEnv(slapd)) } });
       admin = await server.api.login(ADMIN.username, ADMIN.password);
       // A hand-typed user with a directory username: the sync adopts it.
-      const local = await admin.post('/api/v1/users', {
+      const local = await admin.post(pathTo(api.users.create), {
         username: name(5),
         displayName: 'Typed By Hand',
         email: 'typo@example.org',
       });
       expect(local.status).toBe(201);
-      await admin.post('/api/v1/users', {
+      await admin.post(pathTo(api.users.create), {
         username: 'local-only',
         displayName: 'Local',
         email: 'l@example.org',
@@ -215,7 +216,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
     });
 
     it('a dry run reports what a sync would do and writes nothing', async () => {
-      const before = await admin.get<{ total: number }>('/api/v1/users');
+      const before = await admin.get<{ total: number }>(pathTo(api.users.list));
       const preview = await sync('?dryRun=true');
       expect(preview.status).toBe(200);
       expect(counts(preview.body)).toEqual({ created: USERS - 1, updated: 1, suspended: 0, unchanged: 0 });
@@ -232,8 +233,10 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       // 199 creations, 1 update and 4 staff accounts: the list stops at 200 and says so.
       expect(changes).toHaveLength(200);
       expect(preview.body.changesTruncated).toBe(true);
-      expect((await admin.get<{ total: number }>('/api/v1/users')).body.total).toBe(before.body.total);
-      const audit = await admin.get<{ items: unknown[] }>('/api/v1/audit?action=directory.sync_completed');
+      expect((await admin.get<{ total: number }>(pathTo(api.users.list))).body.total).toBe(before.body.total);
+      const audit = await admin.get<{ items: unknown[] }>(
+        `${pathTo(api.audit.list)}?action=directory.sync_completed`,
+      );
       expect(audit.body.items).toHaveLength(0);
     });
 
@@ -244,16 +247,18 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       expect(first.body.operators).toEqual({ created: 4, updated: 0, disabled: 0, unchanged: 0, skipped: 0 });
 
       const found = await admin.get<{ items: { username: string; source: string; displayName: string }[] }>(
-        `/api/v1/users?q=${name(5)}`,
+        `${pathTo(api.users.list)}?q=${name(5)}`,
       );
       expect(found.body.items[0]).toMatchObject({
         username: name(5),
         source: 'directory',
         displayName: 'User Number 5',
       });
-      const suspended = await admin.get<{ total: number }>('/api/v1/users?state=suspended');
+      const suspended = await admin.get<{ total: number }>(`${pathTo(api.users.list)}?state=suspended`);
       expect(suspended.body.total).toBe(USERS / 20);
-      const local = await admin.get<{ items: { source: string }[] }>('/api/v1/users?q=local-only');
+      const local = await admin.get<{ items: { source: string }[] }>(
+        `${pathTo(api.users.list)}?q=local-only`,
+      );
       expect(local.body.items[0]?.source).toBe('local');
 
       const again = await sync();
@@ -261,7 +266,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       expect(again.body.operators).toEqual({ created: 0, updated: 0, disabled: 0, unchanged: 4, skipped: 0 });
 
       const audit = await admin.get<{ items: { details: Record<string, unknown> }[] }>(
-        '/api/v1/audit?action=directory.sync_completed',
+        `${pathTo(api.audit.list)}?action=directory.sync_completed`,
       );
       expect(audit.body.items).toHaveLength(2);
       expect(audit.body.items.map((event) => event.details.created).sort()).toEqual([0, USERS - 1]);
@@ -283,7 +288,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
     it('maps groups to staff roles, nested groups included', async () => {
       const operators = await admin.get<{
         items: { username: string; role: string; source: string; state: string }[];
-      }>('/api/v1/operators');
+      }>(pathTo(api.operators.list));
       const staff = Object.fromEntries(
         operators.body.items.filter((o) => o.source === 'directory').map((o) => [o.username, o.role]),
       );
@@ -296,47 +301,47 @@ forEachDatabase('directory sync and sign-in', (kind) => {
     });
 
     it('cardholders and staff sign in with the directory password', async () => {
-      const selfService = await server.api.post('/api/v1/self-service/login', {
+      const selfService = await server.api.post(pathTo(api.selfService.login), {
         username: name(7),
         password: passwordOf(7),
       });
       expect(selfService.status).toBe(200);
-      const wrong = await server.api.post('/api/v1/self-service/login', {
+      const wrong = await server.api.post(pathTo(api.selfService.login), {
         username: name(7),
         password: 'nope',
       });
       expect(wrong.status).toBe(401);
       expect(wrong.body).toMatchObject({ error: { code: 'auth.invalid_credentials' } });
       // Disabled in the directory, right password: told the account is suspended.
-      const disabled = await server.api.post('/api/v1/self-service/login', {
+      const disabled = await server.api.post(pathTo(api.selfService.login), {
         username: name(20),
         password: passwordOf(20),
       });
       expect(disabled.status).toBe(403);
       expect(disabled.body).toMatchObject({ error: { code: 'self_service.account_suspended' } });
       // A username with filter metacharacters matches no account and never widens a directory search.
-      const star = await server.api.post('/api/v1/self-service/login', {
+      const star = await server.api.post(pathTo(api.selfService.login), {
         username: 'user00*',
         password: passwordOf(7),
       });
       expect(star.status).toBe(401);
 
       const staff = await server.api.login(name(1), passwordOf(1));
-      const me = await staff.get<{ role: string }>('/api/v1/auth/me');
+      const me = await staff.get<{ role: string }>(pathTo(api.auth.me));
       expect(me.body.role).toBe('admin');
       // Directory passwords are changed in the directory, not here.
       const body = { currentPassword: passwordOf(1), newPassword: 'A-new-local-password-1' };
-      const change = await staff.post('/api/v1/auth/password', body);
+      const change = await staff.post(pathTo(api.auth.changePassword), body);
       expect(change.status).toBe(409);
       expect(change.body).toMatchObject({ error: { code: 'operator.directory_managed' } });
-      const cardholder = await server.api.login(name(7), passwordOf(7), '/api/v1/self-service/login');
-      const own = await cardholder.post('/api/v1/self-service/password', {
+      const cardholder = await server.api.login(name(7), passwordOf(7), pathTo(api.selfService.login));
+      const own = await cardholder.post(pathTo(api.selfService.changePassword), {
         currentPassword: passwordOf(7),
         newPassword: 'A-new-local-password-1',
       });
       expect(own.status).toBe(409);
       expect(own.body).toMatchObject({ error: { code: 'user.directory_managed' } });
-      const auditor = await server.api.post('/api/v1/auth/login', {
+      const auditor = await server.api.post(pathTo(api.auth.login), {
         username: name(4),
         password: passwordOf(3),
       });
@@ -344,32 +349,41 @@ forEachDatabase('directory sync and sign-in', (kind) => {
     });
 
     it('keeps synced fields read-only', async () => {
-      const found = await admin.get<{ items: { id: string }[] }>(`/api/v1/users?q=${name(7)}`);
+      const found = await admin.get<{ items: { id: string }[] }>(`${pathTo(api.users.list)}?q=${name(7)}`);
       const id = found.body.items[0]?.id ?? '';
-      const patch = await admin.patch(`/api/v1/users/${id}`, { displayName: 'Renamed Here' });
+      const patch = await admin.patch(pathTo(api.users.update, { id }), { displayName: 'Renamed Here' });
       expect(patch.status).toBe(409);
       expect(patch.body).toMatchObject({ error: { code: 'user.directory_managed' } });
-      const password = await admin.put(`/api/v1/users/${id}/password`, { password: 'A-local-password-1' });
+      const password = await admin.put(pathTo(api.users.setPassword, { id }), {
+        password: 'A-local-password-1',
+      });
       expect(password.status).toBe(409);
       expect(password.body).toMatchObject({ error: { code: 'user.directory_managed' } });
       // An operator may still suspend a directory user (stricter than the directory)...
-      expect((await admin.patch(`/api/v1/users/${id}`, { state: 'suspended' })).status).toBe(200);
-      expect((await admin.patch(`/api/v1/users/${id}`, { state: 'active' })).status).toBe(200);
+      expect((await admin.patch(pathTo(api.users.update, { id }), { state: 'suspended' })).status).toBe(200);
+      expect((await admin.patch(pathTo(api.users.update, { id }), { state: 'active' })).status).toBe(200);
       // ...but not re-activate one the directory disabled.
-      const disabled = await admin.get<{ items: { id: string }[] }>(`/api/v1/users?q=${name(40)}`);
-      const reactivate = await admin.patch(`/api/v1/users/${disabled.body.items[0]?.id ?? ''}`, {
-        state: 'active',
-      });
+      const disabled = await admin.get<{ items: { id: string }[] }>(
+        `${pathTo(api.users.list)}?q=${name(40)}`,
+      );
+      const reactivate = await admin.patch(
+        pathTo(api.users.update, { id: disabled.body.items[0]?.id ?? '' }),
+        {
+          state: 'active',
+        },
+      );
       expect(reactivate.status).toBe(409);
-      const operators = await admin.get<{ items: { id: string; username: string }[] }>('/api/v1/operators');
+      const operators = await admin.get<{ items: { id: string; username: string }[] }>(
+        pathTo(api.operators.list),
+      );
       const staffId = operators.body.items.find((o) => o.username === name(4))?.id ?? '';
-      const role = await admin.patch(`/api/v1/operators/${staffId}`, { role: 'admin' });
+      const role = await admin.patch(pathTo(api.operators.update, { id: staffId }), { role: 'admin' });
       expect(role.status).toBe(409);
       expect(role.body).toMatchObject({ error: { code: 'operator.directory_managed' } });
     });
 
     it('follows changes: rename, disable, delete, re-enable, new entry, DN rename, group change', async () => {
-      const before = await admin.get<{ items: { id: string }[] }>(`/api/v1/users?q=${name(10)}`);
+      const before = await admin.get<{ items: { id: string }[] }>(`${pathTo(api.users.list)}?q=${name(10)}`);
       const renamedId = before.body.items[0]?.id;
       await modify(slapd, dnOf(1), 'displayName', ['First Admin']);
       await modify(slapd, dnOf(2), 'userAccountControl', ['514']);
@@ -408,16 +422,18 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       });
 
       const after = await admin.get<{ items: { id: string; state: string }[] }>(
-        `/api/v1/users?q=${name(10)}`,
+        `${pathTo(api.users.list)}?q=${name(10)}`,
       );
       expect(after.body.items[0]).toMatchObject({ id: renamedId, state: 'active' });
-      const removed = await admin.get<{ items: { state: string }[] }>(`/api/v1/users?q=${name(199)}`);
+      const removed = await admin.get<{ items: { state: string }[] }>(
+        `${pathTo(api.users.list)}?q=${name(199)}`,
+      );
       expect(removed.body.items[0]?.state).toBe('suspended');
-      const back = await admin.get<{ items: { state: string }[] }>(`/api/v1/users?q=${name(20)}`);
+      const back = await admin.get<{ items: { state: string }[] }>(`${pathTo(api.users.list)}?q=${name(20)}`);
       expect(back.body.items[0]?.state).toBe('active');
 
       const operators = await admin.get<{ items: { username: string; role: string; state: string }[] }>(
-        '/api/v1/operators',
+        pathTo(api.operators.list),
       );
       const byName = Object.fromEntries(
         operators.body.items.map((o) => [o.username, `${o.role}/${o.state}`]),
@@ -428,7 +444,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       // The renamed entry still signs in: the bind uses the DN the search finds now.
       expect(
         (
-          await server.api.post('/api/v1/self-service/login', {
+          await server.api.post(pathTo(api.selfService.login), {
             username: name(10),
             password: passwordOf(10),
           })
@@ -439,7 +455,9 @@ forEachDatabase('directory sync and sign-in', (kind) => {
 
     it('gives concurrent sync requests the counts of one run', async () => {
       await modify(slapd, dnOf(8), 'mail', ['eight@example.org']);
-      const auditBefore = await admin.get<{ total: number }>('/api/v1/audit?action=directory.sync_completed');
+      const auditBefore = await admin.get<{ total: number }>(
+        `${pathTo(api.audit.list)}?action=directory.sync_completed`,
+      );
       const [one, two, three] = await Promise.all([sync(), sync(), sync()]);
       for (const result of [one, two, three]) expect(result.status).toBe(200);
       // The same body, to the millisecond of its duration: one run answered all three.
@@ -451,12 +469,14 @@ forEachDatabase('directory sync and sign-in', (kind) => {
         suspended: 0,
         unchanged: USERS - 1,
       });
-      const auditAfter = await admin.get<{ total: number }>('/api/v1/audit?action=directory.sync_completed');
+      const auditAfter = await admin.get<{ total: number }>(
+        `${pathTo(api.audit.list)}?action=directory.sync_completed`,
+      );
       expect(auditAfter.body.total).toBe(auditBefore.body.total + 1);
     });
 
     it('shows the settings without the password, the role mapping, the last run and where accounts came from', async () => {
-      const status = await admin.get('/api/v1/directory');
+      const status = await admin.get(pathTo(api.directory.status));
       expect(status.status).toBe(200);
       expect(status.text).not.toContain('root-secret');
       expect(status.body).toMatchObject({
@@ -476,7 +496,7 @@ forEachDatabase('directory sync and sign-in', (kind) => {
         ok: boolean;
         steps: { step: string; ok: boolean }[];
         sample: unknown[];
-      }>('/api/v1/directory/test');
+      }>(pathTo(api.directory.test));
       expect(test.status).toBe(200);
       expect(test.body.ok).toBe(true);
       expect(test.body.steps.map((step) => [step.step, step.ok])).toEqual([
@@ -503,20 +523,20 @@ forEachDatabase('directory sync and sign-in', (kind) => {
 
     it('only admins run a sync', async () => {
       const staff = await server.api.login(name(6), passwordOf(6));
-      expect((await staff.post('/api/v1/directory/sync')).status).toBe(403);
-      expect((await staff.get('/api/v1/directory')).status).toBe(403);
-      expect((await staff.post('/api/v1/directory/test')).status).toBe(403);
+      expect((await staff.post(pathTo(api.directory.sync))).status).toBe(403);
+      expect((await staff.get(pathTo(api.directory.status))).status).toBe(403);
+      expect((await staff.post(pathTo(api.directory.test))).status).toBe(403);
     });
 
     it('answers 503 with a readable message when the directory is down, and never logs a password', async () => {
       await slapd.stop();
-      const login = await server.api.post('/api/v1/self-service/login', {
+      const login = await server.api.post(pathTo(api.selfService.login), {
         username: name(7),
         password: passwordOf(7),
       });
       expect(login.status).toBe(503);
       expect(login.body).toMatchObject({ error: { code: 'directory.unavailable' } });
-      const staff = await server.api.post('/api/v1/auth/login', {
+      const staff = await server.api.post(pathTo(api.auth.login), {
         username: name(1),
         password: passwordOf(1),
       });
@@ -525,21 +545,21 @@ forEachDatabase('directory sync and sign-in', (kind) => {
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ error: { code: 'directory.unavailable' } });
       const failed = await admin.get<{ lastRun: { outcome: string; error: { code: string } } }>(
-        '/api/v1/directory',
+        pathTo(api.directory.status),
       );
       expect(failed.body.lastRun).toMatchObject({
         outcome: 'failed',
         error: { code: 'directory.unavailable' },
       });
       const test = await admin.post<{ ok: boolean; steps: { step: string; ok: boolean; message: string }[] }>(
-        '/api/v1/directory/test',
+        pathTo(api.directory.test),
       );
       expect(test.body.ok).toBe(false);
       expect(test.body.steps).toEqual([
         { step: 'bind', ok: false, message: expect.stringMatching(/could not connect or bind/) as unknown },
       ]);
       // A local account still signs in.
-      expect((await server.api.post('/api/v1/auth/login', ADMIN)).status).toBe(200);
+      expect((await server.api.post(pathTo(api.auth.login), ADMIN)).status).toBe(200);
       const logs = server.logs.join('\n');
       expect(logs).not.toContain(passwordOf(7));
       expect(logs).not.toContain('root-secret');
@@ -575,15 +595,15 @@ describeWith(
         second.api.login(ADMIN.username, ADMIN.password),
       ]);
       const [one, two] = await Promise.all([
-        a.post('/api/v1/directory/sync'),
-        b.post('/api/v1/directory/sync'),
+        a.post(pathTo(api.directory.sync)),
+        b.post(pathTo(api.directory.sync)),
       ]);
       expect([one.status, two.status]).toEqual([200, 200]);
       // Exactly one of them created everyone; the other (after the advisory lock) found them unchanged.
       const created = [one.body.created, two.body.created].sort();
       expect(created).toEqual([0, USERS]);
       // The listing counts up to 100 (more is "more than 100"): the last of USERS users is at USERS - 1.
-      const last = await a.get<{ items: unknown[] }>(`/api/v1/users?limit=5&offset=${USERS - 1}`);
+      const last = await a.get<{ items: unknown[] }>(`${pathTo(api.users.list)}?limit=5&offset=${USERS - 1}`);
       expect(last.body.items).toHaveLength(1);
     });
   },
@@ -630,11 +650,11 @@ describe('without a directory', () => {
     const server = await startTestServer('pglite');
     try {
       const admin = await server.api.login(ADMIN.username, ADMIN.password);
-      const result = await admin.post('/api/v1/directory/sync');
+      const result = await admin.post(pathTo(api.directory.sync));
       expect(result.status).toBe(409);
       expect(result.body).toMatchObject({ error: { code: 'directory.not_configured' } });
-      expect((await admin.post('/api/v1/directory/test')).status).toBe(409);
-      const status = await admin.get('/api/v1/directory');
+      expect((await admin.post(pathTo(api.directory.test))).status).toBe(409);
+      const status = await admin.get(pathTo(api.directory.status));
       expect(status.body).toMatchObject({
         configured: false,
         roleMapping: [],

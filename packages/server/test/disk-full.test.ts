@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture } from './support/fixtures.js';
 import { startTestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** A small file system of the test's own (tmpfs needs root, as in the test container). */
 function mountSmallDisk(): string | undefined {
@@ -49,7 +50,7 @@ describe.runIf(disk !== undefined)('a full disk (embedded database on a small tm
       }
       for (let i = 0; i < 200 && !statuses.has(503); i++) {
         const username = `full-${String(i)}`;
-        const created = await f.admin.post('/api/v1/users', {
+        const created = await f.admin.post(pathTo(api.users.create), {
           username,
           displayName: 'x'.repeat(190),
           email: `${username}@example.org`,
@@ -62,7 +63,7 @@ describe.runIf(disk !== undefined)('a full disk (embedded database on a small tm
       expect(statuses.get(503)).toContain('the disk of the database is full');
 
       rmSync(filler);
-      const after = await f.admin.post('/api/v1/users', {
+      const after = await f.admin.post(pathTo(api.users.create), {
         username: 'after-full',
         displayName: 'After',
         email: 'after-full@example.org',
@@ -78,7 +79,9 @@ describe.runIf(disk !== undefined)('a full disk (embedded database on a small tm
     try {
       const admin = await createFixture(second.api).then((f) => f.admin);
       for (const username of acknowledged) {
-        const found = await admin.get<{ items: { username: string }[] }>(`/api/v1/users?q=${username}`);
+        const found = await admin.get<{ items: { username: string }[] }>(
+          `${pathTo(api.users.list)}?q=${username}`,
+        );
         expect(
           found.body.items.map((item) => item.username),
           username,

@@ -7,6 +7,7 @@ import { createFixture } from './support/fixtures.js';
 import { runCli, startServerProcess } from './support/server-process.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forEachDatabase } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('files of the data directory', (kind) => {
   let base: string;
@@ -34,14 +35,17 @@ forEachDatabase('files of the data directory', (kind) => {
       expect(entriesOpenToOthers(dataDir)).toEqual([]);
 
       const f = await createFixture(server.api);
-      const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
-      const issued = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+      const session = await f.operator.post<{ id: string }>(
+        pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+        {},
+      );
+      const issued = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
         challenge: '0557897F8D84407B',
       });
       expect(issued.status).toBe(200);
       expect(
         (
-          await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, {
+          await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
             result: 'unblocked',
           })
         ).status,

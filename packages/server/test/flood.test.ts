@@ -8,6 +8,7 @@ import { argon2Gate, configureArgon2Gate } from '../src/auth/password.js';
 import { defaultArgon2GateOptions } from '../src/auth/argon2-gate.js';
 import { createFixture, createOperator, unique, type Fixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** An address of its own for every attacker, as a flood from many places would come. */
 const attacker = (i: number) => `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}`;
@@ -40,7 +41,7 @@ forEachDatabase('anonymous endpoints under a flood', (kind) => {
       server.api
         .request(
           'POST',
-          i % 2 ? '/api/v1/auth/login' : '/api/v1/self-service/login',
+          i % 2 ? pathTo(api.auth.login) : pathTo(api.selfService.login),
           { username: i % 3 ? unique('nobody') : username, password: `wrong password ${i}` },
           { 'x-forwarded-for': attacker(i) },
         )
@@ -49,7 +50,7 @@ forEachDatabase('anonymous endpoints under a flood', (kind) => {
     while (settled < 38) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(argon2Gate().load).toEqual({ running: 1, waiting: 2 });
     // A signed-in verification waits ahead of the anonymous ones, and is never refused.
-    const change = operator.post('/api/v1/auth/password', {
+    const change = operator.post(pathTo(api.auth.changePassword), {
       currentPassword: `${username} long password`,
       newPassword: `${username} a new long password`,
     });
@@ -76,7 +77,7 @@ forEachDatabase('anonymous endpoints under a flood', (kind) => {
     // The flood is over: the right password signs in.
     const legitimate = await server.api.request(
       'POST',
-      '/api/v1/auth/login',
+      pathTo(api.auth.login),
       { username, password: `${username} a new long password` },
       { 'x-forwarded-for': '192.0.2.10' },
     );
@@ -89,7 +90,7 @@ forEachDatabase('anonymous endpoints under a flood', (kind) => {
     const login = (password: string) =>
       server.api.request(
         'POST',
-        '/api/v1/auth/login',
+        pathTo(api.auth.login),
         { username, password },
         { 'x-forwarded-for': address },
       );

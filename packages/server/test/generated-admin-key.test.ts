@@ -6,6 +6,7 @@ import { createCipheriv } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
 import { type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** E_K(challenge), 3DES EDE ECB: computed here, independently of the server. */
 function tripleDes(keyHex: string, challengeHex: string): string {
@@ -26,7 +27,7 @@ forEachDatabase('generated admin key', (kind) => {
       id: string;
       adminKeyKcv: string;
       generatedAdminKey: string | null;
-    }>('/api/v1/cards', {
+    }>(pathTo(api.cards.list), {
       serial: 'GEN-0001',
       username: f.username,
       profile: f.profileName,
@@ -40,21 +41,21 @@ forEachDatabase('generated admin key', (kind) => {
 
     // The server's response to a challenge is made with exactly this key.
     const session = await f.operator.post<{ id: string }>(
-      `/api/v1/cards/${created.body.id}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id: created.body.id }),
       {},
     );
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       { challenge: '0557897F8D84407B' },
     );
     expect(issued.body.response).toBe(tripleDes(key, '0557897F8D84407B'));
 
     const admin = await server.api.login(ADMIN.username, ADMIN.password);
     for (const path of [
-      `/api/v1/cards/${created.body.id}`,
-      '/api/v1/cards?serial=GEN-0001',
-      `/api/v1/users/${f.userId}`,
-      `/api/v1/audit?cardId=${created.body.id}`,
+      pathTo(api.cards.get, { id: created.body.id }),
+      `${pathTo(api.cards.list)}?serial=GEN-0001`,
+      pathTo(api.users.get, { id: f.userId }),
+      `${pathTo(api.audit.list)}?cardId=${created.body.id}`,
     ]) {
       const response = await admin.get(path);
       expect(response.status, path).toBe(200);
@@ -64,7 +65,7 @@ forEachDatabase('generated admin key', (kind) => {
   });
 
   it('answers null for an imported key', async () => {
-    const created = await f.admin.post<{ generatedAdminKey: string | null }>('/api/v1/cards', {
+    const created = await f.admin.post<{ generatedAdminKey: string | null }>(pathTo(api.cards.list), {
       serial: 'IMP-0001',
       username: f.username,
       profile: f.profileName,

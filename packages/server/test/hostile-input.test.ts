@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from './support/fixtures.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { API_PREFIX, api, pathTo } from '@cardwarden/contract';
 
 /** Bad input must always be a 4xx with the error envelope, never a 500. */
 describe('hostile and malformed input', () => {
@@ -25,25 +26,29 @@ describe('hostile and malformed input', () => {
   it('answers malformed bodies with 4xx', async () => {
     const admin = f.admin;
     const cases: [string, string, unknown][] = [
-      ['POST', '/api/v1/users', '{"username":'],
-      ['POST', '/api/v1/users', '[]'],
-      ['POST', '/api/v1/users', 'null'],
-      ['POST', '/api/v1/users', { username: 'a'.repeat(10_000), displayName: 'x', email: 'x@example.org' }],
+      ['POST', pathTo(api.users.create), '{"username":'],
+      ['POST', pathTo(api.users.create), '[]'],
+      ['POST', pathTo(api.users.create), 'null'],
       [
         'POST',
-        '/api/v1/users',
+        pathTo(api.users.create),
+        { username: 'a'.repeat(10_000), displayName: 'x', email: 'x@example.org' },
+      ],
+      [
+        'POST',
+        pathTo(api.users.create),
         { username: "x'; drop table users; --", displayName: 'x', email: 'x@example.org' },
       ],
-      ['POST', '/api/v1/users', { username: 'ok', displayName: 'x', email: 'not an email' }],
-      ['POST', '/api/v1/profiles', { name: 'p', maxPinAttempts: -1 }],
-      ['POST', '/api/v1/profiles', { name: 'p', adminKeyAttemptLimit: 1e9 }],
-      ['POST', '/api/v1/profiles', { name: 'p', pinRules: { minLength: 10, maxLength: 6 } }],
-      ['POST', '/api/v1/profiles', { name: 'p', useCases: { operatorOfflineUnblock: 'yes' } }],
-      ['PATCH', '/api/v1/users/00000000-0000-4000-8000-000000000000', { state: 'gone' }],
-      ['PATCH', `/api/v1/users/${f.userId}`, { state: 'gone' }],
+      ['POST', pathTo(api.users.create), { username: 'ok', displayName: 'x', email: 'not an email' }],
+      ['POST', pathTo(api.profiles.create), { name: 'p', maxPinAttempts: -1 }],
+      ['POST', pathTo(api.profiles.create), { name: 'p', adminKeyAttemptLimit: 1e9 }],
+      ['POST', pathTo(api.profiles.create), { name: 'p', pinRules: { minLength: 10, maxLength: 6 } }],
+      ['POST', pathTo(api.profiles.create), { name: 'p', useCases: { operatorOfflineUnblock: 'yes' } }],
+      ['PATCH', pathTo(api.users.update, { id: '00000000-0000-4000-8000-000000000000' }), { state: 'gone' }],
+      ['PATCH', pathTo(api.users.update, { id: f.userId }), { state: 'gone' }],
       [
         'POST',
-        '/api/v1/cards',
+        pathTo(api.cards.create),
         {
           serial: 'S1',
           username: f.username,
@@ -54,7 +59,7 @@ describe('hostile and malformed input', () => {
       ],
       [
         'POST',
-        '/api/v1/cards',
+        pathTo(api.cards.create),
         {
           serial: 'S2',
           username: f.username,
@@ -65,7 +70,7 @@ describe('hostile and malformed input', () => {
       ],
       [
         'POST',
-        '/api/v1/cards',
+        pathTo(api.cards.create),
         {
           serial: 'S3',
           username: f.username,
@@ -76,7 +81,7 @@ describe('hostile and malformed input', () => {
       ],
       [
         'POST',
-        '/api/v1/cards',
+        pathTo(api.cards.create),
         {
           serial: 'S4',
           username: 'nobody-here',
@@ -87,7 +92,7 @@ describe('hostile and malformed input', () => {
       ],
       [
         'POST',
-        '/api/v1/cards',
+        pathTo(api.cards.create),
         {
           serial: 'S5',
           username: f.username,
@@ -98,7 +103,7 @@ describe('hostile and malformed input', () => {
       ],
       [
         'POST',
-        '/api/v1/cards',
+        pathTo(api.cards.create),
         {
           serial: f.serial.toLowerCase(),
           username: f.username,
@@ -107,12 +112,12 @@ describe('hostile and malformed input', () => {
           adminKey: { algorithm: '3des', generate: true },
         },
       ],
-      ['GET', '/api/v1/users?limit=100000', undefined],
-      ['GET', '/api/v1/users?offset=-1', undefined],
-      ['GET', '/api/v1/audit?from=yesterday', undefined],
-      ['GET', `/api/v1/users/${'9'.repeat(300)}`, undefined],
-      ['GET', '/api/v1/users/%00', undefined],
-      ['DELETE', '/api/v1/cards', undefined],
+      ['GET', `${pathTo(api.users.list)}?limit=100000`, undefined],
+      ['GET', `${pathTo(api.users.list)}?offset=-1`, undefined],
+      ['GET', `${pathTo(api.audit.list)}?from=yesterday`, undefined],
+      ['GET', pathTo(api.users.get, { id: '9'.repeat(300) }), undefined],
+      ['GET', pathTo(api.users.get, { id: '%00' }), undefined],
+      ['DELETE', pathTo(api.cards.list), undefined],
     ];
     for (const [method, path, body] of cases) {
       expect4xx(
@@ -124,7 +129,7 @@ describe('hostile and malformed input', () => {
 
   it('gives each refusal its own code', async () => {
     const card = (serial: string, adminKey: unknown, extra: Record<string, unknown> = {}) =>
-      f.admin.post('/api/v1/cards', {
+      f.admin.post(pathTo(api.cards.create), {
         serial,
         username: f.username,
         profile: f.profileName,
@@ -143,7 +148,7 @@ describe('hostile and malformed input', () => {
     ).toMatchObject({
       error: { code: 'user.not_found' },
     });
-    const weak = await f.admin.post('/api/v1/profiles', {
+    const weak = await f.admin.post(pathTo(api.profiles.create), {
       name: 'weak',
       pinRules: { minLength: 10, maxLength: 6 },
     });
@@ -152,7 +157,7 @@ describe('hostile and malformed input', () => {
 
   it('never echoes an admin key in an error', async () => {
     const key = 'ABCDEF0123456789ABCDEF0123456789ABCDEF01234567';
-    const response = await f.admin.post('/api/v1/cards', {
+    const response = await f.admin.post(pathTo(api.cards.create), {
       serial: 'ECHO1',
       username: f.username,
       profile: f.profileName,
@@ -164,19 +169,19 @@ describe('hostile and malformed input', () => {
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {
-    const response = await server.api.get('/api/v1/nothing-here');
+    const response = await server.api.get(`${API_PREFIX}/nothing-here`);
     expect(response.status).toBe(404);
     expect(response.body).toEqual({
-      error: { code: 'request.not_found', message: 'no such endpoint: GET /api/v1/nothing-here' },
+      error: { code: 'request.not_found', message: `no such endpoint: GET ${API_PREFIX}/nothing-here` },
     });
   });
 
   it('refuses a body that is not JSON, or too large', async () => {
-    const wrongType = await f.admin.request('POST', '/api/v1/users', 'username=x', {
+    const wrongType = await f.admin.request('POST', pathTo(api.users.create), 'username=x', {
       'content-type': 'text/plain',
     });
     expect4xx(wrongType, 'text/plain body');
-    const huge = await f.admin.request('POST', '/api/v1/users', {
+    const huge = await f.admin.request('POST', pathTo(api.users.create), {
       username: 'x',
       displayName: 'x'.repeat(200_000),
       email: 'x@example.org',
@@ -186,32 +191,36 @@ describe('hostile and malformed input', () => {
 
   it('finds users and cards by any part, with LIKE wildcards taken literally', async () => {
     const byEmail = await f.operator.get<{ items: { id: string }[] }>(
-      `/api/v1/users?q=${encodeURIComponent(f.username.slice(5).toUpperCase())}`,
+      `${pathTo(api.users.list)}?q=${encodeURIComponent(f.username.slice(5).toUpperCase())}`,
     );
     expect(byEmail.body.items.map((u) => u.id)).toContain(f.userId);
     const bySerial = await f.operator.get<{ items: { id: string }[] }>(
-      `/api/v1/users?q=${f.serial.slice(-6).toLowerCase()}`,
+      `${pathTo(api.users.list)}?q=${f.serial.slice(-6).toLowerCase()}`,
     );
     expect(bySerial.body.items.map((u) => u.id)).toEqual([f.userId]);
     const byName = await f.operator.get<{ items: { id: string; cardCount: number }[] }>(
-      `/api/v1/users?q=${f.username}`,
+      `${pathTo(api.users.list)}?q=${f.username}`,
     );
     expect(byName.body.items.find((u) => u.id === f.userId)?.cardCount).toBe(1);
-    const profiles = await f.operator.get<{ items: { id: string; cardCount: number }[] }>('/api/v1/profiles');
+    const profiles = await f.operator.get<{ items: { id: string; cardCount: number }[] }>(
+      pathTo(api.profiles.list),
+    );
     expect(profiles.body.items.find((p) => p.id === f.profileId)?.cardCount).toBe(1);
-    const noCard = await f.admin.post<{ id: string }>('/api/v1/users', {
+    const noCard = await f.admin.post<{ id: string }>(pathTo(api.users.create), {
       username: `${f.username}-nocard`,
       displayName: 'No Card',
       email: 'nocard@example.org',
     });
     const bySerialOnly = await f.operator.get<{ items: { id: string }[] }>(
-      `/api/v1/users?q=${f.serial.slice(-6)}`,
+      `${pathTo(api.users.list)}?q=${f.serial.slice(-6)}`,
     );
     expect(bySerialOnly.body.items.map((u) => u.id)).not.toContain(noCard.body.id);
-    const wildcard = await f.operator.get<{ items: unknown[]; total: number }>('/api/v1/users?q=%25');
+    const wildcard = await f.operator.get<{ items: unknown[]; total: number }>(
+      `${pathTo(api.users.list)}?q=%25`,
+    );
     expect(wildcard.body.total).toBe(0);
     const cards = await f.operator.get<{ items: { id: string }[] }>(
-      `/api/v1/cards?serial=${f.serial.toLowerCase()}`,
+      `${pathTo(api.cards.list)}?serial=${f.serial.toLowerCase()}`,
     );
     expect(cards.body.items.map((c) => c.id)).toEqual([f.cardId]);
   });
@@ -222,17 +231,17 @@ describe('hostile and malformed input', () => {
     );
     expect(doc.body.openapi).toMatch(/^3\./);
     for (const path of [
-      '/api/v1/auth/login',
-      '/api/v1/users',
-      '/api/v1/users/{id}',
-      '/api/v1/profiles/{id}',
-      '/api/v1/cards',
-      '/api/v1/cards/{id}/offline-unblocks',
-      '/api/v1/offline-unblocks/{id}/approve',
-      '/api/v1/offline-unblocks/{id}/response',
-      '/api/v1/offline-unblocks/{id}/outcome',
-      '/api/v1/audit',
-      '/api/v1/self-service/login',
+      pathTo(api.auth.login),
+      pathTo(api.users.list),
+      pathTo(api.users.get, { id: '{id}' }),
+      pathTo(api.profiles.get, { id: '{id}' }),
+      pathTo(api.cards.list),
+      pathTo(api.offlineUnblocks.start, { id: '{id}' }),
+      pathTo(api.offlineUnblocks.approve, { id: '{id}' }),
+      pathTo(api.offlineUnblocks.response, { id: '{id}' }),
+      pathTo(api.offlineUnblocks.outcome, { id: '{id}' }),
+      pathTo(api.audit.list),
+      pathTo(api.selfService.login),
     ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImportCli, type CliIo } from '../src/import-cli/import-cli.js';
 import { createFixture, unique, type Fixture } from './support/fixtures.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
 
@@ -83,13 +84,17 @@ describe('npm run import', () => {
     expect(dry.stdout).toContain('Dry run: the file is good');
     expect(dry.stdout).toContain('3 cards');
     expect(dry.stderr).toMatch(/sent 0\.0 MB of 0\.0 MB \(100 %\)/);
-    const found = await f.admin.get<{ items: unknown[] }>(`/api/v1/cards?serial=${serials[0] ?? ''}`);
+    const found = await f.admin.get<{ items: unknown[] }>(
+      `${pathTo(api.cards.list)}?serial=${serials[0] ?? ''}`,
+    );
     expect(found.body.items).toHaveLength(0);
 
     const real = await run([path, '--server', server.url], token);
     expect(real.code, real.stderr).toBe(0);
     expect(real.stdout).toContain('Imported 3 new users and 3 cards.');
-    const after = await f.admin.get<{ items: unknown[] }>(`/api/v1/cards?serial=${serials[0] ?? ''}`);
+    const after = await f.admin.get<{ items: unknown[] }>(
+      `${pathTo(api.cards.list)}?serial=${serials[0] ?? ''}`,
+    );
     expect(after.body.items).toHaveLength(1);
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, unique, type Fixture } from './support/fixtures.js';
 import type { ApiClient } from './support/api-client.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
 
@@ -35,7 +36,7 @@ function postCsv(client: ApiClient, csv: string, query = '', headers: Record<str
     wouldImport: { users: number; cards: number };
     lines: { line: number; column: string | null; problem: string; message: string }[];
     error: { code: string; message: string };
-  }>('POST', `/api/v1/imports${query}`, csv, { 'content-type': 'text/csv', ...headers });
+  }>('POST', `${pathTo(api.imports.run)}${query}`, csv, { 'content-type': 'text/csv', ...headers });
 }
 
 interface Line {
@@ -60,7 +61,9 @@ function newLine(algorithm = 'aes128', username = unique('imp')): Line {
 }
 
 async function isRegistered(admin: ApiClient, serial: string): Promise<boolean> {
-  const found = await admin.get<{ items: { serial: string }[] }>(`/api/v1/cards?serial=${serial}`);
+  const found = await admin.get<{ items: { serial: string }[] }>(
+    `${pathTo(api.cards.list)}?serial=${serial}`,
+  );
   return found.body.items.some((card) => card.serial === serial);
 }
 
@@ -91,11 +94,11 @@ forEachDatabase('bulk import and inventory export', (kind) => {
 
     for (const entry of all) {
       const card = await f.admin.get<{ items: { id: string; serial: string; user: { username: string } }[] }>(
-        `/api/v1/cards?serial=${entry.serial}`,
+        `${pathTo(api.cards.list)}?serial=${entry.serial}`,
       );
       const id = card.body.items[0]?.id ?? '';
       const session = await f.operator.post<{ id: string; challengeLength: number }>(
-        `/api/v1/cards/${id}/offline-unblocks`,
+        pathTo(api.offlineUnblocks.start, { id }),
         { ticket: 'IMPORT-1' },
       );
       expect(session.status, session.text).toBe(201);
@@ -103,18 +106,18 @@ forEachDatabase('bulk import and inventory export', (kind) => {
         .toString('hex')
         .toUpperCase();
       const issued = await f.operator.post<{ response: string }>(
-        `/api/v1/offline-unblocks/${session.body.id}/response`,
+        pathTo(api.offlineUnblocks.response, { id: session.body.id }),
         { challenge },
       );
       expect(issued.status, issued.text).toBe(200);
       expect(issued.body.response).toBe(expectedResponse(entry.algorithm, entry.key, challenge));
     }
     const owner = await f.admin.get<{ items: { username: string; cardCount: number }[] }>(
-      `/api/v1/users?q=${f.username}`,
+      `${pathTo(api.users.list)}?q=${f.username}`,
     );
     expect(owner.body.items[0]?.cardCount).toBe(2);
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
-      '/api/v1/audit?action=import.completed',
+      `${pathTo(api.audit.list)}?action=import.completed`,
     );
     expect(audit.body.items).toHaveLength(1);
     expect(audit.body.items[0]?.details).toMatchObject({ cards: 6, usersCreated: 4, usersExisting: 1 });
@@ -214,14 +217,16 @@ forEachDatabase('bulk import and inventory export', (kind) => {
       'x-cardwarden-transport-key': transportKey.toString('hex'),
     });
     expect(imported.status, imported.text).toBe(201);
-    const card = await f.admin.get<{ items: { id: string }[] }>(`/api/v1/cards?serial=${entry.serial}`);
+    const card = await f.admin.get<{ items: { id: string }[] }>(
+      `${pathTo(api.cards.list)}?serial=${entry.serial}`,
+    );
     const session = await f.operator.post<{ id: string }>(
-      `/api/v1/cards/${card.body.items[0]?.id ?? ''}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id: card.body.items[0]?.id ?? '' }),
       {},
     );
     const challenge = '00112233445566778899AABBCCDDEEFF';
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       { challenge },
     );
     expect(issued.body.response).toBe(expectedResponse('aes256', entry.key, challenge));
@@ -240,13 +245,13 @@ forEachDatabase('bulk import and inventory export', (kind) => {
 
   it('imports cards whose keys derive from a master version of their profile, and refuses unknown versions', async () => {
     const name = unique('derived-import');
-    const profile = await f.admin.post<{ id: string }>('/api/v1/profiles', {
+    const profile = await f.admin.post<{ id: string }>(pathTo(api.profiles.create), {
       name,
       useCases: { operatorOfflineUnblock: true },
       adminKeySource: 'derived',
     });
     expect(profile.status, profile.text).toBe(201);
-    expect((await f.admin.post(`/api/v1/profiles/${profile.body.id}/masters`, {})).status).toBe(201);
+    expect((await f.admin.post(pathTo(api.masters.create, { id: profile.body.id }), {})).status).toBe(201);
     const entry = { ...newLine('aes128'), key: '' };
     const wrong = `${HEADER},master_version\n${line(name, entry, ',7')}\n${line(f.profileName, newLine(), ',')}\n`;
     const refused = await postCsv(f.admin, wrong);
@@ -263,25 +268,27 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     const csv = `${HEADER},master_version\n${line(name, entry, ',1')}\n`;
     const imported = await postCsv(f.admin, csv);
     expect(imported.status, imported.text).toBe(201);
-    const found = await f.admin.get<{ items: { id: string }[] }>(`/api/v1/cards?serial=${entry.serial}`);
+    const found = await f.admin.get<{ items: { id: string }[] }>(
+      `${pathTo(api.cards.list)}?serial=${entry.serial}`,
+    );
     const id = found.body.items[0]?.id ?? '';
-    const detail = await f.admin.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${id}`);
+    const detail = await f.admin.get<{ adminKey: { kcv: string } }>(pathTo(api.cards.get, { id }));
     // The server derives the same key again (version 1 is still current): same KCV, and it unblocks.
     const rekeyed = await f.admin.put<{ generatedAdminKey: string; adminKeyKcv: string }>(
-      `/api/v1/cards/${id}/admin-key`,
+      pathTo(api.cards.replaceAdminKey, { id }),
       { adminKey: { algorithm: 'aes128', derive: true }, reason: 'check the imported derivation' },
     );
     expect(rekeyed.status, rekeyed.text).toBe(200);
     expect(rekeyed.body.adminKeyKcv).toBe(detail.body.adminKey.kcv);
     const session = await f.operator.post<{ id: string; challengeLength: number }>(
-      `/api/v1/cards/${id}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id }),
       {},
     );
     const challenge = randomBytes(session.body.challengeLength / 2)
       .toString('hex')
       .toUpperCase();
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       { challenge },
     );
     expect(issued.body.response).toBe(expectedResponse('aes128', rekeyed.body.generatedAdminKey, challenge));
@@ -293,10 +300,12 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     expect((await postCsv(f.operator, csv)).status).toBe(403);
     expect((await postCsv(f.auditor, csv)).status).toBe(403);
     // JSON is taken (an array of objects); one object is not an array. Other types are refused.
-    const json = await f.admin.post<{ lines: { problem: string }[] }>('/api/v1/imports', { csv });
+    const json = await f.admin.post<{ lines: { problem: string }[] }>(pathTo(api.imports.run), { csv });
     expect(json.status).toBe(422);
     expect(json.body.lines.map((entry) => entry.problem)).toEqual(['format.not_array']);
-    const plain = await f.admin.request('POST', '/api/v1/imports', csv, { 'content-type': 'text/plain' });
+    const plain = await f.admin.request('POST', pathTo(api.imports.run), csv, {
+      'content-type': 'text/plain',
+    });
     expect(plain.status).toBe(415);
   });
 
@@ -319,7 +328,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
         wouldImport: { users: number; cards: number };
         lines: { line: number; item?: number; column: string | null; problem: string }[];
         badLines: number;
-      }>('POST', `/api/v1/imports${query}`, body, { 'content-type': 'application/json' });
+      }>('POST', `${pathTo(api.imports.run)}${query}`, body, { 'content-type': 'application/json' });
     const [first, second] = items;
     const bad = JSON.stringify(
       [
@@ -361,7 +370,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
   it('imports a big file (the bulk path) with its indexes and foreign keys intact, and shows its progress to its sender only', async () => {
     const entries = Array.from({ length: 1_200 }, () => newLine('aes128'));
     const csv = `${HEADER}\n${entries.map((entry) => line(f.profileName, entry)).join('\n')}\n`;
-    expect((await f.admin.get('/api/v1/imports/progress')).status).toBe(404);
+    expect((await f.admin.get(pathTo(api.imports.progress))).status).toBe(404);
     const state = { settled: false };
     const pending = postCsv(f.admin, csv).finally(() => {
       state.settled = true;
@@ -370,10 +379,10 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     let otherSaw = 0;
     while (!state.settled && seen.length === 0) {
       const progress = await f.admin.get<{ phase: string; done: number; total: number }>(
-        '/api/v1/imports/progress',
+        pathTo(api.imports.progress),
       );
       if (progress.status === 200) seen.push(progress.body.phase);
-      if ((await f.operator.get('/api/v1/imports/progress')).status === 200) otherSaw++;
+      if ((await f.operator.get(pathTo(api.imports.progress))).status === 200) otherSaw++;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const imported = await pending;
@@ -384,7 +393,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     // Search (trigram and prefix indexes) finds the new users and cards.
     const last = entries.at(-1);
     const users = await f.admin.get<{ items: { username: string }[] }>(
-      `/api/v1/users?q=${last?.username.slice(2) ?? ''}`,
+      `${pathTo(api.users.list)}?q=${last?.username.slice(2) ?? ''}`,
     );
     expect(users.body.items.map((user) => user.username)).toContain(last?.username);
     expect(await isRegistered(f.admin, last?.serial ?? '')).toBe(true);
@@ -395,7 +404,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
   });
 
   it('exports the inventory without keys, for admins and auditors', async () => {
-    const exported = await f.auditor.request('GET', '/api/v1/cards/export.csv');
+    const exported = await f.auditor.request('GET', pathTo(api.cards.exportCsv));
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-type')).toContain('text/csv');
     const rows = exported.text.trim().split('\n');
@@ -405,7 +414,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     expect(rows.some((row) => row.startsWith(`${f.serial},gids,active,${f.username},`))).toBe(true);
     expect(rows.length).toBeGreaterThan(10);
     for (const key of keysSeen) expect(exported.text.toLowerCase()).not.toContain(key.toLowerCase());
-    expect((await f.operator.request('GET', '/api/v1/cards/export.csv')).status).toBe(403);
+    expect((await f.operator.request('GET', pathTo(api.cards.exportCsv))).status).toBe(403);
   });
 
   it('never writes an imported key to the log', () => {

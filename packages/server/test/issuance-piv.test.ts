@@ -21,6 +21,7 @@ import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } 
 import { expectOk } from './support/issuance-driver.js';
 import { issuePiv, newPivCard } from './support/issuance-piv-driver.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** The PUK the card should hold: from its management key, as the help desk's response gives it. */
 function expectedPuk(keyHex: string, serial: string): string {
@@ -39,7 +40,7 @@ forEachDatabase('PIV card issuance', (kind) => {
     f = await createFixture(server.api);
     issuer = (await createOperator(f.admin, 'issuer')).client;
     derived = unique('piv-derived');
-    const created = await f.admin.post<{ id: string }>('/api/v1/profiles', {
+    const created = await f.admin.post<{ id: string }>(pathTo(api.profiles.create), {
       name: derived,
       useCases: { operatorOfflineUnblock: true },
       adminKeySource: 'derived',
@@ -48,7 +49,7 @@ forEachDatabase('PIV card issuance', (kind) => {
     });
     expectOk(created, 201);
     derivedId = created.body.id;
-    expectOk(await f.admin.post(`/api/v1/profiles/${derivedId}/masters`, {}), 201);
+    expectOk(await f.admin.post(pathTo(api.masters.create, { id: derivedId }), {}), 201);
   });
   afterAll(async () => {
     await server.close();
@@ -61,10 +62,13 @@ forEachDatabase('PIV card issuance', (kind) => {
     serial: string,
     newPin: string,
   ): Promise<number> {
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: cardId }),
+      {},
+    );
     expectOk(session, 201);
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       { challenge: toHex(pivPukChallenge('3des', serial)) },
     );
     expectOk(issued);
@@ -97,14 +101,14 @@ forEachDatabase('PIV card issuance', (kind) => {
       puk: expectedPuk(state.managementKey, String(serial)),
     });
     const detail = await issuer.get<{ type: string; adminKey: { kcv: string } }>(
-      `/api/v1/cards/${done.cardId}`,
+      pathTo(api.cards.get, { id: done.cardId }),
     );
     expect(detail.body).toMatchObject({
       type: 'piv',
       adminKey: { kcv: toHex(keyCheckValue('3des', fromHex(state.managementKey))) },
     });
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
-      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+      `${pathTo(api.audit.list)}?cardId=${done.cardId}&limit=50`,
     );
     const actions = audit.body.items.map((e) => e.action);
     for (const action of [
@@ -140,7 +144,9 @@ forEachDatabase('PIV card issuance', (kind) => {
     );
     const written = card.snapshot().managementKey;
     expect(written).not.toBe(TPM_DEFAULT_KEY);
-    const before = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    const before = await issuer.get<{ adminKey: { kcv: string } }>(
+      pathTo(api.cards.get, { id: stopped.cardId }),
+    );
     expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
 
     transport.remove();
@@ -152,7 +158,9 @@ forEachDatabase('PIV card issuance', (kind) => {
       pinTryLimit: 6,
       puk: expectedPuk(written, String(serial)),
     });
-    const after = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    const after = await issuer.get<{ adminKey: { kcv: string } }>(
+      pathTo(api.cards.get, { id: stopped.cardId }),
+    );
     expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
 
     card.blockPin();
@@ -172,7 +180,7 @@ forEachDatabase('PIV card issuance', (kind) => {
     );
     const first = card.snapshot().managementKey;
     // A derived key changes only with the master: rotate it, and the re-key moves the card to version 2.
-    expectOk(await f.admin.post(`/api/v1/profiles/${derivedId}/masters`, {}), 201);
+    expectOk(await f.admin.post(pathTo(api.masters.create, { id: derivedId }), {}), 201);
     const again = await issuePiv(
       f.admin,
       transport,
@@ -205,7 +213,7 @@ forEachDatabase('PIV card issuance', (kind) => {
     expect(key).not.toBe(TPM_DEFAULT_KEY);
     expect(pendingApdu.endsWith(key)).toBe(true);
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
-      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+      `${pathTo(api.audit.list)}?cardId=${done.cardId}&limit=50`,
     );
     const refused = audit.body.items.find((e) => e.action === 'issuance.authentication_refused');
     expect(refused?.details).toMatchObject({ keySlot: 'pending', statusWord: '6982' });
@@ -213,14 +221,14 @@ forEachDatabase('PIV card issuance', (kind) => {
 
   it('refuses a wrong-length PIV answer with a 4xx and the expected length', async () => {
     const serial = 40000004;
-    const started = await issuer.post<{ id: string }>('/api/v1/issuances', {
+    const started = await issuer.post<{ id: string }>(pathTo(api.issuances.start), {
       serial: String(serial),
       type: 'piv',
       username: f.username,
       profile: derived,
     });
     expectOk(started, 201);
-    const answer = await issuer.post(`/api/v1/issuances/${started.body.id}/authenticate`, {
+    const answer = await issuer.post(pathTo(api.issuances.authenticate, { id: started.body.id }), {
       cardChallenge: '00112233445566778899AABBCCDDEEFF',
     });
     expect(answer.status).toBe(422);

@@ -21,6 +21,7 @@ import type { ApiClient } from './support/api-client.js';
 import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './support/fixtures.js';
 import { expectOk, issue, newCard, type Step } from './support/issuance-driver.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('card issuance', (kind) => {
   let server: TestServer;
@@ -34,7 +35,7 @@ forEachDatabase('card issuance', (kind) => {
     issuer = (await createOperator(f.admin, 'issuer')).client;
     profile = unique('issued');
     expectOk(
-      await f.admin.post('/api/v1/profiles', {
+      await f.admin.post(pathTo(api.profiles.create), {
         name: profile,
         useCases: { operatorOfflineUnblock: true },
         maxPinAttempts: 5,
@@ -61,12 +62,12 @@ forEachDatabase('card issuance', (kind) => {
     expect(state.adminKey).not.toBe(TPM_DEFAULT_KEY);
     expect(state).toMatchObject({ pinTryLimit: 5, pinTriesLeft: 5, pin: '24681357' });
     const detail = await issuer.get<{ adminKey: { kcv: string }; user: { username: string } }>(
-      `/api/v1/cards/${done.cardId}`,
+      pathTo(api.cards.get, { id: done.cardId }),
     );
     expect(detail.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(state.adminKey))));
     expect(detail.body.user.username).toBe(f.username);
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
-      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+      `${pathTo(api.audit.list)}?cardId=${done.cardId}&limit=50`,
     );
     expect(audit.body.items.map((e) => e.action).reverse()).toEqual([
       'card.registered',
@@ -83,7 +84,7 @@ forEachDatabase('card issuance', (kind) => {
 
     // The help desk's response works with the new key.
     const session = await f.operator.post<{ id: string }>(
-      `/api/v1/cards/${done.cardId}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id: done.cardId }),
       {},
     );
     expectOk(session, 201);
@@ -94,7 +95,7 @@ forEachDatabase('card issuance', (kind) => {
       (await exchangeApdu(transport, fromHex('00870000047C02810000'))).data,
     ).challenge!;
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       {
         challenge: toHex(challenge),
       },
@@ -113,7 +114,9 @@ forEachDatabase('card issuance', (kind) => {
     const stopped = await issue(issuer, transport, body, { stopAfter: 'write-key' });
     const written = card.snapshot().adminKey;
     expect(written).not.toBe(TPM_DEFAULT_KEY);
-    const before = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    const before = await issuer.get<{ adminKey: { kcv: string } }>(
+      pathTo(api.cards.get, { id: stopped.cardId }),
+    );
     expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
 
     transport.remove();
@@ -121,20 +124,22 @@ forEachDatabase('card issuance', (kind) => {
     const done = await issue(issuer, transport, { serial, type: 'gids' });
     expect(done.step).toBe('done');
     expect(card.snapshot().adminKey).toBe(written);
-    const after = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    const after = await issuer.get<{ adminKey: { kcv: string } }>(
+      pathTo(api.cards.get, { id: stopped.cardId }),
+    );
     expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
   });
 
   it('issues under a profile that derives keys: killed after the write, finished by the next run, unblocked by the help desk', async () => {
     const derivedProfile = unique('derived');
-    const created = await f.admin.post<{ id: string }>('/api/v1/profiles', {
+    const created = await f.admin.post<{ id: string }>(pathTo(api.profiles.create), {
       name: derivedProfile,
       useCases: { operatorOfflineUnblock: true },
       adminKeySource: 'derived',
       maxPinAttempts: 4,
     });
     expectOk(created, 201);
-    expectOk(await f.admin.post(`/api/v1/profiles/${created.body.id}/masters`, {}), 201);
+    expectOk(await f.admin.post(pathTo(api.masters.create, { id: created.body.id }), {}), 201);
     const serial = '00112233445566778899AABBCCDDEE09';
     const card = newCard(serial);
     const transport = new SoftwareCardTransport(card);
@@ -151,15 +156,17 @@ forEachDatabase('card issuance', (kind) => {
     const done = await issue(issuer, transport, { serial, type: 'gids' });
     expect(done.step).toBe('done');
     expect(card.snapshot()).toMatchObject({ adminKey: written, pinTryLimit: 4 });
-    const detail = await issuer.get<{ adminKey: { kcv: string } }>(`/api/v1/cards/${stopped.cardId}`);
+    const detail = await issuer.get<{ adminKey: { kcv: string } }>(
+      pathTo(api.cards.get, { id: stopped.cardId }),
+    );
     expect(detail.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
-      `/api/v1/audit?cardId=${stopped.cardId}&action=issuance.key_pending`,
+      `${pathTo(api.audit.list)}?cardId=${stopped.cardId}&action=issuance.key_pending`,
     );
     expect(audit.body.items[0]?.details).toMatchObject({ keySource: 'derived', masterVersion: 1 });
 
     const session = await f.operator.post<{ id: string }>(
-      `/api/v1/cards/${stopped.cardId}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id: stopped.cardId }),
       {},
     );
     expectOk(session, 201);
@@ -170,7 +177,7 @@ forEachDatabase('card issuance', (kind) => {
       (await exchangeApdu(transport, fromHex('00870000047C02810000'))).data,
     ).challenge!;
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       { challenge: toHex(challenge) },
     );
     expectOk(issued);
@@ -181,7 +188,7 @@ forEachDatabase('card issuance', (kind) => {
     const serial = '00112233445566778899AABBCCDDEE03';
     const card = newCard(serial);
     const transport = new SoftwareCardTransport(card);
-    const started = await issuer.post<Step>('/api/v1/issuances', {
+    const started = await issuer.post<Step>(pathTo(api.issuances.start), {
       serial,
       type: 'gids',
       username: f.username,
@@ -195,12 +202,14 @@ forEachDatabase('card issuance', (kind) => {
     const r2 = parseDynamicAuth(
       (await exchangeApdu(fresh, gidsMutualHostChallenge(fromHex(started.body.hostChallenge ?? '')))).data,
     ).challenge!;
-    const url = `/api/v1/issuances/${started.body.id}`;
-    const answer = await issuer.post<{ cryptogram: string }>(`${url}/authenticate`, {
-      cardChallenge: toHex(r2),
-    });
+    const answer = await issuer.post<{ cryptogram: string }>(
+      pathTo(api.issuances.authenticate, { id: started.body.id }),
+      {
+        cardChallenge: toHex(r2),
+      },
+    );
     const proof = await exchangeApdu(fresh, gidsMutualHostCryptogram(fromHex(answer.body.cryptogram)));
-    const writeStep = await issuer.post<Step>(`${url}/proof`, {
+    const writeStep = await issuer.post<Step>(pathTo(api.issuances.proof, { id: started.body.id }), {
       cardCryptogram: toHex(parseDynamicAuth(proof.data).response!),
     });
     expect(writeStep.body.step).toBe('write-key');
@@ -211,7 +220,7 @@ forEachDatabase('card issuance', (kind) => {
     const key = card.snapshot().adminKey;
     expect(pendingApdu).toContain(key);
     const audit = await f.admin.get<{ items: { action: string }[] }>(
-      `/api/v1/audit?cardId=${done.cardId}&limit=50`,
+      `${pathTo(api.audit.list)}?cardId=${done.cardId}&limit=50`,
     );
     expect(audit.body.items.map((e) => e.action)).toContain('issuance.authentication_refused');
   });
@@ -234,10 +243,10 @@ forEachDatabase('card issuance', (kind) => {
     await expect(
       issue(issuer, transport, { serial, type: 'gids', username: f.username, profile }),
     ).rejects.toThrow(/issuance\.key_unknown/);
-    const missing = await issuer.post('/api/v1/issuances', { serial: 'NEWCARD-1', type: 'gids' });
+    const missing = await issuer.post(pathTo(api.issuances.start), { serial: 'NEWCARD-1', type: 'gids' });
     expect(missing.status).toBe(422);
     expect(JSON.stringify(missing.body)).toContain('issuance.details_required');
-    const minidriver = await issuer.post('/api/v1/issuances', {
+    const minidriver = await issuer.post(pathTo(api.issuances.start), {
       serial: 'MD-1',
       type: 'minidriver',
       username: f.username,
@@ -245,14 +254,14 @@ forEachDatabase('card issuance', (kind) => {
     });
     expect(minidriver.status).toBe(422);
     expect(JSON.stringify(minidriver.body)).toContain('issuance.unsupported_card');
-    expect((await f.operator.post('/api/v1/issuances', { serial, type: 'gids' })).status).toBe(403);
-    expect((await server.api.post('/api/v1/issuances', { serial, type: 'gids' })).status).toBe(401);
-    expect((await issuer.get('/api/v1/users')).status).toBe(200);
-    expect((await issuer.get('/api/v1/cards')).status).toBe(200);
-    expect((await issuer.get('/api/v1/auth/me')).status).toBe(200);
-    expect((await issuer.get('/api/v1/audit')).status).toBe(403);
-    expect((await issuer.get('/api/v1/offline-unblocks')).status).toBe(403);
-    expect((await issuer.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {})).status).toBe(403);
-    expect((await issuer.get('/api/v1/settings')).status).toBe(403);
+    expect((await f.operator.post(pathTo(api.issuances.start), { serial, type: 'gids' })).status).toBe(403);
+    expect((await server.api.post(pathTo(api.issuances.start), { serial, type: 'gids' })).status).toBe(401);
+    expect((await issuer.get(pathTo(api.users.list))).status).toBe(200);
+    expect((await issuer.get(pathTo(api.cards.list))).status).toBe(200);
+    expect((await issuer.get(pathTo(api.auth.me))).status).toBe(200);
+    expect((await issuer.get(pathTo(api.audit.list))).status).toBe(403);
+    expect((await issuer.get(pathTo(api.offlineUnblocks.list))).status).toBe(403);
+    expect((await issuer.post(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {})).status).toBe(403);
+    expect((await issuer.get(pathTo(api.settings.get))).status).toBe(403);
   });
 });

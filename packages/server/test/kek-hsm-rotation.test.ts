@@ -27,6 +27,7 @@ import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
 import { useSoftHsmToken } from './support/softhsm.js';
 import { ADMIN, startTestServer, testConfig, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 interface IssuedCard {
   id: string;
@@ -45,7 +46,7 @@ async function setUp(
   // A profile that derives keys from its master, and one that keeps random per-card keys (sealed).
   const profiles = { derive: unique('derived'), generate: unique('random') };
   for (const [how, name] of Object.entries(profiles)) {
-    const created = await admin.post('/api/v1/profiles', {
+    const created = await admin.post(pathTo(api.profiles.create), {
       name,
       useCases: { operatorOfflineUnblock: true },
       ...(how === 'derive' ? { adminKeySource: 'derived' } : {}),
@@ -54,18 +55,26 @@ async function setUp(
   }
   const username = unique('user');
   expect(
-    (await admin.post('/api/v1/users', { username, displayName: 'K', email: `${username}@example.org` }))
-      .status,
+    (
+      await admin.post(pathTo(api.users.create), {
+        username,
+        displayName: 'K',
+        email: `${username}@example.org`,
+      })
+    ).status,
   ).toBe(201);
   return async (algorithm, how) => {
     const serial = unique('card').toUpperCase();
-    const response = await admin.post<{ id: string; generatedAdminKey: string | null }>('/api/v1/cards', {
-      serial,
-      username,
-      profile: profiles[how],
-      type: 'gids',
-      adminKey: { algorithm, [how]: true },
-    });
+    const response = await admin.post<{ id: string; generatedAdminKey: string | null }>(
+      pathTo(api.cards.list),
+      {
+        serial,
+        username,
+        profile: profiles[how],
+        type: 'gids',
+        adminKey: { algorithm, [how]: true },
+      },
+    );
     expect(response.status, response.text).toBe(201);
     return { id: response.body.id, algorithm, keyHex: response.body.generatedAdminKey ?? '' };
   };
@@ -73,12 +82,12 @@ async function setUp(
 
 async function expectUnblocks(admin: ApiClient, card: IssuedCard): Promise<void> {
   const challenge = card.algorithm === '3des' ? '0557897F8D84407B' : '00112233445566778899AABBCCDDEEFF';
-  const session = await admin.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {
+  const session = await admin.post<{ id: string }>(pathTo(api.offlineUnblocks.start, { id: card.id }), {
     ticket: 'T-12',
   });
   expect(session.status, session.text).toBe(201);
   const issued = await admin.post<{ response: string }>(
-    `/api/v1/offline-unblocks/${session.body.id}/response`,
+    pathTo(api.offlineUnblocks.response, { id: session.body.id }),
     {
       challenge,
     },
@@ -87,7 +96,7 @@ async function expectUnblocks(admin: ApiClient, card: IssuedCard): Promise<void>
   expect(issued.body.response).toBe(
     toHex(computeAdminResponse(card.algorithm, fromHex(card.keyHex), fromHex(challenge))),
   );
-  const outcome = await admin.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, {
+  const outcome = await admin.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
     result: 'unblocked',
   });
   expect(outcome.status, outcome.text).toBeLessThan(300);

@@ -29,6 +29,7 @@ import {
 import { createFixture } from './support/fixtures.js';
 import { issue, newCard } from './support/issuance-driver.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './support/test-database.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('KEK custody', (kind: DatabaseKind) => {
   let dataDir: string;
@@ -58,14 +59,19 @@ forEachDatabase('KEK custody', (kind: DatabaseKind) => {
   }
   async function respond(server: TestServer, cardId: string): Promise<unknown> {
     const operator = await server.api.login(ADMIN.username, ADMIN.password);
-    const session = await operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+    const session = await operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: cardId }),
+      {},
+    );
     const issued = await operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       {
         challenge: '0557897F8D84407B',
       },
     );
-    await operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+    await operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
+      result: 'unblocked',
+    });
     return issued.body.response;
   }
 
@@ -127,7 +133,9 @@ forEachDatabase('KEK custody', (kind: DatabaseKind) => {
     const second = await start();
     expect(await respond(second, fixture.cardId)).toBe('7716F4B2D7214EB2');
     const admin = await second.api.login(ADMIN.username, ADMIN.password);
-    const audit = await admin.get<{ items: { action: string }[] }>('/api/v1/audit?action=kek.rotated');
+    const audit = await admin.get<{ items: { action: string }[] }>(
+      `${pathTo(api.audit.list)}?action=kek.rotated`,
+    );
     expect(audit.body.items).toHaveLength(1);
   });
 

@@ -23,6 +23,7 @@ import { unique } from './support/fixtures.js';
 import { useSoftHsmToken } from './support/softhsm.js';
 import { answersFor, createSecurityFixture } from './support/security-fixture.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 interface IssuedCard {
   id: string;
@@ -40,7 +41,7 @@ async function setUp(server: TestServer): Promise<{
 }> {
   const admin = await server.api.login(ADMIN.username, ADMIN.password);
   const profileName = unique('derived');
-  const profile = await admin.post<{ id: string; adminKeySource: string }>('/api/v1/profiles', {
+  const profile = await admin.post<{ id: string; adminKeySource: string }>(pathTo(api.profiles.list), {
     name: profileName,
     useCases: { operatorOfflineUnblock: true },
     adminKeySource: 'derived',
@@ -49,13 +50,18 @@ async function setUp(server: TestServer): Promise<{
   expect(profile.body.adminKeySource).toBe('derived');
   const username = unique('user');
   expect(
-    (await admin.post('/api/v1/users', { username, displayName: 'D', email: `${username}@example.org` }))
-      .status,
+    (
+      await admin.post(pathTo(api.users.create), {
+        username,
+        displayName: 'D',
+        email: `${username}@example.org`,
+      })
+    ).status,
   ).toBe(201);
   const register = async (algorithm: AdminKeyAlgorithm, how: 'derive' | 'generate'): Promise<IssuedCard> => {
     const serial = unique('card').toUpperCase();
     const response = await admin.post<{ id: string; generatedAdminKey: string | null; adminKeyKcv: string }>(
-      '/api/v1/cards',
+      pathTo(api.cards.list),
       { serial, username, profile: profileName, type: 'gids', adminKey: { algorithm, [how]: true } },
     );
     expect(response.status, response.text).toBe(201);
@@ -68,12 +74,12 @@ async function setUp(server: TestServer): Promise<{
 /** One help-desk offline unblock: the server's response must be E_K(challenge) with the card's own key. */
 async function expectUnblocks(admin: ApiClient, card: IssuedCard): Promise<void> {
   const challenge = card.algorithm === '3des' ? '0557897F8D84407B' : '00112233445566778899AABBCCDDEEFF';
-  const session = await admin.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {
+  const session = await admin.post<{ id: string }>(pathTo(api.offlineUnblocks.start, { id: card.id }), {
     ticket: 'T-12',
   });
   expect(session.status, session.text).toBe(201);
   const issued = await admin.post<{ response: string }>(
-    `/api/v1/offline-unblocks/${session.body.id}/response`,
+    pathTo(api.offlineUnblocks.response, { id: session.body.id }),
     {
       challenge,
     },
@@ -81,7 +87,7 @@ async function expectUnblocks(admin: ApiClient, card: IssuedCard): Promise<void>
   expect(issued.status, issued.text).toBe(200);
   const expected = toHex(computeAdminResponse(card.algorithm, fromHex(card.keyHex), fromHex(challenge)));
   expect(issued.body.response).toBe(expected);
-  const outcome = await admin.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, {
+  const outcome = await admin.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
     result: 'unblocked',
   });
   expect(outcome.status, outcome.text).toBeLessThan(300);
@@ -136,7 +142,7 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
 
   it('rotates the master: version 2 becomes current, version 1 is retired (audited)', async () => {
     const rotated = await fixture.admin.post<{ version: number; current: boolean; custody: string }>(
-      `/api/v1/profiles/${fixture.profileId}/masters`,
+      pathTo(api.masters.list, { id: fixture.profileId }),
       { reason: 'yearly rotation' },
     );
     expect(rotated.status, rotated.text).toBe(201);
@@ -148,7 +154,7 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     const list = await fixture.admin.get<{
       items: { version: number; state: string; current: boolean; cardCount: number }[];
       newVersionCustody: string;
-    }>(`/api/v1/profiles/${fixture.profileId}/masters`);
+    }>(pathTo(api.masters.list, { id: fixture.profileId }));
     // Both cards issued so far keep version 1; none uses version 2 yet.
     expect(list.body.items.map((m) => [m.version, m.state, m.current, m.cardCount])).toEqual([
       [1, 'retired', false, 2],
@@ -156,15 +162,17 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     ]);
     expect(list.body.newVersionCustody).toBe(mode === 'hsm' ? 'hsm' : 'kek');
     const audit = await fixture.admin.get<{ items: { action: string }[] }>(
-      '/api/v1/audit?action=master.rotated',
+      `${pathTo(api.audit.list)}?action=master.rotated`,
     );
     expect(audit.body.items.some((e) => e.action === 'master.rotated')).toBe(true);
   });
 
   it('refuses rotation to anyone but an admin, and for an unknown profile', async () => {
-    expect((await server.api.post(`/api/v1/profiles/${fixture.profileId}/masters`, {})).status).toBe(401);
+    expect((await server.api.post(pathTo(api.masters.create, { id: fixture.profileId }), {})).status).toBe(
+      401,
+    );
     const missing = await fixture.admin.post(
-      '/api/v1/profiles/00000000-0000-4000-8000-000000000000/masters',
+      pathTo(api.masters.create, { id: '00000000-0000-4000-8000-000000000000' }),
       {},
     );
     expect(missing.status).toBe(404);
@@ -179,7 +187,7 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     const card = before[0];
     if (!card) throw new Error('no card');
     const response = await fixture.admin.put<{ generatedAdminKey: string }>(
-      `/api/v1/cards/${card.id}/admin-key`,
+      pathTo(api.cards.replaceAdminKey, { id: card.id }),
       {
         adminKey: { algorithm: 'aes128', derive: true },
         reason: 're-keyed under master v2',
@@ -194,7 +202,7 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
 
   it('counts the cards of each version: the re-keyed card moved from version 1 to 2', async () => {
     const list = await fixture.admin.get<{ items: { version: number; cardCount: number }[] }>(
-      `/api/v1/profiles/${fixture.profileId}/masters`,
+      pathTo(api.masters.list, { id: fixture.profileId }),
     );
     expect(list.status, list.text).toBe(200);
     expect(list.body.items.map((m) => [m.version, m.cardCount])).toEqual([
@@ -219,29 +227,37 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
   it('proves an online unlock by GIDS mutual authentication with a derived 3DES key', async () => {
     const f = await createSecurityFixture(server.api, { adminKeySource: 'derived' });
     // The fixture's card has a typed (sealed) key: re-key it under the profile's master.
-    const rekey = await f.admin.put<{ generatedAdminKey: string }>(`/api/v1/cards/${f.cardId}/admin-key`, {
-      adminKey: { algorithm: '3des', derive: true },
-      reason: 'issued with a derived key',
-    });
+    const rekey = await f.admin.put<{ generatedAdminKey: string }>(
+      pathTo(api.cards.replaceAdminKey, { id: f.cardId }),
+      {
+        adminKey: { algorithm: '3des', derive: true },
+        reason: 'issued with a derived key',
+      },
+    );
     expect(rekey.status, rekey.text).toBe(200);
     const key = fromHex(rekey.body.generatedAdminKey);
     const session = await server.api.post<{ id: string; questions: { id: string }[]; hostChallenge: string }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       { cardSerial: f.serial },
     );
     expect(session.status, session.text).toBe(201);
     const r1 = fromHex(session.body.hostChallenge);
     const r2 = secureRandomBytes(16);
-    const url = `/api/v1/online-unlock/sessions/${session.body.id}`;
-    const issued = await server.api.post<{ cryptogram: string }>(`${url}/mutual-auth`, {
-      answers: answersFor(f, session.body.questions),
-      cardChallenge: toHex(r2),
-    });
+    const issued = await server.api.post<{ cryptogram: string }>(
+      pathTo(api.onlineUnlock.mutualAuth, { id: session.body.id }),
+      {
+        answers: answersFor(f, session.body.questions),
+        cardChallenge: toHex(r2),
+      },
+    );
     expect(issued.status, issued.text).toBe(200);
     expect(checkGidsHostCryptogram('3des', key, { r1, r2 }, fromHex(issued.body.cryptogram))).toBe(true);
-    const confirmed = await server.api.post(`${url}/mutual-auth/confirm`, {
-      cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
-    });
+    const confirmed = await server.api.post(
+      pathTo(api.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
+      {
+        cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
+      },
+    );
     expect(confirmed.status, confirmed.text).toBe(200);
     expect(confirmed.body).toMatchObject({ confirmed: true });
     rekeyed.push({
@@ -254,8 +270,8 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
 
   it('refuses derive under a profile that does not derive', async () => {
     const profileName = unique('random');
-    await fixture.admin.post('/api/v1/profiles', { name: profileName });
-    const refused = await fixture.admin.post<{ error: { code: string } }>('/api/v1/cards', {
+    await fixture.admin.post(pathTo(api.profiles.create), { name: profileName });
+    const refused = await fixture.admin.post<{ error: { code: string } }>(pathTo(api.cards.create), {
       serial: unique('c').toUpperCase(),
       username: fixture.username,
       profile: profileName,

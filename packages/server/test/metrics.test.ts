@@ -9,6 +9,7 @@ import { LOGIN_LIMITS } from '../src/services/auth.service.js';
 import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { createSecurityFixture } from './support/security-fixture.js';
 import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { API_PREFIX, api, pathTo } from '@cardwarden/contract';
 
 /** The value of one sample line (`name{labels} value`) of a Prometheus text answer, 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
@@ -41,14 +42,14 @@ forEachDatabase('metrics', (kind) => {
   });
 
   it('serves admins and auditors the request histogram by route pattern, never by raw URL', async () => {
-    expect((await f.admin.get(`/api/v1/cards/${f.cardId}`)).status).toBe(200);
+    expect((await f.admin.get(pathTo(api.cards.get, { id: f.cardId }))).status).toBe(200);
     for (const client of [f.admin, f.auditor]) {
       const answer = await client.get('/metrics');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toContain('text/plain');
       const count = sample(answer.text, 'cardwarden_http_request_duration_seconds_count', {
         method: 'GET',
-        route: '/api/v1/cards/:id',
+        route: pathTo(api.cards.get, { id: ':id' }),
         status: '200',
       });
       expect(count).toBeGreaterThanOrEqual(1);
@@ -65,11 +66,14 @@ forEachDatabase('metrics', (kind) => {
     const before = sample((await f.admin.get('/metrics')).text, 'cardwarden_responses_issued_total', {
       channel: 'offline',
     });
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {
-      ticket: 'INC-1',
-    });
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {
+        ticket: 'INC-1',
+      },
+    );
     expect(session.status).toBe(201);
-    const issued = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    const issued = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
       challenge: '0557897F8D84407B',
     });
     expect(issued.status).toBe(200);
@@ -86,18 +90,18 @@ forEachDatabase('metrics', (kind) => {
     const g = await createSecurityFixture(server.api);
     for (let i = 0; i < 5; i++) {
       const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
-        '/api/v1/online-unlock/sessions',
+        pathTo(api.onlineUnlock.start),
         { cardSerial: g.serial },
       );
       expect(session.status).toBe(201);
-      const wrong = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      const wrong = await server.api.post(pathTo(api.onlineUnlock.response, { id: session.body.id }), {
         answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong guess' })),
         challenge: '0557897F8D84407B',
       });
       expect(wrong.status).toBe(401);
       expect(await lockouts()).toBe(i < 4 ? before : before + 1);
     }
-    const refused = await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: g.serial });
+    const refused = await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: g.serial });
     expect(refused.status).toBe(423);
     expect(await lockouts()).toBe(before + 1);
   });
@@ -108,19 +112,19 @@ forEachDatabase('metrics', (kind) => {
     const answer = await fetch(url ?? '');
     expect(answer.status).toBe(200);
     expect(await answer.text()).toContain('cardwarden_http_request_duration_seconds');
-    expect((await fetch((url ?? '').replace('/metrics', '/api/v1/users'))).status).toBe(404);
+    expect((await fetch((url ?? '').replace('/metrics', pathTo(api.users.list)))).status).toBe(404);
     expect((await server.api.get('/metrics')).status).toBe(401);
   });
 
   it('puts a request id on every answer, errors included, and keeps only a safe incoming one', async () => {
-    const refused = await server.api.get('/api/v1/users');
+    const refused = await server.api.get(pathTo(api.users.list));
     expect(refused.status).toBe(401);
     const id = refused.headers.get('x-request-id') ?? '';
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     // The log lines of that request carry the same id.
     expect(server.logs.some((line) => line.includes(`"reqId":"${id}"`))).toBe(true);
 
-    const missing = await server.api.request('GET', '/api/v1/no-such-thing', undefined, {
+    const missing = await server.api.request('GET', `${API_PREFIX}/no-such-thing`, undefined, {
       'x-request-id': 'trace-42.a',
     });
     expect(missing.status).toBe(404);
@@ -142,7 +146,10 @@ forEachDatabase('metrics', (kind) => {
     const username = unique('nobody');
     let limited = 0;
     for (let i = 0; i <= LOGIN_LIMITS.freeFailures + 1; i++) {
-      const answer = await server.api.post('/api/v1/auth/login', { username, password: `guess ${i} guess` });
+      const answer = await server.api.post(pathTo(api.auth.login), {
+        username,
+        password: `guess ${i} guess`,
+      });
       if (answer.status === 429) limited++;
     }
     expect(limited).toBeGreaterThanOrEqual(1);

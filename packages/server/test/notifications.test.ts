@@ -9,6 +9,7 @@ import { recipients, startSmtpSink, type SmtpSink } from './support/smtp-sink.js
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { freePort } from './support/free-port.js';
 import { notifications } from '../src/db/schema.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const SECURITY = 'security-team@example.org';
 
@@ -38,10 +39,13 @@ forEachDatabase('email notifications through a real SMTP server', (kind) => {
   const email = () => `${f.username}@example.org`;
 
   it('tells the cardholder, and the security mailbox, each time the help desk issues a response', async () => {
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {},
+    );
     const before = Date.now();
     const issued = await f.operator.post<{ response: string }>(
-      `/api/v1/offline-unblocks/${session.body.id}/response`,
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
       {
         challenge: '0557897F8D84407B',
       },
@@ -61,18 +65,20 @@ forEachDatabase('email notifications through a real SMTP server', (kind) => {
       (m) => recipients(m).includes(SECURITY) && (m.subject ?? '').includes(f.username),
     );
     expect(copy.text).toContain(email());
-    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+    await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
+      result: 'unblocked',
+    });
   });
 
   it('tells the cardholder of an online unlock and of changed answers', async () => {
     const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       {
         cardSerial: f.serial,
       },
     );
     const issued = await server.api.post<{ response: string }>(
-      `/api/v1/online-unlock/sessions/${session.body.id}/response`,
+      pathTo(api.onlineUnlock.response, { id: session.body.id }),
       {
         answers: answersFor(f, session.body.questions),
         challenge: '0011223344556677',
@@ -85,7 +91,7 @@ forEachDatabase('email notifications through a real SMTP server', (kind) => {
     expect(mail.text).toContain(f.serial);
     expect(mail.text).not.toContain(issued.body.response);
 
-    await f.cardholder.put('/api/v1/self-service/security-answers', {
+    await f.cardholder.put(pathTo(api.securityQuestions.setMyAnswers), {
       answers: f.questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: `new answer ${i}` })),
     });
     const changed = await smtp.waitFor(
@@ -118,8 +124,11 @@ forEachDatabase('email notifications when the SMTP server is down', (kind) => {
   });
 
   it('still issues the response and keeps the message queued for a later try', async () => {
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
-    const issued = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {},
+    );
+    const issued = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
       challenge: '0557897F8D84407B',
     });
     expect(issued.status).toBe(200);
@@ -188,8 +197,11 @@ describe('email notifications over TLS with a custom CA', () => {
 
   it('delivers to a server whose certificate the configured CA signed', async () => {
     const f = await createSecurityFixture(server.api);
-    const session = await f.operator.post<{ id: string }>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
-    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    const session = await f.operator.post<{ id: string }>(
+      pathTo(api.offlineUnblocks.start, { id: f.cardId }),
+      {},
+    );
+    await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
       challenge: '0557897F8D84407B',
     });
     const mail = await smtp.waitFor((m) => m.subject === `Your smart card ${f.serial} was unblocked`);

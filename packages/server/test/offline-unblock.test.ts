@@ -2,6 +2,7 @@ import { createCipheriv } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** E_K(challenge) computed here with node:crypto directly, independent of the server's code. */
 function expectedResponse(algorithm: string, keyHex: string, challengeHex: string): string {
@@ -28,16 +29,19 @@ forEachDatabase('operator offline unblock', (kind) => {
   useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   async function start(cardId = f.cardId) {
-    return f.operator.post<Session>(`/api/v1/cards/${cardId}/offline-unblocks`, { ticket: 'INC-1' });
+    return f.operator.post<Session>(pathTo(api.offlineUnblocks.start, { id: cardId }), { ticket: 'INC-1' });
   }
 
   it('answers the TPM default key vector for a challenge typed with spaces, dashes and lower case', async () => {
     const session = await start();
     expect(session.status).toBe(201);
     expect(session.body).toMatchObject({ attemptsRemaining: 3, challengeLength: 16 });
-    const issued = await f.operator.post<Issued>(`/api/v1/offline-unblocks/${session.body.id}/response`, {
-      challenge: '0557 897f 8D84-407B',
-    });
+    const issued = await f.operator.post<Issued>(
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
+      {
+        challenge: '0557 897f 8D84-407B',
+      },
+    );
     expect(issued.status).toBe(200);
     expect(issued.body).toMatchObject({
       response: '7716F4B2D7214EB2',
@@ -46,7 +50,7 @@ forEachDatabase('operator offline unblock', (kind) => {
         'seven seven one six, foxtrot four bravo two, delta seven two one, four echo bravo two',
       attemptsRemaining: 2,
     });
-    const outcome = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, {
+    const outcome = await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
       result: 'unblocked',
     });
     expect(outcome.status).toBe(200);
@@ -72,29 +76,37 @@ forEachDatabase('operator offline unblock', (kind) => {
     const session = await start(card.id);
     expect(session.body.challengeLength).toBe(challenge.length);
     const typed = challenge.toLowerCase().replace(/(.{4})/g, '$1 ');
-    const issued = await f.operator.post<Issued>(`/api/v1/offline-unblocks/${session.body.id}/response`, {
-      challenge: typed,
-    });
+    const issued = await f.operator.post<Issued>(
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
+      {
+        challenge: typed,
+      },
+    );
     expect(issued.status).toBe(200);
     expect(issued.body.response).toBe(expectedResponse(algorithm, key, challenge));
   });
 
   it('reads O as 0 and I or L as 1, and says so', async () => {
     const session = await start();
-    const issued = await f.operator.post<Issued>(`/api/v1/offline-unblocks/${session.body.id}/response`, {
-      challenge: 'O557 897F 8D84 4O7B',
-    });
+    const issued = await f.operator.post<Issued>(
+      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
+      {
+        challenge: 'O557 897F 8D84 4O7B',
+      },
+    );
     expect(issued.body.response).toBe('7716F4B2D7214EB2');
     expect(issued.body.corrections).toEqual([
       { position: 1, from: 'O', to: '0' },
       { position: 17, from: 'O', to: '0' },
     ]);
-    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+    await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
+      result: 'unblocked',
+    });
   });
 
   it('refuses malformed and wrong-length challenges without spending an attempt', async () => {
     const session = await start();
-    const url = `/api/v1/offline-unblocks/${session.body.id}/response`;
+    const url = pathTo(api.offlineUnblocks.response, { id: session.body.id });
     const badChar = await f.operator.post(url, { challenge: '0557X97F8D84407B' });
     expect(badChar.status).toBe(422);
     expect(badChar.body).toEqual({
@@ -113,46 +125,54 @@ forEachDatabase('operator offline unblock', (kind) => {
       error: { code: 'challenge.empty' },
     });
     expect((await f.operator.post(url, { challenge: 12345 })).status).toBe(400);
-    const after = await f.operator.get<Session>(`/api/v1/offline-unblocks/${session.body.id}`);
+    const after = await f.operator.get<Session>(pathTo(api.offlineUnblocks.get, { id: session.body.id }));
     expect(after.body.attemptsRemaining).toBe(3);
   });
 
   it('refuses a use case that is not enabled, and inactive users or cards, each with its own code', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
-    await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { useCases: { operatorOfflineUnblock: false } });
+    await f.admin.patch(pathTo(api.profiles.update, { id: f.profileId }), {
+      useCases: { operatorOfflineUnblock: false },
+    });
     const disabled = await start(card.id);
     expect(disabled.status).toBe(403);
     expect(disabled.body).toMatchObject({ error: { code: 'offline_unblock.use_case_disabled' } });
     const detail = await f.operator.get<{ cards: { id: string; offlineUnblock: unknown }[] }>(
-      `/api/v1/users/${f.userId}`,
+      pathTo(api.users.get, { id: f.userId }),
     );
     expect(detail.body.cards.find((c) => c.id === card.id)?.offlineUnblock).toMatchObject({
       available: false,
       reason: 'offline_unblock.use_case_disabled',
     });
-    await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { useCases: { operatorOfflineUnblock: true } });
+    await f.admin.patch(pathTo(api.profiles.update, { id: f.profileId }), {
+      useCases: { operatorOfflineUnblock: true },
+    });
 
-    await f.admin.patch(`/api/v1/cards/${card.id}`, { state: 'suspended' });
+    await f.admin.patch(pathTo(api.cards.update, { id: card.id }), { state: 'suspended' });
     expect((await start(card.id)).body).toMatchObject({ error: { code: 'card.not_active' } });
     expect((await start(card.id)).status).toBe(409);
-    await f.admin.patch(`/api/v1/cards/${card.id}`, { state: 'active' });
+    await f.admin.patch(pathTo(api.cards.update, { id: card.id }), { state: 'active' });
 
-    await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'suspended' });
+    await f.admin.patch(pathTo(api.users.update, { id: f.userId }), { state: 'suspended' });
     const suspended = await start(card.id);
     expect(suspended.status).toBe(409);
     expect(suspended.body).toMatchObject({ error: { code: 'user.not_active' } });
-    await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'active' });
+    await f.admin.patch(pathTo(api.users.update, { id: f.userId }), { state: 'active' });
 
     expect((await start(card.id)).status).toBe(201);
   });
 
   it('stops a session whose use case was disabled after it started', async () => {
     const session = await start();
-    await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { useCases: { operatorOfflineUnblock: false } });
-    const refused = await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    await f.admin.patch(pathTo(api.profiles.update, { id: f.profileId }), {
+      useCases: { operatorOfflineUnblock: false },
+    });
+    const refused = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
       challenge: '0557897F8D84407B',
     });
-    await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { useCases: { operatorOfflineUnblock: true } });
+    await f.admin.patch(pathTo(api.profiles.update, { id: f.profileId }), {
+      useCases: { operatorOfflineUnblock: true },
+    });
     expect(refused.body).toMatchObject({ error: { code: 'offline_unblock.use_case_disabled' } });
   });
 
@@ -161,53 +181,54 @@ forEachDatabase('operator offline unblock', (kind) => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'card.not_found' } });
     const noSession = await f.operator.post(
-      '/api/v1/offline-unblocks/00000000-0000-4000-8000-000000000000/response',
+      pathTo(api.offlineUnblocks.response, { id: '00000000-0000-4000-8000-000000000000' }),
       {
         challenge: '0557897F8D84407B',
       },
     );
     expect(noSession.body).toMatchObject({ error: { code: 'offline_unblock.not_found' } });
-    const badId = await f.operator.post('/api/v1/cards/not-a-uuid/offline-unblocks', {});
+    const badId = await f.operator.post(pathTo(api.offlineUnblocks.start, { id: 'not-a-uuid' }), {});
     expect(badId.status).toBe(400);
     expect(badId.body).toMatchObject({ error: { code: 'request.invalid' } });
   });
 
   it('checks roles: an auditor cannot unblock, an operator cannot manage, no token is 401', async () => {
-    const auditor = await f.auditor.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    const auditor = await f.auditor.post(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {});
     expect(auditor.status).toBe(403);
     expect(auditor.body).toMatchObject({ error: { code: 'auth.forbidden' } });
     for (const [path, body] of [
-      ['/api/v1/operators', { username: 'x', password: 'long enough password', role: 'admin' }],
-      ['/api/v1/profiles', { name: 'x' }],
-      ['/api/v1/users', { username: 'x', displayName: 'x', email: 'x@example.org' }],
+      [pathTo(api.operators.list), { username: 'x', password: 'long enough password', role: 'admin' }],
+      [pathTo(api.profiles.list), { name: 'x' }],
+      [pathTo(api.users.list), { username: 'x', displayName: 'x', email: 'x@example.org' }],
     ] as const) {
       expect((await f.operator.post(path, body)).status).toBe(403);
       expect((await f.auditor.post(path, body)).status).toBe(403);
     }
-    expect((await f.operator.patch(`/api/v1/profiles/${f.profileId}`, { maxPinAttempts: 5 })).status).toBe(
-      403,
-    );
-    expect((await f.auditor.get('/api/v1/audit')).status).toBe(200);
-    const anonymous = await server.api.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    expect(
+      (await f.operator.patch(pathTo(api.profiles.update, { id: f.profileId }), { maxPinAttempts: 5 }))
+        .status,
+    ).toBe(403);
+    expect((await f.auditor.get(pathTo(api.audit.list))).status).toBe(200);
+    const anonymous = await server.api.post(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {});
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ error: { code: 'auth.unauthenticated' } });
-    const forged = await server.api.as('not-a-real-token-but-long-enough').get('/api/v1/users');
+    const forged = await server.api.as('not-a-real-token-but-long-enough').get(pathTo(api.users.list));
     expect(forged.status).toBe(401);
   });
 
   it('lets only the operator who started a session continue it', async () => {
     const session = await start();
-    const other = await f.supervisor.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    const other = await f.supervisor.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
       challenge: '0557897F8D84407B',
     });
     expect(other.status).toBe(403);
-    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/cancel`);
+    await f.operator.post(pathTo(api.offlineUnblocks.cancel, { id: session.body.id }));
   });
 
   it('counts the budget: the last attempt needs another person’s approval, then none is left', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const session = await start(card.id);
-    const url = `/api/v1/offline-unblocks/${session.body.id}`;
+    const url = pathTo(api.offlineUnblocks.get, { id: session.body.id });
     const answer = () => f.operator.post<Issued>(`${url}/response`, { challenge: '0557897F8D84407B' });
     expect((await answer()).body.attemptsRemaining).toBe(2);
     expect((await answer()).body.attemptsRemaining).toBe(1);
@@ -218,7 +239,7 @@ forEachDatabase('operator offline unblock', (kind) => {
       approval: { requiredForNextResponse: true, approvedBy: null },
     });
     const awaiting = await f.supervisor.get<{ items: { id: string }[] }>(
-      '/api/v1/offline-unblocks?awaitingApproval=true',
+      `${pathTo(api.offlineUnblocks.list)}?awaitingApproval=true`,
     );
     expect(awaiting.body.items.map((s) => s.id)).toContain(session.body.id);
 
@@ -246,19 +267,24 @@ forEachDatabase('operator offline unblock', (kind) => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     for (const remaining of [2, 1]) {
       const session = await start(card.id);
-      const issued = await f.operator.post<Issued>(`/api/v1/offline-unblocks/${session.body.id}/response`, {
-        challenge: '0557897F8D84407B',
-      });
+      const issued = await f.operator.post<Issued>(
+        pathTo(api.offlineUnblocks.response, { id: session.body.id }),
+        {
+          challenge: '0557897F8D84407B',
+        },
+      );
       expect(issued.body.attemptsRemaining).toBe(remaining);
-      await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'failed' });
+      await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
+        result: 'failed',
+      });
     }
     const third = await start(card.id);
     expect(third.body).toMatchObject({ attemptsRemaining: 1 });
-    const refused = await f.operator.post(`/api/v1/offline-unblocks/${third.body.id}/response`, {
+    const refused = await f.operator.post(pathTo(api.offlineUnblocks.response, { id: third.body.id }), {
       challenge: '0557897F8D84407B',
     });
     expect(refused.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
-    const reset = await f.admin.post(`/api/v1/cards/${card.id}/admin-key/reset-attempts`, {
+    const reset = await f.admin.post(pathTo(api.cards.resetAdminKeyAttempts, { id: card.id }), {
       reason: 'the caller never typed the responses',
       ticket: 'checked the card',
     });
@@ -267,7 +293,7 @@ forEachDatabase('operator offline unblock', (kind) => {
 
   it('closes sessions: no outcome without a response, nothing after the outcome', async () => {
     const session = await start();
-    const url = `/api/v1/offline-unblocks/${session.body.id}`;
+    const url = pathTo(api.offlineUnblocks.get, { id: session.body.id });
     expect((await f.operator.post(`${url}/outcome`, { result: 'unblocked' })).body).toMatchObject({
       error: { code: 'offline_unblock.no_response' },
     });
@@ -280,11 +306,11 @@ forEachDatabase('operator offline unblock', (kind) => {
   it('audits every response issued with the operator, the card and the user, never the response', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const session = await start(card.id);
-    await f.operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+    await f.operator.post(pathTo(api.offlineUnblocks.response, { id: session.body.id }), {
       challenge: '0557897F8D84407B',
     });
     const audit = await f.auditor.get<{ items: Record<string, unknown>[] }>(
-      `/api/v1/audit?cardId=${card.id}`,
+      `${pathTo(api.audit.list)}?cardId=${card.id}`,
     );
     expect(audit.status).toBe(200);
     const issued = audit.body.items.filter((e) => e.action === 'offline_unblock.response_issued');
@@ -302,18 +328,18 @@ forEachDatabase('operator offline unblock', (kind) => {
       'card.registered',
     ]);
     const bySerial = await f.auditor.get<{ items: unknown[] }>(
-      `/api/v1/audit?cardSerial=${card.serial.toLowerCase()}`,
+      `${pathTo(api.audit.list)}?cardSerial=${card.serial.toLowerCase()}`,
     );
     expect(bySerial.body.items).toEqual(audit.body.items);
     const byUsername = await f.auditor.get<{ items: { userId: string }[] }>(
-      `/api/v1/audit?username=${f.username}`,
+      `${pathTo(api.audit.list)}?username=${f.username}`,
     );
     expect(byUsername.body.items.length).toBeGreaterThan(0);
     expect(byUsername.body.items.every((e) => e.userId === f.userId)).toBe(true);
-    expect((await f.auditor.get<{ total: number }>('/api/v1/audit?username=nobody-at-all')).body.total).toBe(
-      0,
-    );
-    const csv = await f.auditor.get(`/api/v1/audit/export.csv?cardId=${card.id}`);
+    expect(
+      (await f.auditor.get<{ total: number }>(`${pathTo(api.audit.list)}?username=nobody-at-all`)).body.total,
+    ).toBe(0);
+    const csv = await f.auditor.get(`${pathTo(api.audit.exportCsv)}?cardId=${card.id}`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text.split('\r\n')[0]).toBe(
       'at,actor,actorType,action,cardId,userId,sessionId,ticket,details',

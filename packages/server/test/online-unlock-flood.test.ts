@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';
 
@@ -25,12 +26,12 @@ forEachDatabase('online unlock: refusals remembered before any work', (kind) => 
   it("repeats a card's refusal for its session from memory, without counting the address", async () => {
     // Address hits: the start (1), the first answers (2), the second, refused by the card's limit (3).
     const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       { cardSerial: f.serial },
     );
     expect(session.status).toBe(201);
     const answer = () =>
-      server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      server.api.post(pathTo(api.onlineUnlock.response, { id: session.body.id }), {
         answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'a wrong guess' })),
         challenge: CHALLENGE,
       });
@@ -47,22 +48,22 @@ forEachDatabase('online unlock: refusals remembered before any work', (kind) => 
       expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(60);
     }
     // So the address still has budget: an unknown serial is refused as unavailable (not rate-limited)…
-    const unknown = await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: 'NO-SUCH-CARD' });
+    const unknown = await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: 'NO-SUCH-CARD' });
     expect(unknown.status).toBe(403);
     expect(unknown.body).toMatchObject({ error: { code: 'online_unlock.unavailable' } });
     // …and audited as such by the one-statement start.
     const audit = await f.admin.get<{ items: { details: { reason: string } }[] }>(
-      '/api/v1/audit?action=online_unlock.refused&limit=5',
+      `${pathTo(api.audit.list)}?action=online_unlock.refused&limit=5`,
     );
     expect(audit.body.items.map((e) => e.details.reason)).toContain('card.not_found');
     // Until the address's budget is spent: hits 4, 5, 6 pass, the 7th is refused.
-    expect(
-      (await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: 'NO-CARD-2' })).status,
-    ).toBe(403);
-    expect(
-      (await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: 'NO-CARD-3' })).status,
-    ).toBe(403);
-    const spent = await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: 'NO-CARD-4' });
+    expect((await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: 'NO-CARD-2' })).status).toBe(
+      403,
+    );
+    expect((await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: 'NO-CARD-3' })).status).toBe(
+      403,
+    );
+    const spent = await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: 'NO-CARD-4' });
     expect(spent.status).toBe(429);
     expect(spent.body).toMatchObject({ error: { code: 'online_unlock.rate_limited' } });
   });

@@ -6,12 +6,13 @@ import { answersFor, createSecurityFixture, type SecurityFixture } from './suppo
 import { recipients, startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import type { ApiClient } from './support/api-client.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 type Session = { id: string; questions: { id: string; text: string }[]; answerAttemptsRemaining: number };
 const startSession = (api: ApiClient, serial: string, headers: Record<string, string> = {}) =>
-  api.request<Session>('POST', '/api/v1/online-unlock/sessions', { cardSerial: serial }, headers);
+  api.request<Session>('POST', pathTo(routes.onlineUnlock.start), { cardSerial: serial }, headers);
 const respond = (api: ApiClient, id: string, answers: unknown, challenge = '0557897F8D84407B') =>
-  api.post(`/api/v1/online-unlock/sessions/${id}/response`, { answers, challenge });
+  api.post(pathTo(routes.onlineUnlock.response, { id }), { answers, challenge });
 
 forEachDatabase('online unlock against an attacker', (kind) => {
   let server: TestServer;
@@ -53,7 +54,7 @@ forEachDatabase('online unlock against an attacker', (kind) => {
     const issued = await respond(server.api, after.body.id, answersFor(f, after.body.questions));
     expect(issued.status).toBe(200);
     const audit = await f.admin.get<{ items: unknown[] }>(
-      `/api/v1/audit?cardId=${f.cardId}&action=online_unlock.challenge_refused&limit=50`,
+      `${pathTo(routes.audit.list)}?cardId=${f.cardId}&action=online_unlock.challenge_refused&limit=50`,
     );
     expect(audit.body.items).toHaveLength(12);
   });
@@ -105,11 +106,11 @@ forEachDatabase('online unlock against an attacker', (kind) => {
 
     // The help desk's identity check is not locked: right answers pass.
     const desk = await g.operator.post<{ id: string; identity: { questions: { id: string }[] } }>(
-      `/api/v1/cards/${g.cardId}/offline-unblocks`,
+      pathTo(routes.offlineUnblocks.start, { id: g.cardId }),
       {},
     );
     expect(desk.status).toBe(201);
-    const verified = await g.operator.post(`/api/v1/offline-unblocks/${desk.body.id}/identity`, {
+    const verified = await g.operator.post(pathTo(routes.offlineUnblocks.identity, { id: desk.body.id }), {
       answers: answersFor(g, desk.body.identity.questions),
     });
     expect(verified.status).toBe(200);

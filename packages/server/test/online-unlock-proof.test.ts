@@ -6,6 +6,7 @@ import { registerCard, TPM_DEFAULT_KEY } from './support/fixtures.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import type { ApiClient } from './support/api-client.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 type Session = {
   id: string;
@@ -15,7 +16,7 @@ type Session = {
 const KEY = fromHex(TPM_DEFAULT_KEY);
 
 const startSession = (api: ApiClient, serial: string) =>
-  api.post<Session>('/api/v1/online-unlock/sessions', { cardSerial: serial });
+  api.post<Session>(pathTo(routes.onlineUnlock.start), { cardSerial: serial });
 
 forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => {
   let server: TestServer;
@@ -29,7 +30,9 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
   });
 
   async function attemptsRemaining(cardId: string): Promise<number> {
-    const card = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(`/api/v1/cards/${cardId}`);
+    const card = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
+      pathTo(routes.cards.get, { id: cardId }),
+    );
     return card.body.adminKey.attemptsRemaining;
   }
 
@@ -40,9 +43,8 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
     expect(r1Hex).toMatch(/^[0-9A-F]{32}$/);
     const r1 = fromHex(r1Hex ?? '');
     const r2 = secureRandomBytes(16);
-    const url = `/api/v1/online-unlock/sessions/${session.body.id}`;
     const issued = await server.api.post<{ cryptogram: string; adminKeyAttemptsRemaining: number }>(
-      `${url}/mutual-auth`,
+      pathTo(routes.onlineUnlock.mutualAuth, { id: session.body.id }),
       { answers: answersFor(f, session.body.questions), cardChallenge: toHex(r2) },
     );
     expect(issued.status).toBe(200);
@@ -52,18 +54,24 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
     expect(checkGidsHostCryptogram('3des', KEY, { r1, r2 }, fromHex(issued.body.cryptogram))).toBe(true);
     expect(await attemptsRemaining(f.cardId)).toBe(2);
 
-    const confirmed = await server.api.post(`${url}/mutual-auth/confirm`, {
-      cardCryptogram: toHex(gidsCardCryptogram('3des', KEY, { r1, r2 })),
-    });
+    const confirmed = await server.api.post(
+      pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
+      {
+        cardCryptogram: toHex(gidsCardCryptogram('3des', KEY, { r1, r2 })),
+      },
+    );
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ confirmed: true, adminKeyAttemptsRemaining: 3 });
     expect(await attemptsRemaining(f.cardId)).toBe(3);
-    const again = await server.api.post(`${url}/mutual-auth/confirm`, {
-      cardCryptogram: toHex(gidsCardCryptogram('3des', KEY, { r1, r2 })),
-    });
+    const again = await server.api.post(
+      pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
+      {
+        cardCryptogram: toHex(gidsCardCryptogram('3des', KEY, { r1, r2 })),
+      },
+    );
     expect(again.status).toBe(409);
     const audit = await f.admin.get<{ items: { action: string; sessionId: string | null }[] }>(
-      `/api/v1/audit?cardId=${f.cardId}&action=online_unlock.unblock_confirmed`,
+      `${pathTo(routes.audit.list)}?cardId=${f.cardId}&action=online_unlock.unblock_confirmed`,
     );
     expect(audit.body.items.map((e) => e.sessionId)).toEqual([session.body.id]);
   });
@@ -72,10 +80,9 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
     const session = await startSession(server.api, f.serial);
     const r1 = fromHex(session.body.hostChallenge ?? '');
     const r2 = secureRandomBytes(16);
-    const url = `/api/v1/online-unlock/sessions/${session.body.id}`;
     expect(
       (
-        await server.api.post(`${url}/mutual-auth`, {
+        await server.api.post(pathTo(routes.onlineUnlock.mutualAuth, { id: session.body.id }), {
           answers: answersFor(f, session.body.questions),
           cardChallenge: toHex(r2),
         })
@@ -86,24 +93,32 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
       gidsCardCryptogram('3des', otherKey, { r1, r2 }),
       gidsCardCryptogram('3des', KEY, { r1: r2, r2: r1 }),
     ]) {
-      const refused = await server.api.post(`${url}/mutual-auth/confirm`, { cardCryptogram: toHex(wrong) });
+      const refused = await server.api.post(
+        pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
+        { cardCryptogram: toHex(wrong) },
+      );
       expect(refused.body).toMatchObject({
         error: { code: expect.stringMatching(/^online_unlock\.(proof_invalid|no_proof)$/) },
       });
     }
     expect(await attemptsRemaining(f.cardId)).toBe(2);
-    const malformed = await server.api.post(`${url}/mutual-auth/confirm`, { cardCryptogram: 'zz' });
+    const malformed = await server.api.post(
+      pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
+      { cardCryptogram: 'zz' },
+    );
     expect(malformed.status).toBe(400);
     // The first refusal closed the session: a proof cannot be guessed at.
     const session2 = await startSession(server.api, f.serial);
-    const url2 = `/api/v1/online-unlock/sessions/${session2.body.id}`;
-    await server.api.post(`${url2}/mutual-auth`, {
+    await server.api.post(pathTo(routes.onlineUnlock.mutualAuth, { id: session2.body.id }), {
       answers: answersFor(f, session2.body.questions),
       cardChallenge: toHex(r2),
     });
-    const refused = await server.api.post(`${url2}/mutual-auth/confirm`, {
-      cardCryptogram: toHex(gidsCardCryptogram('3des', otherKey, { r1, r2 })),
-    });
+    const refused = await server.api.post(
+      pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session2.body.id }),
+      {
+        cardCryptogram: toHex(gidsCardCryptogram('3des', otherKey, { r1, r2 })),
+      },
+    );
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ error: { code: 'online_unlock.proof_invalid' } });
   });
@@ -111,7 +126,7 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
   it('checks answers like /response, and offers no host challenge to cards that cannot prove', async () => {
     const gids = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     const session = await startSession(server.api, gids.serial);
-    const wrong = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/mutual-auth`, {
+    const wrong = await server.api.post(pathTo(routes.onlineUnlock.mutualAuth, { id: session.body.id }), {
       answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'nope' })),
       cardChallenge: '00'.repeat(16),
     });
@@ -132,7 +147,7 @@ forEachDatabase('online unlock proven by GIDS mutual authentication', (kind) => 
     expect(pivSession.status).toBe(201);
     expect(pivSession.body.hostChallenge).toBeNull();
     const noProof = await server.api.post(
-      `/api/v1/online-unlock/sessions/${pivSession.body.id}/mutual-auth`,
+      pathTo(routes.onlineUnlock.mutualAuth, { id: pivSession.body.id }),
       { answers: answersFor(f, pivSession.body.questions), cardChallenge: '00'.repeat(16) },
     );
     expect(noProof.status).toBe(409);

@@ -5,6 +5,7 @@ import { answersFor, createSecurityFixture, type SecurityFixture } from './suppo
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import type { ApiClient } from './support/api-client.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';
 type Session = {
@@ -15,7 +16,7 @@ type Session = {
 };
 
 async function startSession(api: ApiClient, serial: string) {
-  return api.post<Session>('/api/v1/online-unlock/sessions', { cardSerial: serial });
+  return api.post<Session>(pathTo(routes.onlineUnlock.start), { cardSerial: serial });
 }
 
 forEachDatabase('online unlock', (kind) => {
@@ -39,7 +40,7 @@ forEachDatabase('online unlock', (kind) => {
       challengeLength: 16,
     });
     const answers = answersFor(f, session.body.questions, (a) => ` ${a.toLowerCase().normalize('NFKC')}  `);
-    const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+    const issued = await server.api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
       answers,
       challenge: CHALLENGE,
     });
@@ -49,20 +50,20 @@ forEachDatabase('online unlock', (kind) => {
       responseGroups: ['7716', 'F4B2', 'D721', '4EB2'],
       adminKeyAttemptsRemaining: 2,
     });
-    const again = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+    const again = await server.api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
       answers,
       challenge: CHALLENGE,
     });
     expect(again.body).toMatchObject({ error: { code: 'online_unlock.closed' } });
     expect(
       (
-        await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/outcome`, {
+        await server.api.post(pathTo(routes.onlineUnlock.outcome, { id: session.body.id }), {
           result: 'unblocked',
         })
       ).status,
     ).toBe(200);
     const card = await f.operator.get<{ adminKey: { attemptsRemaining: number } }>(
-      `/api/v1/cards/${f.cardId}`,
+      pathTo(routes.cards.get, { id: f.cardId }),
     );
     expect(card.body.adminKey.attemptsRemaining).toBe(3);
   });
@@ -72,7 +73,7 @@ forEachDatabase('online unlock', (kind) => {
     const seen: unknown[] = [];
     for (let i = 0; i < 5; i++) {
       const session = await startSession(server.api, g.serial);
-      const wrong = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      const wrong = await server.api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
         answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong guess' })),
         challenge: CHALLENGE,
       });
@@ -90,19 +91,27 @@ forEachDatabase('online unlock', (kind) => {
       error: { message: expect.stringMatching(/15 minutes/) },
     });
     // Online unlock has its own count: the help desk's identity check is not locked.
-    const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    const detail = await g.admin.get<{ securityQuestions: unknown }>(
+      pathTo(routes.users.get, { id: g.userId }),
+    );
     expect(detail.body.securityQuestions).toMatchObject({
       failedAttempts: 5,
       locked: true,
       identityCheckLocked: false,
       onlineUnlockLockedUntil: expect.any(String),
     });
-    expect((await g.operator.delete(`/api/v1/users/${g.userId}/security-lockout`)).status).toBe(403);
-    expect((await g.admin.delete(`/api/v1/users/${g.userId}/security-lockout?ticket=INC-9`)).status).toBe(
-      204,
-    );
+    expect(
+      (await g.operator.delete(pathTo(routes.securityQuestions.clearLockout, { id: g.userId }))).status,
+    ).toBe(403);
+    expect(
+      (
+        await g.admin.delete(
+          `${pathTo(routes.securityQuestions.clearLockout, { id: g.userId })}?ticket=INC-9`,
+        )
+      ).status,
+    ).toBe(204);
     const audit = await g.admin.get<{ items: { action: string; ticket: string | null }[] }>(
-      `/api/v1/audit?userId=${g.userId}&action=identity.lockout_cleared`,
+      `${pathTo(routes.audit.list)}?userId=${g.userId}&action=identity.lockout_cleared`,
     );
     expect(audit.body.items[0]).toMatchObject({ ticket: 'INC-9' });
     const again = await startSession(server.api, g.serial);
@@ -115,7 +124,7 @@ forEachDatabase('online unlock', (kind) => {
     const sessions = await Promise.all(Array.from({ length: 10 }, () => startSession(server.api, g.serial)));
     const results = await Promise.all(
       sessions.map((s) =>
-        server.api.post(`/api/v1/online-unlock/sessions/${s.body.id}/response`, {
+        server.api.post(pathTo(routes.onlineUnlock.response, { id: s.body.id }), {
           answers: s.body.questions.map((q) => ({ questionId: q.id, answer: 'a wrong guess' })),
           challenge: CHALLENGE,
         }),
@@ -123,7 +132,9 @@ forEachDatabase('online unlock', (kind) => {
     );
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 423)).toHaveLength(5);
-    const detail = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    const detail = await g.admin.get<{ securityQuestions: unknown }>(
+      pathTo(routes.users.get, { id: g.userId }),
+    );
     // Counted in online unlock's own lockout, never the help desk's.
     expect(detail.body.securityQuestions).toMatchObject({ failedAttempts: 5, identityCheckLocked: false });
   });
@@ -136,9 +147,9 @@ forEachDatabase('online unlock', (kind) => {
     const disabled = await startSession(server.api, offlineOnly.serial);
     const noAnswers = await createSecurityFixture(server.api, {}, { setAnswers: false });
     const unset = await startSession(server.api, noAnswers.serial);
-    await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'suspended' });
+    await f.admin.patch(pathTo(routes.users.update, { id: f.userId }), { state: 'suspended' });
     const suspended = await startSession(server.api, f.serial);
-    await f.admin.patch(`/api/v1/users/${f.userId}`, { state: 'active' });
+    await f.admin.patch(pathTo(routes.users.update, { id: f.userId }), { state: 'active' });
     for (const refused of [unknown, disabled, unset, suspended]) {
       expect(refused.status).toBe(403);
       expect(refused.body).toEqual(unknown.body);
@@ -150,7 +161,7 @@ forEachDatabase('online unlock', (kind) => {
       },
     });
     const audit = await f.admin.get<{ items: { details: { reason: string } }[] }>(
-      '/api/v1/audit?action=online_unlock.refused&limit=10',
+      `${pathTo(routes.audit.list)}?action=online_unlock.refused&limit=10`,
     );
     expect(audit.body.items.map((e) => e.details.reason)).toEqual(
       expect.arrayContaining([
@@ -162,16 +173,19 @@ forEachDatabase('online unlock', (kind) => {
     );
     expect(audit.text).not.toContain('NO-SUCH-CARD');
     const bad = await startSession(server.api, f.serial);
-    const badChallenge = await server.api.post(`/api/v1/online-unlock/sessions/${bad.body.id}/response`, {
+    const badChallenge = await server.api.post(pathTo(routes.onlineUnlock.response, { id: bad.body.id }), {
       answers: answersFor(f, bad.body.questions),
       challenge: '0557 897F',
     });
     expect(badChallenge.body).toMatchObject({ error: { code: 'challenge.bad_length' } });
     expect(
       (
-        await server.api.post('/api/v1/online-unlock/sessions/00000000-0000-4000-8000-000000000000/outcome', {
-          result: 'unblocked',
-        })
+        await server.api.post(
+          pathTo(routes.onlineUnlock.outcome, { id: '00000000-0000-4000-8000-000000000000' }),
+          {
+            result: 'unblocked',
+          },
+        )
       ).status,
     ).toBe(404);
   });
@@ -180,7 +194,7 @@ forEachDatabase('online unlock', (kind) => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     for (const expected of [200, 200]) {
       const session = await startSession(server.api, card.serial);
-      const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      const issued = await server.api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
         answers: answersFor(f, session.body.questions),
         challenge: CHALLENGE,
       });
@@ -192,7 +206,7 @@ forEachDatabase('online unlock', (kind) => {
   });
 
   it('keeps answers out of the database in clear, and out of the audit', async () => {
-    const audit = await f.admin.get(`/api/v1/audit?userId=${f.userId}`);
+    const audit = await f.admin.get(`${pathTo(routes.audit.list)}?userId=${f.userId}`);
     for (const answer of f.answers.values())
       expect(audit.text.toLowerCase()).not.toContain(answer.toLowerCase().slice(0, 6));
   });
@@ -218,7 +232,7 @@ forEachDatabase('online unlock rate limits', (kind) => {
     const from = (address: string) =>
       server.api.request(
         'POST',
-        '/api/v1/online-unlock/sessions',
+        pathTo(routes.onlineUnlock.start),
         { cardSerial: f.serial },
         { 'x-forwarded-for': address },
       );
@@ -256,7 +270,7 @@ describeWith(
       );
       const results = await Promise.all(
         sessions.map((s, i) =>
-          (i % 2 ? first : second).api.post(`/api/v1/online-unlock/sessions/${s.body.id}/response`, {
+          (i % 2 ? first : second).api.post(pathTo(routes.onlineUnlock.response, { id: s.body.id }), {
             answers: s.body.questions.map((q) => ({ questionId: q.id, answer: 'not it at all' })),
             challenge: CHALLENGE,
           }),

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 type Login = { token: string; mustChangePassword: boolean };
 
@@ -12,11 +13,14 @@ forEachDatabase('changing and resetting passwords', (kind) => {
   async function newOperator(role = 'operator') {
     const username = unique(role);
     const password = `${username} first password`;
-    const created = await f.admin.post<{ id: string; mustChangePassword: boolean }>('/api/v1/operators', {
-      username,
-      password,
-      role,
-    });
+    const created = await f.admin.post<{ id: string; mustChangePassword: boolean }>(
+      pathTo(api.operators.list),
+      {
+        username,
+        password,
+        role,
+      },
+    );
     expect(created.status).toBe(201);
     return { id: created.body.id, username, password, created: created.body };
   }
@@ -27,7 +31,7 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     const elsewhere = await server.api.login(username, password);
     const newPassword = `${username} second password`;
 
-    const wrong = await here.post('/api/v1/auth/password', {
+    const wrong = await here.post(pathTo(api.auth.changePassword), {
       currentPassword: 'not my password at all',
       newPassword,
     });
@@ -35,25 +39,28 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     expect(wrong.body).toMatchObject({
       error: { code: 'auth.wrong_password', message: expect.stringContaining('current password') },
     });
-    expect((await elsewhere.get('/api/v1/users')).status).toBe(200);
+    expect((await elsewhere.get(pathTo(api.users.list))).status).toBe(200);
 
-    const short = await here.post('/api/v1/auth/password', {
+    const short = await here.post(pathTo(api.auth.changePassword), {
       currentPassword: password,
       newPassword: 'short',
     });
     expect(short.status).toBe(400);
 
-    const changed = await here.post('/api/v1/auth/password', { currentPassword: password, newPassword });
+    const changed = await here.post(pathTo(api.auth.changePassword), {
+      currentPassword: password,
+      newPassword,
+    });
     expect(changed.status).toBe(204);
-    expect((await here.get('/api/v1/users')).status).toBe(200);
-    expect((await elsewhere.get('/api/v1/users')).status).toBe(401);
-    expect((await server.api.post('/api/v1/auth/login', { username, password })).status).toBe(401);
-    expect((await server.api.post('/api/v1/auth/login', { username, password: newPassword })).status).toBe(
+    expect((await here.get(pathTo(api.users.list))).status).toBe(200);
+    expect((await elsewhere.get(pathTo(api.users.list))).status).toBe(401);
+    expect((await server.api.post(pathTo(api.auth.login), { username, password })).status).toBe(401);
+    expect((await server.api.post(pathTo(api.auth.login), { username, password: newPassword })).status).toBe(
       200,
     );
 
     const audit = await f.admin.get<{ items: { action: string; actor: string }[] }>(
-      `/api/v1/audit?actor=${username}&action=auth.`,
+      `${pathTo(api.audit.list)}?actor=${username}&action=auth.`,
     );
     const actions = audit.body.items.map((e) => e.action);
     expect(actions).toContain('auth.password_changed');
@@ -63,12 +70,14 @@ forEachDatabase('changing and resetting passwords', (kind) => {
 
   it('lets a cardholder change the self-service password, ending their other sessions', async () => {
     const password = `${f.username} self-service one`;
-    expect((await f.admin.put(`/api/v1/users/${f.userId}/password`, { password })).status).toBe(204);
-    const path = '/api/v1/self-service/login';
+    expect((await f.admin.put(pathTo(api.users.setPassword, { id: f.userId }), { password })).status).toBe(
+      204,
+    );
+    const path = pathTo(api.selfService.login);
     const here = await server.api.login(f.username, password, path);
     const elsewhere = await server.api.login(f.username, password, path);
     const newPassword = `${f.username} self-service two`;
-    const wrong = await here.post('/api/v1/self-service/password', {
+    const wrong = await here.post(pathTo(api.selfService.changePassword), {
       currentPassword: 'wrong wrong wrong',
       newPassword,
     });
@@ -76,17 +85,19 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     expect(wrong.body).toMatchObject({ error: { code: 'auth.wrong_password' } });
     // An operator token cannot use the cardholders' route, nor a cardholder's the operators'.
     expect(
-      (await f.operator.post('/api/v1/self-service/password', { currentPassword: 'x', newPassword })).status,
+      (await f.operator.post(pathTo(api.selfService.changePassword), { currentPassword: 'x', newPassword }))
+        .status,
     ).toBe(403);
     expect(
-      (await here.post('/api/v1/auth/password', { currentPassword: password, newPassword })).status,
+      (await here.post(pathTo(api.auth.changePassword), { currentPassword: password, newPassword })).status,
     ).toBe(403);
 
     expect(
-      (await here.post('/api/v1/self-service/password', { currentPassword: password, newPassword })).status,
+      (await here.post(pathTo(api.selfService.changePassword), { currentPassword: password, newPassword }))
+        .status,
     ).toBe(204);
-    expect((await here.get('/api/v1/self-service/cards')).status).toBe(200);
-    expect((await elsewhere.get('/api/v1/self-service/cards')).status).toBe(401);
+    expect((await here.get(pathTo(api.selfService.cards))).status).toBe(200);
+    expect((await elsewhere.get(pathTo(api.selfService.cards))).status).toBe(401);
     expect((await server.api.post(path, { username: f.username, password })).status).toBe(401);
     const signedIn = await server.api.post<Login>(path, { username: f.username, password: newPassword });
     expect(signedIn.status).toBe(200);
@@ -96,9 +107,9 @@ forEachDatabase('changing and resetting passwords', (kind) => {
   it('says in the login and who-am-I answers whether the password must be changed', async () => {
     const { username, password, created } = await newOperator();
     expect(created.mustChangePassword).toBe(false);
-    const login = await server.api.post<Login>('/api/v1/auth/login', { username, password });
+    const login = await server.api.post<Login>(pathTo(api.auth.login), { username, password });
     expect(login.body.mustChangePassword).toBe(false);
-    const me = await server.api.as(login.body.token).get('/api/v1/auth/me');
+    const me = await server.api.as(login.body.token).get(pathTo(api.auth.me));
     expect(me.body).toMatchObject({ username, role: 'operator', mustChangePassword: false });
   });
 
@@ -106,25 +117,30 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     const { id, username, password } = await newOperator('supervisor');
     const session = await server.api.login(username, password);
 
-    expect((await f.operator.post(`/api/v1/operators/${id}/password-reset`)).status).toBe(403);
-    const reset = await f.admin.post<{ oneTimePassword: string }>(`/api/v1/operators/${id}/password-reset`);
+    expect((await f.operator.post(pathTo(api.operators.resetPassword, { id }))).status).toBe(403);
+    const reset = await f.admin.post<{ oneTimePassword: string }>(
+      pathTo(api.operators.resetPassword, { id }),
+    );
     expect(reset.status).toBe(200);
     const { oneTimePassword } = reset.body;
     expect(oneTimePassword).toMatch(/^[A-Za-z0-9\-_.~+=]{16,}$/);
     // The reset ended the operator's sessions, and the old password no longer works.
-    expect((await session.get('/api/v1/users')).status).toBe(401);
-    expect((await server.api.post('/api/v1/auth/login', { username, password })).status).toBe(401);
+    expect((await session.get(pathTo(api.users.list))).status).toBe(401);
+    expect((await server.api.post(pathTo(api.auth.login), { username, password })).status).toBe(401);
 
-    const login = await server.api.post<Login>('/api/v1/auth/login', { username, password: oneTimePassword });
+    const login = await server.api.post<Login>(pathTo(api.auth.login), {
+      username,
+      password: oneTimePassword,
+    });
     expect(login.status).toBe(200);
     expect(login.body.mustChangePassword).toBe(true);
     const limited = server.api.as(login.body.token);
-    expect((await limited.get('/api/v1/auth/me')).body).toMatchObject({ mustChangePassword: true });
+    expect((await limited.get(pathTo(api.auth.me))).body).toMatchObject({ mustChangePassword: true });
     for (const [method, path] of [
-      ['GET', '/api/v1/users'],
-      ['GET', '/api/v1/offline-unblocks?awaitingApproval=true'],
-      ['GET', '/api/v1/settings'],
-      ['POST', `/api/v1/cards/${f.cardId}/offline-unblocks`],
+      ['GET', pathTo(api.users.list)],
+      ['GET', `${pathTo(api.offlineUnblocks.list)}?awaitingApproval=true`],
+      ['GET', pathTo(api.settings.get)],
+      ['POST', pathTo(api.offlineUnblocks.start, { id: f.cardId })],
     ] as const) {
       const refused = await limited.request(method, path, method === 'POST' ? {} : undefined);
       expect(refused.status, path).toBe(403);
@@ -132,17 +148,18 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     }
     const newPassword = `${username} chosen password`;
     expect(
-      (await limited.post('/api/v1/auth/password', { currentPassword: oneTimePassword, newPassword })).status,
+      (await limited.post(pathTo(api.auth.changePassword), { currentPassword: oneTimePassword, newPassword }))
+        .status,
     ).toBe(204);
-    expect((await limited.get('/api/v1/users')).status).toBe(200);
-    expect((await limited.get('/api/v1/auth/me')).body).toMatchObject({ mustChangePassword: false });
-    expect((await limited.post('/api/v1/auth/logout')).status).toBe(204);
+    expect((await limited.get(pathTo(api.users.list))).status).toBe(200);
+    expect((await limited.get(pathTo(api.auth.me))).body).toMatchObject({ mustChangePassword: false });
+    expect((await limited.post(pathTo(api.auth.logout))).status).toBe(204);
     expect(
-      (await server.api.post<Login>('/api/v1/auth/login', { username, password: newPassword })).body,
+      (await server.api.post<Login>(pathTo(api.auth.login), { username, password: newPassword })).body,
     ).toMatchObject({ mustChangePassword: false });
 
     const audit = await f.admin.get<{ items: { action: string; actor: string; details: object }[] }>(
-      '/api/v1/audit?action=operator.password_reset',
+      `${pathTo(api.audit.list)}?action=operator.password_reset`,
     );
     expect(audit.body.items[0]).toMatchObject({ actor: ADMIN.username, details: { operator: username } });
     expect(JSON.stringify(audit.body)).not.toContain(oneTimePassword);
@@ -150,23 +167,31 @@ forEachDatabase('changing and resetting passwords', (kind) => {
 
   it('lets a one-time password sign out, and an admin set a password that is not one-time', async () => {
     const { id, username } = await newOperator();
-    const reset = await f.admin.post<{ oneTimePassword: string }>(`/api/v1/operators/${id}/password-reset`);
+    const reset = await f.admin.post<{ oneTimePassword: string }>(
+      pathTo(api.operators.resetPassword, { id }),
+    );
     const limited = await server.api.login(username, reset.body.oneTimePassword);
-    expect((await limited.post('/api/v1/auth/logout')).status).toBe(204);
+    expect((await limited.post(pathTo(api.auth.logout))).status).toBe(204);
     const password = `${username} set by the admin`;
-    const set = await f.admin.patch<{ mustChangePassword: boolean }>(`/api/v1/operators/${id}`, { password });
-    expect(set.body.mustChangePassword).toBe(false);
-    expect((await server.api.post<Login>('/api/v1/auth/login', { username, password })).body).toMatchObject({
-      mustChangePassword: false,
+    const set = await f.admin.patch<{ mustChangePassword: boolean }>(pathTo(api.operators.update, { id }), {
+      password,
     });
+    expect(set.body.mustChangePassword).toBe(false);
+    expect((await server.api.post<Login>(pathTo(api.auth.login), { username, password })).body).toMatchObject(
+      {
+        mustChangePassword: false,
+      },
+    );
   });
 
   it('refuses resetting one’s own password this way and an unknown operator', async () => {
-    const operators = await f.admin.get<{ items: { id: string; username: string }[] }>('/api/v1/operators');
+    const operators = await f.admin.get<{ items: { id: string; username: string }[] }>(
+      pathTo(api.operators.list),
+    );
     const me = operators.body.items.find((o) => o.username === ADMIN.username);
-    expect((await f.admin.post(`/api/v1/operators/${me?.id ?? ''}/password-reset`)).status).toBe(403);
+    expect((await f.admin.post(pathTo(api.operators.resetPassword, { id: me?.id ?? '' }))).status).toBe(403);
     const unknown = await f.admin.post(
-      '/api/v1/operators/00000000-0000-4000-8000-000000000000/password-reset',
+      pathTo(api.operators.resetPassword, { id: '00000000-0000-4000-8000-000000000000' }),
     );
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'operator.not_found' } });

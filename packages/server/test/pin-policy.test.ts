@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFixture, unique, type Fixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
-const PATH = '/api/v1/online-unlock/pin-policy';
+const PATH = pathTo(api.onlineUnlock.pinPolicy);
 
 forEachDatabase('PIN policy look-up for the unlock tool', (kind) => {
   let server: TestServer;
@@ -73,7 +74,7 @@ forEachDatabase('PIN policy look-up for the unlock tool', (kind) => {
     const address = '10.0.4.1';
     const start = await server.api.request(
       'POST',
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       { cardSerial: f.serial },
       { 'x-forwarded-for': address },
     );

@@ -9,6 +9,7 @@ import { afterAll, expect, it } from 'vitest';
 import { createOperator } from './support/fixtures.js';
 import { CLEAN_SERVER_ENV, runProcess, SERVER_CLI } from './support/run-process.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const LINE = /^New password for (\S+): ([A-Za-z0-9\-_.~+=]+)$/;
 
@@ -44,7 +45,7 @@ forEachDatabase('reset-password command', (kind) => {
     const running = await serve();
     const admin = await running.api.login(ADMIN.username, ADMIN.password);
     const { username, client: operator } = await createOperator(admin, 'operator');
-    expect((await operator.get('/api/v1/users')).status).toBe(200);
+    expect((await operator.get(pathTo(api.users.list))).status).toBe(200);
 
     if (kind === 'pglite') {
       // The embedded database allows one process: the command refuses while the server runs.
@@ -67,19 +68,19 @@ forEachDatabase('reset-password command', (kind) => {
 
     const after = kind === 'pglite' ? await serve() : running;
     // The old session ended (PostgreSQL: while the server ran); only the new password signs in.
-    expect((await after.api.as(operator.token ?? '').get('/api/v1/users')).status).toBe(401);
+    expect((await after.api.as(operator.token ?? '').get(pathTo(api.users.list))).status).toBe(401);
     expect(
-      (await after.api.post('/api/v1/auth/login', { username, password: `${username} long password` }))
+      (await after.api.post(pathTo(api.auth.login), { username, password: `${username} long password` }))
         .status,
     ).toBe(401);
-    const login = await after.api.post('/api/v1/auth/login', { username, password });
+    const login = await after.api.post(pathTo(api.auth.login), { username, password });
     expect(login.status).toBe(200);
     // Whoever runs the command may be the last admin: the password is theirs, not a one-time one.
     expect(login.body).toMatchObject({ mustChangePassword: false });
 
     const auditor = await after.api.login(ADMIN.username, ADMIN.password);
     const audit = await auditor.get<{ items: { actor: string; actorType: string; details: object }[] }>(
-      '/api/v1/audit?action=operator.password_reset',
+      `${pathTo(api.audit.list)}?action=operator.password_reset`,
     );
     expect(audit.body.items[0]).toMatchObject({
       actor: 'reset-password command',

@@ -12,6 +12,7 @@ import { answersFor, createSecurityFixture, type SecurityFixture } from './suppo
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import type { ApiClient } from './support/api-client.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557897F8D84407B';
 type Online = { id: string; questions: { id: string }[]; hostChallenge: string | null };
@@ -21,26 +22,31 @@ async function deskCycle(
   operator: ApiClient,
   cardId: string,
 ): Promise<{ status: number; body: unknown; id: string }> {
-  const session = await operator.post<{ id: string }>(`/api/v1/cards/${cardId}/offline-unblocks`, {});
+  const session = await operator.post<{ id: string }>(
+    pathTo(routes.offlineUnblocks.start, { id: cardId }),
+    {},
+  );
   if (session.status !== 201) throw new Error(`start: ${session.status} ${session.text}`);
-  const issued = await operator.post(`/api/v1/offline-unblocks/${session.body.id}/response`, {
+  const issued = await operator.post(pathTo(routes.offlineUnblocks.response, { id: session.body.id }), {
     challenge: CHALLENGE,
   });
   if (issued.status === 200) {
-    await operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+    await operator.post(pathTo(routes.offlineUnblocks.outcome, { id: session.body.id }), {
+      result: 'unblocked',
+    });
   }
   return { status: issued.status, body: issued.body, id: session.body.id };
 }
 
 async function onlineCycle(api: ApiClient, f: SecurityFixture, serial: string) {
-  const session = await api.post<Online>('/api/v1/online-unlock/sessions', { cardSerial: serial });
+  const session = await api.post<Online>(pathTo(routes.onlineUnlock.start), { cardSerial: serial });
   if (session.status !== 201) return { status: session.status, body: session.body };
-  const issued = await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+  const issued = await api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
     answers: answersFor(f, session.body.questions),
     challenge: CHALLENGE,
   });
   if (issued.status === 200) {
-    await api.post(`/api/v1/online-unlock/sessions/${session.body.id}/outcome`, { result: 'unblocked' });
+    await api.post(pathTo(routes.onlineUnlock.outcome, { id: session.body.id }), { result: 'unblocked' });
   }
   return { status: issued.status, body: issued.body };
 }
@@ -65,16 +71,18 @@ forEachDatabase('24 h response budget', (kind) => {
       error: { code: 'offline_unblock.approval_required', message: expect.stringMatching(/24 hours/) },
     });
     const view = await f.operator.get<{ approval: { requiredForNextResponse: boolean } }>(
-      `/api/v1/offline-unblocks/${fourth.id}`,
+      pathTo(routes.offlineUnblocks.get, { id: fourth.id }),
     );
     expect(view.body.approval.requiredForNextResponse).toBe(true);
-    expect((await f.supervisor.post(`/api/v1/offline-unblocks/${fourth.id}/approve`, {})).status).toBe(200);
-    const approved = await f.operator.post(`/api/v1/offline-unblocks/${fourth.id}/response`, {
+    expect(
+      (await f.supervisor.post(pathTo(routes.offlineUnblocks.approve, { id: fourth.id }), {})).status,
+    ).toBe(200);
+    const approved = await f.operator.post(pathTo(routes.offlineUnblocks.response, { id: fourth.id }), {
       challenge: CHALLENGE,
     });
     expect(approved.status).toBe(200);
     // The approval covered that response only, not a later one in the same session.
-    const again = await f.operator.post(`/api/v1/offline-unblocks/${fourth.id}/response`, {
+    const again = await f.operator.post(pathTo(routes.offlineUnblocks.response, { id: fourth.id }), {
       challenge: CHALLENGE,
     });
     expect(again.status).toBe(403);
@@ -90,10 +98,10 @@ forEachDatabase('24 h response budget', (kind) => {
     expect(fourth.status).toBe(403);
     expect(fourth.body).toMatchObject({ error: { code: 'offline_unblock.approval_required' } });
     const refusals = await f.admin.get<{ items: { details: { reason: string } }[] }>(
-      `/api/v1/audit?cardId=${card.id}&action=online_unlock.response_refused`,
+      `${pathTo(routes.audit.list)}?cardId=${card.id}&action=online_unlock.response_refused`,
     );
     expect(refusals.body.items.map((e) => e.details.reason)).toEqual(['offline_unblock.approval_required']);
-    const self = await f.cardholder.post(`/api/v1/self-service/cards/${card.id}/offline-unblock`, {
+    const self = await f.cardholder.post(pathTo(routes.selfService.offlineUnblock, { id: card.id }), {
       challenge: CHALLENGE,
     });
     expect(self.status).toBe(403);
@@ -104,24 +112,26 @@ forEachDatabase('24 h response budget', (kind) => {
   it('a card that proves its unblock starts a new budget', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     for (let i = 0; i < 2; i++) expect((await onlineCycle(server.api, f, card.serial)).status).toBe(200);
-    const session = await server.api.post<Online>('/api/v1/online-unlock/sessions', {
+    const session = await server.api.post<Online>(pathTo(routes.onlineUnlock.start), {
       cardSerial: card.serial,
     });
     const r1 = fromHex(session.body.hostChallenge ?? '');
     const r2 = secureRandomBytes(16);
-    const url = `/api/v1/online-unlock/sessions/${session.body.id}`;
     expect(
       (
-        await server.api.post(`${url}/mutual-auth`, {
+        await server.api.post(pathTo(routes.onlineUnlock.mutualAuth, { id: session.body.id }), {
           answers: answersFor(f, session.body.questions),
           cardChallenge: toHex(r2),
         })
       ).status,
     ).toBe(200);
     const key = fromHex(TPM_DEFAULT_KEY);
-    const confirm = await server.api.post(`${url}/mutual-auth/confirm`, {
-      cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
-    });
+    const confirm = await server.api.post(
+      pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
+      {
+        cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
+      },
+    );
     expect(confirm.status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await deskCycle(f.operator, card.id)).status).toBe(200);
     expect((await deskCycle(f.operator, card.id)).status).toBe(403);

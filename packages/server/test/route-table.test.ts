@@ -27,7 +27,7 @@ describe('the route table', () => {
     for (const [route, statuses] of table) expect(served.get(route), route).toEqual(statuses);
   });
 
-  it('names each route once, with a path of its own under /api/v1 (or a health probe)', () => {
+  it('names each route once, with a path of its own under the API prefix (or a health probe)', () => {
     const keys = allRoutes.map((route) => `${route.method} ${route.path}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const route of allRoutes) expect(route.path).toMatch(/^\/(api\/v1\/[a-z0-9/:.-]+|healthz|readyz)$/);

@@ -20,6 +20,7 @@ import { searchCards } from '../src/repositories/card.repository.js';
 import { searchUsers } from '../src/repositories/user.repository.js';
 import { createFixture, type Fixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** Deterministic, so that a failure names a term that fails again. */
 function random(seed: number): () => number {
@@ -394,32 +395,34 @@ forEachDatabase('search', (kind) => {
       items: { username: string }[];
       total: number;
       totalCapped: boolean;
-    }>('/api/v1/users?q=bulk&limit=20');
+    }>(`${pathTo(api.users.list)}?q=bulk&limit=20`);
     expect(users.status).toBe(200);
     expect(users.body).toMatchObject({ total: SEARCH_TOTAL_CAP, totalCapped: true });
     expect(users.body.items).toHaveLength(20);
     expect(users.body.items[0]?.username).toBe('BULK');
 
     const narrow = await f.operator.get<{ items: unknown[]; total: number; totalCapped: boolean }>(
-      '/api/v1/users?q=bulk-77&limit=20',
+      `${pathTo(api.users.list)}?q=bulk-77&limit=20`,
     );
     // bulk-77 and bulk-770 to bulk-779.
     expect(narrow.body).toMatchObject({ total: 11, totalCapped: false });
     const pastTheEnd = await f.operator.get<{ items: unknown[]; total: number }>(
-      '/api/v1/users?q=bulk-77&limit=5&offset=20',
+      `${pathTo(api.users.list)}?q=bulk-77&limit=5&offset=20`,
     );
     expect(pastTheEnd.body).toMatchObject({ items: [], total: 11 });
     const secondPage = await f.operator.get<{ items: unknown[]; total: number }>(
-      '/api/v1/users?q=bulk-77&limit=5&offset=10',
+      `${pathTo(api.users.list)}?q=bulk-77&limit=5&offset=10`,
     );
     expect(secondPage.body).toMatchObject({ total: 11 });
     expect(secondPage.body.items).toHaveLength(1);
 
     const cards = await f.operator.get<{ items: unknown[]; total: number; totalCapped: boolean }>(
-      `/api/v1/cards?serial=${encodeURIComponent(f.serial)}&limit=20`,
+      `${pathTo(api.cards.list)}?serial=${encodeURIComponent(f.serial)}&limit=20`,
     );
     expect(cards.body).toMatchObject({ total: 1, totalCapped: false });
-    const listed = await f.operator.get<{ total: number; totalCapped: boolean }>('/api/v1/users?limit=5');
+    const listed = await f.operator.get<{ total: number; totalCapped: boolean }>(
+      `${pathTo(api.users.list)}?limit=5`,
+    );
     expect(listed.body).toMatchObject({ total: SEARCH_TOTAL_CAP, totalCapped: true });
   });
 });

@@ -8,6 +8,7 @@ import { normalizeAnswer } from '../src/services/answer-normalization.js';
 import { createOperator, registerCard, unique, type Fixture } from './support/fixtures.js';
 import { createSecurityFixture } from './support/security-fixture.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 /** Every file below `dir`, recursively. */
 function filesBelow(dir: string): string[] {
@@ -65,20 +66,24 @@ async function runSession(server: TestServer): Promise<{ secrets: Secrets; fixtu
   });
   const username = unique('op');
   const operatorPassword = `${username} secret passphrase`;
-  await fixture.admin.post('/api/v1/operators', { username, password: operatorPassword, role: 'operator' });
+  await fixture.admin.post(pathTo(api.operators.create), {
+    username,
+    password: operatorPassword,
+    role: 'operator',
+  });
   const operator = await server.api.login(username, operatorPassword);
-  await server.api.post('/api/v1/auth/login', { username, password: 'a wrong password here' });
-  const session = await operator.post<{ id: string }>(`/api/v1/cards/${card.id}/offline-unblocks`, {
+  await server.api.post(pathTo(api.auth.login), { username, password: 'a wrong password here' });
+  const session = await operator.post<{ id: string }>(pathTo(api.offlineUnblocks.start, { id: card.id }), {
     ticket: 'T-1',
   });
   const issued = await operator.post<{ response: string }>(
-    `/api/v1/offline-unblocks/${session.body.id}/response`,
+    pathTo(api.offlineUnblocks.response, { id: session.body.id }),
     {
       challenge: '0011223344556677',
     },
   );
   expect(issued.status).toBe(200);
-  await operator.post(`/api/v1/offline-unblocks/${session.body.id}/outcome`, { result: 'unblocked' });
+  await operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), { result: 'unblocked' });
   await createOperator(fixture.admin, 'supervisor');
   return {
     secrets: {

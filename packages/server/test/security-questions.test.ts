@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { unique } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 type Session = {
   id: string;
@@ -23,15 +24,16 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
 
   it('keeps a catalogue that only admins change', async () => {
     const list = await f.operator.get<{ items: { id: string }[]; allowCustom: boolean }>(
-      '/api/v1/security-questions',
+      pathTo(api.securityQuestions.list),
     );
     expect(list.body.items.map((q) => q.id)).toEqual(expect.arrayContaining(f.questionIds));
     expect(list.body.allowCustom).toBe(false);
     expect(
-      (await f.operator.post('/api/v1/security-questions', { text: 'Your favourite colour?' })).status,
+      (await f.operator.post(pathTo(api.securityQuestions.create), { text: 'Your favourite colour?' }))
+        .status,
     ).toBe(403);
     const retired = await f.admin.patch<{ active: boolean }>(
-      `/api/v1/security-questions/${f.questionIds[3] ?? ''}`,
+      pathTo(api.securityQuestions.update, { id: f.questionIds[3] ?? '' }),
       { active: false },
     );
     expect(retired.body.active).toBe(false);
@@ -39,7 +41,7 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
       catalogue: { id: string }[];
       required: number;
       answered: { questionId: string }[];
-    }>('/api/v1/self-service/security-answers');
+    }>(pathTo(api.securityQuestions.myAnswers));
     expect(mine.body.required).toBe(3);
     expect(mine.body.catalogue.map((q) => q.id)).not.toContain(f.questionIds[3]);
     expect(mine.body.answered.map((a) => a.questionId).sort()).toEqual(f.questionIds.slice(0, 3).sort());
@@ -48,7 +50,7 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
 
   it('checks the answers a cardholder sets', async () => {
     const put = (answers: unknown[]) =>
-      f.cardholder.put('/api/v1/self-service/security-answers', { answers });
+      f.cardholder.put(pathTo(api.securityQuestions.setMyAnswers), { answers });
     const [a, b, c] = f.questionIds;
     const tooFew = await put([{ questionId: a, answer: 'one answer' }]);
     expect(tooFew.status).toBe(422);
@@ -86,10 +88,10 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
 
   it('lets cardholders write their own questions once an admin allows it', async () => {
     const g = await createSecurityFixture(server.api, { useCases: { onlineUnlock: true } });
-    expect((await g.admin.put('/api/v1/security-questions/settings', { allowCustom: true })).status).toBe(
-      200,
-    );
-    const set = await g.cardholder.put('/api/v1/self-service/security-answers', {
+    expect(
+      (await g.admin.put(pathTo(api.securityQuestions.updateSettings), { allowCustom: true })).status,
+    ).toBe(200);
+    const set = await g.cardholder.put(pathTo(api.securityQuestions.setMyAnswers), {
       answers: [
         { customQuestion: 'Name of my first bicycle?', answer: 'Blue Thunder' },
         { customQuestion: 'My grandmother’s village?', answer: 'Kleinwald' },
@@ -98,7 +100,7 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
     });
     expect(set.status).toBe(204);
     const session = await server.api.post<{ id: string; questions: { id: string; text: string }[] }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       {
         cardSerial: g.serial,
       },
@@ -111,22 +113,22 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
       questionId: q.id,
       answer: byText[q.text] ?? 'rex the dog',
     }));
-    const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+    const issued = await server.api.post(pathTo(api.onlineUnlock.response, { id: session.body.id }), {
       answers,
       challenge: '0557897F8D84407B',
     });
     expect(issued.status).toBe(200);
-    await g.admin.put('/api/v1/security-questions/settings', { allowCustom: false });
+    await g.admin.put(pathTo(api.securityQuestions.updateSettings), { allowCustom: false });
   });
 
   it('makes the operator check the answers before a response when the profile says so', async () => {
-    const start = await f.operator.post<Session>(`/api/v1/cards/${f.cardId}/offline-unblocks`, {
+    const start = await f.operator.post<Session>(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {
       ticket: 'INC-42',
     });
     expect(start.status).toBe(201);
     expect(start.body.identity).toMatchObject({ required: true, verified: false });
     expect(start.body.identity.questions).toHaveLength(2);
-    const url = `/api/v1/offline-unblocks/${start.body.id}`;
+    const url = pathTo(api.offlineUnblocks.get, { id: start.body.id });
     const shown = await f.operator.get<Session>(url);
     expect(shown.body.identity.questions).toEqual(start.body.identity.questions);
 
@@ -156,7 +158,9 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
     expect(issued.body).toMatchObject({ response: '7716F4B2D7214EB2' });
     await f.operator.post(`${url}/outcome`, { result: 'unblocked' });
 
-    const audit = await f.auditor.get<{ items: { action: string }[] }>(`/api/v1/audit?cardId=${f.cardId}`);
+    const audit = await f.auditor.get<{ items: { action: string }[] }>(
+      `${pathTo(api.audit.list)}?cardId=${f.cardId}`,
+    );
     const actions = audit.body.items.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['identity.check_failed', 'identity.check_passed']));
     for (const answer of f.answers.values())
@@ -164,7 +168,7 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
     expect(audit.text).not.toContain('Fluffy');
     // Right answers reset the count.
     const detail = await f.admin.get<{ securityQuestions: { failedAttempts: number } }>(
-      `/api/v1/users/${f.userId}`,
+      pathTo(api.users.get, { id: f.userId }),
     );
     expect(detail.body.securityQuestions.failedAttempts).toBe(0);
   });
@@ -175,7 +179,7 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
       { securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 5, validateInOfflineUnblock: true } },
       { setAnswers: false },
     );
-    const start = await g.operator.post(`/api/v1/cards/${g.cardId}/offline-unblocks`, {});
+    const start = await g.operator.post(pathTo(api.offlineUnblocks.start, { id: g.cardId }), {});
     expect(start.status).toBe(409);
     expect(start.body).toMatchObject({ error: { code: 'identity.answers_not_set' } });
   });
@@ -186,70 +190,77 @@ forEachDatabase('security questions and operator identity checks', (kind) => {
     });
     // Wrong answers at the help desk's identity check (online unlock keeps a count of its own).
     const session = await g.operator.post<{ id: string; identity: { questions: { id: string }[] } }>(
-      `/api/v1/cards/${g.cardId}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id: g.cardId }),
       {},
     );
     for (let i = 0; i < 2; i++) {
-      await g.operator.post(`/api/v1/offline-unblocks/${session.body.id}/identity`, {
+      await g.operator.post(pathTo(api.offlineUnblocks.identity, { id: session.body.id }), {
         answers: session.body.identity.questions.map((q) => ({ questionId: q.id, answer: 'wrong one' })),
       });
     }
-    const before = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    const before = await g.admin.get<{ securityQuestions: unknown }>(pathTo(api.users.get, { id: g.userId }));
     expect(before.body.securityQuestions).toMatchObject({
       failedAttempts: 2,
       maxFailedAttempts: 5,
       locked: false,
     });
-    await g.admin.patch(`/api/v1/profiles/${g.profileId}`, { securityQuestions: { maxFailedAttempts: 2 } });
-    const after = await g.admin.get<{ securityQuestions: unknown }>(`/api/v1/users/${g.userId}`);
+    await g.admin.patch(pathTo(api.profiles.update, { id: g.profileId }), {
+      securityQuestions: { maxFailedAttempts: 2 },
+    });
+    const after = await g.admin.get<{ securityQuestions: unknown }>(pathTo(api.users.get, { id: g.userId }));
     expect(after.body.securityQuestions).toMatchObject({
       failedAttempts: 2,
       maxFailedAttempts: 2,
       locked: true,
     });
-    expect((await g.operator.post(`/api/v1/cards/${g.cardId}/offline-unblocks`, {})).status).toBe(423);
+    expect((await g.operator.post(pathTo(api.offlineUnblocks.start, { id: g.cardId }), {})).status).toBe(423);
     // Online unlock keeps its own count, which the help desk's failures do not touch.
-    expect((await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: g.serial })).status).toBe(
+    expect((await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: g.serial })).status).toBe(
       201,
     );
   });
 
   it('refuses a profile that asks more questions than it requires', async () => {
-    const bad = await f.admin.patch(`/api/v1/profiles/${f.profileId}`, { securityQuestions: { asked: 4 } });
+    const bad = await f.admin.patch(pathTo(api.profiles.update, { id: f.profileId }), {
+      securityQuestions: { asked: 4 },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ error: { code: 'profile.invalid_security_questions' } });
   });
   it('refuses a question that differs from one in the catalogue only in case, spaces or Unicode form', async () => {
     const text = `What was the name of your first school ${unique('dup')}?`;
-    const created = await f.admin.post<{ id: string }>('/api/v1/security-questions', { text });
+    const created = await f.admin.post<{ id: string }>(pathTo(api.securityQuestions.create), { text });
     expect(created.status).toBe(201);
     for (const variant of [
       text.toUpperCase(),
       `  ${text.replace(/ /g, '   ')} `,
       text.replace(/ \?$/, '?').replace('school', 'ｓｃｈｏｏｌ'),
     ]) {
-      const duplicate = await f.admin.post('/api/v1/security-questions', { text: variant });
+      const duplicate = await f.admin.post(pathTo(api.securityQuestions.create), { text: variant });
       expect(duplicate.status, variant).toBe(409);
       expect(duplicate.body).toMatchObject({
         error: { code: 'security_question.duplicate', message: expect.stringContaining(text) },
       });
     }
     // Renaming another question to the same text is refused too; rewording itself is not.
-    const other = await f.admin.post<{ id: string }>('/api/v1/security-questions', {
+    const other = await f.admin.post<{ id: string }>(pathTo(api.securityQuestions.create), {
       text: `Your favourite film ${unique('dup')}?`,
     });
-    const renamed = await f.admin.patch(`/api/v1/security-questions/${other.body.id}`, {
+    const renamed = await f.admin.patch(pathTo(api.securityQuestions.update, { id: other.body.id }), {
       text: text.toLowerCase(),
     });
     expect(renamed.status).toBe(409);
     expect(renamed.body).toMatchObject({ error: { code: 'security_question.duplicate' } });
-    const recased = await f.admin.patch<{ text: string }>(`/api/v1/security-questions/${created.body.id}`, {
-      text: text.toLowerCase(),
-    });
+    const recased = await f.admin.patch<{ text: string }>(
+      pathTo(api.securityQuestions.update, { id: created.body.id }),
+      {
+        text: text.toLowerCase(),
+      },
+    );
     expect(recased.status).toBe(200);
     // A retired question still counts: reactivate it rather than add it again.
-    await f.admin.patch(`/api/v1/security-questions/${created.body.id}`, { active: false });
-    const again = await f.admin.post('/api/v1/security-questions', { text });
+    await f.admin.patch(pathTo(api.securityQuestions.update, { id: created.body.id }), { active: false });
+    const again = await f.admin.post(pathTo(api.securityQuestions.create), { text });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ error: { message: expect.stringContaining('reactivate') } });
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
 import { createFixture, registerCard, unique, type Fixture } from './support/fixtures.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 type Card = { id: string; offlineUnblock: { available: boolean; reason: string | null } };
 
@@ -14,15 +15,15 @@ forEachDatabase('self-service offline unblock', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     f = await createFixture(server.api, { useCases: { selfServiceOfflineUnblock: true } });
-    await f.admin.put(`/api/v1/users/${f.userId}/password`, { password });
-    me = await server.api.login(f.username, password, '/api/v1/self-service/login');
+    await f.admin.put(pathTo(api.users.setPassword, { id: f.userId }), { password });
+    me = await server.api.login(f.username, password, pathTo(api.selfService.login));
   });
   afterAll(async () => {
     await server.close();
   });
 
   it('lists my cards and unblocks one offline, then records that it worked', async () => {
-    const cards = await me.get<{ items: Card[] }>('/api/v1/self-service/cards');
+    const cards = await me.get<{ items: Card[] }>(pathTo(api.selfService.cards));
     expect(cards.body.items).toHaveLength(1);
     expect(cards.body.items[0]).toMatchObject({
       id: f.cardId,
@@ -34,19 +35,19 @@ forEachDatabase('self-service offline unblock', (kind) => {
       response: string;
       attemptsRemaining: number;
       pinRules: unknown;
-    }>(`/api/v1/self-service/cards/${f.cardId}/offline-unblock`, { challenge: '0557 897f 8d84 407b' });
+    }>(pathTo(api.selfService.offlineUnblock, { id: f.cardId }), { challenge: '0557 897f 8d84 407b' });
     expect(issued.status).toBe(200);
     expect(issued.body).toMatchObject({
       response: '7716F4B2D7214EB2',
       attemptsRemaining: 2,
       pinRules: { minLength: 6 },
     });
-    const outcome = await me.post(`/api/v1/self-service/offline-unblocks/${issued.body.id}/outcome`, {
+    const outcome = await me.post(pathTo(api.selfService.outcome, { id: issued.body.id }), {
       result: 'unblocked',
     });
     expect(outcome.status).toBe(200);
     const audit = await f.auditor.get<{ items: { action: string; actor: string; actorType: string }[] }>(
-      `/api/v1/audit?cardId=${f.cardId}`,
+      `${pathTo(api.audit.list)}?cardId=${f.cardId}`,
     );
     expect(audit.body.items[0]).toMatchObject({
       action: 'offline_unblock.outcome_recorded',
@@ -57,14 +58,17 @@ forEachDatabase('self-service offline unblock', (kind) => {
 
   it('only where the profile enables it', async () => {
     const profile = unique('no-self-service');
-    await f.admin.post('/api/v1/profiles', { name: profile, useCases: { operatorOfflineUnblock: true } });
+    await f.admin.post(pathTo(api.profiles.create), {
+      name: profile,
+      useCases: { operatorOfflineUnblock: true },
+    });
     const card = await registerCard(f.admin, { username: f.username, profile });
-    const cards = await me.get<{ items: Card[] }>('/api/v1/self-service/cards');
+    const cards = await me.get<{ items: Card[] }>(pathTo(api.selfService.cards));
     expect(cards.body.items.find((c) => c.id === card.id)?.offlineUnblock).toMatchObject({
       available: false,
       reason: 'offline_unblock.use_case_disabled',
     });
-    const refused = await me.post(`/api/v1/self-service/cards/${card.id}/offline-unblock`, {
+    const refused = await me.post(pathTo(api.selfService.offlineUnblock, { id: card.id }), {
       challenge: '0557897F8D84407B',
     });
     expect(refused.status).toBe(403);
@@ -74,30 +78,30 @@ forEachDatabase('self-service offline unblock', (kind) => {
     const other = await createFixture(server.api, {
       useCases: { selfServiceOfflineUnblock: true, operatorOfflineUnblock: true },
     });
-    const refused = await me.post(`/api/v1/self-service/cards/${other.cardId}/offline-unblock`, {
+    const refused = await me.post(pathTo(api.selfService.offlineUnblock, { id: other.cardId }), {
       challenge: '0557897F8D84407B',
     });
     expect(refused.status).toBe(404);
     expect(refused.body).toMatchObject({ error: { code: 'card.not_found' } });
     const session = await other.operator.post<{ id: string }>(
-      `/api/v1/cards/${other.cardId}/offline-unblocks`,
+      pathTo(api.offlineUnblocks.start, { id: other.cardId }),
       {},
     );
     expect(session.status).toBe(201);
-    const outcome = await me.post(`/api/v1/self-service/offline-unblocks/${session.body.id}/outcome`, {
+    const outcome = await me.post(pathTo(api.selfService.outcome, { id: session.body.id }), {
       result: 'failed',
     });
     expect(outcome.status).toBe(404);
-    const cards = await me.get<{ items: Card[] }>('/api/v1/self-service/cards');
+    const cards = await me.get<{ items: Card[] }>(pathTo(api.selfService.cards));
     expect(cards.body.items.map((c) => c.id)).not.toContain(other.cardId);
   });
 
   it('never spends the last admin-key attempt: that one is for the help desk', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
-    const url = `/api/v1/self-service/cards/${card.id}/offline-unblock`;
+    const url = pathTo(api.selfService.offlineUnblock, { id: card.id });
     expect((await me.post(url, { challenge: '0557897F8D84407B' })).status).toBe(200);
     expect((await me.post(url, { challenge: '0557897F8D84407B' })).status).toBe(200);
-    const listed = await me.get<{ items: Card[] }>('/api/v1/self-service/cards');
+    const listed = await me.get<{ items: Card[] }>(pathTo(api.selfService.cards));
     expect(listed.body.items.find((c) => c.id === card.id)?.offlineUnblock).toMatchObject({
       available: false,
       reason: 'self_service.last_attempt',
@@ -110,7 +114,7 @@ forEachDatabase('self-service offline unblock', (kind) => {
   });
 
   it('refuses a mistyped challenge without starting anything', async () => {
-    const bad = await me.post(`/api/v1/self-service/cards/${f.cardId}/offline-unblock`, {
+    const bad = await me.post(pathTo(api.selfService.offlineUnblock, { id: f.cardId }), {
       challenge: '0557 897F 8D84',
     });
     expect(bad.status).toBe(422);
@@ -119,12 +123,12 @@ forEachDatabase('self-service offline unblock', (kind) => {
 
   it('ends the cardholder’s sign-in when the user is suspended', async () => {
     const user = await createFixture(server.api, { useCases: { selfServiceOfflineUnblock: true } });
-    await user.admin.put(`/api/v1/users/${user.userId}/password`, { password });
-    const session = await server.api.login(user.username, password, '/api/v1/self-service/login');
-    await user.admin.patch(`/api/v1/users/${user.userId}`, { state: 'suspended' });
-    expect((await session.get('/api/v1/self-service/cards')).status).toBe(401);
+    await user.admin.put(pathTo(api.users.setPassword, { id: user.userId }), { password });
+    const session = await server.api.login(user.username, password, pathTo(api.selfService.login));
+    await user.admin.patch(pathTo(api.users.update, { id: user.userId }), { state: 'suspended' });
+    expect((await session.get(pathTo(api.selfService.cards))).status).toBe(401);
     // The right password learns why it does not sign in; a wrong one learns nothing (see refusals.test.ts).
-    const again = await server.api.post('/api/v1/self-service/login', { username: user.username, password });
+    const again = await server.api.post(pathTo(api.selfService.login), { username: user.username, password });
     expect(again.status).toBe(403);
     expect(again.body).toMatchObject({ error: { code: 'self_service.account_suspended' } });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 type Availability = { available: boolean; reason: string | null; message: string | null };
 
@@ -16,11 +17,12 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
     await server.close();
   });
 
-  const setSwitch = (offlineUnblock: boolean) => f.admin.patch('/api/v1/settings', { offlineUnblock });
+  const setSwitch = (offlineUnblock: boolean) =>
+    f.admin.patch(pathTo(api.settings.update), { offlineUnblock });
 
   it('shows the settings to every staff role, and whether email is sent', async () => {
     for (const client of [f.admin, f.supervisor, f.operator, f.auditor]) {
-      const settings = await client.get('/api/v1/settings');
+      const settings = await client.get(pathTo(api.settings.get));
       expect(settings.status).toBe(200);
       expect(settings.body).toEqual({
         offlineUnblock: true,
@@ -28,18 +30,20 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
         secondFactorRequiredFor: [],
       });
     }
-    expect((await f.cardholder.get('/api/v1/settings')).status).toBe(403);
-    expect((await server.api.get('/api/v1/settings')).status).toBe(401);
-    expect((await f.cardholder.get('/api/v1/self-service/me')).body).toMatchObject({
+    expect((await f.cardholder.get(pathTo(api.settings.get))).status).toBe(403);
+    expect((await server.api.get(pathTo(api.settings.get))).status).toBe(401);
+    expect((await f.cardholder.get(pathTo(api.selfService.me))).body).toMatchObject({
       username: f.username,
       emailNotifications: false,
     });
   });
 
   it('lets only an admin change them, audited with the old and the new value', async () => {
-    expect((await f.supervisor.patch('/api/v1/settings', { offlineUnblock: false })).status).toBe(403);
-    expect((await f.admin.patch('/api/v1/settings', { offlineUnblock: 'no' })).status).toBe(400);
-    expect((await f.admin.patch('/api/v1/settings', {})).status).toBe(400);
+    expect((await f.supervisor.patch(pathTo(api.settings.update), { offlineUnblock: false })).status).toBe(
+      403,
+    );
+    expect((await f.admin.patch(pathTo(api.settings.update), { offlineUnblock: 'no' })).status).toBe(400);
+    expect((await f.admin.patch(pathTo(api.settings.update), {})).status).toBe(400);
     const off = await setSwitch(false);
     expect(off.status).toBe(200);
     expect(off.body).toEqual({
@@ -47,9 +51,9 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
       emailNotifications: false,
       secondFactorRequiredFor: [],
     });
-    expect((await f.operator.get('/api/v1/settings')).body).toMatchObject({ offlineUnblock: false });
+    expect((await f.operator.get(pathTo(api.settings.get))).body).toMatchObject({ offlineUnblock: false });
     const audit = await f.auditor.get<{ items: { action: string; actor: string; details: unknown }[] }>(
-      '/api/v1/audit?action=settings.changed',
+      `${pathTo(api.audit.list)}?action=settings.changed`,
     );
     expect(audit.body.items[0]).toEqual(
       expect.objectContaining({
@@ -64,7 +68,7 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
   it('when off, refuses operator and self-service offline unblock, says why, and leaves online unlock alone', async () => {
     await setSwitch(false);
     try {
-      const started = await f.operator.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+      const started = await f.operator.post(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {});
       expect(started.status).toBe(403);
       expect(started.body).toMatchObject({
         error: {
@@ -73,7 +77,7 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
         },
       });
       const user = await f.operator.get<{ cards: { id: string; offlineUnblock: Availability }[] }>(
-        `/api/v1/users/${f.userId}`,
+        pathTo(api.users.get, { id: f.userId }),
       );
       expect(user.body.cards.find((c) => c.id === f.cardId)?.offlineUnblock).toMatchObject({
         available: false,
@@ -81,14 +85,14 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
       });
 
       const own = await f.cardholder.get<{ items: { id: string; offlineUnblock: Availability }[] }>(
-        '/api/v1/self-service/cards',
+        pathTo(api.selfService.cards),
       );
       expect(own.body.items[0]?.offlineUnblock).toMatchObject({
         available: false,
         reason: 'offline_unblock.disabled',
         message: expect.stringContaining('administrator'),
       });
-      const selfService = await f.cardholder.post(`/api/v1/self-service/cards/${f.cardId}/offline-unblock`, {
+      const selfService = await f.cardholder.post(pathTo(api.selfService.offlineUnblock, { id: f.cardId }), {
         challenge: '0557897F8D84407B',
       });
       expect(selfService.status).toBe(403);
@@ -96,22 +100,22 @@ forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
 
       // Online unlock has its own switch, in the card profile.
       const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
-        '/api/v1/online-unlock/sessions',
+        pathTo(api.onlineUnlock.start),
         { cardSerial: f.serial },
       );
       expect(session.status).toBe(201);
-      const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+      const issued = await server.api.post(pathTo(api.onlineUnlock.response, { id: session.body.id }), {
         answers: answersFor(f, session.body.questions),
         challenge: '0557897F8D84407B',
       });
       expect(issued.status).toBe(200);
-      await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/outcome`, {
+      await server.api.post(pathTo(api.onlineUnlock.outcome, { id: session.body.id }), {
         result: 'unblocked',
       });
     } finally {
       await setSwitch(true);
     }
-    const started = await f.operator.post(`/api/v1/cards/${f.cardId}/offline-unblocks`, {});
+    const started = await f.operator.post(pathTo(api.offlineUnblocks.start, { id: f.cardId }), {});
     expect(started.status).toBe(201);
   });
 });
@@ -137,7 +141,7 @@ forEachDatabase('installation settings with email configured', (kind) => {
 
   it('tells the portals that email notices are sent', async () => {
     const admin = await server.api.login(ADMIN.username, ADMIN.password);
-    expect((await admin.get('/api/v1/settings')).body).toEqual({
+    expect((await admin.get(pathTo(api.settings.get))).body).toEqual({
       offlineUnblock: true,
       emailNotifications: true,
       secondFactorRequiredFor: [],

@@ -15,6 +15,7 @@ import { startTestProvider, TestBrowser, type TestProvider } from './support/oid
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';
 const FLOW_COOKIE = 'cardwarden_sso_flow';
@@ -24,7 +25,7 @@ function ssoConfig(provider: TestProvider, publicUrl: string): SsoConfig {
     issuer: provider.issuer,
     clientId: provider.clientId,
     clientSecret: provider.clientSecret,
-    redirectUrl: `${publicUrl}/api/v1/auth/sso/callback`,
+    redirectUrl: `${publicUrl}${pathTo(api.sso.callback)}`,
     postLogoutRedirectUrl: `${publicUrl}/`,
     scopes: ['openid', 'profile', 'email'],
     groupsClaim: 'groups',
@@ -51,7 +52,7 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
     baseB = `http://127.0.0.1:${String(portB)}`;
     // The provider knows one redirect URL, the public one (here: instance A's address).
     provider = await startTestProvider({
-      redirectUris: [`${baseA}/api/v1/auth/sso/callback`],
+      redirectUris: [`${baseA}${pathTo(api.sso.callback)}`],
       postLogoutRedirectUris: [`${baseA}/`],
     });
     database = await createTestDatabase('postgres');
@@ -72,7 +73,7 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
   /** Signs in at the provider from a start on A, stopping before the callback (which the test sends). */
   async function startOnA(portal: string, login: string) {
     const browser = new TestBrowser();
-    const stopped = await browser.signIn(`${baseA}/api/v1/auth/sso/start?portal=${portal}`, login, (url) =>
+    const stopped = await browser.signIn(`${baseA}${pathTo(api.sso.start)}?portal=${portal}`, login, (url) =>
       url.pathname.endsWith('/sso/callback'),
     );
     const binding = browser.cookie(baseA, FLOW_COOKIE) ?? '';
@@ -95,10 +96,13 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
     const callback = await browser.request(onB, { headers: { cookie } });
     expect(callback.status).toBe(302);
     expect(callback.headers.get('location')).toBe('/?sso=done');
-    const exchange = await browser.request(`${baseB}/api/v1/auth/sso/exchange`, { method: 'POST', json: {} });
+    const exchange = await browser.request(`${baseB}${pathTo(api.sso.exchange)}`, {
+      method: 'POST',
+      json: {},
+    });
     expect(exchange.status).toBe(200);
     const body = (await exchange.json()) as { session: { token: string } };
-    const me = await new ApiClient(baseA, body.session.token).get('/api/v1/auth/me');
+    const me = await new ApiClient(baseA, body.session.token).get(pathTo(api.auth.me));
     expect(me.body).toMatchObject({ username: 'alice.sso', role: 'operator' });
 
     // The same callback again, on either instance: the flow is spent.
@@ -106,7 +110,7 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
     const onA = new URL(onB.pathname + onB.search, baseA);
     expect((await browser.request(onA, { headers: { cookie } })).status).toBe(400);
     // A second exchange on B is refused too.
-    const again = await browser.request(`${baseB}/api/v1/auth/sso/exchange`, { method: 'POST', json: {} });
+    const again = await browser.request(`${baseB}${pathTo(api.sso.exchange)}`, { method: 'POST', json: {} });
     expect(again.status).toBe(401);
   });
 
@@ -115,7 +119,7 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
     expect((await browser.request(onB, { headers: { cookie } })).status).toBe(302);
     const result = `cardwarden_sso_result=${browser.cookie(baseB, 'cardwarden_sso_result') ?? ''}`;
     const exchange = (base: string) =>
-      fetch(`${base}/api/v1/auth/sso/exchange`, {
+      fetch(`${base}${pathTo(api.sso.exchange)}`, {
         method: 'POST',
         headers: { cookie: result, 'content-type': 'application/json' },
         body: '{}',
@@ -135,31 +139,34 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
     // This time the whole sign-in stays on A: callback and exchange.
     const onA = new URL(onB.pathname + onB.search, baseA);
     expect((await browser.request(onA, { headers: { cookie } })).status).toBe(302);
-    const exchange = await browser.request(`${baseA}/api/v1/auth/sso/exchange`, { method: 'POST', json: {} });
+    const exchange = await browser.request(`${baseA}${pathTo(api.sso.exchange)}`, {
+      method: 'POST',
+      json: {},
+    });
     const proof = ((await exchange.json()) as { stepUp: { proof: string } }).stepUp.proof;
     expect(proof).toEqual(expect.any(String));
 
     const first = await b.api.post<{ id: string; questions: { id: string }[] }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       {
         cardSerial: f.serial,
         ssoStepUp: proof,
       },
     );
     expect(first.status).toBe(201);
-    const second = await b.api.post('/api/v1/online-unlock/sessions', {
+    const second = await b.api.post(pathTo(api.onlineUnlock.start), {
       cardSerial: f.serial,
       ssoStepUp: proof,
     });
     expect(second.status).toBe(403);
     expect(second.body).toMatchObject({ error: { code: 'sso.step_up_required' } });
-    const onFirst = await a.api.post('/api/v1/online-unlock/sessions', {
+    const onFirst = await a.api.post(pathTo(api.onlineUnlock.start), {
       cardSerial: f.serial,
       ssoStepUp: proof,
     });
     expect(onFirst.body).toMatchObject({ error: { code: 'sso.step_up_required' } });
     // Finish the session the proof opened, so the card is free for the next test.
-    const issued = await b.api.post(`/api/v1/online-unlock/sessions/${first.body.id}/response`, {
+    const issued = await b.api.post(pathTo(api.onlineUnlock.response, { id: first.body.id }), {
       answers: answersFor(f, first.body.questions),
       challenge: CHALLENGE,
     });
@@ -167,10 +174,10 @@ describeWith(['postgresql'], 'single sign-on over two server instances on one Po
   });
 
   it("completes on B the unlock tool's wait started on A", async () => {
-    const device = await a.api.post<{ signInUrl: string; pollToken: string }>('/api/v1/auth/sso/device');
+    const device = await a.api.post<{ signInUrl: string; pollToken: string }>(pathTo(api.sso.requestDevice));
     expect(device.status).toBe(201);
     const poll = (server: TestServer) =>
-      server.api.post<{ status: string; stepUp?: { proof: string } }>('/api/v1/auth/sso/device/poll', {
+      server.api.post<{ status: string; stepUp?: { proof: string } }>(pathTo(api.sso.pollDevice), {
         pollToken: device.body.pollToken,
       });
     expect((await poll(b)).body).toEqual({ status: 'pending' });

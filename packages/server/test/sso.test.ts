@@ -12,6 +12,7 @@ import { freePort } from './support/free-port.js';
 import { startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';
 const STEP_UP_SECONDS = 4;
@@ -21,7 +22,7 @@ function ssoConfig(provider: TestProvider, base: string): SsoConfig {
     issuer: provider.issuer,
     clientId: provider.clientId,
     clientSecret: provider.clientSecret,
-    redirectUrl: `${base}/api/v1/auth/sso/callback`,
+    redirectUrl: `${base}${pathTo(api.sso.callback)}`,
     postLogoutRedirectUrl: `${base}/`,
     scopes: ['openid', 'profile', 'email'],
     groupsClaim: 'groups',
@@ -51,8 +52,11 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
 
   /** A whole sign-in in a new browser: start, the provider's forms, the callback, the exchange. */
   async function signIn(portal: string, login: string, browser = new TestBrowser()) {
-    const landed = await browser.signIn(`${base}/api/v1/auth/sso/start?portal=${portal}`, login);
-    const exchange = await browser.request(`${base}/api/v1/auth/sso/exchange`, { method: 'POST', json: {} });
+    const landed = await browser.signIn(`${base}${pathTo(api.sso.start)}?portal=${portal}`, login);
+    const exchange = await browser.request(`${base}${pathTo(api.sso.exchange)}`, {
+      method: 'POST',
+      json: {},
+    });
     return {
       browser,
       landed,
@@ -65,7 +69,7 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     const port = await freePort();
     base = `http://127.0.0.1:${String(port)}`;
     provider = await startTestProvider({
-      redirectUris: [`${base}/api/v1/auth/sso/callback`],
+      redirectUris: [`${base}${pathTo(api.sso.callback)}`],
       postLogoutRedirectUris: [`${base}/`],
     });
     server = await startTestServer(kind, { config: { port, sso: ssoConfig(provider, base) } });
@@ -93,9 +97,9 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
   });
 
   it('says SSO is on, publicly, and shows admins the settings without the secret', async () => {
-    expect((await server.api.get('/api/v1/auth/sso')).body).toEqual({ enabled: true });
+    expect((await server.api.get(pathTo(api.sso.status))).body).toEqual({ enabled: true });
     const admin = await server.api.login(ADMIN.username, ADMIN.password);
-    const settings = await admin.get('/api/v1/auth/sso/settings');
+    const settings = await admin.get(pathTo(api.sso.settings));
     expect(settings.status).toBe(200);
     expect(settings.body).toMatchObject({
       enabled: true,
@@ -105,8 +109,8 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
       groupRoles: expect.arrayContaining([{ group: 'cardwarden-admins', role: 'admin' }]) as unknown,
     });
     expect(settings.text).not.toContain(provider.clientSecret);
-    expect((await f.operator.get('/api/v1/auth/sso/settings')).status).toBe(403);
-    expect((await server.api.get('/api/v1/auth/sso/settings')).status).toBe(401);
+    expect((await f.operator.get(pathTo(api.sso.settings))).status).toBe(403);
+    expect((await server.api.get(pathTo(api.sso.settings))).status).toBe(401);
     expect(server.logs.join('\n')).toContain('CARDWARDEN_OIDC_ALLOW_INSECURE_HTTP');
   });
 
@@ -116,7 +120,7 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     expect(status).toBe(200);
     expect(body.portal).toBe('staff');
     const alice = new ApiClient(base, body.session?.token);
-    expect((await alice.get('/api/v1/auth/me')).body).toMatchObject({
+    expect((await alice.get(pathTo(api.auth.me))).body).toMatchObject({
       username: 'alice.sso',
       role: 'operator',
     });
@@ -127,10 +131,10 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     // The strongest of several mapped groups.
     const bob = await signIn('staff', 'bob');
     const bobApi = new ApiClient(base, bob.body.session?.token);
-    expect((await bobApi.get('/api/v1/auth/me')).body).toMatchObject({ role: 'admin' });
+    expect((await bobApi.get(pathTo(api.auth.me))).body).toMatchObject({ role: 'admin' });
     // The console shows where the account came from.
     const staff = await bobApi.get<{ items: { username: string; singleSignOn: boolean }[] }>(
-      '/api/v1/operators',
+      pathTo(api.operators.list),
     );
     expect(staff.body.items.find((o) => o.username === 'alice.sso')?.singleSignOn).toBe(true);
     expect(staff.body.items.find((o) => o.username === 'admin')?.singleSignOn).toBe(false);
@@ -139,16 +143,18 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
   it('follows group changes at each sign-in, and refuses when no group maps to a role', async () => {
     provider.accounts.set('carol', { preferred_username: 'carol.sso', groups: ['cardwarden-audit'] });
     const first = await signIn('staff', 'carol');
-    expect((await new ApiClient(base, first.body.session?.token).get('/api/v1/auth/me')).body).toMatchObject({
+    expect(
+      (await new ApiClient(base, first.body.session?.token).get(pathTo(api.auth.me))).body,
+    ).toMatchObject({
       role: 'auditor',
     });
     provider.accounts.set('carol', { preferred_username: 'carol.sso', groups: ['cardwarden-helpdesk'] });
     const second = await signIn('staff', 'carol');
-    expect((await new ApiClient(base, second.body.session?.token).get('/api/v1/auth/me')).body).toMatchObject(
-      {
-        role: 'operator',
-      },
-    );
+    expect(
+      (await new ApiClient(base, second.body.session?.token).get(pathTo(api.auth.me))).body,
+    ).toMatchObject({
+      role: 'operator',
+    });
     const refused = await signIn('staff', 'nobody');
     expect(refused.status).toBe(403);
     expect(refused.body.error?.code).toBe('sso.no_role');
@@ -165,19 +171,19 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     const holder = await signIn('self-service', 'holder');
     expect(holder.landed.url.pathname).toBe('/self-service');
     expect(holder.status).toBe(200);
-    const me = await new ApiClient(base, holder.body.session?.token).get('/api/v1/self-service/me');
+    const me = await new ApiClient(base, holder.body.session?.token).get(pathTo(api.selfService.me));
     expect(me.body).toMatchObject({ username: f.username });
     // A fresh sign-in is also a step-up proof.
     expect(holder.body.stepUp?.proof).toEqual(expect.any(String));
     const stranger = await signIn('self-service', 'stranger');
     expect(stranger.status).toBe(403);
     expect(stranger.body.error?.code).toBe('sso.no_account');
-    const users = await f.admin.get<{ total: number }>('/api/v1/users?q=not-a-cardholder');
+    const users = await f.admin.get<{ total: number }>(`${pathTo(api.users.list)}?q=not-a-cardholder`);
     expect(users.body.total).toBe(0);
   });
 
   it('requires a step-up for self-service offline unblock: refused without, accepted with, once', async () => {
-    const url = `/api/v1/self-service/cards/${f.cardId}/offline-unblock`;
+    const url = pathTo(api.selfService.offlineUnblock, { id: f.cardId });
     const without = await f.cardholder.post(url, { challenge: CHALLENGE });
     expect(without.status).toBe(403);
     expect(without.body).toMatchObject({ error: { code: 'sso.step_up_required' } });
@@ -188,7 +194,7 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     expect(proof).toEqual(expect.any(String));
     const done = await f.cardholder.post(url, { challenge: CHALLENGE, ssoStepUp: proof });
     expect(done.status).toBe(200);
-    await f.cardholder.post(`/api/v1/self-service/offline-unblocks/${String(done.body.id)}/outcome`, {
+    await f.cardholder.post(pathTo(api.selfService.outcome, { id: String(done.body.id) }), {
       result: 'unblocked',
     });
     const replay = await f.cardholder.post(url, { challenge: CHALLENGE, ssoStepUp: proof });
@@ -196,7 +202,7 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
   });
 
   it("refuses another person's step-up and a stale one", async () => {
-    const url = `/api/v1/self-service/cards/${f.cardId}/offline-unblock`;
+    const url = pathTo(api.selfService.offlineUnblock, { id: f.cardId });
     provider.accounts.set('other-holder', { preferred_username: f.operatorName });
     // Bob is staff, not a cardholder: a step-up must name the card's own holder.
     const bob = await signIn('step-up', 'bob');
@@ -215,48 +221,50 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
   }, 20_000);
 
   it('gives the unlock tool a step-up through a browser sign-in, for online unlock', async () => {
-    const without = await server.api.post('/api/v1/online-unlock/sessions', { cardSerial: f.serial });
+    const without = await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: f.serial });
     expect(without.status).toBe(403);
     expect(without.body).toMatchObject({ error: { code: 'sso.step_up_required' } });
-    const device = await server.api.post<{ signInUrl: string; pollToken: string }>('/api/v1/auth/sso/device');
+    const device = await server.api.post<{ signInUrl: string; pollToken: string }>(
+      pathTo(api.sso.requestDevice),
+    );
     expect(device.status).toBe(201);
-    const pending = await server.api.post('/api/v1/auth/sso/device/poll', {
+    const pending = await server.api.post(pathTo(api.sso.pollDevice), {
       pollToken: device.body.pollToken,
     });
     expect(pending.body).toEqual({ status: 'pending' });
     const landed = await new TestBrowser().signIn(device.body.signInUrl, 'holder');
     expect(landed.url.search).toBe('?sso=device');
     const done = await server.api.post<{ status: string; stepUp: { proof: string } }>(
-      '/api/v1/auth/sso/device/poll',
+      pathTo(api.sso.pollDevice),
       { pollToken: device.body.pollToken },
     );
     expect(done.body.status).toBe('done');
     const session = await server.api.post<{ id: string; questions: { id: string }[] }>(
-      '/api/v1/online-unlock/sessions',
+      pathTo(api.onlineUnlock.start),
       { cardSerial: f.serial, ssoStepUp: done.body.stepUp.proof },
     );
     expect(session.status).toBe(201);
-    const issued = await server.api.post(`/api/v1/online-unlock/sessions/${session.body.id}/response`, {
+    const issued = await server.api.post(pathTo(api.onlineUnlock.response, { id: session.body.id }), {
       answers: answersFor(f, session.body.questions),
       challenge: CHALLENGE,
     });
     expect(issued.status).toBe(200);
     // The link works once; the poll token gives its proof once.
     expect((await new TestBrowser().request(device.body.signInUrl)).status).toBe(400);
-    const again = await server.api.post('/api/v1/auth/sso/device/poll', { pollToken: device.body.pollToken });
+    const again = await server.api.post(pathTo(api.sso.pollDevice), { pollToken: device.body.pollToken });
     expect(again.status).toBe(401);
   });
 
   it('signs out here and offers the provider sign-out', async () => {
     const alice = await signIn('staff', 'alice');
     const client = new ApiClient(base, alice.body.session?.token);
-    const out = await client.post<{ endSessionUrl: string }>('/api/v1/auth/sso/logout');
+    const out = await client.post<{ endSessionUrl: string }>(pathTo(api.sso.logout));
     expect(out.status).toBe(200);
     const end = new URL(out.body.endSessionUrl);
     expect(end.origin).toBe(provider.issuer);
     expect(end.searchParams.get('id_token_hint')).toEqual(expect.any(String));
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${base}/`);
-    expect((await client.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client.get(pathTo(api.auth.me))).status).toBe(401);
     // The provider accepts it: its confirmation page, then back to Cardwarden.
     const back = await alice.browser.signIn(end.href, 'alice', (url) => url.origin === base);
     expect(back.url.href).toBe(`${base}/`);
@@ -264,16 +272,16 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
 
   describe('hostile callbacks', () => {
     it('refuses an unknown state, and a callback without any', async () => {
-      const bad = await new TestBrowser().request(`${base}/api/v1/auth/sso/callback?code=abc&state=forged`);
+      const bad = await new TestBrowser().request(`${base}${pathTo(api.sso.callback)}?code=abc&state=forged`);
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('sso.invalid_state');
-      const none = await new TestBrowser().request(`${base}/api/v1/auth/sso/callback?code=abc`);
+      const none = await new TestBrowser().request(`${base}${pathTo(api.sso.callback)}?code=abc`);
       expect(none.status).toBe(400);
     });
 
     it("refuses an attacker's callback URL opened in the victim's browser (login CSRF, code injection)", async () => {
       const attacker = new TestBrowser();
-      const stopped = await attacker.signIn(`${base}/api/v1/auth/sso/start?portal=staff`, 'bob', (url) =>
+      const stopped = await attacker.signIn(`${base}${pathTo(api.sso.start)}?portal=staff`, 'bob', (url) =>
         url.pathname.endsWith('/sso/callback'),
       );
       const victim = new TestBrowser();
@@ -288,33 +296,36 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
 
     it('refuses a replayed callback, a second exchange, and an exchange without the cookie', async () => {
       const browser = new TestBrowser();
-      const stopped = await browser.signIn(`${base}/api/v1/auth/sso/start?portal=staff`, 'alice', (url) =>
+      const stopped = await browser.signIn(`${base}${pathTo(api.sso.start)}?portal=staff`, 'alice', (url) =>
         url.pathname.endsWith('/sso/callback'),
       );
       expect((await browser.request(stopped.url)).status).toBe(302);
       expect((await browser.request(stopped.url)).status).toBe(400);
-      const first = await browser.request(`${base}/api/v1/auth/sso/exchange`, { method: 'POST', json: {} });
+      const first = await browser.request(`${base}${pathTo(api.sso.exchange)}`, { method: 'POST', json: {} });
       expect(first.status).toBe(200);
-      const second = await browser.request(`${base}/api/v1/auth/sso/exchange`, { method: 'POST', json: {} });
+      const second = await browser.request(`${base}${pathTo(api.sso.exchange)}`, {
+        method: 'POST',
+        json: {},
+      });
       expect(second.status).toBe(401);
-      const anonymous = await server.api.post('/api/v1/auth/sso/exchange', {});
+      const anonymous = await server.api.post(pathTo(api.sso.exchange), {});
       expect(anonymous.body).toMatchObject({ error: { code: 'sso.exchange_invalid' } });
     });
 
     it("refuses a code moved into another sign-in (PKCE: that flow's verifier does not match)", async () => {
       const browser = new TestBrowser();
-      const stolen = await browser.signIn(`${base}/api/v1/auth/sso/start?portal=staff`, 'bob', (url) =>
+      const stolen = await browser.signIn(`${base}${pathTo(api.sso.start)}?portal=staff`, 'bob', (url) =>
         url.pathname.endsWith('/sso/callback'),
       );
       const code = stolen.url.searchParams.get('code') ?? '';
-      const mine = await browser.signIn(`${base}/api/v1/auth/sso/start?portal=staff`, 'alice', (url) =>
+      const mine = await browser.signIn(`${base}${pathTo(api.sso.start)}?portal=staff`, 'alice', (url) =>
         url.pathname.endsWith('/sso/callback'),
       );
       const forged = new URL(mine.url);
       forged.searchParams.set('code', code);
       const landed = await browser.request(forged);
       expect(landed.status).toBe(302);
-      const exchange = await browser.request(`${base}/api/v1/auth/sso/exchange`, {
+      const exchange = await browser.request(`${base}${pathTo(api.sso.exchange)}`, {
         method: 'POST',
         json: {},
       });
@@ -323,15 +334,15 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     });
 
     it('refuses a provider error and unknown portals (no open redirect)', async () => {
-      expect((await server.api.get('/api/v1/auth/sso/start?portal=https://evil.example')).status).toBe(400);
+      expect((await server.api.get(`${pathTo(api.sso.start)}?portal=https://evil.example`)).status).toBe(400);
       const browser = new TestBrowser();
-      const started = await browser.request(`${base}/api/v1/auth/sso/start?portal=staff`);
+      const started = await browser.request(`${base}${pathTo(api.sso.start)}?portal=staff`);
       const state = new URL(started.headers.get('location') ?? '').searchParams.get('state') ?? '';
       const denied = await browser.request(
-        `${base}/api/v1/auth/sso/callback?error=access_denied&error_description=%3Cscript%3E&state=${state}`,
+        `${base}${pathTo(api.sso.callback)}?error=access_denied&error_description=%3Cscript%3E&state=${state}`,
       );
       expect(denied.headers.get('location')).toBe('/?sso=done');
-      const exchange = await browser.request(`${base}/api/v1/auth/sso/exchange`, {
+      const exchange = await browser.request(`${base}${pathTo(api.sso.exchange)}`, {
         method: 'POST',
         json: {},
       });
@@ -345,10 +356,10 @@ forEachDatabase('single sign-on (OpenID Connect)', (kind) => {
     it('limits the sign-ins one address starts (each holds a row until it expires)', async () => {
       let status = 0;
       for (let i = 0; i < 70 && status !== 429; i++) {
-        status = (await new TestBrowser().request(`${base}/api/v1/auth/sso/start?portal=staff`)).status;
+        status = (await new TestBrowser().request(`${base}${pathTo(api.sso.start)}?portal=staff`)).status;
       }
       expect(status).toBe(429);
-      expect((await server.api.post('/api/v1/auth/sso/device')).status).toBe(429);
+      expect((await server.api.post(pathTo(api.sso.requestDevice))).status).toBe(429);
     });
   });
 });
@@ -365,7 +376,7 @@ describe('SSO configuration', () => {
       CARDWARDEN_OIDC_GROUP_ROLES: 'Staff-Admins=admin;helpdesk=operator',
     });
     expect(config.sso).toMatchObject({
-      redirectUrl: 'https://cardwarden.example.org/api/v1/auth/sso/callback',
+      redirectUrl: `https://cardwarden.example.org${pathTo(api.sso.callback)}`,
       groupsClaim: 'groups',
       clientSecret: undefined,
     });

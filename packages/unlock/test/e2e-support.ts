@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const UNLOCK_CLI = join(REPO_ROOT, 'packages/unlock/bin/cardwarden-unlock.js');
@@ -53,7 +54,7 @@ export class Api {
 
   async login(): Promise<void> {
     this.token = (
-      await this.call('POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD })
+      await this.call('POST', pathTo(routes.auth.login), { username: 'admin', password: ADMIN_PASSWORD })
     ).token as string;
   }
 

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const FACTORY_KEY = '010203040506070801020304050607080102030405060708';
 const FIRST_SERIAL = 'A11CE000000000000000000000000001';
@@ -62,17 +63,17 @@ describeWith(
       buildForEndToEnd();
       dir = mkdtempSync(join(tmpdir(), 'cw-issue-e2e-'));
       server = await ServerProcess.start(join(dir, 'server-data'));
-      await api('POST', '/api/v1/profiles', {
+      await api('POST', pathTo(routes.profiles.create), {
         name: 'e2e-issued',
         useCases: { operatorOfflineUnblock: true },
         maxPinAttempts: 5,
       });
-      await api('POST', '/api/v1/users', {
+      await api('POST', pathTo(routes.users.create), {
         username: 'alice',
         displayName: 'Alice Example',
         email: 'alice@example.test',
       });
-      await api('POST', '/api/v1/operators', {
+      await api('POST', pathTo(routes.operators.create), {
         username: 'issuer1',
         password: ISSUER_PASSWORD,
         role: 'issuer',
@@ -80,7 +81,7 @@ describeWith(
       issuerToken = (
         await server.api.call(
           'POST',
-          '/api/v1/auth/login',
+          pathTo(routes.auth.login),
           { username: 'issuer1', password: ISSUER_PASSWORD },
           '',
         )
@@ -110,7 +111,7 @@ describeWith(
       const after = state(FIRST_SERIAL);
       expect(after.adminKey).not.toBe(FACTORY_KEY);
       expect(after).toMatchObject({ pin: INITIAL_PIN, pinTryLimit: 5, pinTriesLeft: 5 });
-      const registered = await api('GET', `/api/v1/cards?serial=${FIRST_SERIAL}`);
+      const registered = await api('GET', `${pathTo(routes.cards.list)}?serial=${FIRST_SERIAL}`);
       const [detail] = registered.items as { adminKey: { kcv: string }; user: { username: string } }[];
       expect(detail).toMatchObject({ adminKey: { kcv: kcv(after.adminKey) }, user: { username: 'alice' } });
       expect(server!.log).not.toContain(after.adminKey);
@@ -145,7 +146,7 @@ describeWith(
       await killed.exited;
       const written = state(SECOND_SERIAL).adminKey;
       expect(written).not.toBe(FACTORY_KEY);
-      const [before] = (await api('GET', `/api/v1/cards?serial=${SECOND_SERIAL}`)).items as {
+      const [before] = (await api('GET', `${pathTo(routes.cards.list)}?serial=${SECOND_SERIAL}`)).items as {
         id: string;
         adminKey: { kcv: string };
       }[];
@@ -165,7 +166,7 @@ describeWith(
       });
       expect(await again.exited).toBe(0);
       expect(state(SECOND_SERIAL).adminKey).toBe(written);
-      const [after] = (await api('GET', `/api/v1/cards?serial=${SECOND_SERIAL}`)).items as {
+      const [after] = (await api('GET', `${pathTo(routes.cards.list)}?serial=${SECOND_SERIAL}`)).items as {
         adminKey: { kcv: string };
       }[];
       expect(after!.adminKey.kcv).toBe(kcv(written));
@@ -179,10 +180,10 @@ describeWith(
         }),
       );
       const { challenge } = await unlock.nextJson();
-      const session = await api('POST', `/api/v1/cards/${before!.id}/offline-unblocks`, {
+      const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: before!.id }), {
         ticket: 'ISSUE-E2E',
       });
-      const answer = await api('POST', `/api/v1/offline-unblocks/${String(session.id)}/response`, {
+      const answer = await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
         challenge,
       });
       unlock.send(String(answer.response), '97531864', '97531864');

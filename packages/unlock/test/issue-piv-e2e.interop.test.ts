@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const FACTORY_KEY = '010203040506070801020304050607080102030405060708';
 const FIRST_SERIAL = '40000011';
@@ -79,8 +80,10 @@ describeWith(
         }),
       );
       const { challenge } = await unlock.nextJson();
-      const session = await api('POST', `/api/v1/cards/${cardId}/offline-unblocks`, { ticket: 'PIV-E2E' });
-      const answer = await api('POST', `/api/v1/offline-unblocks/${String(session.id)}/response`, {
+      const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
+        ticket: 'PIV-E2E',
+      });
+      const answer = await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
         challenge,
       });
       unlock.send(String(answer.response), newPin, newPin);
@@ -92,20 +95,20 @@ describeWith(
       buildForEndToEnd();
       dir = mkdtempSync(join(tmpdir(), 'cw-issue-piv-e2e-'));
       server = await ServerProcess.start(join(dir, 'server-data'));
-      const profile = await api('POST', '/api/v1/profiles', {
+      const profile = await api('POST', pathTo(routes.profiles.create), {
         name: 'e2e-piv',
         useCases: { operatorOfflineUnblock: true },
         adminKeySource: 'derived',
         maxPinAttempts: 5,
         adminKeyAttemptLimit: 4,
       });
-      await api('POST', `/api/v1/profiles/${String(profile.id)}/masters`, {});
-      await api('POST', '/api/v1/users', {
+      await api('POST', pathTo(routes.masters.create, { id: String(profile.id) }), {});
+      await api('POST', pathTo(routes.users.create), {
         username: 'bob',
         displayName: 'Bob Example',
         email: 'bob@example.test',
       });
-      await api('POST', '/api/v1/operators', {
+      await api('POST', pathTo(routes.operators.create), {
         username: 'issuer1',
         password: ISSUER_PASSWORD,
         role: 'issuer',
@@ -113,7 +116,7 @@ describeWith(
       issuerToken = (
         await server.api.call(
           'POST',
-          '/api/v1/auth/login',
+          pathTo(routes.auth.login),
           { username: 'issuer1', password: ISSUER_PASSWORD },
           '',
         )
@@ -147,7 +150,7 @@ describeWith(
         pukTryLimit: 4,
         puk: pukFor(after.managementKey, FIRST_SERIAL),
       });
-      const [detail] = (await api('GET', `/api/v1/cards?serial=${FIRST_SERIAL}`)).items as {
+      const [detail] = (await api('GET', `${pathTo(routes.cards.list)}?serial=${FIRST_SERIAL}`)).items as {
         id: string;
         type: string;
         adminKey: { kcv: string };
@@ -218,7 +221,7 @@ describeWith(
       await killed.exited;
       const written = state(SECOND_SERIAL).managementKey;
       expect(written).not.toBe(FACTORY_KEY);
-      const [before] = (await api('GET', `/api/v1/cards?serial=${SECOND_SERIAL}`)).items as {
+      const [before] = (await api('GET', `${pathTo(routes.cards.list)}?serial=${SECOND_SERIAL}`)).items as {
         id: string;
         adminKey: { kcv: string };
       }[];
@@ -240,7 +243,7 @@ describeWith(
         pukTryLimit: 4,
         puk: pukFor(written, SECOND_SERIAL),
       });
-      const [after] = (await api('GET', `/api/v1/cards?serial=${SECOND_SERIAL}`)).items as {
+      const [after] = (await api('GET', `${pathTo(routes.cards.list)}?serial=${SECOND_SERIAL}`)).items as {
         adminKey: { kcv: string };
       }[];
       expect(after!.adminKey.kcv).toBe(kcv(written));

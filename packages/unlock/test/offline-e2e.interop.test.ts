@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
 const SERIAL = 'C0FFEE00112233445566778899AABBCC';
@@ -37,17 +38,17 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
     buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-e2e-'));
     server = await ServerProcess.start(join(dir, 'server-data'));
-    await api('POST', '/api/v1/profiles', {
+    await api('POST', pathTo(routes.profiles.create), {
       name: 'e2e-gids',
       useCases: { operatorOfflineUnblock: true },
       adminKeyAttemptLimit: 3,
     });
-    await api('POST', '/api/v1/users', {
+    await api('POST', pathTo(routes.users.create), {
       username: 'alice',
       displayName: 'Alice Example',
       email: 'alice@example.test',
     });
-    const registered = await api('POST', '/api/v1/cards', {
+    const registered = await api('POST', pathTo(routes.cards.create), {
       serial: SERIAL,
       username: 'alice',
       profile: 'e2e-gids',
@@ -79,8 +80,10 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
     const { challenge } = await unlock.nextJson();
     expect(challenge).toMatch(/^[0-9A-F]{16}$/);
 
-    const session = await api('POST', `/api/v1/cards/${cardId}/offline-unblocks`, { ticket: 'E2E-1' });
-    const answer = await api('POST', `/api/v1/offline-unblocks/${String(session.id)}/response`, {
+    const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
+      ticket: 'E2E-1',
+    });
+    const answer = await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
       challenge,
     });
     expect(answer.response).toMatch(/^[0-9A-F]{16}$/);
@@ -89,7 +92,9 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
 
     expect(await unlock.nextJson()).toEqual({ result: 'unblocked' });
     expect(await unlock.exited).toBe(0);
-    await api('POST', `/api/v1/offline-unblocks/${String(session.id)}/outcome`, { result: 'unblocked' });
+    await api('POST', pathTo(routes.offlineUnblocks.outcome, { id: String(session.id) }), {
+      result: 'unblocked',
+    });
     expect(state()).toMatchObject({ pin: '24681357', pinTriesLeft: 3, adminTriesLeft: 3 });
   });
 
@@ -107,12 +112,12 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
       const { challenge } = await unlock.nextJson();
       // The server's answer to another challenge: well-formed, but wrong for this one.
       const other = (challenge as string).replace(/^./, (c) => (c === '0' ? '1' : '0'));
-      const session = await api('POST', `/api/v1/cards/${cardId}/offline-unblocks`, {
+      const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
         ticket: 'E2E-wrong',
       }).catch(() => undefined);
       const response = session
         ? ((
-            await api('POST', `/api/v1/offline-unblocks/${String(session.id)}/response`, {
+            await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
               challenge: other,
             }).catch(() => undefined)
           )?.response as string | undefined)

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
 import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const ADMIN_KEY = '1F2E3D4C5B6A79880112233445566778899AABBCCDDEEFF0';
 const SERIAL = 'B0B0000102030405060708090A0B0C0D';
@@ -81,10 +82,11 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
     dir = mkdtempSync(join(tmpdir(), 'cw-online-e2e-'));
     server = await ServerProcess.start(join(dir, 'server-data'));
 
-    for (const text of Object.keys(ANSWERS)) await api('POST', '/api/v1/security-questions', { text });
-    const questions = (await api('GET', '/api/v1/security-questions')).items as Question[];
+    for (const text of Object.keys(ANSWERS))
+      await api('POST', pathTo(routes.securityQuestions.create), { text });
+    const questions = (await api('GET', pathTo(routes.securityQuestions.list))).items as Question[];
     profileId = (
-      await api('POST', '/api/v1/profiles', {
+      await api('POST', pathTo(routes.profiles.create), {
         name: 'e2e-online',
         useCases: { onlineUnlock: true },
         adminKeyAttemptLimit: 5,
@@ -92,25 +94,27 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
         securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
       })
     ).id as string;
-    const user = await api('POST', '/api/v1/users', {
+    const user = await api('POST', pathTo(routes.users.create), {
       username: 'bob',
       displayName: 'Bob Example',
       email: 'bob@example.test',
     });
-    await api('PUT', `/api/v1/users/${String(user.id)}/password`, { password: CARDHOLDER_PASSWORD });
+    await api('PUT', pathTo(routes.users.setPassword, { id: String(user.id) }), {
+      password: CARDHOLDER_PASSWORD,
+    });
     const cardholder = await api(
       'POST',
-      '/api/v1/self-service/login',
+      pathTo(routes.selfService.login),
       { username: 'bob', password: CARDHOLDER_PASSWORD },
       '',
     );
     await api(
       'PUT',
-      '/api/v1/self-service/security-answers',
+      pathTo(routes.securityQuestions.setMyAnswers),
       { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] })) },
       cardholder.token as string,
     );
-    await api('POST', '/api/v1/cards', {
+    await api('POST', pathTo(routes.cards.create), {
       serial: SERIAL,
       username: 'bob',
       profile: 'e2e-online',
@@ -178,7 +182,9 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
     expect(state()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
     expect(server!.log).not.toContain(NEW_PIN);
     // The server confirmed the unblock; the audit trail has it, and neither the answers nor the PIN.
-    const audit = JSON.stringify((await api('GET', '/api/v1/audit?action=online_unlock.')).items);
+    const audit = JSON.stringify(
+      (await api('GET', `${pathTo(routes.audit.list)}?action=online_unlock.`)).items,
+    );
     expect(audit).toMatch(/"action":"online_unlock.unblock_confirmed"/);
     expect(audit).not.toMatch(/"action":"online_unlock.outcome_recorded"/);
     expect(audit).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
@@ -187,7 +193,9 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   it('sends the cardholder to the help desk when the profile does not allow online unlock', async () => {
     card!.signal('SIGUSR1');
     await sleep(100);
-    await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: false } });
+    await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
+      useCases: { onlineUnlock: false },
+    });
     try {
       const { last, status } = await unlockWith((text) => ANSWERS[text]!, ...plainHttp());
       expect(last).toMatchObject({
@@ -197,7 +205,9 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
       });
       expect(status).toBe(10);
     } finally {
-      await api('PATCH', `/api/v1/profiles/${profileId}`, { useCases: { onlineUnlock: true } });
+      await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
+        useCases: { onlineUnlock: true },
+      });
     }
   });
 

@@ -16,6 +16,7 @@ import {
 import { createSecurityFixture, type SecurityFixture } from '../../server/test/support/security-fixture.js';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.js';
 import { collector, scriptedInput, SoftwareCardAccess } from './software-card-access.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const KEY_HEX = '010203040506070801020304050607080102030405060708';
 const SERIAL = 'A1B2C3D4'.repeat(4);
@@ -38,7 +39,7 @@ describe('cardwarden-unlock online --sso', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${String(port)}`;
     provider = await startTestProvider({
-      redirectUris: [`${base}/api/v1/auth/sso/callback`],
+      redirectUris: [`${base}${pathTo(api.sso.callback)}`],
       postLogoutRedirectUris: [`${base}/`],
     });
     server = await startTestServer('pglite', {
@@ -48,7 +49,7 @@ describe('cardwarden-unlock online --sso', () => {
           issuer: provider.issuer,
           clientId: provider.clientId,
           clientSecret: provider.clientSecret,
-          redirectUrl: `${base}/api/v1/auth/sso/callback`,
+          redirectUrl: `${base}${pathTo(api.sso.callback)}`,
           postLogoutRedirectUrl: `${base}/`,
           scopes: ['openid', 'profile', 'email'],
           groupsClaim: 'groups',
@@ -115,7 +116,7 @@ describe('cardwarden-unlock online --sso', () => {
   it('signs in through the browser, then unblocks the card', async () => {
     const result = await run(['--sso']);
     expect(result.out[0]).toEqual({
-      ssoSignInUrl: expect.stringContaining(`${base}/api/v1/auth/sso/start?device=`),
+      ssoSignInUrl: expect.stringContaining(`${base}${pathTo(api.sso.start)}?device=`),
     });
     expect(result.out.at(-1)).toMatchObject({ result: 'unblocked' });
     expect(result.status).toBe(0);

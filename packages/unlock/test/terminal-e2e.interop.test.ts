@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildForEndToEnd, NODELAY_SOURCE, PtySession, ServerProcess, UNLOCK_CLI } from './e2e-support.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
 const SERIAL = 'C0FFEE00112233445566778899AABBDD';
@@ -46,8 +47,10 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
 
   /** The response the server issues for the challenge on the screen. */
   async function serverResponse(challenge: string): Promise<string> {
-    const session = await api('POST', `/api/v1/cards/${cardId}/offline-unblocks`, { ticket: 'PTY-1' });
-    const answer = await api('POST', `/api/v1/offline-unblocks/${String(session.id)}/response`, {
+    const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
+      ticket: 'PTY-1',
+    });
+    const answer = await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
       challenge,
     });
     return answer.response as string;
@@ -58,20 +61,20 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
     dir = mkdtempSync(join(tmpdir(), 'cw-pty-'));
     server = await ServerProcess.start(join(dir, 'server-data'));
     profileId = (
-      await api('POST', '/api/v1/profiles', {
+      await api('POST', pathTo(routes.profiles.create), {
         name: 'pty-gids',
         useCases: { operatorOfflineUnblock: true },
         adminKeyAttemptLimit: 5,
         pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
       })
     ).id as string;
-    await api('POST', '/api/v1/users', {
+    await api('POST', pathTo(routes.users.create), {
       username: 'bob',
       displayName: 'Bob Example',
       email: 'bob@example.test',
     });
     cardId = (
-      await api('POST', '/api/v1/cards', {
+      await api('POST', pathTo(routes.cards.create), {
         serial: SERIAL,
         username: 'bob',
         profile: 'pty-gids',
@@ -179,7 +182,9 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   });
 
   it('stops before the challenge when the profile asks for a PIN this card cannot take', async () => {
-    await api('PATCH', `/api/v1/profiles/${profileId}`, { pinRules: { minLength: 20, maxLength: 24 } });
+    await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
+      pinRules: { minLength: 20, maxLength: 24 },
+    });
     const before = state();
     const tool = onTerminal(['offline', '--server', server!.api.baseUrl]);
     expect(await tool.exited).toBe(10);
@@ -189,11 +194,11 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   });
 
   it("never shows the PUK or the PINs of a PIV unblock, and keeps the profile's rules from --server", async () => {
-    await api('POST', '/api/v1/profiles', {
+    await api('POST', pathTo(routes.profiles.create), {
       name: 'pty-piv',
       pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
     });
-    await api('POST', '/api/v1/cards', {
+    await api('POST', pathTo(routes.cards.create), {
       serial: '12345678',
       username: 'bob',
       profile: 'pty-piv',

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { api, pathTo } from '@cardwarden/contract';
 
 const WEB = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = join(WEB, '../..');
@@ -108,7 +109,7 @@ async function main() {
     execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   const size = sizes();
   const server = await startServer();
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+  const login = await fetch(`${server.url}${pathTo(api.auth.login)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(ADMIN),

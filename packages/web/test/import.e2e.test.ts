@@ -16,6 +16,7 @@ import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
 
@@ -31,7 +32,7 @@ describeWith(['chromium'], 'admin console: import and inventory export', () => {
     ensureBuilt();
     server = await startServerProcess();
     const admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    await admin.expect(201, 'POST', '/api/v1/profiles', { name: 'imported' });
+    await admin.expect(201, 'POST', pathTo(api.profiles.create), { name: 'imported' });
     browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'cardwarden-import-e2e-'));
   });

@@ -15,6 +15,7 @@ import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt, REPO_ROOT } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
 
@@ -37,22 +38,23 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     ensureBuilt();
     server = await startServerProcess();
     admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    randomId = (await admin.expect<{ id: string }>(201, 'POST', '/api/v1/profiles', { name: 'Contractors' }))
-      .id;
+    randomId = (
+      await admin.expect<{ id: string }>(201, 'POST', pathTo(api.profiles.create), { name: 'Contractors' })
+    ).id;
     derivedId = (
-      await admin.expect<{ id: string }>(201, 'POST', '/api/v1/profiles', {
+      await admin.expect<{ id: string }>(201, 'POST', pathTo(api.profiles.create), {
         name: 'Staff (derived)',
         adminKeySource: 'derived',
         useCases: { operatorOfflineUnblock: true },
       })
     ).id;
-    await admin.expect(201, 'POST', '/api/v1/users', {
+    await admin.expect(201, 'POST', pathTo(api.users.create), {
       username: 'dana',
       displayName: 'Dana Derived',
       email: 'dana@example.org',
     });
     // The profile's first derived card makes master version 1.
-    const card = await admin.expect<{ generatedAdminKey: string }>(201, 'POST', '/api/v1/cards', {
+    const card = await admin.expect<{ generatedAdminKey: string }>(201, 'POST', pathTo(api.cards.create), {
       serial: 'MK-E2E-0001',
       username: 'dana',
       profile: 'Staff (derived)',
@@ -160,7 +162,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     await expect.poll(() => rotateButton.evaluate((el) => el === document.activeElement)).toBe(true);
     await shot(page, '35-admin-master-keys');
 
-    const list = await admin.expect<MasterList>(200, 'GET', `/api/v1/profiles/${derivedId}/masters`);
+    const list = await admin.expect<MasterList>(200, 'GET', pathTo(api.masters.list, { id: derivedId }));
     expect(list.items.map((m) => [m.version, m.state, m.current, m.cardCount])).toEqual([
       [1, 'retired', false, 1],
       [2, 'active', true, 0],
@@ -168,7 +170,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     const audit = await admin.expect<{ items: { action: string; details: { reason?: string } }[] }>(
       200,
       'GET',
-      '/api/v1/audit?action=master.rotated',
+      `${pathTo(api.audit.list)}?action=master.rotated`,
     );
     expect(audit.items.map((e) => e.details.reason)).toContain('yearly rotation');
     await expectNoKeyOnPage(page);
@@ -192,7 +194,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     const unchanged = await admin.expect<{ adminKeySource: string }>(
       200,
       'GET',
-      `/api/v1/profiles/${randomId}`,
+      pathTo(api.profiles.get, { id: randomId }),
     );
     expect(unchanged.adminKeySource).toBe('random');
     await derived.click();
@@ -202,7 +204,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     const changed = await admin.expect<{ adminKeySource: string }>(
       200,
       'GET',
-      `/api/v1/profiles/${randomId}`,
+      pathTo(api.profiles.get, { id: randomId }),
     );
     expect(changed.adminKeySource).toBe('derived');
 

@@ -17,6 +17,7 @@ import { PageSet } from './support/pages.js';
 import { ensureBuilt, REPO_ROOT } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
 const KNOWN_KEY = '010203040506070801020304050607080102030405060708';
@@ -46,7 +47,7 @@ function randomChallenge(): string {
 }
 
 async function createUser(admin: Api, username: string, displayName: string): Promise<string> {
-  const user = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/users', {
+  const user = await admin.expect<{ id: string }>(201, 'POST', pathTo(routes.users.create), {
     username,
     displayName,
     email: `${username}@example.org`,
@@ -61,7 +62,7 @@ async function registerCard(
   profile: string,
   key: string,
 ): Promise<string> {
-  const card = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/cards', {
+  const card = await admin.expect<{ id: string }>(201, 'POST', pathTo(routes.cards.create), {
     serial,
     username,
     profile,
@@ -96,8 +97,8 @@ async function createCardholder(
   const key = randomKey();
   const cardId = await registerCard(admin, username, serial, profile, key);
   const password = `${username} self-service password`;
-  await admin.expect(204, 'PUT', `/api/v1/users/${id}/password`, { password });
-  const api = await new Api(admin.url).login(username, password, '/api/v1/self-service/login');
+  await admin.expect(204, 'PUT', pathTo(routes.users.setPassword, { id }), { password });
+  const api = await new Api(admin.url).login(username, password, pathTo(routes.selfService.login));
   return { id, cardId, serial, key, password, api };
 }
 
@@ -105,22 +106,24 @@ async function createCardholder(
 async function addQuestions(admin: Api, texts: readonly string[]): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const text of texts) {
-    ids[text] = (await admin.expect<{ id: string }>(201, 'POST', '/api/v1/security-questions', { text })).id;
+    ids[text] = (
+      await admin.expect<{ id: string }>(201, 'POST', pathTo(routes.securityQuestions.create), { text })
+    ).id;
   }
   return ids;
 }
 
 async function seed(admin: Api): Promise<Seeded> {
   for (const operator of [OPERATOR, SUPERVISOR])
-    await admin.expect(201, 'POST', '/api/v1/operators', operator);
-  await admin.expect(201, 'POST', '/api/v1/profiles', {
+    await admin.expect(201, 'POST', pathTo(routes.operators.create), operator);
+  await admin.expect(201, 'POST', pathTo(routes.profiles.create), {
     name: 'Standard',
     description: 'Help desk and self-service unblock',
     useCases: { operatorOfflineUnblock: true, selfServiceOfflineUnblock: true },
     adminKeyAttemptLimit: 3,
     pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
   });
-  await admin.expect(201, 'POST', '/api/v1/profiles', {
+  await admin.expect(201, 'POST', pathTo(routes.profiles.create), {
     name: 'Kiosk',
     description: 'No unblock enabled yet',
   });
@@ -141,7 +144,9 @@ async function seed(admin: Api): Promise<Seeded> {
   seeded.carol.cardId = await card('carol', seeded.carol.serial, 'Standard', carolKey);
   seeded.dave.cardId = await card('dave', seeded.dave.serial, 'Standard', daveKey);
   seeded.eve.cardId = await card('eve', 'CW-5005-E9', 'Standard', randomKey());
-  await admin.expect(204, 'PUT', `/api/v1/users/${seeded.dave.id}/password`, { password: HOLDER_PASSWORD });
+  await admin.expect(204, 'PUT', pathTo(routes.users.setPassword, { id: seeded.dave.id }), {
+    password: HOLDER_PASSWORD,
+  });
   return seeded;
 }
 
@@ -297,7 +302,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const audit = await admin.expect<{ items: { action: string; actor: string; ticket: string | null }[] }>(
       200,
       'GET',
-      `/api/v1/audit?cardId=${data.alice.cardId}`,
+      `${pathTo(routes.audit.list)}?cardId=${data.alice.cardId}`,
     );
     const mine = audit.items.filter((event) => event.actor === OPERATOR.username);
     expect(mine.some((event) => /response/.test(event.action))).toBe(true);
@@ -306,7 +311,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const card = await admin.expect<{ adminKey: { attemptsRemaining: number } }>(
       200,
       'GET',
-      `/api/v1/cards/${data.alice.cardId}`,
+      pathTo(routes.cards.get, { id: data.alice.cardId }),
     );
     expect(card.adminKey.attemptsRemaining).toBe(3);
   });
@@ -340,13 +345,13 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       const session = await operator.expect<{ id: string }>(
         201,
         'POST',
-        `/api/v1/cards/${data.carol.cardId}/offline-unblocks`,
+        pathTo(routes.offlineUnblocks.start, { id: data.carol.cardId }),
         {},
       );
-      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/response`, {
+      await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.response, { id: session.id }), {
         challenge: randomChallenge(),
       });
-      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/outcome`, {
+      await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.outcome, { id: session.id }), {
         result: 'failed',
       });
     }
@@ -372,11 +377,11 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const waiting = await operator.expect<{ items: { id: string; cardId: string }[] }>(
       200,
       'GET',
-      '/api/v1/offline-unblocks?awaitingApproval=true',
+      `${pathTo(routes.offlineUnblocks.list)}?awaitingApproval=true`,
     );
     const request = waiting.items.find((session) => session.cardId === data.carol.cardId);
     expect(request).toBeDefined();
-    const own = await operator.call('POST', `/api/v1/offline-unblocks/${request!.id}/approve`, {});
+    const own = await operator.call('POST', pathTo(routes.offlineUnblocks.approve, { id: request!.id }), {});
     expect(own.status).toBe(403);
 
     const supervisorPage = await newPage();
@@ -426,7 +431,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const profiles = await admin.expect<{ items: { name: string; useCases: Record<string, boolean> }[] }>(
       200,
       'GET',
-      '/api/v1/profiles',
+      pathTo(routes.profiles.list),
     );
     const kiosk = profiles.items.find((profile) => profile.name === 'Kiosk');
     expect(kiosk?.useCases).toEqual({
@@ -485,7 +490,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const cards = await admin.expect<{ items: { serial: string; adminKey: { kcv: string } }[] }>(
       200,
       'GET',
-      '/api/v1/cards?serial=CW-6006-F2',
+      `${pathTo(routes.cards.list)}?serial=CW-6006-F2`,
     );
     expect(cards.items).toMatchObject([{ serial: 'CW-6006-F2', adminKey: { kcv: kcvOf(KNOWN_KEY) } }]);
     await shot(page, '14-admin-cards');
@@ -542,7 +547,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await shot(page, '20-admin-users');
     const users = await admin.expect<{
       items: { username: string; state: string; selfServicePassword: boolean }[];
-    }>(200, 'GET', '/api/v1/users?q=grace');
+    }>(200, 'GET', `${pathTo(routes.users.list)}?q=grace`);
     expect(users.items).toMatchObject([{ username: 'grace', state: 'suspended', selfServicePassword: true }]);
 
     await page.getByRole('link', { name: 'Operators' }).click();
@@ -558,7 +563,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await page.getByRole('cell', { name: 'hank', exact: true }).waitFor();
     expect(await page.getByLabel('Role of hank').inputValue()).toBe('supervisor');
     const hank = await new Api(server.url).login('hank', 'hank help desk password');
-    expect((await hank.expect<{ role: string }>(200, 'GET', '/api/v1/auth/me')).role).toBe('supervisor');
+    expect((await hank.expect<{ role: string }>(200, 'GET', pathTo(routes.auth.me))).role).toBe('supervisor');
 
     // hank forgot his password: the admin resets it and reads the one-time password, once.
     const reset = page.getByRole('button', { name: 'Reset password of hank' });
@@ -575,7 +580,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await expect.poll(() => isFocused(reset)).toBe(true);
     expect(await page.content()).not.toContain(oneTime);
     // His old sign-in ended.
-    expect((await hank.call('GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await hank.call('GET', pathTo(routes.auth.me))).status).toBe(401);
 
     // hank signs in with it and is taken straight to Change password; then the help desk opens.
     const hankPage = await newPage();
@@ -591,8 +596,12 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await hankPage.getByRole('textbox', { name: 'User Lookup' }).waitFor();
     await new Api(server.url).login('hank', 'hank own new password');
     expect(
-      (await new Api(server.url).call('POST', '/api/v1/auth/login', { username: 'hank', password: oneTime }))
-        .status,
+      (
+        await new Api(server.url).call('POST', pathTo(routes.auth.login), {
+          username: 'hank',
+          password: oneTime,
+        })
+      ).status,
     ).toBe(401);
 
     // grace is suspended: with her right password, self-service says so instead of "wrong password".
@@ -633,24 +642,28 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await page.getByRole('button', { name: 'Close' }).click();
 
     // The cardholder's own token reaches nothing of anyone else's.
-    const dave = await new Api(server.url).login('dave', HOLDER_PASSWORD, '/api/v1/self-service/login');
-    const other = await dave.call('POST', `/api/v1/self-service/cards/${data.eve.cardId}/offline-unblock`, {
-      challenge: randomChallenge(),
-    });
+    const dave = await new Api(server.url).login('dave', HOLDER_PASSWORD, pathTo(routes.selfService.login));
+    const other = await dave.call(
+      'POST',
+      pathTo(routes.selfService.offlineUnblock, { id: data.eve.cardId }),
+      {
+        challenge: randomChallenge(),
+      },
+    );
     expect([403, 404]).toContain(other.status);
     for (const path of [
-      `/api/v1/users/${data.eve.id}`,
-      `/api/v1/cards/${data.eve.cardId}`,
-      '/api/v1/users?q=eve',
+      pathTo(routes.users.get, { id: data.eve.id }),
+      pathTo(routes.cards.get, { id: data.eve.cardId }),
+      `${pathTo(routes.users.list)}?q=eve`,
     ]) {
       expect([403, 404]).toContain((await dave.call('GET', path)).status);
     }
-    const mine = await dave.expect<{ items: { id: string }[] }>(200, 'GET', '/api/v1/self-service/cards');
+    const mine = await dave.expect<{ items: { id: string }[] }>(200, 'GET', pathTo(routes.selfService.cards));
     expect(mine.items.map((card) => card.id)).toEqual([data.dave.cardId]);
   });
 
   it('self-service does not spend a card’s last attempt: it says to call the help desk', async () => {
-    const card = await admin.expect<{ id: string }>(201, 'POST', '/api/v1/cards', {
+    const card = await admin.expect<{ id: string }>(201, 'POST', pathTo(routes.cards.create), {
       serial: 'CW-7007-G4',
       username: 'dave',
       profile: 'Standard',
@@ -662,13 +675,13 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       const session = await operator.expect<{ id: string }>(
         201,
         'POST',
-        `/api/v1/cards/${card.id}/offline-unblocks`,
+        pathTo(routes.offlineUnblocks.start, { id: card.id }),
         {},
       );
-      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/response`, {
+      await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.response, { id: session.id }), {
         challenge: randomChallenge(),
       });
-      await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/outcome`, {
+      await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.outcome, { id: session.id }), {
         result: 'failed',
       });
     }
@@ -678,10 +691,10 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await tile.getByText('only one unblock attempt left').waitFor();
     expect(await tile.getByRole('button', { name: 'Unblock PIN offline' }).count()).toBe(0);
     // The API refuses it too, with its own code.
-    const dave = await new Api(server.url).login('dave', HOLDER_PASSWORD, '/api/v1/self-service/login');
+    const dave = await new Api(server.url).login('dave', HOLDER_PASSWORD, pathTo(routes.selfService.login));
     const refused = await dave.call<{ error: { code: string } }>(
       'POST',
-      `/api/v1/self-service/cards/${card.id}/offline-unblock`,
+      pathTo(routes.selfService.offlineUnblock, { id: card.id }),
       {
         challenge: randomChallenge(),
       },
@@ -691,8 +704,8 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   });
 
   it('self-service does not offer Unblock PIN offline where the profile disables it', async () => {
-    await admin.expect(200, 'PATCH', `/api/v1/users/${data.bob.id}`, { state: 'active' });
-    await admin.expect(204, 'PUT', `/api/v1/users/${data.bob.id}/password`, {
+    await admin.expect(200, 'PATCH', pathTo(routes.users.update, { id: data.bob.id }), { state: 'active' });
+    await admin.expect(204, 'PUT', pathTo(routes.users.setPassword, { id: data.bob.id }), {
       password: 'bob self-service password',
     });
     const page = await newPage();
@@ -707,12 +720,12 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const CAR = 'What was the make of your first car?';
     const OWN = 'Which band did I see at my first concert?';
     await addQuestions(admin, [CITY, CAR]);
-    await admin.expect(201, 'POST', '/api/v1/profiles', {
+    await admin.expect(201, 'POST', pathTo(routes.profiles.create), {
       name: 'Online',
       useCases: { onlineUnlock: true },
       securityQuestions: { required: 2, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
     });
-    await admin.expect(200, 'PUT', '/api/v1/security-questions/settings', { allowCustom: true });
+    await admin.expect(200, 'PUT', pathTo(routes.securityQuestions.updateSettings), { allowCustom: true });
     const ivy = await createCardholder(admin, 'ivy', 'CW-9009-J2', 'Online');
 
     const page = await newPage();
@@ -759,14 +772,14 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       window.scrollTo(0, 0);
     });
     await shot(page, '21-self-service-security-questions');
-    await admin.expect(200, 'PUT', '/api/v1/security-questions/settings', { allowCustom: false });
+    await admin.expect(200, 'PUT', pathTo(routes.securityQuestions.updateSettings), { allowCustom: false });
 
     // The workstation's online unlock takes these answers (compared without case or extra spaces).
     const workstation = new Api(server.url);
     const session = await workstation.expect<{ id: string; questions: { id: string; text: string }[] }>(
       201,
       'POST',
-      '/api/v1/online-unlock/sessions',
+      pathTo(routes.onlineUnlock.start),
       { cardSerial: ivy.serial },
     );
     expect(session.questions).toHaveLength(2);
@@ -775,14 +788,14 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const unlocked = await workstation.expect<{ response: string }>(
       200,
       'POST',
-      `/api/v1/online-unlock/sessions/${session.id}/response`,
+      pathTo(routes.onlineUnlock.response, { id: session.id }),
       {
         answers: session.questions.map((q) => ({ questionId: q.id, answer: said[q.text] ?? '' })),
         challenge: challengeHex,
       },
     );
     expect(unlocked.response).toBe(tripleDesResponse(ivy.key, challengeHex));
-    await workstation.expect(200, 'POST', `/api/v1/online-unlock/sessions/${session.id}/outcome`, {
+    await workstation.expect(200, 'POST', pathTo(routes.onlineUnlock.outcome, { id: session.id }), {
       result: 'unblocked',
     });
   });
@@ -790,7 +803,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   it('an admin keeps the question catalogue and turns on the help desk’s check; the operator cannot get a response before the right answers', async () => {
     const PET = 'What was the name of your first pet?';
     const COLOUR = 'What is your favourite colour?';
-    await admin.expect(201, 'POST', '/api/v1/profiles', {
+    await admin.expect(201, 'POST', pathTo(routes.profiles.create), {
       name: 'Checked',
       useCases: { operatorOfflineUnblock: true },
       securityQuestions: { required: 1, asked: 1, maxFailedAttempts: 5, validateInOfflineUnblock: false },
@@ -824,7 +837,8 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     // Allow cardholders to write their own questions: switched over, then back.
     const allowCustom = page.getByRole('switch', { name: 'Allow cardholders to write their own questions' });
     const settings = async () =>
-      (await admin.expect<{ allowCustom: boolean }>(200, 'GET', '/api/v1/security-questions')).allowCustom;
+      (await admin.expect<{ allowCustom: boolean }>(200, 'GET', pathTo(routes.securityQuestions.list)))
+        .allowCustom;
     const before = await settings();
     expect(await allowCustom.isChecked()).toBe(before);
     await allowCustom.click();
@@ -835,7 +849,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const catalogue = await admin.expect<{ items: { id: string; text: string; active: boolean }[] }>(
       200,
       'GET',
-      '/api/v1/security-questions',
+      pathTo(routes.securityQuestions.list),
     );
     expect(catalogue.items.find((q) => q.text === COLOUR)?.active).toBe(false);
     const pet = catalogue.items.find((q) => q.text === PET);
@@ -858,7 +872,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const profiles = await admin.expect<{ items: { name: string; securityQuestions: unknown }[] }>(
       200,
       'GET',
-      '/api/v1/profiles',
+      pathTo(routes.profiles.list),
     );
     expect(profiles.items.find((profile) => profile.name === 'Checked')?.securityQuestions).toEqual({
       required: 1,
@@ -867,7 +881,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       validateInOfflineUnblock: true,
     });
 
-    await frank.api.expect(204, 'PUT', '/api/v1/self-service/security-answers', {
+    await frank.api.expect(204, 'PUT', pathTo(routes.securityQuestions.setMyAnswers), {
       answers: [{ questionId: pet?.id, answer: 'Rex the dog' }],
     });
     // The API refuses a response before the check, whatever the client.
@@ -875,16 +889,16 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const direct = await operator.expect<{ id: string }>(
       201,
       'POST',
-      `/api/v1/cards/${frank.cardId}/offline-unblocks`,
+      pathTo(routes.offlineUnblocks.start, { id: frank.cardId }),
       {},
     );
     const refused = await operator.call<{ error: { code: string } }>(
       'POST',
-      `/api/v1/offline-unblocks/${direct.id}/response`,
+      pathTo(routes.offlineUnblocks.response, { id: direct.id }),
       { challenge: randomChallenge() },
     );
     expect(refused.body.error.code).toBe('offline_unblock.identity_required');
-    await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${direct.id}/cancel`, {});
+    await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.cancel, { id: direct.id }), {});
 
     const helpDesk = await newPage();
     await signIn(helpDesk, '/', OPERATOR.username, OPERATOR.password);
@@ -922,7 +936,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const audit = await admin.expect<{ items: { action: string }[] }>(
       200,
       'GET',
-      `/api/v1/audit?cardId=${frank.cardId}&action=identity.`,
+      `${pathTo(routes.audit.list)}?cardId=${frank.cardId}&action=identity.`,
     );
     expect(audit.items.map((event) => event.action).sort()).toEqual([
       'identity.check_failed',
@@ -933,24 +947,26 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   it('an admin sees a cardholder locked out by wrong answers and clears the lockout; the audit log finds it by username and serial', async () => {
     const STREET = 'What street did you grow up on?';
     const ids = await addQuestions(admin, [STREET]);
-    await admin.expect(201, 'POST', '/api/v1/profiles', {
+    await admin.expect(201, 'POST', pathTo(routes.profiles.create), {
       name: 'Guarded',
       useCases: { onlineUnlock: true },
       securityQuestions: { required: 1, asked: 1, maxFailedAttempts: 2 },
     });
     const kate = await createCardholder(admin, 'kate', 'CW-1010-K8', 'Guarded');
-    await kate.api.expect(204, 'PUT', '/api/v1/self-service/security-answers', {
+    await kate.api.expect(204, 'PUT', pathTo(routes.securityQuestions.setMyAnswers), {
       answers: [{ questionId: ids[STREET], answer: 'Elm Street' }],
     });
     // Two wrong answers from a workstation lock her out.
     const workstation = new Api(server.url);
     const start = () =>
-      workstation.call<{ id: string }>('POST', '/api/v1/online-unlock/sessions', { cardSerial: kate.serial });
+      workstation.call<{ id: string }>('POST', pathTo(routes.onlineUnlock.start), {
+        cardSerial: kate.serial,
+      });
     const session = (await start()).body;
     for (const remaining of [1, 0]) {
       const wrong = await workstation.call<{ attemptsRemaining: number }>(
         'POST',
-        `/api/v1/online-unlock/sessions/${session.id}/response`,
+        pathTo(routes.onlineUnlock.response, { id: session.id }),
         { answers: [{ questionId: ids[STREET], answer: 'Main Street' }], challenge: randomChallenge() },
       );
       expect(wrong.status).toBe(401);
@@ -983,7 +999,11 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await status.getByText('Lockout cleared').waitFor();
     await status.getByText('Wrong answers: 0').waitFor();
     expect(await status.getByText('locked', { exact: true }).count()).toBe(0);
-    const user = await admin.expect<{ securityQuestions: unknown }>(200, 'GET', `/api/v1/users/${kate.id}`);
+    const user = await admin.expect<{ securityQuestions: unknown }>(
+      200,
+      'GET',
+      pathTo(routes.users.get, { id: kate.id }),
+    );
     expect(user.securityQuestions).toMatchObject({ answersSet: 1, failedAttempts: 0, locked: false });
     expect((await start()).status).toBe(201);
 
@@ -1053,7 +1073,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await page.getByRole('textbox', { name: 'User Lookup' }).waitFor();
     const token = await page.evaluate(() => sessionStorage.getItem('cardwarden.operator.token'));
     expect(token).toBeTruthy();
-    await new Api(server.url, token ?? '').expect(204, 'POST', '/api/v1/auth/logout');
+    await new Api(server.url, token ?? '').expect(204, 'POST', pathTo(routes.auth.logout));
     await page.getByRole('textbox', { name: 'User Lookup' }).fill('alice');
     await page.getByText('Your sign-in has ended. Please sign in again.').waitFor();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -1092,7 +1112,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const card = await admin.expect<{ items: { id: string; adminKey: { kcv: string } }[] }>(
       200,
       'GET',
-      '/api/v1/cards?serial=CW-6116-G1',
+      `${pathTo(routes.cards.list)}?serial=CW-6116-G1`,
     );
     expect(card.items[0]?.adminKey.kcv).toBe(kcvOf(key));
     expect(JSON.stringify(card)).not.toContain(key);
@@ -1104,13 +1124,13 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const session = await operator.expect<{ id: string }>(
       201,
       'POST',
-      `/api/v1/cards/${cardId}/offline-unblocks`,
+      pathTo(routes.offlineUnblocks.start, { id: cardId }),
       {},
     );
-    await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/response`, {
+    await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.response, { id: session.id }), {
       challenge: randomChallenge(),
     });
-    await operator.expect(200, 'POST', `/api/v1/offline-unblocks/${session.id}/outcome`, {
+    await operator.expect(200, 'POST', pathTo(routes.offlineUnblocks.outcome, { id: session.id }), {
       result: 'failed',
     });
 
@@ -1134,7 +1154,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await row.getByText('3 of 3').waitFor();
     const audit = await admin.expect<{
       items: { action: string; ticket: string | null; details: unknown }[];
-    }>(200, 'GET', `/api/v1/audit?cardId=${cardId}`);
+    }>(200, 'GET', `${pathTo(routes.audit.list)}?cardId=${cardId}`);
     const event = audit.items.find((item) => /reset/.test(item.action));
     expect(event?.ticket).toBe('INC-6226');
     expect(JSON.stringify(event?.details)).toContain('Card re-keyed at the service desk');
@@ -1150,18 +1170,18 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const suspend = page.getByRole('dialog', { name: 'Suspend card CW-6226-R3?' });
     await suspend.getByRole('button', { name: 'Cancel' }).click();
     await suspend.waitFor({ state: 'detached' });
-    expect((await admin.expect<{ state: string }>(200, 'GET', `/api/v1/cards/${cardId}`)).state).toBe(
-      'active',
-    );
+    expect(
+      (await admin.expect<{ state: string }>(200, 'GET', pathTo(routes.cards.get, { id: cardId }))).state,
+    ).toBe('active');
     await expect.poll(() => isFocused(state)).toBe(true);
     await pickNext();
     await checkAccessibility(page, 'suspend card');
     await suspend.getByRole('button', { name: 'Suspend card' }).click();
     await suspend.waitFor({ state: 'detached' });
     await page.getByText('Card CW-6226-R3 is now suspended.').waitFor();
-    expect((await admin.expect<{ state: string }>(200, 'GET', `/api/v1/cards/${cardId}`)).state).toBe(
-      'suspended',
-    );
+    expect(
+      (await admin.expect<{ state: string }>(200, 'GET', pathTo(routes.cards.get, { id: cardId }))).state,
+    ).toBe('suspended');
 
     // The help desk learns what is wrong and who can fix it.
     const helpDesk = await newPage();
@@ -1191,7 +1211,8 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       await page.getByText('Settings saved.').waitFor();
       await shot(page, '33-admin-settings');
       expect(
-        (await admin.expect<{ offlineUnblock: boolean }>(200, 'GET', '/api/v1/settings')).offlineUnblock,
+        (await admin.expect<{ offlineUnblock: boolean }>(200, 'GET', pathTo(routes.settings.get)))
+          .offlineUnblock,
       ).toBe(false);
 
       const helpDesk = await newPage();
@@ -1209,12 +1230,12 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
         .waitFor();
       expect(await self.getByRole('button', { name: 'Unblock PIN offline' }).count()).toBe(0);
     } finally {
-      await admin.expect(200, 'PATCH', '/api/v1/settings', { offlineUnblock: true });
+      await admin.expect(200, 'PATCH', pathTo(routes.settings.update), { offlineUnblock: true });
     }
   });
 
   it('staff and cardholders change their own password', async () => {
-    await admin.expect(201, 'POST', '/api/v1/operators', {
+    await admin.expect(201, 'POST', pathTo(routes.operators.create), {
       username: 'nina',
       password: 'nina first password',
       role: 'operator',
@@ -1236,7 +1257,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await submit.click();
     await page.getByText('Your password is changed. Your other sign-ins have ended.').waitFor();
     await shot(page, '34-change-password');
-    expect((await other.call('GET', '/api/v1/auth/me')).status).toBe(401);
+    expect((await other.call('GET', pathTo(routes.auth.me))).status).toBe(401);
     await new Api(server.url).login('nina', 'nina second password');
 
     const lena = await createCardholder(admin, 'lena', 'CW-1212-L4', 'Standard');
@@ -1249,14 +1270,14 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await self.getByRole('button', { name: 'Change password' }).click();
     await self.getByText('Your password is changed.').waitFor();
     await checkAccessibility(self, 'self-service change password');
-    await new Api(server.url).login('lena', 'lena brand new password', '/api/v1/self-service/login');
+    await new Api(server.url).login('lena', 'lena brand new password', pathTo(routes.selfService.login));
   });
 
   it('on an install with one card profile, the profile is chosen and Register… adds the card in one step', async () => {
     const fresh = await startServerProcess();
     try {
       const freshAdmin = await new Api(fresh.url).login(ADMIN.username, ADMIN.password);
-      await freshAdmin.expect(201, 'POST', '/api/v1/profiles', { name: 'Only' });
+      await freshAdmin.expect(201, 'POST', pathTo(routes.profiles.create), { name: 'Only' });
       await createUser(freshAdmin, 'solo', 'Solo Single');
       const context = await browser.newContext({ baseURL: fresh.url, reducedMotion: 'reduce' });
       pages.track(context);
@@ -1280,7 +1301,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
       const cards = await freshAdmin.expect<{ items: { serial: string; profile: { name: string } }[] }>(
         200,
         'GET',
-        '/api/v1/cards?serial=CW-0001-S1',
+        `${pathTo(routes.cards.list)}?serial=CW-0001-S1`,
       );
       expect(cards.items).toMatchObject([{ serial: 'CW-0001-S1', profile: { name: 'Only' } }]);
     } finally {
@@ -1339,7 +1360,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     const cards = await admin.expect<{ items: { profile: { name: string } }[] }>(
       200,
       'GET',
-      '/api/v1/cards?serial=CW-7337-K9',
+      `${pathTo(routes.cards.list)}?serial=CW-7337-K9`,
     );
     expect(cards.items).toMatchObject([{ profile: { name: 'Standard' } }]);
   });

@@ -14,6 +14,7 @@ import { launchChromium } from './support/browser.js';
 import { PageSet } from './support/pages.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const TESS = { username: 'tess', password: 'tess supervisor password', role: 'supervisor' };
 const PAT = { username: 'pat', password: 'pat supervisor password', role: 'supervisor' };
@@ -36,7 +37,7 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
     server = await startServerProcess();
     consoleUrl = server.url.replace('127.0.0.1', 'localhost');
     admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    for (const who of [TESS, PAT, ADA]) await admin.expect(201, 'POST', '/api/v1/operators', who);
+    for (const who of [TESS, PAT, ADA]) await admin.expect(201, 'POST', pathTo(api.operators.create), who);
     browser = await launchChromium();
   });
 
@@ -141,7 +142,7 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
   });
 
   it('an admin who must have a second factor is asked to set one up at sign-in, then is signed in', async () => {
-    await admin.expect(200, 'PATCH', '/api/v1/settings', { secondFactorRequiredFor: ['admin'] });
+    await admin.expect(200, 'PATCH', pathTo(api.settings.update), { secondFactorRequiredFor: ['admin'] });
     try {
       const page = await newPage();
       await signIn(page, ADA);
@@ -165,12 +166,12 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
       await page.getByRole('button', { name: 'Reset second factor', exact: true }).click();
       await row.getByText('none', { exact: true }).waitFor();
     } finally {
-      await admin.expect(200, 'PATCH', '/api/v1/settings', { secondFactorRequiredFor: [] });
+      await admin.expect(200, 'PATCH', pathTo(api.settings.update), { secondFactorRequiredFor: [] });
     }
     const audit = await admin.expect<{ items: { actor: string; details: Record<string, unknown> }[] }>(
       200,
       'GET',
-      '/api/v1/audit?action=second_factor.reset',
+      `${pathTo(api.audit.list)}?action=second_factor.reset`,
     );
     expect(audit.items[0]).toMatchObject({
       actor: ADA.username,

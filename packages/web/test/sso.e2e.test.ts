@@ -18,6 +18,7 @@ import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
 import { ADMIN, freePort, startServerProcess, type ServerProcess } from './support/server.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 const DANA_KEY = randomBytes(24).toString('hex').toUpperCase();
 
@@ -32,7 +33,7 @@ describeWith(['chromium'], 'single sign-on in Chromium', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${String(port)}`;
     provider = await startTestProvider({
-      redirectUris: [`${base}/api/v1/auth/sso/callback`],
+      redirectUris: [`${base}${pathTo(api.sso.callback)}`],
       postLogoutRedirectUris: [`${base}/`],
     });
     provider.accounts.set('nora', { preferred_username: 'nora', name: 'Nora Admin', groups: ['it-admins'] });
@@ -51,17 +52,17 @@ describeWith(['chromium'], 'single sign-on in Chromium', () => {
       },
     });
     const admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    await admin.expect(201, 'POST', '/api/v1/users', {
+    await admin.expect(201, 'POST', pathTo(api.users.create), {
       username: 'dana',
       displayName: 'Dana Doe',
       email: 'dana@example.org',
     });
-    await admin.expect(201, 'POST', '/api/v1/profiles', {
+    await admin.expect(201, 'POST', pathTo(api.profiles.create), {
       name: 'Step-up',
       useCases: { selfServiceOfflineUnblock: true },
       ssoStepUp: true,
     });
-    await admin.expect(201, 'POST', '/api/v1/cards', {
+    await admin.expect(201, 'POST', pathTo(api.cards.create), {
       serial: 'CW-7007-S1',
       username: 'dana',
       profile: 'Step-up',

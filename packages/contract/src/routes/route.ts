@@ -4,6 +4,9 @@
  */
 import type { z } from 'zod';
 
+/** Where every versioned route's path starts. */
+export const API_PREFIX = '/api/v1';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The success statuses the API answers with. */

@@ -13,14 +13,14 @@ export const LoginResponse = z.object({
   mustChangePassword: z
     .boolean()
     .describe(
-      'the password was reset by an admin: change it (POST /api/v1/auth/password) before anything else',
+      'the password was reset by an admin: change it (Change password: POST …/auth/password) before anything else',
     ),
   secondFactorRequired: z
     .boolean()
     .optional()
     .describe(
       'true: the password was right but `token` is limited: it only completes a second factor ' +
-        '(POST /api/v1/auth/second-factor/…) or, when `enrolmentRequired`, enrols one; absent or false: a full sign-in',
+        '(POST …/auth/second-factor/…) or, when `enrolmentRequired`, enrols one; absent or false: a full sign-in',
     ),
   methods: z
     .array(z.enum(['totp', 'webauthn', 'recovery_code']))

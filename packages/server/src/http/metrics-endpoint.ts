@@ -4,6 +4,7 @@
  * HTTP hooks here time every request by its route pattern (never the raw URL, which holds ids) and count
  * 429 refusals and issued responses.
  */
+import { api } from '@cardwarden/contract';
 import { createServer, type Server } from 'node:http';
 import type { Metrics, ResponseChannel } from '../observability/metrics.js';
 import type { ServiceContext } from '../services/context.js';
@@ -11,12 +12,16 @@ import { requireOperator } from './auth-guard.js';
 import type { App } from './types.js';
 
 /** The routes that issue an unblock response, and through which channel. */
-const RESPONSE_ROUTES = new Map<string, ResponseChannel>([
-  ['POST /api/v1/offline-unblocks/:id/response', 'offline'],
-  ['POST /api/v1/self-service/cards/:id/offline-unblock', 'self-service'],
-  ['POST /api/v1/online-unlock/sessions/:id/response', 'online'],
-  ['POST /api/v1/online-unlock/sessions/:id/mutual-auth', 'online'],
-]);
+const RESPONSE_ROUTES = new Map<string, ResponseChannel>(
+  (
+    [
+      [api.offlineUnblocks.response, 'offline'],
+      [api.selfService.offlineUnblock, 'self-service'],
+      [api.onlineUnlock.response, 'online'],
+      [api.onlineUnlock.mutualAuth, 'online'],
+    ] as const
+  ).map(([route, channel]) => [`${route.method} ${route.path}`, channel]),
+);
 
 /** The error code of a 429 answer body, or 'unknown'. */
 function errorCodeOf(payload: unknown): string {

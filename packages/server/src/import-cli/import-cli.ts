@@ -10,6 +10,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseArgs } from 'node:util';
 import { isTerminal, promptLine, promptMasked, type TerminalInput } from './masked-prompt.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 export const EXIT = { OK: 0, REFUSED: 1, USAGE: 2 } as const;
 
@@ -165,7 +166,7 @@ function watchServer(
   let timer: NodeJS.Timeout | undefined;
   const poll = async (): Promise<void> => {
     const answer = await send(
-      new URL('/api/v1/imports/progress', server),
+      new URL(pathTo(api.imports.progress), server),
       'GET',
       { authorization: `Bearer ${token}` },
       undefined,
@@ -204,7 +205,7 @@ async function signIn(server: URL, io: CliIo, username: string | undefined): Pro
   const name = username ?? (await promptLine(io.stdin, io.stderr, 'Admin username: '));
   const password = await promptMasked(io.stdin, io.stderr, `Password for ${name}: `);
   const answer = await send(
-    new URL('/api/v1/auth/login', server),
+    new URL(pathTo(api.auth.login), server),
     'POST',
     { 'content-type': 'application/json' },
     Buffer.from(JSON.stringify({ username: name, password })),
@@ -320,7 +321,7 @@ export async function runImportCli(args: readonly string[], io: CliIo): Promise<
     const printSent = progressPrinter(io.stderr);
     let watcher: { stop: () => void } | undefined;
     const answerPromise = send(
-      new URL(`/api/v1/imports${dryRun ? '?dryRun=true' : ''}`, server),
+      new URL(`${pathTo(api.imports.run)}${dryRun ? '?dryRun=true' : ''}`, server),
       'POST',
       {
         'content-type': json ? 'application/json' : 'text/csv',
@@ -356,7 +357,7 @@ export async function runImportCli(args: readonly string[], io: CliIo): Promise<
     if (signedIn) {
       // The session was only for this import: end it.
       await send(
-        new URL('/api/v1/auth/logout', signedIn.server),
+        new URL(pathTo(api.auth.logout), signedIn.server),
         'POST',
         {
           authorization: `Bearer ${signedIn.token}`,

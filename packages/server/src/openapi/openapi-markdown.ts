@@ -1,4 +1,5 @@
 /** Renders the OpenAPI document as a Markdown API reference (docs/api.md). */
+import { api } from '@cardwarden/contract';
 import type { OpenApiDocument } from './openapi-document.js';
 
 interface Schema {
@@ -74,7 +75,7 @@ export function renderApiMarkdown(document: OpenApiDocument): string {
     '',
     `Version ${document.info.version}. The server serves the machine-readable document at \`GET /api/openapi.json\`; a copy is in [api/openapi.json](api/openapi.json).`,
     '',
-    'Authentication: `Authorization: Bearer <token>`, from `POST /api/v1/auth/login` (operators) or `POST /api/v1/self-service/login` (cardholders). ' +
+    `Authentication: \`Authorization: Bearer <token>\`, from \`${api.auth.login.method} ${api.auth.login.path}\` (operators) or \`${api.selfService.login.method} ${api.selfService.login.path}\` (cardholders). ` +
       'Errors are `{"error":{"code":"area.reason","message":"…"}}`; every code and its status is listed in `packages/contract/src/error-codes.ts`.',
     '',
   ];

@@ -1,4 +1,5 @@
 /** A small HTTP client for tests: real requests to a listening server. */
+import { api, pathTo } from '@cardwarden/contract';
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
   readonly body: T;
@@ -58,7 +59,7 @@ export class ApiClient {
   }
 
   /** Signs in and returns a client that sends the token. */
-  async login(username: string, password: string, path = '/api/v1/auth/login'): Promise<ApiClient> {
+  async login(username: string, password: string, path = pathTo(api.auth.login)): Promise<ApiClient> {
     const response = await this.post<{ token: string }>(path, { username, password });
     if (response.status !== 200)
       throw new Error(`login ${username} failed: ${response.status} ${response.text}`);

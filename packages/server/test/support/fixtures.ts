@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { ApiClient } from './api-client.js';
 import type { DatabaseKind } from './test-database.js';
 import { ADMIN, startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 export const TPM_DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
 
@@ -36,7 +37,11 @@ export async function createOperator(
 ): Promise<{ client: ApiClient; username: string }> {
   const username = unique(role);
   const password = `${username} long password`;
-  expectStatus(await admin.post('/api/v1/operators', { username, password, role }), 201, `create ${role}`);
+  expectStatus(
+    await admin.post(pathTo(routes.operators.create), { username, password, role }),
+    201,
+    `create ${role}`,
+  );
   return { client: await admin.login(username, password), username };
 }
 
@@ -52,7 +57,7 @@ export async function registerCard(
   },
 ): Promise<{ id: string; serial: string; kcv: string }> {
   const serial = options.serial ?? unique('CARD').toUpperCase();
-  const response = await admin.post<{ id: string; adminKeyKcv: string }>('/api/v1/cards', {
+  const response = await admin.post<{ id: string; adminKeyKcv: string }>(pathTo(routes.cards.list), {
     serial,
     username: options.username,
     profile: options.profile,
@@ -70,13 +75,13 @@ export async function createFixture(
 ): Promise<Fixture> {
   const admin = await api.login(ADMIN.username, ADMIN.password);
   const profileName = unique('profile');
-  const createdProfile = await admin.post<{ id: string }>('/api/v1/profiles', {
+  const createdProfile = await admin.post<{ id: string }>(pathTo(routes.profiles.create), {
     name: profileName,
     ...profile,
   });
   expectStatus(createdProfile, 201, 'create profile');
   const username = unique('user');
-  const user = await admin.post<{ id: string }>('/api/v1/users', {
+  const user = await admin.post<{ id: string }>(pathTo(routes.users.create), {
     username,
     displayName: `Test ${username}`,
     email: `${username}@example.org`,

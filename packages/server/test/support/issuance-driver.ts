@@ -17,6 +17,7 @@ import {
 } from '@cardwarden/protocol';
 import type { ApiClient } from './api-client.js';
 import { TPM_DEFAULT_KEY } from './fixtures.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 export interface Step {
   id: string;
@@ -47,10 +48,9 @@ export async function issue(
   body: Record<string, unknown>,
   options: { stopAfter?: 'write-key'; pin?: string } = {},
 ): Promise<Step> {
-  const started = await client.post<Step>('/api/v1/issuances', body);
+  const started = await client.post<Step>(pathTo(api.issuances.start), body);
   expectOk(started, 201);
   let step = started.body;
-  const url = `/api/v1/issuances/${step.id}`;
   await exchangeApdu(transport, gidsSelect({ fci: false }));
   for (;;) {
     if (step.step === 'authenticate') {
@@ -58,22 +58,27 @@ export async function issue(
       const r2 = parseDynamicAuth(
         (await exchangeApdu(transport, gidsMutualHostChallenge(fromHex(step.hostChallenge ?? '')))).data,
       ).challenge!;
-      const answer = await client.post<{ cryptogram: string }>(`${url}/authenticate`, {
-        cardChallenge: toHex(r2),
-      });
+      const answer = await client.post<{ cryptogram: string }>(
+        pathTo(api.issuances.authenticate, { id: step.id }),
+        {
+          cardChallenge: toHex(r2),
+        },
+      );
       expectOk(answer);
       const card = await exchangeApdu(transport, gidsMutualHostCryptogram(fromHex(answer.body.cryptogram)));
       const proof =
         card.sw === 0x9000
           ? { cardCryptogram: toHex(parseDynamicAuth(card.data).response!) }
           : { refused: true, statusWord: formatSw(card.sw) };
-      const next = await client.post<Step>(`${url}/proof`, proof);
+      const next = await client.post<Step>(pathTo(api.issuances.proof, { id: step.id }), proof);
       expectOk(next);
       step = next.body;
     } else if (step.step === 'write-key') {
       const sw = (await exchangeApdu(transport, fromHex(step.apdus[0] ?? ''))).sw;
       if (options.stopAfter === 'write-key') return step;
-      const next = await client.post<Step>(`${url}/key-written`, { statusWords: [formatSw(sw)] });
+      const next = await client.post<Step>(pathTo(api.issuances.keyWritten, { id: step.id }), {
+        statusWords: [formatSw(sw)],
+      });
       expectOk(next);
       step = next.body;
     } else if (step.step === 'finish') {
@@ -81,7 +86,10 @@ export async function issue(
       for (const apdu of step.apdus)
         statusWords.push(formatSw((await exchangeApdu(transport, fromHex(apdu))).sw));
       if (options.pin) await exchangeApdu(transport, gidsResetRetryCounter(asciiBytes(options.pin)));
-      const next = await client.post<Step>(`${url}/finish`, { statusWords, pinSet: Boolean(options.pin) });
+      const next = await client.post<Step>(pathTo(api.issuances.finish, { id: step.id }), {
+        statusWords,
+        pinSet: Boolean(options.pin),
+      });
       expectOk(next);
       step = next.body;
     } else return step;

@@ -18,6 +18,7 @@ import {
 import type { ApiClient } from './api-client.js';
 import { TPM_DEFAULT_KEY } from './fixtures.js';
 import { expectOk, type Step } from './issuance-driver.js';
+import { api, pathTo } from '@cardwarden/contract';
 
 export interface PivStep extends Step {
   cardType: 'gids' | 'piv';
@@ -41,10 +42,9 @@ export async function issuePiv(
   body: Record<string, unknown>,
   options: { stopAfter?: 'write-key'; pin?: string; currentPin?: string } = {},
 ): Promise<PivStep> {
-  const started = await client.post<PivStep>('/api/v1/issuances', body);
+  const started = await client.post<PivStep>(pathTo(api.issuances.start), body);
   expectOk(started, 201);
   let step = started.body;
-  const url = `/api/v1/issuances/${step.id}`;
   await exchangeApdu(transport, pivSelect());
   for (;;) {
     if (step.step === 'authenticate') {
@@ -53,9 +53,12 @@ export async function issuePiv(
         transport,
         pivGeneralAuthenticate(algorithm, { witness: new Uint8Array() }),
       );
-      const answer = await client.post<{ cryptogram: string }>(`${url}/authenticate`, {
-        cardChallenge: toHex(parseDynamicAuth(witness.data).witness!),
-      });
+      const answer = await client.post<{ cryptogram: string }>(
+        pathTo(api.issuances.authenticate, { id: step.id }),
+        {
+          cardChallenge: toHex(parseDynamicAuth(witness.data).witness!),
+        },
+      );
       expectOk(answer);
       const card = await exchangeApdu(
         transport,
@@ -68,13 +71,15 @@ export async function issuePiv(
         card.sw === 0x9000
           ? { cardCryptogram: toHex(parseDynamicAuth(card.data).response!) }
           : { refused: true, statusWord: formatSw(card.sw) };
-      const next = await client.post<PivStep>(`${url}/proof`, proof);
+      const next = await client.post<PivStep>(pathTo(api.issuances.proof, { id: step.id }), proof);
       expectOk(next);
       step = next.body;
     } else if (step.step === 'write-key') {
       const sw = (await exchangeApdu(transport, fromHex(step.apdus[0] ?? ''))).sw;
       if (options.stopAfter === 'write-key') return step;
-      const next = await client.post<PivStep>(`${url}/key-written`, { statusWords: [formatSw(sw)] });
+      const next = await client.post<PivStep>(pathTo(api.issuances.keyWritten, { id: step.id }), {
+        statusWords: [formatSw(sw)],
+      });
       expectOk(next);
       step = next.body;
     } else if (step.step === 'finish') {
@@ -90,7 +95,10 @@ export async function issuePiv(
       if (statusWords.every((sw) => sw === '9000') && newPin !== undefined) {
         await exchangeApdu(transport, pivChangeReferenceData(PIV_PIN_REFERENCE, YUBIKEY_DEFAULT_PIN, newPin));
       }
-      const next = await client.post<PivStep>(`${url}/finish`, { statusWords, pinSet: Boolean(options.pin) });
+      const next = await client.post<PivStep>(pathTo(api.issuances.finish, { id: step.id }), {
+        statusWords,
+        pinSet: Boolean(options.pin),
+      });
       expectOk(next);
       step = next.body;
     } else return step;

@@ -1,6 +1,7 @@
 /** Security questions set up through the API, as an admin and a cardholder would. */
 import type { ApiClient } from './api-client.js';
 import { createFixture, unique, type Fixture } from './fixtures.js';
+import { api as routes, pathTo } from '@cardwarden/contract';
 
 export interface SecurityFixture extends Fixture {
   readonly cardholder: ApiClient;
@@ -28,20 +29,20 @@ export async function createSecurityFixture(
     'City you were born in?',
     'Favourite teacher?',
   ]) {
-    const created = await fixture.admin.post<{ id: string }>('/api/v1/security-questions', {
+    const created = await fixture.admin.post<{ id: string }>(pathTo(routes.securityQuestions.create), {
       text: `${text} ${unique('q')}`,
     });
     if (created.status !== 201) throw new Error(`create question: ${created.status} ${created.text}`);
     questionIds.push(created.body.id);
   }
   const password = `${fixture.username} self-service password`;
-  await fixture.admin.put(`/api/v1/users/${fixture.userId}/password`, { password });
-  const cardholder = await api.login(fixture.username, password, '/api/v1/self-service/login');
+  await fixture.admin.put(pathTo(routes.users.setPassword, { id: fixture.userId }), { password });
+  const cardholder = await api.login(fixture.username, password, pathTo(routes.selfService.login));
   const answers = new Map<string, string>();
   if (options.setAnswers !== false) {
     const texts = options.answers ?? ANSWERS;
     const chosen = questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: texts[i] ?? '' }));
-    const set = await cardholder.put('/api/v1/self-service/security-answers', { answers: chosen });
+    const set = await cardholder.put(pathTo(routes.securityQuestions.setMyAnswers), { answers: chosen });
     if (set.status !== 204) throw new Error(`set answers: ${set.status} ${set.text}`);
     for (const { questionId, answer } of chosen) answers.set(questionId, answer);
   }

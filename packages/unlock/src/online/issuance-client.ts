@@ -9,6 +9,8 @@ import {
   LoginResponse,
   type IssuanceProofBody,
   type StartIssuanceBody,
+  api,
+  relativePathTo,
 } from '@cardwarden/contract';
 import type { z } from 'zod';
 import { UnlockFailure } from '../unlock-failure.js';
@@ -32,7 +34,7 @@ export class IssuanceClient {
 
   /** Signs the operator in; the token lives in memory only. */
   async signIn(username: string, password: string): Promise<string> {
-    const answer = await this.send('api/v1/auth/login', { username, password });
+    const answer = await this.send(relativePathTo(api.auth.login), { username, password });
     if (answer.status === 401 || answer.status === 403) {
       throw new UnlockFailure(
         'issuance.sign_in',
@@ -45,19 +47,19 @@ export class IssuanceClient {
   /** Ends the sign-in; a failure only means the token expires by itself. */
   async signOut(): Promise<void> {
     try {
-      await postJson(new URL('api/v1/auth/logout', this.base), {}, this.options);
+      await postJson(new URL(relativePathTo(api.auth.logout), this.base), {}, this.options);
     } catch {
       // Nothing to do: the token expires on its own.
     }
   }
 
   start(body: StartIssuanceBody): Promise<IssuanceStep> {
-    return this.post('api/v1/issuances', body, 201, IssuanceStep);
+    return this.post(relativePathTo(api.issuances.start), body, 201, IssuanceStep);
   }
 
   authenticate(id: string, cardChallenge: string): Promise<IssuanceAuthenticateResponse> {
     return this.post(
-      `api/v1/issuances/${encodeURIComponent(id)}/authenticate`,
+      relativePathTo(api.issuances.authenticate, { id }),
       { cardChallenge },
       200,
       IssuanceAuthenticateResponse,
@@ -65,12 +67,12 @@ export class IssuanceClient {
   }
 
   proof(id: string, body: IssuanceProofBody): Promise<IssuanceStep> {
-    return this.post(`api/v1/issuances/${encodeURIComponent(id)}/proof`, body, 200, IssuanceStep);
+    return this.post(relativePathTo(api.issuances.proof, { id }), body, 200, IssuanceStep);
   }
 
   keyWritten(id: string, statusWord: string): Promise<IssuanceStep> {
     return this.post(
-      `api/v1/issuances/${encodeURIComponent(id)}/key-written`,
+      relativePathTo(api.issuances.keyWritten, { id }),
       { statusWords: [statusWord] },
       200,
       IssuanceStep,
@@ -79,7 +81,7 @@ export class IssuanceClient {
 
   finish(id: string, statusWords: string[], pinSet: boolean): Promise<IssuanceStep> {
     return this.post(
-      `api/v1/issuances/${encodeURIComponent(id)}/finish`,
+      relativePathTo(api.issuances.finish, { id }),
       { statusWords, pinSet },
       200,
       IssuanceStep,

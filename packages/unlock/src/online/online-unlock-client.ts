@@ -15,6 +15,8 @@ import {
   SsoDevicePollResponse,
   SsoDeviceRequest,
   StartOnlineUnlockBody,
+  api,
+  relativePathTo,
 } from '@cardwarden/contract';
 import type { z } from 'zod';
 import { UnlockFailure } from '../unlock-failure.js';
@@ -45,7 +47,7 @@ export class OnlineUnlockClient {
   /** Starts a session for the card: its questions, the profile's PIN rules and the challenge length. */
   startSession(cardSerial: string, ssoStepUp?: string): Promise<OnlineUnlockSession> {
     return this.post(
-      'api/v1/online-unlock/sessions',
+      relativePathTo(api.onlineUnlock.start),
       StartOnlineUnlockBody.parse(ssoStepUp === undefined ? { cardSerial } : { cardSerial, ssoStepUp }),
       201,
       OnlineUnlockSession,
@@ -59,7 +61,7 @@ export class OnlineUnlockClient {
     challenge: string,
   ): Promise<OnlineUnlockResponse> {
     return this.post(
-      `api/v1/online-unlock/sessions/${encodeURIComponent(sessionId)}/response`,
+      relativePathTo(api.onlineUnlock.response, { id: sessionId }),
       OnlineUnlockResponseBody.parse({ answers, challenge }),
       200,
       OnlineUnlockResponse,
@@ -76,7 +78,7 @@ export class OnlineUnlockClient {
     cardChallenge: string,
   ): Promise<OnlineUnlockMutualAuthResponse> {
     return this.post(
-      `api/v1/online-unlock/sessions/${encodeURIComponent(sessionId)}/mutual-auth`,
+      relativePathTo(api.onlineUnlock.mutualAuth, { id: sessionId }),
       OnlineUnlockMutualAuthBody.parse({ answers, cardChallenge }),
       200,
       OnlineUnlockMutualAuthResponse,
@@ -86,7 +88,7 @@ export class OnlineUnlockClient {
   /** Sends the card's own cryptogram, which proves the unblock to the server. */
   confirmUnblock(sessionId: string, cardCryptogram: string): Promise<OnlineUnlockConfirmation> {
     return this.post(
-      `api/v1/online-unlock/sessions/${encodeURIComponent(sessionId)}/mutual-auth/confirm`,
+      relativePathTo(api.onlineUnlock.confirmMutualAuth, { id: sessionId }),
       OnlineUnlockConfirmBody.parse({ cardCryptogram }),
       200,
       OnlineUnlockConfirmation,
@@ -95,13 +97,13 @@ export class OnlineUnlockClient {
 
   /** Asks for an SSO step-up: the URL the cardholder opens in a browser, and the token to poll with. */
   requestStepUp(): Promise<SsoDeviceRequest> {
-    return this.post('api/v1/auth/sso/device', {}, 201, SsoDeviceRequest);
+    return this.post(relativePathTo(api.sso.requestDevice), {}, 201, SsoDeviceRequest);
   }
 
   /** Pending until the browser sign-in ends; then the step-up proof (once). */
   pollStepUp(pollToken: string): Promise<SsoDevicePollResponse> {
     return this.post(
-      'api/v1/auth/sso/device/poll',
+      relativePathTo(api.sso.pollDevice),
       SsoDevicePollBody.parse({ pollToken }),
       200,
       SsoDevicePollResponse,
@@ -110,7 +112,7 @@ export class OnlineUnlockClient {
 
   /** Tells the server whether the card took the response, for its audit trail and attempt budget. */
   async reportOutcome(sessionId: string, result: 'unblocked' | 'failed'): Promise<void> {
-    const path = `api/v1/online-unlock/sessions/${encodeURIComponent(sessionId)}/outcome`;
+    const path = relativePathTo(api.onlineUnlock.outcome, { id: sessionId });
     const answer = await this.send(path, OnlineUnlockOutcomeBody.parse({ result }));
     if (answer.status < 200 || answer.status > 299) throw refusalFailure(answer.status, answer.body);
   }

@@ -3,7 +3,7 @@
  * (`GET /api/v1/online-unlock/pin-policy?serial=`), so a PIN the organisation refuses is caught before the
  * card spends anything. The answer is checked against the contract's schema.
  */
-import { PinPolicy } from '@cardwarden/contract';
+import { PinPolicy, api, relativePathTo } from '@cardwarden/contract';
 import { UnlockFailure } from '../unlock-failure.js';
 import { connectionFailure } from './connection-failure.js';
 import { getJson, type HttpJsonOptions } from './http-json.js';
@@ -18,7 +18,7 @@ export async function fetchPinPolicy(
   serial: string,
   options: HttpJsonOptions = {},
 ): Promise<PinPolicy> {
-  const url = new URL('api/v1/online-unlock/pin-policy', base);
+  const url = new URL(relativePathTo(api.onlineUnlock.pinPolicy), base);
   url.searchParams.set('serial', serial);
   let answer;
   try {

@@ -1,4 +1,5 @@
 /** A small REST client for seeding data and checking what the UI did, as a user of the API would. */
+import { api, pathTo } from '@cardwarden/contract';
 export interface ApiResponse<T> {
   readonly status: number;
   readonly body: T;
@@ -40,7 +41,7 @@ export class Api {
     return response.body;
   }
 
-  async login(username: string, password: string, path = '/api/v1/auth/login'): Promise<Api> {
+  async login(username: string, password: string, path = pathTo(api.auth.login)): Promise<Api> {
     const { token } = await this.expect<{ token: string }>(200, 'POST', path, { username, password });
     return new Api(this.url, token);
   }
