@@ -5,7 +5,7 @@
 import type { Pkcs11Config } from './keys/pkcs11-token.js';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { NewPassword, OPERATOR_ROLES, type OperatorRole } from '@cardwarden/contract';
+import { api, NewPassword, OPERATOR_ROLES, type OperatorRole } from '@cardwarden/contract';
 import { defaultArgon2GateOptions } from './auth/argon2-gate.js';
 import { DEFAULT_ANONYMOUS_ADMISSION, type AnonymousAdmissionOptions } from './http/anonymous-admission.js';
 
@@ -341,16 +341,16 @@ function ssoConfig(env: NodeJS.ProcessEnv, cwd: string): SsoConfig | undefined {
   const publicUrl = env.CARDWARDEN_PUBLIC_URL || undefined;
   const redirect =
     env.CARDWARDEN_OIDC_REDIRECT_URL ||
-    (publicUrl ? new URL('/api/v1/auth/sso/callback', publicUrl).href : undefined);
+    (publicUrl ? new URL(api.sso.callback.path, publicUrl).href : undefined);
   if (!redirect) {
     throw new ConfigError(
-      'CARDWARDEN_OIDC_ISSUER is set: set CARDWARDEN_PUBLIC_URL (e.g. https://cardwarden.example.org) or CARDWARDEN_OIDC_REDIRECT_URL (…/api/v1/auth/sso/callback)',
+      `CARDWARDEN_OIDC_ISSUER is set: set CARDWARDEN_PUBLIC_URL (e.g. https://cardwarden.example.org) or CARDWARDEN_OIDC_REDIRECT_URL (…${api.sso.callback.path})`,
     );
   }
   const redirectUrl = ssoUrl('CARDWARDEN_OIDC_REDIRECT_URL', redirect, allowInsecureHttp);
-  if (new URL(redirectUrl).pathname !== '/api/v1/auth/sso/callback') {
+  if (new URL(redirectUrl).pathname !== api.sso.callback.path) {
     throw new ConfigError(
-      `CARDWARDEN_OIDC_REDIRECT_URL must end in /api/v1/auth/sso/callback, got ${redirectUrl}`,
+      `CARDWARDEN_OIDC_REDIRECT_URL must end in ${api.sso.callback.path}, got ${redirectUrl}`,
     );
   }
   const match = env.CARDWARDEN_OIDC_CARDHOLDER_MATCH || 'username';

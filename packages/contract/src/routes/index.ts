@@ -3,13 +3,19 @@
  * The server registers its routes from it; the web portals, the unlock tool, the import command, the
  * credential provider (through a generated header) and the tests call the API through it.
  */
+import { auth } from './auth.js';
 import { offlineUnblocks } from './offline-unblocks.js';
+import { secondFactor } from './second-factor.js';
+import { sso } from './sso.js';
 import type { RouteDefinition } from './route.js';
 
 export * from './route.js';
 
 export const api = {
+  auth,
   offlineUnblocks,
+  secondFactor,
+  sso,
 };
 
 /** Every route of the table, in a flat list. */

@@ -4,6 +4,7 @@
  * a body should hold (401 before 400).
  */
 import type { FastifyRequest, RouteOptions } from 'fastify';
+import { allRoutes } from '@cardwarden/contract';
 import type { App } from './types.js';
 import { AppError } from '../errors.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
@@ -17,32 +18,24 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/**
- * What a token whose operator must change a one-time password may do. Everything else is refused, so a
- * route added later is closed to such a token without anyone remembering to close it.
- */
-const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
-  'POST /api/v1/auth/password',
-  'POST /api/v1/auth/logout',
-  'GET /api/v1/auth/me',
-]);
+/** The routes of the table with `flag` set, as `METHOD path` (Fastify's route URL). */
+function routesWith(flag: 'beforePasswordChange' | 'beforeSecondFactor'): ReadonlySet<string> {
+  return new Set(allRoutes.filter((route) => route[flag]).map((route) => `${route.method} ${route.path}`));
+}
 
 /**
- * What a limited session (password right, second factor owed) may do: complete a second factor, enrol
- * one when the policy asks for it, or sign out. Everything else is refused, as above.
+ * What a token whose operator must change a one-time password may do (routes marked
+ * `beforePasswordChange` in the contract's table). Everything else is refused, so a route added later is
+ * closed to such a token without anyone remembering to close it.
  */
-const ALLOWED_BEFORE_SECOND_FACTOR = new Set([
-  'POST /api/v1/auth/logout',
-  'GET /api/v1/auth/second-factor',
-  'POST /api/v1/auth/second-factor/totp',
-  'POST /api/v1/auth/second-factor/recovery-code',
-  'POST /api/v1/auth/second-factor/webauthn/options',
-  'POST /api/v1/auth/second-factor/webauthn',
-  'POST /api/v1/auth/second-factor/totp/enrolment',
-  'POST /api/v1/auth/second-factor/totp/confirmation',
-  'POST /api/v1/auth/second-factor/webauthn/registration-options',
-  'POST /api/v1/auth/second-factor/webauthn/registration',
-]);
+const ALLOWED_BEFORE_PASSWORD_CHANGE = routesWith('beforePasswordChange');
+
+/**
+ * What a limited session (password right, second factor owed) may do (routes marked
+ * `beforeSecondFactor`): complete a second factor, enrol one when the policy asks for it, or sign out.
+ * Everything else is refused, as above.
+ */
+const ALLOWED_BEFORE_SECOND_FACTOR = routesWith('beforeSecondFactor');
 
 async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<Actor> {
   const token = bearerToken(request);

@@ -1,25 +1,10 @@
 /** Staff second factor: completing a sign-in, enrolling and removing factors, and an admin's reset. */
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import {
-  EnrolmentResult,
-  IdParams,
-  LoginResponse,
-  OperatorSecondFactors,
-  RecoveryCodeBody,
-  RecoveryCodes,
-  ResetSecondFactorBody,
-  SecondFactorStatus,
-  TotpCodeBody,
-  TotpEnrolment,
-  WebAuthnAssertionBody,
-  WebAuthnOptions,
-  WebAuthnRegistrationBody,
-} from '@cardwarden/contract';
+import { api, type WebAuthnOptions } from '@cardwarden/contract';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { AppError } from '../errors.js';
 import { operatorOf, requireOperator } from '../http/auth-guard.js';
-import { bearer, errorResponses } from '../http/responses.js';
+import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import {
@@ -74,86 +59,41 @@ function relyingPartyOf(request: FastifyRequest): RelyingParty {
 }
 
 export function registerSecondFactorRoutes(app: App, ctx: ServiceContext): void {
-  const tags = ['second factor'];
   const staff = requireOperator(ctx);
-  const base = '/api/v1/auth/second-factor';
 
-  app.get(
-    base,
-    {
-      schema: {
-        tags,
-        summary: 'Your second factors: authenticator app, passkeys, recovery codes left; whether required',
-        security: bearer,
-        response: { 200: SecondFactorStatus, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) => secondFactorStatus(ctx, operatorOf(request)),
-  );
+  app.route({
+    ...fromContract(api.secondFactor.status),
+    preHandler: staff,
+    handler: (request) => secondFactorStatus(ctx, operatorOf(request)),
+  });
 
   // ---- completing a sign-in (limited session → full session)
-  app.post(
-    `${base}/totp`,
-    {
-      schema: {
-        tags,
-        summary:
-          'Finish signing in with a code from your authenticator app (limited token); returns the full token',
-        security: bearer,
-        body: TotpCodeBody,
-        response: { 200: LoginResponse, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) => completeWithTotp(ctx, operatorOf(request), sessionOf(request), request.body.code),
-  );
-  app.post(
-    `${base}/recovery-code`,
-    {
-      schema: {
-        tags,
-        summary: 'Finish signing in with a single-use recovery code (limited token); returns the full token',
-        security: bearer,
-        body: RecoveryCodeBody,
-        response: { 200: LoginResponse, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) => completeWithRecoveryCode(ctx, operatorOf(request), sessionOf(request), request.body.code),
-  );
-  app.post(
-    `${base}/webauthn/options`,
-    {
-      schema: {
-        tags,
-        summary: 'WebAuthn assertion options to finish signing in with a passkey (limited token)',
-        security: bearer,
-        response: { 200: WebAuthnOptions, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    async (request) =>
+  app.route({
+    ...fromContract(api.secondFactor.verifyTotp),
+    preHandler: staff,
+    handler: (request) => completeWithTotp(ctx, operatorOf(request), sessionOf(request), request.body.code),
+  });
+  app.route({
+    ...fromContract(api.secondFactor.useRecoveryCode),
+    preHandler: staff,
+    handler: (request) =>
+      completeWithRecoveryCode(ctx, operatorOf(request), sessionOf(request), request.body.code),
+  });
+  app.route({
+    ...fromContract(api.secondFactor.webauthnOptions),
+    preHandler: staff,
+    handler: async (request) =>
       (await passkeyAssertionOptions(
         ctx,
         operatorOf(request),
         sessionOf(request),
         relyingPartyOf(request),
       )) as unknown as WebAuthnOptions,
-  );
-  app.post(
-    `${base}/webauthn`,
-    {
-      schema: {
-        tags,
-        summary: 'Finish signing in with a passkey assertion (limited token); returns the full token',
-        security: bearer,
-        body: WebAuthnAssertionBody,
-        response: { 200: LoginResponse, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) =>
+  });
+  app.route({
+    ...fromContract(api.secondFactor.verifyWebauthn),
+    preHandler: staff,
+    handler: (request) =>
       completeWithPasskey(
         ctx,
         operatorOf(request),
@@ -161,87 +101,43 @@ export function registerSecondFactorRoutes(app: App, ctx: ServiceContext): void 
         relyingPartyOf(request),
         request.body.response as AuthenticationResponseJSON,
       ),
-  );
+  });
 
   // ---- enrolment (a full session, or a limited one when the policy asks for a first factor)
-  app.post(
-    `${base}/totp/enrolment`,
-    {
-      schema: {
-        tags,
-        summary: 'Start enrolling an authenticator app: a new secret and its otpauth:// URI (for a QR code)',
-        security: bearer,
-        response: { 200: TotpEnrolment, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) => startTotpEnrolment(ctx, operatorOf(request), sessionOf(request)),
-  );
-  app.post(
-    `${base}/totp/confirmation`,
-    {
-      schema: {
-        tags,
-        summary:
-          'Finish enrolling the authenticator app with a code from it; returns recovery codes (once) and, in a limited session, the full token',
-        security: bearer,
-        body: TotpCodeBody,
-        response: { 200: EnrolmentResult, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) => confirmTotpEnrolment(ctx, operatorOf(request), sessionOf(request), request.body.code),
-  );
-  app.delete(
-    `${base}/totp`,
-    {
-      schema: {
-        tags,
-        summary:
-          'Remove your authenticator app (refused when the policy requires it and it is your last factor)',
-        security: bearer,
-        response: { 204: z.null(), ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    async (request, reply) => {
+  app.route({
+    ...fromContract(api.secondFactor.startTotpEnrolment),
+    preHandler: staff,
+    handler: (request) => startTotpEnrolment(ctx, operatorOf(request), sessionOf(request)),
+  });
+  app.route({
+    ...fromContract(api.secondFactor.confirmTotpEnrolment),
+    preHandler: staff,
+    handler: (request) =>
+      confirmTotpEnrolment(ctx, operatorOf(request), sessionOf(request), request.body.code),
+  });
+  app.route({
+    ...fromContract(api.secondFactor.removeTotp),
+    preHandler: staff,
+    handler: async (request, reply) => {
       await removeTotp(ctx, operatorOf(request));
       return reply.code(204).send(null);
     },
-  );
-  app.post(
-    `${base}/webauthn/registration-options`,
-    {
-      schema: {
-        tags,
-        summary: 'WebAuthn registration options to add a passkey',
-        security: bearer,
-        response: { 200: WebAuthnOptions, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    async (request) =>
+  });
+  app.route({
+    ...fromContract(api.secondFactor.registrationOptions),
+    preHandler: staff,
+    handler: async (request) =>
       (await passkeyRegistrationOptions(
         ctx,
         operatorOf(request),
         sessionOf(request),
         relyingPartyOf(request),
       )) as unknown as WebAuthnOptions,
-  );
-  app.post(
-    `${base}/webauthn/registration`,
-    {
-      schema: {
-        tags,
-        summary:
-          'Add a passkey from its registration response; returns recovery codes (once) and, in a limited session, the full token',
-        security: bearer,
-        body: WebAuthnRegistrationBody,
-        response: { 200: EnrolmentResult, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) =>
+  });
+  app.route({
+    ...fromContract(api.secondFactor.registerPasskey),
+    preHandler: staff,
+    handler: (request) =>
       registerPasskey(
         ctx,
         operatorOf(request),
@@ -250,70 +146,33 @@ export function registerSecondFactorRoutes(app: App, ctx: ServiceContext): void 
         request.body.response as RegistrationResponseJSON,
         request.body.label,
       ),
-  );
-  app.delete(
-    `${base}/passkeys/:id`,
-    {
-      schema: {
-        tags,
-        summary:
-          'Remove one of your passkeys (refused when the policy requires it and it is your last factor)',
-        security: bearer,
-        params: IdParams,
-        response: { 204: z.null(), ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    async (request, reply) => {
+  });
+  app.route({
+    ...fromContract(api.secondFactor.removePasskey),
+    preHandler: staff,
+    handler: async (request, reply) => {
       await removePasskey(ctx, operatorOf(request), request.params.id);
       return reply.code(204).send(null);
     },
-  );
-  app.post(
-    `${base}/recovery-codes`,
-    {
-      schema: {
-        tags,
-        summary: 'New recovery codes, shown once; the old ones stop working',
-        security: bearer,
-        response: { 200: RecoveryCodes, ...errorResponses },
-      },
-      preHandler: staff,
-    },
-    (request) => regenerateRecoveryCodes(ctx, operatorOf(request)),
-  );
+  });
+  app.route({
+    ...fromContract(api.secondFactor.newRecoveryCodes),
+    preHandler: staff,
+    handler: (request) => regenerateRecoveryCodes(ctx, operatorOf(request)),
+  });
 
   // ---- admin
-  app.get(
-    '/api/v1/second-factors',
-    {
-      schema: {
-        tags,
-        summary: 'Who has which second factor (admin)',
-        security: bearer,
-        response: { 200: OperatorSecondFactors, ...errorResponses },
-      },
-      preHandler: requireOperator(ctx, 'admin'),
-    },
-    () => listOperatorSecondFactors(ctx),
-  );
-  app.post(
-    '/api/v1/operators/:id/second-factor-reset',
-    {
-      schema: {
-        tags,
-        summary:
-          'Remove every second factor of an operator and end their sessions (admin; audited with the reason)',
-        security: bearer,
-        params: IdParams,
-        body: ResetSecondFactorBody,
-        response: { 204: z.null(), ...errorResponses },
-      },
-      preHandler: requireOperator(ctx, 'admin'),
-    },
-    async (request, reply) => {
+  app.route({
+    ...fromContract(api.secondFactor.listOperators),
+    preHandler: requireOperator(ctx, 'admin'),
+    handler: () => listOperatorSecondFactors(ctx),
+  });
+  app.route({
+    ...fromContract(api.secondFactor.resetOperator),
+    preHandler: requireOperator(ctx, 'admin'),
+    handler: async (request, reply) => {
       await resetOperatorSecondFactors(ctx, operatorOf(request), request.params.id, request.body.reason);
       return reply.code(204).send(null);
     },
-  );
+  });
 }

@@ -1,20 +1,8 @@
 /** Single sign-on (OpenID Connect) for staff and cardholders, and the step-up: see docs/sso.md. */
-import { z } from 'zod';
-import {
-  SsoCallbackQuery,
-  SsoDevicePollBody,
-  SsoDevicePollResponse,
-  SsoDeviceRequest,
-  SsoExchangeBody,
-  SsoExchangeResponse,
-  SsoLogoutResponse,
-  SsoSettings,
-  SsoStartQuery,
-  SsoStatus,
-} from '@cardwarden/contract';
+import { api } from '@cardwarden/contract';
 import type { FastifyRequest } from 'fastify';
 import { requireOperator, requireSignedIn } from '../http/auth-guard.js';
-import { bearer, errorResponses } from '../http/responses.js';
+import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import { logout } from '../services/auth.service.js';
 import type { ServiceContext } from '../services/context.js';
@@ -33,7 +21,9 @@ import {
 
 const FLOW_COOKIE = 'cardwarden_sso_flow';
 const RESULT_COOKIE = 'cardwarden_sso_result';
-const SSO_PATH = '/api/v1/auth/sso';
+/** The flow cookie goes back only to the callback, the result cookie only to the exchange. */
+const FLOW_COOKIE_PATH = api.sso.callback.path;
+const RESULT_COOKIE_PATH = api.sso.exchange.path;
 
 /** The value of one cookie of the request (no cookie plugin: two cookies are all SSO needs). */
 function cookie(request: FastifyRequest, name: string): string | undefined {
@@ -67,46 +57,22 @@ function setCookie(
 }
 
 export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
-  const tags = ['sso'];
   const secure = ctx.sso ? new URL(ctx.sso.config.redirectUrl).protocol === 'https:' : true;
 
-  app.get(
-    SSO_PATH,
-    {
-      schema: {
-        tags,
-        summary: 'Whether single sign-on is offered (public: the sign-in pages ask)',
-        response: { 200: SsoStatus, ...errorResponses },
-      },
-    },
-    () => ssoStatus(ctx),
-  );
+  app.route({
+    ...fromContract(api.sso.status),
+    handler: () => ssoStatus(ctx),
+  });
 
-  app.get(
-    `${SSO_PATH}/settings`,
-    {
-      schema: {
-        tags,
-        summary: 'The single sign-on configuration (read-only; secrets are never shown)',
-        security: bearer,
-        response: { 200: SsoSettings, ...errorResponses },
-      },
-      preHandler: requireOperator(ctx, 'admin'),
-    },
-    () => ssoSettings(ctx),
-  );
+  app.route({
+    ...fromContract(api.sso.settings),
+    preHandler: requireOperator(ctx, 'admin'),
+    handler: () => ssoSettings(ctx),
+  });
 
-  app.get(
-    `${SSO_PATH}/start`,
-    {
-      schema: {
-        tags,
-        summary: "Sends the browser to the identity provider's sign-in (authorization code with PKCE)",
-        querystring: SsoStartQuery,
-        response: { 302: z.null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...fromContract(api.sso.start),
+    handler: async (request, reply) => {
       const started = await startSsoSignIn(
         ctx,
         { portal: request.query.portal, device: request.query.device },
@@ -115,7 +81,7 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       void reply.header(
         'set-cookie',
         setCookie(FLOW_COOKIE, started.binding, {
-          path: `${SSO_PATH}/callback`,
+          path: FLOW_COOKIE_PATH,
           sameSite: 'Lax',
           maxAgeSeconds: FLOW_MINUTES * 60,
           secure,
@@ -123,19 +89,11 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       );
       return reply.redirect(started.url, 302);
     },
-  );
+  });
 
-  app.get(
-    `${SSO_PATH}/callback`,
-    {
-      schema: {
-        tags,
-        summary: "The identity provider's return (the redirect URL registered there)",
-        querystring: SsoCallbackQuery,
-        response: { 302: z.null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...fromContract(api.sso.callback),
+    handler: async (request, reply) => {
       const sso = requireSso(ctx);
       // The URL openid-client checks: the registered redirect URL (not the Host header, which a proxy
       // or an attacker sets) with the parameters the provider sent.
@@ -154,7 +112,7 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       );
       const cookies = [
         setCookie(FLOW_COOKIE, '', {
-          path: `${SSO_PATH}/callback`,
+          path: FLOW_COOKIE_PATH,
           sameSite: 'Lax',
           maxAgeSeconds: 0,
           secure,
@@ -163,7 +121,7 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       if (done.resultHandle) {
         cookies.push(
           setCookie(RESULT_COOKIE, done.resultHandle, {
-            path: `${SSO_PATH}/exchange`,
+            path: RESULT_COOKIE_PATH,
             sameSite: 'Strict',
             maxAgeSeconds: RESULT_SECONDS,
             secure,
@@ -173,23 +131,15 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       void reply.header('set-cookie', cookies);
       return reply.redirect(done.redirectTo, 302);
     },
-  );
+  });
 
-  app.post(
-    `${SSO_PATH}/exchange`,
-    {
-      schema: {
-        tags,
-        summary: "The page the callback led to takes the sign-in's result, once (from its HttpOnly cookie)",
-        body: SsoExchangeBody,
-        response: { 200: SsoExchangeResponse, ...errorResponses },
-      },
-    },
-    (request, reply) => {
+  app.route({
+    ...fromContract(api.sso.exchange),
+    handler: (request, reply) => {
       void reply.header(
         'set-cookie',
         setCookie(RESULT_COOKIE, '', {
-          path: `${SSO_PATH}/exchange`,
+          path: RESULT_COOKIE_PATH,
           sameSite: 'Strict',
           maxAgeSeconds: 0,
           secure,
@@ -197,50 +147,26 @@ export function registerSsoRoutes(app: App, ctx: ServiceContext): void {
       );
       return exchangeSsoResult(ctx, cookie(request, RESULT_COOKIE));
     },
-  );
+  });
 
-  app.post(
-    `${SSO_PATH}/logout`,
-    {
-      schema: {
-        tags,
-        summary: "Ends this sign-in; the provider's sign-out URL when it offers one",
-        security: bearer,
-        response: { 200: SsoLogoutResponse, ...errorResponses },
-      },
-      preHandler: requireSignedIn(ctx),
-    },
-    async (request) => {
+  app.route({
+    ...fromContract(api.sso.logout),
+    preHandler: requireSignedIn(ctx),
+    handler: async (request) => {
       if (request.tokenId) await logout(ctx, request.tokenId);
       const auth = request.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : undefined;
       return { endSessionUrl: await ssoLogoutUrl(ctx, token) };
     },
-  );
+  });
 
-  app.post(
-    `${SSO_PATH}/device`,
-    {
-      schema: {
-        tags,
-        summary:
-          'The unlock tool asks for an SSO step-up: a URL to open in a browser and a token to poll with',
-        response: { 201: SsoDeviceRequest, ...errorResponses },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await requestDeviceStepUp(ctx, request.ip)),
-  );
+  app.route({
+    ...fromContract(api.sso.requestDevice),
+    handler: async (request, reply) => reply.code(201).send(await requestDeviceStepUp(ctx, request.ip)),
+  });
 
-  app.post(
-    `${SSO_PATH}/device/poll`,
-    {
-      schema: {
-        tags,
-        summary: 'Pending until the browser sign-in ends; then the step-up proof, once',
-        body: SsoDevicePollBody,
-        response: { 200: SsoDevicePollResponse, ...errorResponses },
-      },
-    },
-    (request) => pollDeviceStepUp(ctx, request.body.pollToken),
-  );
+  app.route({
+    ...fromContract(api.sso.pollDevice),
+    handler: (request) => pollDeviceStepUp(ctx, request.body.pollToken),
+  });
 }

@@ -7,7 +7,13 @@
  * a fixed path of the portal, which POSTs to exchange the handle once.
  */
 import { constantTimeEqual, randomToken, sha256Hex } from '@cardwarden/protocol/crypto';
-import type { ErrorCode, LoginResponse, SsoDeviceRequest, SsoSettings } from '@cardwarden/contract';
+import {
+  api,
+  type ErrorCode,
+  type LoginResponse,
+  type SsoDeviceRequest,
+  type SsoSettings,
+} from '@cardwarden/contract';
 import { normalizeDn, type DirectoryRole } from '../config.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
@@ -487,7 +493,7 @@ export async function requestDeviceStepUp(ctx: ServiceContext, address: string):
       },
     );
   }
-  const signInUrl = new URL('/api/v1/auth/sso/start', sso.config.redirectUrl);
+  const signInUrl = new URL(api.sso.start.path, sso.config.redirectUrl);
   signInUrl.searchParams.set('device', device);
   return {
     signInUrl: signInUrl.href,
