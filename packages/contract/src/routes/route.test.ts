@@ -38,6 +38,8 @@ describe('errorStatusesOf', () => {
       errors: [401, 429],
     });
     expect(errorStatusesOf(anonymousPost)).toEqual([400, 401, 413, 415, 429, 503]);
+    const bareDelete = defineRoute({ ...read, method: 'DELETE', path: '/api/v1/things', params: undefined });
+    expect(errorStatusesOf(bareDelete)).toEqual([400, 401, 403, 404, 413, 415, 503]);
   });
 });
 

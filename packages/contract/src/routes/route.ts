@@ -14,8 +14,8 @@ export type SuccessStatus = 200 | 201 | 202 | 204 | 302;
 
 /**
  * The error statuses a route may declare for itself. The ones every route of a shape can give are added
- * by `errorStatusesOf` and are not declared: 400 for a route that reads input, 401 and 403 for one that
- * needs a token, 413 and 415 for one with a body, 503 when the database is down.
+ * by `errorStatusesOf` and are not declared: 400 for a route that reads input, 400, 413 and 415 for every
+ * method but GET (its body is read), 401 and 403 for one that needs a token, 503 when the database is down.
  */
 export type DeclaredErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 423 | 429 | 503;
 
@@ -55,7 +55,10 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
 export function errorStatusesOf(route: RouteDefinition): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>(route.errors);
   if (route.params || route.query || route.body) statuses.add(400);
-  if (route.body) {
+  // The server reads the body of every method but GET, with or without a schema: a body that is not
+  // JSON (400), too large (413) or of another media type (415) is refused before the route runs.
+  if (route.method !== 'GET') {
+    statuses.add(400);
     statuses.add(413);
     statuses.add(415);
   }

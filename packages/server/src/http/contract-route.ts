@@ -9,9 +9,27 @@ import { bearer } from './responses.js';
 type ErrorResponses = { readonly [S in ErrorStatus]?: typeof ErrorBody };
 
 /** The Fastify route options a contract route gives: spread them into `app.route({ ... })`. */
-export function fromContract<const R extends RouteDefinition>(
-  route: R,
-): {
+export function fromContract<const R extends RouteDefinition>(route: R): ContractRouteOptions<R> {
+  const errors: Partial<Record<ErrorStatus, typeof ErrorBody>> = {};
+  for (const status of errorStatusesOf(route)) errors[status] = ErrorBody;
+  const schema = {
+    tags: [...route.tags],
+    summary: route.summary,
+    ...(route.description === undefined ? {} : { description: route.description }),
+    ...(route.hidden ? { hide: true } : {}),
+    ...(route.auth === 'bearer' ? { security: bearer } : {}),
+    // Only the parts the route has (Fastify warns about a schema key that is undefined); the type says
+    // `undefined` for a missing one, which is what Fastify's type provider reads.
+    ...(route.params ? { params: route.params } : {}),
+    ...(route.query ? { querystring: route.query } : {}),
+    ...(route.body ? { body: route.body } : {}),
+    response: { ...route.responses, ...errors },
+  };
+  return { method: route.method, url: route.path, schema } as ContractRouteOptions<R>;
+}
+
+/** The Fastify route options of a contract route, typed so that handlers get its params, query and body. */
+interface ContractRouteOptions<R extends RouteDefinition> {
   method: R['method'];
   url: R['path'];
   schema: {
@@ -24,23 +42,5 @@ export function fromContract<const R extends RouteDefinition>(
     querystring: R['query'];
     body: R['body'];
     response: R['responses'] & ErrorResponses;
-  };
-} {
-  const errors: Partial<Record<ErrorStatus, typeof ErrorBody>> = {};
-  for (const status of errorStatusesOf(route)) errors[status] = ErrorBody;
-  return {
-    method: route.method,
-    url: route.path,
-    schema: {
-      tags: [...route.tags],
-      summary: route.summary,
-      ...(route.description === undefined ? {} : { description: route.description }),
-      ...(route.hidden ? { hide: true } : {}),
-      ...(route.auth === 'bearer' ? { security: bearer } : {}),
-      params: route.params,
-      querystring: route.query,
-      body: route.body,
-      response: { ...route.responses, ...errors },
-    },
   };
 }

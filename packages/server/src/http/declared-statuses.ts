@@ -12,7 +12,7 @@ function declaredStatuses(route: RouteDefinition): Set<number> {
   return new Set<number>([...Object.keys(route.responses).map(Number), ...errorStatusesOf(route)]);
 }
 
-const DECLARED = new Map(
+const DECLARED = new Map<string, Set<number>>(
   allRoutes.map((route) => [`${route.method} ${route.path}`, declaredStatuses(route)] as const),
 );
 
