@@ -3,13 +3,25 @@
  * The server registers its routes from it; the web portals, the unlock tool, the import command, the
  * credential provider (through a generated header) and the tests call the API through it.
  */
+import { masters } from './masters.js';
 import { offlineUnblocks } from './offline-unblocks.js';
+import { operators } from './operators.js';
+import { profiles } from './profiles.js';
+import { securityQuestions } from './security-questions.js';
+import { settings } from './settings.js';
+import { users } from './users.js';
 import type { RouteDefinition } from './route.js';
 
 export * from './route.js';
 
 export const api = {
+  masters,
   offlineUnblocks,
+  operators,
+  profiles,
+  securityQuestions,
+  settings,
+  users,
 };
 
 /** Every route of the table, in a flat list. */
