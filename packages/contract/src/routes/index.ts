@@ -4,18 +4,30 @@
  * credential provider (through a generated header) and the tests call the API through it.
  */
 import { auth } from './auth.js';
+import { masters } from './masters.js';
 import { offlineUnblocks } from './offline-unblocks.js';
+import { operators } from './operators.js';
+import { profiles } from './profiles.js';
 import { secondFactor } from './second-factor.js';
+import { securityQuestions } from './security-questions.js';
+import { settings } from './settings.js';
 import { sso } from './sso.js';
+import { users } from './users.js';
 import type { RouteDefinition } from './route.js';
 
 export * from './route.js';
 
 export const api = {
   auth,
-  offlineUnblocks,
   secondFactor,
   sso,
+  operators,
+  users,
+  profiles,
+  masters,
+  offlineUnblocks,
+  securityQuestions,
+  settings,
 };
 
 /** Every route of the table, in a flat list. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from './common.js';
+import { Ticket, Timestamp } from './common.js';
 
 export const SecurityQuestionText = z.string().trim().min(5).max(300);
 
@@ -26,6 +26,10 @@ export type SecurityQuestionList = z.infer<typeof SecurityQuestionList>;
 
 export const SecurityQuestionSettings = z.object({ allowCustom: z.boolean() });
 export type SecurityQuestionSettings = z.infer<typeof SecurityQuestionSettings>;
+
+/** Clearing a cardholder's security-answer lockout: a ticket for the audit trail. */
+export const ClearLockoutQuery = z.object({ ticket: Ticket });
+export type ClearLockoutQuery = z.infer<typeof ClearLockoutQuery>;
 
 /** A cardholder's answers: to catalogue questions by id, or to a question of their own (when allowed). */
 export const SecurityAnswerInput = z.union([

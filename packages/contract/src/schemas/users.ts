@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NewPassword } from './auth.js';
-import { NonBlank, PageQuery, Timestamp } from './common.js';
+import { NonBlank, PageQuery, Ticket, Timestamp } from './common.js';
 import { Username } from './operators.js';
 import { CardSummary } from './cards.js';
 import { USER_STATES } from '../enums.js';
@@ -19,6 +19,10 @@ export const UpdateUserBody = z
   .object({ displayName: NonBlank(200), email: z.email().max(320), state: UserState })
   .partial();
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+/** What PATCH /users/{id} takes: the changes, and a ticket for the audit trail. */
+export const UpdateUserWithTicketBody = UpdateUserBody.extend({ ticket: Ticket });
+export type UpdateUserWithTicketBody = z.infer<typeof UpdateUserWithTicketBody>;
 
 export const SetPasswordBody = z.object({ password: NewPassword });
 
