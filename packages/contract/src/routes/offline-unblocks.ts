@@ -26,7 +26,8 @@ export const offlineUnblocks = {
     params: IdParams,
     body: StartOfflineUnblockBody,
     responses: { 201: OfflineUnblockSession },
-    errors: [404, 409],
+    // 423: the profile asks for security answers and the card holder is locked out of them.
+    errors: [404, 409, 423],
   }),
   list: defineRoute({
     method: 'GET',
