@@ -4,6 +4,7 @@ export * from './enums.js';
 export * from './audit-actions.js';
 export * from './audit-details.js';
 export * from './schemas/common.js';
+export * from './schemas/health.js';
 export * from './schemas/auth.js';
 export * from './schemas/operators.js';
 export * from './schemas/users.js';

@@ -4,12 +4,15 @@
  * credential provider (through a generated header) and the tests call the API through it.
  */
 import { auth } from './auth.js';
+import { health } from './health.js';
 import { masters } from './masters.js';
 import { offlineUnblocks } from './offline-unblocks.js';
+import { onlineUnlock } from './online-unlock.js';
 import { operators } from './operators.js';
 import { profiles } from './profiles.js';
 import { secondFactor } from './second-factor.js';
 import { securityQuestions } from './security-questions.js';
+import { selfService } from './self-service.js';
 import { settings } from './settings.js';
 import { sso } from './sso.js';
 import { users } from './users.js';
@@ -18,6 +21,7 @@ import type { RouteDefinition } from './route.js';
 export * from './route.js';
 
 export const api = {
+  health,
   auth,
   secondFactor,
   sso,
@@ -26,7 +30,9 @@ export const api = {
   profiles,
   masters,
   offlineUnblocks,
+  selfService,
   securityQuestions,
+  onlineUnlock,
   settings,
 };
 

@@ -45,6 +45,10 @@ export type OnlineUnlockResponse = z.infer<typeof OnlineUnlockResponse>;
 
 export const OnlineUnlockOutcomeBody = z.object({ result: z.enum(OUTCOMES) });
 
+/** The outcome as recorded. */
+export const OnlineUnlockOutcome = z.object({ result: z.enum(['unblocked', 'failed']) });
+export type OnlineUnlockOutcome = z.infer<typeof OnlineUnlockOutcome>;
+
 export const PinPolicyQuery = z.object({ serial: CardSerial });
 
 /**

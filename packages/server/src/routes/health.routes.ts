@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { ErrorBody } from '@cardwarden/contract';
+import { api } from '@cardwarden/contract';
+import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { AppError } from '../errors.js';
@@ -9,28 +9,14 @@ import { pingDatabase } from '../repositories/health.repository.js';
 const READY_TIMEOUT_SECONDS = 2;
 
 export function registerHealthRoutes(app: App, ctx: ServiceContext): void {
-  app.get(
-    '/healthz',
-    {
-      schema: {
-        tags: ['health'],
-        summary: 'Alive: the server process answers (also while its database is down)',
-        response: { 200: z.object({ status: z.literal('ok') }) },
-      },
-    },
-    () => ({ status: 'ok' as const }),
-  );
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        tags: ['health'],
-        summary: 'Ready: the server and its database answer (503 while the database is unreachable)',
-        response: { 200: z.object({ status: z.literal('ok') }), 503: ErrorBody },
-      },
-      config: { timeoutSeconds: READY_TIMEOUT_SECONDS },
-    },
-    async () => {
+  app.route({
+    ...fromContract(api.health.alive),
+    handler: () => ({ status: 'ok' as const }),
+  });
+  app.route({
+    ...fromContract(api.health.ready),
+    config: { timeoutSeconds: READY_TIMEOUT_SECONDS },
+    handler: async () => {
       try {
         await pingDatabase(ctx.db);
       } catch {
@@ -38,5 +24,5 @@ export function registerHealthRoutes(app: App, ctx: ServiceContext): void {
       }
       return { status: 'ok' as const };
     },
-  );
+  });
 }
