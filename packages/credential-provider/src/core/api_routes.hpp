@@ -25,4 +25,22 @@ inline std::string segment(const std::string& value) {
 }
 }  // namespace detail
 
+/** GET /api/v1/online-unlock/pin-policy: The PIN rules of a card's profile, for the unlock tool (an unknown serial gets the default rules) */
+inline std::string onlineUnlockPinPolicy() { return std::string("api/v1/online-unlock/pin-policy"); }
+
+/** POST /api/v1/online-unlock/sessions: Start an online unlock for the card in the workstation's reader: the questions to ask */
+inline std::string onlineUnlockStart() { return std::string("api/v1/online-unlock/sessions"); }
+
+/** POST /api/v1/online-unlock/sessions/:id/response: Answers and the challenge in, the response out (one per session) */
+inline std::string onlineUnlockResponse(const std::string& id) { return std::string("api/v1/online-unlock/sessions/") + detail::segment(id) + std::string("/response"); }
+
+/** POST /api/v1/online-unlock/sessions/:id/mutual-auth: GIDS cards: answers and the card's R2 in, the server's mutual-authentication cryptogram out (one per session) */
+inline std::string onlineUnlockMutualAuth(const std::string& id) { return std::string("api/v1/online-unlock/sessions/") + detail::segment(id) + std::string("/mutual-auth"); }
+
+/** POST /api/v1/online-unlock/sessions/:id/mutual-auth/confirm: The card's own cryptogram, which proves the unblock and resets the card's attempt count */
+inline std::string onlineUnlockConfirmMutualAuth(const std::string& id) { return std::string("api/v1/online-unlock/sessions/") + detail::segment(id) + std::string("/mutual-auth/confirm"); }
+
+/** POST /api/v1/online-unlock/sessions/:id/outcome: Whether the card took the response */
+inline std::string onlineUnlockOutcome(const std::string& id) { return std::string("api/v1/online-unlock/sessions/") + detail::segment(id) + std::string("/outcome"); }
+
 }  // namespace cw::api_routes
