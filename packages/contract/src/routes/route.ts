@@ -12,9 +12,10 @@ export type SuccessStatus = 200 | 201 | 202 | 204 | 302;
 /**
  * The error statuses a route may declare for itself. The ones every route of a shape can give are added
  * by `errorStatusesOf` and are not declared: 400 for a route that reads input, 401 and 403 for one that
- * needs a token, 413 and 415 for one with a body, 503 when the database is down.
+ * needs a token, 413 and 415 for one with a body, 503 when the database is down. A route that takes its
+ * body as bytes, without a `body` schema (the import's file), declares its 413 and 415 itself.
  */
-export type DeclaredErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 423 | 429 | 503;
+export type DeclaredErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 423 | 429 | 503;
 
 export type ErrorStatus = DeclaredErrorStatus | 413 | 415;
 
@@ -35,6 +36,11 @@ export interface RouteDefinition {
   readonly responses: Partial<Record<SuccessStatus, z.ZodType>>;
   /** The error statuses this route gives beyond those its shape implies (see `errorStatusesOf`). */
   readonly errors: readonly DeclaredErrorStatus[];
+  /**
+   * Declared error statuses whose body is more than `ErrorBody` (the import's 422 names every bad line);
+   * each is in `errors` too.
+   */
+  readonly errorBodies?: Partial<Record<DeclaredErrorStatus, z.ZodType>>;
   /** A token whose operator must change a one-time password may still call it. */
   readonly beforePasswordChange?: true;
   /** A token whose second factor is still owed may still call it. */
