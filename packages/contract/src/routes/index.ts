@@ -3,8 +3,14 @@
  * The server registers its routes from it; the web portals, the unlock tool, the import command, the
  * credential provider (through a generated header) and the tests call the API through it.
  */
+import { adminKeys } from './admin-keys.js';
+import { audit } from './audit.js';
 import { auth } from './auth.js';
+import { cards } from './cards.js';
+import { directory } from './directory.js';
 import { health } from './health.js';
+import { imports } from './imports.js';
+import { issuances } from './issuances.js';
 import { masters } from './masters.js';
 import { offlineUnblocks } from './offline-unblocks.js';
 import { onlineUnlock } from './online-unlock.js';
@@ -29,7 +35,13 @@ export const api = {
   users,
   profiles,
   masters,
+  cards,
+  adminKeys,
+  issuances,
+  imports,
+  directory,
   offlineUnblocks,
+  audit,
   selfService,
   securityQuestions,
   onlineUnlock,

@@ -38,6 +38,11 @@ export interface RouteDefinition {
   readonly responses: Partial<Record<SuccessStatus, z.ZodType>>;
   /** The error statuses this route gives beyond those its shape implies (see `errorStatusesOf`). */
   readonly errors: readonly DeclaredErrorStatus[];
+  /**
+   * Declared error statuses whose body is more than `ErrorBody` (the import's 422 names every bad line);
+   * each is in `errors` too.
+   */
+  readonly errorBodies?: Partial<Record<DeclaredErrorStatus, z.ZodType>>;
   /** A token whose operator must change a one-time password may still call it. */
   readonly beforePasswordChange?: true;
   /** A token whose second factor is still owed may still call it. */

@@ -42,5 +42,12 @@ export const AuditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/** The filters of the CSV export: all of the trail that matches, no page. */
+export const AuditExportQuery = AuditQuery.omit({ limit: true, offset: true });
+export type AuditExportQuery = z.infer<typeof AuditExportQuery>;
+
+/** Audit exports one server runs at once; more are refused 429 `audit.export_busy`. */
+export const AUDIT_EXPORT_SLOTS = 4;
+
 export const AuditList = z.object({ items: z.array(AuditEvent), total: z.number().int() });
 export type AuditList = z.infer<typeof AuditList>;

@@ -1,12 +1,18 @@
 /**
  * Registers routes from the contract's route table: the method, path, schemas, OpenAPI text and error
  * statuses come from the table, the server adds its guard and handler. A route's Fastify schema lists
- * only the error statuses the table gives it, so the OpenAPI document says what each route can answer.
+ * only the error statuses the table gives it, so the OpenAPI document says what each route can answer;
+ * their body is `ErrorBody` unless the route names a fuller one (`errorBodies`).
  */
 import { ErrorBody, errorStatusesOf, type ErrorStatus, type RouteDefinition } from '@cardwarden/contract';
 import { bearer } from './responses.js';
 
 type ErrorResponses = { readonly [S in ErrorStatus]?: typeof ErrorBody };
+
+/** The error bodies of a route: `ErrorBody`, but where the route names a fuller one (`errorBodies`). */
+type ErrorResponsesOf<R extends RouteDefinition> = R['errorBodies'] extends object
+  ? Omit<ErrorResponses, keyof R['errorBodies']> & R['errorBodies']
+  : ErrorResponses;
 
 /** The Fastify route options a contract route gives: spread them into `app.route({ ... })`. */
 export function fromContract<const R extends RouteDefinition>(route: R): ContractRouteOptions<R> {
@@ -23,7 +29,8 @@ export function fromContract<const R extends RouteDefinition>(route: R): Contrac
     ...(route.params ? { params: route.params } : {}),
     ...(route.query ? { querystring: route.query } : {}),
     ...(route.body ? { body: route.body } : {}),
-    response: { ...route.responses, ...errors },
+    // A fuller error body replaces ErrorBody for its status (the import's refusal lists the bad lines).
+    response: { ...route.responses, ...errors, ...route.errorBodies },
   };
   return { method: route.method, url: route.path, schema } as ContractRouteOptions<R>;
 }
@@ -41,6 +48,6 @@ interface ContractRouteOptions<R extends RouteDefinition> {
     params: R['params'];
     querystring: R['query'];
     body: R['body'];
-    response: R['responses'] & ErrorResponses;
+    response: R['responses'] & ErrorResponsesOf<R>;
   };
 }

@@ -1,10 +1,9 @@
-import { z } from 'zod';
-import { AuditList, AuditQuery } from '@cardwarden/contract';
+import { api } from '@cardwarden/contract';
+import { fromContract } from '../http/contract-route.js';
 import { requireOperator } from '../http/auth-guard.js';
-import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { AppError } from '../errors.js';
-import { EXPORT_RETRY_SECONDS, EXPORT_SLOTS, startAuditExport } from '../services/audit-export.service.js';
+import { EXPORT_RETRY_SECONDS, startAuditExport } from '../services/audit-export.service.js';
 import { findAuditEvents } from '../services/audit.service.js';
 import type { ServiceContext } from '../services/context.js';
 
@@ -12,38 +11,19 @@ import type { ServiceContext } from '../services/context.js';
 const EXPORT_TIMEOUT_SECONDS = 15 * 60;
 
 export function registerAuditRoutes(app: App, ctx: ServiceContext): void {
-  const tags = ['audit'];
   // Every operator role may read the trail: the help desk looks up a card's history too.
   const readers = requireOperator(ctx);
-  app.get(
-    '/api/v1/audit',
-    {
-      schema: {
-        tags,
-        summary: 'The audit trail, newest first, with filters',
-        security: bearer,
-        querystring: AuditQuery,
-        response: { 200: AuditList, ...errorResponses },
-      },
-      preHandler: readers,
-    },
-    (request) => findAuditEvents(ctx, request.query),
-  );
-  app.get(
-    '/api/v1/audit/export.csv',
-    {
-      schema: {
-        tags,
-        summary: `The filtered audit trail as CSV, newest first, streamed (${String(EXPORT_SLOTS)} exports at once; more get 429 with Retry-After)`,
-        security: bearer,
-        querystring: AuditQuery.omit({ limit: true, offset: true }),
-        response: { 200: z.string(), ...errorResponses },
-      },
-      preHandler: readers,
-      // A large trail takes minutes to read and download.
-      config: { timeoutSeconds: EXPORT_TIMEOUT_SECONDS },
-    },
-    async (request, reply) => {
+  app.route({
+    ...fromContract(api.audit.list),
+    preHandler: readers,
+    handler: (request) => findAuditEvents(ctx, request.query),
+  });
+  app.route({
+    ...fromContract(api.audit.exportCsv),
+    preHandler: readers,
+    // A large trail takes minutes to read and download.
+    config: { timeoutSeconds: EXPORT_TIMEOUT_SECONDS },
+    handler: async (request, reply) => {
       try {
         const csv = await startAuditExport(ctx, request.query, {
           timeoutMs: EXPORT_TIMEOUT_SECONDS * 1000,
@@ -55,7 +35,7 @@ export function registerAuditRoutes(app: App, ctx: ServiceContext): void {
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="cardwarden-audit.csv"')
           // The 200 schema documents the body as CSV text; Fastify sends a stream as it comes.
-          .send(csv as unknown as string);
+          .send(csv);
       } catch (error) {
         if (error instanceof AppError && error.code === 'audit.export_busy') {
           void reply.header('retry-after', String(EXPORT_RETRY_SECONDS));
@@ -63,5 +43,5 @@ export function registerAuditRoutes(app: App, ctx: ServiceContext): void {
         throw error;
       }
     },
-  );
+  });
 }

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import {
-  ImportProgress,
-  ImportQuery,
-  ImportRefusal,
-  ImportResult,
-  TRANSPORT_KEY_HEADER,
-} from '@cardwarden/contract';
+import { api, TRANSPORT_KEY_HEADER } from '@cardwarden/contract';
+import { fromContract } from '../http/contract-route.js';
 import { operatorOf, requireOperator } from '../http/auth-guard.js';
-import { bearer, errorResponses } from '../http/responses.js';
 import type { App } from '../http/types.js';
 import { AppError } from '../errors.js';
 import { importCards, importProgress } from '../services/import.service.js';
@@ -39,19 +33,10 @@ export function registerImportRoutes(app: App, ctx: ServiceContext): void {
     registerImport(scope, ctx);
     done();
   });
-  app.get(
-    '/api/v1/imports/progress',
-    {
-      schema: {
-        tags: ['cards'],
-        summary:
-          'How far the import running on this server is: shown to the bearer token that sent it (answered from memory, while the import holds the database). 404 import.not_running otherwise',
-        security: bearer,
-        response: { 200: ImportProgress, ...errorResponses },
-      },
-    },
+  app.route({
+    ...fromContract(api.imports.progress),
     // Not async: answered from memory, nothing to wait for.
-    (request, reply) => {
+    handler: (request, reply) => {
       const digest = tokenDigest(request);
       if (!digest) {
         throw new AppError('auth.unauthenticated', 'sign in first: send Authorization: Bearer <token>');
@@ -65,28 +50,18 @@ export function registerImportRoutes(app: App, ctx: ServiceContext): void {
       }
       void reply.send(progress);
     },
-  );
+  });
 }
 
 function registerImport(app: App, ctx: ServiceContext): void {
-  app.post(
-    '/api/v1/imports',
-    {
-      schema: {
-        tags: ['cards'],
-        summary:
-          'Import users and cards with their admin keys from CSV (body text/csv) or JSON (application/json: an array of objects with the same fields) (admin; all or nothing; ?dryRun=true checks only). A refused file answers 422 with every bad line (JSON: item)',
-        security: bearer,
-        querystring: ImportQuery,
-        response: { 200: ImportResult, 201: ImportResult, ...errorResponses, 422: ImportRefusal },
-      },
-      // Before the body is read: an anonymous caller does not get to upload 64 MB.
-      onRequest: requireOperator(ctx, 'admin'),
-      bodyLimit: IMPORT_BODY_LIMIT,
-      // A 50 MB file takes a minute or more to send on a slow link.
-      config: { timeoutSeconds: IMPORT_TIMEOUT_SECONDS, uploadTimeoutSeconds: 180 },
-    },
-    async (request, reply) => {
+  app.route({
+    ...fromContract(api.imports.run),
+    // Before the body is read: an anonymous caller does not get to upload 64 MB.
+    onRequest: requireOperator(ctx, 'admin'),
+    bodyLimit: IMPORT_BODY_LIMIT,
+    // A 50 MB file takes a minute or more to send on a slow link.
+    config: { timeoutSeconds: IMPORT_TIMEOUT_SECONDS, uploadTimeoutSeconds: 180 },
+    handler: async (request, reply) => {
       if (!Buffer.isBuffer(request.body)) {
         throw new AppError(
           'request.unsupported_media_type',
@@ -105,5 +80,5 @@ function registerImport(app: App, ctx: ServiceContext): void {
       if (!outcome.ok) return reply.code(422).send(outcome.report);
       return reply.code(outcome.result.dryRun ? 200 : 201).send(outcome.result);
     },
-  );
+  });
 }

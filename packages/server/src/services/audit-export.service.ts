@@ -4,14 +4,14 @@
  * may run at once per server; more get 429 `audit.export_busy` and try again later.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import type { AuditQuery } from '@cardwarden/contract';
+import { AUDIT_EXPORT_SLOTS, type AuditQuery } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { forEachAuditBatch } from '../repositories/audit-export.repository.js';
 import type { ServiceContext } from './context.js';
 import { auditEventsToCsvRows, CSV_HEADER, resolveAuditFilter, toAuditEvent } from './audit.service.js';
 
-/** Exports one server runs at once. */
-export const EXPORT_SLOTS = 4;
+/** Exports one server runs at once (the contract says how many, in the route's summary). */
+export const EXPORT_SLOTS = AUDIT_EXPORT_SLOTS;
 /** Seconds a refused export is asked to wait (Retry-After). */
 export const EXPORT_RETRY_SECONDS = 30;
 // Small batches keep the transient garbage of four concurrent exports well under their memory budget.
