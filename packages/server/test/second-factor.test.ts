@@ -301,7 +301,7 @@ forEachDatabase('staff second factor: TOTP, passkeys, recovery codes, policy', (
     );
     const id = (
       await admin.get<{ items: { id: string; username: string }[] }>(pathTo(api.operators.list))
-    ).body.items.find((o) => o.username === who.username)?.id;
+    ).body.items.find((o) => o.username === who.username)?.id ?? '';
     expect(
       (await supervisor.post(pathTo(api.secondFactor.resetOperator, { id }), { reason: 'lost phone' }))
         .status,

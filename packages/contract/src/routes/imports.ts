@@ -24,9 +24,9 @@ export const imports = {
     auth: 'bearer',
     query: ImportQuery,
     responses: { 200: ImportResult, 201: ImportResult },
-    // The file is read as bytes (no body schema): 413 over the route's body limit, 415 not CSV or JSON.
+    // The file is read as bytes (no body schema); 413 and 415 come with every POST (errorStatusesOf).
     // 409 import.conflict; 422 a refused file or transport key; 429 import.busy (one at a time).
-    errors: [409, 413, 415, 422, 429],
+    errors: [409, 422, 429],
     errorBodies: { 422: ImportRefusal },
   }),
 };
