@@ -6,6 +6,7 @@ import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
 import { unblockBlocker, type UnblockContext } from './unblock-blocker.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** The installation's settings as the help desk sees them (null until known, or from an older server). */
 export function useSettings() {
@@ -31,80 +32,79 @@ export function CardsTable({
   const settings = useSettings();
   const offlineOff = settings.data?.offlineUnblock === false;
   return (
-    <Table verticalSpacing="sm" aria-label={t('user.cards')}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('col.serial')}</Table.Th>
-          <Table.Th>{t('col.state')}</Table.Th>
-          <Table.Th>{t('col.type')}</Table.Th>
-          <Table.Th>{t('col.profile')}</Table.Th>
-          <Table.Th>{t('col.attempts')}</Table.Th>
-          <Table.Th>{t('col.actions')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {cards.map((card) => {
-          const blocker = unblockBlocker(card, canUnblock, role, {
-            offlineOff,
-            ...(identity ? { identity } : {}),
-          });
-          const reasonId = `reason-${card.id}`;
-          return (
-            <Table.Tr key={card.id} data-serial={card.serial}>
-              <Table.Td>
-                <Link to={`/cards/${card.id}`} ff="monospace">
-                  {card.serial}
-                </Link>
-              </Table.Td>
-              <Table.Td>
-                <StateBadge state={card.state} />
-              </Table.Td>
-              <Table.Td>{card.type}</Table.Td>
-              <Table.Td>{card.profile.name}</Table.Td>
-              <Table.Td>
-                <Text
-                  span
-                  fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
-                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
+    <ListTable
+      label={t('user.cards')}
+      verticalSpacing="sm"
+      columns={[
+        t('col.serial'),
+        t('col.state'),
+        t('col.type'),
+        t('col.profile'),
+        t('col.attempts'),
+        t('col.actions'),
+      ]}
+    >
+      {cards.map((card) => {
+        const blocker = unblockBlocker(card, canUnblock, role, {
+          offlineOff,
+          ...(identity ? { identity } : {}),
+        });
+        const reasonId = `reason-${card.id}`;
+        return (
+          <Table.Tr key={card.id} data-serial={card.serial}>
+            <Table.Td>
+              <Link to={`/cards/${card.id}`} ff="monospace">
+                {card.serial}
+              </Link>
+            </Table.Td>
+            <Table.Td>
+              <StateBadge state={card.state} />
+            </Table.Td>
+            <Table.Td>{card.type}</Table.Td>
+            <Table.Td>{card.profile.name}</Table.Td>
+            <Table.Td>
+              <Text
+                span
+                fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
+                c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
+              >
+                {t('card.attemptsLeft', {
+                  remaining: card.adminKey.attemptsRemaining,
+                  limit: card.adminKey.attemptLimit,
+                })}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Stack gap={4} align="flex-start">
+                <Button
+                  size="sm"
+                  disabled={blocker !== null}
+                  aria-describedby={blocker ? reasonId : undefined}
+                  onClick={() => {
+                    onUnblock(card);
+                  }}
                 >
-                  {t('card.attemptsLeft', {
-                    remaining: card.adminKey.attemptsRemaining,
-                    limit: card.adminKey.attemptLimit,
-                  })}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={4} align="flex-start">
-                  <Button
-                    size="sm"
-                    disabled={blocker !== null}
-                    aria-describedby={blocker ? reasonId : undefined}
-                    onClick={() => {
-                      onUnblock(card);
-                    }}
-                  >
-                    {actionLabel}
-                  </Button>
-                  {blocker !== null ? (
-                    <Text id={reasonId} size="xs" c="red.9" data-testid="unblock-reason">
-                      {blocker}
-                    </Text>
-                  ) : (
-                    <>
-                      {card.adminKey.attemptsRemaining === 1 && (
-                        <Text size="xs" c="red.9">
-                          {t('card.lastAttemptHint')}
-                        </Text>
-                      )}
-                      {card.offlineUnblock.identityCheck && <Text size="xs">{t('card.identityHint')}</Text>}
-                    </>
-                  )}
-                </Stack>
-              </Table.Td>
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
+                  {actionLabel}
+                </Button>
+                {blocker !== null ? (
+                  <Text id={reasonId} size="xs" c="red.9" data-testid="unblock-reason">
+                    {blocker}
+                  </Text>
+                ) : (
+                  <>
+                    {card.adminKey.attemptsRemaining === 1 && (
+                      <Text size="xs" c="red.9">
+                        {t('card.lastAttemptHint')}
+                      </Text>
+                    )}
+                    {card.offlineUnblock.identityCheck && <Text size="xs">{t('card.identityHint')}</Text>}
+                  </>
+                )}
+              </Stack>
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
+    </ListTable>
   );
 }

@@ -6,7 +6,7 @@ import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { canGoBack, navigate } from '../../router/router.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
@@ -20,7 +20,6 @@ export const ISSUER_ROLES: readonly string[] = ['issuer', 'admin'];
 
 /** User Information: details, state and cards, with Generate Offline Unblock per card. */
 export function UserInformationPage({ id, me }: { id: string; me: Me }) {
-  useDocumentTitle(t('user.title'));
   const user = useQuery({ queryKey: ['user', id], queryFn: () => api.user(id) });
   const [target, setTarget] = useState<UnblockTarget | null>(null);
   const [issuing, setIssuing] = useState(false);
@@ -39,9 +38,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
       >
         ← {t('user.back')}
       </Anchor>
-      <Title order={1} size="h2">
-        {t('user.title')}
-      </Title>
+      <PageTitle title={t('user.title')} />
       <ErrorAlert error={user.error} />
       {user.isPending && <Skeleton h={120} />}
       {user.data && (
