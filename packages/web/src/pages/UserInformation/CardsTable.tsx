@@ -1,10 +1,12 @@
 import { Button, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { CardSummary } from '@cardwarden/contract';
+import { useState } from 'react';
+import type { CardSummary, Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
+import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { unblockBlocker, type UnblockContext } from './unblock-blocker.js';
 import { ListTable } from '../../components/ListTable.js';
 
@@ -13,98 +15,116 @@ export function useSettings() {
   return useQuery({ queryKey: ['settings'], queryFn: api.settings, retry: false, staleTime: 30_000 });
 }
 
-/** The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock. */
+/** Who may generate an Offline Unblock (the help desk). */
+export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
+
+/**
+ * The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock, which
+ * opens the Offline Unblock dialog for that card here: the user page and the card page show the same.
+ */
 export function CardsTable({
   cards,
-  canUnblock,
-  role,
-  onUnblock,
+  user,
+  me,
   actionLabel = t('card.generate'),
   identity,
 }: {
   cards: readonly CardSummary[];
-  canUnblock: boolean;
-  role: string;
-  onUnblock: (card: CardSummary) => void;
+  /** The cards' holder, named in the dialog. */
+  user: UnblockTarget['user'];
+  me: Me;
   actionLabel?: string;
   identity?: UnblockContext['identity'];
 }) {
+  const [target, setTarget] = useState<UnblockTarget | null>(null);
+  const canUnblock = HELP_DESK_ROLES.includes(me.role);
+  const role = t(`role.${me.role}`);
   const settings = useSettings();
   const offlineOff = settings.data?.offlineUnblock === false;
   return (
-    <ListTable
-      label={t('user.cards')}
-      verticalSpacing="sm"
-      columns={[
-        t('col.serial'),
-        t('col.state'),
-        t('col.type'),
-        t('col.profile'),
-        t('col.attempts'),
-        t('col.actions'),
-      ]}
-    >
-      {cards.map((card) => {
-        const blocker = unblockBlocker(card, canUnblock, role, {
-          offlineOff,
-          ...(identity ? { identity } : {}),
-        });
-        const reasonId = `reason-${card.id}`;
-        return (
-          <Table.Tr key={card.id} data-serial={card.serial}>
-            <Table.Td>
-              <Link to={`/cards/${card.id}`} ff="monospace">
-                {card.serial}
-              </Link>
-            </Table.Td>
-            <Table.Td>
-              <StateBadge state={card.state} />
-            </Table.Td>
-            <Table.Td>{card.type}</Table.Td>
-            <Table.Td>{card.profile.name}</Table.Td>
-            <Table.Td>
-              <Text
-                span
-                fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
-                c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
-              >
-                {t('card.attemptsLeft', {
-                  remaining: card.adminKey.attemptsRemaining,
-                  limit: card.adminKey.attemptLimit,
-                })}
-              </Text>
-            </Table.Td>
-            <Table.Td>
-              <Stack gap={4} align="flex-start">
-                <Button
-                  size="sm"
-                  disabled={blocker !== null}
-                  aria-describedby={blocker ? reasonId : undefined}
-                  onClick={() => {
-                    onUnblock(card);
-                  }}
+    <>
+      <ListTable
+        label={t('user.cards')}
+        verticalSpacing="sm"
+        columns={[
+          t('col.serial'),
+          t('col.state'),
+          t('col.type'),
+          t('col.profile'),
+          t('col.attempts'),
+          t('col.actions'),
+        ]}
+      >
+        {cards.map((card) => {
+          const blocker = unblockBlocker(card, canUnblock, role, {
+            offlineOff,
+            ...(identity ? { identity } : {}),
+          });
+          const reasonId = `reason-${card.id}`;
+          return (
+            <Table.Tr key={card.id} data-serial={card.serial}>
+              <Table.Td>
+                <Link to={`/cards/${card.id}`} ff="monospace">
+                  {card.serial}
+                </Link>
+              </Table.Td>
+              <Table.Td>
+                <StateBadge state={card.state} />
+              </Table.Td>
+              <Table.Td>{card.type}</Table.Td>
+              <Table.Td>{card.profile.name}</Table.Td>
+              <Table.Td>
+                <Text
+                  span
+                  fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
+                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
                 >
-                  {actionLabel}
-                </Button>
-                {blocker !== null ? (
-                  <Text id={reasonId} size="xs" c="red.9" data-testid="unblock-reason">
-                    {blocker}
-                  </Text>
-                ) : (
-                  <>
-                    {card.adminKey.attemptsRemaining === 1 && (
-                      <Text size="xs" c="red.9">
-                        {t('card.lastAttemptHint')}
-                      </Text>
-                    )}
-                    {card.offlineUnblock.identityCheck && <Text size="xs">{t('card.identityHint')}</Text>}
-                  </>
-                )}
-              </Stack>
-            </Table.Td>
-          </Table.Tr>
-        );
-      })}
-    </ListTable>
+                  {t('card.attemptsLeft', {
+                    remaining: card.adminKey.attemptsRemaining,
+                    limit: card.adminKey.attemptLimit,
+                  })}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={4} align="flex-start">
+                  <Button
+                    size="sm"
+                    disabled={blocker !== null}
+                    aria-describedby={blocker ? reasonId : undefined}
+                    onClick={() => {
+                      setTarget({ card, user });
+                    }}
+                  >
+                    {actionLabel}
+                  </Button>
+                  {blocker !== null ? (
+                    <Text id={reasonId} size="xs" c="red.9" data-testid="unblock-reason">
+                      {blocker}
+                    </Text>
+                  ) : (
+                    <>
+                      {card.adminKey.attemptsRemaining === 1 && (
+                        <Text size="xs" c="red.9">
+                          {t('card.lastAttemptHint')}
+                        </Text>
+                      )}
+                      {card.offlineUnblock.identityCheck && <Text size="xs">{t('card.identityHint')}</Text>}
+                    </>
+                  )}
+                </Stack>
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </ListTable>
+      {target && (
+        <OfflineUnblockDialog
+          target={target}
+          onClose={() => {
+            setTarget(null);
+          }}
+        />
+      )}
+    </>
   );
 }

@@ -9,19 +9,16 @@ import { StateBadge } from '../../components/StateBadge.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { canGoBack, navigate } from '../../router/router.js';
-import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from './CardsTable.js';
 import { IssueCardDialog } from './IssueCardDialog.js';
 import { SecurityAnswersStatus } from './SecurityAnswersStatus.js';
 
-export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
 /** Who may issue and re-key cards (`cardwarden-unlock issue`). */
 export const ISSUER_ROLES: readonly string[] = ['issuer', 'admin'];
 
 /** User Information: details, state and cards, with Generate Offline Unblock per card. */
 export function UserInformationPage({ id, me }: { id: string; me: Me }) {
   const user = useQuery({ queryKey: ['user', id], queryFn: () => api.user(id) });
-  const [target, setTarget] = useState<UnblockTarget | null>(null);
   const [issuing, setIssuing] = useState(false);
 
   return (
@@ -112,12 +109,9 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
           ) : (
             <CardsTable
               cards={user.data.cards}
-              canUnblock={HELP_DESK_ROLES.includes(me.role)}
-              role={t(`role.${me.role}`)}
+              user={user.data}
+              me={me}
               identity={user.data.securityQuestions}
-              onUnblock={(card) => {
-                setTarget({ card, user: user.data });
-              }}
             />
           )}
         </>
@@ -127,14 +121,6 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
           username={user.data.username}
           onClose={() => {
             setIssuing(false);
-          }}
-        />
-      )}
-      {target && (
-        <OfflineUnblockDialog
-          target={target}
-          onClose={() => {
-            setTarget(null);
           }}
         />
       )}
