@@ -217,11 +217,7 @@ function KeySourceDialog({
     <FormDialog
       title={t('admin.masters.sourceChangeTitle', { profile: profile.name })}
       onClose={onClose}
-      onSubmit={() => {
-        change.mutate();
-      }}
-      submitting={change.isPending}
-      error={change.error}
+      action={change}
       submitLabel={t('admin.masters.sourceChangeConfirm')}
     >
       <Text fw={600}>{t(`admin.masters.source.${to}`)}</Text>
@@ -256,11 +252,7 @@ function RotateDialog({
     <FormDialog
       title={t(first ? 'admin.masters.createTitle' : 'admin.masters.rotateTitle', { profile: profile.name })}
       onClose={onClose}
-      onSubmit={() => {
-        rotate.mutate();
-      }}
-      submitting={rotate.isPending}
-      error={rotate.error}
+      action={rotate}
       submitLabel={t(first ? 'admin.masters.createConfirm' : 'admin.masters.rotateConfirm')}
     >
       <List spacing="xs" size="sm">

@@ -217,15 +217,11 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
     <FormDialog
       title={t('admin.operators.create')}
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={stillNeeded([
         !username.trim() && t('admin.operators.username'),
         password.length < 12 && t('form.passwordLength'),
       ])}
-      error={save.error}
       submitLabel={t('admin.operators.save')}
     >
       <TextInput
@@ -291,12 +287,8 @@ function ResetPasswordDialog({ operator, onClose }: { operator: Operator; onClos
     <FormDialog
       title={t('admin.operators.resetTitle', name)}
       onClose={onClose}
-      onSubmit={() => {
-        reset.mutate();
-      }}
-      submitting={reset.isPending}
+      action={reset}
       submitColor="orange"
-      error={reset.error}
       submitLabel={t('admin.operators.resetConfirm')}
     >
       <Text>{t('admin.operators.resetText', name)}</Text>
@@ -316,13 +308,9 @@ function ResetSecondFactorDialog({ operator, onClose }: { operator: Operator; on
     <FormDialog
       title={t('admin.operators.sfResetTitle', name)}
       onClose={onClose}
-      onSubmit={() => {
-        reset.mutate();
-      }}
-      submitting={reset.isPending}
+      action={reset}
       submitColor="orange"
       missing={stillNeeded([reason.trim().length < 3 && t('admin.operators.sfReason')])}
-      error={reset.error}
       submitLabel={t('admin.operators.sfResetConfirm')}
     >
       <Text>{t('admin.operators.sfResetText', name)}</Text>

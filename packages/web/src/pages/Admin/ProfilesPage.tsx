@@ -174,12 +174,8 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
       title={profile ? `${t('admin.profiles.edit')}: ${profile.name}` : t('admin.profiles.create')}
       size="lg"
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={missing}
-      error={save.error}
       submitLabel={t('admin.profiles.save')}
     >
       <TextInput

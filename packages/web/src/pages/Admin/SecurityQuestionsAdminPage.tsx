@@ -196,12 +196,8 @@ function RewordForm({
       title={t('admin.questions.reword')}
       size="lg"
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={ok ? null : t('admin.questions.tooShort')}
-      error={save.error}
       submitLabel={t('admin.questions.save')}
     >
       <TextInput

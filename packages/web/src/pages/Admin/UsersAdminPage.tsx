@@ -262,11 +262,7 @@ function UserForm({
     <FormDialog
       title={user ? `${t('admin.users.edit')}: ${user.username}` : t('admin.users.create')}
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
-      error={save.error}
+      action={save}
       submitLabel={t('admin.users.save')}
     >
       <TextInput
@@ -322,12 +318,8 @@ function PasswordForm({ user, onClose, onSaved }: { user: User; onClose: () => v
     <FormDialog
       title={`${t('admin.users.setPassword')}: ${user.username}`}
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={password.length < 12 ? t('form.passwordLength') : null}
-      error={save.error}
       submitLabel={t('admin.users.savePassword')}
     >
       <PasswordInput
