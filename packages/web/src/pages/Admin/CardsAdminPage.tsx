@@ -8,7 +8,7 @@ import { operatorEndpoints as api, type RegisteredCard } from '../../api/operato
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { SavedNotice } from '../../components/SavedNotice.js';
-import { Link } from '../../components/Link.js';
+import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
@@ -103,9 +103,7 @@ export default function CardsAdminPage() {
           {cards.data.items.map((card) => (
             <Table.Tr key={card.id}>
               <Table.Td>
-                <Link to={`/cards/${card.id}`} ff="monospace">
-                  {card.serial}
-                </Link>
+                <CardLink card={card} />
               </Table.Td>
               <Table.Td>{card.user.username}</Table.Td>
               <Table.Td>{card.type}</Table.Td>

@@ -8,7 +8,7 @@ import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { FormDialog } from '../../components/FormDialog.js';
 import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
@@ -94,7 +94,7 @@ export default function UsersAdminPage() {
           {users.data.items.map((user) => (
             <Table.Tr key={user.id}>
               <Table.Td>
-                <Link to={`/users/${user.id}`}>{user.username}</Link>
+                <UserLink id={user.id}>{user.username}</UserLink>
               </Table.Td>
               <Table.Td>{user.displayName}</Table.Td>
               <Table.Td>{user.email}</Table.Td>

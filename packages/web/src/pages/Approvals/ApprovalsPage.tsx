@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { operatorEndpoints as api, type ApprovalRequest } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { waitedFor } from './waited-for.js';
@@ -93,7 +93,7 @@ function ApprovalRow({
   return (
     <Table.Tr>
       <Table.Td>
-        <Link to={`/users/${encodeURIComponent(session.userId)}`}>{session.userDisplayName}</Link>
+        <UserLink id={session.userId}>{session.userDisplayName}</UserLink>
         <Text size="xs" ff="monospace">
           {session.username}
         </Text>

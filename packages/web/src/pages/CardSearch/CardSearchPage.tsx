@@ -1,7 +1,7 @@
 import { Loader, Stack, Table, Text, TextInput } from '@mantine/core';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { useUrlSearch } from '../../app/use-url-search.js';
@@ -44,9 +44,7 @@ export function CardSearchPage() {
           {items.map((card) => (
             <Table.Tr key={card.id}>
               <Table.Td>
-                <Link to={`/cards/${card.id}`} ff="monospace" fw={600}>
-                  {card.serial}
-                </Link>
+                <CardLink card={card} fw={600} />
               </Table.Td>
               <Table.Td>
                 {card.user.displayName} ({card.user.username})

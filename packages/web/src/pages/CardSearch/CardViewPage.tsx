@@ -4,6 +4,7 @@ import type { Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
 import { CardsTable } from '../UserInformation/CardsTable.js';
@@ -35,9 +36,9 @@ export function CardViewPage({ id, me }: { id: string; me: Me }) {
                 <Text size="xs" c="dimmed">
                   {t('card.owner')}
                 </Text>
-                <Link to={`/users/${card.data.user.id}`}>
+                <UserLink id={card.data.user.id}>
                   {card.data.user.displayName} ({card.data.user.username})
-                </Link>
+                </UserLink>
               </div>
               <div>
                 <Text size="xs" c="dimmed">

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardSummary, Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
-import { Link } from '../../components/Link.js';
+import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
 import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
@@ -64,9 +64,7 @@ export function CardsTable({
           return (
             <Table.Tr key={card.id} data-serial={card.serial}>
               <Table.Td>
-                <Link to={`/cards/${card.id}`} ff="monospace">
-                  {card.serial}
-                </Link>
+                <CardLink card={card} />
               </Table.Td>
               <Table.Td>
                 <StateBadge state={card.state} />

@@ -1,7 +1,7 @@
 import { Stack, Table, Text, TextInput, Loader } from '@mantine/core';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { useUrlSearch } from '../../app/use-url-search.js';
@@ -56,9 +56,9 @@ export function UserLookupPage() {
               {items.map((user) => (
                 <Table.Tr key={user.id}>
                   <Table.Td>
-                    <Link to={`/users/${user.id}`} fw={600}>
+                    <UserLink id={user.id} fw={600}>
                       {user.username}
-                    </Link>
+                    </UserLink>
                   </Table.Td>
                   <Table.Td>{user.displayName}</Table.Td>
                   <Table.Td>{user.email}</Table.Td>
