@@ -4,6 +4,23 @@ import { t } from '../i18n/index.js';
 import { AppModal } from './AppModal.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
+/** What a form dialog's submit runs: most dialogs run one mutation, and then its state is the dialog's. */
+type Submit =
+  | {
+      /** The mutation that submit runs: its pending state and its error are the dialog's. */
+      action: { mutate: () => void; isPending: boolean; error: unknown };
+      onSubmit?: never;
+      submitting?: never;
+      error?: never;
+    }
+  | {
+      action?: never;
+      /** Called on submit unless something is `missing`. */
+      onSubmit: () => void;
+      submitting: boolean;
+      error: unknown;
+    };
+
 /**
  * A dialog holding one form: its fields, the error of its last submit, then Cancel and the submit
  * button. Enter submits, Esc and Cancel close. While something is `missing`, the submit button is
@@ -13,28 +30,31 @@ export function FormDialog({
   title,
   size,
   onClose,
-  onSubmit,
-  error,
   submitLabel,
-  submitting,
   missing = null,
   submitColor,
   children,
-}: {
+  ...submit
+}: Submit & {
   title: string;
   size?: ModalProps['size'];
   onClose: () => void;
-  /** Called on submit unless something is `missing`. */
-  onSubmit: () => void;
-  error: unknown;
   submitLabel: string;
-  submitting: boolean;
   /** What the person still has to fill in, in words; null when the form can be sent. */
   missing?: string | null;
   submitColor?: ButtonProps['color'];
   children: ReactNode;
 }) {
   const hintId = useId();
+  const { onSubmit, submitting, error } = submit.action
+    ? {
+        onSubmit: () => {
+          submit.action.mutate();
+        },
+        submitting: submit.action.isPending,
+        error: submit.action.error,
+      }
+    : submit;
   return (
     <AppModal onClose={onClose} title={title} size={size}>
       <form

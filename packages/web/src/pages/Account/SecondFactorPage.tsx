@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { EnrolmentResult } from '@cardwarden/contract';
 import { secondFactorEndpoints, sessionCall } from '../../api/second-factor-api.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { PasskeyAdd } from '../../components/second-factor/PasskeyAdd.js';
 import { RecoveryCodesShown } from '../../components/second-factor/RecoveryCodesShown.js';
@@ -15,7 +15,6 @@ const STATUS = ['second-factor'] as const;
 
 /** "Two-factor sign-in": set up or remove the authenticator app and passkeys; recovery codes once. */
 export default function SecondFactorPage() {
-  useDocumentTitle(t('secondFactor.title'));
   const queryClient = useQueryClient();
   const status = useQuery({ queryKey: STATUS, queryFn: endpoints.status });
   const [codes, setCodes] = useState<readonly string[] | null>(null);
@@ -36,9 +35,7 @@ export default function SecondFactorPage() {
   const data = status.data;
   return (
     <Stack maw={720}>
-      <Title order={1} size="h2">
-        {t('secondFactor.title')}
-      </Title>
+      <PageTitle title={t('secondFactor.title')} />
       <Text size="sm">{t('secondFactor.intro')}</Text>
       <ErrorAlert error={status.error} />
       {codes && (

@@ -1,24 +1,13 @@
-import {
-  Button,
-  Code,
-  Group,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Code, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import { operatorEndpoints as api, type AuditFilters } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { actionChoices } from './audit-action-choices.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { navigate, useLocation } from '../../router/router.js';
+import { ListTable } from '../../components/ListTable.js';
 
 const FIELDS = ['username', 'cardSerial', 'userId', 'cardId', 'actor', 'action', 'from', 'to'] as const;
 type Field = (typeof FIELDS)[number];
@@ -32,7 +21,6 @@ function toIso(local: string): string | undefined {
 
 /** The audit log with filters (cardholder, card, operator, action, date range) and CSV export. */
 export default function AuditPage() {
-  useDocumentTitle(t('audit.title'));
   const { search } = useLocation();
   const applied = Object.fromEntries(FIELDS.map((field) => [field, search.get(field) ?? ''])) as Record<
     Field,
@@ -86,9 +74,7 @@ export default function AuditPage() {
   const total = events.data?.total ?? 0;
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('audit.title')}
-      </Title>
+      <PageTitle title={t('audit.title')} />
       <Paper withBorder p="md">
         <form onSubmit={apply}>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
@@ -135,36 +121,30 @@ export default function AuditPage() {
           <Text size="sm" c="dimmed" role="status">
             {events.data.items.length === 0 ? t('audit.none') : t('audit.total', { count: total })}
           </Text>
-          <Table aria-label={t('audit.title')} verticalSpacing="xs" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('col.when')}</Table.Th>
-                <Table.Th>{t('col.actor')}</Table.Th>
-                <Table.Th>{t('col.action')}</Table.Th>
-                <Table.Th>{t('col.ticket')}</Table.Th>
-                <Table.Th>{t('col.details')}</Table.Th>
+          <ListTable
+            label={t('audit.title')}
+            verticalSpacing="xs"
+            striped
+            columns={[t('col.when'), t('col.actor'), t('col.action'), t('col.ticket'), t('col.details')]}
+          >
+            {events.data.items.map((event) => (
+              <Table.Tr key={event.id}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{new Date(event.at).toLocaleString()}</Table.Td>
+                <Table.Td>{event.actor}</Table.Td>
+                <Table.Td>
+                  <Code>{event.action}</Code>
+                </Table.Td>
+                <Table.Td>{event.ticket ?? ''}</Table.Td>
+                <Table.Td>
+                  <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                    {Object.entries(event.details)
+                      .map(([name, value]) => `${name}=${String(value)}`)
+                      .join(' ')}
+                  </Text>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {events.data.items.map((event) => (
-                <Table.Tr key={event.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{new Date(event.at).toLocaleString()}</Table.Td>
-                  <Table.Td>{event.actor}</Table.Td>
-                  <Table.Td>
-                    <Code>{event.action}</Code>
-                  </Table.Td>
-                  <Table.Td>{event.ticket ?? ''}</Table.Td>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                      {Object.entries(event.details)
-                        .map(([name, value]) => `${name}=${String(value)}`)
-                        .join(' ')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </ListTable>
           <Group>
             <Button
               variant="default"

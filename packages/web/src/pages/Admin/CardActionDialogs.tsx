@@ -30,12 +30,8 @@ export function ResetAttemptsDialog({
     <FormDialog
       title={t('admin.cards.resetTitle', { serial: card.serial })}
       onClose={onClose}
-      onSubmit={() => {
-        reset.mutate();
-      }}
-      submitting={reset.isPending}
+      action={reset}
       submitColor="orange"
-      error={reset.error}
       missing={reason.trim() ? null : t('admin.cards.needReason')}
       submitLabel={t('admin.cards.resetConfirm')}
     >
@@ -83,12 +79,8 @@ export function ChangeCardStateDialog({
     <FormDialog
       title={t(`admin.cards.stateTitle.${state}`, serial)}
       onClose={onClose}
-      onSubmit={() => {
-        update.mutate();
-      }}
-      submitting={update.isPending}
+      action={update}
       submitColor={state === 'active' ? undefined : 'red'}
-      error={update.error}
       submitLabel={t(`admin.cards.stateConfirm.${state}`)}
     >
       <Text>{t(`admin.cards.stateText.${state}`)}</Text>

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,19 +7,20 @@ import { CARD_STATES } from '@cardwarden/contract/enums';
 import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { SavedNotice } from '../../components/SavedNotice.js';
+import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { ChangeCardStateDialog, ResetAttemptsDialog } from './CardActionDialogs.js';
 import { GeneratedKeyDialog, RegisterCardDialog } from './RegisterCardDialog.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /**
  * Cards: register one with the key already on it (its KCV shown as typed) or a generated key (shown once);
  * change a card's state or reset its attempt count, each confirmed first.
  */
 export default function CardsAdminPage() {
-  useDocumentTitle(t('admin.cards.title'));
   const queryClient = useQueryClient();
   const [serial, setSerial] = useState('');
   const [debounced] = useDebouncedValue(serial.trim(), 200);
@@ -40,39 +41,31 @@ export default function CardsAdminPage() {
   };
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('admin.cards.title')}
-        </Title>
-        <Button
-          onClick={() => {
-            setRegistered(null);
-            setDone(null);
-            setRegistering(true);
-          }}
-        >
-          {t('admin.cards.register')}
-        </Button>
-      </Group>
+      <PageTitle
+        title={t('admin.cards.title')}
+        action={
+          <Button
+            onClick={() => {
+              setRegistered(null);
+              setDone(null);
+              setRegistering(true);
+            }}
+          >
+            {t('admin.cards.register')}
+          </Button>
+        }
+      />
       {done && (
-        <Alert
-          color="green"
-          role="status"
-          withCloseButton
-          closeButtonLabel={t('common.close')}
+        <SavedNotice
           onClose={() => {
             setDone(null);
           }}
         >
           {done}
-        </Alert>
+        </SavedNotice>
       )}
       {registered && !registered.generatedAdminKey && (
-        <Alert
-          color="green"
-          role="status"
-          withCloseButton
-          closeButtonLabel={t('common.close')}
+        <SavedNotice
           onClose={() => {
             setRegistered(null);
           }}
@@ -81,7 +74,7 @@ export default function CardsAdminPage() {
           {registered.adminKeyWarning && (
             <Text fw={600}>{t('admin.cards.warning', { warning: registered.adminKeyWarning })}</Text>
           )}
-        </Alert>
+        </SavedNotice>
       )}
       <TextInput
         label={t('admin.cards.filter')}
@@ -93,84 +86,81 @@ export default function CardsAdminPage() {
       />
       <ErrorAlert error={cards.error} />
       {cards.data && (
-        <Table aria-label={t('admin.cards.title')} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('col.serial')}</Table.Th>
-              <Table.Th>{t('col.user')}</Table.Th>
-              <Table.Th>{t('col.type')}</Table.Th>
-              <Table.Th>{t('col.profile')}</Table.Th>
-              <Table.Th>{t('col.algorithm')}</Table.Th>
-              <Table.Th>{t('card.kcv')}</Table.Th>
-              <Table.Th>{t('col.attempts')}</Table.Th>
-              <Table.Th>{t('col.state')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {cards.data.items.map((card) => (
-              <Table.Tr key={card.id}>
-                <Table.Td>
-                  <Link to={`/cards/${card.id}`} ff="monospace">
-                    {card.serial}
-                  </Link>
-                </Table.Td>
-                <Table.Td>{card.user.username}</Table.Td>
-                <Table.Td>{card.type}</Table.Td>
-                <Table.Td>{card.profile.name}</Table.Td>
-                <Table.Td>{card.adminKey.algorithm}</Table.Td>
-                <Table.Td>
-                  <Code>{card.adminKey.kcv}</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm">
-                      {t('card.attemptsLeft', {
-                        remaining: card.adminKey.attemptsRemaining,
-                        limit: card.adminKey.attemptLimit,
-                      })}
+        <ListTable
+          label={t('admin.cards.title')}
+          verticalSpacing="xs"
+          columns={[
+            t('col.serial'),
+            t('col.user'),
+            t('col.type'),
+            t('col.profile'),
+            t('col.algorithm'),
+            t('card.kcv'),
+            t('col.attempts'),
+            t('col.state'),
+          ]}
+        >
+          {cards.data.items.map((card) => (
+            <Table.Tr key={card.id}>
+              <Table.Td>
+                <CardLink card={card} />
+              </Table.Td>
+              <Table.Td>{card.user.username}</Table.Td>
+              <Table.Td>{card.type}</Table.Td>
+              <Table.Td>{card.profile.name}</Table.Td>
+              <Table.Td>{card.adminKey.algorithm}</Table.Td>
+              <Table.Td>
+                <Code>{card.adminKey.kcv}</Code>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={6} wrap="nowrap">
+                  <Text size="sm">
+                    {t('card.attemptsLeft', {
+                      remaining: card.adminKey.attemptsRemaining,
+                      limit: card.adminKey.attemptLimit,
+                    })}
+                  </Text>
+                  {card.adminKey.blocked ? (
+                    // The card refused its last attempt: resetting the count would not help.
+                    <Text size="xs" c="red.9" fw={600}>
+                      {t('admin.cards.keyBlocked')}
                     </Text>
-                    {card.adminKey.blocked ? (
-                      // The card refused its last attempt: resetting the count would not help.
-                      <Text size="xs" c="red.9" fw={600}>
-                        {t('admin.cards.keyBlocked')}
-                      </Text>
-                    ) : (
-                      card.adminKey.attemptsUsed > 0 && (
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          aria-label={`${t('admin.cards.resetAttempts')} ${card.serial}`}
-                          onClick={() => {
-                            setDone(null);
-                            setResetting(card);
-                          }}
-                        >
-                          {t('admin.cards.resetAttempts')}
-                        </Button>
-                      )
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <StateBadge state={card.state} />
-                    <ChoiceSelect
-                      aria-label={`${t('admin.cards.changeState')}: ${card.serial}`}
-                      size="xs"
-                      w={120}
-                      value={card.state}
-                      data={CARD_STATES.map((value) => ({ value, label: t(`state.${value}`) }))}
-                      onChange={(value) => {
-                        setDone(null);
-                        if (value !== card.state) setChanging({ card, state: value });
-                      }}
-                    />
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  ) : (
+                    card.adminKey.attemptsUsed > 0 && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        aria-label={`${t('admin.cards.resetAttempts')} ${card.serial}`}
+                        onClick={() => {
+                          setDone(null);
+                          setResetting(card);
+                        }}
+                      >
+                        {t('admin.cards.resetAttempts')}
+                      </Button>
+                    )
+                  )}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={6} wrap="nowrap">
+                  <StateBadge state={card.state} />
+                  <ChoiceSelect
+                    aria-label={`${t('admin.cards.changeState')}: ${card.serial}`}
+                    size="xs"
+                    w={120}
+                    value={card.state}
+                    data={CARD_STATES.map((value) => ({ value, label: t(`state.${value}`) }))}
+                    onChange={(value) => {
+                      setDone(null);
+                      if (value !== card.state) setChanging({ card, state: value });
+                    }}
+                  />
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {registering && (
         <RegisterCardDialog

@@ -1,11 +1,12 @@
-import { Button, Group, List, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, List, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DirectoryStatus, DirectorySyncResult } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Section } from '../../components/Section.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t, type MessageKey } from '../../i18n/index.js';
+import { ListTable } from '../../components/ListTable.js';
 
 type Settings = NonNullable<DirectoryStatus['settings']>;
 type Counts = Omit<DirectorySyncResult, 'changes' | 'changesTruncated'>;
@@ -16,7 +17,6 @@ type Counts = Omit<DirectorySyncResult, 'changes' | 'changesTruncated'>;
  * dry run that lists what a sync would change, a sync with its progress, and where accounts came from.
  */
 export default function DirectoryPage() {
-  useDocumentTitle(t('directory.title'));
   const queryClient = useQueryClient();
   const sync = useMutation({
     mutationFn: api.syncDirectory,
@@ -36,9 +36,7 @@ export default function DirectoryPage() {
   const data = status.data;
   return (
     <Stack maw={960}>
-      <Title order={1} size="h2">
-        {t('directory.title')}
-      </Title>
+      <PageTitle title={t('directory.title')} />
       <ErrorAlert error={status.error} />
       {data && !data.configured && <Text>{t('directory.notConfigured')}</Text>}
       {data?.settings && (
@@ -72,26 +70,20 @@ export default function DirectoryPage() {
                 ))}
               </List>
               {test.data.sample.length > 0 && (
-                <Table aria-label={t('directory.sample')} verticalSpacing={4}>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('col.username')}</Table.Th>
-                      <Table.Th>{t('col.name')}</Table.Th>
-                      <Table.Th>{t('col.email')}</Table.Th>
-                      <Table.Th>{t('directory.disabled')}</Table.Th>
+                <ListTable
+                  label={t('directory.sample')}
+                  verticalSpacing={4}
+                  columns={[t('col.username'), t('col.name'), t('col.email'), t('directory.disabled')]}
+                >
+                  {test.data.sample.map((entry) => (
+                    <Table.Tr key={entry.dn}>
+                      <Table.Td>{entry.username}</Table.Td>
+                      <Table.Td>{entry.displayName}</Table.Td>
+                      <Table.Td>{entry.email}</Table.Td>
+                      <Table.Td>{entry.disabled ? t('directory.yes') : t('directory.no')}</Table.Td>
                     </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {test.data.sample.map((entry) => (
-                      <Table.Tr key={entry.dn}>
-                        <Table.Td>{entry.username}</Table.Td>
-                        <Table.Td>{entry.displayName}</Table.Td>
-                        <Table.Td>{entry.email}</Table.Td>
-                        <Table.Td>{entry.disabled ? t('directory.yes') : t('directory.no')}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                  ))}
+                </ListTable>
               )}
               {test.data.incomplete > 0 && (
                 <Text size="sm">{t('directory.incomplete', { count: test.data.incomplete })}</Text>
@@ -105,22 +97,18 @@ export default function DirectoryPage() {
           {data.roleMapping.length === 0 ? (
             <Text size="sm">{t('directory.noRoles')}</Text>
           ) : (
-            <Table aria-label={t('directory.roles')} verticalSpacing={4}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('directory.group')}</Table.Th>
-                  <Table.Th>{t('directory.role')}</Table.Th>
+            <ListTable
+              label={t('directory.roles')}
+              verticalSpacing={4}
+              columns={[t('directory.group'), t('directory.role')]}
+            >
+              {data.roleMapping.map((mapping) => (
+                <Table.Tr key={mapping.group}>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{mapping.group}</Table.Td>
+                  <Table.Td>{t(`role.${mapping.role}`)}</Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.roleMapping.map((mapping) => (
-                  <Table.Tr key={mapping.group}>
-                    <Table.Td style={{ wordBreak: 'break-all' }}>{mapping.group}</Table.Td>
-                    <Table.Td>{t(`role.${mapping.role}`)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+              ))}
+            </ListTable>
           )}
         </Section>
       )}
@@ -272,26 +260,22 @@ function SyncReport({ result }: { result: DirectorySyncResult }) {
       <Text fw={600}>{result.dryRun ? t('directory.previewDone') : t('directory.syncDone')}</Text>
       <CountsLine counts={result} />
       {result.changes && result.changes.length > 0 && (
-        <Table aria-label={t('directory.changes')} verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('col.username')}</Table.Th>
-              <Table.Th>{t('directory.change')}</Table.Th>
+        <ListTable
+          label={t('directory.changes')}
+          verticalSpacing={4}
+          columns={[t('col.username'), t('directory.change')]}
+        >
+          {result.changes.map((change) => (
+            <Table.Tr key={`${change.kind} ${change.username}`}>
+              <Table.Td>{change.username}</Table.Td>
+              <Table.Td>
+                {t(CHANGE_LABEL[change.kind])}
+                {change.fields.length > 0 && ` (${change.fields.join(', ')})`}
+                {change.role && ` — ${t(`role.${change.role}`)}`}
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {result.changes.map((change) => (
-              <Table.Tr key={`${change.kind} ${change.username}`}>
-                <Table.Td>{change.username}</Table.Td>
-                <Table.Td>
-                  {t(CHANGE_LABEL[change.kind])}
-                  {change.fields.length > 0 && ` (${change.fields.join(', ')})`}
-                  {change.role && ` — ${t(`role.${change.role}`)}`}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          ))}
+        </ListTable>
       )}
       {result.changesTruncated && <Text size="sm">{t('directory.changesTruncated')}</Text>}
       {result.dryRun && result.changes?.length === 0 && <Text size="sm">{t('directory.nothingToDo')}</Text>}

@@ -19,16 +19,16 @@ import {
   uploadImport,
   type ImportAnswer,
 } from '../../api/import-api.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t } from '../../i18n/index.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /**
  * Bulk import of users and cards from CSV or JSON (docs/import.md): dry run, line report, import (with the
  * upload's progress, then the server's), and inventory export.
  */
 export default function ImportPage() {
-  useDocumentTitle(t('import.title'));
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [answer, setAnswer] = useState<(ImportAnswer & { dryRun: boolean }) | null>(null);
@@ -67,9 +67,7 @@ export default function ImportPage() {
   const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('import.title')}
-      </Title>
+      <PageTitle title={t('import.title')} />
       <Text>{t('import.intro')}</Text>
       <Paper withBorder p="md">
         <Stack>
@@ -152,28 +150,23 @@ export default function ImportPage() {
           <Alert color="red" title={t('import.refused')} role="alert">
             {answer.message}
           </Alert>
-          <Table aria-label={t('import.report')} striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('import.colLine')}</Table.Th>
-                <Table.Th>{t('import.colColumn')}</Table.Th>
-                <Table.Th>{t('import.colProblem')}</Table.Th>
+          <ListTable
+            label={t('import.report')}
+            striped
+            columns={[t('import.colLine'), t('import.colColumn'), t('import.colProblem')]}
+          >
+            {answer.lines.slice(0, 1000).map((entry, index) => (
+              <Table.Tr key={`${String(entry.line)}-${String(index)}`}>
+                <Table.Td>
+                  {entry.item === undefined
+                    ? entry.line
+                    : t('import.itemAt', { item: entry.item, line: entry.line })}
+                </Table.Td>
+                <Table.Td>{entry.column ? <Code>{entry.column}</Code> : ''}</Table.Td>
+                <Table.Td>{entry.message}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {answer.lines.slice(0, 1000).map((entry, index) => (
-                <Table.Tr key={`${String(entry.line)}-${String(index)}`}>
-                  <Table.Td>
-                    {entry.item === undefined
-                      ? entry.line
-                      : t('import.itemAt', { item: entry.item, line: entry.line })}
-                  </Table.Td>
-                  <Table.Td>{entry.column ? <Code>{entry.column}</Code> : ''}</Table.Td>
-                  <Table.Td>{entry.message}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </ListTable>
           {answer.lines.length > 1000 && (
             <Text size="sm">{t('import.more', { count: answer.lines.length - 1000 })}</Text>
           )}

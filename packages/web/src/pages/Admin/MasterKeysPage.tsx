@@ -17,10 +17,12 @@ import type { AdminKeySource, MasterCustody, MasterKeyList, Profile } from '@car
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { SavedNotice } from '../../components/SavedNotice.js';
 import { FormDialog } from '../../components/FormDialog.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { navigate, useLocation } from '../../router/router.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** The page of one profile's master keys (the profiles list links to it the same way). */
 const masterKeysPath = (profileId: string): string =>
@@ -34,7 +36,6 @@ const SOURCES: readonly AdminKeySource[] = ['random', 'derived'];
  * it; never a key), and rotation, confirmed with what it does and does not change.
  */
 export default function MasterKeysPage() {
-  useDocumentTitle(t('admin.masters.title'));
   const { search } = useLocation();
   const profiles = useQuery({ queryKey: ['profiles'], queryFn: api.profiles });
   const items = profiles.data?.items ?? [];
@@ -42,9 +43,7 @@ export default function MasterKeysPage() {
   const profile = items.find((p) => p.id === wanted) ?? items[0];
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('admin.masters.title')}
-      </Title>
+      <PageTitle title={t('admin.masters.title')} />
       <Text size="sm">{t('admin.masters.intro')}</Text>
       <ErrorAlert error={profiles.error} />
       {profiles.data && items.length === 0 && <Text>{t('admin.masters.noProfiles')}</Text>}
@@ -76,17 +75,13 @@ function ProfileKeys({ profile }: { profile: Profile }) {
   return (
     <Stack>
       {notice && (
-        <Alert
-          color="green"
-          role="status"
-          withCloseButton
-          closeButtonLabel={t('common.close')}
+        <SavedNotice
           onClose={() => {
             setNotice(null);
           }}
         >
           {notice}
-        </Alert>
+        </SavedNotice>
       )}
       <Radio.Group
         label={t('admin.masters.sourceTitle')}
@@ -170,35 +165,34 @@ function Versions({ list }: { list: MasterKeyList }) {
       {list.items.length === 0 ? (
         <Text>{t('admin.masters.none')}</Text>
       ) : (
-        <Table aria-label={t('admin.masters.versionsTitle')} verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('admin.masters.col.version')}</Table.Th>
-              <Table.Th>{t('admin.masters.col.state')}</Table.Th>
-              <Table.Th>{t('admin.masters.col.created')}</Table.Th>
-              <Table.Th>{t('admin.masters.col.custody')}</Table.Th>
-              <Table.Th>{t('admin.masters.col.checkValue')}</Table.Th>
-              <Table.Th>{t('admin.masters.col.cards')}</Table.Th>
+        <ListTable
+          label={t('admin.masters.versionsTitle')}
+          verticalSpacing="sm"
+          columns={[
+            t('admin.masters.col.version'),
+            t('admin.masters.col.state'),
+            t('admin.masters.col.created'),
+            t('admin.masters.col.custody'),
+            t('admin.masters.col.checkValue'),
+            t('admin.masters.col.cards'),
+          ]}
+        >
+          {/* Newest first: the current version leads. */}
+          {[...list.items].reverse().map((master) => (
+            <Table.Tr key={master.id}>
+              <Table.Td fw={600}>{master.version}</Table.Td>
+              <Table.Td>
+                <Badge color={master.current ? 'green' : 'gray'} variant="light">
+                  {master.current ? t('admin.masters.current') : t('admin.masters.retired')}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{new Date(master.createdAt).toLocaleString()}</Table.Td>
+              <Table.Td>{t(`admin.masters.custody.${master.custody}`)}</Table.Td>
+              <Table.Td ff="monospace">{master.checkValue}</Table.Td>
+              <Table.Td>{master.cardCount.toLocaleString('en')}</Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {/* Newest first: the current version leads. */}
-            {[...list.items].reverse().map((master) => (
-              <Table.Tr key={master.id}>
-                <Table.Td fw={600}>{master.version}</Table.Td>
-                <Table.Td>
-                  <Badge color={master.current ? 'green' : 'gray'} variant="light">
-                    {master.current ? t('admin.masters.current') : t('admin.masters.retired')}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{new Date(master.createdAt).toLocaleString()}</Table.Td>
-                <Table.Td>{t(`admin.masters.custody.${master.custody}`)}</Table.Td>
-                <Table.Td ff="monospace">{master.checkValue}</Table.Td>
-                <Table.Td>{master.cardCount.toLocaleString('en')}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          ))}
+        </ListTable>
       )}
     </Stack>
   );
@@ -223,11 +217,7 @@ function KeySourceDialog({
     <FormDialog
       title={t('admin.masters.sourceChangeTitle', { profile: profile.name })}
       onClose={onClose}
-      onSubmit={() => {
-        change.mutate();
-      }}
-      submitting={change.isPending}
-      error={change.error}
+      action={change}
       submitLabel={t('admin.masters.sourceChangeConfirm')}
     >
       <Text fw={600}>{t(`admin.masters.source.${to}`)}</Text>
@@ -262,11 +252,7 @@ function RotateDialog({
     <FormDialog
       title={t(first ? 'admin.masters.createTitle' : 'admin.masters.rotateTitle', { profile: profile.name })}
       onClose={onClose}
-      onSubmit={() => {
-        rotate.mutate();
-      }}
-      submitting={rotate.isPending}
-      error={rotate.error}
+      action={rotate}
       submitLabel={t(first ? 'admin.masters.createConfirm' : 'admin.masters.rotateConfirm')}
     >
       <List spacing="xs" size="sm">

@@ -9,7 +9,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -23,15 +22,15 @@ import { FormDialog } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
+import { ListTable } from '../../components/ListTable.js';
 
 const secondFactors = secondFactorEndpoints(sessionCall);
 const roleOptions = () => OPERATOR_ROLES.map((value) => ({ value, label: t(`role.${value}`) }));
 
 /** Operators and their roles: create, change role, disable or enable, reset a forgotten password. */
 export default function OperatorsPage() {
-  useDocumentTitle(t('admin.operators.title'));
   const queryClient = useQueryClient();
   const operators = useQuery({ queryKey: ['operators'], queryFn: api.operators });
   const [creating, setCreating] = useState(false);
@@ -56,125 +55,123 @@ export default function OperatorsPage() {
   });
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('admin.operators.title')}
-        </Title>
-        <Button
-          onClick={() => {
-            setCreating(true);
-          }}
-        >
-          {t('admin.operators.create')}
-        </Button>
-      </Group>
+      <PageTitle
+        title={t('admin.operators.title')}
+        action={
+          <Button
+            onClick={() => {
+              setCreating(true);
+            }}
+          >
+            {t('admin.operators.create')}
+          </Button>
+        }
+      />
       <ErrorAlert error={operators.error} />
       <ErrorAlert error={update.error} />
       {operators.data && (
-        <Table aria-label={t('admin.operators.title')} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('col.username')}</Table.Th>
-              <Table.Th>{t('col.role')}</Table.Th>
-              <Table.Th>{t('col.state')}</Table.Th>
-              <Table.Th>{t('col.source')}</Table.Th>
-              <Table.Th>{t('admin.operators.secondFactor')}</Table.Th>
-              <Table.Th>{t('col.created')}</Table.Th>
-              <Table.Th>{t('col.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {operators.data.items.map((operator) => (
-              <Table.Tr key={operator.id}>
-                <Table.Td fw={600}>{operator.username}</Table.Td>
-                <Table.Td>
-                  {/* A directory staff member's role and state follow their groups: read-only here. */}
-                  {operator.source === 'directory' ? (
-                    t(`role.${operator.role}`)
-                  ) : (
-                    <ChoiceSelect
-                      aria-label={t('admin.operators.changeRole', { username: operator.username })}
+        <ListTable
+          label={t('admin.operators.title')}
+          verticalSpacing="xs"
+          columns={[
+            t('col.username'),
+            t('col.role'),
+            t('col.state'),
+            t('col.source'),
+            t('admin.operators.secondFactor'),
+            t('col.created'),
+            t('col.actions'),
+          ]}
+        >
+          {operators.data.items.map((operator) => (
+            <Table.Tr key={operator.id}>
+              <Table.Td fw={600}>{operator.username}</Table.Td>
+              <Table.Td>
+                {/* A directory staff member's role and state follow their groups: read-only here. */}
+                {operator.source === 'directory' ? (
+                  t(`role.${operator.role}`)
+                ) : (
+                  <ChoiceSelect
+                    aria-label={t('admin.operators.changeRole', { username: operator.username })}
+                    size="xs"
+                    w={140}
+                    value={operator.role}
+                    data={roleOptions()}
+                    onChange={(value) => {
+                      if (value !== operator.role) update.mutate({ id: operator.id, role: value });
+                    }}
+                  />
+                )}
+              </Table.Td>
+              <Table.Td>
+                <StateBadge state={operator.state} />
+              </Table.Td>
+              <Table.Td>
+                {operator.singleSignOn
+                  ? t('source.withSso', { source: t(`source.${operator.source}`) })
+                  : t(`source.${operator.source}`)}
+              </Table.Td>
+              <Table.Td>{factorText(operator.id)}</Table.Td>
+              <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  {operator.source === 'directory' && <Text size="sm">{t('directory.managed')}</Text>}
+                  {operator.source === 'local' && operator.state === 'active' && (
+                    <Button
                       size="xs"
-                      w={140}
-                      value={operator.role}
-                      data={roleOptions()}
-                      onChange={(value) => {
-                        if (value !== operator.role) update.mutate({ id: operator.id, role: value });
+                      variant="light"
+                      color="orange"
+                      aria-label={`${t('admin.operators.disable')} ${operator.username}`}
+                      onClick={() => {
+                        update.mutate({ id: operator.id, state: 'disabled' });
                       }}
-                    />
+                    >
+                      {t('admin.operators.disable')}
+                    </Button>
                   )}
-                </Table.Td>
-                <Table.Td>
-                  <StateBadge state={operator.state} />
-                </Table.Td>
-                <Table.Td>
-                  {operator.singleSignOn
-                    ? t('source.withSso', { source: t(`source.${operator.source}`) })
-                    : t(`source.${operator.source}`)}
-                </Table.Td>
-                <Table.Td>{factorText(operator.id)}</Table.Td>
-                <Table.Td>{new Date(operator.createdAt).toLocaleDateString()}</Table.Td>
-                <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    {operator.source === 'directory' && <Text size="sm">{t('directory.managed')}</Text>}
-                    {operator.source === 'local' && operator.state === 'active' && (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="orange"
-                        aria-label={`${t('admin.operators.disable')} ${operator.username}`}
-                        onClick={() => {
-                          update.mutate({ id: operator.id, state: 'disabled' });
-                        }}
-                      >
-                        {t('admin.operators.disable')}
-                      </Button>
-                    )}
-                    {operator.source === 'local' && operator.state !== 'active' && (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="green"
-                        aria-label={`${t('admin.operators.enable')} ${operator.username}`}
-                        onClick={() => {
-                          update.mutate({ id: operator.id, state: 'active' });
-                        }}
-                      >
-                        {t('admin.operators.enable')}
-                      </Button>
-                    )}
-                    {operator.source === 'local' && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        aria-label={t('admin.operators.resetPasswordOf', { username: operator.username })}
-                        onClick={() => {
-                          setResetting(operator);
-                        }}
-                      >
-                        {t('admin.operators.resetPassword')}
-                      </Button>
-                    )}
-                    {(factorsOf(operator.id)?.totp === true ||
-                      (factorsOf(operator.id)?.passkeys ?? 0) > 0) && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="orange"
-                        aria-label={t('admin.operators.sfResetOf', { username: operator.username })}
-                        onClick={() => {
-                          setResettingFactor(operator);
-                        }}
-                      >
-                        {t('admin.operators.sfReset')}
-                      </Button>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  {operator.source === 'local' && operator.state !== 'active' && (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="green"
+                      aria-label={`${t('admin.operators.enable')} ${operator.username}`}
+                      onClick={() => {
+                        update.mutate({ id: operator.id, state: 'active' });
+                      }}
+                    >
+                      {t('admin.operators.enable')}
+                    </Button>
+                  )}
+                  {operator.source === 'local' && (
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      aria-label={t('admin.operators.resetPasswordOf', { username: operator.username })}
+                      onClick={() => {
+                        setResetting(operator);
+                      }}
+                    >
+                      {t('admin.operators.resetPassword')}
+                    </Button>
+                  )}
+                  {(factorsOf(operator.id)?.totp === true || (factorsOf(operator.id)?.passkeys ?? 0) > 0) && (
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="orange"
+                      aria-label={t('admin.operators.sfResetOf', { username: operator.username })}
+                      onClick={() => {
+                        setResettingFactor(operator);
+                      }}
+                    >
+                      {t('admin.operators.sfReset')}
+                    </Button>
+                  )}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {resetting && (
         <ResetPasswordDialog
@@ -220,15 +217,11 @@ function CreateOperatorForm({ onClose, onSaved }: { onClose: () => void; onSaved
     <FormDialog
       title={t('admin.operators.create')}
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={stillNeeded([
         !username.trim() && t('admin.operators.username'),
         password.length < 12 && t('form.passwordLength'),
       ])}
-      error={save.error}
       submitLabel={t('admin.operators.save')}
     >
       <TextInput
@@ -294,12 +287,8 @@ function ResetPasswordDialog({ operator, onClose }: { operator: Operator; onClos
     <FormDialog
       title={t('admin.operators.resetTitle', name)}
       onClose={onClose}
-      onSubmit={() => {
-        reset.mutate();
-      }}
-      submitting={reset.isPending}
+      action={reset}
       submitColor="orange"
-      error={reset.error}
       submitLabel={t('admin.operators.resetConfirm')}
     >
       <Text>{t('admin.operators.resetText', name)}</Text>
@@ -319,13 +308,9 @@ function ResetSecondFactorDialog({ operator, onClose }: { operator: Operator; on
     <FormDialog
       title={t('admin.operators.sfResetTitle', name)}
       onClose={onClose}
-      onSubmit={() => {
-        reset.mutate();
-      }}
-      submitting={reset.isPending}
+      action={reset}
       submitColor="orange"
       missing={stillNeeded([reason.trim().length < 3 && t('admin.operators.sfReason')])}
-      error={reset.error}
       submitLabel={t('admin.operators.sfResetConfirm')}
     >
       <Text>{t('admin.operators.sfResetText', name)}</Text>

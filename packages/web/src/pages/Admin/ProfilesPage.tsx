@@ -10,20 +10,19 @@ import {
   Text,
   TextInput,
   Textarea,
-  Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { Profile, UseCase } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
-import { AppModal } from '../../components/AppModal.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { MissingHint } from '../../components/FormDialog.js';
+import { FormDialog } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { navigate } from '../../router/router.js';
 import { bodyOf, canSave, draftErrors, draftOf, NEW_PROFILE, type ProfileDraft } from './profile-draft.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** The master keys page of one profile (a plain path: the page itself loads on first use). */
 const masterKeysHref = (profileId: string) => `/admin/master-keys?profile=${encodeURIComponent(profileId)}`;
@@ -39,106 +38,100 @@ const USE_CASE_LIST: readonly UseCase[] = [
  * and the security-question policy (answers required and asked, lockout, the help desk's check).
  */
 export default function ProfilesPage() {
-  useDocumentTitle(t('admin.profiles.title'));
   const profiles = useQuery({ queryKey: ['profiles'], queryFn: api.profiles });
   const [editing, setEditing] = useState<Profile | 'new' | null>(null);
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('admin.profiles.title')}
-        </Title>
-        <Button
-          onClick={() => {
-            setEditing('new');
-          }}
-        >
-          {t('admin.profiles.create')}
-        </Button>
-      </Group>
+      <PageTitle
+        title={t('admin.profiles.title')}
+        action={
+          <Button
+            onClick={() => {
+              setEditing('new');
+            }}
+          >
+            {t('admin.profiles.create')}
+          </Button>
+        }
+      />
       <Text size="sm" c="dimmed">
         {t('admin.profiles.useCasesHelp')}
       </Text>
       <ErrorAlert error={profiles.error} />
       {profiles.data?.items.length === 0 && <Text>{t('admin.profiles.none')}</Text>}
       {profiles.data && profiles.data.items.length > 0 && (
-        <Table aria-label={t('admin.profiles.title')} verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('admin.profiles.name')}</Table.Th>
-              <Table.Th>{t('col.useCases')}</Table.Th>
-              <Table.Th>{t('admin.profiles.maxPinAttempts')}</Table.Th>
-              <Table.Th>{t('admin.profiles.adminKeyAttemptLimit')}</Table.Th>
-              <Table.Th>{t('col.securityQuestions')}</Table.Th>
-              <Table.Th>{t('col.cards')}</Table.Th>
-              <Table.Th>{t('col.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {profiles.data.items.map((profile) => (
-              <Table.Tr key={profile.id}>
-                <Table.Td fw={600}>{profile.name}</Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {USE_CASE_LIST.map((useCase) => (
-                      <Badge
-                        key={useCase}
-                        color={profile.useCases[useCase] ? 'green' : 'gray'}
-                        variant="light"
-                      >
-                        {t(`useCase.${useCase}`)}
-                        {profile.useCases[useCase] ? '' : `: ${t('admin.profiles.off')}`}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{profile.maxPinAttempts}</Table.Td>
-                <Table.Td>{profile.adminKeyAttemptLimit}</Table.Td>
-                <Table.Td>
-                  <Text size="sm">
-                    {t('admin.profiles.sqSummary', {
-                      asked: profile.securityQuestions.asked,
-                      required: profile.securityQuestions.required,
-                    })}
-                  </Text>
-                  {profile.securityQuestions.validateInOfflineUnblock && (
-                    <Badge color="yellow" variant="light">
-                      {t('admin.profiles.sqChecked')}
+        <ListTable
+          label={t('admin.profiles.title')}
+          verticalSpacing="sm"
+          columns={[
+            t('admin.profiles.name'),
+            t('col.useCases'),
+            t('admin.profiles.maxPinAttempts'),
+            t('admin.profiles.adminKeyAttemptLimit'),
+            t('col.securityQuestions'),
+            t('col.cards'),
+            t('col.actions'),
+          ]}
+        >
+          {profiles.data.items.map((profile) => (
+            <Table.Tr key={profile.id}>
+              <Table.Td fw={600}>{profile.name}</Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {USE_CASE_LIST.map((useCase) => (
+                    <Badge key={useCase} color={profile.useCases[useCase] ? 'green' : 'gray'} variant="light">
+                      {t(`useCase.${useCase}`)}
+                      {profile.useCases[useCase] ? '' : `: ${t('admin.profiles.off')}`}
                     </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{profile.cardCount}</Table.Td>
-                <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
-                    <Button
-                      size="xs"
-                      variant="light"
-                      aria-label={`${t('admin.profiles.edit')} ${profile.name}`}
-                      onClick={() => {
-                        setEditing(profile);
-                      }}
-                    >
-                      {t('admin.profiles.edit')}
-                    </Button>
-                    <Button
-                      component="a"
-                      href={masterKeysHref(profile.id)}
-                      size="xs"
-                      variant="subtle"
-                      aria-label={`${t('admin.profiles.masterKeys')} ${profile.name}`}
-                      onClick={(event) => {
-                        event.preventDefault();
-                        navigate(masterKeysHref(profile.id));
-                      }}
-                    >
-                      {t('admin.profiles.masterKeys')}
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>{profile.maxPinAttempts}</Table.Td>
+              <Table.Td>{profile.adminKeyAttemptLimit}</Table.Td>
+              <Table.Td>
+                <Text size="sm">
+                  {t('admin.profiles.sqSummary', {
+                    asked: profile.securityQuestions.asked,
+                    required: profile.securityQuestions.required,
+                  })}
+                </Text>
+                {profile.securityQuestions.validateInOfflineUnblock && (
+                  <Badge color="yellow" variant="light">
+                    {t('admin.profiles.sqChecked')}
+                  </Badge>
+                )}
+              </Table.Td>
+              <Table.Td>{profile.cardCount}</Table.Td>
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  <Button
+                    size="xs"
+                    variant="light"
+                    aria-label={`${t('admin.profiles.edit')} ${profile.name}`}
+                    onClick={() => {
+                      setEditing(profile);
+                    }}
+                  >
+                    {t('admin.profiles.edit')}
+                  </Button>
+                  <Button
+                    component="a"
+                    href={masterKeysHref(profile.id)}
+                    size="xs"
+                    variant="subtle"
+                    aria-label={`${t('admin.profiles.masterKeys')} ${profile.name}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(masterKeysHref(profile.id));
+                    }}
+                  >
+                    {t('admin.profiles.masterKeys')}
+                  </Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {editing !== null && (
         <ProfileForm
@@ -175,195 +168,175 @@ function ProfileForm({ profile, onClose }: { profile: Profile | null; onClose: (
     : (stillNeeded([draft.name.trim() === '' && t('admin.profiles.name').toLowerCase()]) ??
       t('form.fixFields'));
   const say = (key: MessageKey | null) => (key ? t(key) : null);
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    if (canSave(draft)) save.mutate();
-  };
   const number = (value: string | number, fallback: number) => (typeof value === 'number' ? value : fallback);
   return (
-    <AppModal
-      onClose={onClose}
+    <FormDialog
       title={profile ? `${t('admin.profiles.edit')}: ${profile.name}` : t('admin.profiles.create')}
       size="lg"
+      onClose={onClose}
+      action={save}
+      missing={missing}
+      submitLabel={t('admin.profiles.save')}
     >
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput
-            label={t('admin.profiles.name')}
-            value={draft.name}
-            onChange={(event) => {
-              set('name', event.currentTarget.value);
-            }}
-            required
-            maxLength={100}
-          />
-          <Textarea
-            label={t('admin.profiles.description')}
-            value={draft.description}
-            onChange={(event) => {
-              set('description', event.currentTarget.value);
-            }}
-            maxLength={1000}
-            autosize
-            minRows={1}
-          />
-          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-            <Text component="legend" fw={500} size="sm">
-              {t('admin.profiles.useCases')}
-            </Text>
-            <Text size="xs" mb="xs">
-              {t('admin.profiles.useCasesHelp')}
-            </Text>
-            <Stack gap="xs">
-              {USE_CASE_LIST.map((useCase) => (
-                <Switch
-                  key={useCase}
-                  label={t(`useCase.${useCase}`)}
-                  checked={draft.useCases[useCase]}
-                  onChange={(event) => {
-                    const checked = event.currentTarget.checked;
-                    setDraft((current) => ({
-                      ...current,
-                      useCases: { ...current.useCases, [useCase]: checked },
-                    }));
-                  }}
-                />
-              ))}
-            </Stack>
-          </fieldset>
-          <Group grow>
-            <NumberInput
-              label={t('admin.profiles.maxPinAttempts')}
-              description={t('admin.profiles.maxPinAttemptsHelp')}
-              value={draft.maxPinAttempts}
-              onChange={(value) => {
-                set('maxPinAttempts', number(value, 3));
+      <TextInput
+        label={t('admin.profiles.name')}
+        value={draft.name}
+        onChange={(event) => {
+          set('name', event.currentTarget.value);
+        }}
+        required
+        maxLength={100}
+      />
+      <Textarea
+        label={t('admin.profiles.description')}
+        value={draft.description}
+        onChange={(event) => {
+          set('description', event.currentTarget.value);
+        }}
+        maxLength={1000}
+        autosize
+        minRows={1}
+      />
+      <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+        <Text component="legend" fw={500} size="sm">
+          {t('admin.profiles.useCases')}
+        </Text>
+        <Text size="xs" mb="xs">
+          {t('admin.profiles.useCasesHelp')}
+        </Text>
+        <Stack gap="xs">
+          {USE_CASE_LIST.map((useCase) => (
+            <Switch
+              key={useCase}
+              label={t(`useCase.${useCase}`)}
+              checked={draft.useCases[useCase]}
+              onChange={(event) => {
+                const checked = event.currentTarget.checked;
+                setDraft((current) => ({
+                  ...current,
+                  useCases: { ...current.useCases, [useCase]: checked },
+                }));
               }}
-              min={1}
-              max={15}
-              allowDecimal={false}
             />
-            <NumberInput
-              label={t('admin.profiles.adminKeyAttemptLimit')}
-              description={t('admin.profiles.adminKeyAttemptLimitHelp')}
-              value={draft.adminKeyAttemptLimit}
-              onChange={(value) => {
-                set('adminKeyAttemptLimit', number(value, 3));
-              }}
-              min={1}
-              max={15}
-              allowDecimal={false}
-            />
-          </Group>
+          ))}
+        </Stack>
+      </fieldset>
+      <Group grow>
+        <NumberInput
+          label={t('admin.profiles.maxPinAttempts')}
+          description={t('admin.profiles.maxPinAttemptsHelp')}
+          value={draft.maxPinAttempts}
+          onChange={(value) => {
+            set('maxPinAttempts', number(value, 3));
+          }}
+          min={1}
+          max={15}
+          allowDecimal={false}
+        />
+        <NumberInput
+          label={t('admin.profiles.adminKeyAttemptLimit')}
+          description={t('admin.profiles.adminKeyAttemptLimitHelp')}
+          value={draft.adminKeyAttemptLimit}
+          onChange={(value) => {
+            set('adminKeyAttemptLimit', number(value, 3));
+          }}
+          min={1}
+          max={15}
+          allowDecimal={false}
+        />
+      </Group>
+      <Group grow align="flex-start">
+        <NumberInput
+          label={t('admin.profiles.pinMin')}
+          value={draft.pinMin}
+          onChange={(value) => {
+            set('pinMin', number(value, 6));
+          }}
+          min={4}
+          max={127}
+          allowDecimal={false}
+          error={say(errors.pinRules)}
+        />
+        <NumberInput
+          label={t('admin.profiles.pinMax')}
+          value={draft.pinMax}
+          onChange={(value) => {
+            set('pinMax', number(value, 8));
+          }}
+          min={4}
+          max={127}
+          allowDecimal={false}
+        />
+      </Group>
+      <Checkbox
+        label={t('admin.profiles.pinDigitsOnly')}
+        checked={draft.digitsOnly}
+        onChange={(event) => {
+          set('digitsOnly', event.currentTarget.checked);
+        }}
+      />
+      <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+        <Text component="legend" fw={500} size="sm">
+          {t('admin.profiles.securityQuestions')}
+        </Text>
+        <Text size="xs" c="dimmed" mb="xs">
+          {t('admin.profiles.securityQuestionsHelp')}
+        </Text>
+        <Stack gap="sm">
           <Group grow align="flex-start">
             <NumberInput
-              label={t('admin.profiles.pinMin')}
-              value={draft.pinMin}
+              label={t('admin.profiles.sqRequired')}
+              description={t('admin.profiles.sqRequiredHelp')}
+              value={draft.answersRequired}
               onChange={(value) => {
-                set('pinMin', number(value, 6));
+                set('answersRequired', number(value, 3));
               }}
-              min={4}
-              max={127}
+              min={1}
+              max={10}
               allowDecimal={false}
-              error={say(errors.pinRules)}
             />
             <NumberInput
-              label={t('admin.profiles.pinMax')}
-              value={draft.pinMax}
+              label={t('admin.profiles.sqAsked')}
+              description={t('admin.profiles.sqAskedHelp')}
+              value={draft.questionsAsked}
               onChange={(value) => {
-                set('pinMax', number(value, 8));
+                set('questionsAsked', number(value, 2));
               }}
-              min={4}
-              max={127}
+              min={1}
+              max={10}
+              allowDecimal={false}
+              error={say(errors.questionsAsked)}
+            />
+            <NumberInput
+              label={t('admin.profiles.sqMaxFailed')}
+              description={t('admin.profiles.sqMaxFailedHelp')}
+              value={draft.maxFailedAnswers}
+              onChange={(value) => {
+                set('maxFailedAnswers', number(value, 5));
+              }}
+              min={1}
+              max={20}
               allowDecimal={false}
             />
           </Group>
-          <Checkbox
-            label={t('admin.profiles.pinDigitsOnly')}
-            checked={draft.digitsOnly}
+          <Switch
+            label={t('admin.profiles.sqValidate')}
+            description={t('admin.profiles.sqValidateHelp')}
+            checked={draft.operatorsCheckAnswers}
             onChange={(event) => {
-              set('digitsOnly', event.currentTarget.checked);
+              set('operatorsCheckAnswers', event.currentTarget.checked);
             }}
           />
-          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-            <Text component="legend" fw={500} size="sm">
-              {t('admin.profiles.securityQuestions')}
-            </Text>
-            <Text size="xs" c="dimmed" mb="xs">
-              {t('admin.profiles.securityQuestionsHelp')}
-            </Text>
-            <Stack gap="sm">
-              <Group grow align="flex-start">
-                <NumberInput
-                  label={t('admin.profiles.sqRequired')}
-                  description={t('admin.profiles.sqRequiredHelp')}
-                  value={draft.answersRequired}
-                  onChange={(value) => {
-                    set('answersRequired', number(value, 3));
-                  }}
-                  min={1}
-                  max={10}
-                  allowDecimal={false}
-                />
-                <NumberInput
-                  label={t('admin.profiles.sqAsked')}
-                  description={t('admin.profiles.sqAskedHelp')}
-                  value={draft.questionsAsked}
-                  onChange={(value) => {
-                    set('questionsAsked', number(value, 2));
-                  }}
-                  min={1}
-                  max={10}
-                  allowDecimal={false}
-                  error={say(errors.questionsAsked)}
-                />
-                <NumberInput
-                  label={t('admin.profiles.sqMaxFailed')}
-                  description={t('admin.profiles.sqMaxFailedHelp')}
-                  value={draft.maxFailedAnswers}
-                  onChange={(value) => {
-                    set('maxFailedAnswers', number(value, 5));
-                  }}
-                  min={1}
-                  max={20}
-                  allowDecimal={false}
-                />
-              </Group>
-              <Switch
-                label={t('admin.profiles.sqValidate')}
-                description={t('admin.profiles.sqValidateHelp')}
-                checked={draft.operatorsCheckAnswers}
-                onChange={(event) => {
-                  set('operatorsCheckAnswers', event.currentTarget.checked);
-                }}
-              />
-              <Switch
-                label={t('admin.profiles.ssoStepUp')}
-                description={t('admin.profiles.ssoStepUpHelp')}
-                checked={draft.ssoStepUp}
-                onChange={(event) => {
-                  set('ssoStepUp', event.currentTarget.checked);
-                }}
-              />
-            </Stack>
-          </fieldset>
-          <ErrorAlert error={save.error} />
-          <MissingHint id="profile-missing" missing={missing} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              loading={save.isPending}
-              disabled={missing !== null}
-              aria-describedby={missing !== null ? 'profile-missing' : undefined}
-            >
-              {t('admin.profiles.save')}
-            </Button>
-          </Group>
+          <Switch
+            label={t('admin.profiles.ssoStepUp')}
+            description={t('admin.profiles.ssoStepUpHelp')}
+            checked={draft.ssoStepUp}
+            onChange={(event) => {
+              set('ssoStepUp', event.currentTarget.checked);
+            }}
+          />
         </Stack>
-      </form>
-    </AppModal>
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -65,11 +65,7 @@ export function RegisterCardDialog({
       title={t('admin.cards.registerTitle')}
       size="lg"
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
-      error={save.error}
+      action={save}
       missing={missing}
       submitLabel={t('admin.cards.register')}
     >

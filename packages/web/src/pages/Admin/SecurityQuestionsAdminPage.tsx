@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SyntheticEvent } from 'react';
 import type { SecurityQuestion } from '@cardwarden/contract';
@@ -7,9 +7,10 @@ import { FormDialog } from '../../components/FormDialog.js';
 import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { MAX_QUESTION_LENGTH, MIN_QUESTION_LENGTH } from '../SelfService/security-answers-form.js';
+import { ListTable } from '../../components/ListTable.js';
 
 const QUERY_KEY = ['security-questions'] as const;
 
@@ -21,7 +22,6 @@ function textError(text: string): string | null {
 
 /** The security question catalogue: add, reword, retire or restore; may cardholders write their own. */
 export default function SecurityQuestionsAdminPage() {
-  useDocumentTitle(t('admin.questions.title'));
   const queryClient = useQueryClient();
   const questions = useQuery({ queryKey: QUERY_KEY, queryFn: api.securityQuestions });
   const [newText, setNewText] = useState('');
@@ -55,9 +55,7 @@ export default function SecurityQuestionsAdminPage() {
   const allowed = allowCustom.isPending ? allowCustom.variables : questions.data?.allowCustom;
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('admin.questions.title')}
-      </Title>
+      <PageTitle title={t('admin.questions.title')} />
       <Text size="sm" c="dimmed">
         {t('admin.questions.intro')}
       </Text>
@@ -118,54 +116,48 @@ export default function SecurityQuestionsAdminPage() {
           <Text size="sm" c="dimmed">
             {t('admin.questions.retireHelp')}
           </Text>
-          <Table aria-label={t('admin.questions.title')} verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('col.question')}</Table.Th>
-                <Table.Th>{t('col.state')}</Table.Th>
-                <Table.Th>{t('col.created')}</Table.Th>
-                <Table.Th>{t('col.actions')}</Table.Th>
+          <ListTable
+            label={t('admin.questions.title')}
+            verticalSpacing="xs"
+            columns={[t('col.question'), t('col.state'), t('col.created'), t('col.actions')]}
+          >
+            {questions.data.items.map((question) => (
+              <Table.Tr key={question.id}>
+                <Table.Td>{question.text}</Table.Td>
+                <Table.Td>
+                  <StateBadge state={question.active ? 'active' : 'retired'} />
+                </Table.Td>
+                <Table.Td>{new Date(question.createdAt).toLocaleDateString()}</Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="light"
+                      aria-label={`${t('admin.questions.reword')}: ${question.text}`}
+                      onClick={() => {
+                        setAdded(false);
+                        setRewording(question);
+                      }}
+                    >
+                      {t('admin.questions.reword')}
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color={question.active ? 'orange' : 'green'}
+                      aria-label={`${t(question.active ? 'admin.questions.retire' : 'admin.questions.restore')}: ${question.text}`}
+                      loading={setActive.isPending && setActive.variables.id === question.id}
+                      onClick={() => {
+                        setActive.mutate({ id: question.id, active: !question.active });
+                      }}
+                    >
+                      {t(question.active ? 'admin.questions.retire' : 'admin.questions.restore')}
+                    </Button>
+                  </Group>
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {questions.data.items.map((question) => (
-                <Table.Tr key={question.id}>
-                  <Table.Td>{question.text}</Table.Td>
-                  <Table.Td>
-                    <StateBadge state={question.active ? 'active' : 'retired'} />
-                  </Table.Td>
-                  <Table.Td>{new Date(question.createdAt).toLocaleDateString()}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="light"
-                        aria-label={`${t('admin.questions.reword')}: ${question.text}`}
-                        onClick={() => {
-                          setAdded(false);
-                          setRewording(question);
-                        }}
-                      >
-                        {t('admin.questions.reword')}
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color={question.active ? 'orange' : 'green'}
-                        aria-label={`${t(question.active ? 'admin.questions.retire' : 'admin.questions.restore')}: ${question.text}`}
-                        loading={setActive.isPending && setActive.variables.id === question.id}
-                        onClick={() => {
-                          setActive.mutate({ id: question.id, active: !question.active });
-                        }}
-                      >
-                        {t(question.active ? 'admin.questions.retire' : 'admin.questions.restore')}
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+            ))}
+          </ListTable>
         </>
       )}
       {rewording && (
@@ -204,12 +196,8 @@ function RewordForm({
       title={t('admin.questions.reword')}
       size="lg"
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={ok ? null : t('admin.questions.tooShort')}
-      error={save.error}
       submitLabel={t('admin.questions.save')}
     >
       <TextInput

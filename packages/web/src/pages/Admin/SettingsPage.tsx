@@ -1,13 +1,12 @@
-import { Checkbox, Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { Checkbox, Paper, Stack, Switch, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 
 /** The installation's switches: offline unblock on or off for everyone; whether email is sent. */
 export default function SettingsPage() {
-  useDocumentTitle(t('settings.title'));
   const queryClient = useQueryClient();
   const settings = useQuery({ queryKey: ['settings'], queryFn: api.settings });
   const update = useMutation({
@@ -20,9 +19,7 @@ export default function SettingsPage() {
   });
   return (
     <Stack maw={720}>
-      <Title order={1} size="h2">
-        {t('settings.title')}
-      </Title>
+      <PageTitle title={t('settings.title')} />
       <Text size="sm">{t('settings.intro')}</Text>
       <ErrorAlert error={settings.error} />
       <ErrorAlert error={update.error} />

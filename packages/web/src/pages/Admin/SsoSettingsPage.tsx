@@ -2,7 +2,7 @@ import { Alert, Code, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ssoEndpoints } from '../../api/sso-api.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 
@@ -19,14 +19,11 @@ function Row({ label, children }: { label: MessageKey; children: ReactNode }) {
 
 /** The single sign-on configuration, read-only (it comes from the environment); the secret never shown. */
 export default function SsoSettingsPage() {
-  useDocumentTitle(t('sso.settingsTitle'));
   const settings = useQuery({ queryKey: ['sso-settings'], queryFn: ssoEndpoints.settings });
   const s = settings.data;
   return (
     <Stack maw={820}>
-      <Title order={1} size="h2">
-        {t('sso.settingsTitle')}
-      </Title>
+      <PageTitle title={t('sso.settingsTitle')} />
       <Text size="sm">{t('sso.settingsIntro')}</Text>
       <ErrorAlert error={settings.error} />
       {s && !s.enabled && (

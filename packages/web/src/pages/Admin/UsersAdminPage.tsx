@@ -1,4 +1,4 @@
-import { Button, Group, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, PasswordInput, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -8,10 +8,11 @@ import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { FormDialog } from '../../components/FormDialog.js';
 import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
+import { ListTable } from '../../components/ListTable.js';
 
 type Dialog =
   | { kind: 'new' }
@@ -21,7 +22,6 @@ type Dialog =
 
 /** Users (cardholders): create, edit, suspend, and set their self-service password. */
 export default function UsersAdminPage() {
-  useDocumentTitle(t('admin.users.title'));
   const queryClient = useQueryClient();
   const [q, setQ] = useState('');
   const [debounced] = useDebouncedValue(q.trim(), 200);
@@ -44,19 +44,19 @@ export default function UsersAdminPage() {
   };
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('admin.users.title')}
-        </Title>
-        <Button
-          onClick={() => {
-            setSaved(null);
-            setDialog({ kind: 'new' });
-          }}
-        >
-          {t('admin.users.create')}
-        </Button>
-      </Group>
+      <PageTitle
+        title={t('admin.users.title')}
+        action={
+          <Button
+            onClick={() => {
+              setSaved(null);
+              setDialog({ kind: 'new' });
+            }}
+          >
+            {t('admin.users.create')}
+          </Button>
+        }
+      />
       <TextInput
         label={t('admin.users.filter')}
         description={t('lookup.description')}
@@ -78,96 +78,95 @@ export default function UsersAdminPage() {
       <ErrorAlert error={users.error} />
       <ErrorAlert error={setState.error} />
       {users.data && (
-        <Table aria-label={t('admin.users.title')} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('col.username')}</Table.Th>
-              <Table.Th>{t('col.name')}</Table.Th>
-              <Table.Th>{t('col.email')}</Table.Th>
-              <Table.Th>{t('col.state')}</Table.Th>
-              <Table.Th>{t('col.source')}</Table.Th>
-              <Table.Th>{t('user.selfService')}</Table.Th>
-              <Table.Th>{t('col.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {users.data.items.map((user) => (
-              <Table.Tr key={user.id}>
-                <Table.Td>
-                  <Link to={`/users/${user.id}`}>{user.username}</Link>
-                </Table.Td>
-                <Table.Td>{user.displayName}</Table.Td>
-                <Table.Td>{user.email}</Table.Td>
-                <Table.Td>
-                  <StateBadge state={user.state} />
-                </Table.Td>
-                <Table.Td>{t(`source.${user.source}`)}</Table.Td>
-                <Table.Td>
-                  {user.source === 'directory'
-                    ? t('user.selfServiceDirectory')
-                    : user.selfServicePassword
-                      ? t('user.selfServiceYes')
-                      : t('user.selfServiceNo')}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4} wrap="nowrap">
+        <ListTable
+          label={t('admin.users.title')}
+          verticalSpacing="xs"
+          columns={[
+            t('col.username'),
+            t('col.name'),
+            t('col.email'),
+            t('col.state'),
+            t('col.source'),
+            t('user.selfService'),
+            t('col.actions'),
+          ]}
+        >
+          {users.data.items.map((user) => (
+            <Table.Tr key={user.id}>
+              <Table.Td>
+                <UserLink id={user.id}>{user.username}</UserLink>
+              </Table.Td>
+              <Table.Td>{user.displayName}</Table.Td>
+              <Table.Td>{user.email}</Table.Td>
+              <Table.Td>
+                <StateBadge state={user.state} />
+              </Table.Td>
+              <Table.Td>{t(`source.${user.source}`)}</Table.Td>
+              <Table.Td>
+                {user.source === 'directory'
+                  ? t('user.selfServiceDirectory')
+                  : user.selfServicePassword
+                    ? t('user.selfServiceYes')
+                    : t('user.selfServiceNo')}
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  <Button
+                    size="xs"
+                    variant="light"
+                    aria-label={`${t('admin.users.edit')} ${user.username}`}
+                    onClick={() => {
+                      setSaved(null);
+                      setDialog({ kind: 'edit', user });
+                    }}
+                  >
+                    {t('admin.users.edit')}
+                  </Button>
+                  {user.state === 'active' ? (
                     <Button
                       size="xs"
                       variant="light"
-                      aria-label={`${t('admin.users.edit')} ${user.username}`}
+                      color="orange"
+                      aria-label={`${t('admin.users.suspend')} ${user.username}`}
                       onClick={() => {
                         setSaved(null);
-                        setDialog({ kind: 'edit', user });
+                        setDialog({ kind: 'suspend', user });
                       }}
                     >
-                      {t('admin.users.edit')}
+                      {t('admin.users.suspend')}
                     </Button>
-                    {user.state === 'active' ? (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="orange"
-                        aria-label={`${t('admin.users.suspend')} ${user.username}`}
-                        onClick={() => {
-                          setSaved(null);
-                          setDialog({ kind: 'suspend', user });
-                        }}
-                      >
-                        {t('admin.users.suspend')}
-                      </Button>
-                    ) : (
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="green"
-                        aria-label={`${t('admin.users.activate')} ${user.username}`}
-                        onClick={() => {
-                          setState.mutate({ id: user.id, state: 'active' });
-                        }}
-                      >
-                        {t('admin.users.activate')}
-                      </Button>
-                    )}
-                    {/* A directory user's password is the directory's. */}
-                    {user.source === 'local' && (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        aria-label={`${t('admin.users.setPassword')}: ${user.username}`}
-                        onClick={() => {
-                          setSaved(null);
-                          setDialog({ kind: 'password', user });
-                        }}
-                      >
-                        {t('admin.users.setPassword')}
-                      </Button>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+                  ) : (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="green"
+                      aria-label={`${t('admin.users.activate')} ${user.username}`}
+                      onClick={() => {
+                        setState.mutate({ id: user.id, state: 'active' });
+                      }}
+                    >
+                      {t('admin.users.activate')}
+                    </Button>
+                  )}
+                  {/* A directory user's password is the directory's. */}
+                  {user.source === 'local' && (
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      aria-label={`${t('admin.users.setPassword')}: ${user.username}`}
+                      onClick={() => {
+                        setSaved(null);
+                        setDialog({ kind: 'password', user });
+                      }}
+                    >
+                      {t('admin.users.setPassword')}
+                    </Button>
+                  )}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       )}
       {dialog?.kind === 'new' && (
         <UserForm
@@ -263,11 +262,7 @@ function UserForm({
     <FormDialog
       title={user ? `${t('admin.users.edit')}: ${user.username}` : t('admin.users.create')}
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
-      error={save.error}
+      action={save}
       submitLabel={t('admin.users.save')}
     >
       <TextInput
@@ -323,12 +318,8 @@ function PasswordForm({ user, onClose, onSaved }: { user: User; onClose: () => v
     <FormDialog
       title={`${t('admin.users.setPassword')}: ${user.username}`}
       onClose={onClose}
-      onSubmit={() => {
-        save.mutate();
-      }}
-      submitting={save.isPending}
+      action={save}
       missing={password.length < 12 ? t('form.passwordLength') : null}
-      error={save.error}
       submitLabel={t('admin.users.savePassword')}
     >
       <PasswordInput

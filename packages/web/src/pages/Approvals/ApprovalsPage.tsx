@@ -1,12 +1,13 @@
-import { Alert, Button, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { operatorEndpoints as api, type ApprovalRequest } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { UserLink } from '../../components/RecordLink.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { waitedFor } from './waited-for.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** The clock, ticking every `ms`, so that "waiting for" stays true while the page is open. */
 function useNow(ms: number): number {
@@ -27,7 +28,6 @@ function useNow(ms: number): number {
  * cardholder, the card, the operator and how long they have waited; supervisors approve them here.
  */
 export function ApprovalsPage() {
-  useDocumentTitle(t('approvals.title'));
   const queryClient = useQueryClient();
   const now = useNow(15_000);
   const list = useQuery({ queryKey: ['approvals'], queryFn: api.awaitingApproval, refetchInterval: 5000 });
@@ -38,9 +38,7 @@ export function ApprovalsPage() {
   const items = list.data?.items ?? [];
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('approvals.title')}
-      </Title>
+      <PageTitle title={t('approvals.title')} />
       <Text size="sm">{t('approvals.intro')}</Text>
       <ErrorAlert error={list.error} />
       <ErrorAlert error={approve.error} />
@@ -51,31 +49,30 @@ export function ApprovalsPage() {
       )}
       {list.data && items.length === 0 && <Text role="status">{t('approvals.none')}</Text>}
       {items.length > 0 && (
-        <Table aria-label={t('approvals.title')} verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('col.cardholder')}</Table.Th>
-              <Table.Th>{t('col.card')}</Table.Th>
-              <Table.Th>{t('col.operator')}</Table.Th>
-              <Table.Th>{t('col.ticket')}</Table.Th>
-              <Table.Th>{t('approvals.waiting')}</Table.Th>
-              <Table.Th>{t('col.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((session) => (
-              <ApprovalRow
-                key={session.id}
-                session={session}
-                now={now}
-                approving={approve.isPending && approve.variables === session.id}
-                onApprove={() => {
-                  approve.mutate(session.id);
-                }}
-              />
-            ))}
-          </Table.Tbody>
-        </Table>
+        <ListTable
+          label={t('approvals.title')}
+          verticalSpacing="sm"
+          columns={[
+            t('col.cardholder'),
+            t('col.card'),
+            t('col.operator'),
+            t('col.ticket'),
+            t('approvals.waiting'),
+            t('col.actions'),
+          ]}
+        >
+          {items.map((session) => (
+            <ApprovalRow
+              key={session.id}
+              session={session}
+              now={now}
+              approving={approve.isPending && approve.variables === session.id}
+              onApprove={() => {
+                approve.mutate(session.id);
+              }}
+            />
+          ))}
+        </ListTable>
       )}
     </Stack>
   );
@@ -96,7 +93,7 @@ function ApprovalRow({
   return (
     <Table.Tr>
       <Table.Td>
-        <Link to={`/users/${encodeURIComponent(session.userId)}`}>{session.userDisplayName}</Link>
+        <UserLink id={session.userId}>{session.userDisplayName}</UserLink>
         <Text size="xs" ff="monospace">
           {session.username}
         </Text>

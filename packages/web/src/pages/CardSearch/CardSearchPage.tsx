@@ -1,22 +1,20 @@
-import { Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Loader, Stack, Table, Text, TextInput } from '@mantine/core';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { useUrlSearch } from '../../app/use-url-search.js';
 import { t } from '../../i18n/index.js';
 import { navigate } from '../../router/router.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** Card Search by serial (any case, or part of it). */
 export function CardSearchPage() {
-  useDocumentTitle(t('cardSearch.title'));
   const { q, debounced, results, items } = useUrlSearch('serial', 'cards', api.searchCards);
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('cardSearch.title')}
-      </Title>
+      <PageTitle title={t('cardSearch.title')} />
       <TextInput
         label={t('cardSearch.label')}
         description={t('cardSearch.description')}
@@ -37,36 +35,28 @@ export function CardSearchPage() {
         <Text role="status">{t('cardSearch.none', { q: debounced })}</Text>
       )}
       {items.length > 0 && (
-        <Table striped highlightOnHover aria-label={t('cardSearch.results')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('col.serial')}</Table.Th>
-              <Table.Th>{t('col.user')}</Table.Th>
-              <Table.Th>{t('col.state')}</Table.Th>
-              <Table.Th>{t('col.type')}</Table.Th>
-              <Table.Th>{t('col.profile')}</Table.Th>
+        <ListTable
+          label={t('cardSearch.results')}
+          striped
+          highlightOnHover
+          columns={[t('col.serial'), t('col.user'), t('col.state'), t('col.type'), t('col.profile')]}
+        >
+          {items.map((card) => (
+            <Table.Tr key={card.id}>
+              <Table.Td>
+                <CardLink card={card} fw={600} />
+              </Table.Td>
+              <Table.Td>
+                {card.user.displayName} ({card.user.username})
+              </Table.Td>
+              <Table.Td>
+                <StateBadge state={card.state} />
+              </Table.Td>
+              <Table.Td>{card.type}</Table.Td>
+              <Table.Td>{card.profile.name}</Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((card) => (
-              <Table.Tr key={card.id}>
-                <Table.Td>
-                  <Link to={`/cards/${card.id}`} ff="monospace" fw={600}>
-                    {card.serial}
-                  </Link>
-                </Table.Td>
-                <Table.Td>
-                  {card.user.displayName} ({card.user.username})
-                </Table.Td>
-                <Table.Td>
-                  <StateBadge state={card.state} />
-                </Table.Td>
-                <Table.Td>{card.type}</Table.Td>
-                <Table.Td>{card.profile.name}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+          ))}
+        </ListTable>
       )}
     </Stack>
   );

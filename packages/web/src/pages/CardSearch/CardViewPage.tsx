@@ -1,21 +1,18 @@
 import { Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import type { Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { useDocumentTitle } from '../../app/use-document-title.js';
 import { t } from '../../i18n/index.js';
-import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from '../UserInformation/CardsTable.js';
-import { HELP_DESK_ROLES } from '../UserInformation/UserInformationPage.js';
 
 /** One card, opened from Card Search, with Unblock card remote (the same dialog). */
 export function CardViewPage({ id, me }: { id: string; me: Me }) {
   useDocumentTitle(t('cardSearch.title'));
   const card = useQuery({ queryKey: ['card', id], queryFn: () => api.card(id) });
-  const [target, setTarget] = useState<UnblockTarget | null>(null);
   return (
     <Stack>
       <Link to="/cards" size="sm">
@@ -39,9 +36,9 @@ export function CardViewPage({ id, me }: { id: string; me: Me }) {
                 <Text size="xs" c="dimmed">
                   {t('card.owner')}
                 </Text>
-                <Link to={`/users/${card.data.user.id}`}>
+                <UserLink id={card.data.user.id}>
                   {card.data.user.displayName} ({card.data.user.username})
-                </Link>
+                </UserLink>
               </div>
               <div>
                 <Text size="xs" c="dimmed">
@@ -57,24 +54,8 @@ export function CardViewPage({ id, me }: { id: string; me: Me }) {
               </div>
             </SimpleGrid>
           </Paper>
-          <CardsTable
-            cards={[card.data]}
-            canUnblock={HELP_DESK_ROLES.includes(me.role)}
-            role={t(`role.${me.role}`)}
-            actionLabel={t('card.remote')}
-            onUnblock={(summary) => {
-              setTarget({ card: summary, user: card.data.user });
-            }}
-          />
+          <CardsTable cards={[card.data]} user={card.data.user} me={me} actionLabel={t('card.remote')} />
         </>
-      )}
-      {target && (
-        <OfflineUnblockDialog
-          target={target}
-          onClose={() => {
-            setTarget(null);
-          }}
-        />
       )}
     </Stack>
   );

@@ -1,7 +1,7 @@
-import { Alert, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Paper, PasswordInput, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type SyntheticEvent } from 'react';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { MissingHint } from '../../components/FormDialog.js';
 import { stillNeeded } from '../../components/still-needed.js';
@@ -25,7 +25,6 @@ export function ChangePasswordPage({
   mustChange?: boolean;
   onChanged?: () => void;
 }) {
-  useDocumentTitle(t('password.title'));
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -51,9 +50,7 @@ export function ChangePasswordPage({
   };
   return (
     <Stack maw={480}>
-      <Title order={1} size="h2">
-        {t('password.title')}
-      </Title>
+      <PageTitle title={t('password.title')} />
       {mustChange && (
         <Alert color="orange" variant="light" role="alert">
           {t('password.mustChange')}

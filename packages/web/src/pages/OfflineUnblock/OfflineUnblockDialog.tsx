@@ -7,10 +7,19 @@ import { ChallengeField } from '../../challenge/ChallengeField.js';
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
 import { AppModal } from '../../components/AppModal.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { OutcomeStep, type OutcomeWords } from '../../components/OutcomeStep.js';
 import { t } from '../../i18n/index.js';
 import { IdentityCheck } from './IdentityCheck.js';
 import type { UnblockCard } from './offline-unblock-state.js';
 import { useOfflineUnblock } from './use-offline-unblock.js';
+
+const OPERATOR_WORDS: OutcomeWords = {
+  ask: 'unblock.askOutcome',
+  failed: 'unblock.failed',
+  unblocked: 'unblock.unblocked',
+  recordedFailed: 'unblock.recordedFailed',
+  recordedUnblocked: 'unblock.recordedUnblocked',
+};
 
 export interface UnblockTarget {
   readonly card: UnblockCard;
@@ -279,60 +288,30 @@ export function OfflineUnblockDialog({ target, onClose }: { target: UnblockTarge
             <Text size="sm" fw={500} data-testid="attempts">
               {t('unblock.attemptsAfter', { remaining: issued.attemptsRemaining })}
             </Text>
-            {outcome === null ? (
-              <>
-                <Text fw={600}>{t('unblock.askOutcome')}</Text>
-                <ErrorAlert error={record.error} />
-                <Group justify="space-between">
-                  {cancelButton}
-                  <Group>
-                    <Button
-                      color="red"
-                      variant="light"
-                      onClick={() => {
-                        record.mutate('failed');
-                      }}
-                      loading={record.isPending && record.variables === 'failed'}
-                      disabled={record.isPending}
-                    >
-                      {t('unblock.failed')}
-                    </Button>
-                    <Button
-                      color="green"
-                      onClick={() => {
-                        record.mutate('unblocked');
-                      }}
-                      loading={record.isPending && record.variables === 'unblocked'}
-                      disabled={record.isPending}
-                    >
-                      {t('unblock.unblocked')}
-                    </Button>
-                  </Group>
-                </Group>
-              </>
-            ) : (
-              <>
-                <Alert color={outcome === 'unblocked' ? 'green' : 'orange'} role="status">
-                  {t(outcome === 'unblocked' ? 'unblock.recordedUnblocked' : 'unblock.recordedFailed')}
-                </Alert>
-                {record.data && (
+            <OutcomeStep
+              outcome={outcome}
+              record={record}
+              words={OPERATOR_WORDS}
+              cancel={cancelButton}
+              onClose={onClose}
+              details={
+                record.data && (
                   <Text size="sm" fw={500} data-testid="attempts-now">
                     {t('unblock.attemptsNow', {
                       remaining: record.data.attemptsRemaining,
                       limit: record.data.attemptLimit,
                     })}
                   </Text>
-                )}
-                <Group justify="flex-end">
-                  {view.canTryAgain && (
-                    <Button variant="light" onClick={restart}>
-                      {t('unblock.tryAgain')}
-                    </Button>
-                  )}
-                  <Button onClick={onClose}>{t('unblock.close')}</Button>
-                </Group>
-              </>
-            )}
+                )
+              }
+              tryAgain={
+                view.canTryAgain && (
+                  <Button variant="light" onClick={restart}>
+                    {t('unblock.tryAgain')}
+                  </Button>
+                )
+              }
+            />
           </>
         )}
       </Stack>

@@ -1,25 +1,22 @@
-import { Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SelfServiceCard } from '@cardwarden/contract';
 import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { SelfServiceUnblockDialog } from './SelfServiceUnblockDialog.js';
 
 /** My cards: the cardholder's own cards, with Unblock PIN offline where the profile enables it. */
 export function MyCardsPage({ name }: { name: string }) {
-  useDocumentTitle(t('self.myCards'));
   const cards = useQuery({ queryKey: ['self-service', 'cards'], queryFn: api.cards });
   const [selected, setSelected] = useState<SelfServiceCard | null>(null);
   return (
     <Stack>
       <Text>{t('self.welcome', { name })}</Text>
-      <Title order={1} size="h2">
-        {t('self.myCards')}
-      </Title>
+      <PageTitle title={t('self.myCards')} />
       <ErrorAlert error={cards.error} />
       {cards.isPending && <Skeleton h={120} />}
       {cards.data?.items.length === 0 && <Text role="status">{t('self.noCards')}</Text>}

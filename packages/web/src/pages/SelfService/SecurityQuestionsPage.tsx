@@ -20,7 +20,7 @@ import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';
 import { SavedNotice } from '../../components/SavedNotice.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import {
   blankRow,
@@ -33,6 +33,7 @@ import {
   type AnswerRow,
   type RowErrors,
 } from './security-answers-form.js';
+import { ListTable } from '../../components/ListTable.js';
 
 const QUERY_KEY = ['self-service', 'security-answers'] as const;
 
@@ -41,14 +42,11 @@ const QUERY_KEY = ['self-service', 'security-answers'] as const;
  * answered (when; never the answers), and a form that sets them all at once.
  */
 export function SecurityQuestionsPage({ emailNotifications = false }: { emailNotifications?: boolean }) {
-  useDocumentTitle(t('securityAnswers.title'));
   const mine = useQuery({ queryKey: QUERY_KEY, queryFn: api.securityAnswers });
   const [saved, setSaved] = useState(false);
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('securityAnswers.title')}
-      </Title>
+      <PageTitle title={t('securityAnswers.title')} />
       <Text>{t('securityAnswers.intro')}</Text>
       <ErrorAlert error={mine.error} />
       {mine.isPending && <Skeleton h={160} />}
@@ -98,31 +96,27 @@ function Answered({ my }: { my: MySecurityQuestions }) {
       <Title order={2} size="h3">
         {t('securityAnswers.answered')}
       </Title>
-      <Table aria-label={t('securityAnswers.answered')} verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('col.question')}</Table.Th>
-            <Table.Th>{t('col.setAt')}</Table.Th>
+      <ListTable
+        label={t('securityAnswers.answered')}
+        verticalSpacing="xs"
+        columns={[t('col.question'), t('col.setAt')]}
+      >
+        {my.answered.map((answered) => (
+          <Table.Tr key={answered.questionId}>
+            <Table.Td>
+              {answered.text}{' '}
+              {answered.custom && (
+                <Badge variant="light" color="gray" size="sm">
+                  {t('securityAnswers.own')}
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              {new Date(answered.setAt).toLocaleDateString()}
+            </Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {my.answered.map((answered) => (
-            <Table.Tr key={answered.questionId}>
-              <Table.Td>
-                {answered.text}{' '}
-                {answered.custom && (
-                  <Badge variant="light" color="gray" size="sm">
-                    {t('securityAnswers.own')}
-                  </Badge>
-                )}
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                {new Date(answered.setAt).toLocaleDateString()}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+        ))}
+      </ListTable>
     </Stack>
   );
 }

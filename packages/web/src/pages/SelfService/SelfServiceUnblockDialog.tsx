@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Stack } from '@mantine/core';
 import { AppModal } from '../../components/AppModal.js';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -10,7 +10,16 @@ import { ChallengeField } from '../../challenge/ChallengeField.js';
 import { viewChallenge } from '../../challenge/challenge-view.js';
 import { ResponseDisplay } from '../../challenge/ResponseDisplay.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { OutcomeStep, type OutcomeWords } from '../../components/OutcomeStep.js';
 import { t } from '../../i18n/index.js';
+
+const SELF_SERVICE_WORDS: OutcomeWords = {
+  ask: 'self.askOutcome',
+  failed: 'self.failed',
+  unblocked: 'self.worked',
+  recordedFailed: 'self.recordedFailed',
+  recordedUnblocked: 'self.recordedWorked',
+};
 
 /**
  * Unblock PIN offline, for the cardholder: type the challenge from the PC, get the response, enter it,
@@ -113,47 +122,17 @@ export function SelfServiceUnblockDialog({ card, onClose }: { card: SelfServiceC
                 digits: rules.digitsOnly ? t('self.pinDigitsOnly') : '',
               })}
             </Alert>
-            {outcome === null ? (
-              <>
-                <Text fw={600}>{t('self.askOutcome')}</Text>
-                <ErrorAlert error={record.error} />
-                <Group justify="space-between">
-                  <Button variant="default" onClick={onClose}>
-                    {t('unblock.cancel')}
-                  </Button>
-                  <Group>
-                    <Button
-                      color="red"
-                      variant="light"
-                      disabled={record.isPending}
-                      onClick={() => {
-                        record.mutate('failed');
-                      }}
-                    >
-                      {t('self.failed')}
-                    </Button>
-                    <Button
-                      color="green"
-                      disabled={record.isPending}
-                      onClick={() => {
-                        record.mutate('unblocked');
-                      }}
-                    >
-                      {t('self.worked')}
-                    </Button>
-                  </Group>
-                </Group>
-              </>
-            ) : (
-              <>
-                <Alert color={outcome === 'unblocked' ? 'green' : 'orange'} role="status">
-                  {t(outcome === 'unblocked' ? 'self.recordedWorked' : 'self.recordedFailed')}
-                </Alert>
-                <Group justify="flex-end">
-                  <Button onClick={onClose}>{t('unblock.close')}</Button>
-                </Group>
-              </>
-            )}
+            <OutcomeStep
+              outcome={outcome}
+              record={record}
+              words={SELF_SERVICE_WORDS}
+              cancel={
+                <Button variant="default" onClick={onClose}>
+                  {t('unblock.cancel')}
+                </Button>
+              }
+              onClose={onClose}
+            />
           </>
         )}
       </Stack>

@@ -1,48 +1,60 @@
 import { Button, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { CardSummary } from '@cardwarden/contract';
+import { useState } from 'react';
+import type { CardSummary, Me } from '@cardwarden/contract';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
-import { Link } from '../../components/Link.js';
+import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
 import { t } from '../../i18n/index.js';
+import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { unblockBlocker, type UnblockContext } from './unblock-blocker.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** The installation's settings as the help desk sees them (null until known, or from an older server). */
 export function useSettings() {
   return useQuery({ queryKey: ['settings'], queryFn: api.settings, retry: false, staleTime: 30_000 });
 }
 
-/** The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock. */
+/** Who may generate an Offline Unblock (the help desk). */
+export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
+
+/**
+ * The user's cards with state, type, profile and attempts left, each with Generate Offline Unblock, which
+ * opens the Offline Unblock dialog for that card here: the user page and the card page show the same.
+ */
 export function CardsTable({
   cards,
-  canUnblock,
-  role,
-  onUnblock,
+  user,
+  me,
   actionLabel = t('card.generate'),
   identity,
 }: {
   cards: readonly CardSummary[];
-  canUnblock: boolean;
-  role: string;
-  onUnblock: (card: CardSummary) => void;
+  /** The cards' holder, named in the dialog. */
+  user: UnblockTarget['user'];
+  me: Me;
   actionLabel?: string;
   identity?: UnblockContext['identity'];
 }) {
+  const [target, setTarget] = useState<UnblockTarget | null>(null);
+  const canUnblock = HELP_DESK_ROLES.includes(me.role);
+  const role = t(`role.${me.role}`);
   const settings = useSettings();
   const offlineOff = settings.data?.offlineUnblock === false;
   return (
-    <Table verticalSpacing="sm" aria-label={t('user.cards')}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('col.serial')}</Table.Th>
-          <Table.Th>{t('col.state')}</Table.Th>
-          <Table.Th>{t('col.type')}</Table.Th>
-          <Table.Th>{t('col.profile')}</Table.Th>
-          <Table.Th>{t('col.attempts')}</Table.Th>
-          <Table.Th>{t('col.actions')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
+    <>
+      <ListTable
+        label={t('user.cards')}
+        verticalSpacing="sm"
+        columns={[
+          t('col.serial'),
+          t('col.state'),
+          t('col.type'),
+          t('col.profile'),
+          t('col.attempts'),
+          t('col.actions'),
+        ]}
+      >
         {cards.map((card) => {
           const blocker = unblockBlocker(card, canUnblock, role, {
             offlineOff,
@@ -52,9 +64,7 @@ export function CardsTable({
           return (
             <Table.Tr key={card.id} data-serial={card.serial}>
               <Table.Td>
-                <Link to={`/cards/${card.id}`} ff="monospace">
-                  {card.serial}
-                </Link>
+                <CardLink card={card} />
               </Table.Td>
               <Table.Td>
                 <StateBadge state={card.state} />
@@ -80,7 +90,7 @@ export function CardsTable({
                     disabled={blocker !== null}
                     aria-describedby={blocker ? reasonId : undefined}
                     onClick={() => {
-                      onUnblock(card);
+                      setTarget({ card, user });
                     }}
                   >
                     {actionLabel}
@@ -104,7 +114,15 @@ export function CardsTable({
             </Table.Tr>
           );
         })}
-      </Table.Tbody>
-    </Table>
+      </ListTable>
+      {target && (
+        <OfflineUnblockDialog
+          target={target}
+          onClose={() => {
+            setTarget(null);
+          }}
+        />
+      )}
+    </>
   );
 }

@@ -94,12 +94,8 @@ function ClearLockoutDialog({
     <FormDialog
       title={t('user.clearLockoutTitle', { name: user.displayName })}
       onClose={onClose}
-      onSubmit={() => {
-        clear.mutate();
-      }}
-      submitting={clear.isPending}
+      action={clear}
       submitColor="red"
-      error={clear.error}
       submitLabel={t('user.clearLockout')}
     >
       <Alert color="orange" variant="light">

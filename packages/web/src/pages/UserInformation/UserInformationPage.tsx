@@ -6,23 +6,19 @@ import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Link } from '../../components/Link.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { t } from '../../i18n/index.js';
 import { canGoBack, navigate } from '../../router/router.js';
-import { OfflineUnblockDialog, type UnblockTarget } from '../OfflineUnblock/OfflineUnblockDialog.js';
 import { CardsTable } from './CardsTable.js';
 import { IssueCardDialog } from './IssueCardDialog.js';
 import { SecurityAnswersStatus } from './SecurityAnswersStatus.js';
 
-export const HELP_DESK_ROLES: readonly string[] = ['operator', 'supervisor', 'admin'];
 /** Who may issue and re-key cards (`cardwarden-unlock issue`). */
 export const ISSUER_ROLES: readonly string[] = ['issuer', 'admin'];
 
 /** User Information: details, state and cards, with Generate Offline Unblock per card. */
 export function UserInformationPage({ id, me }: { id: string; me: Me }) {
-  useDocumentTitle(t('user.title'));
   const user = useQuery({ queryKey: ['user', id], queryFn: () => api.user(id) });
-  const [target, setTarget] = useState<UnblockTarget | null>(null);
   const [issuing, setIssuing] = useState(false);
 
   return (
@@ -39,9 +35,7 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
       >
         ← {t('user.back')}
       </Anchor>
-      <Title order={1} size="h2">
-        {t('user.title')}
-      </Title>
+      <PageTitle title={t('user.title')} />
       <ErrorAlert error={user.error} />
       {user.isPending && <Skeleton h={120} />}
       {user.data && (
@@ -115,12 +109,9 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
           ) : (
             <CardsTable
               cards={user.data.cards}
-              canUnblock={HELP_DESK_ROLES.includes(me.role)}
-              role={t(`role.${me.role}`)}
+              user={user.data}
+              me={me}
               identity={user.data.securityQuestions}
-              onUnblock={(card) => {
-                setTarget({ card, user: user.data });
-              }}
             />
           )}
         </>
@@ -130,14 +121,6 @@ export function UserInformationPage({ id, me }: { id: string; me: Me }) {
           username={user.data.username}
           onClose={() => {
             setIssuing(false);
-          }}
-        />
-      )}
-      {target && (
-        <OfflineUnblockDialog
-          target={target}
-          onClose={() => {
-            setTarget(null);
           }}
         />
       )}

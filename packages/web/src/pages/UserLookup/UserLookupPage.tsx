@@ -1,23 +1,21 @@
-import { Stack, Table, Text, TextInput, Title, Loader } from '@mantine/core';
+import { Stack, Table, Text, TextInput, Loader } from '@mantine/core';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Link } from '../../components/Link.js';
+import { UserLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
-import { useDocumentTitle } from '../../app/use-document-title.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { useUrlSearch } from '../../app/use-url-search.js';
 import { t } from '../../i18n/index.js';
 import { navigate } from '../../router/router.js';
+import { ListTable } from '../../components/ListTable.js';
 
 /** User Lookup: search as you type by username, name, email or card serial. */
 export function UserLookupPage() {
-  useDocumentTitle(t('lookup.title'));
   const { q, debounced, results, items } = useUrlSearch('q', 'users', api.searchUsers);
 
   return (
     <Stack>
-      <Title order={1} size="h2">
-        {t('lookup.title')}
-      </Title>
+      <PageTitle title={t('lookup.title')} />
       <TextInput
         label={t('lookup.label')}
         description={t('lookup.description')}
@@ -49,34 +47,28 @@ export function UserLookupPage() {
                 ? t('lookup.totalCapped', { count: results.data.total.toLocaleString('en') })
                 : t('lookup.total', { count: results.data?.total ?? items.length })}
             </Text>
-            <Table striped highlightOnHover aria-label={t('lookup.results')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('col.username')}</Table.Th>
-                  <Table.Th>{t('col.name')}</Table.Th>
-                  <Table.Th>{t('col.email')}</Table.Th>
-                  <Table.Th>{t('col.state')}</Table.Th>
-                  <Table.Th>{t('col.cards')}</Table.Th>
+            <ListTable
+              label={t('lookup.results')}
+              striped
+              highlightOnHover
+              columns={[t('col.username'), t('col.name'), t('col.email'), t('col.state'), t('col.cards')]}
+            >
+              {items.map((user) => (
+                <Table.Tr key={user.id}>
+                  <Table.Td>
+                    <UserLink id={user.id} fw={600}>
+                      {user.username}
+                    </UserLink>
+                  </Table.Td>
+                  <Table.Td>{user.displayName}</Table.Td>
+                  <Table.Td>{user.email}</Table.Td>
+                  <Table.Td>
+                    <StateBadge state={user.state} />
+                  </Table.Td>
+                  <Table.Td>{user.cardCount}</Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((user) => (
-                  <Table.Tr key={user.id}>
-                    <Table.Td>
-                      <Link to={`/users/${user.id}`} fw={600}>
-                        {user.username}
-                      </Link>
-                    </Table.Td>
-                    <Table.Td>{user.displayName}</Table.Td>
-                    <Table.Td>{user.email}</Table.Td>
-                    <Table.Td>
-                      <StateBadge state={user.state} />
-                    </Table.Td>
-                    <Table.Td>{user.cardCount}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+              ))}
+            </ListTable>
             {results.data && results.data.total > items.length && (
               <Text size="sm" c="dimmed">
                 {t(results.data.totalCapped ? 'lookup.moreCapped' : 'lookup.more', {
