@@ -11,7 +11,13 @@ import type { operators } from './operators.js';
 import type { users } from './users.js';
 import type { profiles } from './profiles.js';
 import type { masters } from './masters.js';
+import type { cards } from './cards.js';
+import type { adminKeys } from './admin-keys.js';
+import type { issuances } from './issuances.js';
+import type { imports } from './imports.js';
+import type { directory } from './directory.js';
 import type { offlineUnblocks } from './offline-unblocks.js';
+import type { audit } from './audit.js';
 import type { selfService } from './self-service.js';
 import type { securityQuestions } from './security-questions.js';
 import type { onlineUnlock } from './online-unlock.js';
@@ -120,6 +126,46 @@ export const endpoints = {
     list: { method: 'GET', path: '/api/v1/profiles/:id/masters' } as Endpoint<(typeof masters)['list']>,
     create: { method: 'POST', path: '/api/v1/profiles/:id/masters' } as Endpoint<(typeof masters)['create']>,
   },
+  cards: {
+    create: { method: 'POST', path: '/api/v1/cards' } as Endpoint<(typeof cards)['create']>,
+    list: { method: 'GET', path: '/api/v1/cards' } as Endpoint<(typeof cards)['list']>,
+    get: { method: 'GET', path: '/api/v1/cards/:id' } as Endpoint<(typeof cards)['get']>,
+    update: { method: 'PATCH', path: '/api/v1/cards/:id' } as Endpoint<(typeof cards)['update']>,
+    resetAdminKeyAttempts: { method: 'POST', path: '/api/v1/cards/:id/admin-key/reset-attempts' } as Endpoint<
+      (typeof cards)['resetAdminKeyAttempts']
+    >,
+    replaceAdminKey: { method: 'PUT', path: '/api/v1/cards/:id/admin-key' } as Endpoint<
+      (typeof cards)['replaceAdminKey']
+    >,
+    exportCsv: { method: 'GET', path: '/api/v1/cards/export.csv' } as Endpoint<(typeof cards)['exportCsv']>,
+  },
+  adminKeys: {
+    checkValue: { method: 'POST', path: '/api/v1/admin-keys/check-value' } as Endpoint<
+      (typeof adminKeys)['checkValue']
+    >,
+  },
+  issuances: {
+    start: { method: 'POST', path: '/api/v1/issuances' } as Endpoint<(typeof issuances)['start']>,
+    authenticate: { method: 'POST', path: '/api/v1/issuances/:id/authenticate' } as Endpoint<
+      (typeof issuances)['authenticate']
+    >,
+    proof: { method: 'POST', path: '/api/v1/issuances/:id/proof' } as Endpoint<(typeof issuances)['proof']>,
+    keyWritten: { method: 'POST', path: '/api/v1/issuances/:id/key-written' } as Endpoint<
+      (typeof issuances)['keyWritten']
+    >,
+    finish: { method: 'POST', path: '/api/v1/issuances/:id/finish' } as Endpoint<
+      (typeof issuances)['finish']
+    >,
+  },
+  imports: {
+    progress: { method: 'GET', path: '/api/v1/imports/progress' } as Endpoint<(typeof imports)['progress']>,
+    run: { method: 'POST', path: '/api/v1/imports' } as Endpoint<(typeof imports)['run']>,
+  },
+  directory: {
+    sync: { method: 'POST', path: '/api/v1/directory/sync' } as Endpoint<(typeof directory)['sync']>,
+    status: { method: 'GET', path: '/api/v1/directory' } as Endpoint<(typeof directory)['status']>,
+    test: { method: 'POST', path: '/api/v1/directory/test' } as Endpoint<(typeof directory)['test']>,
+  },
   offlineUnblocks: {
     start: { method: 'POST', path: '/api/v1/cards/:id/offline-unblocks' } as Endpoint<
       (typeof offlineUnblocks)['start']
@@ -141,6 +187,10 @@ export const endpoints = {
     cancel: { method: 'POST', path: '/api/v1/offline-unblocks/:id/cancel' } as Endpoint<
       (typeof offlineUnblocks)['cancel']
     >,
+  },
+  audit: {
+    list: { method: 'GET', path: '/api/v1/audit' } as Endpoint<(typeof audit)['list']>,
+    exportCsv: { method: 'GET', path: '/api/v1/audit/export.csv' } as Endpoint<(typeof audit)['exportCsv']>,
   },
   selfService: {
     login: { method: 'POST', path: '/api/v1/self-service/login' } as Endpoint<(typeof selfService)['login']>,

@@ -60,17 +60,20 @@ export class TokenStore {
   }
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly body?: unknown;
   readonly query?: QueryValues | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
-/** What a call of one route takes: its path parameters, its body, a query, an abort signal. */
-export type CallOptions<R extends RouteDefinition> = ([PathParamNames<R['path']>] extends [never]
+/** A route's path parameters, when its path has any. */
+type ParamsOption<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never]
   ? { readonly params?: undefined }
-  : { readonly params: PathArgs<R>[0] }) &
+  : { readonly params: PathArgs<R>[0] };
+
+/** What a call of one route takes: its path parameters, its body, a query, an abort signal. */
+export type CallOptions<R extends RouteDefinition> = ParamsOption<R> &
   (R extends { readonly body: object }
     ? { readonly body: RequestBody<R> }
     : { readonly body?: undefined }) & {
@@ -81,11 +84,54 @@ export type CallOptions<R extends RouteDefinition> = ([PathParamNames<R['path']>
 type CallArgs<R extends RouteDefinition> =
   object extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>];
 
+/** What an upload of a file to one route takes: its path parameters, the file's type, a query, progress. */
+export type UploadOptions<R extends RouteDefinition> = ParamsOption<R> & {
+  readonly contentType: string;
+  readonly query?: QueryValues | undefined;
+  readonly onProgress?: (sent: number, total: number) => void;
+};
+
+/**
+ * An upload's answer: the route's success body, or an error answer with its body (a route may report in
+ * it, as the import does with its line report on a 422).
+ */
+export type UploadAnswer<R extends RouteDefinition> =
+  | { readonly ok: true; readonly body: SuccessBody<R> }
+  | { readonly ok: false; readonly error: ApiError; readonly body: unknown };
+
+/** How a client signs its calls. */
+interface ClientOptions {
+  /** This token (none for null) instead of the stored one; a 401 then leaves the stored sign-in alone. */
+  readonly token?: string | null;
+  /** Whether the browser sends our cookies: only the SSO exchange needs them (its result is one). */
+  readonly credentials?: 'omit' | 'same-origin';
+}
+
+/** The path of one route, its parameters filled in. */
+function pathOf<R extends RouteDefinition>(endpoint: Endpoint<R>, params: object | undefined): string {
+  return (pathTo as (route: Endpoint<R>, params?: object) => string)(endpoint, params);
+}
+
 export class ApiClient {
   readonly tokens: TokenStore;
+  private readonly options: ClientOptions;
 
-  constructor(tokens: TokenStore) {
+  constructor(tokens: TokenStore, options: ClientOptions = {}) {
     this.tokens = tokens;
+    this.options = options;
+  }
+
+  /**
+   * A client that calls with this token instead of the stored one: the limited token a password gives
+   * while the second factor is owed, which is not stored.
+   */
+  withToken(token: string): ApiClient {
+    return new ApiClient(this.tokens, { ...this.options, token });
+  }
+
+  /** A client that sends no token, but our same-origin cookies (the SSO status and exchange). */
+  anonymous(): ApiClient {
+    return new ApiClient(this.tokens, { token: null, credentials: 'same-origin' });
   }
 
   /** Calls one route of the contract's table; the answer is typed by the route's success response. */
@@ -93,8 +139,7 @@ export class ApiClient {
     endpoint: Endpoint<R>,
     ...[options]: CallArgs<R>
   ): Promise<SuccessBody<R>> {
-    const path = (pathTo as (route: Endpoint<R>, params?: object) => string)(endpoint, options?.params);
-    return this.request<SuccessBody<R>>(path, {
+    return this.request<SuccessBody<R>>(pathOf(endpoint, options?.params), {
       method: endpoint.method,
       body: options?.body,
       query: options?.query,
@@ -107,18 +152,76 @@ export class ApiClient {
     endpoint: Endpoint<R>,
     ...[options]: CallArgs<R>
   ): Promise<Response> {
-    const path = (pathTo as (route: Endpoint<R>, params?: object) => string)(endpoint, options?.params);
-    return this.fetch(path, { method: endpoint.method, query: options?.query, signal: options?.signal });
+    return this.fetch(pathOf(endpoint, options?.params), {
+      method: endpoint.method,
+      query: options?.query,
+      signal: options?.signal,
+    });
   }
 
-  async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  /**
+   * Sends a file as the body of one route (the import), reporting upload progress: XMLHttpRequest is
+   * the one browser API that does. An error answer is returned with its body, not thrown; no answer at
+   * all throws ApiError (network).
+   */
+  upload<R extends RouteDefinition>(
+    endpoint: Endpoint<R>,
+    file: Blob,
+    options: UploadOptions<R>,
+  ): Promise<UploadAnswer<R>> {
+    return new Promise((resolve, reject) => {
+      const token = this.token();
+      const request = new XMLHttpRequest();
+      request.open(endpoint.method, withQuery(pathOf(endpoint, options.params), options.query));
+      if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
+      request.setRequestHeader('content-type', options.contentType);
+      request.setRequestHeader('accept', 'application/json');
+      const { onProgress } = options;
+      if (onProgress) {
+        request.upload.onprogress = (event) => {
+          onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+        };
+      }
+      request.onerror = () => {
+        reject(new ApiError(0, 'network', 'network error'));
+      };
+      request.onload = () => {
+        let body: unknown = null;
+        try {
+          body = JSON.parse(request.responseText);
+        } catch {
+          // Not JSON: a proxy or a crash; toApiError names the status.
+        }
+        if (request.status >= 200 && request.status < 300) {
+          resolve({ ok: true, body: body as SuccessBody<R> });
+          return;
+        }
+        this.ended(request.status, token);
+        resolve({ ok: false, error: toApiError(request.status, body), body });
+      };
+      request.send(file);
+    });
+  }
+
+  /** The token to send: the client's own, or the stored one. */
+  private token(): string | null {
+    return this.options.token === undefined ? this.tokens.get() : this.options.token;
+  }
+
+  /** A 401 to a call with the stored token: the sign-in has ended. */
+  private ended(status: number, token: string | null): void {
+    if (status === 401 && token !== null && this.options.token === undefined) this.tokens.set(null, true);
+  }
+
+  private async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.fetch(path, options);
-    if (response.status === 204) return undefined as T;
+    // No content: the routes declare it as `z.null()`.
+    if (response.status === 204) return null as T;
     return (await response.json()) as T;
   }
 
-  async fetch(path: string, options: RequestOptions = {}): Promise<Response> {
-    const token = this.tokens.get();
+  private async fetch(path: string, options: RequestOptions = {}): Promise<Response> {
+    const token = this.token();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -129,7 +232,7 @@ export class ApiClient {
         headers,
         body: options.body === undefined ? null : JSON.stringify(options.body),
         signal: options.signal ?? null,
-        credentials: 'omit',
+        credentials: this.options.credentials ?? 'omit',
         cache: 'no-store',
       });
     } catch (cause) {
@@ -144,7 +247,7 @@ export class ApiClient {
       // Not JSON: a proxy or a crash; toApiError names the status.
     }
     const error = toApiError(response.status, body);
-    if (response.status === 401 && token !== null) this.tokens.set(null, true);
+    this.ended(response.status, token);
     throw error;
   }
 }

@@ -1,40 +1,20 @@
 /** The help-desk and admin endpoints the portals use, typed by the shared contract (types only). */
 import type {
-  AdminKeyCheckResponse,
-  AuditList,
-  CardDetail,
-  CardList,
   CreateOperatorBody,
   CreateProfileBody,
   CreateUserBody,
-  DirectoryConnectionTest,
-  DirectoryStatus,
-  DirectorySyncResult,
-  IssuedResponse,
-  LoginResponse,
-  MasterKey,
-  MasterKeyList,
   Me,
   OfflineUnblockSession,
-  Operator,
-  OperatorList,
   Outcome,
-  Profile,
-  ProfileList,
   RegisterCardBody,
   RegisterCardResponse,
-  SecurityQuestion,
-  SecurityQuestionList,
-  Settings,
   UpdateCardBody,
   UpdateOperatorBody,
   UpdateProfileBody,
   UpdateUserBody,
-  User,
-  UserDetail,
-  UserList,
 } from '@cardwarden/contract';
 import { endpoints } from '@cardwarden/contract/endpoints';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
 import { operatorApi as api } from './client.js';
 
 export interface AuditFilters {
@@ -59,58 +39,43 @@ export type RegisteredCard = RegisterCardResponse;
 
 export const operatorEndpoints = {
   login: (username: string, password: string) =>
-    api.request<LoginResponse>('/api/v1/auth/login', { method: 'POST', body: { username, password } }),
-  logout: () => api.request<null>('/api/v1/auth/logout', { method: 'POST' }),
-  me: () => api.request<SignedInOperator>('/api/v1/auth/me'),
+    api.call(endpoints.auth.login, { body: { username, password } }),
+  logout: () => api.call(endpoints.auth.logout),
+  me: () => api.call(endpoints.auth.me),
   changePassword: (currentPassword: string, newPassword: string) =>
-    api.request<null>('/api/v1/auth/password', { method: 'POST', body: { currentPassword, newPassword } }),
-  resetOperatorPassword: (id: string) =>
-    api.request<{ oneTimePassword: string }>(`/api/v1/operators/${encodeURIComponent(id)}/password-reset`, {
-      method: 'POST',
-      body: {},
-    }),
-  settings: () => api.request<Settings>('/api/v1/settings'),
-  directory: () => api.request<DirectoryStatus>('/api/v1/directory'),
-  testDirectory: () => api.request<DirectoryConnectionTest>('/api/v1/directory/test', { method: 'POST' }),
+    api.call(endpoints.auth.changePassword, { body: { currentPassword, newPassword } }),
+  resetOperatorPassword: (id: string) => api.call(endpoints.operators.resetPassword, { params: { id } }),
+  settings: () => api.call(endpoints.settings.get),
+  directory: () => api.call(endpoints.directory.status),
+  testDirectory: () => api.call(endpoints.directory.test),
   syncDirectory: (dryRun: boolean) =>
-    api.request<DirectorySyncResult>('/api/v1/directory/sync', {
-      method: 'POST',
-      query: { dryRun: String(dryRun) },
-    }),
+    api.call(endpoints.directory.sync, { query: { dryRun: dryRun ? 'true' : 'false' } }),
   updateSettings: (changes: {
     readonly offlineUnblock?: boolean;
     readonly secondFactorRequiredFor?: readonly ('admin' | 'supervisor')[];
-  }) => api.request<Settings>('/api/v1/settings', { method: 'PATCH', body: changes }),
-  keyCheckValue: (algorithm: string, key: string, signal?: AbortSignal) =>
-    api.request<AdminKeyCheckResponse>('/api/v1/admin-keys/check-value', {
-      method: 'POST',
-      body: { algorithm, key },
-      ...(signal ? { signal } : {}),
-    }),
+  }) => api.call(endpoints.settings.update, { body: changes }),
+  keyCheckValue: (algorithm: AdminKeyAlgorithm, key: string, signal?: AbortSignal) =>
+    api.call(endpoints.adminKeys.checkValue, { body: { algorithm, key }, signal }),
 
   searchUsers: (q: string, signal?: AbortSignal) =>
-    api.request<UserList>('/api/v1/users', { query: { q, limit: 25 }, ...(signal ? { signal } : {}) }),
-  user: (id: string) => api.request<UserDetail>(`/api/v1/users/${encodeURIComponent(id)}`),
-  createUser: (body: CreateUserBody) => api.request<User>('/api/v1/users', { method: 'POST', body }),
+    api.call(endpoints.users.list, { query: { q, limit: 25 }, signal }),
+  user: (id: string) => api.call(endpoints.users.get, { params: { id } }),
+  createUser: (body: CreateUserBody) => api.call(endpoints.users.create, { body }),
   updateUser: (id: string, body: UpdateUserBody) =>
-    api.request<User>(`/api/v1/users/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+    api.call(endpoints.users.update, { params: { id }, body }),
   setUserPassword: (id: string, password: string) =>
-    api.request<unknown>(`/api/v1/users/${encodeURIComponent(id)}/password`, {
-      method: 'PUT',
-      body: { password },
-    }),
+    api.call(endpoints.users.setPassword, { params: { id }, body: { password } }),
 
   searchCards: (serial: string, signal?: AbortSignal) =>
-    api.request<CardList>('/api/v1/cards', { query: { serial, limit: 50 }, ...(signal ? { signal } : {}) }),
-  card: (id: string) => api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}`),
-  registerCard: (body: RegisterCardBody) =>
-    api.request<RegisteredCard>('/api/v1/cards', { method: 'POST', body }),
+    api.call(endpoints.cards.list, { query: { serial, limit: 50 }, signal }),
+  card: (id: string) => api.call(endpoints.cards.get, { params: { id } }),
+  registerCard: (body: RegisterCardBody) => api.call(endpoints.cards.create, { body }),
   updateCard: (id: string, body: UpdateCardBody) =>
-    api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+    api.call(endpoints.cards.update, { params: { id }, body }),
 
   resetAttempts: (id: string, reason: string, ticket: string | undefined) =>
-    api.request<CardDetail>(`/api/v1/cards/${encodeURIComponent(id)}/admin-key/reset-attempts`, {
-      method: 'POST',
+    api.call(endpoints.cards.resetAdminKeyAttempts, {
+      params: { id },
       body: ticket ? { reason, ticket } : { reason },
     }),
 
@@ -131,45 +96,29 @@ export const operatorEndpoints = {
     }),
   cancelOfflineUnblock: (id: string) => api.call(endpoints.offlineUnblocks.cancel, { params: { id } }),
 
-  profiles: () => api.request<ProfileList>('/api/v1/profiles'),
-  createProfile: (body: CreateProfileBody) =>
-    api.request<Profile>('/api/v1/profiles', { method: 'POST', body }),
+  profiles: () => api.call(endpoints.profiles.list),
+  createProfile: (body: CreateProfileBody) => api.call(endpoints.profiles.create, { body }),
   updateProfile: (id: string, body: UpdateProfileBody) =>
-    api.request<Profile>(`/api/v1/profiles/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
-  masters: (profileId: string) =>
-    api.request<MasterKeyList>(`/api/v1/profiles/${encodeURIComponent(profileId)}/masters`),
+    api.call(endpoints.profiles.update, { params: { id }, body }),
+  masters: (profileId: string) => api.call(endpoints.masters.list, { params: { id: profileId } }),
   rotateMaster: (profileId: string, reason: string | undefined) =>
-    api.request<MasterKey>(`/api/v1/profiles/${encodeURIComponent(profileId)}/masters`, {
-      method: 'POST',
-      body: reason ? { reason } : {},
-    }),
+    api.call(endpoints.masters.create, { params: { id: profileId }, body: reason ? { reason } : {} }),
 
-  operators: () => api.request<OperatorList>('/api/v1/operators'),
-  createOperator: (body: CreateOperatorBody) =>
-    api.request<Operator>('/api/v1/operators', { method: 'POST', body }),
+  operators: () => api.call(endpoints.operators.list),
+  createOperator: (body: CreateOperatorBody) => api.call(endpoints.operators.create, { body }),
   updateOperator: (id: string, body: UpdateOperatorBody) =>
-    api.request<Operator>(`/api/v1/operators/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+    api.call(endpoints.operators.update, { params: { id }, body }),
 
-  securityQuestions: () => api.request<SecurityQuestionList>('/api/v1/security-questions'),
-  createSecurityQuestion: (text: string) =>
-    api.request<SecurityQuestion>('/api/v1/security-questions', { method: 'POST', body: { text } }),
+  securityQuestions: () => api.call(endpoints.securityQuestions.list),
+  createSecurityQuestion: (text: string) => api.call(endpoints.securityQuestions.create, { body: { text } }),
   updateSecurityQuestion: (id: string, changes: { readonly text?: string; readonly active?: boolean }) =>
-    api.request<SecurityQuestion>(`/api/v1/security-questions/${encodeURIComponent(id)}`, {
-      method: 'PATCH',
-      body: changes,
-    }),
+    api.call(endpoints.securityQuestions.update, { params: { id }, body: changes }),
   setCustomQuestionsAllowed: (allowCustom: boolean) =>
-    api.request<{ allowCustom: boolean }>('/api/v1/security-questions/settings', {
-      method: 'PUT',
-      body: { allowCustom },
-    }),
+    api.call(endpoints.securityQuestions.updateSettings, { body: { allowCustom } }),
   clearSecurityLockout: (userId: string, ticket: string | undefined) =>
-    api.request<null>(`/api/v1/users/${encodeURIComponent(userId)}/security-lockout`, {
-      method: 'DELETE',
-      query: { ticket },
-    }),
+    api.call(endpoints.securityQuestions.clearLockout, { params: { id: userId }, query: { ticket } }),
 
   audit: (filters: AuditFilters, offset: number) =>
-    api.request<AuditList>('/api/v1/audit', { query: { ...filters, limit: 50, offset } }),
-  auditCsv: (filters: AuditFilters) => api.fetch('/api/v1/audit/export.csv', { query: { ...filters } }),
+    api.call(endpoints.audit.list, { query: { ...filters, limit: 50, offset } }),
+  auditCsv: (filters: AuditFilters) => api.download(endpoints.audit.exportCsv, { query: { ...filters } }),
 };

@@ -3,51 +3,23 @@
  * /api/v1/auth/sso/start; the server's callback brings the browser back to a fixed path and keeps the
  * result behind an HttpOnly cookie, which only the exchange below (same origin, POST) can redeem.
  */
-import type {
-  SsoExchangeResponse,
-  SsoLogoutResponse,
-  SsoPortal,
-  SsoSettings,
-  SsoStatus,
-} from '@cardwarden/contract';
-import { toApiError, ApiError } from './api-error.js';
-import { operatorApi, type TokenStore } from './client.js';
+import type { SsoPortal } from '@cardwarden/contract';
+import { endpoints, pathTo, withQuery } from '@cardwarden/contract/endpoints';
+import { ApiError } from './api-error.js';
+import { ApiClient, operatorApi, type TokenStore } from './client.js';
 
+/** Where the browser goes to sign in with the identity provider (a navigation, not a call). */
 export function ssoStartUrl(portal: SsoPortal): string {
-  return `/api/v1/auth/sso/start?portal=${portal}`;
+  return withQuery(pathTo(endpoints.sso.start), { portal });
 }
 
-async function anonymous<T>(path: string, method: 'GET' | 'POST'): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-      },
-      body: method === 'POST' ? '{}' : null,
-      // The exchange needs its cookie; nothing else of ours is a cookie.
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network error');
-  }
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON: toApiError names the status.
-  }
-  if (!response.ok) throw toApiError(response.status, body);
-  return body as T;
-}
+/** The public calls: no token, but the same-origin cookie the exchange redeems. */
+const anonymous = operatorApi.anonymous();
 
 export const ssoEndpoints = {
-  status: () => anonymous<SsoStatus>('/api/v1/auth/sso', 'GET'),
-  exchange: () => anonymous<SsoExchangeResponse>('/api/v1/auth/sso/exchange', 'POST'),
-  settings: () => operatorApi.request<SsoSettings>('/api/v1/auth/sso/settings'),
+  status: () => anonymous.call(endpoints.sso.status),
+  exchange: () => anonymous.call(endpoints.sso.exchange, { body: {} }),
+  settings: () => operatorApi.call(endpoints.sso.settings),
 };
 
 const SSO_SESSION_KEY = 'cardwarden.sso.session.';
@@ -80,14 +52,14 @@ export function ssoAwareLogout(
     }
     const token = tokens.get();
     if (!wasSso || !token) return logout();
-    const response = await fetch('/api/v1/auth/sso/logout', {
-      method: 'POST',
-      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-    if (!response.ok) return null;
-    const { endSessionUrl } = (await response.json()) as SsoLogoutResponse;
+    let endSessionUrl: string | null | undefined;
+    try {
+      ({ endSessionUrl } = await new ApiClient(tokens).withToken(token).call(endpoints.sso.logout));
+    } catch (error) {
+      // An error answer: the sign-in is over here anyway (the caller drops the token).
+      if (error instanceof ApiError && error.status !== 0) return null;
+      throw error;
+    }
     if (endSessionUrl) window.location.assign(endSessionUrl);
     return null;
   };
