@@ -33,9 +33,9 @@ import {
   GIDS_MUTUAL_RANDOM_BYTES,
   secureRandomBytes,
 } from '@cardwarden/protocol/crypto';
-import { dispatchApdu, reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
+import { reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
-import type { PersistListener, SoftwareCard } from '../software-card.js';
+import { SingleApplicationCard } from '../single-application-card.js';
 import { GIDS_PIN_MAX, GIDS_PIN_MIN, gidsDataObjectKey, type GidsCardState } from './gids-card-state.js';
 
 const EMPTY = new Uint8Array();
@@ -51,12 +51,10 @@ type AdminSession =
   | { readonly step: 'mutual-started'; readonly r1: Uint8Array; readonly r2: Uint8Array }
   | { readonly step: 'authenticated' };
 
-export class GidsCard implements SoftwareCard {
+export class GidsCard extends SingleApplicationCard<GidsCardState> {
   readonly atr = t1Atr();
-  private selected = false;
-  private pinVerified = false;
   private admin: AdminSession = { step: 'none' };
-  private readonly dispatch: ApduDispatch = {
+  protected readonly dispatch: ApduDispatch = {
     select: (command) => this.select(command),
     isSelected: () => this.selected,
     handlers: new Map<number, ApduHandler>([
@@ -71,34 +69,8 @@ export class GidsCard implements SoftwareCard {
     malformedSw: SW.REFERENCE_DATA_NOT_USABLE,
   };
 
-  constructor(
-    private readonly state: GidsCardState,
-    private readonly persist: PersistListener<GidsCardState> = () => undefined,
-  ) {}
-
-  /** A copy of the persistent state. */
-  snapshot(): GidsCardState {
-    return structuredClone(this.state);
-  }
-
-  /** For testers: block the PIN as if wrong PINs had been entered until no try was left. */
-  blockPin(): void {
-    this.state.pinTriesLeft = 0;
-    this.pinVerified = false;
-    this.persist(this.state);
-  }
-
-  reset(): void {
-    this.selected = false;
-    this.clearSecurity();
-  }
-
-  process(bytes: Uint8Array): Uint8Array {
-    return dispatchApdu(bytes, this.dispatch);
-  }
-
-  private clearSecurity(): void {
-    this.pinVerified = false;
+  protected override clearSecurity(): void {
+    super.clearSecurity();
     this.admin = { step: 'none' };
   }
 
