@@ -2,7 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SubjectType } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
 import { adminKeys, offlineUnblocks } from '../db/schema.js';
-import { RESPONSE_BUDGET_HOURS } from './admin-key.repository.js';
+import { RESPONSE_BUDGET_HOURS, type SealedAdminKey } from './admin-key.repository.js';
 import { auditActionSql, type AuditDetails } from './audit.repository.js';
 import type { CardRecord } from './card.repository.js';
 import { CARD_RECORD_JOINS, CARD_RECORD_SELECT, readCardRecord } from './card-record-columns.js';
@@ -123,7 +123,7 @@ const SEALED_KEY = pickColumns(adminKeys, 'k', 'k_', ['sealed', 'masterId', 'der
 export interface UnblockCardRow {
   readonly card: CardRecord;
   /** The sealed admin key (what opening or deriving it needs). */
-  readonly adminKey: Pick<typeof adminKeys.$inferSelect, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>;
+  readonly adminKey: SealedAdminKey;
   /** The stored offline-unblock setting (see settings.service.ts); undefined when never set. */
   readonly offlineUnblockSetting: string | undefined;
 }
