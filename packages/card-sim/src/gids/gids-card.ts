@@ -33,7 +33,7 @@ import {
   GIDS_MUTUAL_RANDOM_BYTES,
   secureRandomBytes,
 } from '@cardwarden/protocol/crypto';
-import { reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
+import { reply, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
 import { SingleApplicationCard } from '../single-application-card.js';
 import { GIDS_PIN_MAX, GIDS_PIN_MIN, gidsDataObjectKey, type GidsCardState } from './gids-card-state.js';
@@ -54,27 +54,23 @@ type AdminSession =
 export class GidsCard extends SingleApplicationCard<GidsCardState> {
   readonly atr = t1Atr();
   private admin: AdminSession = { step: 'none' };
-  protected readonly dispatch: ApduDispatch = {
-    select: (command) => this.select(command),
-    isSelected: () => this.selected,
-    handlers: new Map<number, ApduHandler>([
-      [0x20, (command) => this.verify(command)],
-      [0x22, (command) => this.manageSecurityEnvironment(command)],
-      [0x87, (command) => this.generalAuthenticate(command)],
-      [0x2c, (command) => this.resetRetryCounter(command)],
-      [0xcb, (command) => this.getData(command)],
-      [0xdb, (command) => this.putData(command)],
-    ]),
-    // Malformed TLV inside an otherwise well-formed APDU (GidsApplet answers 6984).
-    malformedSw: SW.REFERENCE_DATA_NOT_USABLE,
-  };
+  protected readonly instructions = new Map<number, ApduHandler>([
+    [0x20, (command) => this.verify(command)],
+    [0x22, (command) => this.manageSecurityEnvironment(command)],
+    [0x87, (command) => this.generalAuthenticate(command)],
+    [0x2c, (command) => this.resetRetryCounter(command)],
+    [0xcb, (command) => this.getData(command)],
+    [0xdb, (command) => this.putData(command)],
+  ]);
+  // Malformed TLV inside an otherwise well-formed APDU (GidsApplet answers 6984).
+  protected readonly malformedSw = SW.REFERENCE_DATA_NOT_USABLE;
 
   protected override clearSecurity(): void {
     super.clearSecurity();
     this.admin = { step: 'none' };
   }
 
-  private select(command: CommandApdu): Uint8Array {
+  protected select(command: CommandApdu): Uint8Array {
     if (command.p1 === 0x04) {
       const aid = command.data;
       if (aid.length < MIN_AID_PREFIX || !startsWith(GIDS_AID, aid)) return reply(SW.FILE_NOT_FOUND);

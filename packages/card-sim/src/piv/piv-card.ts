@@ -23,7 +23,7 @@ import {
   type CommandApdu,
 } from '@cardwarden/protocol';
 import { constantTimeEqual, decryptEcb, encryptEcb, secureRandomBytes } from '@cardwarden/protocol/crypto';
-import { reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
+import { reply, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
 import { SingleApplicationCard } from '../single-application-card.js';
 import { isValidPivSecret, type PivCardState } from './piv-card-state.js';
@@ -54,22 +54,18 @@ function unpad(padded: Uint8Array): string | undefined {
 export class PivCard extends SingleApplicationCard<PivCardState> {
   readonly atr = t1Atr(new TextEncoder().encode('CWPIV'));
   private management: ManagementSession = { step: 'none' };
-  protected readonly dispatch: ApduDispatch = {
-    select: (command) => this.select(command),
-    isSelected: () => this.selected,
-    handlers: new Map<number, ApduHandler>([
-      [0x20, (command) => this.verify(command)],
-      [0x24, (command) => this.changeReferenceData(command)],
-      [0x2c, (command) => this.resetRetryCounter(command)],
-      [0x87, (command) => this.generalAuthenticate(command)],
-      [0xcb, () => reply(SW.FILE_NOT_FOUND)],
-      [0xfd, () => reply(SW.OK, FIRMWARE_VERSION)],
-      [0xf8, () => reply(SW.OK, this.serialBytes())],
-      [0xff, (command) => this.setManagementKey(command)],
-      [0xfa, (command) => this.setPinRetries(command)],
-    ]),
-    malformedSw: SW.WRONG_DATA,
-  };
+  protected readonly instructions = new Map<number, ApduHandler>([
+    [0x20, (command) => this.verify(command)],
+    [0x24, (command) => this.changeReferenceData(command)],
+    [0x2c, (command) => this.resetRetryCounter(command)],
+    [0x87, (command) => this.generalAuthenticate(command)],
+    [0xcb, () => reply(SW.FILE_NOT_FOUND)],
+    [0xfd, () => reply(SW.OK, FIRMWARE_VERSION)],
+    [0xf8, () => reply(SW.OK, this.serialBytes())],
+    [0xff, (command) => this.setManagementKey(command)],
+    [0xfa, (command) => this.setPinRetries(command)],
+  ]);
+  protected readonly malformedSw = SW.WRONG_DATA;
 
   protected override clearSecurity(): void {
     super.clearSecurity();
@@ -82,7 +78,7 @@ export class PivCard extends SingleApplicationCard<PivCardState> {
     return out;
   }
 
-  private select(command: CommandApdu): Uint8Array {
+  protected select(command: CommandApdu): Uint8Array {
     if (command.p1 !== 0x04) return reply(SW.FILE_NOT_FOUND);
     if (command.data.length < MIN_AID_PREFIX || !startsWith(PIV_AID, command.data))
       return reply(SW.FILE_NOT_FOUND);
