@@ -33,9 +33,9 @@ import {
   GIDS_MUTUAL_RANDOM_BYTES,
   secureRandomBytes,
 } from '@cardwarden/protocol/crypto';
-import { dispatchApdu, reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
+import { reply, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
-import type { PersistListener, SoftwareCard } from '../software-card.js';
+import { SingleApplicationCard } from '../single-application-card.js';
 import { GIDS_PIN_MAX, GIDS_PIN_MIN, gidsDataObjectKey, type GidsCardState } from './gids-card-state.js';
 
 const EMPTY = new Uint8Array();
@@ -51,58 +51,26 @@ type AdminSession =
   | { readonly step: 'mutual-started'; readonly r1: Uint8Array; readonly r2: Uint8Array }
   | { readonly step: 'authenticated' };
 
-export class GidsCard implements SoftwareCard {
+export class GidsCard extends SingleApplicationCard<GidsCardState> {
   readonly atr = t1Atr();
-  private selected = false;
-  private pinVerified = false;
   private admin: AdminSession = { step: 'none' };
-  private readonly dispatch: ApduDispatch = {
-    select: (command) => this.select(command),
-    isSelected: () => this.selected,
-    handlers: new Map<number, ApduHandler>([
-      [0x20, (command) => this.verify(command)],
-      [0x22, (command) => this.manageSecurityEnvironment(command)],
-      [0x87, (command) => this.generalAuthenticate(command)],
-      [0x2c, (command) => this.resetRetryCounter(command)],
-      [0xcb, (command) => this.getData(command)],
-      [0xdb, (command) => this.putData(command)],
-    ]),
-    // Malformed TLV inside an otherwise well-formed APDU (GidsApplet answers 6984).
-    malformedSw: SW.REFERENCE_DATA_NOT_USABLE,
-  };
+  protected readonly instructions = new Map<number, ApduHandler>([
+    [0x20, (command) => this.verify(command)],
+    [0x22, (command) => this.manageSecurityEnvironment(command)],
+    [0x87, (command) => this.generalAuthenticate(command)],
+    [0x2c, (command) => this.resetRetryCounter(command)],
+    [0xcb, (command) => this.getData(command)],
+    [0xdb, (command) => this.putData(command)],
+  ]);
+  // Malformed TLV inside an otherwise well-formed APDU (GidsApplet answers 6984).
+  protected readonly malformedSw = SW.REFERENCE_DATA_NOT_USABLE;
 
-  constructor(
-    private readonly state: GidsCardState,
-    private readonly persist: PersistListener<GidsCardState> = () => undefined,
-  ) {}
-
-  /** A copy of the persistent state. */
-  snapshot(): GidsCardState {
-    return structuredClone(this.state);
-  }
-
-  /** For testers: block the PIN as if wrong PINs had been entered until no try was left. */
-  blockPin(): void {
-    this.state.pinTriesLeft = 0;
-    this.pinVerified = false;
-    this.persist(this.state);
-  }
-
-  reset(): void {
-    this.selected = false;
-    this.clearSecurity();
-  }
-
-  process(bytes: Uint8Array): Uint8Array {
-    return dispatchApdu(bytes, this.dispatch);
-  }
-
-  private clearSecurity(): void {
-    this.pinVerified = false;
+  protected override clearSecurity(): void {
+    super.clearSecurity();
     this.admin = { step: 'none' };
   }
 
-  private select(command: CommandApdu): Uint8Array {
+  protected select(command: CommandApdu): Uint8Array {
     if (command.p1 === 0x04) {
       const aid = command.data;
       if (aid.length < MIN_AID_PREFIX || !startsWith(GIDS_AID, aid)) return reply(SW.FILE_NOT_FOUND);

@@ -23,9 +23,9 @@ import {
   type CommandApdu,
 } from '@cardwarden/protocol';
 import { constantTimeEqual, decryptEcb, encryptEcb, secureRandomBytes } from '@cardwarden/protocol/crypto';
-import { dispatchApdu, reply, type ApduDispatch, type ApduHandler } from '../apdu-dispatch.js';
+import { reply, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';
-import type { PersistListener, SoftwareCard } from '../software-card.js';
+import { SingleApplicationCard } from '../single-application-card.js';
 import { isValidPivSecret, type PivCardState } from './piv-card-state.js';
 
 const MIN_AID_PREFIX = 5;
@@ -51,53 +51,25 @@ function unpad(padded: Uint8Array): string | undefined {
   return new TextDecoder().decode(body);
 }
 
-export class PivCard implements SoftwareCard {
+export class PivCard extends SingleApplicationCard<PivCardState> {
   readonly atr = t1Atr(new TextEncoder().encode('CWPIV'));
-  private selected = false;
-  private pinVerified = false;
   private management: ManagementSession = { step: 'none' };
-  private readonly dispatch: ApduDispatch = {
-    select: (command) => this.select(command),
-    isSelected: () => this.selected,
-    handlers: new Map<number, ApduHandler>([
-      [0x20, (command) => this.verify(command)],
-      [0x24, (command) => this.changeReferenceData(command)],
-      [0x2c, (command) => this.resetRetryCounter(command)],
-      [0x87, (command) => this.generalAuthenticate(command)],
-      [0xcb, () => reply(SW.FILE_NOT_FOUND)],
-      [0xfd, () => reply(SW.OK, FIRMWARE_VERSION)],
-      [0xf8, () => reply(SW.OK, this.serialBytes())],
-      [0xff, (command) => this.setManagementKey(command)],
-      [0xfa, (command) => this.setPinRetries(command)],
-    ]),
-    malformedSw: SW.WRONG_DATA,
-  };
+  protected readonly instructions = new Map<number, ApduHandler>([
+    [0x20, (command) => this.verify(command)],
+    [0x24, (command) => this.changeReferenceData(command)],
+    [0x2c, (command) => this.resetRetryCounter(command)],
+    [0x87, (command) => this.generalAuthenticate(command)],
+    [0xcb, () => reply(SW.FILE_NOT_FOUND)],
+    [0xfd, () => reply(SW.OK, FIRMWARE_VERSION)],
+    [0xf8, () => reply(SW.OK, this.serialBytes())],
+    [0xff, (command) => this.setManagementKey(command)],
+    [0xfa, (command) => this.setPinRetries(command)],
+  ]);
+  protected readonly malformedSw = SW.WRONG_DATA;
 
-  constructor(
-    private readonly state: PivCardState,
-    private readonly persist: PersistListener<PivCardState> = () => undefined,
-  ) {}
-
-  /** A copy of the persistent state. */
-  snapshot(): PivCardState {
-    return structuredClone(this.state);
-  }
-
-  /** For testers: block the PIN as if wrong PINs had been entered until no try was left. */
-  blockPin(): void {
-    this.state.pinTriesLeft = 0;
-    this.pinVerified = false;
-    this.persist(this.state);
-  }
-
-  reset(): void {
-    this.selected = false;
-    this.pinVerified = false;
+  protected override clearSecurity(): void {
+    super.clearSecurity();
     this.management = { step: 'none' };
-  }
-
-  process(bytes: Uint8Array): Uint8Array {
-    return dispatchApdu(bytes, this.dispatch);
   }
 
   private serialBytes(): Uint8Array {
@@ -106,13 +78,12 @@ export class PivCard implements SoftwareCard {
     return out;
   }
 
-  private select(command: CommandApdu): Uint8Array {
+  protected select(command: CommandApdu): Uint8Array {
     if (command.p1 !== 0x04) return reply(SW.FILE_NOT_FOUND);
     if (command.data.length < MIN_AID_PREFIX || !startsWith(PIV_AID, command.data))
       return reply(SW.FILE_NOT_FOUND);
     this.selected = true;
-    this.pinVerified = false;
-    this.management = { step: 'none' };
+    this.clearSecurity();
     return reply(SW.OK, encodePivApplicationPropertyTemplate());
   }
 

@@ -3,7 +3,7 @@
  * gids-tool send; docs: ../shared/reference/card-protocols.md §2).
  */
 import { encodeCommandApdu } from './command-apdu.js';
-import { encodeDynamicAuth } from './dynamic-authentication.js';
+import { encodeDynamicAuth, type DynamicAuthData } from './dynamic-authentication.js';
 
 /** The AID prefix OpenSC selects (§2.1); cards answer a SELECT of any prefix of their full AID. */
 export const GIDS_AID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x97, 0x42, 0x54, 0x46, 0x59);
@@ -43,45 +43,39 @@ export function gidsMseSetAdminKey(p1: number = MSE_EXTERNAL_AUTH): Uint8Array {
   });
 }
 
-/** GENERAL AUTHENTICATE asking for the card's single-use challenge: `00 87 00 00 04 7C 02 81 00 00`. */
-export function gidsRequestChallenge(): Uint8Array {
+/**
+ * GENERAL AUTHENTICATE `00 87 00 00` with a dynamic authentication template: every step of external
+ * and mutual authentication (§2.3, §2.4) is one; `le` when the card answers with data.
+ */
+function gidsGeneralAuthenticate(items: DynamicAuthData, le?: number): Uint8Array {
   return encodeCommandApdu({
     cla: 0,
     ins: 0x87,
     p1: 0,
     p2: 0,
-    data: encodeDynamicAuth({ challenge: new Uint8Array() }),
-    le: 256,
+    data: encodeDynamicAuth(items),
+    ...(le === undefined ? {} : { le }),
   });
+}
+
+/** GENERAL AUTHENTICATE asking for the card's single-use challenge: `00 87 00 00 04 7C 02 81 00 00`. */
+export function gidsRequestChallenge(): Uint8Array {
+  return gidsGeneralAuthenticate({ challenge: new Uint8Array() }, 256);
 }
 
 /** GENERAL AUTHENTICATE with the response to the card's challenge (external authentication, §2.3). */
 export function gidsExternalResponse(response: Uint8Array): Uint8Array {
-  return encodeCommandApdu({ cla: 0, ins: 0x87, p1: 0, p2: 0, data: encodeDynamicAuth({ response }) });
+  return gidsGeneralAuthenticate({ response });
 }
 
 /** Mutual authentication step 1: the host's 16-byte random R1 under tag 81 (§2.4). */
 export function gidsMutualHostChallenge(r1: Uint8Array): Uint8Array {
-  return encodeCommandApdu({
-    cla: 0,
-    ins: 0x87,
-    p1: 0,
-    p2: 0,
-    data: encodeDynamicAuth({ challenge: r1 }),
-    le: 256,
-  });
+  return gidsGeneralAuthenticate({ challenge: r1 }, 256);
 }
 
 /** Mutual authentication step 2: the host cryptogram E_K(R2 ‖ R1 ‖ Z1) under tag 82 (§2.4). */
 export function gidsMutualHostCryptogram(cryptogram: Uint8Array): Uint8Array {
-  return encodeCommandApdu({
-    cla: 0,
-    ins: 0x87,
-    p1: 0,
-    p2: 0,
-    data: encodeDynamicAuth({ response: cryptogram }),
-    le: 256,
-  });
+  return gidsGeneralAuthenticate({ response: cryptogram }, 256);
 }
 
 /** RESET RETRY COUNTER with a new PIN and no PUK (P1 02), allowed after admin authentication (§2.5). */

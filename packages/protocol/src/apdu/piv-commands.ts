@@ -51,26 +51,25 @@ export function pivVerify(pin?: string, reference = PIV_PIN_REFERENCE): Uint8Arr
   return encodeCommandApdu({ cla: 0, ins: 0x20, p1: 0, p2: reference, data });
 }
 
-/** CHANGE REFERENCE DATA of the PIN (80) or PUK (81): old and new, each padded to 8 bytes. */
-export function pivChangeReferenceData(reference: number, current: string, next: string): Uint8Array {
+/** A command whose data is two secrets, each padded to 8 bytes: the one that proves, then the new one. */
+function pivSecretPair(ins: number, reference: number, proof: string, next: string): Uint8Array {
   return encodeCommandApdu({
     cla: 0,
-    ins: 0x24,
+    ins,
     p1: 0,
     p2: reference,
-    data: concatBytes(padPivPin(current), padPivPin(next)),
+    data: concatBytes(padPivPin(proof), padPivPin(next)),
   });
+}
+
+/** CHANGE REFERENCE DATA of the PIN (80) or PUK (81): old and new, each padded to 8 bytes. */
+export function pivChangeReferenceData(reference: number, current: string, next: string): Uint8Array {
+  return pivSecretPair(0x24, reference, current, next);
 }
 
 /** RESET RETRY COUNTER: unblock the PIN with the PUK, setting a new PIN (reference §3.3). */
 export function pivResetRetryCounter(puk: string, newPin: string): Uint8Array {
-  return encodeCommandApdu({
-    cla: 0,
-    ins: 0x2c,
-    p1: 0,
-    p2: PIV_PIN_REFERENCE,
-    data: concatBytes(padPivPin(puk), padPivPin(newPin)),
-  });
+  return pivSecretPair(0x2c, PIV_PIN_REFERENCE, puk, newPin);
 }
 
 /** GENERAL AUTHENTICATE with the management key, P1 = algorithm, P2 = 9B. */

@@ -50,14 +50,20 @@ import {
 const oneOf = (name: string, column: AnyPgColumn, values: readonly string[]) =>
   check(name, sql`${column} in (${sql.raw(values.map((value) => `'${value}'`).join(', '))})`);
 
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+/** Every point in time is stored with its time zone. */
+const timestampTz = (name: string) => timestamp(name, { withTimezone: true });
+/** A generated primary key. */
+const generatedId = () => uuid('id').primaryKey().defaultRandom();
+/** A reference every row must have. */
+const requiredRef = (name: string, target: () => AnyPgColumn) => uuid(name).notNull().references(target);
+const createdAt = () => timestampTz('created_at').notNull().defaultNow();
+const updatedAt = () => timestampTz('updated_at').notNull().defaultNow();
 
 /** Cardholders. */
 export const users = pgTable(
   'users',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     email: text('email').notNull(),
@@ -66,13 +72,13 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     /** Wrong security answers since the last right ones; the card's profile sets the limit. */
     securityFailedAttempts: integer('security_failed_attempts').notNull().default(0),
-    securityLockedAt: timestamp('security_locked_at', { withTimezone: true }),
+    securityLockedAt: timestampTz('security_locked_at'),
     /**
      * Online unlock's own wrong-answer count and lock, apart from the help desk's: an attacker who knows a
      * card serial can lock online unlock for a while, never the identity check on the phone.
      */
     onlineFailedAttempts: integer('online_failed_attempts').notNull().default(0),
-    onlineLockedUntil: timestamp('online_locked_until', { withTimezone: true }),
+    onlineLockedUntil: timestampTz('online_locked_until'),
     /** How many times online unlock locked since the last right answers: each lock lasts twice the last. */
     onlineLockCount: integer('online_lock_count').notNull().default(0),
     /** The questions online unlock asks until they are answered right or a lock ends: no re-rolling. */
@@ -117,7 +123,7 @@ export const users = pgTable(
 export const profiles = pgTable(
   'profiles',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     operatorOfflineUnblock: boolean('operator_offline_unblock').notNull().default(false),
@@ -153,16 +159,12 @@ export const profiles = pgTable(
 export const cards = pgTable(
   'cards',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     serial: text('serial').notNull(),
     type: text('type', { enum: CARD_TYPES }).notNull(),
     state: text('state', { enum: CARD_STATES }).notNull().default('active'),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    profileId: uuid('profile_id')
-      .notNull()
-      .references(() => profiles.id),
+    userId: requiredRef('user_id', () => users.id),
+    profileId: requiredRef('profile_id', () => profiles.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -190,10 +192,8 @@ export const cards = pgTable(
 export const masters = pgTable(
   'masters',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    profileId: uuid('profile_id')
-      .notNull()
-      .references(() => profiles.id),
+    id: generatedId(),
+    profileId: requiredRef('profile_id', () => profiles.id),
     version: integer('version').notNull(),
     algorithm: text('algorithm', { enum: MASTER_ALGORITHMS }).notNull().default('aes256'),
     sealed: text('sealed'),
@@ -232,9 +232,9 @@ export const adminKeys = pgTable(
      * Set when the card reported a failure on its last admin-key attempt: the key is blocked on the card,
      * so the count must not be reset. A new admin key (a new row) starts unblocked.
      */
-    blockedAt: timestamp('blocked_at', { withTimezone: true }),
+    blockedAt: timestampTz('blocked_at'),
     /** The last unblock the card itself proved (GIDS mutual authentication); starts a new 24 h budget. */
-    confirmedUnblockAt: timestamp('confirmed_unblock_at', { withTimezone: true }),
+    confirmedUnblockAt: timestampTz('confirmed_unblock_at'),
     /**
      * Set for a derived key: the master (and so the version) it comes from, and the derivation
      * (`sp800-108-ctr-cmac-v1`). `sealed` is then empty: nothing per card is stored, the key is derived
@@ -250,7 +250,7 @@ export const adminKeys = pgTable(
     pendingAlgorithm: text('pending_algorithm', { enum: ADMIN_KEY_ALGORITHMS }),
     pendingSealed: text('pending_sealed'),
     pendingKcv: text('pending_kcv'),
-    pendingSince: timestamp('pending_since', { withTimezone: true }),
+    pendingSince: timestampTz('pending_since'),
     /** A pending key derived from a master (then `pendingSealed` is empty), as `masterId`/`derivation`. */
     pendingMasterId: uuid('pending_master_id').references(() => masters.id),
     pendingDerivation: text('pending_derivation'),
@@ -273,10 +273,8 @@ export const adminKeys = pgTable(
 export const issuances = pgTable(
   'issuances',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    cardId: uuid('card_id')
-      .notNull()
-      .references(() => cards.id),
+    id: generatedId(),
+    cardId: requiredRef('card_id', () => cards.id),
     operatorId: uuid('operator_id').notNull(),
     operatorName: text('operator_name').notNull(),
     state: text('state', { enum: ISSUANCE_STATES }).notNull().default('open'),
@@ -289,12 +287,12 @@ export const issuances = pgTable(
     hostChallenge: text('host_challenge'),
     cardChallenge: text('card_challenge'),
     /** When the card proved the key this run (or the run it took over from) wrote. */
-    keyConfirmedAt: timestamp('key_confirmed_at', { withTimezone: true }),
+    keyConfirmedAt: timestampTz('key_confirmed_at'),
     createdAt: createdAt(),
-    expiresAt: timestamp('expires_at', { withTimezone: true })
+    expiresAt: timestampTz('expires_at')
       .notNull()
       .default(sql`now() + interval '15 minutes'`),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedAt: timestampTz('closed_at'),
   },
   (t) => [
     index('issuances_card_idx').on(t.cardId, t.createdAt),
@@ -312,10 +310,8 @@ export const adminKeyResponses = pgTable(
   'admin_key_responses',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    cardId: uuid('card_id')
-      .notNull()
-      .references(() => cards.id),
-    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    cardId: requiredRef('card_id', () => cards.id),
+    issuedAt: timestampTz('issued_at').notNull().defaultNow(),
     /** Issued beyond the 24 h budget on a supervisor's approval. */
     approved: boolean('approved').notNull().default(false),
   },
@@ -325,7 +321,7 @@ export const adminKeyResponses = pgTable(
 export const operators = pgTable(
   'operators',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     username: text('username').notNull(),
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: OPERATOR_ROLES }).notNull(),
@@ -359,13 +355,13 @@ export const operators = pgTable(
 export const authTokens = pgTable(
   'auth_tokens',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     tokenHash: text('token_hash').notNull(),
     subjectType: text('subject_type', { enum: SUBJECT_TYPES }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     createdAt: createdAt(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    expiresAt: timestampTz('expires_at').notNull(),
+    revokedAt: timestampTz('revoked_at'),
     /**
      * 'second_factor': the password was right but a second factor is still owed; the token may only
      * complete or enrol one (see http/auth-guard.ts).
@@ -385,13 +381,9 @@ export const authTokens = pgTable(
 export const offlineUnblocks = pgTable(
   'offline_unblocks',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    cardId: uuid('card_id')
-      .notNull()
-      .references(() => cards.id),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    id: generatedId(),
+    cardId: requiredRef('card_id', () => cards.id),
+    userId: requiredRef('user_id', () => users.id),
     /** Who started it: an operator, or the cardholder in self-service. */
     startedByType: text('started_by_type', { enum: SUBJECT_TYPES }).notNull(),
     startedById: uuid('started_by_id').notNull(),
@@ -401,13 +393,13 @@ export const offlineUnblocks = pgTable(
     responsesIssued: integer('responses_issued').notNull().default(0),
     approvedById: uuid('approved_by_id').references(() => operators.id),
     approvedByName: text('approved_by_name'),
-    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    approvedAt: timestampTz('approved_at'),
     /** The security questions the operator must ask, when the profile says so. */
     identityQuestionIds: jsonb('identity_question_ids').$type<string[]>().notNull().default([]),
-    identityVerifiedAt: timestamp('identity_verified_at', { withTimezone: true }),
+    identityVerifiedAt: timestampTz('identity_verified_at'),
     createdAt: createdAt(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
+    expiresAt: timestampTz('expires_at').notNull(),
+    closedAt: timestampTz('closed_at'),
   },
   (t) => [
     index('offline_unblocks_card_idx').on(t.cardId),
@@ -418,7 +410,7 @@ export const offlineUnblocks = pgTable(
 
 /** The catalogue of security questions; `ownerId` marks a cardholder's own question. */
 export const securityQuestions = pgTable('security_questions', {
-  id: uuid('id').primaryKey().defaultRandom(),
+  id: generatedId(),
   text: text('text').notNull(),
   ownerId: uuid('owner_id').references(() => users.id),
   active: boolean('active').notNull().default(true),
@@ -429,12 +421,8 @@ export const securityQuestions = pgTable('security_questions', {
 export const securityAnswers = pgTable(
   'security_answers',
   {
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    questionId: uuid('question_id')
-      .notNull()
-      .references(() => securityQuestions.id),
+    userId: requiredRef('user_id', () => users.id),
+    questionId: requiredRef('question_id', () => securityQuestions.id),
     answerHash: text('answer_hash').notNull(),
     createdAt: createdAt(),
   },
@@ -445,13 +433,9 @@ export const securityAnswers = pgTable(
 export const onlineUnlocks = pgTable(
   'online_unlocks',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    cardId: uuid('card_id')
-      .notNull()
-      .references(() => cards.id),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    id: generatedId(),
+    cardId: requiredRef('card_id', () => cards.id),
+    userId: requiredRef('user_id', () => users.id),
     questionIds: jsonb('question_ids').$type<string[]>().notNull(),
     state: text('state', { enum: ONLINE_UNLOCK_STATES }).notNull().default('open'),
     clientAddress: text('client_address').notNull(),
@@ -460,10 +444,10 @@ export const onlineUnlocks = pgTable(
     /** The card's R2 (hex), once the server has sent its cryptogram. */
     cardChallenge: text('card_challenge'),
     /** When the card's own cryptogram proved the unblock. */
-    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    confirmedAt: timestampTz('confirmed_at'),
     createdAt: createdAt(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
+    expiresAt: timestampTz('expires_at').notNull(),
+    closedAt: timestampTz('closed_at'),
   },
   (t) => [
     index('online_unlocks_card_idx').on(t.cardId),
@@ -475,16 +459,16 @@ export const onlineUnlocks = pgTable(
 export const notifications = pgTable(
   'notifications',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
     status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    nextAttemptAt: timestampTz('next_attempt_at').notNull().defaultNow(),
     createdAt: createdAt(),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
+    sentAt: timestampTz('sent_at'),
   },
   (t) => [
     index('notifications_pending_idx').on(t.status, t.nextAttemptAt),
@@ -496,11 +480,11 @@ export const notifications = pgTable(
 export const auditEvents = pgTable(
   'audit_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     /** Insertion order across every instance; `at` alone ties within a transaction. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     // clock_timestamp(), not now(): events written in one transaction keep their own times.
-    at: timestamp('at', { withTimezone: true })
+    at: timestampTz('at')
       .notNull()
       .default(sql`clock_timestamp()`),
     actor: text('actor').notNull(),
@@ -546,7 +530,7 @@ export const auditChainHeads = pgTable('audit_chain_heads', {
 /** Fixed-window counters for rate limits, shared by every server instance. */
 export const rateLimits = pgTable('rate_limits', {
   key: text('key').primaryKey(),
-  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  windowStart: timestampTz('window_start').notNull(),
   count: integer('count').notNull(),
 });
 
@@ -557,8 +541,8 @@ export const rateLimits = pgTable('rate_limits', {
 export const signInThrottles = pgTable('sign_in_throttles', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull().default(0),
-  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
-  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
+  blockedUntil: timestampTz('blocked_until'),
+  lastFailureAt: timestampTz('last_failure_at').notNull().defaultNow(),
 });
 
 /**
@@ -574,8 +558,8 @@ export const ssoPending = pgTable(
     kind: text('kind').notNull(),
     lookup: text('lookup').notNull(),
     payload: jsonb('payload').$type<{ sealed: string }>().notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestampTz('expires_at').notNull(),
+    createdAt: timestampTz('created_at').notNull().defaultNow(),
   },
   (table) => [
     primaryKey({ columns: [table.kind, table.lookup] }),
@@ -599,10 +583,10 @@ export const operatorTotp = pgTable('operator_totp', {
     .primaryKey()
     .references(() => operators.id, { onDelete: 'cascade' }),
   sealedSecret: text('sealed_secret').notNull(),
-  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  confirmedAt: timestampTz('confirmed_at'),
   /** The last time step a code was accepted for: the same code (or an older one) is refused. */
   lastStep: bigint('last_step', { mode: 'number' }),
-  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  lastUsedAt: timestampTz('last_used_at'),
   createdAt: createdAt(),
 });
 
@@ -610,7 +594,7 @@ export const operatorTotp = pgTable('operator_totp', {
 export const operatorPasskeys = pgTable(
   'operator_passkeys',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     operatorId: uuid('operator_id')
       .notNull()
       .references(() => operators.id, { onDelete: 'cascade' }),
@@ -621,7 +605,7 @@ export const operatorPasskeys = pgTable(
     signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
     transports: jsonb('transports').$type<string[]>().notNull().default([]),
     label: text('label').notNull().default('passkey'),
-    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    lastUsedAt: timestampTz('last_used_at'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -634,12 +618,12 @@ export const operatorPasskeys = pgTable(
 export const operatorRecoveryCodes = pgTable(
   'operator_recovery_codes',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: generatedId(),
     operatorId: uuid('operator_id')
       .notNull()
       .references(() => operators.id, { onDelete: 'cascade' }),
     codeHash: text('code_hash').notNull(),
-    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedAt: timestampTz('used_at'),
     createdAt: createdAt(),
   },
   (t) => [index('operator_recovery_codes_operator_idx').on(t.operatorId)],

@@ -37,14 +37,26 @@ export async function replaceAdminKey(db: Database, cardId: string, key: AdminKe
     .where(eq(adminKeys.cardId, cardId));
 }
 
-export interface LockedAdminKey {
+/** What opening or deriving a card's admin key needs (see services/admin-key-response.ts withAdminKey). */
+export interface SealedAdminKey {
   readonly algorithm: AdminKeyAlgorithm;
   readonly sealed: string;
-  readonly attemptsUsed: number;
-  readonly confirmedUnblockAt: Date | null;
   /** Set for a derived key (then `sealed` is empty). */
   readonly masterId: string | null;
   readonly derivation: string | null;
+}
+
+/** The columns of a SealedAdminKey, for the reads that return one. */
+const SEALED_KEY_COLUMNS = {
+  algorithm: adminKeys.algorithm,
+  sealed: adminKeys.sealed,
+  masterId: adminKeys.masterId,
+  derivation: adminKeys.derivation,
+};
+
+export interface LockedAdminKey extends SealedAdminKey {
+  readonly attemptsUsed: number;
+  readonly confirmedUnblockAt: Date | null;
 }
 
 /**
@@ -54,12 +66,9 @@ export interface LockedAdminKey {
 export async function lockAdminKey(db: Database, cardId: string): Promise<LockedAdminKey | undefined> {
   const [row] = await db
     .select({
-      algorithm: adminKeys.algorithm,
-      sealed: adminKeys.sealed,
+      ...SEALED_KEY_COLUMNS,
       attemptsUsed: adminKeys.attemptsUsed,
       confirmedUnblockAt: adminKeys.confirmedUnblockAt,
-      masterId: adminKeys.masterId,
-      derivation: adminKeys.derivation,
     })
     .from(adminKeys)
     .where(eq(adminKeys.cardId, cardId))
@@ -170,26 +179,19 @@ export interface IssuanceKeys {
 }
 
 /** One of a card's keys as issuance uses it: sealed, or derived from a master (sealed then empty). */
-export interface IssuanceKey {
-  readonly algorithm: AdminKeyAlgorithm;
-  readonly sealed: string;
+export interface IssuanceKey extends SealedAdminKey {
   readonly kcv: string;
-  readonly masterId: string | null;
-  readonly derivation: string | null;
 }
 
 /** Reads both keys and locks the row until the transaction ends (issuance steps are serialised per card). */
 export async function lockIssuanceKeys(db: Database, cardId: string): Promise<IssuanceKeys | undefined> {
   const [row] = await db
     .select({
-      algorithm: adminKeys.algorithm,
-      sealed: adminKeys.sealed,
+      ...SEALED_KEY_COLUMNS,
       kcv: adminKeys.kcv,
       pendingAlgorithm: adminKeys.pendingAlgorithm,
       pendingSealed: adminKeys.pendingSealed,
       pendingKcv: adminKeys.pendingKcv,
-      masterId: adminKeys.masterId,
-      derivation: adminKeys.derivation,
       pendingMasterId: adminKeys.pendingMasterId,
       pendingDerivation: adminKeys.pendingDerivation,
     })

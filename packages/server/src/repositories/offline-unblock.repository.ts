@@ -1,32 +1,15 @@
 import { and, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SubjectType } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
-import { adminKeys, cards, offlineUnblocks, profiles, users } from '../db/schema.js';
-import { RESPONSE_BUDGET_HOURS } from './admin-key.repository.js';
+import { adminKeys, offlineUnblocks } from '../db/schema.js';
+import { RESPONSE_BUDGET_HOURS, type SealedAdminKey } from './admin-key.repository.js';
 import { auditActionSql, type AuditDetails } from './audit.repository.js';
 import type { CardRecord } from './card.repository.js';
+import { CARD_RECORD_JOINS, CARD_RECORD_SELECT, readCardRecord } from './card-record-columns.js';
 import { pickColumns, runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
 
 export type OfflineUnblockRecord = typeof offlineUnblocks.$inferSelect;
 export type OfflineUnblockState = OfflineUnblockRecord['state'];
-
-export async function insertOfflineUnblock(
-  db: Database,
-  session: {
-    identityQuestionIds: string[];
-    cardId: string;
-    userId: string;
-    startedByType: SubjectType;
-    startedById: string;
-    startedByName: string;
-    ticket: string | null;
-    expiresAt: Date;
-  },
-): Promise<OfflineUnblockRecord> {
-  const [row] = await db.insert(offlineUnblocks).values(session).returning();
-  if (!row) throw new Error('insert returned no row');
-  return row;
-}
 
 export async function findOfflineUnblock(
   db: Database,
@@ -133,60 +116,27 @@ export async function recordIdentityVerified(db: Database, id: string): Promise<
  * statement and writes everything in one more, instead of a dozen round trips.
  */
 const S = tableColumns(offlineUnblocks, 's', 's_');
-const C = tableColumns(cards, 'c', 'c_');
-// Of the holder and the key, only what the unblock decisions and the key's use need.
-const U = pickColumns(users, 'u', 'u_', ['id', 'username', 'displayName', 'email', 'state']);
-const P = tableColumns(profiles, 'p', 'p_');
-const K = pickColumns(adminKeys, 'k', 'k_', [
-  'algorithm',
-  'sealed',
-  'kcv',
-  'attemptsUsed',
-  'blockedAt',
-  'updatedAt',
-  'masterId',
-  'derivation',
-]);
+// Of the key, besides the card record's counter, what opening or deriving it needs.
+const SEALED_KEY = pickColumns(adminKeys, 'k', 'k_', ['sealed', 'masterId', 'derivation']);
 
 /** A card as the unblock decisions need it, with what only this path reads (sealed key, switches). */
 export interface UnblockCardRow {
   readonly card: CardRecord;
   /** The sealed admin key (what opening or deriving it needs). */
-  readonly adminKey: Pick<typeof adminKeys.$inferSelect, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>;
+  readonly adminKey: SealedAdminKey;
   /** The stored offline-unblock setting (see settings.service.ts); undefined when never set. */
   readonly offlineUnblockSetting: string | undefined;
 }
 
-const CARD_JOINS = `join users u on u.id = c.user_id
-    join profiles p on p.id = c.profile_id
-    join admin_keys k on k.card_id = c.id`;
-const CARD_SELECT = `${C.select}, ${U.select}, ${P.select}, ${K.select},
+const CARD_SELECT = `${CARD_RECORD_SELECT}, ${SEALED_KEY.select},
     (select value from settings where key = $2::text) as offline_unblock_setting`;
 
 function readCard(row: RawRow): UnblockCardRow {
-  const card = C.read(row);
-  const user = U.read(row);
-  const key = K.read(row);
+  const card = readCardRecord(row);
   const setting = row['offline_unblock_setting'];
   return {
-    card: {
-      id: card.id,
-      serial: card.serial,
-      type: card.type,
-      state: card.state,
-      user,
-      profile: P.read(row),
-      adminKey: {
-        algorithm: key.algorithm,
-        kcv: key.kcv,
-        attemptsUsed: key.attemptsUsed,
-        blockedAt: key.blockedAt,
-        updatedAt: key.updatedAt,
-      },
-      createdAt: card.createdAt,
-      updatedAt: card.updatedAt,
-    },
-    adminKey: key,
+    card,
+    adminKey: { algorithm: card.adminKey.algorithm, ...SEALED_KEY.read(row) },
     offlineUnblockSetting: typeof setting === 'string' ? setting : undefined,
   };
 }
@@ -204,7 +154,7 @@ const RECENT_RESPONSES = `(select count(*)::int from admin_key_responses r
 const CARD_TO_START: FixedQuery = {
   name: 'cw_unblock_card',
   text: `select ${CARD_SELECT}, ${RECENT_RESPONSES} as recent_responses
-    from cards c ${CARD_JOINS}
+    from cards c ${CARD_RECORD_JOINS}
     where c.id = $1::uuid`,
 };
 
@@ -220,7 +170,7 @@ export async function findCardToUnblock(
 
 const SESSION_SELECT = `select ${S.select}, ${CARD_SELECT}
     from offline_unblocks s
-    join cards c on c.id = s.card_id ${CARD_JOINS}
+    join cards c on c.id = s.card_id ${CARD_RECORD_JOINS}
     where s.id = $1::uuid`;
 // Sessions are locked before admin keys everywhere (one statement locks them in that order).
 const SESSION_AND_KEY_FOR_UPDATE: FixedQuery = {
@@ -257,7 +207,7 @@ const SESSION_READ: FixedQuery = {
   name: 'cw_unblock_session_read',
   text: `select ${S.select}, ${CARD_SELECT}, s.xmin::text as s_version, k.xmin::text as k_version
     from offline_unblocks s
-    join cards c on c.id = s.card_id ${CARD_JOINS}
+    join cards c on c.id = s.card_id ${CARD_RECORD_JOINS}
     where s.id = $1::uuid`,
 };
 
@@ -537,13 +487,13 @@ const CLOSE_OWN_SESSION: FixedQuery = {
               else '{}'::jsonb end)
       from s, card
     )
-    select ${S.select}, ${C.select}, ${U.select}, ${P.select}, ${K.select},
+    select ${S.select}, ${CARD_RECORD_SELECT}, ${SEALED_KEY.select},
       (select value from settings where key = $7::text) as offline_unblock_setting,
       (select updated_at from reset) as reset_at,
       case when $2::text = 'failed' and card.exhausted then coalesce((select blocked_at from blocked), k.blocked_at) end
         as blocked_at
     from s join card on true
-      join cards c on c.id = s.card_id ${CARD_JOINS}`,
+      join cards c on c.id = s.card_id ${CARD_RECORD_JOINS}`,
 };
 
 /**

@@ -6,14 +6,9 @@
  * starts costs one round trip each before it is refused.
  */
 import type { Database } from '../db/database.js';
-import { adminKeys, cards, profiles, users } from '../db/schema.js';
 import type { CardRecord } from './card.repository.js';
-import { runFixed, tableColumns, type FixedQuery, type RawRow } from './fixed-query.js';
-
-const C = tableColumns(cards, 'c', 'c_');
-const U = tableColumns(users, 'u', 'u_');
-const P = tableColumns(profiles, 'p', 'p_');
-const K = tableColumns(adminKeys, 'k', 'k_');
+import { CARD_RECORD_JOINS, CARD_RECORD_SELECT, readCardRecord } from './card-record-columns.js';
+import { runFixed, type FixedQuery } from './fixed-query.js';
 
 /** The nil id: the answers of no one, counted for an unknown serial. */
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
@@ -32,11 +27,8 @@ const START_CHECK: FixedQuery = {
           as seconds_left
     ),
     card as (
-      select ${C.select}, ${U.select}, ${P.select}, ${K.select}
-      from cards c
-      join users u on u.id = c.user_id
-      join profiles p on p.id = c.profile_id
-      join admin_keys k on k.card_id = c.id
+      select ${CARD_RECORD_SELECT}
+      from cards c ${CARD_RECORD_JOINS}
       where lower(c.serial) = lower($3::text)
     ),
     answers as (
@@ -46,35 +38,6 @@ const START_CHECK: FixedQuery = {
     select hit.count as hit_count, hit.seconds_left as hit_seconds_left, answers.answer_count, card.*
     from hit cross join answers left join card on true`,
 };
-
-function readCard(row: RawRow): CardRecord {
-  const card = C.read(row);
-  const user = U.read(row);
-  const key = K.read(row);
-  return {
-    id: card.id,
-    serial: card.serial,
-    type: card.type,
-    state: card.state,
-    user: {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      email: user.email,
-      state: user.state,
-    },
-    profile: P.read(row),
-    adminKey: {
-      algorithm: key.algorithm,
-      kcv: key.kcv,
-      attemptsUsed: key.attemptsUsed,
-      blockedAt: key.blockedAt,
-      updatedAt: key.updatedAt,
-    },
-    createdAt: card.createdAt,
-    updatedAt: card.updatedAt,
-  };
-}
 
 export interface OnlineStartCheck {
   /** The address's hit: the count in its window and the seconds left of the window. */
@@ -96,7 +59,7 @@ export async function checkOnlineStart(
   if (!row) throw new Error('the start check returned no row');
   return {
     hit: { count: Number(row['hit_count']), secondsLeft: Number(row['hit_seconds_left']) },
-    card: row['c_id'] === null || row['c_id'] === undefined ? undefined : readCard(row),
+    card: row['c_id'] === null || row['c_id'] === undefined ? undefined : readCardRecord(row),
     answerCount: Number(row['answer_count']),
   };
 }

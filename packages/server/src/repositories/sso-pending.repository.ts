@@ -11,6 +11,13 @@ export interface SsoPendingPayload {
   readonly sealed: string;
 }
 
+/** The row of `kind` whose handle digests to `lookup`. */
+const rowOf = (kind: string, lookup: string) => and(eq(ssoPending.kind, kind), eq(ssoPending.lookup, lookup));
+
+/** That row while it is live at `now`. */
+const liveRowOf = (kind: string, lookup: string, now: Date) =>
+  and(rowOf(kind, lookup), gt(ssoPending.expiresAt, now));
+
 export async function insertSsoPending(
   db: Database,
   row: { kind: string; lookup: string; payload: SsoPendingPayload; expiresAt: Date },
@@ -44,7 +51,7 @@ export async function findSsoPending(
   const [row] = await db
     .select({ payload: ssoPending.payload })
     .from(ssoPending)
-    .where(and(eq(ssoPending.kind, kind), eq(ssoPending.lookup, lookup), gt(ssoPending.expiresAt, now)));
+    .where(liveRowOf(kind, lookup, now));
   return row?.payload;
 }
 
@@ -57,7 +64,7 @@ export async function takeSsoPending(
 ): Promise<SsoPendingPayload | undefined> {
   const [row] = await db
     .delete(ssoPending)
-    .where(and(eq(ssoPending.kind, kind), eq(ssoPending.lookup, lookup)))
+    .where(rowOf(kind, lookup))
     .returning({ payload: ssoPending.payload, expiresAt: ssoPending.expiresAt });
   return row && row.expiresAt > now ? row.payload : undefined;
 }
@@ -73,7 +80,7 @@ export async function replaceSsoPending(
   const updated = await db
     .update(ssoPending)
     .set({ payload })
-    .where(and(eq(ssoPending.kind, kind), eq(ssoPending.lookup, lookup), gt(ssoPending.expiresAt, now)))
+    .where(liveRowOf(kind, lookup, now))
     .returning({ kind: ssoPending.kind });
   return updated.length > 0;
 }

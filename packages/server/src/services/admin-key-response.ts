@@ -12,7 +12,7 @@ import {
   countAttempt,
   countRecentResponses,
   lockAdminKey,
-  type LockedAdminKey,
+  type SealedAdminKey,
   markAdminKeyBlocked,
   recordResponse,
   RESPONSE_BUDGET_HOURS,
@@ -152,7 +152,7 @@ export async function spendAttempt(
 /** The key columns the seam needs, from a card and its locked key row. */
 export function cardKeyRef(
   card: { readonly id: string; readonly serial: string },
-  adminKey: Pick<LockedAdminKey, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>,
+  adminKey: SealedAdminKey,
 ): CardKeyRef {
   return {
     cardId: card.id,
@@ -169,7 +169,7 @@ export function withAdminKey<T>(
   ctx: ServiceContext,
   db: Database,
   card: { readonly id: string; readonly serial: string },
-  adminKey: Pick<LockedAdminKey, 'algorithm' | 'sealed' | 'masterId' | 'derivation'>,
+  adminKey: SealedAdminKey,
   use: (key: Uint8Array) => T,
 ): Promise<T> {
   return withCardAdminKey(ctx, db, cardKeyRef(card, adminKey), use);

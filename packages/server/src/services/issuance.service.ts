@@ -347,6 +347,49 @@ export async function answerIssuanceAuthentication(
 
 type ProofOutcome = { kind: 'step'; step: IssuanceStep } | { kind: 'error'; error: AppError };
 
+type AuditWho = ReturnType<typeof auditActor> & {
+  cardId: string;
+  userId: string;
+  sessionId: string;
+};
+
+/**
+ * One answer of the card to the run at `step`, in one transaction: the run (locked, checked as
+ * requireRun does) and its card go to `answer`. A run that stops commits its state and audit first,
+ * then its error is thrown.
+ */
+async function answerStep(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  id: string,
+  step: IssuanceRecord['step'],
+  answer: (tx: Tx, run: IssuanceRecord, card: CardRecord, audit: AuditWho) => Promise<ProofOutcome>,
+): Promise<IssuanceStep> {
+  const outcome = await ctx.db.transaction(async (tx): Promise<ProofOutcome> => {
+    const run = await requireRun(tx, actor, id, step);
+    const card = await requireCardRecord(tx, run.cardId);
+    return answer(tx, run, card, {
+      ...auditActor(actor),
+      cardId: card.id,
+      userId: card.user.id,
+      sessionId: id,
+    });
+  });
+  if (outcome.kind === 'error') throw outcome.error;
+  return outcome.step;
+}
+
+/** Closes the run as failed; the error is what the caller is told once that is committed. */
+async function stopRun(tx: Tx, id: string, error: AppError, refusedSlots?: string[]): Promise<ProofOutcome> {
+  await updateIssuance(tx, id, {
+    state: 'failed',
+    step: 'done',
+    closed: true,
+    ...(refusedSlots ? { refusedSlots } : {}),
+  });
+  return { kind: 'error', error };
+}
+
 /** The card's answer to the server's cryptogram: the next step, or why the run stops. */
 export async function recordIssuanceProof(
   ctx: ServiceContext,
@@ -354,16 +397,12 @@ export async function recordIssuanceProof(
   id: string,
   input: IssuanceProofBody,
 ): Promise<IssuanceStep> {
-  // A run that stops commits its state and audit first, then reports the error.
-  const outcome = await ctx.db.transaction(async (tx): Promise<ProofOutcome> => {
-    const run = await requireRun(tx, actor, id, 'authenticate');
+  return answerStep(ctx, actor, id, 'authenticate', async (tx, run, card, audit) => {
     if (run.cardChallenge === null || run.hostChallenge === null) {
       throw new AppError('issuance.wrong_step', 'send the card’s random first (authenticate)');
     }
     const keys = await requireKeys(tx, run.cardId);
-    const card = await requireCardRecord(tx, run.cardId);
     const slot: KeySlot = run.keySlot === 'pending' && keys.pending ? 'pending' : 'current';
-    const audit = { ...auditActor(actor), cardId: card.id, userId: card.user.id, sessionId: id };
     if ('refused' in input) return refused(tx, run, card, keys, slot, input.statusWord.toUpperCase(), audit);
 
     const key = sealedFor(keys, slot);
@@ -374,19 +413,19 @@ export async function recordIssuanceProof(
       cardProves(type, key.algorithm, bytes, randoms, input.cardCryptogram),
     );
     if (!proved) {
-      await updateIssuance(tx, id, { state: 'failed', step: 'done', closed: true });
       await appendAuditEvent(tx, {
         ...audit,
         action: 'issuance.proof_invalid',
         details: { serial: card.serial, keySlot: slot },
       });
-      return {
-        kind: 'error',
-        error: new AppError(
+      return stopRun(
+        tx,
+        id,
+        new AppError(
           'issuance.proof_invalid',
           "the card's answer does not prove the key; nothing was written. Run the issue command again",
         ),
-      };
+      );
     }
     await appendAuditEvent(tx, {
       ...audit,
@@ -415,15 +454,7 @@ export async function recordIssuanceProof(
     }
     return { kind: 'step', step: await writeKeyStep(ctx, tx, run, card, keys, audit) };
   });
-  if (outcome.kind === 'error') throw outcome.error;
-  return outcome.step;
 }
-
-type AuditWho = ReturnType<typeof auditActor> & {
-  cardId: string;
-  userId: string;
-  sessionId: string;
-};
 
 async function refused(
   tx: Tx,
@@ -442,33 +473,35 @@ async function refused(
   });
   if (statusWord === SW_BLOCKED) {
     if (slot === 'current') await markAdminKeyBlocked(tx, card.id);
-    await updateIssuance(tx, run.id, { state: 'failed', step: 'done', refusedSlots, closed: true });
-    return {
-      kind: 'error',
-      error: new AppError(
+    return stopRun(
+      tx,
+      run.id,
+      new AppError(
         'admin_key.blocked',
         `the card's admin key is blocked (status 6983): it can no longer be issued or unblocked; replace the card`,
       ),
-    };
+      refusedSlots,
+    );
   }
   const next: KeySlot | undefined = (['pending', 'current'] as const).find(
     (candidate) => !refusedSlots.includes(candidate) && (candidate === 'current' || keys.pending !== null),
   );
   if (next === undefined) {
-    await updateIssuance(tx, run.id, { state: 'failed', step: 'done', refusedSlots, closed: true });
     await appendAuditEvent(tx, {
       ...audit,
       action: 'issuance.failed',
       details: { serial: card.serial, reason: 'key_unknown' },
     });
-    return {
-      kind: 'error',
-      error: new AppError(
+    return stopRun(
+      tx,
+      run.id,
+      new AppError(
         'issuance.key_unknown',
         `card ${card.serial} refused every key the server holds for it (KCV ${keys.kcv}${keys.pending ? `, pending ${keys.pending.kcv}` : ''}); ` +
           'it has another admin key. For a new card give its factory key (--transport-key); otherwise replace the card',
       ),
-    };
+      refusedSlots,
+    );
   }
   const algorithm = slotAlgorithm(keys, next);
   const hostChallenge = newHostChallenge(cardType(card), algorithm);
@@ -579,6 +612,11 @@ async function finishStep(ctx: ServiceContext, tx: Tx, card: CardRecord, id: str
   }
 }
 
+/** The status word a step's APDUs ended with, upper case ('' when none came back). */
+function firstStatusWord(input: IssuanceStepResultBody): string {
+  return (input.statusWords[0] ?? '').toUpperCase();
+}
+
 /** The card's answer to the key write: on 9000 the card must now prove the new key. */
 export async function recordKeyWritten(
   ctx: ServiceContext,
@@ -586,28 +624,23 @@ export async function recordKeyWritten(
   id: string,
   input: IssuanceStepResultBody,
 ): Promise<IssuanceStep> {
-  const outcome = await ctx.db.transaction(async (tx): Promise<ProofOutcome> => {
-    const run = await requireRun(tx, actor, id, 'write-key');
-    const card = await requireCardRecord(tx, run.cardId);
-    const statusWord = (input.statusWords[0] ?? '').toUpperCase();
+  return answerStep(ctx, actor, id, 'write-key', async (tx, _run, card, audit) => {
+    const statusWord = firstStatusWord(input);
     await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      cardId: card.id,
-      userId: card.user.id,
-      sessionId: id,
+      ...audit,
       action: 'issuance.key_written',
       details: { serial: card.serial, statusWord },
     });
     if (statusWord !== SW_OK) {
       // The pending key stays: should the card have taken it after all, the next run confirms it.
-      await updateIssuance(tx, id, { state: 'failed', step: 'done', closed: true });
-      return {
-        kind: 'error',
-        error: new AppError(
+      return stopRun(
+        tx,
+        id,
+        new AppError(
           'issuance.card_refused',
           `the card refused the new key (status ${statusWord}); it keeps its current key. Run the issue command again`,
         ),
-      };
+      );
     }
     const keys = await requireKeys(tx, card.id);
     const algorithm = slotAlgorithm(keys, 'pending');
@@ -627,8 +660,6 @@ export async function recordKeyWritten(
       ),
     };
   });
-  if (outcome.kind === 'error') throw outcome.error;
-  return outcome.step;
 }
 
 /** The card's answer to the PIN policy: the run is complete. */
@@ -638,25 +669,22 @@ export async function finishIssuance(
   id: string,
   input: IssuanceStepResultBody,
 ): Promise<IssuanceStep> {
-  const outcome = await ctx.db.transaction(async (tx): Promise<ProofOutcome> => {
-    const run = await requireRun(tx, actor, id, 'finish');
-    const card = await requireCardRecord(tx, run.cardId);
-    const statusWord = (input.statusWords[0] ?? '').toUpperCase();
-    const audit = { ...auditActor(actor), cardId: card.id, userId: card.user.id, sessionId: id };
+  return answerStep(ctx, actor, id, 'finish', async (tx, _run, card, audit) => {
+    const statusWord = firstStatusWord(input);
     if (statusWord !== SW_OK) {
-      await updateIssuance(tx, id, { state: 'failed', step: 'done', closed: true });
       await appendAuditEvent(tx, {
         ...audit,
         action: 'issuance.failed',
         details: { serial: card.serial, reason: 'pin_policy_refused', statusWord },
       });
-      return {
-        kind: 'error',
-        error: new AppError(
+      return stopRun(
+        tx,
+        id,
+        new AppError(
           'issuance.card_refused',
           `the card refused the PIN policy (status ${statusWord}); its new key is registered. Run the issue command again to retry the policy`,
         ),
-      };
+      );
     }
     await updateIssuance(tx, id, { state: 'completed', step: 'done', closed: true });
     await appendAuditEvent(tx, {
@@ -683,6 +711,4 @@ export async function finishIssuance(
       ),
     };
   });
-  if (outcome.kind === 'error') throw outcome.error;
-  return outcome.step;
 }

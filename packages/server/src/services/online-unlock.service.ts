@@ -50,7 +50,7 @@ import { questionTexts } from './identity.service.js';
 import { checkOnlineAnswers, onlineQuestionsFor, type LaneStep } from './online-lockout.service.js';
 import { addressKey } from './address-key.js';
 import { checkRateLimit, judgeHit, rememberedRefusal } from './rate-limit-check.js';
-import { challengeDigits, iso } from './views.js';
+import { challengeDigits, iso, pinRulesOf } from './views.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
 const HELP_DESK = 'use offline unblock with the help desk';
@@ -157,6 +157,24 @@ function whyUnavailable(card: CardRecord | undefined, answers: number): string |
   return null;
 }
 
+/** Who the audit events of a session name: the card's holder, answering for it. */
+function cardholderAudit(card: CardRecord, sessionId: string) {
+  return {
+    actor: card.user.username,
+    actorType: 'cardholder' as const,
+    cardId: card.id,
+    userId: card.user.id,
+    sessionId,
+  };
+}
+
+/** The session, locked until the transaction ends, whatever its state. */
+async function lockSession(tx: Database, id: string): Promise<OnlineUnlockRecord> {
+  const session = await lockOnlineUnlock(tx, id);
+  if (!session) throw new AppError('online_unlock.not_found', 'no online unlock session has that id');
+  return session;
+}
+
 function requireOpen(session: OnlineUnlockRecord | undefined): OnlineUnlockRecord {
   if (!session)
     throw new AppError('online_unlock.not_found', 'no online unlock session has that id; start again');
@@ -231,12 +249,8 @@ export async function startOnlineUnlock(
       expiresAt: new Date(Date.now() + ONLINE_SESSION_MINUTES * 60_000),
     });
     await appendAuditEvent(tx, {
-      actor: card.user.username,
-      actorType: 'cardholder',
+      ...cardholderAudit(card, created.id),
       action: 'online_unlock.started',
-      cardId: card.id,
-      userId: card.user.id,
-      sessionId: created.id,
       details: { serial: card.serial, address },
     });
     return created;
@@ -245,11 +259,7 @@ export async function startOnlineUnlock(
   return {
     id: session.id,
     questions: await questionTexts(ctx.db, questionIds),
-    pinRules: {
-      minLength: card.profile.pinMinLength,
-      maxLength: card.profile.pinMaxLength,
-      digitsOnly: card.profile.pinDigitsOnly,
-    },
+    pinRules: pinRulesOf(card.profile),
     challengeLength: challengeDigits(card),
     answerAttemptsRemaining,
     expiresAt: iso(session.expiresAt),
@@ -287,13 +297,7 @@ async function spendOnline<T extends { readonly digest: string }>(
   if (found) noteSessionCard(ctx.db, found.id, found.cardId);
   const session = requireOpen(found);
   const card = await requireCard(ctx.db, session.cardId);
-  const audit = {
-    actor: card.user.username,
-    actorType: 'cardholder' as const,
-    cardId: card.id,
-    userId: card.user.id,
-    sessionId: id,
-  };
+  const audit = cardholderAudit(card, id);
   let prepared: ReturnType<typeof prepare>;
   try {
     // A malformed challenge is refused as input before anything is counted, and audited.
@@ -451,8 +455,7 @@ export async function confirmOnlineUnblock(
   cardCryptogram: string,
 ): Promise<OnlineUnlockConfirmation> {
   const outcome = await ctx.db.transaction(async (tx) => {
-    const session = await lockOnlineUnlock(tx, id);
-    if (!session) throw new AppError('online_unlock.not_found', 'no online unlock session has that id');
+    const session = await lockSession(tx, id);
     if (session.state !== 'responded' || session.hostChallenge === null || session.cardChallenge === null) {
       throw new AppError(
         'online_unlock.no_proof',
@@ -468,13 +471,7 @@ export async function confirmOnlineUnblock(
     const proven = await withAdminKey(ctx, tx, card, adminKey, (key) =>
       checkGidsCardCryptogram(adminKey.algorithm, key, randoms, fromHex(cardCryptogram)),
     );
-    const audit = {
-      actor: card.user.username,
-      actorType: 'cardholder' as const,
-      cardId: card.id,
-      userId: card.user.id,
-      sessionId: id,
-    };
+    const audit = cardholderAudit(card, id);
     if (!proven) {
       await setOnlineUnlockState(tx, id, 'failed');
       await appendAuditEvent(tx, { ...audit, action: 'online_unlock.proof_rejected', details: {} });
@@ -505,8 +502,7 @@ export async function recordOnlineOutcome(
   result: 'unblocked' | 'failed',
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const session = await lockOnlineUnlock(tx, id);
-    if (!session) throw new AppError('online_unlock.not_found', 'no online unlock session has that id');
+    const session = await lockSession(tx, id);
     if (session.state !== 'responded') {
       throw new AppError(
         'online_unlock.closed',

@@ -7,6 +7,7 @@ import { PROFILE_DEFAULTS, type PinPolicy } from '@cardwarden/contract';
 import { findCardBySerial } from '../repositories/card.repository.js';
 import type { ServiceContext } from './context.js';
 import { limitAddress } from './online-unlock.service.js';
+import { pinRulesOf } from './views.js';
 
 const DEFAULT_POLICY: PinPolicy = {
   pinRules: { ...PROFILE_DEFAULTS.pinRules },
@@ -22,13 +23,5 @@ export async function pinPolicyForSerial(
   await limitAddress(ctx, address);
   const card = await findCardBySerial(ctx.db, serial);
   if (!card) return DEFAULT_POLICY;
-  const { profile } = card;
-  return {
-    pinRules: {
-      minLength: profile.pinMinLength,
-      maxLength: profile.pinMaxLength,
-      digitsOnly: profile.pinDigitsOnly,
-    },
-    maxPinAttempts: profile.maxPinAttempts,
-  };
+  return { pinRules: pinRulesOf(card.profile), maxPinAttempts: card.profile.maxPinAttempts };
 }

@@ -9,15 +9,7 @@ import { attemptsRemaining, availability } from './availability.js';
 import type { ServiceContext, CardholderActor } from './context.js';
 import { cancelOfflineUnblock, issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
 import { unblockSwitches, type UnblockSwitches } from './settings.service.js';
-import { challengeDigits } from './views.js';
-
-function pinRulesOf(card: CardRecord): SelfServiceCard['pinRules'] {
-  return {
-    minLength: card.profile.pinMinLength,
-    maxLength: card.profile.pinMaxLength,
-    digitsOnly: card.profile.pinDigitsOnly,
-  };
-}
+import { challengeDigits, pinRulesOf } from './views.js';
 
 function toSelfServiceCard(card: CardRecord, switches: UnblockSwitches): SelfServiceCard {
   return {
@@ -26,7 +18,7 @@ function toSelfServiceCard(card: CardRecord, switches: UnblockSwitches): SelfSer
     type: card.type,
     state: card.state,
     profile: card.profile.name,
-    pinRules: pinRulesOf(card),
+    pinRules: pinRulesOf(card.profile),
     challengeLength: challengeDigits(card),
     attemptsRemaining: attemptsRemaining(card),
     offlineUnblock: availability(card, 'selfServiceOfflineUnblock', switches),
@@ -80,5 +72,5 @@ export async function unblockOwnCard(
     await cancelOfflineUnblock(ctx, actor, session.id);
     throw error;
   }
-  return { ...issued, id: session.id, pinRules: pinRulesOf(card) };
+  return { ...issued, id: session.id, pinRules: pinRulesOf(card.profile) };
 }

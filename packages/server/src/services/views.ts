@@ -30,6 +30,18 @@ export function toUser(user: UserRecord): User {
   };
 }
 
+/**
+ * A profile's PIN rules as every API that tells them shapes them (profiles, self-service cards, the
+ * online-unlock session, the unlock tool's PIN-policy look-up).
+ */
+export function pinRulesOf(profile: ProfileRow): Profile['pinRules'] {
+  return {
+    minLength: profile.pinMinLength,
+    maxLength: profile.pinMaxLength,
+    digitsOnly: profile.pinDigitsOnly,
+  };
+}
+
 export function toProfile(profile: ProfileRecord): Profile {
   return {
     id: profile.id,
@@ -37,11 +49,7 @@ export function toProfile(profile: ProfileRecord): Profile {
     description: profile.description,
     useCases: useCasesOf(profile),
     maxPinAttempts: profile.maxPinAttempts,
-    pinRules: {
-      minLength: profile.pinMinLength,
-      maxLength: profile.pinMaxLength,
-      digitsOnly: profile.pinDigitsOnly,
-    },
+    pinRules: pinRulesOf(profile),
     adminKeyAttemptLimit: profile.adminKeyAttemptLimit,
     adminKeySource: profile.adminKeySource,
     securityQuestions: {

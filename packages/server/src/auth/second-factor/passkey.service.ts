@@ -32,12 +32,30 @@ import {
   afterEnrolment,
   checkMayEnrol,
   checkMayRemove,
+  beginCompletion,
   checkThrottle,
   failed,
   requirePending,
   upgradeSession,
   type SessionRef,
 } from './second-factor-steps.js';
+
+/** Keeps the options' WebAuthn challenge on the session (the last one given counts) and hands them out. */
+async function offerOptions<T extends { readonly challenge: string }>(
+  ctx: ServiceContext,
+  session: SessionRef,
+  options: T,
+): Promise<T> {
+  await setSessionChallenge(ctx.db, session.tokenId, options.challenge);
+  return options;
+}
+
+/** Takes the session's WebAuthn challenge (it answers once); without one, `hint` says what to ask for first. */
+async function takeChallenge(ctx: ServiceContext, session: SessionRef, hint: string): Promise<string> {
+  const challenge = await takeSessionChallenge(ctx.db, session.tokenId);
+  if (!challenge) throw new AppError('second_factor.enrolment_not_started', hint);
+  return challenge;
+}
 
 export async function passkeyRegistrationOptions(
   ctx: ServiceContext,
@@ -46,9 +64,11 @@ export async function passkeyRegistrationOptions(
   rp: RelyingParty,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   await checkMayEnrol(ctx, actor, session);
-  const options = await registrationOptions(rp, actor, await listPasskeys(ctx.db, actor.id));
-  await setSessionChallenge(ctx.db, session.tokenId, options.challenge);
-  return options;
+  return offerOptions(
+    ctx,
+    session,
+    await registrationOptions(rp, actor, await listPasskeys(ctx.db, actor.id)),
+  );
 }
 
 export async function registerPasskey(
@@ -61,13 +81,11 @@ export async function registerPasskey(
 ): Promise<EnrolmentResult> {
   await checkMayEnrol(ctx, actor, session);
   const throttleKey = await checkThrottle(ctx, actor, session.address);
-  const challenge = await takeSessionChallenge(ctx.db, session.tokenId);
-  if (!challenge) {
-    throw new AppError(
-      'second_factor.enrolment_not_started',
-      'ask for registration options first, then use your passkey',
-    );
-  }
+  const challenge = await takeChallenge(
+    ctx,
+    session,
+    'ask for registration options first, then use your passkey',
+  );
   const credential = await verifyRegistration(rp, response, challenge);
   if (!credential) {
     return failed(
@@ -112,9 +130,7 @@ export async function passkeyAssertionOptions(
       'you have no passkey: use your authenticator app or a recovery code',
     );
   }
-  const options = await authenticationOptions(rp, passkeys);
-  await setSessionChallenge(ctx.db, session.tokenId, options.challenge);
-  return options;
+  return offerOptions(ctx, session, await authenticationOptions(rp, passkeys));
 }
 
 export async function completeWithPasskey(
@@ -124,15 +140,12 @@ export async function completeWithPasskey(
   rp: RelyingParty,
   response: AuthenticationResponseJSON,
 ): Promise<LoginResponse> {
-  requirePending(session);
-  const throttleKey = await checkThrottle(ctx, actor, session.address);
-  const challenge = await takeSessionChallenge(ctx.db, session.tokenId);
-  if (!challenge) {
-    throw new AppError(
-      'second_factor.enrolment_not_started',
-      'ask for passkey options first (POST …/webauthn/options), then use your passkey',
-    );
-  }
+  const throttleKey = await beginCompletion(ctx, actor, session);
+  const challenge = await takeChallenge(
+    ctx,
+    session,
+    'ask for passkey options first (POST …/webauthn/options), then use your passkey',
+  );
   // Only this operator's own credentials count.
   const passkey = (await listPasskeys(ctx.db, actor.id)).find((p) => p.credentialId === response.id);
   const newCount = passkey && (await verifyAssertion(rp, response, challenge, passkey));

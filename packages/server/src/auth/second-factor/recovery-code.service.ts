@@ -8,9 +8,8 @@ import { auditActor, type OperatorActor, type ServiceContext } from '../../servi
 import { matchRecoveryCode } from './recovery-codes.js';
 import { enrolledMethods } from './session.js';
 import {
-  checkThrottle,
+  beginCompletion,
   failed,
-  requirePending,
   storeNewRecoveryCodes,
   upgradeSession,
   type SessionRef,
@@ -22,8 +21,7 @@ export async function completeWithRecoveryCode(
   session: SessionRef,
   code: string,
 ): Promise<LoginResponse> {
-  requirePending(session);
-  const throttleKey = await checkThrottle(ctx, actor, session.address);
+  const throttleKey = await beginCompletion(ctx, actor, session);
   const match = matchRecoveryCode(code, await listUnusedRecoveryCodes(ctx.db, actor.id));
   if (!match || !(await spendRecoveryCode(ctx.db, match.id))) {
     return failed(

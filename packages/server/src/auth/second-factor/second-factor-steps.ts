@@ -150,6 +150,19 @@ export function requirePending(session: SessionRef): void {
   }
 }
 
+/**
+ * How every completion of a limited sign-in (TOTP, recovery code, passkey) starts: the session must owe
+ * a second factor and the throttle must allow one more try. Returns the throttle key.
+ */
+export async function beginCompletion(
+  ctx: ServiceContext,
+  actor: OperatorActor,
+  session: SessionRef,
+): Promise<string> {
+  requirePending(session);
+  return checkThrottle(ctx, actor, session.address);
+}
+
 /** The second factors left once one is removed must still satisfy the policy. */
 export async function checkMayRemove(
   ctx: ServiceContext,

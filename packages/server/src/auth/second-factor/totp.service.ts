@@ -18,9 +18,9 @@ import {
   afterEnrolment,
   checkMayEnrol,
   checkMayRemove,
+  beginCompletion,
   checkThrottle,
   failed,
-  requirePending,
   upgradeSession,
   type SessionRef,
 } from './second-factor-steps.js';
@@ -95,8 +95,7 @@ export async function completeWithTotp(
   session: SessionRef,
   code: string,
 ): Promise<LoginResponse> {
-  requirePending(session);
-  const throttleKey = await checkThrottle(ctx, actor, session.address);
+  const throttleKey = await beginCompletion(ctx, actor, session);
   const totp = await findTotp(ctx.db, actor.id);
   if (!totp?.confirmed) {
     return failed(
