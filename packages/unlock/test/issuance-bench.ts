@@ -128,6 +128,18 @@ export class IssuanceBench {
     await killed.exited;
   }
 
+  /**
+   * Runs `issue --json` again as the issuer on the card in the reader, which a killed run left with a
+   * written key: it must finish that issuance (the card, then `issued` with the profile's PIN limit).
+   */
+  async finishIssue(type: 'gids' | 'piv', serial: string, pinTryLimit: number): Promise<void> {
+    const again = this.startIssue({ CARDWARDEN_TOKEN: this.issuerToken }, '--json');
+    again.pipe();
+    expect(await again.nextJson()).toMatchObject({ card: { type, serial } });
+    expect(await again.nextJson()).toMatchObject({ result: 'issued', serial, pinTryLimit });
+    expect(await again.exited).toBe(0);
+  }
+
   /** The card with `serial` as the server lists it. */
   async listed(serial: string): Promise<ListedCard> {
     const { items } = await this.api('GET', `${pathTo(routes.cards.list)}?serial=${serial}`);

@@ -140,15 +140,7 @@ describeWith(
       expect(before.adminKey.kcv).toBe(kcv(FACTORY_KEY));
 
       await insertCard(SECOND_SERIAL);
-      const again = bench!.startIssue({ CARDWARDEN_TOKEN: bench!.issuerToken }, '--json');
-      again.pipe();
-      expect(await again.nextJson()).toMatchObject({ card: { type: 'piv', serial: SECOND_SERIAL } });
-      expect(await again.nextJson()).toMatchObject({
-        result: 'issued',
-        serial: SECOND_SERIAL,
-        pinTryLimit: 5,
-      });
-      expect(await again.exited).toBe(0);
+      await bench!.finishIssue('piv', SECOND_SERIAL, 5);
       expect(state(SECOND_SERIAL)).toMatchObject({
         managementKey: written,
         pinTryLimit: 5,
