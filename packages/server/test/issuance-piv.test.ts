@@ -15,12 +15,12 @@ import {
   toHex,
 } from '@cardwarden/protocol';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
-import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './support/fixtures.js';
-import { expectOk } from './support/issuance-driver.js';
+import { TPM_DEFAULT_KEY, useServerWith } from './support/fixtures.js';
+import { createIssuanceFixture, expectOk, type IssuanceFixture } from './support/issuance-driver.js';
 import { issuePiv, newPivCard } from './support/issuance-piv-driver.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { forEachDatabase } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** The PUK the card should hold: from its management key, as the help desk's response gives it. */
@@ -29,31 +29,25 @@ function expectedPuk(keyHex: string, serial: string): string {
 }
 
 forEachDatabase('PIV card issuance', (kind) => {
-  let server: TestServer;
-  let f: Fixture;
+  let f: IssuanceFixture;
   let issuer: ApiClient;
   let derived: string;
   let derivedId: string;
-
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-    issuer = (await createOperator(f.admin, 'issuer')).client;
-    derived = unique('piv-derived');
-    const created = await f.admin.post<{ id: string }>(pathTo(api.profiles.create), {
-      name: derived,
-      useCases: { operatorOfflineUnblock: true },
-      adminKeySource: 'derived',
-      maxPinAttempts: 6,
-      adminKeyAttemptLimit: 4,
-    });
-    expectOk(created, 201);
-    derivedId = created.body.id;
-    expectOk(await f.admin.post(pathTo(api.masters.create, { id: derivedId }), {}), 201);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const issuing = {
+    useCases: { operatorOfflineUnblock: true },
+    adminKeySource: 'derived',
+    maxPinAttempts: 6,
+    adminKeyAttemptLimit: 4,
+  };
+  useServerWith(
+    kind,
+    (client) => createIssuanceFixture(client, issuing, { master: true }),
+    (started) => {
+      f = started.f;
+      issuer = f.issuer;
+      ({ id: derivedId, name: derived } = f.issuing);
+    },
+  );
 
   /** The help desk's flow: a session, the response to the card's PUK challenge, the PUK and a new PIN. */
   async function helpDeskUnblock(
