@@ -6,18 +6,16 @@
  * profiles, and "Issue a card" on a user's page telling the operator what to run. axe-core checks the
  * page and every dialog. With CARDWARDEN_SCREENSHOTS=1 it also writes its screenshots in docs/screenshots.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
+import { choose, shot } from './support/screens.js';
 import { launchChromium } from './support/browser.js';
-import { ensureBuilt, REPO_ROOT } from './support/build.js';
+import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 import { api, pathTo } from '@cardwarden/contract';
-
-const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
 
 interface MasterList {
   items: { version: number; state: string; current: boolean; cardCount: number; custody: string }[];
@@ -70,32 +68,6 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     await (browser as Browser | undefined)?.close();
     await (server as ServerProcess | undefined)?.stop();
   });
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await checkAccessibility(page, name);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
-  }
-
-  /** Chooses an option of a native select with the arrow keys, as a keyboard user does. */
-  async function choose(select: Locator, label: string): Promise<void> {
-    const state = () =>
-      select.evaluate((element, wanted) => {
-        const options = [...(element as HTMLSelectElement).options];
-        return {
-          current: (element as HTMLSelectElement).selectedIndex,
-          target: options.findIndex((option) => option.text === wanted),
-        };
-      }, label);
-    const { target } = await state();
-    expect(target, `the option "${label}"`).toBeGreaterThanOrEqual(0);
-    await select.focus();
-    for (let presses = 0; presses < 20; presses++) {
-      const { current } = await state();
-      if (current === target) return;
-      await select.press(current < target ? 'ArrowDown' : 'ArrowUp');
-    }
-    throw new Error(`the arrow keys never reached "${label}"`);
-  }
 
   /** The versions table as text, one row per version, newest first. */
   async function versionRows(page: Page): Promise<string[]> {
