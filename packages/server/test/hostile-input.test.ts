@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from './support/fixtures.js';
+import { cardRegistration, createFixture, type Fixture } from './support/fixtures.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { API_PREFIX, api, pathTo } from '@cardwarden/contract';
 
@@ -15,15 +15,8 @@ describe('hostile and malformed input', () => {
     await server.close();
   });
 
-  /** A card registration for the fixture's user and profile, with `extra` fields over it. */
-  const cardBody = (serial: string, adminKey: unknown, extra: Record<string, unknown> = {}) => ({
-    serial,
-    username: f.username,
-    profile: f.profileName,
-    type: 'gids',
-    adminKey,
-    ...extra,
-  });
+  const cardBody = (serial: string, adminKey: unknown, extra?: Record<string, unknown>) =>
+    cardRegistration(f, serial, adminKey, extra);
 
   function expect4xx(response: { status: number; body: unknown }, what: string): void {
     expect(response.status, what).toBeGreaterThanOrEqual(400);

@@ -68,6 +68,19 @@ export async function registerCard(
   return { id: response.body.id, serial, kcv: response.body.adminKeyKcv };
 }
 
+/**
+ * The body that registers a GIDS card with `adminKey` to the fixture's user under its profile, with
+ * `extra` fields over it: for tests that read the raw answer (a generated key, a refusal).
+ */
+export function cardRegistration(
+  f: Pick<Fixture, 'username' | 'profileName'>,
+  serial: string,
+  adminKey: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { serial, username: f.username, profile: f.profileName, type: 'gids', adminKey, ...extra };
+}
+
 /** A profile with operator offline unblock on, a user, a card with the TPM default key, and staff. */
 export async function createFixture(
   api: ApiClient,
