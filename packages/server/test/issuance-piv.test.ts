@@ -18,7 +18,12 @@ import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto
 import { expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
 import { TPM_DEFAULT_KEY, useServerWith } from './support/fixtures.js';
-import { createIssuanceFixture, expectOk, type IssuanceFixture } from './support/issuance-driver.js';
+import {
+  createIssuanceFixture,
+  expectCurrentKey,
+  expectOk,
+  type IssuanceFixture,
+} from './support/issuance-driver.js';
 import { issuePiv, newPivCard } from './support/issuance-piv-driver.js';
 import { forEachDatabase } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
@@ -138,10 +143,7 @@ forEachDatabase('PIV card issuance', (kind) => {
     );
     const written = card.snapshot().managementKey;
     expect(written).not.toBe(TPM_DEFAULT_KEY);
-    const before = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
+    await expectCurrentKey(issuer, stopped.cardId, TPM_DEFAULT_KEY);
 
     transport.remove();
     transport.insert();
@@ -152,10 +154,7 @@ forEachDatabase('PIV card issuance', (kind) => {
       pinTryLimit: 6,
       puk: expectedPuk(written, String(serial)),
     });
-    const after = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    await expectCurrentKey(issuer, stopped.cardId, written);
 
     card.blockPin();
     expect(await helpDeskUnblock(card, stopped.cardId, String(serial), '55667788')).toBe(0x9000);

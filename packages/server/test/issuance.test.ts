@@ -22,6 +22,7 @@ import { TPM_DEFAULT_KEY, unique, useServerWith } from './support/fixtures.js';
 import {
   createIssuanceFixture,
   expectHelpDeskResponse,
+  expectCurrentKey,
   expectOk,
   issue,
   newCard,
@@ -93,20 +94,14 @@ forEachDatabase('card issuance', (kind) => {
     const stopped = await issue(issuer, transport, body, { stopAfter: 'write-key' });
     const written = card.snapshot().adminKey;
     expect(written).not.toBe(TPM_DEFAULT_KEY);
-    const before = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
+    await expectCurrentKey(issuer, stopped.cardId, TPM_DEFAULT_KEY);
 
     transport.remove();
     transport.insert();
     const done = await issue(issuer, transport, { serial, type: 'gids' });
     expect(done.step).toBe('done');
     expect(card.snapshot().adminKey).toBe(written);
-    const after = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    await expectCurrentKey(issuer, stopped.cardId, written);
   });
 
   it('issues under a profile that derives keys: killed after the write, finished by the next run, unblocked by the help desk', async () => {
@@ -135,10 +130,7 @@ forEachDatabase('card issuance', (kind) => {
     const done = await issue(issuer, transport, { serial, type: 'gids' });
     expect(done.step).toBe('done');
     expect(card.snapshot()).toMatchObject({ adminKey: written, pinTryLimit: 4 });
-    const detail = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(detail.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    await expectCurrentKey(issuer, stopped.cardId, written);
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
       `${pathTo(api.audit.list)}?cardId=${stopped.cardId}&action=issuance.key_pending`,
     );

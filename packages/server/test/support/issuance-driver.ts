@@ -16,7 +16,7 @@ import {
   type CardTransport,
 } from '@cardwarden/protocol';
 import type { ApiClient } from './api-client.js';
-import { computeAdminResponse } from '@cardwarden/protocol/crypto';
+import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect } from 'vitest';
 import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './fixtures.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
@@ -148,4 +148,11 @@ export async function expectHelpDeskResponse(
   );
   expectOk(issued);
   expect(issued.body.response).toBe(toHex(computeAdminResponse('3des', fromHex(keyHex), challenge)));
+}
+
+/** Which key the server holds as card `cardId`'s current one: its check value must be that of `keyHex`. */
+export async function expectCurrentKey(client: ApiClient, cardId: string, keyHex: string): Promise<void> {
+  const card = await client.get<{ adminKey: { kcv: string } }>(pathTo(routes.cards.get, { id: cardId }));
+  expectOk(card);
+  expect(card.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(keyHex))));
 }
