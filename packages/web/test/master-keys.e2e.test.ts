@@ -75,17 +75,9 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     return (await rows.allTextContents()).slice(1);
   }
 
-  async function expectNoKeyOnPage(page: Page): Promise<void> {
-    const html = (await page.content()).toUpperCase();
-    expect(html.includes(derivedKey), 'a derived admin key on the page').toBe(false);
-  }
-
-  it('shows a profile’s master versions, and rotates the master after saying what rotation does', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      baseURL: server.url,
-      reducedMotion: 'reduce',
-    });
+  /** A new browser context signed in to the console as the admin, typing as a person does. */
+  async function signInAsAdmin(viewport?: { width: number; height: number }) {
+    const context = await browser.newContext({ baseURL: server.url, reducedMotion: 'reduce', viewport });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -93,6 +85,16 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     await page.getByLabel('Username').pressSequentially(ADMIN.username);
     await page.getByLabel('Password').pressSequentially(ADMIN.password);
     await page.keyboard.press('Enter');
+    return { context, page };
+  }
+
+  async function expectNoKeyOnPage(page: Page): Promise<void> {
+    const html = (await page.content()).toUpperCase();
+    expect(html.includes(derivedKey), 'a derived admin key on the page').toBe(false);
+  }
+
+  it('shows a profile’s master versions, and rotates the master after saying what rotation does', async () => {
+    const { context, page } = await signInAsAdmin({ width: 1280, height: 860 });
     await page.getByRole('link', { name: 'Master keys' }).click();
     await page.getByRole('heading', { name: 'Master keys', level: 1 }).waitFor();
 
@@ -193,14 +195,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
   });
 
   it('"Issue a card" on a user’s page tells the operator the command to run', async () => {
-    const context = await browser.newContext({ baseURL: server.url, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto('/');
-    await page.getByLabel('Username').pressSequentially(ADMIN.username);
-    await page.getByLabel('Password').pressSequentially(ADMIN.password);
-    await page.keyboard.press('Enter');
+    const { context, page } = await signInAsAdmin();
     await page.getByRole('textbox', { name: 'User Lookup' }).pressSequentially('dana');
     await page.getByRole('link', { name: 'dana', exact: true }).click();
     await page.getByRole('heading', { name: 'User Information' }).waitFor();
