@@ -3,7 +3,7 @@
  * (made here with openssl) signs the DLL and the MSI with osslsigncode, and osslsigncode verifies both against
  * that certificate. Real releases use the organisation's code-signing certificate the same way.
  */
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith, makeSelfSignedCertificate } from '@cardwarden/test-support';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,38 +13,24 @@ import { buildWindowsParts, DIST } from './build-parts.js';
 
 describeWith(['wine'], 'Authenticode signing of the DLL and the MSI', () => {
   let dir: string;
+  let keyFile: string;
+  let certificateFile: string;
 
   beforeAll(() => {
     buildWindowsParts();
     dir = mkdtempSync(join(tmpdir(), 'cw-sign-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=Cardwarden Test Code Signing',
-        '-addext',
-        'extendedKeyUsage=codeSigning',
-        '-keyout',
-        join(dir, 'test.key'),
-        '-out',
-        join(dir, 'test.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    ({ keyFile, certificateFile } = makeSelfSignedCertificate(dir, {
+      subject: '/CN=Cardwarden Test Code Signing',
+      extension: 'extendedKeyUsage=codeSigning',
+      days: 2,
+    }));
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
   const verify = (file: string) =>
-    spawnSync('osslsigncode', ['verify', '-CAfile', join(dir, 'test.crt'), '-in', file], {
+    spawnSync('osslsigncode', ['verify', '-CAfile', certificateFile, '-in', file], {
       encoding: 'utf8',
     });
 
@@ -56,9 +42,9 @@ describeWith(['wine'], 'Authenticode signing of the DLL and the MSI', () => {
         [
           'sign',
           '-certs',
-          join(dir, 'test.crt'),
+          certificateFile,
           '-key',
-          join(dir, 'test.key'),
+          keyFile,
           '-h',
           'sha256',
           '-n',

@@ -1,5 +1,11 @@
 import { expect, it } from 'vitest';
-import { registerCard, TPM_DEFAULT_KEY, type Fixture, useServerWithFixture } from './support/fixtures.js';
+import {
+  cardRegistration,
+  registerCard,
+  TPM_DEFAULT_KEY,
+  type Fixture,
+  useServerWithFixture,
+} from './support/fixtures.js';
 import { forEachDatabase, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
@@ -159,13 +165,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
   it('shows a generated key once, at registration, and never again', async () => {
     const generated = await f.admin.post<{ id: string; adminKeyKcv: string; generatedAdminKey: string }>(
       pathTo(api.cards.list),
-      {
-        serial: `GEN-${Date.now()}`,
-        username: f.username,
-        profile: f.profileName,
-        type: 'gids',
-        adminKey: { algorithm: 'aes128', generate: true },
-      },
+      cardRegistration(f, `GEN-${Date.now()}`, { algorithm: 'aes128', generate: true }),
     );
     expect(generated.status).toBe(201);
     const key = generated.body.generatedAdminKey;
@@ -176,13 +176,10 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
     const audit = await f.admin.get(`${pathTo(api.audit.list)}?cardId=${generated.body.id}`);
     for (const later of [card.text, audit.text, server.logs.join('\n')]) expect(later).not.toContain(key);
 
-    const imported = await f.admin.post(pathTo(api.cards.create), {
-      serial: `IMP-${Date.now()}`,
-      username: f.username,
-      profile: f.profileName,
-      type: 'gids',
-      adminKey: { algorithm: '3des', key: TPM_DEFAULT_KEY },
-    });
+    const imported = await f.admin.post(
+      pathTo(api.cards.create),
+      cardRegistration(f, `IMP-${Date.now()}`, { algorithm: '3des', key: TPM_DEFAULT_KEY }),
+    );
     expect(imported.status).toBe(201);
     expect(imported.body).toMatchObject({ generatedAdminKey: null });
   });

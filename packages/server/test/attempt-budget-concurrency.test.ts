@@ -1,9 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
 import type { ApiClient } from './support/api-client.js';
-import { createFixture, registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, ADMIN, type TestServer } from './support/test-server.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import {
+  createFixture,
+  registerCard,
+  type Fixture,
+  useServerWithFixture,
+  useTwoInstancesWith,
+} from './support/fixtures.js';
+import { forEachDatabase, ADMIN, type TestServer } from './support/test-server.js';
 import { issueSessionResponse, readSessionWithCard } from '../src/repositories/offline-unblock.repository.js';
 import { OFFLINE_UNBLOCK_SETTING } from '../src/services/settings.service.js';
 import { challengeDigest } from '../src/services/admin-key-response.js';
@@ -72,21 +77,10 @@ forEachDatabase('admin-key budget under concurrency', (kind) => {
 });
 
 describeWith(['postgresql'], 'admin-key budget over two server instances on one PostgreSQL database', () => {
-  let database: TestDatabase;
   let first: TestServer;
   let second: TestServer;
   let f: Fixture;
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    first = await startTestServer('postgres', { database });
-    second = await startTestServer('postgres', { database, kekFile: first.kekFile });
-    f = await createFixture(first.api);
-  });
-  afterAll(async () => {
-    await second.close();
-    await first.close();
-    await database.drop();
-  });
+  useTwoInstancesWith(createFixture, (started) => ({ first, second, f } = started));
 
   it('a token from one instance works on the other', async () => {
     const other = second.api.as(f.operator.token ?? '');

@@ -57,18 +57,25 @@ forEachDatabase('files of the data directory', (kind) => {
     expect(entriesOpenToOthers(dataDir)).toEqual([]);
   });
 
-  it('refuses a KEK file that others can read, with the chmod that fixes it', async () => {
-    await (await startServerProcess(env)).stop();
-    const kekFile = join(dataDir, 'kek.key');
-    chmodSync(kekFile, 0o644);
-    const refused = await runCli(['serve'], { ...env, PORT: '0', HOST: '127.0.0.1' });
-    expect(refused.status).toBe(1);
-    expect(refused.output.trim()).toBe(
-      `cardwarden: the KEK file ${kekFile} is open to other users (mode 0644): run "chmod 600 ${kekFile}" and start again`,
-    );
-    chmodSync(kekFile, 0o600);
-    await (await startServerProcess(env)).stop();
-  });
+  // The server refuses either with the same words; each case opens one of them up and closes it again.
+  it.each([
+    { what: 'KEK file', path: () => join(dataDir, 'kek.key'), open: 0o644, closed: 0o600 },
+    { what: 'data directory', path: () => dataDir, open: 0o755, closed: 0o700 },
+  ])(
+    'refuses a $what that others can read, with the chmod that fixes it',
+    async ({ what, path, open, closed }) => {
+      await (await startServerProcess(env)).stop();
+      chmodSync(path(), open);
+      const refused = await runCli(['serve'], { ...env, PORT: '0', HOST: '127.0.0.1' });
+      expect(refused.status).toBe(1);
+      const mode = (bits: number) => bits.toString(8);
+      expect(refused.output.trim()).toBe(
+        `cardwarden: the ${what} ${path()} is open to other users (mode 0${mode(open)}): run "chmod ${mode(closed)} ${path()}" and start again`,
+      );
+      chmodSync(path(), closed);
+      await (await startServerProcess(env)).stop();
+    },
+  );
 
   it('refuses a data directory that others can read, with the chmod that fixes it', async () => {
     await (await startServerProcess(env)).stop();

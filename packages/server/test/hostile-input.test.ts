@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from './support/fixtures.js';
+import { cardRegistration, createFixture, type Fixture } from './support/fixtures.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { API_PREFIX, api, pathTo } from '@cardwarden/contract';
 
@@ -14,6 +14,9 @@ describe('hostile and malformed input', () => {
   afterAll(async () => {
     await server.close();
   });
+
+  const cardBody = (serial: string, adminKey: unknown, extra?: Record<string, unknown>) =>
+    cardRegistration(f, serial, adminKey, extra);
 
   function expect4xx(response: { status: number; body: unknown }, what: string): void {
     expect(response.status, what).toBeGreaterThanOrEqual(400);
@@ -46,49 +49,13 @@ describe('hostile and malformed input', () => {
       ['POST', pathTo(api.profiles.create), { name: 'p', useCases: { operatorOfflineUnblock: 'yes' } }],
       ['PATCH', pathTo(api.users.update, { id: '00000000-0000-4000-8000-000000000000' }), { state: 'gone' }],
       ['PATCH', pathTo(api.users.update, { id: f.userId }), { state: 'gone' }],
+      ['POST', pathTo(api.cards.create), cardBody('S1', { algorithm: '3des', key: 'zz' })],
+      ['POST', pathTo(api.cards.create), cardBody('S2', { algorithm: 'aes128', key: '00'.repeat(24) })],
+      ['POST', pathTo(api.cards.create), cardBody('S3', { algorithm: 'rc4', key: '00' })],
       [
         'POST',
         pathTo(api.cards.create),
-        {
-          serial: 'S1',
-          username: f.username,
-          profile: f.profileName,
-          type: 'gids',
-          adminKey: { algorithm: '3des', key: 'zz' },
-        },
-      ],
-      [
-        'POST',
-        pathTo(api.cards.create),
-        {
-          serial: 'S2',
-          username: f.username,
-          profile: f.profileName,
-          type: 'gids',
-          adminKey: { algorithm: 'aes128', key: '00'.repeat(24) },
-        },
-      ],
-      [
-        'POST',
-        pathTo(api.cards.create),
-        {
-          serial: 'S3',
-          username: f.username,
-          profile: f.profileName,
-          type: 'gids',
-          adminKey: { algorithm: 'rc4', key: '00' },
-        },
-      ],
-      [
-        'POST',
-        pathTo(api.cards.create),
-        {
-          serial: 'S4',
-          username: 'nobody-here',
-          profile: f.profileName,
-          type: 'gids',
-          adminKey: { algorithm: '3des', generate: true },
-        },
+        cardBody('S4', { algorithm: '3des', generate: true }, { username: 'nobody-here' }),
       ],
       [
         'POST',
@@ -129,14 +96,7 @@ describe('hostile and malformed input', () => {
 
   it('gives each refusal its own code', async () => {
     const card = (serial: string, adminKey: unknown, extra: Record<string, unknown> = {}) =>
-      f.admin.post(pathTo(api.cards.create), {
-        serial,
-        username: f.username,
-        profile: f.profileName,
-        type: 'gids',
-        adminKey,
-        ...extra,
-      });
+      f.admin.post(pathTo(api.cards.create), cardBody(serial, adminKey, extra));
     expect((await card('K1', { algorithm: '3des', key: '00' })).body).toMatchObject({
       error: { code: 'card.invalid_admin_key' },
     });

@@ -6,19 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, unique, type Fixture } from './support/fixtures.js';
 import type { ApiClient } from './support/api-client.js';
 import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { expectResponseUnder } from './support/independent-response.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
-
-/** E_K(challenge) computed here with node:crypto directly, independent of the server's code. */
-function expectedResponse(algorithm: string, keyHex: string, challengeHex: string): string {
-  const cipher = algorithm === '3des' ? 'des-ede3-ecb' : `aes-${algorithm.slice(3)}-ecb`;
-  const c = createCipheriv(cipher, Buffer.from(keyHex, 'hex'), null);
-  c.setAutoPadding(false);
-  return Buffer.concat([c.update(Buffer.from(challengeHex, 'hex')), c.final()])
-    .toString('hex')
-    .toUpperCase();
-}
 
 /** RFC 3394 AES key wrap, as another CMS would export a key. */
 function wrap(transportKey: Buffer, key: Buffer): string {
@@ -97,20 +88,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
         `${pathTo(api.cards.list)}?serial=${entry.serial}`,
       );
       const id = card.body.items[0]?.id ?? '';
-      const session = await f.operator.post<{ id: string; challengeLength: number }>(
-        pathTo(api.offlineUnblocks.start, { id }),
-        { ticket: 'IMPORT-1' },
-      );
-      expect(session.status, session.text).toBe(201);
-      const challenge = randomBytes(session.body.challengeLength / 2)
-        .toString('hex')
-        .toUpperCase();
-      const issued = await f.operator.post<{ response: string }>(
-        pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-        { challenge },
-      );
-      expect(issued.status, issued.text).toBe(200);
-      expect(issued.body.response).toBe(expectedResponse(entry.algorithm, entry.key, challenge));
+      await expectResponseUnder(f.operator, id, entry.algorithm, entry.key);
     }
     const owner = await f.admin.get<{ items: { username: string; cardCount: number }[] }>(
       `${pathTo(api.users.list)}?q=${f.username}`,
@@ -220,16 +198,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     const card = await f.admin.get<{ items: { id: string }[] }>(
       `${pathTo(api.cards.list)}?serial=${entry.serial}`,
     );
-    const session = await f.operator.post<{ id: string }>(
-      pathTo(api.offlineUnblocks.start, { id: card.body.items[0]?.id ?? '' }),
-      {},
-    );
-    const challenge = '00112233445566778899AABBCCDDEEFF';
-    const issued = await f.operator.post<{ response: string }>(
-      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-      { challenge },
-    );
-    expect(issued.body.response).toBe(expectedResponse('aes256', entry.key, challenge));
+    await expectResponseUnder(f.operator, card.body.items[0]?.id ?? '', 'aes256', entry.key);
     keysSeen.push(entry.key, transportKey.toString('hex'));
   });
 
@@ -280,18 +249,7 @@ forEachDatabase('bulk import and inventory export', (kind) => {
     );
     expect(rekeyed.status, rekeyed.text).toBe(200);
     expect(rekeyed.body.adminKeyKcv).toBe(detail.body.adminKey.kcv);
-    const session = await f.operator.post<{ id: string; challengeLength: number }>(
-      pathTo(api.offlineUnblocks.start, { id }),
-      {},
-    );
-    const challenge = randomBytes(session.body.challengeLength / 2)
-      .toString('hex')
-      .toUpperCase();
-    const issued = await f.operator.post<{ response: string }>(
-      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-      { challenge },
-    );
-    expect(issued.body.response).toBe(expectedResponse('aes128', rekeyed.body.generatedAdminKey, challenge));
+    await expectResponseUnder(f.operator, id, 'aes128', rekeyed.body.generatedAdminKey);
   });
 
   it('is for admins only, and asks for a token before reading the file', async () => {

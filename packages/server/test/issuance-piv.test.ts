@@ -15,12 +15,17 @@ import {
   toHex,
 } from '@cardwarden/protocol';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
-import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './support/fixtures.js';
-import { expectOk } from './support/issuance-driver.js';
+import { TPM_DEFAULT_KEY, useServerWith } from './support/fixtures.js';
+import {
+  createIssuanceFixture,
+  expectCurrentKey,
+  expectOk,
+  type IssuanceFixture,
+} from './support/issuance-driver.js';
 import { issuePiv, newPivCard } from './support/issuance-piv-driver.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { forEachDatabase } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** The PUK the card should hold: from its management key, as the help desk's response gives it. */
@@ -29,31 +34,25 @@ function expectedPuk(keyHex: string, serial: string): string {
 }
 
 forEachDatabase('PIV card issuance', (kind) => {
-  let server: TestServer;
-  let f: Fixture;
+  let f: IssuanceFixture;
   let issuer: ApiClient;
   let derived: string;
   let derivedId: string;
-
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-    issuer = (await createOperator(f.admin, 'issuer')).client;
-    derived = unique('piv-derived');
-    const created = await f.admin.post<{ id: string }>(pathTo(api.profiles.create), {
-      name: derived,
-      useCases: { operatorOfflineUnblock: true },
-      adminKeySource: 'derived',
-      maxPinAttempts: 6,
-      adminKeyAttemptLimit: 4,
-    });
-    expectOk(created, 201);
-    derivedId = created.body.id;
-    expectOk(await f.admin.post(pathTo(api.masters.create, { id: derivedId }), {}), 201);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const issuing = {
+    useCases: { operatorOfflineUnblock: true },
+    adminKeySource: 'derived',
+    maxPinAttempts: 6,
+    adminKeyAttemptLimit: 4,
+  };
+  useServerWith(
+    kind,
+    (client) => createIssuanceFixture(client, issuing, { master: true }),
+    (started) => {
+      f = started.f;
+      issuer = f.issuer;
+      ({ id: derivedId, name: derived } = f.issuing);
+    },
+  );
 
   /** The help desk's flow: a session, the response to the card's PUK challenge, the PUK and a new PIN. */
   async function helpDeskUnblock(
@@ -144,10 +143,7 @@ forEachDatabase('PIV card issuance', (kind) => {
     );
     const written = card.snapshot().managementKey;
     expect(written).not.toBe(TPM_DEFAULT_KEY);
-    const before = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
+    await expectCurrentKey(issuer, stopped.cardId, TPM_DEFAULT_KEY);
 
     transport.remove();
     transport.insert();
@@ -158,10 +154,7 @@ forEachDatabase('PIV card issuance', (kind) => {
       pinTryLimit: 6,
       puk: expectedPuk(written, String(serial)),
     });
-    const after = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    await expectCurrentKey(issuer, stopped.cardId, written);
 
     card.blockPin();
     expect(await helpDeskUnblock(card, stopped.cardId, String(serial), '55667788')).toBe(0x9000);

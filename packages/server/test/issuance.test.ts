@@ -15,38 +15,38 @@ import {
   parseDynamicAuth,
   toHex,
 } from '@cardwarden/protocol';
-import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { keyCheckValue } from '@cardwarden/protocol/crypto';
+import { expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';
-import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './support/fixtures.js';
-import { expectOk, issue, newCard, type Step } from './support/issuance-driver.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { TPM_DEFAULT_KEY, unique, useServerWith } from './support/fixtures.js';
+import {
+  createIssuanceFixture,
+  expectHelpDeskResponse,
+  expectCurrentKey,
+  expectOk,
+  issue,
+  newCard,
+  type IssuanceFixture,
+  type Step,
+} from './support/issuance-driver.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('card issuance', (kind) => {
   let server: TestServer;
-  let f: Fixture;
+  let f: IssuanceFixture;
   let issuer: ApiClient;
   let profile: string;
-
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createFixture(server.api);
-    issuer = (await createOperator(f.admin, 'issuer')).client;
-    profile = unique('issued');
-    expectOk(
-      await f.admin.post(pathTo(api.profiles.create), {
-        name: profile,
-        useCases: { operatorOfflineUnblock: true },
-        maxPinAttempts: 5,
-      }),
-      201,
-    );
-  });
-  afterAll(async () => {
-    await server.close();
-  });
-
+  const issuing = { useCases: { operatorOfflineUnblock: true }, maxPinAttempts: 5 };
+  useServerWith(
+    kind,
+    (client) => createIssuanceFixture(client, issuing),
+    (started) => {
+      ({ server, f } = started);
+      issuer = f.issuer;
+      profile = f.issuing.name;
+    },
+  );
   it('issues a new card: a new key the card proved, the profile PIN limit, every step audited', async () => {
     const serial = '00112233445566778899AABBCCDDEE01';
     const card = newCard(serial);
@@ -83,27 +83,7 @@ forEachDatabase('card issuance', (kind) => {
     expect(JSON.stringify(audit.body)).not.toContain('24681357');
 
     // The help desk's response works with the new key.
-    const session = await f.operator.post<{ id: string }>(
-      pathTo(api.offlineUnblocks.start, { id: done.cardId }),
-      {},
-    );
-    expectOk(session, 201);
-    card.blockPin();
-    await exchangeApdu(transport, gidsSelect({ fci: false }));
-    await exchangeApdu(transport, gidsMseSetAdminKey());
-    const challenge = parseDynamicAuth(
-      (await exchangeApdu(transport, fromHex('00870000047C02810000'))).data,
-    ).challenge!;
-    const issued = await f.operator.post<{ response: string }>(
-      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-      {
-        challenge: toHex(challenge),
-      },
-    );
-    expectOk(issued);
-    expect(issued.body.response).toBe(
-      toHex(computeAdminResponse('3des', fromHex(state.adminKey), challenge)),
-    );
+    await expectHelpDeskResponse(f.operator, card, done.cardId, state.adminKey);
   });
 
   it('finishes a run killed after the key write: the card holds the pending key, the next run confirms it', async () => {
@@ -114,20 +94,14 @@ forEachDatabase('card issuance', (kind) => {
     const stopped = await issue(issuer, transport, body, { stopAfter: 'write-key' });
     const written = card.snapshot().adminKey;
     expect(written).not.toBe(TPM_DEFAULT_KEY);
-    const before = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(before.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(TPM_DEFAULT_KEY))));
+    await expectCurrentKey(issuer, stopped.cardId, TPM_DEFAULT_KEY);
 
     transport.remove();
     transport.insert();
     const done = await issue(issuer, transport, { serial, type: 'gids' });
     expect(done.step).toBe('done');
     expect(card.snapshot().adminKey).toBe(written);
-    const after = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(after.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    await expectCurrentKey(issuer, stopped.cardId, written);
   });
 
   it('issues under a profile that derives keys: killed after the write, finished by the next run, unblocked by the help desk', async () => {
@@ -156,32 +130,13 @@ forEachDatabase('card issuance', (kind) => {
     const done = await issue(issuer, transport, { serial, type: 'gids' });
     expect(done.step).toBe('done');
     expect(card.snapshot()).toMatchObject({ adminKey: written, pinTryLimit: 4 });
-    const detail = await issuer.get<{ adminKey: { kcv: string } }>(
-      pathTo(api.cards.get, { id: stopped.cardId }),
-    );
-    expect(detail.body.adminKey.kcv).toBe(toHex(keyCheckValue('3des', fromHex(written))));
+    await expectCurrentKey(issuer, stopped.cardId, written);
     const audit = await f.admin.get<{ items: { action: string; details: Record<string, unknown> }[] }>(
       `${pathTo(api.audit.list)}?cardId=${stopped.cardId}&action=issuance.key_pending`,
     );
     expect(audit.body.items[0]?.details).toMatchObject({ keySource: 'derived', masterVersion: 1 });
 
-    const session = await f.operator.post<{ id: string }>(
-      pathTo(api.offlineUnblocks.start, { id: stopped.cardId }),
-      {},
-    );
-    expectOk(session, 201);
-    card.blockPin();
-    await exchangeApdu(transport, gidsSelect({ fci: false }));
-    await exchangeApdu(transport, gidsMseSetAdminKey());
-    const challenge = parseDynamicAuth(
-      (await exchangeApdu(transport, fromHex('00870000047C02810000'))).data,
-    ).challenge!;
-    const issued = await f.operator.post<{ response: string }>(
-      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-      { challenge: toHex(challenge) },
-    );
-    expectOk(issued);
-    expect(issued.body.response).toBe(toHex(computeAdminResponse('3des', fromHex(written), challenge)));
+    await expectHelpDeskResponse(f.operator, card, stopped.cardId, written);
   });
 
   it('rolls back a run stopped before the card took the key: the next run writes the pending key again', async () => {

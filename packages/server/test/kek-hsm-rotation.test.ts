@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { describeWith } from '@cardwarden/test-support';
 import type { Config } from '../src/config.js';
 import { adminKeys, masters, operators } from '../src/db/schema.js';
@@ -23,17 +22,11 @@ import { moveKekToHsm, rotateHsmKek, type RotationHooks } from '../src/keys/rota
 import { getSetting } from '../src/repositories/settings.repository.js';
 import { findTotp, putPendingTotp } from '../src/repositories/second-factor.repository.js';
 import { openStorage, startServer } from '../src/server.js';
-import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
+import { expectUnblocks, type IssuedCard } from './support/offline-unblock.js';
 import { useSoftHsmToken } from './support/softhsm.js';
 import { ADMIN, startTestServer, testConfig, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
-
-interface IssuedCard {
-  id: string;
-  algorithm: AdminKeyAlgorithm;
-  keyHex: string;
-}
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const PENDING_KEY = '00112233445566778899AABBCCDDEEF0';
@@ -76,30 +69,8 @@ async function setUp(
       },
     );
     expect(response.status, response.text).toBe(201);
-    return { id: response.body.id, algorithm, keyHex: response.body.generatedAdminKey ?? '' };
+    return { id: response.body.id, serial, algorithm, keyHex: response.body.generatedAdminKey ?? '' };
   };
-}
-
-async function expectUnblocks(admin: ApiClient, card: IssuedCard): Promise<void> {
-  const challenge = card.algorithm === '3des' ? '0557897F8D84407B' : '00112233445566778899AABBCCDDEEFF';
-  const session = await admin.post<{ id: string }>(pathTo(api.offlineUnblocks.start, { id: card.id }), {
-    ticket: 'T-12',
-  });
-  expect(session.status, session.text).toBe(201);
-  const issued = await admin.post<{ response: string }>(
-    pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-    {
-      challenge,
-    },
-  );
-  expect(issued.status, issued.text).toBe(200);
-  expect(issued.body.response).toBe(
-    toHex(computeAdminResponse(card.algorithm, fromHex(card.keyHex), fromHex(challenge))),
-  );
-  const outcome = await admin.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
-    result: 'unblocked',
-  });
-  expect(outcome.status, outcome.text).toBeLessThan(300);
 }
 
 function expectNowhere(haystack: Buffer, secretsHex: readonly string[], what: string): void {

@@ -7,13 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import {
-  checkGidsHostCryptogram,
-  computeAdminResponse,
-  gidsCardCryptogram,
-  open,
-  secureRandomBytes,
-} from '@cardwarden/protocol/crypto';
+import { checkGidsHostCryptogram, gidsCardCryptogram, open } from '@cardwarden/protocol/crypto';
 import { describeWith } from '@cardwarden/test-support';
 import { masters } from '../src/db/schema.js';
 import { readKekFile } from '../src/keys/kek-file.js';
@@ -21,16 +15,11 @@ import { rotateKek } from '../src/keys/rotate-kek.js';
 import type { ApiClient } from './support/api-client.js';
 import { unique } from './support/fixtures.js';
 import { useSoftHsmToken } from './support/softhsm.js';
-import { answersFor, createSecurityFixture } from './support/security-fixture.js';
+import { createSecurityFixture } from './support/security-fixture.js';
+import { expectUnblocks, type IssuedCard } from './support/offline-unblock.js';
+import { confirmMutualAuth, toMutualAuth } from './support/online-unlock.js';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
-
-interface IssuedCard {
-  id: string;
-  serial: string;
-  algorithm: AdminKeyAlgorithm;
-  keyHex: string;
-}
 
 async function setUp(server: TestServer): Promise<{
   admin: ApiClient;
@@ -69,28 +58,6 @@ async function setUp(server: TestServer): Promise<{
     return { id: response.body.id, serial, algorithm, keyHex: response.body.generatedAdminKey ?? '' };
   };
   return { admin, profileId: profile.body.id, register, username, profileName };
-}
-
-/** One help-desk offline unblock: the server's response must be E_K(challenge) with the card's own key. */
-async function expectUnblocks(admin: ApiClient, card: IssuedCard): Promise<void> {
-  const challenge = card.algorithm === '3des' ? '0557897F8D84407B' : '00112233445566778899AABBCCDDEEFF';
-  const session = await admin.post<{ id: string }>(pathTo(api.offlineUnblocks.start, { id: card.id }), {
-    ticket: 'T-12',
-  });
-  expect(session.status, session.text).toBe(201);
-  const issued = await admin.post<{ response: string }>(
-    pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-    {
-      challenge,
-    },
-  );
-  expect(issued.status, issued.text).toBe(200);
-  const expected = toHex(computeAdminResponse(card.algorithm, fromHex(card.keyHex), fromHex(challenge)));
-  expect(issued.body.response).toBe(expected);
-  const outcome = await admin.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
-    result: 'unblocked',
-  });
-  expect(outcome.status, outcome.text).toBeLessThan(300);
 }
 
 function filesBelow(dir: string): string[] {
@@ -236,27 +203,13 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
     );
     expect(rekey.status, rekey.text).toBe(200);
     const key = fromHex(rekey.body.generatedAdminKey);
-    const session = await server.api.post<{ id: string; questions: { id: string }[]; hostChallenge: string }>(
-      pathTo(api.onlineUnlock.start),
-      { cardSerial: f.serial },
-    );
-    expect(session.status, session.text).toBe(201);
-    const r1 = fromHex(session.body.hostChallenge);
-    const r2 = secureRandomBytes(16);
-    const issued = await server.api.post<{ cryptogram: string }>(
-      pathTo(api.onlineUnlock.mutualAuth, { id: session.body.id }),
-      {
-        answers: answersFor(f, session.body.questions),
-        cardChallenge: toHex(r2),
-      },
-    );
+    const { session, r1, r2, issued } = await toMutualAuth(server.api, f, f.serial);
     expect(issued.status, issued.text).toBe(200);
     expect(checkGidsHostCryptogram('3des', key, { r1, r2 }, fromHex(issued.body.cryptogram))).toBe(true);
-    const confirmed = await server.api.post(
-      pathTo(api.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
-      {
-        cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
-      },
+    const confirmed = await confirmMutualAuth(
+      server.api,
+      session.id,
+      gidsCardCryptogram('3des', key, { r1, r2 }),
     );
     expect(confirmed.status, confirmed.text).toBe(200);
     expect(confirmed.body).toMatchObject({ confirmed: true });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { makeSelfSignedCertificate } from '@cardwarden/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,37 +153,17 @@ describe('email notifications over TLS with a custom CA', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cardwarden-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const { keyFile, certificateFile } = makeSelfSignedCertificate(dir);
     smtp = await startSmtpSink({
-      key: readFileSync(join(dir, 'key.pem')),
-      cert: readFileSync(join(dir, 'cert.pem')),
+      key: readFileSync(keyFile),
+      cert: readFileSync(certificateFile),
     });
     server = await startTestServer('pglite', {
       config: {
         smtp: {
           url: smtp.url,
           from: 'cardwarden@example.org',
-          caFile: join(dir, 'cert.pem'),
+          caFile: certificateFile,
           securityMailbox: undefined,
         },
       },

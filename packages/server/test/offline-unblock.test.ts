@@ -1,18 +1,8 @@
-import { createCipheriv } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
 import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { expectedResponse } from './support/independent-response.js';
 import { api, pathTo } from '@cardwarden/contract';
-
-/** E_K(challenge) computed here with node:crypto directly, independent of the server's code. */
-function expectedResponse(algorithm: string, keyHex: string, challengeHex: string): string {
-  const cipher = algorithm === '3des' ? 'des-ede3-ecb' : `aes-${algorithm.slice(3)}-ecb`;
-  const c = createCipheriv(cipher, Buffer.from(keyHex, 'hex'), null);
-  c.setAutoPadding(false);
-  return Buffer.concat([c.update(Buffer.from(challengeHex, 'hex')), c.final()])
-    .toString('hex')
-    .toUpperCase();
-}
 
 type Session = { id: string; attemptsRemaining: number; challengeLength: number };
 type Issued = {

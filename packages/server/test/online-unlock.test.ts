@@ -1,37 +1,20 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
-import { registerCard } from './support/fixtures.js';
+import { registerCard, useServerWith, useTwoInstancesWith } from './support/fixtures.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import type { ApiClient } from './support/api-client.js';
+import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { startOnlineUnlock } from './support/online-unlock.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';
-type Session = {
-  id: string;
-  questions: { id: string; text: string }[];
-  answerAttemptsRemaining: number;
-  pinRules: unknown;
-};
-
-async function startSession(api: ApiClient, serial: string) {
-  return api.post<Session>(pathTo(routes.onlineUnlock.start), { cardSerial: serial });
-}
 
 forEachDatabase('online unlock', (kind) => {
   let server: TestServer;
   let f: SecurityFixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createSecurityFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWith(kind, createSecurityFixture, (started) => ({ server, f } = started));
 
   it('issues E_K(challenge) for right answers typed in another case, spacing or Unicode form', async () => {
-    const session = await startSession(server.api, f.serial.toLowerCase());
+    const session = await startOnlineUnlock(server.api, f.serial.toLowerCase());
     expect(session.status).toBe(201);
     expect(session.body.questions).toHaveLength(2);
     expect(session.body).toMatchObject({
@@ -72,7 +55,7 @@ forEachDatabase('online unlock', (kind) => {
     const g = await createSecurityFixture(server.api);
     const seen: unknown[] = [];
     for (let i = 0; i < 5; i++) {
-      const session = await startSession(server.api, g.serial);
+      const session = await startOnlineUnlock(server.api, g.serial);
       const wrong = await server.api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
         answers: session.body.questions.map((q) => ({ questionId: q.id, answer: 'wrong guess' })),
         challenge: CHALLENGE,
@@ -82,7 +65,7 @@ forEachDatabase('online unlock', (kind) => {
       seen.push(wrong.body.attemptsRemaining);
     }
     expect(seen).toEqual([4, 3, 2, 1, 0]);
-    const locked = await startSession(server.api, g.serial);
+    const locked = await startOnlineUnlock(server.api, g.serial);
     expect(locked.status).toBe(423);
     expect(locked.body).toMatchObject({ error: { code: 'identity.locked' } });
     expect(locked.headers.get('retry-after')).toBe('900');
@@ -114,14 +97,16 @@ forEachDatabase('online unlock', (kind) => {
       `${pathTo(routes.audit.list)}?userId=${g.userId}&action=identity.lockout_cleared`,
     );
     expect(audit.body.items[0]).toMatchObject({ ticket: 'INC-9' });
-    const again = await startSession(server.api, g.serial);
+    const again = await startOnlineUnlock(server.api, g.serial);
     expect(again.status).toBe(201);
     expect(again.body.answerAttemptsRemaining).toBe(5);
   });
 
   it('never grants more wrong answers than the limit under concurrent attempts', async () => {
     const g = await createSecurityFixture(server.api);
-    const sessions = await Promise.all(Array.from({ length: 10 }, () => startSession(server.api, g.serial)));
+    const sessions = await Promise.all(
+      Array.from({ length: 10 }, () => startOnlineUnlock(server.api, g.serial)),
+    );
     const results = await Promise.all(
       sessions.map((s) =>
         server.api.post(pathTo(routes.onlineUnlock.response, { id: s.body.id }), {
@@ -140,15 +125,15 @@ forEachDatabase('online unlock', (kind) => {
   });
 
   it('refuses every card-dependent start with one status and code, listing the reasons', async () => {
-    const unknown = await startSession(server.api, 'NO-SUCH-CARD');
+    const unknown = await startOnlineUnlock(server.api, 'NO-SUCH-CARD');
     const offlineOnly = await createSecurityFixture(server.api, {
       useCases: { operatorOfflineUnblock: true },
     });
-    const disabled = await startSession(server.api, offlineOnly.serial);
+    const disabled = await startOnlineUnlock(server.api, offlineOnly.serial);
     const noAnswers = await createSecurityFixture(server.api, {}, { setAnswers: false });
-    const unset = await startSession(server.api, noAnswers.serial);
+    const unset = await startOnlineUnlock(server.api, noAnswers.serial);
     await f.admin.patch(pathTo(routes.users.update, { id: f.userId }), { state: 'suspended' });
-    const suspended = await startSession(server.api, f.serial);
+    const suspended = await startOnlineUnlock(server.api, f.serial);
     await f.admin.patch(pathTo(routes.users.update, { id: f.userId }), { state: 'active' });
     for (const refused of [unknown, disabled, unset, suspended]) {
       expect(refused.status).toBe(403);
@@ -172,7 +157,7 @@ forEachDatabase('online unlock', (kind) => {
       ]),
     );
     expect(audit.text).not.toContain('NO-SUCH-CARD');
-    const bad = await startSession(server.api, f.serial);
+    const bad = await startOnlineUnlock(server.api, f.serial);
     const badChallenge = await server.api.post(pathTo(routes.onlineUnlock.response, { id: bad.body.id }), {
       answers: answersFor(f, bad.body.questions),
       challenge: '0557 897F',
@@ -193,14 +178,14 @@ forEachDatabase('online unlock', (kind) => {
   it('never issues the last admin-key attempt', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     for (const expected of [200, 200]) {
-      const session = await startSession(server.api, card.serial);
+      const session = await startOnlineUnlock(server.api, card.serial);
       const issued = await server.api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
         answers: answersFor(f, session.body.questions),
         challenge: CHALLENGE,
       });
       expect(issued.status).toBe(expected);
     }
-    const last = await startSession(server.api, card.serial);
+    const last = await startOnlineUnlock(server.api, card.serial);
     expect(last.status).toBe(403);
     expect(last.body).toMatchObject({ error: { code: 'online_unlock.unavailable' } });
   });
@@ -215,17 +200,11 @@ forEachDatabase('online unlock', (kind) => {
 forEachDatabase('online unlock rate limits', (kind) => {
   let server: TestServer;
   let f: SecurityFixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind, {
-      config: {
-        trustProxy: '127.0.0.1',
-        onlineUnlockLimits: { perAddress: 3, perCard: 100, windowMinutes: 10 },
-      },
-    });
-    f = await createSecurityFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
+  useServerWith(kind, createSecurityFixture, (started) => ({ server, f } = started), {
+    config: {
+      trustProxy: '127.0.0.1',
+      onlineUnlockLimits: { perAddress: 3, perCard: 100, windowMinutes: 10 },
+    },
   });
 
   it('limits each client address, as forwarded by a trusted proxy, without locking out another', async () => {
@@ -248,25 +227,14 @@ describeWith(
   ['postgresql'],
   'online unlock lockout over two server instances on one PostgreSQL database',
   () => {
-    let database: TestDatabase;
     let first: TestServer;
     let second: TestServer;
     let f: SecurityFixture;
-    beforeAll(async () => {
-      database = await createTestDatabase('postgres');
-      first = await startTestServer('postgres', { database });
-      second = await startTestServer('postgres', { database, kekFile: first.kekFile });
-      f = await createSecurityFixture(first.api);
-    });
-    afterAll(async () => {
-      await second.close();
-      await first.close();
-      await database.drop();
-    });
+    useTwoInstancesWith(createSecurityFixture, (started) => ({ first, second, f } = started));
 
     it('wrong answers sent to both instances at once lock at the limit', async () => {
       const sessions = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => startSession((i % 2 ? second : first).api, f.serial)),
+        Array.from({ length: 8 }, (_, i) => startOnlineUnlock((i % 2 ? second : first).api, f.serial)),
       );
       const results = await Promise.all(
         sessions.map((s, i) =>

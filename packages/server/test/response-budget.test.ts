@@ -3,19 +3,18 @@
  * limit of responses in 24 hours without a supervisor's approval, for every channel; an approval covers
  * one response; only a proven unblock (GIDS mutual authentication) starts a new budget.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
-import { fromHex, toHex } from '@cardwarden/protocol';
-import { gidsCardCryptogram, secureRandomBytes } from '@cardwarden/protocol/crypto';
-import { registerCard, TPM_DEFAULT_KEY } from './support/fixtures.js';
+import { fromHex } from '@cardwarden/protocol';
+import { gidsCardCryptogram } from '@cardwarden/protocol/crypto';
+import { registerCard, TPM_DEFAULT_KEY, useServerWith, useTwoInstancesWith } from './support/fixtures.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
+import { confirmMutualAuth, startOnlineUnlock, toMutualAuth } from './support/online-unlock.js';
 import type { ApiClient } from './support/api-client.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557897F8D84407B';
-type Online = { id: string; questions: { id: string }[]; hostChallenge: string | null };
 
 /** One help-desk cycle: start, response, outcome "unblocked". Returns the response's status. */
 async function deskCycle(
@@ -39,7 +38,7 @@ async function deskCycle(
 }
 
 async function onlineCycle(api: ApiClient, f: SecurityFixture, serial: string) {
-  const session = await api.post<Online>(pathTo(routes.onlineUnlock.start), { cardSerial: serial });
+  const session = await startOnlineUnlock(api, serial);
   if (session.status !== 201) return { status: session.status, body: session.body };
   const issued = await api.post(pathTo(routes.onlineUnlock.response, { id: session.body.id }), {
     answers: answersFor(f, session.body.questions),
@@ -54,13 +53,7 @@ async function onlineCycle(api: ApiClient, f: SecurityFixture, serial: string) {
 forEachDatabase('24 h response budget', (kind) => {
   let server: TestServer;
   let f: SecurityFixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createSecurityFixture(server.api);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  useServerWith(kind, createSecurityFixture, (started) => ({ server, f } = started));
 
   it('help desk: three reported unblocks, then a supervisor approves each further response', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
@@ -112,25 +105,13 @@ forEachDatabase('24 h response budget', (kind) => {
   it('a card that proves its unblock starts a new budget', async () => {
     const card = await registerCard(f.admin, { username: f.username, profile: f.profileName });
     for (let i = 0; i < 2; i++) expect((await onlineCycle(server.api, f, card.serial)).status).toBe(200);
-    const session = await server.api.post<Online>(pathTo(routes.onlineUnlock.start), {
-      cardSerial: card.serial,
-    });
-    const r1 = fromHex(session.body.hostChallenge ?? '');
-    const r2 = secureRandomBytes(16);
-    expect(
-      (
-        await server.api.post(pathTo(routes.onlineUnlock.mutualAuth, { id: session.body.id }), {
-          answers: answersFor(f, session.body.questions),
-          cardChallenge: toHex(r2),
-        })
-      ).status,
-    ).toBe(200);
+    const { session, r1, r2, issued } = await toMutualAuth(server.api, f, card.serial);
+    expect(issued.status).toBe(200);
     const key = fromHex(TPM_DEFAULT_KEY);
-    const confirm = await server.api.post(
-      pathTo(routes.onlineUnlock.confirmMutualAuth, { id: session.body.id }),
-      {
-        cardCryptogram: toHex(gidsCardCryptogram('3des', key, { r1, r2 })),
-      },
+    const confirm = await confirmMutualAuth(
+      server.api,
+      session.id,
+      gidsCardCryptogram('3des', key, { r1, r2 }),
     );
     expect(confirm.status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await deskCycle(f.operator, card.id)).status).toBe(200);
@@ -139,21 +120,9 @@ forEachDatabase('24 h response budget', (kind) => {
 });
 
 describeWith(['postgresql'], 'the 24 h budget over two server instances on one PostgreSQL database', () => {
-  let database: TestDatabase;
-  let first: TestServer;
   let second: TestServer;
   let f: SecurityFixture;
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    first = await startTestServer('postgres', { database });
-    second = await startTestServer('postgres', { database, kekFile: first.kekFile });
-    f = await createSecurityFixture(first.api);
-  });
-  afterAll(async () => {
-    await second.close();
-    await first.close();
-    await database.drop();
-  });
+  useTwoInstancesWith(createSecurityFixture, (started) => ({ second, f } = started));
 
   describe('concurrent cycles reporting "unblocked" on both instances', () => {
     it('issue exactly three responses', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useServerWith } from './support/fixtures.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
@@ -6,16 +7,10 @@ import { api, pathTo } from '@cardwarden/contract';
 type Availability = { available: boolean; reason: string | null; message: string | null };
 
 forEachDatabase('installation settings: the offline-unblock switch', (kind) => {
+  // Each suite has its own server: a switch left off here turns nothing off elsewhere.
   let server: TestServer;
   let f: SecurityFixture;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    f = await createSecurityFixture(server.api);
-  });
-  afterAll(async () => {
-    // Leave the switch on for nothing else: each suite has its own server.
-    await server.close();
-  });
+  useServerWith(kind, createSecurityFixture, (started) => ({ server, f } = started));
 
   const setSwitch = (offlineUnblock: boolean) =>
     f.admin.patch(pathTo(api.settings.update), { offlineUnblock });

@@ -11,7 +11,7 @@ import type { SsoConfig } from '../src/config.js';
 import { ssoPending } from '../src/db/schema.js';
 import { ApiClient } from './support/api-client.js';
 import { freePort } from './support/free-port.js';
-import { startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
+import { ssoConfigFor, startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -21,20 +21,10 @@ const CHALLENGE = '0557 897F 8D84 407B';
 const FLOW_COOKIE = 'cardwarden_sso_flow';
 
 function ssoConfig(provider: TestProvider, publicUrl: string): SsoConfig {
-  return {
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUrl: `${publicUrl}${pathTo(api.sso.callback)}`,
-    postLogoutRedirectUrl: `${publicUrl}/`,
-    scopes: ['openid', 'profile', 'email'],
-    groupsClaim: 'groups',
+  return ssoConfigFor(provider, publicUrl, {
     groupRoles: new Map([['cardwarden-helpdesk', 'operator']]),
-    usernameClaim: 'preferred_username',
-    cardholderMatch: 'username',
-    allowInsecureHttp: true,
     stepUpMaxAgeSeconds: 120,
-  };
+  });
 }
 
 describeWith(['postgresql'], 'single sign-on over two server instances on one PostgreSQL database', () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError, type SsoConfig } from '../src/config.js';
 import { ApiClient } from './support/api-client.js';
 import { freePort } from './support/free-port.js';
-import { startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
+import { ssoConfigFor, startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
@@ -18,24 +18,14 @@ const CHALLENGE = '0557 897F 8D84 407B';
 const STEP_UP_SECONDS = 4;
 
 function ssoConfig(provider: TestProvider, base: string): SsoConfig {
-  return {
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUrl: `${base}${pathTo(api.sso.callback)}`,
-    postLogoutRedirectUrl: `${base}/`,
-    scopes: ['openid', 'profile', 'email'],
-    groupsClaim: 'groups',
+  return ssoConfigFor(provider, base, {
     groupRoles: new Map([
       ['cardwarden-admins', 'admin'],
       ['cardwarden-helpdesk', 'operator'],
       ['cardwarden-audit', 'auditor'],
     ]),
-    usernameClaim: 'preferred_username',
-    cardholderMatch: 'username',
-    allowInsecureHttp: true,
     stepUpMaxAgeSeconds: STEP_UP_SECONDS,
-  };
+  });
 }
 
 interface Exchange {

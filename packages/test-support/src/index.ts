@@ -1,1 +1,2 @@
 export * from './system-parts.js';
+export * from './certificates.js';

@@ -2,7 +2,9 @@
  * What the end-to-end tests share: the build, the real server as a child process, its REST API, and
  * cardwarden-unlock driven line by line like a script would.
  */
+import { PrivatePcscd, type SoftwareCardProcess } from '@cardwarden/card-sim';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -227,4 +229,37 @@ export class PtySession {
   type(keys: string): void {
     this.child.stdin!.write(keys);
   }
+}
+
+/** Where `startWithBlockedGidsCard` keeps the card's state, in the suite's directory. */
+export const gidsStatePath = (dir: string) => join(dir, 'gids.json');
+
+/**
+ * A private pcscd in `dir` with a software GIDS card whose PIN is blocked: the card the offline, online
+ * and terminal suites unblock.
+ */
+export async function startWithBlockedGidsCard(
+  dir: string,
+  card: { adminKey: string; serial: string; adminTries: number },
+): Promise<{ pcscd: PrivatePcscd; card: SoftwareCardProcess }> {
+  const pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
+  return {
+    pcscd,
+    card: await pcscd.startGidsCard({ state: gidsStatePath(dir), ...card, blockPin: true }),
+  };
+}
+
+/** Stops what an end-to-end suite started, last first; any part may be missing after a failed start. */
+export async function stopEndToEnd(parts: {
+  card?: SoftwareCardProcess;
+  pcscd?: PrivatePcscd;
+  proxy?: { close(): Promise<void> };
+  server?: ServerProcess;
+  dir?: string;
+}): Promise<void> {
+  await parts.card?.stop();
+  await parts.pcscd?.stop();
+  await parts.proxy?.close();
+  parts.server?.stop();
+  if (parts.dir) rmSync(parts.dir, { recursive: true, force: true });
 }

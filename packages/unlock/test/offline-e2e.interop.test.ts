@@ -5,12 +5,20 @@
  */
 import { PrivatePcscd, type GidsCardState, type SoftwareCardProcess } from '@cardwarden/card-sim';
 import { describeWith } from '@cardwarden/test-support';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import {
+  buildForEndToEnd,
+  gidsStatePath,
+  ServerProcess,
+  startWithBlockedGidsCard,
+  stopEndToEnd,
+  UNLOCK_CLI,
+  UnlockSession,
+} from './e2e-support.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
@@ -22,7 +30,7 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
   let card: SoftwareCardProcess | undefined;
   let server: ServerProcess | undefined;
   let cardId: string;
-  const statePath = () => join(dir, 'gids.json');
+  const statePath = () => gidsStatePath(dir);
   const state = () => JSON.parse(readFileSync(statePath(), 'utf8')) as GidsCardState;
 
   const api = (method: string, path: string, body?: unknown) =>
@@ -57,21 +65,15 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
     });
     cardId = registered.id as string;
 
-    pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
-    card = await pcscd.startGidsCard({
-      state: statePath(),
+    ({ pcscd, card } = await startWithBlockedGidsCard(dir, {
       adminKey: ADMIN_KEY,
       serial: SERIAL,
       adminTries: 3,
-      blockPin: true,
-    });
+    }));
   });
 
   afterAll(async () => {
-    await card?.stop();
-    await pcscd?.stop();
-    server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopEndToEnd({ card, pcscd, server, dir });
   });
 
   it('unblocks the card with the response the server computed for its admin key', async () => {

@@ -9,12 +9,20 @@
 import { PrivatePcscd, type GidsCardState, type SoftwareCardProcess } from '@cardwarden/card-sim';
 import { describeWith } from '@cardwarden/test-support';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import {
+  buildForEndToEnd,
+  gidsStatePath,
+  ServerProcess,
+  startWithBlockedGidsCard,
+  stopEndToEnd,
+  UNLOCK_CLI,
+  UnlockSession,
+} from './e2e-support.js';
 import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
@@ -41,7 +49,7 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   let server: ServerProcess | undefined;
   let proxy: TlsProxy | undefined;
   let profileId: string;
-  const state = () => JSON.parse(readFileSync(join(dir, 'gids.json'), 'utf8')) as GidsCardState;
+  const state = () => JSON.parse(readFileSync(gidsStatePath(dir), 'utf8')) as GidsCardState;
   const api = (method: string, path: string, body?: unknown, token?: string) =>
     (server as ServerProcess).api.call(method, path, body, token);
 
@@ -123,22 +131,15 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
     });
     proxy = await startTlsProxy(server.api.baseUrl, dir);
 
-    pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
-    card = await pcscd.startGidsCard({
-      state: join(dir, 'gids.json'),
+    ({ pcscd, card } = await startWithBlockedGidsCard(dir, {
       adminKey: ADMIN_KEY,
       serial: SERIAL,
       adminTries: 5,
-      blockPin: true,
-    });
+    }));
   });
 
   afterAll(async () => {
-    await card?.stop();
-    await pcscd?.stop();
-    await proxy?.close();
-    server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopEndToEnd({ card, pcscd, proxy, server, dir });
   });
 
   it('refuses a server certificate it cannot trust, before anything is sent', async () => {

@@ -9,6 +9,7 @@ import { main } from '../src/cli.js';
 import { freePort } from '../../server/test/support/free-port.js';
 import { registerCard } from '../../server/test/support/fixtures.js';
 import {
+  ssoConfigFor,
   startTestProvider,
   TestBrowser,
   type TestProvider,
@@ -45,20 +46,7 @@ describe('cardwarden-unlock online --sso', () => {
     server = await startTestServer('pglite', {
       config: {
         port,
-        sso: {
-          issuer: provider.issuer,
-          clientId: provider.clientId,
-          clientSecret: provider.clientSecret,
-          redirectUrl: `${base}${pathTo(api.sso.callback)}`,
-          postLogoutRedirectUrl: `${base}/`,
-          scopes: ['openid', 'profile', 'email'],
-          groupsClaim: 'groups',
-          groupRoles: new Map(),
-          usernameClaim: 'preferred_username',
-          cardholderMatch: 'username',
-          allowInsecureHttp: true,
-          stepUpMaxAgeSeconds: 300,
-        },
+        sso: ssoConfigFor(provider, base, { stepUpMaxAgeSeconds: 300 }),
       },
     });
     f = await createSecurityFixture(server.api, { ssoStepUp: true });

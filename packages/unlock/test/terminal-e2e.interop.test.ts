@@ -7,12 +7,20 @@
 import { PrivatePcscd, type GidsCardState, type SoftwareCardProcess } from '@cardwarden/card-sim';
 import { describeWith } from '@cardwarden/test-support';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildForEndToEnd, NODELAY_SOURCE, PtySession, ServerProcess, UNLOCK_CLI } from './e2e-support.js';
+import {
+  buildForEndToEnd,
+  gidsStatePath,
+  PtySession,
+  ServerProcess,
+  startWithBlockedGidsCard,
+  stopEndToEnd,
+  UNLOCK_CLI,
+} from './e2e-support.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
@@ -26,7 +34,7 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   let server: ServerProcess | undefined;
   let cardId: string;
   let profileId: string;
-  const state = () => JSON.parse(readFileSync(join(dir, 'gids.json'), 'utf8')) as GidsCardState;
+  const state = () => JSON.parse(readFileSync(gidsStatePath(dir), 'utf8')) as GidsCardState;
   const api = (method: string, path: string, body?: unknown) =>
     (server as ServerProcess).api.call(method, path, body);
 
@@ -82,21 +90,15 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
         adminKey: { algorithm: '3des', key: ADMIN_KEY },
       })
     ).id as string;
-    pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
-    card = await pcscd.startGidsCard({
-      state: join(dir, 'gids.json'),
+    ({ pcscd, card } = await startWithBlockedGidsCard(dir, {
       adminKey: ADMIN_KEY,
       serial: SERIAL,
       adminTries: 5,
-      blockPin: true,
-    });
+    }));
   });
 
   afterAll(async () => {
-    await card?.stop();
-    await pcscd?.stop();
-    server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopEndToEnd({ card, pcscd, server, dir });
   });
 
   it('reports a wrong response before asking for a PIN, with the attempts the card has left', async () => {

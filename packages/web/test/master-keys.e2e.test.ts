@@ -6,18 +6,16 @@
  * profiles, and "Issue a card" on a user's page telling the operator what to run. axe-core checks the
  * page and every dialog. With CARDWARDEN_SCREENSHOTS=1 it also writes its screenshots in docs/screenshots.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
+import { choose, shot } from './support/screens.js';
 import { launchChromium } from './support/browser.js';
-import { ensureBuilt, REPO_ROOT } from './support/build.js';
+import { ensureBuilt } from './support/build.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 import { api, pathTo } from '@cardwarden/contract';
-
-const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
 
 interface MasterList {
   items: { version: number; state: string; current: boolean; cardCount: number; custody: string }[];
@@ -71,36 +69,23 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     await (server as ServerProcess | undefined)?.stop();
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    await checkAccessibility(page, name);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
-  }
-
-  /** Chooses an option of a native select with the arrow keys, as a keyboard user does. */
-  async function choose(select: Locator, label: string): Promise<void> {
-    const state = () =>
-      select.evaluate((element, wanted) => {
-        const options = [...(element as HTMLSelectElement).options];
-        return {
-          current: (element as HTMLSelectElement).selectedIndex,
-          target: options.findIndex((option) => option.text === wanted),
-        };
-      }, label);
-    const { target } = await state();
-    expect(target, `the option "${label}"`).toBeGreaterThanOrEqual(0);
-    await select.focus();
-    for (let presses = 0; presses < 20; presses++) {
-      const { current } = await state();
-      if (current === target) return;
-      await select.press(current < target ? 'ArrowDown' : 'ArrowUp');
-    }
-    throw new Error(`the arrow keys never reached "${label}"`);
-  }
-
   /** The versions table as text, one row per version, newest first. */
   async function versionRows(page: Page): Promise<string[]> {
     const rows = page.getByRole('table', { name: 'Master versions' }).getByRole('row');
     return (await rows.allTextContents()).slice(1);
+  }
+
+  /** A new browser context signed in to the console as the admin, typing as a person does. */
+  async function signInAsAdmin(viewport?: { width: number; height: number }) {
+    const context = await browser.newContext({ baseURL: server.url, reducedMotion: 'reduce', viewport });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto('/');
+    await page.getByLabel('Username').pressSequentially(ADMIN.username);
+    await page.getByLabel('Password').pressSequentially(ADMIN.password);
+    await page.keyboard.press('Enter');
+    return { context, page };
   }
 
   async function expectNoKeyOnPage(page: Page): Promise<void> {
@@ -109,18 +94,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
   }
 
   it('shows a profile’s master versions, and rotates the master after saying what rotation does', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      baseURL: server.url,
-      reducedMotion: 'reduce',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto('/');
-    await page.getByLabel('Username').pressSequentially(ADMIN.username);
-    await page.getByLabel('Password').pressSequentially(ADMIN.password);
-    await page.keyboard.press('Enter');
+    const { context, page } = await signInAsAdmin({ width: 1280, height: 860 });
     await page.getByRole('link', { name: 'Master keys' }).click();
     await page.getByRole('heading', { name: 'Master keys', level: 1 }).waitFor();
 
@@ -221,14 +195,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
   });
 
   it('"Issue a card" on a user’s page tells the operator the command to run', async () => {
-    const context = await browser.newContext({ baseURL: server.url, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto('/');
-    await page.getByLabel('Username').pressSequentially(ADMIN.username);
-    await page.getByLabel('Password').pressSequentially(ADMIN.password);
-    await page.keyboard.press('Enter');
+    const { context, page } = await signInAsAdmin();
     await page.getByRole('textbox', { name: 'User Lookup' }).pressSequentially('dana');
     await page.getByRole('link', { name: 'dana', exact: true }).click();
     await page.getByRole('heading', { name: 'User Information' }).waitFor();

@@ -6,20 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/test-support';
 import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
+import { choose, SHOTS, shot } from './support/screens.js';
 import { launchChromium } from './support/browser.js';
 import { PageSet } from './support/pages.js';
-import { ensureBuilt, REPO_ROOT } from './support/build.js';
+import { ensureBuilt } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
 import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
-const SHOTS = process.env.CARDWARDEN_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs/screenshots') : null;
 const KNOWN_KEY = '010203040506070801020304050607080102030405060708';
 /** The key check value of a 3DES key: E_K(0…0), first 3 bytes, computed here and not by the server. */
 function kcvOf(key: string): string {
@@ -177,36 +176,6 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   });
 
   const newPage = (): Promise<Page> => pages.newPage(browser, server.url);
-
-  /** Every screen the suite photographs is also checked for accessibility. */
-  async function shot(page: Page, name: string): Promise<void> {
-    await checkAccessibility(page, name);
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
-  }
-
-  /**
-   * Chooses an option of a native select as a keyboard user does: focus on it, then the arrow keys
-   * until the option shows (the browser fires the change as it would for a person).
-   */
-  async function choose(select: Locator, label: string): Promise<void> {
-    const state = () =>
-      select.evaluate((element, wanted) => {
-        const options = [...(element as HTMLSelectElement).options];
-        return {
-          current: (element as HTMLSelectElement).selectedIndex,
-          target: options.findIndex((option) => option.text === wanted),
-        };
-      }, label);
-    const { target } = await state();
-    expect(target, `the option "${label}"`).toBeGreaterThanOrEqual(0);
-    await select.focus();
-    for (let presses = 0; presses < 50; presses++) {
-      const { current } = await state();
-      if (current === target) return;
-      await select.press(current < target ? 'ArrowDown' : 'ArrowUp');
-    }
-    throw new Error(`the arrow keys never reached "${label}"`);
-  }
 
   /** Whether `locator` has the keyboard focus. */
   const isFocused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { ApiClient } from './api-client.js';
-import type { DatabaseKind } from './test-database.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.js';
 import { ADMIN, startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
@@ -68,6 +68,19 @@ export async function registerCard(
   return { id: response.body.id, serial, kcv: response.body.adminKeyKcv };
 }
 
+/**
+ * The body that registers a GIDS card with `adminKey` to the fixture's user under its profile, with
+ * `extra` fields over it: for tests that read the raw answer (a generated key, a refusal).
+ */
+export function cardRegistration(
+  f: Pick<Fixture, 'username' | 'profileName'>,
+  serial: string,
+  adminKey: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { serial, username: f.username, profile: f.profileName, type: 'gids', adminKey, ...extra };
+}
+
 /** A profile with operator offline unblock on, a user, a card with the TPM default key, and staff. */
 export async function createFixture(
   api: ApiClient,
@@ -117,12 +130,47 @@ export function useServerWithFixture(
   receive: (started: { server: TestServer; f: Fixture }) => void,
   options?: TestServerOptions,
 ): void {
+  useServerWith(kind, createFixture, receive, options);
+}
+
+/** Like `useServerWithFixture`, with the fixture `makeFixture` makes through the server's API. */
+export function useServerWith<F>(
+  kind: DatabaseKind,
+  makeFixture: (api: ApiClient) => Promise<F>,
+  receive: (started: { server: TestServer; f: F }) => void,
+  options?: TestServerOptions,
+): void {
   let server: TestServer | undefined;
   beforeAll(async () => {
     server = await startTestServer(kind, options);
-    receive({ server, f: await createFixture(server.api) });
+    receive({ server, f: await makeFixture(server.api) });
   });
   afterAll(async () => {
     await server?.close();
+  });
+}
+
+/**
+ * Two server instances on one PostgreSQL database sharing the KEK, as a load-balanced installation runs,
+ * with a fixture made through the first: for the suites that check that a count or a lock holds across
+ * instances. Hands them to `receive` like `useServerWith`.
+ */
+export function useTwoInstancesWith<F>(
+  makeFixture: (api: ApiClient) => Promise<F>,
+  receive: (started: { first: TestServer; second: TestServer; f: F }) => void,
+): void {
+  let database: TestDatabase | undefined;
+  let first: TestServer | undefined;
+  let second: TestServer | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    first = await startTestServer('postgres', { database });
+    second = await startTestServer('postgres', { database, kekFile: first.kekFile });
+    receive({ first, second, f: await makeFixture(first.api) });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    await database?.drop();
   });
 }

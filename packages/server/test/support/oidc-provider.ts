@@ -7,6 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { api, pathTo } from '@cardwarden/contract';
+import type { SsoConfig } from '../../src/config.js';
 
 export interface TestAccount {
   readonly preferred_username?: string;
@@ -198,4 +200,30 @@ export class TestBrowser {
     }
     throw new Error('too many redirects');
   }
+}
+
+/**
+ * Cardwarden's SSO configuration for `provider`, with the server reached at `publicUrl`: what the SSO
+ * suites (the server's and the unlock tool's) start the server with, differing only in the group roles
+ * and the step-up age.
+ */
+export function ssoConfigFor(
+  provider: TestProvider,
+  publicUrl: string,
+  options: { groupRoles?: SsoConfig['groupRoles']; stepUpMaxAgeSeconds: number },
+): SsoConfig {
+  return {
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    redirectUrl: `${publicUrl}${pathTo(api.sso.callback)}`,
+    postLogoutRedirectUrl: `${publicUrl}/`,
+    scopes: ['openid', 'profile', 'email'],
+    groupsClaim: 'groups',
+    groupRoles: options.groupRoles ?? new Map(),
+    usernameClaim: 'preferred_username',
+    cardholderMatch: 'username',
+    allowInsecureHttp: true,
+    stepUpMaxAgeSeconds: options.stepUpMaxAgeSeconds,
+  };
 }

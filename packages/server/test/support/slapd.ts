@@ -3,6 +3,7 @@
  * small AD-style schema (sAMAccountName, userAccountControl with integer matching, binary objectGUID),
  * on a free loopback port. Stopped with SIGTERM.
  */
+import { makeSelfSignedCertificate } from '@cardwarden/test-support';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,30 +92,8 @@ export async function startSlapd(seedLdif?: string, options: { tls?: boolean } =
   mkdirSync(join(dir, 'db'));
   writeFileSync(join(dir, 'ad.schema'), AD_SCHEMA);
   const tls = options.tls ?? false;
-  if (tls) {
-    const made = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
-  }
+  // slapd.conf names key.pem and cert.pem in dir.
+  if (tls) makeSelfSignedCertificate(dir);
   const conf = join(dir, 'slapd.conf');
   writeFileSync(conf, slapdConf(dir, tls));
   const base = `dn: ${BASE_DN}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n`;
