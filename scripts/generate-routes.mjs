@@ -9,7 +9,10 @@ import {
 } from '../packages/contract/dist/routes/generate.js';
 
 const root = new URL('../', import.meta.url);
-writeFileSync(new URL('packages/contract/src/routes/endpoints.generated.ts', root), renderEndpointsModule(api));
+writeFileSync(
+  new URL('packages/contract/src/routes/endpoints.generated.ts', root),
+  renderEndpointsModule(api),
+);
 writeFileSync(
   new URL('packages/credential-provider/src/core/api_routes.hpp', root),
   renderCppRoutesHeader(api, CREDENTIAL_PROVIDER_AREAS),

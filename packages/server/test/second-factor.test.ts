@@ -299,9 +299,10 @@ forEachDatabase('staff second factor: TOTP, passkeys, recovery codes, policy', (
         return [s.username, s.password] as const;
       })()),
     );
-    const id = (
-      await admin.get<{ items: { id: string; username: string }[] }>(pathTo(api.operators.list))
-    ).body.items.find((o) => o.username === who.username)?.id ?? '';
+    const id =
+      (
+        await admin.get<{ items: { id: string; username: string }[] }>(pathTo(api.operators.list))
+      ).body.items.find((o) => o.username === who.username)?.id ?? '';
     expect(
       (await supervisor.post(pathTo(api.secondFactor.resetOperator, { id }), { reason: 'lost phone' }))
         .status,
