@@ -83,7 +83,7 @@ describe('hostile and malformed input', () => {
       ['GET', `${pathTo(api.users.list)}?offset=-1`, undefined],
       ['GET', `${pathTo(api.audit.list)}?from=yesterday`, undefined],
       ['GET', pathTo(api.users.get, { id: '9'.repeat(300) }), undefined],
-      ['GET', pathTo(api.users.get, { id: '%00' }), undefined],
+      ['GET', `${pathTo(api.users.list)}/%00` /* raw: a NUL once decoded */, undefined],
       ['DELETE', pathTo(api.cards.list), undefined],
     ];
     for (const [method, path, body] of cases) {
@@ -190,20 +190,21 @@ describe('hostile and malformed input', () => {
       '/api/openapi.json',
     );
     expect(doc.body.openapi).toMatch(/^3\./);
-    for (const path of [
-      pathTo(api.auth.login),
-      pathTo(api.users.list),
-      pathTo(api.users.get, { id: '{id}' }),
-      pathTo(api.profiles.get, { id: '{id}' }),
-      pathTo(api.cards.list),
-      pathTo(api.offlineUnblocks.start, { id: '{id}' }),
-      pathTo(api.offlineUnblocks.approve, { id: '{id}' }),
-      pathTo(api.offlineUnblocks.response, { id: '{id}' }),
-      pathTo(api.offlineUnblocks.outcome, { id: '{id}' }),
-      pathTo(api.audit.list),
-      pathTo(api.selfService.login),
+    for (const route of [
+      api.auth.login,
+      api.users.list,
+      api.users.get,
+      api.profiles.get,
+      api.cards.list,
+      api.offlineUnblocks.start,
+      api.offlineUnblocks.approve,
+      api.offlineUnblocks.response,
+      api.offlineUnblocks.outcome,
+      api.audit.list,
+      api.selfService.login,
     ]) {
-      expect(Object.keys(doc.body.paths)).toContain(path);
+      // OpenAPI writes a path parameter as {id} where the route table writes :id.
+      expect(Object.keys(doc.body.paths)).toContain(route.path.replace(/:([A-Za-z]+)/g, '{$1}'));
     }
   });
 });
