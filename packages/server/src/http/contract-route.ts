@@ -5,7 +5,9 @@
  * their body is `ErrorBody` unless the route names a fuller one (`errorBodies`).
  */
 import { ErrorBody, errorStatusesOf, type ErrorStatus, type RouteDefinition } from '@cardwarden/contract';
-import { bearer } from './responses.js';
+
+/** The OpenAPI security requirement of a route that needs a token. */
+const bearer = [{ bearerAuth: [] }];
 
 type ErrorResponses = { readonly [S in ErrorStatus]?: typeof ErrorBody };
 
