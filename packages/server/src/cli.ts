@@ -14,6 +14,7 @@ import { openStorage, postgresTimeouts } from './server.js';
 import { describeBreak, verifyAuditChains } from './services/audit-chain.service.js';
 import { resetPasswordLocally } from './services/password.service.js';
 import { resetSecondFactorsLocally } from './auth/second-factor/second-factor.service.js';
+import { inTransaction, unitOfWork } from './db/unit-of-work.js';
 
 const USAGE = `usage: cardwarden-server [serve | rotate-kek | reset-password USERNAME |
                          reset-second-factor USERNAME REASON | audit-verify | help]
@@ -91,7 +92,7 @@ async function resetPassword(username: string | undefined): Promise<void> {
   const config = loadConfig();
   const { handle, lock } = await openStorage(config, 'cardwarden-server reset-password');
   try {
-    const result = await resetPasswordLocally(handle.db, username.trim());
+    const result = await resetPasswordLocally(unitOfWork(handle.db), username.trim());
     // The password is last on its line, for scripts; it is not shown again and not stored in clear.
     process.stdout.write(`New password for ${result.username}: ${result.password}\n`);
     if (result.state !== 'active') {
@@ -116,7 +117,9 @@ async function resetSecondFactor(username: string | undefined, reason: string): 
   const config = loadConfig();
   const { handle, lock } = await openStorage(config, 'cardwarden-server reset-second-factor');
   try {
-    const result = await resetSecondFactorsLocally(handle.db, username.trim(), reason.trim());
+    const result = await inTransaction(handle.db, (tx) =>
+      resetSecondFactorsLocally(tx, username.trim(), reason.trim()),
+    );
     process.stdout.write(
       `Removed the second factors of ${result.username} (authenticator app: ${result.totp ? 'yes' : 'no'}, passkeys: ${String(result.passkeys)}); their sessions ended.\n`,
     );

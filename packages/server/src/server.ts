@@ -25,6 +25,7 @@ import { Metrics } from './observability/metrics.js';
 import { configureArgon2Gate } from './auth/password.js';
 import { createAnonymousLane } from './http/anonymous-admission.js';
 import { notificationOutboxDepth } from './services/metrics.service.js';
+import { unitOfWork } from './db/unit-of-work.js';
 
 export interface RunningServer {
   readonly app: App;
@@ -128,7 +129,7 @@ export async function startServer(
       ? await KeyCustody.loadHsm(handle.db, config.pkcs11)
       : await KeyCustody.load(handle.db, config.kekFile);
     custody = keys;
-    const bootstrap = await ensureFirstAdmin(handle.db, config.bootstrapAdmin);
+    const bootstrap = await ensureFirstAdmin(handle.db, unitOfWork(handle.db), config.bootstrapAdmin);
     // The notifier logs through the app's logger, which exists once the app does.
     const notifier = Notifier.create(handle.db, config.smtp, {
       warn: (message) => app?.log.warn(message),
@@ -224,7 +225,7 @@ function scheduleDirectorySync(ctx: ServiceContext, config: Config, app: App): N
   const minutes = config.directory?.syncIntervalMinutes;
   if (minutes === undefined || !ctx.directory) return undefined;
   const timer = setInterval(() => {
-    scheduledSync(ctx).then(
+    scheduledSync(ctx, unitOfWork(ctx.db)).then(
       (result) => {
         app.log.info({ directorySync: result }, 'directory sync completed');
       },

@@ -8,6 +8,7 @@ import { unique } from './support/fixtures.js';
 import { SoftwareAuthenticator } from './support/software-authenticator.js';
 import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
 import { api, pathTo } from '@cardwarden/contract';
+import { inTransaction } from '../src/db/unit-of-work.js';
 
 interface Login {
   token: string;
@@ -324,10 +325,8 @@ forEachDatabase('staff second factor: TOTP, passkeys, recovery codes, policy', (
     const who = await newStaff('admin');
     const client = await server.api.login(who.username, who.password);
     await enrolTotp(client);
-    const result = await resetSecondFactorsLocally(
-      server.server.ctx.db,
-      who.username.toUpperCase(),
-      'locked out',
+    const result = await inTransaction(server.server.ctx.db, (tx) =>
+      resetSecondFactorsLocally(tx, who.username.toUpperCase(), 'locked out'),
     );
     expect(result).toEqual({ username: who.username, totp: true, passkeys: 0 });
     expect((await client.get(pathTo(api.auth.me))).status).toBe(401);
@@ -337,8 +336,8 @@ forEachDatabase('staff second factor: TOTP, passkeys, recovery codes, policy', (
       actor: 'reset-second-factor command',
       details: { operator: who.username, reason: 'locked out' },
     });
-    await expect(resetSecondFactorsLocally(server.server.ctx.db, 'nobody-here', 'x')).rejects.toThrow(
-      /no staff account/,
-    );
+    await expect(
+      inTransaction(server.server.ctx.db, (tx) => resetSecondFactorsLocally(tx, 'nobody-here', 'x')),
+    ).rejects.toThrow(/no staff account/);
   });
 });

@@ -38,6 +38,7 @@ import {
 } from './key-custody.js';
 import { installPendingKek, KekError, writeKekFile } from './kek-file.js';
 import { HSM_KEK_LABEL, Pkcs11Token, type Pkcs11Config } from './pkcs11-token.js';
+import { inTransaction } from '../db/unit-of-work.js';
 
 export interface RotationResult {
   readonly resealed: number;
@@ -164,7 +165,7 @@ async function resealAll(
   record: RotationRecord,
   hooks: RotationHooks,
 ): Promise<ResealCounts> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const counts: ResealCounts = {
       adminKeys: await resealKind(tx, custody, target, ADMIN_KEYS, hooks.afterResealedAdminKey),
       masters: await resealKind(tx, custody, target, MASTERS),

@@ -7,6 +7,7 @@ import type { App } from '../http/types.js';
 import { loginOperator, logout, whoAmI } from '../services/auth.service.js';
 import type { ServiceContext } from '../services/context.js';
 import { changeOwnPassword } from '../services/password.service.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
   app.route({
@@ -38,7 +39,7 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
     preHandler: requireAnyOperator(ctx),
     handler: async (request, reply) => {
       if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
-      await changeOwnPassword(ctx, operatorOf(request), request.tokenId, request.body);
+      await changeOwnPassword(ctx, unitOfWork(ctx.db), operatorOf(request), request.tokenId, request.body);
       return reply.code(204).send(null);
     },
   });

@@ -11,13 +11,14 @@ import {
   updateCard,
 } from '../services/card.service.js';
 import type { ServiceContext } from '../services/context.js';
+import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerCardRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.cards.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await registerCard(ctx, operatorOf(request), request.body)),
+      reply.code(201).send(await registerCard(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.cards.list),
@@ -32,16 +33,23 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.cards.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => updateCard(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      inTransaction(ctx.db, (tx) =>
+        updateCard(ctx, tx, operatorOf(request), request.params.id, request.body),
+      ),
   });
   app.route({
     ...fromContract(api.cards.resetAdminKeyAttempts),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => resetAdminKeyAttempts(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      inTransaction(ctx.db, (tx) =>
+        resetAdminKeyAttempts(ctx, tx, operatorOf(request), request.params.id, request.body),
+      ),
   });
   app.route({
     ...fromContract(api.cards.replaceAdminKey),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => replaceAdminKey(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      replaceAdminKey(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
   });
 }

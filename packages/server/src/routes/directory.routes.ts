@@ -8,12 +8,13 @@ import {
   syncDirectory,
   testDirectoryConnection,
 } from '../services/directory-sync.service.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerDirectoryRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.directory.sync),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => syncDirectory(ctx, operatorOf(request), request.query.dryRun),
+    handler: (request) => syncDirectory(ctx, unitOfWork(ctx.db), operatorOf(request), request.query.dryRun),
   });
 
   app.route({

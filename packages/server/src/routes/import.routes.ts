@@ -7,6 +7,7 @@ import type { App } from '../http/types.js';
 import { AppError } from '../errors.js';
 import { importCards, importProgress } from '../services/import.service.js';
 import type { ServiceContext } from '../services/context.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 /** The largest import file: 50 MB and more (about 400,000 cards with clear keys). */
 export const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
@@ -70,7 +71,7 @@ function registerImport(app: App, ctx: ServiceContext): void {
       }
       const contentType = request.headers['content-type'] ?? '';
       const header = request.headers[TRANSPORT_KEY_HEADER];
-      const outcome = await importCards(ctx, operatorOf(request), request.body, {
+      const outcome = await importCards(ctx, unitOfWork(ctx.db), operatorOf(request), request.body, {
         dryRun: request.query.dryRun,
         format: /^application\/json\b/i.test(contentType) ? 'json' : 'csv',
         tokenDigest: tokenDigest(request) ?? '',

@@ -10,6 +10,7 @@ import {
   recordKeyWritten,
   startIssuance,
 } from '../services/issuance.service.js';
+import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 /** `cardwarden-unlock issue`: issuers and admins put cards under management (docs/issuance.md). */
 export function registerIssuanceRoutes(app: App, ctx: ServiceContext): void {
@@ -18,27 +19,32 @@ export function registerIssuanceRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.issuances.start),
     preHandler: issuers,
     handler: async (request, reply) =>
-      reply.code(201).send(await startIssuance(ctx, operatorOf(request), request.body)),
+      reply.code(201).send(await startIssuance(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.issuances.authenticate),
     preHandler: issuers,
     handler: (request) =>
-      answerIssuanceAuthentication(ctx, operatorOf(request), request.params.id, request.body),
+      inTransaction(ctx.db, (tx) =>
+        answerIssuanceAuthentication(ctx, tx, operatorOf(request), request.params.id, request.body),
+      ),
   });
   app.route({
     ...fromContract(api.issuances.proof),
     preHandler: issuers,
-    handler: (request) => recordIssuanceProof(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      recordIssuanceProof(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
   });
   app.route({
     ...fromContract(api.issuances.keyWritten),
     preHandler: issuers,
-    handler: (request) => recordKeyWritten(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      recordKeyWritten(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
   });
   app.route({
     ...fromContract(api.issuances.finish),
     preHandler: issuers,
-    handler: (request) => finishIssuance(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      finishIssuance(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
   });
 }

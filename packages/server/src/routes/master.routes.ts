@@ -4,6 +4,7 @@ import { operatorOf, requireOperator } from '../http/auth-guard.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { listProfileMasters, rotateProfileMaster } from '../services/master.service.js';
+import { inTransaction } from '../db/unit-of-work.js';
 
 export function registerMasterRoutes(app: App, ctx: ServiceContext): void {
   app.route({
@@ -17,6 +18,10 @@ export function registerMasterRoutes(app: App, ctx: ServiceContext): void {
     handler: async (request, reply) =>
       reply
         .code(201)
-        .send(await rotateProfileMaster(ctx, operatorOf(request), request.params.id, request.body)),
+        .send(
+          await inTransaction(ctx.db, (tx) =>
+            rotateProfileMaster(ctx, tx, operatorOf(request), request.params.id, request.body),
+          ),
+        ),
   });
 }

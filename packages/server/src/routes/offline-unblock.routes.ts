@@ -13,6 +13,7 @@ import {
   startOfflineUnblock,
   verifyIdentity,
 } from '../services/offline-unblock.service.js';
+import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): void {
   const helpDesk = requireOperator(ctx, 'operator', 'supervisor', 'admin');
@@ -38,27 +39,39 @@ export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): voi
     ...fromContract(api.offlineUnblocks.approve),
     preHandler: requireOperator(ctx, 'supervisor', 'admin'),
     handler: (request) =>
-      approveOfflineUnblock(ctx, operatorOf(request), request.params.id, request.body.ticket),
+      inTransaction(ctx.db, (tx) =>
+        approveOfflineUnblock(ctx, tx, operatorOf(request), request.params.id, request.body.ticket),
+      ),
   });
   app.route({
     ...fromContract(api.offlineUnblocks.response),
     preHandler: helpDesk,
-    handler: (request) => issueResponse(ctx, operatorOf(request), request.params.id, request.body.challenge),
+    handler: (request) =>
+      issueResponse(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body.challenge),
   });
   app.route({
     ...fromContract(api.offlineUnblocks.identity),
     preHandler: helpDesk,
-    handler: (request) => verifyIdentity(ctx, operatorOf(request), request.params.id, request.body.answers),
+    handler: (request) =>
+      verifyIdentity(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body.answers),
   });
   app.route({
     ...fromContract(api.offlineUnblocks.outcome),
     preHandler: helpDesk,
     handler: (request) =>
-      recordOutcome(ctx, operatorOf(request), request.params.id, request.body.result, request.body.ticket),
+      recordOutcome(
+        ctx,
+        unitOfWork(ctx.db),
+        operatorOf(request),
+        request.params.id,
+        request.body.result,
+        request.body.ticket,
+      ),
   });
   app.route({
     ...fromContract(api.offlineUnblocks.cancel),
     preHandler: helpDesk,
-    handler: (request) => cancelOfflineUnblock(ctx, operatorOf(request), request.params.id),
+    handler: (request) =>
+      inTransaction(ctx.db, (tx) => cancelOfflineUnblock(ctx, tx, operatorOf(request), request.params.id)),
   });
 }

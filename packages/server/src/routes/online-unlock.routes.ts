@@ -18,6 +18,7 @@ import {
   startOnlineUnlock,
 } from '../services/online-unlock.service.js';
 import { pinPolicyForSerial } from '../services/pin-policy.service.js';
+import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
 
@@ -53,7 +54,13 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         .code(201)
         .send(
           await underLoad(
-            startOnlineUnlock(ctx, request.body.cardSerial, request.ip, request.body.ssoStepUp),
+            startOnlineUnlock(
+              ctx,
+              unitOfWork(ctx.db),
+              request.body.cardSerial,
+              request.ip,
+              request.body.ssoStepUp,
+            ),
           ),
         ),
   });
@@ -62,28 +69,50 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
     onRequest,
     preHandler,
     handler: (request) =>
-      underLoad(respondOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request))),
+      underLoad(
+        respondOnline(
+          ctx,
+          unitOfWork(ctx.db),
+          request.params.id,
+          request.body,
+          request.ip,
+          laneSlotOf(request),
+        ),
+      ),
   });
   app.route({
     ...fromContract(api.onlineUnlock.mutualAuth),
     onRequest,
     preHandler,
     handler: (request) =>
-      underLoad(mutualAuthOnline(ctx, request.params.id, request.body, request.ip, laneSlotOf(request))),
+      underLoad(
+        mutualAuthOnline(
+          ctx,
+          unitOfWork(ctx.db),
+          request.params.id,
+          request.body,
+          request.ip,
+          laneSlotOf(request),
+        ),
+      ),
   });
   app.route({
     ...fromContract(api.onlineUnlock.confirmMutualAuth),
     onRequest,
     preHandler,
     handler: (request) =>
-      underLoad(confirmOnlineUnblock(ctx, request.params.id, request.body.cardCryptogram)),
+      underLoad(
+        confirmOnlineUnblock(ctx, unitOfWork(ctx.db), request.params.id, request.body.cardCryptogram),
+      ),
   });
   app.route({
     ...fromContract(api.onlineUnlock.outcome),
     onRequest,
     preHandler,
     handler: async (request) => {
-      await underLoad(recordOnlineOutcome(ctx, request.params.id, request.body.result));
+      await underLoad(
+        inTransaction(ctx.db, (tx) => recordOnlineOutcome(ctx, tx, request.params.id, request.body.result)),
+      );
       return { result: request.body.result };
     },
   });

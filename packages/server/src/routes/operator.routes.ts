@@ -5,13 +5,14 @@ import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { createOperator, listAllOperators, updateOperator } from '../services/operator.service.js';
 import { resetOperatorPassword } from '../services/password.service.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerOperatorRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.operators.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await createOperator(ctx, operatorOf(request), request.body)),
+      reply.code(201).send(await createOperator(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.operators.list),
@@ -21,11 +22,13 @@ export function registerOperatorRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.operators.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => updateOperator(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      updateOperator(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
   });
   app.route({
     ...fromContract(api.operators.resetPassword),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => resetOperatorPassword(ctx, operatorOf(request), request.params.id),
+    handler: (request) =>
+      resetOperatorPassword(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id),
   });
 }

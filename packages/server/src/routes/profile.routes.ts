@@ -4,13 +4,14 @@ import { operatorOf, requireAnyOperator, requireOperator } from '../http/auth-gu
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { createProfile, getProfile, listAllProfiles, updateProfile } from '../services/profile.service.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerProfileRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.profiles.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await createProfile(ctx, operatorOf(request), request.body)),
+      reply.code(201).send(await createProfile(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.profiles.list),
@@ -25,6 +26,7 @@ export function registerProfileRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.profiles.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => updateProfile(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      updateProfile(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
   });
 }

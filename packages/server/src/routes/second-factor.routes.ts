@@ -31,6 +31,7 @@ import {
   startTotpEnrolment,
 } from '../auth/second-factor/totp.service.js';
 import type { RelyingParty } from '../auth/second-factor/webauthn.js';
+import { inTransaction } from '../db/unit-of-work.js';
 
 function sessionOf(request: FastifyRequest): SessionRef {
   if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
@@ -171,7 +172,9 @@ export function registerSecondFactorRoutes(app: App, ctx: ServiceContext): void 
     ...fromContract(api.secondFactor.resetOperator),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) => {
-      await resetOperatorSecondFactors(ctx, operatorOf(request), request.params.id, request.body.reason);
+      await inTransaction(ctx.db, (tx) =>
+        resetOperatorSecondFactors(ctx, tx, operatorOf(request), request.params.id, request.body.reason),
+      );
       return reply.code(204).send(null);
     },
   });

@@ -12,6 +12,7 @@ import {
   setMySecurityAnswers,
   updateSecurityQuestion,
 } from '../services/security-question.service.js';
+import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): void {
   const admin = requireOperator(ctx, 'admin');
@@ -19,7 +20,13 @@ export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): v
     ...fromContract(api.securityQuestions.create),
     preHandler: admin,
     handler: async (request, reply) =>
-      reply.code(201).send(await createSecurityQuestion(ctx, operatorOf(request), request.body.text)),
+      reply
+        .code(201)
+        .send(
+          await inTransaction(ctx.db, (tx) =>
+            createSecurityQuestion(ctx, tx, operatorOf(request), request.body.text),
+          ),
+        ),
   });
   app.route({
     ...fromContract(api.securityQuestions.list),
@@ -29,13 +36,18 @@ export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): v
   app.route({
     ...fromContract(api.securityQuestions.update),
     preHandler: admin,
-    handler: (request) => updateSecurityQuestion(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      inTransaction(ctx.db, (tx) =>
+        updateSecurityQuestion(ctx, tx, operatorOf(request), request.params.id, request.body),
+      ),
   });
   app.route({
     ...fromContract(api.securityQuestions.updateSettings),
     preHandler: admin,
     handler: async (request) => {
-      await setCustomQuestionsAllowed(ctx, operatorOf(request), request.body.allowCustom);
+      await inTransaction(ctx.db, (tx) =>
+        setCustomQuestionsAllowed(ctx, tx, operatorOf(request), request.body.allowCustom),
+      );
       return { allowCustom: request.body.allowCustom };
     },
   });
@@ -43,7 +55,9 @@ export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): v
     ...fromContract(api.securityQuestions.clearLockout),
     preHandler: admin,
     handler: async (request, reply) => {
-      await clearLockout(ctx, operatorOf(request), request.params.id, request.query.ticket);
+      await inTransaction(ctx.db, (tx) =>
+        clearLockout(ctx, tx, operatorOf(request), request.params.id, request.query.ticket),
+      );
       return reply.code(204).send(null);
     },
   });
@@ -56,7 +70,7 @@ export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): v
     ...fromContract(api.securityQuestions.setMyAnswers),
     preHandler: requireCardholder(ctx),
     handler: async (request, reply) => {
-      await setMySecurityAnswers(ctx, cardholderOf(request), request.body);
+      await setMySecurityAnswers(ctx, unitOfWork(ctx.db), cardholderOf(request), request.body);
       return reply.code(204).send(null);
     },
   });

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../services/context.js';
 import { recordOutcome } from '../services/offline-unblock.service.js';
 import { changeOwnPassword } from '../services/password.service.js';
 import { getCardholder, listOwnCards, unblockOwnCard } from '../services/self-service.service.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
   const cardholder = requireCardholder(ctx);
@@ -30,7 +31,7 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     preHandler: cardholder,
     handler: async (request, reply) => {
       if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
-      await changeOwnPassword(ctx, cardholderOf(request), request.tokenId, request.body);
+      await changeOwnPassword(ctx, unitOfWork(ctx.db), cardholderOf(request), request.tokenId, request.body);
       return reply.code(204).send(null);
     },
   });
@@ -45,6 +46,7 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     handler: (request) =>
       unblockOwnCard(
         ctx,
+        unitOfWork(ctx.db),
         cardholderOf(request),
         request.params.id,
         request.body.challenge,
@@ -55,6 +57,13 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.selfService.outcome),
     preHandler: cardholder,
     handler: (request) =>
-      recordOutcome(ctx, cardholderOf(request), request.params.id, request.body.result, undefined),
+      recordOutcome(
+        ctx,
+        unitOfWork(ctx.db),
+        cardholderOf(request),
+        request.params.id,
+        request.body.result,
+        undefined,
+      ),
   });
 }

@@ -4,6 +4,7 @@ import { operatorOf, requireOperator } from '../http/auth-guard.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
 import { getSettings, updateSettings } from '../services/settings.service.js';
+import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerSettingsRoutes(app: App, ctx: ServiceContext): void {
   app.route({
@@ -14,6 +15,6 @@ export function registerSettingsRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.settings.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => updateSettings(ctx, operatorOf(request), request.body),
+    handler: (request) => updateSettings(ctx, unitOfWork(ctx.db), operatorOf(request), request.body),
   });
 }

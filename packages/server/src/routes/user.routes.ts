@@ -10,6 +10,7 @@ import {
   setUserPassword,
   updateUser,
 } from '../services/user.service.js';
+import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerUserRoutes(app: App, ctx: ServiceContext): void {
   const everyone = requireAnyOperator(ctx);
@@ -17,7 +18,7 @@ export function registerUserRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.users.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await createUser(ctx, operatorOf(request), request.body)),
+      reply.code(201).send(await createUser(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.users.list),
@@ -32,13 +33,22 @@ export function registerUserRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.users.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => updateUser(ctx, operatorOf(request), request.params.id, request.body),
+    handler: (request) =>
+      inTransaction(ctx.db, (tx) =>
+        updateUser(ctx, tx, operatorOf(request), request.params.id, request.body),
+      ),
   });
   app.route({
     ...fromContract(api.users.setPassword),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) => {
-      await setUserPassword(ctx, operatorOf(request), request.params.id, request.body.password);
+      await setUserPassword(
+        ctx,
+        unitOfWork(ctx.db),
+        operatorOf(request),
+        request.params.id,
+        request.body.password,
+      );
       return reply.code(204).send(null);
     },
   });
@@ -46,7 +56,7 @@ export function registerUserRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.users.removePassword),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) => {
-      await setUserPassword(ctx, operatorOf(request), request.params.id, null);
+      await setUserPassword(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, null);
       return reply.code(204).send(null);
     },
   });

@@ -8,6 +8,7 @@ import {
   insertOperator,
   lockOperatorBootstrap,
 } from '../repositories/operator.repository.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 export type BootstrapResult =
   { created: false } | { created: true; username: string; generatedPassword: string | undefined };
@@ -18,12 +19,13 @@ export type BootstrapResult =
  */
 export async function ensureFirstAdmin(
   db: Database,
+  uow: UnitOfWork,
   admin: { username: string; password: string | undefined },
 ): Promise<BootstrapResult> {
   if ((await countOperators(db)) > 0) return { created: false };
   const generatedPassword = admin.password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(admin.password ?? generatedPassword ?? '');
-  return db.transaction(async (tx) => {
+  return uow(async (tx) => {
     await lockOperatorBootstrap(tx);
     if ((await countOperators(tx)) > 0) return { created: false } as const;
     await insertOperator(tx, { username: admin.username, passwordHash, role: 'admin' });

@@ -30,6 +30,7 @@ import { newAdminKeyForCard, type NewAdminKey } from '../keys/card-admin-key.js'
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 import { unblockSwitches } from './settings.service.js';
 import { toCardDetail } from './views.js';
+import type { Transaction, UnitOfWork } from '../db/unit-of-work.js';
 
 export async function requireCard(db: Database, id: string): Promise<CardRecord> {
   const card = await findCardById(db, id);
@@ -50,7 +51,7 @@ export interface RegisteredCard {
  */
 export async function registerCardIn(
   ctx: ServiceContext,
-  tx: Database,
+  tx: Transaction,
   actor: OperatorActor,
   input: RegisterCardBody,
   keySource?: string,
@@ -99,12 +100,13 @@ export async function registerCardIn(
 
 export async function registerCard(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   input: RegisterCardBody,
 ): Promise<RegisterCardResponse> {
   let made: NewAdminKey | undefined;
   try {
-    const id = await ctx.db.transaction(async (tx) => {
+    const id = await uow(async (tx) => {
       const registered = await registerCardIn(ctx, tx, actor, input);
       made = registered.made;
       return registered.id;
@@ -156,35 +158,34 @@ export async function findCards(
 
 export async function updateCard(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   id: string,
   input: UpdateCardBody,
 ): Promise<CardDetail> {
-  return ctx.db.transaction(async (tx) => {
-    const before = await requireCard(tx, id);
-    let profileId: string | undefined;
-    if (input.profile !== undefined) {
-      const profile = await findProfileByName(tx, input.profile);
-      if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
-      profileId = profile.id;
-    }
-    await updateCardRow(tx, id, { state: input.state, profileId });
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'card.updated',
-      cardId: id,
-      userId: before.user.id,
-      ticket: input.ticket ?? null,
-      details: {
-        serial: before.serial,
-        ...(input.state && input.state !== before.state
-          ? { state: input.state, previousState: before.state }
-          : {}),
-        ...(input.profile ? { profile: input.profile, previousProfile: before.profile.name } : {}),
-      },
-    });
-    return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
+  const before = await requireCard(tx, id);
+  let profileId: string | undefined;
+  if (input.profile !== undefined) {
+    const profile = await findProfileByName(tx, input.profile);
+    if (!profile) throw new AppError('profile.not_found', `no card profile is named "${input.profile}"`);
+    profileId = profile.id;
+  }
+  await updateCardRow(tx, id, { state: input.state, profileId });
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'card.updated',
+    cardId: id,
+    userId: before.user.id,
+    ticket: input.ticket ?? null,
+    details: {
+      serial: before.serial,
+      ...(input.state && input.state !== before.state
+        ? { state: input.state, previousState: before.state }
+        : {}),
+      ...(input.profile ? { profile: input.profile, previousProfile: before.profile.name } : {}),
+    },
   });
+  return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
 }
 
 /**
@@ -195,34 +196,33 @@ export async function updateCard(
  */
 export async function resetAdminKeyAttempts(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   id: string,
   input: ResetAttemptsBody,
 ): Promise<CardDetail> {
-  return ctx.db.transaction(async (tx) => {
-    const card = await requireCard(tx, id);
-    if (card.adminKey.blockedAt !== null) {
-      throw new AppError(
-        'admin_key.blocked',
-        `this card's admin key is blocked: the card refused its last attempt on ${card.adminKey.blockedAt.toISOString()}, ` +
-          'so resetting the count would not help. Ask for a replacement card (or one with a new admin key).',
-      );
-    }
-    await resetAttempts(tx, id);
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'card.admin_key_attempts_reset',
-      cardId: id,
-      userId: card.user.id,
-      ticket: input.ticket ?? null,
-      details: {
-        serial: card.serial,
-        previousAttemptsUsed: card.adminKey.attemptsUsed,
-        reason: input.reason,
-      },
-    });
-    return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
+  const card = await requireCard(tx, id);
+  if (card.adminKey.blockedAt !== null) {
+    throw new AppError(
+      'admin_key.blocked',
+      `this card's admin key is blocked: the card refused its last attempt on ${card.adminKey.blockedAt.toISOString()}, ` +
+        'so resetting the count would not help. Ask for a replacement card (or one with a new admin key).',
+    );
+  }
+  await resetAttempts(tx, id);
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'card.admin_key_attempts_reset',
+    cardId: id,
+    userId: card.user.id,
+    ticket: input.ticket ?? null,
+    details: {
+      serial: card.serial,
+      previousAttemptsUsed: card.adminKey.attemptsUsed,
+      reason: input.reason,
+    },
   });
+  return toCardDetail(await requireCard(tx, id), await unblockSwitches(tx));
 }
 
 /**
@@ -231,13 +231,14 @@ export async function resetAdminKeyAttempts(
  */
 export async function replaceAdminKey(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   input: ReplaceAdminKeyBody,
 ): Promise<RegisterCardResponse> {
   let made: NewAdminKey | undefined;
   try {
-    await ctx.db.transaction(async (tx) => {
+    await uow(async (tx) => {
       const card = await requireCard(tx, id);
       await ctx.keys.ensureCurrent(tx);
       // A re-keyed card under a deriving profile moves to the current master version.

@@ -41,6 +41,7 @@ import {
 } from '../directory/ldap-directory.js';
 import type { OperatorActor, ServiceContext } from './context.js';
 import { DirectoryRunMonitor, type RunReport } from './directory-run-monitor.js';
+import type { Transaction, UnitOfWork } from '../db/unit-of-work.js';
 
 /** Most powerful first: a member of several mapped groups gets the first of these it has. */
 const ROLE_ORDER: readonly DirectoryRole[] = ['admin', 'supervisor', 'operator', 'issuer', 'auditor'];
@@ -306,9 +307,9 @@ async function apply(db: Database, planned: Plan): Promise<void> {
  * Runs the writing part in one transaction. A unique violation means someone created an account with a
  * directory username (or id) while the sync ran: nothing was written, and running it again settles it.
  */
-async function writeSync<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
+async function writeSync<T>(uow: UnitOfWork, work: (tx: Transaction) => Promise<T>): Promise<T> {
   try {
-    return await db.transaction(work);
+    return await uow(work);
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError(
@@ -323,6 +324,7 @@ async function writeSync<T>(db: Database, work: (tx: Database) => Promise<T>): P
 /** One sync (or dry run) from start to end. */
 async function runSync(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   directory: DirectoryContext,
   actor: { actor: string; actorType: 'operator' | 'system' },
   dryRun: boolean,
@@ -377,7 +379,7 @@ async function runSync(
       changesTruncated: changes.length > MAX_LISTED_CHANGES,
     };
   } else {
-    counts = await writeSync(ctx.db, async (tx) => {
+    counts = await writeSync(uow, async (tx) => {
       await lockDirectorySync(tx);
       const planned = await decide(tx);
       report.phase('writing');
@@ -418,6 +420,7 @@ function requireDirectory(ctx: ServiceContext): DirectoryContext {
 /** `POST /directory/sync`: a real run is single-flight (joins a running one); a dry run always runs on its own. */
 export function syncDirectory(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   dryRun: boolean,
 ): Promise<DirectorySyncResult> {
@@ -425,18 +428,18 @@ export function syncDirectory(
   const who = { actor: actor.username, actorType: 'operator' as const };
   const tracked = (dry: boolean) =>
     directory.monitor.track({ trigger: 'operator', actor: actor.username }, dry, (report) =>
-      runSync(ctx, directory, who, dry, report),
+      runSync(ctx, uow, directory, who, dry, report),
     );
   if (dryRun) return tracked(true);
   return directory.runner.run(() => tracked(false));
 }
 
 /** The scheduled run (CARDWARDEN_LDAP_SYNC_INTERVAL). */
-export function scheduledSync(ctx: ServiceContext): Promise<DirectorySyncResult> {
+export function scheduledSync(ctx: ServiceContext, uow: UnitOfWork): Promise<DirectorySyncResult> {
   const directory = requireDirectory(ctx);
   return directory.runner.run(() =>
     directory.monitor.track({ trigger: 'scheduler', actor: 'scheduler' }, false, (report) =>
-      runSync(ctx, directory, { actor: 'scheduler', actorType: 'system' }, false, report),
+      runSync(ctx, uow, directory, { actor: 'scheduler', actorType: 'system' }, false, report),
     ),
   );
 }

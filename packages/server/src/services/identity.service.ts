@@ -26,6 +26,7 @@ import type { ProfileRow } from '../repositories/profile.repository.js';
 import { getOnlineLockout, resetOnlineLockout } from '../repositories/online-lockout.repository.js';
 import { normalizeAnswer } from './answer-normalization.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import { afterCommit, type Transaction } from '../db/unit-of-work.js';
 
 export type AnswerCheck =
   | { readonly result: 'verified' }
@@ -96,29 +97,32 @@ export async function questionTexts(
  */
 export async function checkAnswers(
   ctx: ServiceContext,
+  tx: Transaction,
   userId: string,
   profile: ProfileRow,
   questionIds: string[],
   answers: readonly { questionId: string; answer: string }[],
 ): Promise<AnswerCheck> {
   const limit = profile.securityMaxFailedAttempts;
-  const outcome = await ctx.db.transaction(async (tx) => {
-    const state = await lockLockoutState(tx, userId);
-    if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
-    if (state.lockedAt !== null || state.failedAttempts >= limit) {
-      await markLocked(tx, userId);
-      return { result: 'locked' } as const;
-    }
-    if (await answersMatch(tx, userId, questionIds, answers)) {
-      await resetLockout(tx, userId);
-      return { result: 'verified' } as const;
-    }
-    const failed = await countWrongAnswer(tx, userId, limit);
-    return { result: 'wrong', attemptsRemaining: Math.max(0, limit - failed) } as const;
-  });
+  const state = await lockLockoutState(tx, userId);
+  if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
+  if (state.lockedAt !== null || state.failedAttempts >= limit) {
+    await markLocked(tx, userId);
+    return { result: 'locked' };
+  }
+  if (await answersMatch(tx, userId, questionIds, answers)) {
+    await resetLockout(tx, userId);
+    return { result: 'verified' };
+  }
+  const failed = await countWrongAnswer(tx, userId, limit);
+  const attemptsRemaining = Math.max(0, limit - failed);
   // The wrong answer that used the last attempt begins a lockout (counted once it is committed).
-  if (outcome.result === 'wrong' && outcome.attemptsRemaining === 0) ctx.metrics?.lockout('help_desk');
-  return outcome;
+  if (attemptsRemaining === 0) {
+    afterCommit(tx, () => {
+      ctx.metrics?.lockout('help_desk');
+    });
+  }
+  return { result: 'wrong', attemptsRemaining };
 }
 
 /**
@@ -150,22 +154,21 @@ export async function answersMatch(
 /** An admin clears a cardholder's lockout (audited). */
 export async function clearLockout(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   userId: string,
   ticket: string | undefined,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const state = await getLockoutState(tx, userId);
-    if (!state) throw new AppError('user.not_found', 'no user has that id');
-    await resetLockout(tx, userId);
-    await resetOnlineLockout(tx, userId);
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'identity.lockout_cleared',
-      userId,
-      ticket: ticket ?? null,
-      details: { previousFailedAttempts: state.failedAttempts, wasLocked: state.lockedAt !== null },
-    });
+  const state = await getLockoutState(tx, userId);
+  if (!state) throw new AppError('user.not_found', 'no user has that id');
+  await resetLockout(tx, userId);
+  await resetOnlineLockout(tx, userId);
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'identity.lockout_cleared',
+    userId,
+    ticket: ticket ?? null,
+    details: { previousFailedAttempts: state.failedAttempts, wasLocked: state.lockedAt !== null },
   });
 }
 

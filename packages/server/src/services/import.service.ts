@@ -38,6 +38,7 @@ import { checkHeader, checkRow, type ImportProfile, type ImportRow } from '../im
 import { parseTransportKey, type TransportKey } from '../import/transport-key.js';
 import { weakKeyWarning } from './admin-key-input.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 export interface ImportOptions {
   readonly dryRun: boolean;
@@ -114,6 +115,7 @@ function constantTimeEqual(a: string, b: string): boolean {
  */
 export async function importCards(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   body: Uint8Array,
   options: ImportOptions,
@@ -160,7 +162,7 @@ export async function importCards(
     progress.phase = 'writing';
     progress.done = 0;
     progress.total = checked.newUsers.length + rows.length;
-    await write(ctx, actor, checked, options.timeoutSeconds, progress);
+    await write(ctx, uow, actor, checked, options.timeoutSeconds, progress);
     return { ok: true, result: { dryRun: false, imported: counts, wouldImport: counts, warnings } };
   } finally {
     for (const row of rows) row.key.fill(0);
@@ -324,6 +326,7 @@ function reportOf(problems: ImportLineProblem[], format: 'csv' | 'json'): Import
 
 async function write(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   checked: CheckedFile,
   timeoutSeconds: number,
@@ -367,7 +370,7 @@ async function write(
     });
   const embedded = isEmbedded(ctx.db);
   try {
-    await ctx.db.transaction(async (tx) => {
+    await uow(async (tx) => {
       await allowLongStatements(tx, timeoutSeconds);
       await ctx.keys.ensureCurrent(tx);
       const plan =

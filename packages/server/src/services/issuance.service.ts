@@ -18,7 +18,6 @@ import type {
   IssuanceStepResultBody,
   StartIssuanceBody,
 } from '@cardwarden/contract';
-import type { Database } from '../db/database.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import {
   lockIssuanceKeys,
@@ -61,6 +60,7 @@ import {
   type IssuableType,
 } from './issuance-card-protocol.js';
 import { newAdminKeyForCard } from './issuance-key-source.js';
+import type { Transaction, UnitOfWork } from '../db/unit-of-work.js';
 
 /** How long one run may take before its randoms are void (the next run takes over). */
 const ISSUANCE_MINUTES = 15;
@@ -72,7 +72,7 @@ const DEFAULT_TRANSPORT_KEY = '010203040506070801020304050607080102030405060708'
 const SW_OK = '9000';
 const SW_BLOCKED = '6983';
 
-type Tx = Database;
+type Tx = Transaction;
 
 function cardType(card: CardRecord): IssuableType {
   if (!isIssuable(card.type)) {
@@ -211,6 +211,7 @@ async function requireKeys(tx: Tx, cardId: string): Promise<IssuanceKeys> {
 
 export async function startIssuance(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   input: StartIssuanceBody,
 ): Promise<IssuanceStep> {
@@ -222,7 +223,7 @@ export async function startIssuance(
   }
   const type = input.type;
   try {
-    return await startInTransaction(ctx, actor, input, type);
+    return await uow((tx) => startInTransaction(ctx, tx, actor, input, type));
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError(
@@ -234,53 +235,52 @@ export async function startIssuance(
   }
 }
 
-function startInTransaction(
+async function startInTransaction(
   ctx: ServiceContext,
+  tx: Tx,
   actor: OperatorActor,
   input: StartIssuanceBody,
   type: IssuableType,
 ): Promise<IssuanceStep> {
-  return ctx.db.transaction(async (tx) => {
-    const known = await findCardBySerial(tx, input.serial);
-    if (known) await checkKnownCard(tx, actor, known, input);
-    const cardId = known?.id ?? (await registerNewCard(ctx, tx, actor, input));
-    const keys = await requireKeys(tx, cardId);
-    const previous = await latestOpenIssuance(tx, cardId);
-    await abandonOpenIssuances(tx, cardId);
-    const keySlot: KeySlot = keys.pending ? 'pending' : 'current';
-    const algorithm = slotAlgorithm(keys, keySlot);
-    const hostChallenge = newHostChallenge(type, algorithm);
-    const id = await insertIssuance(tx, {
-      cardId,
-      operatorId: actor.id,
-      operatorName: actor.username,
-      keySlot,
-      hostChallenge,
-      keyConfirmedAt: previous?.keyConfirmedAt ?? null,
-      minutes: ISSUANCE_MINUTES,
-    });
-    const card = await requireCardRecord(tx, cardId);
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'issuance.started',
-      cardId,
-      userId: card.user.id,
-      sessionId: id,
-      details: {
-        serial: card.serial,
-        profile: card.profile.name,
-        newCard: !known,
-        keySlot,
-        takesOverFrom: previous?.id ?? null,
-        pendingKcv: keys.pending?.kcv ?? null,
-      },
-    });
-    return stepView(
-      card,
-      { id, step: 'authenticate', keySlot, hostChallenge, algorithm },
-      { message: authenticateMessage(keySlot) },
-    );
+  const known = await findCardBySerial(tx, input.serial);
+  if (known) await checkKnownCard(tx, actor, known, input);
+  const cardId = known?.id ?? (await registerNewCard(ctx, tx, actor, input));
+  const keys = await requireKeys(tx, cardId);
+  const previous = await latestOpenIssuance(tx, cardId);
+  await abandonOpenIssuances(tx, cardId);
+  const keySlot: KeySlot = keys.pending ? 'pending' : 'current';
+  const algorithm = slotAlgorithm(keys, keySlot);
+  const hostChallenge = newHostChallenge(type, algorithm);
+  const id = await insertIssuance(tx, {
+    cardId,
+    operatorId: actor.id,
+    operatorName: actor.username,
+    keySlot,
+    hostChallenge,
+    keyConfirmedAt: previous?.keyConfirmedAt ?? null,
+    minutes: ISSUANCE_MINUTES,
   });
+  const card = await requireCardRecord(tx, cardId);
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'issuance.started',
+    cardId,
+    userId: card.user.id,
+    sessionId: id,
+    details: {
+      serial: card.serial,
+      profile: card.profile.name,
+      newCard: !known,
+      keySlot,
+      takesOverFrom: previous?.id ?? null,
+      pendingKcv: keys.pending?.kcv ?? null,
+    },
+  });
+  return stepView(
+    card,
+    { id, step: 'authenticate', keySlot, hostChallenge, algorithm },
+    { message: authenticateMessage(keySlot) },
+  );
 }
 
 /** The run, locked, if it is this operator's, open, not expired and at `step`. */
@@ -319,30 +319,29 @@ function sealedFor(keys: IssuanceKeys, slot: KeySlot | null): IssuanceKey {
 /** The server's answer (GIDS E_K(R2 ‖ R1 ‖ Z1), PIV the witness) with the key of the run's slot; once per random. */
 export async function answerIssuanceAuthentication(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   id: string,
   input: IssuanceAuthenticateBody,
 ): Promise<IssuanceAuthenticateResponse> {
-  return ctx.db.transaction(async (tx) => {
-    const run = await requireRun(tx, actor, id, 'authenticate');
-    if (run.cardChallenge !== null || run.hostChallenge === null) {
-      throw new AppError(
-        'issuance.wrong_step',
-        'this random was answered already; run the issue command again',
-      );
-    }
-    const keys = await requireKeys(tx, run.cardId);
-    const key = sealedFor(keys, run.keySlot);
-    const card = await requireCardRecord(tx, run.cardId);
-    const type = cardType(card);
-    checkCardChallenge(type, key.algorithm, input.cardChallenge);
-    const randoms = { hostChallenge: run.hostChallenge, cardChallenge: input.cardChallenge };
-    const cryptogram = await withAdminKey(ctx, tx, card, key, (bytes) =>
-      hostAnswer(type, key.algorithm, bytes, randoms),
+  const run = await requireRun(tx, actor, id, 'authenticate');
+  if (run.cardChallenge !== null || run.hostChallenge === null) {
+    throw new AppError(
+      'issuance.wrong_step',
+      'this random was answered already; run the issue command again',
     );
-    await updateIssuance(tx, id, { cardChallenge: input.cardChallenge.toUpperCase() });
-    return { cryptogram: toHex(cryptogram) };
-  });
+  }
+  const keys = await requireKeys(tx, run.cardId);
+  const key = sealedFor(keys, run.keySlot);
+  const card = await requireCardRecord(tx, run.cardId);
+  const type = cardType(card);
+  checkCardChallenge(type, key.algorithm, input.cardChallenge);
+  const randoms = { hostChallenge: run.hostChallenge, cardChallenge: input.cardChallenge };
+  const cryptogram = await withAdminKey(ctx, tx, card, key, (bytes) =>
+    hostAnswer(type, key.algorithm, bytes, randoms),
+  );
+  await updateIssuance(tx, id, { cardChallenge: input.cardChallenge.toUpperCase() });
+  return { cryptogram: toHex(cryptogram) };
 }
 
 type ProofOutcome = { kind: 'step'; step: IssuanceStep } | { kind: 'error'; error: AppError };
@@ -360,12 +359,13 @@ type AuditWho = ReturnType<typeof auditActor> & {
  */
 async function answerStep(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   step: IssuanceRecord['step'],
   answer: (tx: Tx, run: IssuanceRecord, card: CardRecord, audit: AuditWho) => Promise<ProofOutcome>,
 ): Promise<IssuanceStep> {
-  const outcome = await ctx.db.transaction(async (tx): Promise<ProofOutcome> => {
+  const outcome = await uow(async (tx): Promise<ProofOutcome> => {
     const run = await requireRun(tx, actor, id, step);
     const card = await requireCardRecord(tx, run.cardId);
     return answer(tx, run, card, {
@@ -393,11 +393,12 @@ async function stopRun(tx: Tx, id: string, error: AppError, refusedSlots?: strin
 /** The card's answer to the server's cryptogram: the next step, or why the run stops. */
 export async function recordIssuanceProof(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   input: IssuanceProofBody,
 ): Promise<IssuanceStep> {
-  return answerStep(ctx, actor, id, 'authenticate', async (tx, run, card, audit) => {
+  return answerStep(ctx, uow, actor, id, 'authenticate', async (tx, run, card, audit) => {
     if (run.cardChallenge === null || run.hostChallenge === null) {
       throw new AppError('issuance.wrong_step', 'send the card’s random first (authenticate)');
     }
@@ -620,11 +621,12 @@ function firstStatusWord(input: IssuanceStepResultBody): string {
 /** The card's answer to the key write: on 9000 the card must now prove the new key. */
 export async function recordKeyWritten(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   input: IssuanceStepResultBody,
 ): Promise<IssuanceStep> {
-  return answerStep(ctx, actor, id, 'write-key', async (tx, _run, card, audit) => {
+  return answerStep(ctx, uow, actor, id, 'write-key', async (tx, _run, card, audit) => {
     const statusWord = firstStatusWord(input);
     await appendAuditEvent(tx, {
       ...audit,
@@ -665,11 +667,12 @@ export async function recordKeyWritten(
 /** The card's answer to the PIN policy: the run is complete. */
 export async function finishIssuance(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   input: IssuanceStepResultBody,
 ): Promise<IssuanceStep> {
-  return answerStep(ctx, actor, id, 'finish', async (tx, _run, card, audit) => {
+  return answerStep(ctx, uow, actor, id, 'finish', async (tx, _run, card, audit) => {
     const statusWord = firstStatusWord(input);
     if (statusWord !== SW_OK) {
       await appendAuditEvent(tx, {

@@ -9,6 +9,7 @@ import { createMasterVersion } from '../keys/card-admin-key.js';
 import { countCardsByMaster, listMasters, type MasterRow } from '../repositories/master.repository.js';
 import { findProfileById } from '../repositories/profile.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
+import type { Transaction } from '../db/unit-of-work.js';
 
 function toMasterKey(row: MasterRow, currentId: string | undefined, cardCount: number): MasterKey {
   return {
@@ -48,23 +49,15 @@ export async function listProfileMasters(ctx: ServiceContext, profileId: string)
 /** Makes a new master version for the profile and makes it current (audited). */
 export async function rotateProfileMaster(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   profileId: string,
   input: CreateMasterBody,
 ): Promise<MasterKey> {
-  return ctx.db.transaction(async (tx) => {
-    if (!(await findProfileById(tx, profileId))) {
-      throw new AppError('profile.not_found', 'no card profile has that id');
-    }
-    await ctx.keys.ensureCurrent(tx);
-    const row = await createMasterVersion(
-      ctx,
-      tx,
-      profileId,
-      input.algorithm,
-      auditActor(actor),
-      input.reason,
-    );
-    return toMasterKey(row, row.id, 0);
-  });
+  if (!(await findProfileById(tx, profileId))) {
+    throw new AppError('profile.not_found', 'no card profile has that id');
+  }
+  await ctx.keys.ensureCurrent(tx);
+  const row = await createMasterVersion(ctx, tx, profileId, input.algorithm, auditActor(actor), input.reason);
+  return toMasterKey(row, row.id, 0);
 }

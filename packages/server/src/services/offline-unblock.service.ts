@@ -45,6 +45,7 @@ import { requireCard } from './card.service.js';
 import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
 import { OFFLINE_UNBLOCK_SETTING, switchesFrom } from './settings.service.js';
 import { challengeDigits, iso, isoOrNull } from './views.js';
+import { afterCommit, type Transaction, type UnitOfWork } from '../db/unit-of-work.js';
 
 /** How long an unblock session stays open: one phone call, generously. */
 export const SESSION_MINUTES = 30;
@@ -260,28 +261,27 @@ export async function getOfflineUnblock(
 /** A supervisor or admin, other than who started it, approves the session's last-attempt response. */
 export async function approveOfflineUnblock(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   id: string,
   ticket: string | undefined,
 ): Promise<OfflineUnblockSession> {
-  return ctx.db.transaction(async (tx) => {
-    const session = await lockOfflineUnblock(tx, id);
-    if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    if (session.startedByType === 'operator' && session.startedById === actor.id) {
-      throw new AppError(
-        'offline_unblock.self_approval',
-        'another supervisor or admin must approve the last attempt, not the operator who started it',
-      );
-    }
-    requireOpen(session);
-    await recordApproval(tx, id, actor);
-    await appendAuditEvent(tx, {
-      ...sessionAudit(actor, session, ticket),
-      action: 'offline_unblock.approved',
-      details: { startedBy: session.startedByName },
-    });
-    return reloadSession(tx, id);
+  const session = await lockOfflineUnblock(tx, id);
+  if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  if (session.startedByType === 'operator' && session.startedById === actor.id) {
+    throw new AppError(
+      'offline_unblock.self_approval',
+      'another supervisor or admin must approve the last attempt, not the operator who started it',
+    );
+  }
+  requireOpen(session);
+  await recordApproval(tx, id, actor);
+  await appendAuditEvent(tx, {
+    ...sessionAudit(actor, session, ticket),
+    action: 'offline_unblock.approved',
+    details: { startedBy: session.startedByName },
   });
+  return reloadSession(tx, id);
 }
 
 /** Refusals that say something about the card's budget are audited (outside the failed transaction). */
@@ -294,6 +294,7 @@ const AUDITED_REFUSALS = new Set([
 /** Computes and counts the response to `challengeText` for the session's card. */
 export async function issueResponse(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: Actor,
   id: string,
   challengeText: string,
@@ -301,8 +302,7 @@ export async function issueResponse(
   try {
     const issued =
       (await issueOptimistically(ctx, actor, id, challengeText)) ??
-      (await ctx.db.transaction((tx) => issueInTransaction(ctx, tx, actor, id, challengeText)));
-    ctx.notifier.kick();
+      (await uow((tx) => issueInTransaction(ctx, tx, actor, id, challengeText)));
     return issued;
   } catch (error) {
     if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
@@ -444,7 +444,7 @@ async function issueOptimistically(
  */
 async function issueInTransaction(
   ctx: ServiceContext,
-  tx: Database,
+  tx: Transaction,
   actor: Actor,
   id: string,
   challengeText: string,
@@ -470,6 +470,9 @@ async function issueInTransaction(
     actor.type === 'operator' ? 'help desk' : 'self-service',
     actor.type === 'operator' ? actor.username : undefined,
   );
+  afterCommit(tx, () => {
+    ctx.notifier.kick();
+  });
   return issuedAnswer(plan, response, counted.attemptsUsed);
 }
 
@@ -479,6 +482,7 @@ async function issueInTransaction(
  */
 export async function verifyIdentity(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   answers: readonly { questionId: string; answer: string }[],
@@ -488,10 +492,12 @@ export async function verifyIdentity(
   if (session.identityQuestionIds.length === 0 || session.identityVerifiedAt !== null)
     return { verified: true };
   const card = await requireCard(ctx.db, session.cardId);
-  const check = await checkAnswers(ctx, session.userId, card.profile, session.identityQuestionIds, answers);
+  const check = await uow((tx) =>
+    checkAnswers(ctx, tx, session.userId, card.profile, session.identityQuestionIds, answers),
+  );
   const audit = sessionAudit(actor, session);
   if (check.result === 'verified') {
-    await ctx.db.transaction(async (tx) => {
+    await uow(async (tx) => {
       await recordIdentityVerified(tx, id);
       await appendAuditEvent(tx, {
         ...audit,
@@ -532,6 +538,7 @@ export async function verifyIdentity(
  */
 export async function recordOutcome(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: Actor,
   id: string,
   result: Outcome,
@@ -548,7 +555,7 @@ export async function recordOutcome(
   });
   if (closed) return toSession(ctx.db, closed.session, closed.card);
   // Not the actor's open session with a response: the locked path finds out why (or closes it after all).
-  return ctx.db.transaction(async (tx) => {
+  return uow(async (tx) => {
     const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, false);
     const session = checkOwnSession(actor, found?.session);
     if (!found) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
@@ -591,24 +598,21 @@ export async function recordOutcome(
 /** Cancels an open session: by who started it, or by a supervisor or admin. */
 export async function cancelOfflineUnblock(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: Actor,
   id: string,
 ): Promise<OfflineUnblockSession> {
-  return ctx.db.transaction(async (tx) => {
-    const overseer = actor.type === 'operator' && (actor.role === 'supervisor' || actor.role === 'admin');
-    const session = overseer
-      ? await lockOfflineUnblock(tx, id)
-      : await requireOwnSession(tx, actor, id, true);
-    if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-    if (session.state !== 'open') {
-      throw new AppError('offline_unblock.closed', `this unblock session is ${session.state} already`);
-    }
-    await closeOfflineUnblock(tx, id, 'cancelled');
-    await appendAuditEvent(tx, {
-      ...sessionAudit(actor, session),
-      action: 'offline_unblock.cancelled',
-      details: { responsesIssued: session.responsesIssued },
-    });
-    return reloadSession(tx, id);
+  const overseer = actor.type === 'operator' && (actor.role === 'supervisor' || actor.role === 'admin');
+  const session = overseer ? await lockOfflineUnblock(tx, id) : await requireOwnSession(tx, actor, id, true);
+  if (!session) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
+  if (session.state !== 'open') {
+    throw new AppError('offline_unblock.closed', `this unblock session is ${session.state} already`);
+  }
+  await closeOfflineUnblock(tx, id, 'cancelled');
+  await appendAuditEvent(tx, {
+    ...sessionAudit(actor, session),
+    action: 'offline_unblock.cancelled',
+    details: { responsesIssued: session.responsesIssued },
   });
+  return reloadSession(tx, id);
 }

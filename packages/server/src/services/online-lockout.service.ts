@@ -21,6 +21,7 @@ import { listAnswers } from '../repositories/security-question.repository.js';
 import { messages } from '../notifications/messages.en.js';
 import type { ServiceContext } from './context.js';
 import { answersMatch } from './identity.service.js';
+import { afterCommit, type Transaction, type UnitOfWork } from '../db/unit-of-work.js';
 
 /** The first lock's length and the longest; each lock lasts twice the one before. */
 export const ONLINE_LOCK_MINUTES = { first: 15, longest: 24 * 60 } as const;
@@ -47,37 +48,35 @@ export function onlineLockedError(until: Date, now: Date, advice: string): AppEr
  * @throws AppError `identity.locked` while online unlock is locked for them.
  */
 export async function onlineQuestionsFor(
-  db: Database,
+  tx: Transaction,
   card: CardRecord,
   advice: string,
 ): Promise<{ questionIds: string[]; attemptsRemaining: number }> {
-  return db.transaction(async (tx) => {
-    const state = await lockOnlineLockout(tx, card.user.id);
-    if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
-    let { failedAttempts, questionIds } = state;
-    if (state.lockedUntil !== null) {
-      if (state.lockedUntil > state.now) throw onlineLockedError(state.lockedUntil, state.now, advice);
-      await endExpiredOnlineLock(tx, card.user.id);
-      failedAttempts = 0;
-      questionIds = null;
+  const state = await lockOnlineLockout(tx, card.user.id);
+  if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
+  let { failedAttempts, questionIds } = state;
+  if (state.lockedUntil !== null) {
+    if (state.lockedUntil > state.now) throw onlineLockedError(state.lockedUntil, state.now, advice);
+    await endExpiredOnlineLock(tx, card.user.id);
+    failedAttempts = 0;
+    questionIds = null;
+  }
+  const answered = (await listAnswers(tx, card.user.id)).map((answer) => answer.questionId);
+  const wanted = Math.min(card.profile.securityQuestionsAsked, answered.length);
+  // Stored questions stand while the cardholder still has answers to them all (else pick again).
+  if (questionIds?.length !== wanted || !questionIds.every((id) => answered.includes(id))) {
+    const pool = [...answered];
+    questionIds = [];
+    while (questionIds.length < wanted) {
+      const [picked] = pool.splice(secureRandomInt(pool.length), 1);
+      if (picked) questionIds.push(picked);
     }
-    const answered = (await listAnswers(tx, card.user.id)).map((answer) => answer.questionId);
-    const wanted = Math.min(card.profile.securityQuestionsAsked, answered.length);
-    // Stored questions stand while the cardholder still has answers to them all (else pick again).
-    if (questionIds?.length !== wanted || !questionIds.every((id) => answered.includes(id))) {
-      const pool = [...answered];
-      questionIds = [];
-      while (questionIds.length < wanted) {
-        const [picked] = pool.splice(secureRandomInt(pool.length), 1);
-        if (picked) questionIds.push(picked);
-      }
-      await storeOnlineQuestions(tx, card.user.id, questionIds);
-    }
-    return {
-      questionIds,
-      attemptsRemaining: Math.max(0, card.profile.securityMaxFailedAttempts - failedAttempts),
-    };
-  });
+    await storeOnlineQuestions(tx, card.user.id, questionIds);
+  }
+  return {
+    questionIds,
+    attemptsRemaining: Math.max(0, card.profile.securityMaxFailedAttempts - failedAttempts),
+  };
 }
 
 /**
@@ -120,6 +119,7 @@ async function inTurn<T>(db: Database, userId: string, task: () => Promise<T>): 
 
 async function checkInTurn(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   card: CardRecord,
   questionIds: string[],
   answers: readonly { questionId: string; answer: string }[],
@@ -135,7 +135,7 @@ async function checkInTurn(
   // first when its queue is full): under a flood of guesses, a legitimate cardholder is verified first.
   const priority = before.failedAttempts > 0 ? 'suspect' : 'anonymous';
   const right = await answersMatch(ctx.db, card.user.id, questionIds, answers, priority);
-  return ctx.db.transaction(async (tx): Promise<OnlineAnswerCheck> => {
+  return uow(async (tx): Promise<OnlineAnswerCheck> => {
     const state = await lockOnlineLockout(tx, card.user.id);
     if (!state) throw new AppError('user.not_found', 'the card holder no longer exists');
     if (state.lockedUntil !== null && state.lockedUntil > state.now) {
@@ -164,8 +164,18 @@ async function checkInTurn(
           until: counted.lockedUntil,
         }),
       );
+      afterCommit(tx, () => {
+        ctx.notifier.kick();
+      });
     }
-    return { result: 'wrong', attemptsRemaining: Math.max(0, limit - counted.failedAttempts) };
+    const attemptsRemaining = Math.max(0, limit - counted.failedAttempts);
+    // The wrong answer that used the last attempt begins a lockout (counted once it is committed).
+    if (attemptsRemaining === 0) {
+      afterCommit(tx, () => {
+        ctx.metrics?.lockout('online');
+      });
+    }
+    return { result: 'wrong', attemptsRemaining };
   });
 }
 
@@ -181,6 +191,7 @@ async function checkInTurn(
  */
 export async function checkOnlineAnswers(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   card: CardRecord,
   questionIds: string[],
   answers: readonly { questionId: string; answer: string }[],
@@ -191,14 +202,11 @@ export async function checkOnlineAnswers(
   // meanwhile. Concurrent checks of one cardholder take turns (on this instance), so that once the
   // limit is reached the others see the lock and cost no argon2 at all.
   lane?.stepOut();
-  let outcome: OnlineAnswerCheck;
   try {
-    outcome = await inTurn(ctx.db, card.user.id, () => checkInTurn(ctx, card, questionIds, answers, advice));
+    return await inTurn(ctx.db, card.user.id, () =>
+      checkInTurn(ctx, uow, card, questionIds, answers, advice),
+    );
   } finally {
     await lane?.stepIn();
   }
-  ctx.notifier.kick();
-  // The wrong answer that used the last attempt begins a lockout (counted once it is committed).
-  if (outcome.result === 'wrong' && outcome.attemptsRemaining === 0) ctx.metrics?.lockout('online');
-  return outcome;
 }

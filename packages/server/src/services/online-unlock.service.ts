@@ -51,6 +51,7 @@ import { checkOnlineAnswers, onlineQuestionsFor, type LaneStep } from './online-
 import { addressKey } from './address-key.js';
 import { checkRateLimit, judgeHit, rememberedRefusal } from './rate-limit-check.js';
 import { challengeDigits, iso, pinRulesOf } from './views.js';
+import { afterCommit, type Transaction, type UnitOfWork } from '../db/unit-of-work.js';
 
 export const ONLINE_SESSION_MINUTES = 10;
 const HELP_DESK = 'use offline unblock with the help desk';
@@ -191,6 +192,7 @@ function requireOpen(session: OnlineUnlockRecord | undefined): OnlineUnlockRecor
 
 export async function startOnlineUnlock(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   cardSerial: string,
   address: string,
   ssoStepUp?: string,
@@ -234,12 +236,10 @@ export async function startOnlineUnlock(
       throw error;
     }
   }
-  const { questionIds, attemptsRemaining: answerAttemptsRemaining } = await onlineQuestionsFor(
-    ctx.db,
-    card,
-    HELP_DESK,
+  const { questionIds, attemptsRemaining: answerAttemptsRemaining } = await uow((tx) =>
+    onlineQuestionsFor(tx, card, HELP_DESK),
   );
-  const session = await ctx.db.transaction(async (tx) => {
+  const session = await uow(async (tx) => {
     const created = await insertOnlineUnlock(tx, {
       cardId: card.id,
       userId: card.user.id,
@@ -283,11 +283,12 @@ type AnswersInput = readonly { questionId: string; answer: string }[];
  */
 async function spendOnline<T extends { readonly digest: string }>(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   id: string,
   answers: AnswersInput,
   address: string,
   prepare: (card: CardRecord, session: OnlineUnlockRecord) => { compute: AdminKeyComputation } & T,
-  record: (tx: Database, prepared: T) => Promise<void>,
+  record: (tx: Transaction, prepared: T) => Promise<void>,
   lane: LaneStep | undefined,
 ): Promise<{ response: string; attemptsRemaining: number }> {
   // Cheapest refusals first (one statement each): the address's budget, then the session as it stands.
@@ -315,7 +316,7 @@ async function spendOnline<T extends { readonly digest: string }>(
   await limitCard(ctx, card.id);
   refuseUnavailable(card);
 
-  const check = await checkOnlineAnswers(ctx, card, session.questionIds, answers, HELP_DESK, lane);
+  const check = await checkOnlineAnswers(ctx, uow, card, session.questionIds, answers, HELP_DESK, lane);
   if (check.result !== 'verified') {
     const remaining = check.result === 'wrong' ? check.attemptsRemaining : 0;
     await appendAuditEvent(ctx.db, {
@@ -333,44 +334,43 @@ async function spendOnline<T extends { readonly digest: string }>(
     );
   }
 
-  const spent = await ctx.db
-    .transaction(async (tx) => {
-      requireOpen(await lockOnlineUnlock(tx, id));
-      const current = await requireCard(tx, card.id);
-      refuseUnavailable(current);
-      const result = await spendAttempt(ctx, tx, current, prepared.compute, {
-        kind: 'refuse',
-        code: 'online_unlock.last_attempt',
-        message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
-      });
-      await record(tx, prepared);
-      await setOnlineUnlockState(tx, id, 'responded');
-      await appendAuditEvent(tx, {
-        ...audit,
-        action: 'online_unlock.response_issued',
-        details: {
-          serial: card.serial,
-          challengeDigest: prepared.digest,
-          attemptsRemaining: result.attemptsRemaining,
-          address,
-        },
-      });
-      await notifyResponseIssued(ctx, tx, card, 'online unlock');
-      return result;
-    })
-    .catch(async (error: unknown) => {
-      // Refusals about the card's budget are audited (outside the failed transaction).
-      if (error instanceof AppError && BUDGET_REFUSALS.has(error.code)) {
-        await appendAuditEvent(ctx.db, {
-          ...audit,
-          action: 'online_unlock.response_refused',
-          details: { reason: error.code, address },
-        });
-      }
-      throw error;
+  return uow(async (tx) => {
+    requireOpen(await lockOnlineUnlock(tx, id));
+    const current = await requireCard(tx, card.id);
+    refuseUnavailable(current);
+    const result = await spendAttempt(ctx, tx, current, prepared.compute, {
+      kind: 'refuse',
+      code: 'online_unlock.last_attempt',
+      message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
     });
-  ctx.notifier.kick();
-  return spent;
+    await record(tx, prepared);
+    await setOnlineUnlockState(tx, id, 'responded');
+    await appendAuditEvent(tx, {
+      ...audit,
+      action: 'online_unlock.response_issued',
+      details: {
+        serial: card.serial,
+        challengeDigest: prepared.digest,
+        attemptsRemaining: result.attemptsRemaining,
+        address,
+      },
+    });
+    await notifyResponseIssued(ctx, tx, card, 'online unlock');
+    afterCommit(tx, () => {
+      ctx.notifier.kick();
+    });
+    return result;
+  }).catch(async (error: unknown) => {
+    // Refusals about the card's budget are audited (outside the failed transaction).
+    if (error instanceof AppError && BUDGET_REFUSALS.has(error.code)) {
+      await appendAuditEvent(ctx.db, {
+        ...audit,
+        action: 'online_unlock.response_refused',
+        details: { reason: error.code, address },
+      });
+    }
+    throw error;
+  });
 }
 
 const BUDGET_REFUSALS = new Set([
@@ -382,6 +382,7 @@ const BUDGET_REFUSALS = new Set([
 /** Answers and the card's challenge in, E_K(challenge) out: an attempt whose outcome is only reported. */
 export async function respondOnline(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   id: string,
   input: { answers: AnswersInput; challenge: string },
   address: string,
@@ -389,6 +390,7 @@ export async function respondOnline(
 ): Promise<OnlineUnlockResponse> {
   const spent = await spendOnline(
     ctx,
+    uow,
     id,
     input.answers,
     address,
@@ -413,6 +415,7 @@ export async function respondOnline(
  */
 export async function mutualAuthOnline(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   id: string,
   input: { answers: AnswersInput; cardChallenge: string },
   address: string,
@@ -420,6 +423,7 @@ export async function mutualAuthOnline(
 ): Promise<OnlineUnlockMutualAuthResponse> {
   const spent = await spendOnline(
     ctx,
+    uow,
     id,
     input.answers,
     address,
@@ -451,10 +455,11 @@ export async function mutualAuthOnline(
  */
 export async function confirmOnlineUnblock(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   id: string,
   cardCryptogram: string,
 ): Promise<OnlineUnlockConfirmation> {
-  const outcome = await ctx.db.transaction(async (tx) => {
+  const outcome = await uow(async (tx) => {
     const session = await lockSession(tx, id);
     if (session.state !== 'responded' || session.hostChallenge === null || session.cardChallenge === null) {
       throw new AppError(
@@ -498,30 +503,29 @@ export async function confirmOnlineUnblock(
 /** The tool reports whether the card took the response; "unblocked" resets the admin-key count. */
 export async function recordOnlineOutcome(
   ctx: ServiceContext,
+  tx: Transaction,
   id: string,
   result: 'unblocked' | 'failed',
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const session = await lockSession(tx, id);
-    if (session.state !== 'responded') {
-      throw new AppError(
-        'online_unlock.closed',
-        session.state === 'open'
-          ? 'no response was issued in this session'
-          : `the outcome was recorded already (${session.state})`,
-      );
-    }
-    if (result === 'unblocked') await resetAttempts(tx, session.cardId);
-    const keyBlocked = result === 'failed' && (await blockKeyIfExhausted(tx, session.cardId));
-    await setOnlineUnlockState(tx, id, result);
-    await appendAuditEvent(tx, {
-      actor: 'workstation',
-      actorType: 'anonymous',
-      action: 'online_unlock.outcome_recorded',
-      cardId: session.cardId,
-      userId: session.userId,
-      sessionId: id,
-      details: { result, ...(keyBlocked ? { adminKeyBlocked: true } : {}) },
-    });
+  const session = await lockSession(tx, id);
+  if (session.state !== 'responded') {
+    throw new AppError(
+      'online_unlock.closed',
+      session.state === 'open'
+        ? 'no response was issued in this session'
+        : `the outcome was recorded already (${session.state})`,
+    );
+  }
+  if (result === 'unblocked') await resetAttempts(tx, session.cardId);
+  const keyBlocked = result === 'failed' && (await blockKeyIfExhausted(tx, session.cardId));
+  await setOnlineUnlockState(tx, id, result);
+  await appendAuditEvent(tx, {
+    actor: 'workstation',
+    actorType: 'anonymous',
+    action: 'online_unlock.outcome_recorded',
+    cardId: session.cardId,
+    userId: session.userId,
+    sessionId: id,
+    details: { result, ...(keyBlocked ? { adminKeyBlocked: true } : {}) },
   });
 }

@@ -13,6 +13,7 @@ import {
 import { revokeTokensOf } from '../repositories/token.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 import { iso } from './views.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 function toOperator(operator: OperatorRecord): Operator {
   return {
@@ -29,12 +30,13 @@ function toOperator(operator: OperatorRecord): Operator {
 
 export async function createOperator(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   input: CreateOperatorBody,
 ): Promise<Operator> {
   const passwordHash = await hashPassword(input.password);
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await uow(async (tx) => {
       const operator = await insertOperator(tx, { username: input.username, passwordHash, role: input.role });
       await appendAuditEvent(tx, {
         ...auditActor(actor),
@@ -57,12 +59,13 @@ export async function listAllOperators(ctx: ServiceContext): Promise<Operator[]>
 
 export async function updateOperator(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   input: UpdateOperatorBody,
 ): Promise<Operator> {
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-  return ctx.db.transaction(async (tx) => {
+  return uow(async (tx) => {
     const operator = await findOperatorById(tx, id);
     if (!operator) throw new AppError('operator.not_found', 'no operator has that id');
     if (operator.source === 'directory') {

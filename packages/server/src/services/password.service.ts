@@ -17,6 +17,7 @@ import { hitRateLimit } from '../repositories/rate-limit.repository.js';
 import { revokeOtherTokensOf, revokeTokensOf } from '../repositories/token.repository.js';
 import { findUserById, findUserPasswordHash, setUserPasswordHash } from '../repositories/user.repository.js';
 import { auditActor, type Actor, type OperatorActor, type ServiceContext } from './context.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /** Wrong current passwords allowed per account in one window: a stolen session must not become a guessing oracle. */
 export const PASSWORD_CHANGE_LIMITS = { perAccount: 10, windowSeconds: 15 * 60 } as const;
@@ -50,6 +51,7 @@ async function refuseDirectoryAccount(db: Database, actor: Actor): Promise<void>
  */
 export async function changeOwnPassword(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: Actor,
   tokenId: string,
   input: { currentPassword: string; newPassword: string },
@@ -78,7 +80,7 @@ export async function changeOwnPassword(
     throw new AppError('auth.password_too_weak', 'choose a new password, not the current one');
   }
   const passwordHash = await hashPassword(input.newPassword);
-  await ctx.db.transaction(async (tx) => {
+  await uow(async (tx) => {
     if (actor.type === 'operator') {
       await updateOperator(tx, actor.id, { passwordHash, mustChangePassword: false });
     } else {
@@ -99,6 +101,7 @@ export async function changeOwnPassword(
  */
 export async function resetOperatorPassword(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
 ): Promise<{ oneTimePassword: string }> {
@@ -110,7 +113,7 @@ export async function resetOperatorPassword(
   }
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  await ctx.db.transaction(async (tx) => {
+  await uow(async (tx) => {
     const operator = await findOperatorCredentialsById(tx, id);
     if (!operator) throw new AppError('operator.not_found', 'no operator has that id');
     if (operator.source === 'directory') throw directoryPassword('operator.directory_managed');
@@ -134,12 +137,12 @@ export const LOCAL_COMMAND_ACTOR = 'reset-password command';
  * account's sessions.
  */
 export async function resetPasswordLocally(
-  db: Database,
+  uow: UnitOfWork,
   username: string,
 ): Promise<{ username: string; password: string; state: string }> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
+  return uow(async (tx) => {
     const operator = await findOperatorByUsername(tx, username);
     if (!operator) {
       throw new AppError(

@@ -17,6 +17,7 @@ import {
 import type { Database } from '../db/database.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 import { toProfile } from './views.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 async function requireProfile(db: Database, id: string): Promise<ProfileRecord> {
   const profile = await findProfileById(db, id);
@@ -85,6 +86,7 @@ function nameTaken(name: string | undefined): AppError {
 
 export async function createProfile(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   input: CreateProfileBody,
 ): Promise<Profile> {
@@ -97,7 +99,7 @@ export async function createProfile(
     securityQuestionsAsked: values.securityQuestionsAsked ?? PROFILE_DEFAULTS.securityQuestions.asked,
   });
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await uow(async (tx) => {
       const id = await insertProfile(tx, { ...values, name: input.name });
       await appendAuditEvent(tx, {
         ...auditActor(actor),
@@ -122,13 +124,14 @@ export async function getProfile(ctx: ServiceContext, id: string): Promise<Profi
 
 export async function updateProfile(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   input: UpdateProfileBody,
 ): Promise<Profile> {
   const values = toValues(input);
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await uow(async (tx) => {
       const before = await requireProfile(tx, id);
       checkConsistency({ ...before, ...values });
       await updateProfileRow(tx, id, values);

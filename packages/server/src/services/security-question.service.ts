@@ -23,6 +23,7 @@ import { MIN_ANSWER_LENGTH, normalizeAnswer } from './answer-normalization.js';
 import { auditActor, type CardholderActor, type OperatorActor, type ServiceContext } from './context.js';
 import { lockoutStatus } from './identity.service.js';
 import { iso } from './views.js';
+import { afterCommit, type Transaction, type UnitOfWork } from '../db/unit-of-work.js';
 
 const ALLOW_CUSTOM_SETTING = 'security_questions.allow_custom';
 
@@ -59,19 +60,18 @@ async function refuseDuplicate(tx: Database, text: string, exceptId?: string): P
 
 export async function createSecurityQuestion(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   text: string,
 ): Promise<SecurityQuestion> {
-  return ctx.db.transaction(async (tx) => {
-    await refuseDuplicate(tx, text);
-    const question = await insertSecurityQuestion(tx, { text });
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'security_question.created',
-      details: { id: question.id, text },
-    });
-    return toQuestion(question);
+  await refuseDuplicate(tx, text);
+  const question = await insertSecurityQuestion(tx, { text });
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'security_question.created',
+    details: { id: question.id, text },
   });
+  return toQuestion(question);
 }
 
 export async function listSecurityQuestions(
@@ -86,35 +86,33 @@ export async function listSecurityQuestions(
 
 export async function updateSecurityQuestion(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   id: string,
   changes: { text?: string | undefined; active?: boolean | undefined },
 ): Promise<SecurityQuestion> {
-  return ctx.db.transaction(async (tx) => {
-    if (changes.text !== undefined) await refuseDuplicate(tx, changes.text, id);
-    const question = await updateQuestionRow(tx, id, changes);
-    if (!question) throw new AppError('security_question.not_found', 'no catalogue question has that id');
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'security_question.updated',
-      details: { id, ...changes },
-    });
-    return toQuestion(question);
+  if (changes.text !== undefined) await refuseDuplicate(tx, changes.text, id);
+  const question = await updateQuestionRow(tx, id, changes);
+  if (!question) throw new AppError('security_question.not_found', 'no catalogue question has that id');
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'security_question.updated',
+    details: { id, ...changes },
   });
+  return toQuestion(question);
 }
 
 export async function setCustomQuestionsAllowed(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   allowCustom: boolean,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    await putSetting(tx, ALLOW_CUSTOM_SETTING, String(allowCustom));
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'security_question.settings_changed',
-      details: { allowCustom },
-    });
+  await putSetting(tx, ALLOW_CUSTOM_SETTING, String(allowCustom));
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'security_question.settings_changed',
+    details: { allowCustom },
   });
 }
 
@@ -161,6 +159,7 @@ function invalid(message: string): AppError {
  */
 export async function setMySecurityAnswers(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: CardholderActor,
   input: SecurityAnswersBody,
 ): Promise<void> {
@@ -194,7 +193,7 @@ export async function setMySecurityAnswers(
 
   const user = await findUserById(ctx.db, actor.id);
   if (!user) throw new AppError('auth.unauthenticated', 'sign in again');
-  await ctx.db.transaction(async (tx) => {
+  await uow(async (tx) => {
     const rows: { questionId: string; answerHash: string }[] = [];
     for (const [i, entry] of input.answers.entries()) {
       const questionId =
@@ -216,6 +215,8 @@ export async function setMySecurityAnswers(
       user,
       messages.securityAnswersChanged({ displayName: user.displayName, at: new Date() }),
     );
+    afterCommit(tx, () => {
+      ctx.notifier.kick();
+    });
   });
-  ctx.notifier.kick();
 }

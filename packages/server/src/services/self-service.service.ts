@@ -10,6 +10,7 @@ import type { ServiceContext, CardholderActor } from './context.js';
 import { cancelOfflineUnblock, issueResponse, startOfflineUnblock } from './offline-unblock.service.js';
 import { unblockSwitches, type UnblockSwitches } from './settings.service.js';
 import { challengeDigits, pinRulesOf } from './views.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 function toSelfServiceCard(card: CardRecord, switches: UnblockSwitches): SelfServiceCard {
   return {
@@ -47,6 +48,7 @@ export async function listOwnCards(ctx: ServiceContext, actor: CardholderActor):
  */
 export async function unblockOwnCard(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: CardholderActor,
   cardId: string,
   challenge: string,
@@ -66,10 +68,10 @@ export async function unblockOwnCard(
   const session = await startOfflineUnblock(ctx, actor, cardId, undefined);
   let issued;
   try {
-    issued = await issueResponse(ctx, actor, session.id, challenge);
+    issued = await issueResponse(ctx, uow, actor, session.id, challenge);
   } catch (error) {
     // No response was issued: close the session rather than leave it open.
-    await cancelOfflineUnblock(ctx, actor, session.id);
+    await uow((tx) => cancelOfflineUnblock(ctx, tx, actor, session.id));
     throw error;
   }
   return { ...issued, id: session.id, pinRules: pinRulesOf(card.profile) };

@@ -5,6 +5,7 @@ import { appendAuditEvent } from '../repositories/audit.repository.js';
 import { getSetting, putSetting } from '../repositories/settings.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from './context.js';
 import { secondFactorRequiredFor, setSecondFactorRequiredFor } from '../auth/second-factor/policy.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 export const OFFLINE_UNBLOCK_SETTING = 'offline_unblock.enabled';
 
@@ -35,10 +36,11 @@ export async function getSettings(ctx: ServiceContext): Promise<Settings> {
 /** Changes the settings given; audited as `settings.changed` with the old and the new value. */
 export async function updateSettings(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   input: UpdateSettingsBody,
 ): Promise<Settings> {
-  await ctx.db.transaction(async (tx) => {
+  await uow(async (tx) => {
     if (input.offlineUnblock !== undefined) {
       const before = await unblockSwitches(tx);
       await putSetting(tx, OFFLINE_UNBLOCK_SETTING, String(input.offlineUnblock));

@@ -17,6 +17,7 @@ import { auditActor, type OperatorActor, type ServiceContext } from './context.j
 import { securitySummary } from './identity.service.js';
 import { unblockSwitches } from './settings.service.js';
 import { toCardSummary, toUser } from './views.js';
+import type { Transaction, UnitOfWork } from '../db/unit-of-work.js';
 
 async function requireUser(db: Database, id: string): Promise<UserRecord> {
   const user = await findUserById(db, id);
@@ -26,11 +27,12 @@ async function requireUser(db: Database, id: string): Promise<UserRecord> {
 
 export async function createUser(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   input: CreateUserBody,
 ): Promise<User> {
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await uow(async (tx) => {
       const id = await insertUser(tx, input);
       await appendAuditEvent(tx, {
         ...auditActor(actor),
@@ -97,41 +99,41 @@ function refuseSyncedChange(user: UserRecord, input: UpdateUserBody): void {
 
 export async function updateUser(
   ctx: ServiceContext,
+  tx: Transaction,
   actor: OperatorActor,
   id: string,
   input: UpdateUserBody & { ticket?: string | undefined },
 ): Promise<User> {
-  return ctx.db.transaction(async (tx) => {
-    const before = await requireUser(tx, id);
-    if (before.source === 'directory') refuseSyncedChange(before, input);
-    await updateUserRow(tx, id, { displayName: input.displayName, email: input.email, state: input.state });
-    if (input.state !== undefined && input.state !== 'active') await revokeTokensOf(tx, id);
-    await appendAuditEvent(tx, {
-      ...auditActor(actor),
-      action: 'user.updated',
-      userId: id,
-      ticket: input.ticket ?? null,
-      details: {
-        ...(input.state && input.state !== before.state
-          ? { state: input.state, previousState: before.state }
-          : {}),
-        ...(input.displayName ? { displayName: input.displayName } : {}),
-        ...(input.email ? { email: input.email } : {}),
-      },
-    });
-    return toUser(await requireUser(tx, id));
+  const before = await requireUser(tx, id);
+  if (before.source === 'directory') refuseSyncedChange(before, input);
+  await updateUserRow(tx, id, { displayName: input.displayName, email: input.email, state: input.state });
+  if (input.state !== undefined && input.state !== 'active') await revokeTokensOf(tx, id);
+  await appendAuditEvent(tx, {
+    ...auditActor(actor),
+    action: 'user.updated',
+    userId: id,
+    ticket: input.ticket ?? null,
+    details: {
+      ...(input.state && input.state !== before.state
+        ? { state: input.state, previousState: before.state }
+        : {}),
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+      ...(input.email ? { email: input.email } : {}),
+    },
   });
+  return toUser(await requireUser(tx, id));
 }
 
 /** Sets (or, with null, removes) a cardholder's self-service password; ends their sessions. */
 export async function setUserPassword(
   ctx: ServiceContext,
+  uow: UnitOfWork,
   actor: OperatorActor,
   id: string,
   password: string | null,
 ): Promise<void> {
   const passwordHash = password === null ? null : await hashPassword(password);
-  await ctx.db.transaction(async (tx) => {
+  await uow(async (tx) => {
     const user = await requireUser(tx, id);
     if (user.source === 'directory') {
       throw new AppError(

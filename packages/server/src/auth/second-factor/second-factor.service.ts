@@ -5,7 +5,6 @@
 import type { OperatorSecondFactors, SecondFactorStatus } from '@cardwarden/contract';
 import { AppError } from '../../errors.js';
 import { appendAuditEvent } from '../../repositories/audit.repository.js';
-import type { Database } from '../../db/database.js';
 import { findOperatorById, findOperatorByUsername } from '../../repositories/operator.repository.js';
 import {
   deletePasskeysOf,
@@ -19,6 +18,7 @@ import {
 import { revokeTokensOf } from '../../repositories/token.repository.js';
 import { auditActor, type OperatorActor, type ServiceContext } from '../../services/context.js';
 import { isSecondFactorRequired, secondFactorRequiredFor } from './policy.js';
+import type { Transaction } from '../../db/unit-of-work.js';
 
 export async function secondFactorStatus(
   ctx: ServiceContext,
@@ -58,23 +58,21 @@ export async function listOperatorSecondFactors(ctx: ServiceContext): Promise<Op
 
 /** Removes every second factor of an operator and ends their sessions, audited as `second_factor.reset`. */
 async function removeAllFactors(
-  db: Database,
+  tx: Transaction,
   operator: { id: string; username: string },
   by: { actor: string; actorType: 'operator' | 'cardholder' | 'system' },
   reason: string,
 ): Promise<{ totp: boolean; passkeys: number }> {
-  return db.transaction(async (tx) => {
-    const totp = await deleteTotp(tx, operator.id);
-    const passkeys = await deletePasskeysOf(tx, operator.id);
-    await deleteRecoveryCodes(tx, operator.id);
-    await revokeTokensOf(tx, operator.id);
-    await appendAuditEvent(tx, {
-      ...by,
-      action: 'second_factor.reset',
-      details: { operator: operator.username, operatorId: operator.id, reason, totp, passkeys },
-    });
-    return { totp, passkeys };
+  const totp = await deleteTotp(tx, operator.id);
+  const passkeys = await deletePasskeysOf(tx, operator.id);
+  await deleteRecoveryCodes(tx, operator.id);
+  await revokeTokensOf(tx, operator.id);
+  await appendAuditEvent(tx, {
+    ...by,
+    action: 'second_factor.reset',
+    details: { operator: operator.username, operatorId: operator.id, reason, totp, passkeys },
   });
+  return { totp, passkeys };
 }
 
 /**
@@ -83,27 +81,28 @@ async function removeAllFactors(
  */
 export async function resetOperatorSecondFactors(
   ctx: ServiceContext,
+  tx: Transaction,
   admin: OperatorActor,
   operatorId: string,
   reason: string,
 ): Promise<void> {
-  const operator = await findOperatorById(ctx.db, operatorId);
+  const operator = await findOperatorById(tx, operatorId);
   if (!operator) throw new AppError('operator.not_found', 'no such operator; reload the list');
-  await removeAllFactors(ctx.db, operator, auditActor(admin), reason);
+  await removeAllFactors(tx, operator, auditActor(admin), reason);
 }
 
 /** The same from the command line on the server (`reset-second-factor`), for when no admin can sign in. */
 export async function resetSecondFactorsLocally(
-  db: Database,
+  tx: Transaction,
   username: string,
   reason: string,
 ): Promise<{ username: string; totp: boolean; passkeys: number }> {
-  const operator = await findOperatorByUsername(db, username);
+  const operator = await findOperatorByUsername(tx, username);
   if (!operator) {
     throw new AppError('operator.not_found', `no staff account is named "${username}"`);
   }
   const removed = await removeAllFactors(
-    db,
+    tx,
     operator,
     { actor: 'reset-second-factor command', actorType: 'system' },
     reason,
