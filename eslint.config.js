@@ -22,6 +22,21 @@ const ormOnlyInRepositories = {
   group: ['drizzle-orm', 'drizzle-orm/*'],
   message: 'only repositories (src/repositories) and src/db import drizzle-orm; call a repository function',
 };
+/** Services never open a transaction: the edge does (db/unit-of-work.ts), see docs/architecture.md. */
+const transactionsAtTheEdge = {
+  group: ['**/db/unit-of-work.js'],
+  importNames: ['inTransaction', 'unitOfWork'],
+  message:
+    'a service takes the transaction (tx: Transaction) or the unit of work (uow: UnitOfWork) from its caller: routes, the CLI and jobs open it',
+};
+/** A client types no API path: see the last block. */
+const apiPathSelectors = ['Literal[value=/api\\/v1/]', 'TemplateElement[value.raw=/api\\/v1/]'].map(
+  (selector) => ({
+    selector,
+    message:
+      "an API path outside the route table: use pathTo(api.<area>.<route>, params) from '@cardwarden/contract' (packages/contract/src/routes)",
+  }),
+);
 const cryptoEntry = {
   group: ['@cardwarden/protocol/crypto', '**/crypto/index.js', 'node:crypto', 'crypto'],
   message: 'browser code must not use crypto; use the browser-safe @cardwarden/protocol entry',
@@ -97,6 +112,10 @@ export default tseslint.config(
     ...restrict([ormOnlyInRepositories]),
   },
   {
+    files: ['packages/server/src/services/**', 'packages/server/src/**/*.service.ts'],
+    ...restrict([ormOnlyInRepositories, transactionsAtTheEdge]),
+  },
+  {
     // No import cycles inside a package (between packages, the rules above already point dependencies inwards).
     files: ['packages/*/src/**/*.{ts,tsx}'],
     plugins: { 'import-x': importX },
@@ -129,14 +148,22 @@ export default tseslint.config(
     // header): a path typed by hand is how clients drift from the server.
     files: ['**/*.{ts,tsx,js,mjs}'],
     ignores: ['packages/contract/src/routes/**'],
+    rules: { 'no-restricted-syntax': ['error', ...apiPathSelectors] },
+  },
+  {
+    // One transaction per use case, opened at the edge through db/unit-of-work.ts (inTransaction), so that
+    // steps compose; repositories and src/db may still use the driver's own (a savepoint, a batch).
+    files: ['packages/server/src/**/*.ts'],
+    ignores: ['packages/server/src/repositories/**', 'packages/server/src/db/**'],
     rules: {
       'no-restricted-syntax': [
         'error',
-        ...['Literal[value=/api\\/v1/]', 'TemplateElement[value.raw=/api\\/v1/]'].map((selector) => ({
-          selector,
+        ...apiPathSelectors,
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
           message:
-            "an API path outside the route table: use pathTo(api.<area>.<route>, params) from '@cardwarden/contract' (packages/contract/src/routes)",
-        })),
+            "open the use case's transaction at the edge with inTransaction (src/db/unit-of-work.ts), and pass it to the steps",
+        },
       ],
     },
   },
