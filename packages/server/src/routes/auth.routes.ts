@@ -10,6 +10,8 @@ import { changeOwnPassword } from '../services/password.service.js';
 import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   app.route({
     ...fromContract(api.auth.login),
     // Anonymous: refused on arrival while the lane is overloaded, then admitted to the anonymous lane
@@ -39,7 +41,7 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
     preHandler: requireAnyOperator(ctx),
     handler: async (request, reply) => {
       if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
-      await changeOwnPassword(ctx, unitOfWork(ctx.db), operatorOf(request), request.tokenId, request.body);
+      await changeOwnPassword(ctx, uow, operatorOf(request), request.tokenId, request.body);
       return reply.code(204).send(null);
     },
   });

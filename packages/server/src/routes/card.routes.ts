@@ -14,11 +14,13 @@ import type { ServiceContext } from '../services/context.js';
 import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerCardRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   app.route({
     ...fromContract(api.cards.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await registerCard(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
+      reply.code(201).send(await registerCard(ctx, uow, operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.cards.list),
@@ -49,7 +51,6 @@ export function registerCardRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.cards.replaceAdminKey),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) =>
-      replaceAdminKey(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
+    handler: (request) => replaceAdminKey(ctx, uow, operatorOf(request), request.params.id, request.body),
   });
 }

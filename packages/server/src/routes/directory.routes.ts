@@ -11,10 +11,12 @@ import {
 import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerDirectoryRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   app.route({
     ...fromContract(api.directory.sync),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => syncDirectory(ctx, unitOfWork(ctx.db), operatorOf(request), request.query.dryRun),
+    handler: (request) => syncDirectory(ctx, uow, operatorOf(request), request.query.dryRun),
   });
 
   app.route({

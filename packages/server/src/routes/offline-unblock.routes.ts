@@ -16,6 +16,8 @@ import {
 import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   const helpDesk = requireOperator(ctx, 'operator', 'supervisor', 'admin');
   app.route({
     ...fromContract(api.offlineUnblocks.start),
@@ -47,13 +49,13 @@ export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): voi
     ...fromContract(api.offlineUnblocks.response),
     preHandler: helpDesk,
     handler: (request) =>
-      issueResponse(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body.challenge),
+      issueResponse(ctx, uow, operatorOf(request), request.params.id, request.body.challenge),
   });
   app.route({
     ...fromContract(api.offlineUnblocks.identity),
     preHandler: helpDesk,
     handler: (request) =>
-      verifyIdentity(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body.answers),
+      verifyIdentity(ctx, uow, operatorOf(request), request.params.id, request.body.answers),
   });
   app.route({
     ...fromContract(api.offlineUnblocks.outcome),
@@ -61,7 +63,7 @@ export function registerOfflineUnblockRoutes(app: App, ctx: ServiceContext): voi
     handler: (request) =>
       recordOutcome(
         ctx,
-        unitOfWork(ctx.db),
+        uow,
         operatorOf(request),
         request.params.id,
         request.body.result,

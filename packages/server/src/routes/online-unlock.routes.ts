@@ -24,6 +24,8 @@ const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
 
 /** For workstations: no bearer token, the cardholder's security answers are the proof. */
 export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   // Every endpoint here is anonymous. On arrival, before the body is read: a refusal the rate limits
   // gave already in this window is repeated from memory, and an overloaded lane refuses. After the body
   // is validated, a flood waits in (or is refused by) its own lane, before any work.
@@ -54,13 +56,7 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
         .code(201)
         .send(
           await underLoad(
-            startOnlineUnlock(
-              ctx,
-              unitOfWork(ctx.db),
-              request.body.cardSerial,
-              request.ip,
-              request.body.ssoStepUp,
-            ),
+            startOnlineUnlock(ctx, uow, request.body.cardSerial, request.ip, request.body.ssoStepUp),
           ),
         ),
   });
@@ -69,41 +65,21 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
     onRequest,
     preHandler,
     handler: (request) =>
-      underLoad(
-        respondOnline(
-          ctx,
-          unitOfWork(ctx.db),
-          request.params.id,
-          request.body,
-          request.ip,
-          laneSlotOf(request),
-        ),
-      ),
+      underLoad(respondOnline(ctx, uow, request.params.id, request.body, request.ip, laneSlotOf(request))),
   });
   app.route({
     ...fromContract(api.onlineUnlock.mutualAuth),
     onRequest,
     preHandler,
     handler: (request) =>
-      underLoad(
-        mutualAuthOnline(
-          ctx,
-          unitOfWork(ctx.db),
-          request.params.id,
-          request.body,
-          request.ip,
-          laneSlotOf(request),
-        ),
-      ),
+      underLoad(mutualAuthOnline(ctx, uow, request.params.id, request.body, request.ip, laneSlotOf(request))),
   });
   app.route({
     ...fromContract(api.onlineUnlock.confirmMutualAuth),
     onRequest,
     preHandler,
     handler: (request) =>
-      underLoad(
-        confirmOnlineUnblock(ctx, unitOfWork(ctx.db), request.params.id, request.body.cardCryptogram),
-      ),
+      underLoad(confirmOnlineUnblock(ctx, uow, request.params.id, request.body.cardCryptogram)),
   });
   app.route({
     ...fromContract(api.onlineUnlock.outcome),

@@ -8,11 +8,13 @@ import { resetOperatorPassword } from '../services/password.service.js';
 import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerOperatorRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   app.route({
     ...fromContract(api.operators.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await createOperator(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
+      reply.code(201).send(await createOperator(ctx, uow, operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.operators.list),
@@ -22,13 +24,11 @@ export function registerOperatorRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.operators.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) =>
-      updateOperator(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
+    handler: (request) => updateOperator(ctx, uow, operatorOf(request), request.params.id, request.body),
   });
   app.route({
     ...fromContract(api.operators.resetPassword),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) =>
-      resetOperatorPassword(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id),
+    handler: (request) => resetOperatorPassword(ctx, uow, operatorOf(request), request.params.id),
   });
 }

@@ -7,11 +7,13 @@ import { createProfile, getProfile, listAllProfiles, updateProfile } from '../se
 import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerProfileRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   app.route({
     ...fromContract(api.profiles.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await createProfile(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
+      reply.code(201).send(await createProfile(ctx, uow, operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.profiles.list),
@@ -26,7 +28,6 @@ export function registerProfileRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.profiles.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) =>
-      updateProfile(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, request.body),
+    handler: (request) => updateProfile(ctx, uow, operatorOf(request), request.params.id, request.body),
   });
 }

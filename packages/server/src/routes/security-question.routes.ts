@@ -15,6 +15,8 @@ import {
 import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   const admin = requireOperator(ctx, 'admin');
   app.route({
     ...fromContract(api.securityQuestions.create),
@@ -70,7 +72,7 @@ export function registerSecurityQuestionRoutes(app: App, ctx: ServiceContext): v
     ...fromContract(api.securityQuestions.setMyAnswers),
     preHandler: requireCardholder(ctx),
     handler: async (request, reply) => {
-      await setMySecurityAnswers(ctx, unitOfWork(ctx.db), cardholderOf(request), request.body);
+      await setMySecurityAnswers(ctx, uow, cardholderOf(request), request.body);
       return reply.code(204).send(null);
     },
   });

@@ -12,6 +12,8 @@ import { getCardholder, listOwnCards, unblockOwnCard } from '../services/self-se
 import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   const cardholder = requireCardholder(ctx);
   app.route({
     ...fromContract(api.selfService.login),
@@ -31,7 +33,7 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     preHandler: cardholder,
     handler: async (request, reply) => {
       if (!request.tokenId) throw new AppError('auth.unauthenticated', 'sign in first');
-      await changeOwnPassword(ctx, unitOfWork(ctx.db), cardholderOf(request), request.tokenId, request.body);
+      await changeOwnPassword(ctx, uow, cardholderOf(request), request.tokenId, request.body);
       return reply.code(204).send(null);
     },
   });
@@ -46,7 +48,7 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     handler: (request) =>
       unblockOwnCard(
         ctx,
-        unitOfWork(ctx.db),
+        uow,
         cardholderOf(request),
         request.params.id,
         request.body.challenge,
@@ -57,13 +59,6 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.selfService.outcome),
     preHandler: cardholder,
     handler: (request) =>
-      recordOutcome(
-        ctx,
-        unitOfWork(ctx.db),
-        cardholderOf(request),
-        request.params.id,
-        request.body.result,
-        undefined,
-      ),
+      recordOutcome(ctx, uow, cardholderOf(request), request.params.id, request.body.result, undefined),
   });
 }

@@ -7,6 +7,8 @@ import { getSettings, updateSettings } from '../services/settings.service.js';
 import { unitOfWork } from '../db/unit-of-work.js';
 
 export function registerSettingsRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   app.route({
     ...fromContract(api.settings.get),
     preHandler: requireOperator(ctx),
@@ -15,6 +17,6 @@ export function registerSettingsRoutes(app: App, ctx: ServiceContext): void {
   app.route({
     ...fromContract(api.settings.update),
     preHandler: requireOperator(ctx, 'admin'),
-    handler: (request) => updateSettings(ctx, unitOfWork(ctx.db), operatorOf(request), request.body),
+    handler: (request) => updateSettings(ctx, uow, operatorOf(request), request.body),
   });
 }

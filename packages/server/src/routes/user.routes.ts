@@ -13,12 +13,14 @@ import {
 import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
 
 export function registerUserRoutes(app: App, ctx: ServiceContext): void {
+  /** Opens each transaction of the use cases here that have phases outside one. */
+  const uow = unitOfWork(ctx.db);
   const everyone = requireAnyOperator(ctx);
   app.route({
     ...fromContract(api.users.create),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) =>
-      reply.code(201).send(await createUser(ctx, unitOfWork(ctx.db), operatorOf(request), request.body)),
+      reply.code(201).send(await createUser(ctx, uow, operatorOf(request), request.body)),
   });
   app.route({
     ...fromContract(api.users.list),
@@ -42,13 +44,7 @@ export function registerUserRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.users.setPassword),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) => {
-      await setUserPassword(
-        ctx,
-        unitOfWork(ctx.db),
-        operatorOf(request),
-        request.params.id,
-        request.body.password,
-      );
+      await setUserPassword(ctx, uow, operatorOf(request), request.params.id, request.body.password);
       return reply.code(204).send(null);
     },
   });
@@ -56,7 +52,7 @@ export function registerUserRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.users.removePassword),
     preHandler: requireOperator(ctx, 'admin'),
     handler: async (request, reply) => {
-      await setUserPassword(ctx, unitOfWork(ctx.db), operatorOf(request), request.params.id, null);
+      await setUserPassword(ctx, uow, operatorOf(request), request.params.id, null);
       return reply.code(204).send(null);
     },
   });
