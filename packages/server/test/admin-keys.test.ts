@@ -164,7 +164,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
   });
   it('shows a generated key once, at registration, and never again', async () => {
     const generated = await f.admin.post<{ id: string; adminKeyKcv: string; generatedAdminKey: string }>(
-      pathTo(api.cards.list),
+      pathTo(api.cards.create),
       cardRegistration(f, `GEN-${Date.now()}`, { algorithm: 'aes128', generate: true }),
     );
     expect(generated.status).toBe(201);

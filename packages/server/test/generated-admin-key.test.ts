@@ -27,7 +27,7 @@ forEachDatabase('generated admin key', (kind) => {
       id: string;
       adminKeyKcv: string;
       generatedAdminKey: string | null;
-    }>(pathTo(api.cards.list), {
+    }>(pathTo(api.cards.create), {
       serial: 'GEN-0001',
       username: f.username,
       profile: f.profileName,
@@ -65,7 +65,7 @@ forEachDatabase('generated admin key', (kind) => {
   });
 
   it('answers null for an imported key', async () => {
-    const created = await f.admin.post<{ generatedAdminKey: string | null }>(pathTo(api.cards.list), {
+    const created = await f.admin.post<{ generatedAdminKey: string | null }>(pathTo(api.cards.create), {
       serial: 'IMP-0001',
       username: f.username,
       profile: f.profileName,

@@ -59,7 +59,7 @@ async function setUp(
   return async (algorithm, how) => {
     const serial = unique('card').toUpperCase();
     const response = await admin.post<{ id: string; generatedAdminKey: string | null }>(
-      pathTo(api.cards.list),
+      pathTo(api.cards.create),
       {
         serial,
         username,

@@ -30,7 +30,7 @@ async function setUp(server: TestServer): Promise<{
 }> {
   const admin = await server.api.login(ADMIN.username, ADMIN.password);
   const profileName = unique('derived');
-  const profile = await admin.post<{ id: string; adminKeySource: string }>(pathTo(api.profiles.list), {
+  const profile = await admin.post<{ id: string; adminKeySource: string }>(pathTo(api.profiles.create), {
     name: profileName,
     useCases: { operatorOfflineUnblock: true },
     adminKeySource: 'derived',
@@ -50,7 +50,7 @@ async function setUp(server: TestServer): Promise<{
   const register = async (algorithm: AdminKeyAlgorithm, how: 'derive' | 'generate'): Promise<IssuedCard> => {
     const serial = unique('card').toUpperCase();
     const response = await admin.post<{ id: string; generatedAdminKey: string | null; adminKeyKcv: string }>(
-      pathTo(api.cards.list),
+      pathTo(api.cards.create),
       { serial, username, profile: profileName, type: 'gids', adminKey: { algorithm, [how]: true } },
     );
     expect(response.status, response.text).toBe(201);
@@ -109,7 +109,7 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
 
   it('rotates the master: version 2 becomes current, version 1 is retired (audited)', async () => {
     const rotated = await fixture.admin.post<{ version: number; current: boolean; custody: string }>(
-      pathTo(api.masters.list, { id: fixture.profileId }),
+      pathTo(api.masters.create, { id: fixture.profileId }),
       { reason: 'yearly rotation' },
     );
     expect(rotated.status, rotated.text).toBe(201);

@@ -14,7 +14,7 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     const username = unique(role);
     const password = `${username} first password`;
     const created = await f.admin.post<{ id: string; mustChangePassword: boolean }>(
-      pathTo(api.operators.list),
+      pathTo(api.operators.create),
       {
         username,
         password,
