@@ -309,6 +309,17 @@ function report(label, result) {
   );
 }
 
+/** Each request of the cycle apart (latency only: they share the cycle's rate). */
+function reportSteps(steps) {
+  for (const [label, samples] of [
+    ['  of which POST …/offline-unblocks (start)', steps.start],
+    ['  of which POST …/response', steps.response],
+    ['  of which POST …/outcome', steps.outcome],
+  ]) {
+    report(label, { samples, failures: 0, perSecond: NaN });
+  }
+}
+
 async function benchDatabase(kind) {
   const dir = mkdtempSync(join(tmpdir(), `cardwarden-bench-response-${kind}-`));
   const baseUrl = process.env.DATABASE_URL;
@@ -333,7 +344,8 @@ async function benchDatabase(kind) {
       };
       const seeded = await seed(server.port);
       const nextCard = cardPool(seeded.cards);
-      const responseSamples = [];
+      // Each request of the cycle apart, to see which one sets the cycle's p99.
+      const stepSamples = { start: [], response: [], outcome: [] };
       const cycle = async (timed, worker, samples) => {
         const card = nextCard(worker);
         const started = await timed(
@@ -343,6 +355,7 @@ async function benchDatabase(kind) {
           seeded.token,
         );
         samples.push(started.ms);
+        stepSamples.start.push(started.ms);
         const id = started.answer.id;
         const response = await timed(
           'POST',
@@ -351,7 +364,7 @@ async function benchDatabase(kind) {
           seeded.token,
         );
         samples.push(response.ms);
-        responseSamples.push(response.ms);
+        stepSamples.response.push(response.ms);
         const outcome = await timed(
           'POST',
           pathTo(api.offlineUnblocks.outcome, { id }),
@@ -359,11 +372,17 @@ async function benchDatabase(kind) {
           seeded.token,
         );
         samples.push(outcome.ms);
+        stepSamples.outcome.push(outcome.ms);
       };
+      const takeSteps = () => ({
+        start: stepSamples.start.splice(0),
+        response: stepSamples.response.splice(0),
+        outcome: stepSamples.outcome.splice(0),
+      });
       // Warm-up.
       await drive(ceiling.port, CONNECTIONS, Math.min(2, SECONDS), write);
       await drive(server.port, CONNECTIONS, Math.min(2, SECONDS), cycle);
-      responseSamples.length = 0;
+      takeSteps();
       const phase = async (connections, seconds) => {
         const sums = { ceiling: [], cardwarden: [] };
         for (let slice = 0; slice < SLICES; slice++) {
@@ -375,11 +394,11 @@ async function benchDatabase(kind) {
       const many = await phase(CONNECTIONS, SECONDS);
       results.ceiling = many.ceiling;
       results.cardwarden = many.cardwarden;
-      results.responses64 = responseSamples.splice(0);
+      results.steps64 = takeSteps();
       const one = await phase(1, SECONDS / 2);
       results.ceilingOne = one.ceiling;
       results.cardwardenOne = one.cardwarden;
-      results.responsesOne = responseSamples.splice(0);
+      results.stepsOne = takeSteps();
     } finally {
       if (server) await stop(server.child);
       await stop(ceiling.child);
@@ -404,14 +423,14 @@ for (const kind of databases) {
   console.log(`${label}`);
   report(`ceiling: one transaction, ${CONNECTIONS} connections`, r.ceiling);
   report(`Cardwarden: start/response/outcome, ${CONNECTIONS} conn.`, r.cardwarden);
-  report('  of which POST …/response', { samples: r.responses64, failures: 0, perSecond: NaN });
+  reportSteps(r.steps64);
   report('ceiling: one connection', r.ceilingOne);
   report('Cardwarden: one connection', r.cardwardenOne);
-  report('  of which POST …/response', { samples: r.responsesOne, failures: 0, perSecond: NaN });
+  reportSteps(r.stepsOne);
   const share = (100 * r.cardwarden.perSecond) / r.ceiling.perSecond;
   const p99 = percentile(r.cardwarden.samples, 0.99);
   const ceilingP99 = percentile(r.ceiling.samples, 0.99);
-  const oneP99 = percentile(r.responsesOne, 0.99);
+  const oneP99 = percentile(r.stepsOne.response, 0.99);
   const verdict = (met) => (met ? 'met' : 'NOT met');
   console.log(
     `  => writes/s ${fmt(share, 1)} % of the ceiling (goal ≥ 60 %: ${verdict(share >= 60)}); ` +
