@@ -4,7 +4,7 @@ import type { CardDetail, CardSummary, Profile, User } from '@cardwarden/contrac
 import type { CardRecord } from '../repositories/card.repository.js';
 import type { ProfileRecord, ProfileRow } from '../repositories/profile.repository.js';
 import type { UserRecord } from '../repositories/user.repository.js';
-import { attemptsRemaining, availability, type UnblockUseCase } from './availability.js';
+import { attemptsRemaining, availability, type OfflineUseCase } from './availability.js';
 import type { UnblockSwitches } from './settings.service.js';
 
 export function iso(date: Date): string {
@@ -77,7 +77,7 @@ function useCasesOf(profile: ProfileRow): Profile['useCases'] {
 export function toCardSummary(
   card: CardRecord,
   switches: UnblockSwitches,
-  useCase: UnblockUseCase = 'operatorOfflineUnblock',
+  useCase: OfflineUseCase = 'operatorOfflineUnblock',
 ): CardSummary {
   return {
     id: card.id,
