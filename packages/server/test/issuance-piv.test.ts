@@ -5,15 +5,14 @@
  * PUK computed from the key; the help desk's response to the card's PUK challenge unblocks the PIN.
  */
 import { SoftwareCardTransport, type PivCard } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { exchangeApdu } from '@cardwarden/protocol/apdu';
 import {
-  exchangeApdu,
-  fromHex,
   pivPukChallenge,
   pivPukFromResponse,
   pivResetRetryCounter,
   pivSelect,
-  toHex,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';

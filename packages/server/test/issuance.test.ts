@@ -4,17 +4,15 @@
  * profile's PIN policy; an interrupted run is finished by the next; the issuer role is scoped.
  */
 import { SoftwareCardTransport } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { exchangeApdu, parseDynamicAuth } from '@cardwarden/protocol/apdu';
 import {
-  exchangeApdu,
-  fromHex,
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
   gidsMutualHostCryptogram,
   gidsSelect,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  toHex,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect, it } from 'vitest';
 import type { ApiClient } from './support/api-client.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { generateKek, kekCheckValue } from '@cardwarden/protocol/crypto';
-import { toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
 import { SoftwareCardTransport } from '@cardwarden/card-sim';
 import { openStorage } from '../src/server.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';

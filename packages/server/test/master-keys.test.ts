@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { checkGidsHostCryptogram, gidsCardCryptogram, open } from '@cardwarden/protocol/crypto';
 import { describeWith } from '@cardwarden/test-support';
 import { masters } from '../src/db/schema.js';

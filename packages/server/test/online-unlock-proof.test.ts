@@ -1,6 +1,6 @@
 /** GIDS mutual authentication proves an online unlock: the server checks the card's own cryptogram. */
 import { expect, it } from 'vitest';
-import { fromHex } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
 import { checkGidsHostCryptogram, gidsCardCryptogram } from '@cardwarden/protocol/crypto';
 import { registerCard, TPM_DEFAULT_KEY, useServerWith } from './support/fixtures.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';

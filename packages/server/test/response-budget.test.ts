@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeWith } from '@cardwarden/test-support';
-import { fromHex } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
 import { gidsCardCryptogram } from '@cardwarden/protocol/crypto';
 import { registerCard, TPM_DEFAULT_KEY, useServerWith, useTwoInstancesWith } from './support/fixtures.js';
 import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';

@@ -7,7 +7,8 @@
  * the next, after which the help desk still unblocks the card.
  */
 import type { PivCardState } from '@cardwarden/card-sim';
-import { fromHex, pivPukChallenge, pivPukFromResponse } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
+import { pivPukChallenge, pivPukFromResponse } from '@cardwarden/protocol/piv';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { describeWith } from '@cardwarden/test-support';
 import { readFileSync } from 'node:fs';

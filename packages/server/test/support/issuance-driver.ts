@@ -1,20 +1,21 @@
 /** What `cardwarden-unlock issue` does, against an in-memory software GIDS card, for server tests. */
 import { GidsCard, newGidsCardState, SoftwareCardTransport } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import {
   asciiBytes,
   exchangeApdu,
   formatSw,
-  fromHex,
+  parseDynamicAuth,
+  type CardTransport,
+} from '@cardwarden/protocol/apdu';
+import {
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
   gidsMutualHostCryptogram,
   gidsResetRetryCounter,
   gidsSelect,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  toHex,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import type { ApiClient } from './api-client.js';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect } from 'vitest';

@@ -5,7 +5,8 @@
  */
 import { expect } from 'vitest';
 import { api, pathTo } from '@cardwarden/contract';
-import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import type { ApiClient } from './api-client.js';
 

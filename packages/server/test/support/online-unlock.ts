@@ -4,7 +4,7 @@
  * says only what it checks.
  */
 import { api as routes, pathTo } from '@cardwarden/contract';
-import { fromHex, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import { secureRandomBytes } from '@cardwarden/protocol/crypto';
 import type { ApiClient, ApiResponse } from './api-client.js';
 import { answersFor, type SecurityFixture } from './security-fixture.js';
