@@ -59,7 +59,7 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   {
-    files: ['**/*.test.ts', '**/*.test.tsx', 'packages/test-support/**', '**/test/**', '**/bench/**'],
+    files: ['**/*.test.ts', '**/*.test.tsx', 'packages/integration-tests/**', '**/test/**', '**/bench/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -19,7 +19,7 @@ import {
   gidsSelect,
   MSE_MUTUAL_AUTH,
 } from '@cardwarden/protocol/gids';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { checkNewPin, type PinRules } from '@cardwarden/unlock';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { beforeAll, expect, it } from 'vitest';

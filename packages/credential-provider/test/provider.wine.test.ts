@@ -6,7 +6,7 @@
  */
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { fromHex, toHex } from '@cardwarden/protocol/hex';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -15,8 +15,8 @@ import {
 } from '@cardwarden/protocol/gids';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect, it } from 'vitest';
-import type { ApiClient } from './support/api-client.js';
-import { TPM_DEFAULT_KEY, unique, useServerWith } from './support/fixtures.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { TPM_DEFAULT_KEY, unique, useServerWith } from '@cardwarden/integration-tests/fixtures';
 import {
   createIssuanceFixture,
   expectHelpDeskResponse,
@@ -27,7 +27,7 @@ import {
   type IssuanceFixture,
   type Step,
 } from './support/issuance-driver.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('card issuance', (kind) => {

@@ -16,10 +16,16 @@ import {
   gidsSelect,
   MSE_MUTUAL_AUTH,
 } from '@cardwarden/protocol/gids';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect } from 'vitest';
-import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './fixtures.js';
+import {
+  createFixture,
+  createOperator,
+  TPM_DEFAULT_KEY,
+  unique,
+  type Fixture,
+} from '@cardwarden/integration-tests/fixtures';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 export interface Step {

@@ -11,8 +11,8 @@ import {
   PIV_PIN_REFERENCE,
   YUBIKEY_DEFAULT_PIN,
 } from '@cardwarden/protocol/piv';
-import type { ApiClient } from './api-client.js';
-import { TPM_DEFAULT_KEY } from './fixtures.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { TPM_DEFAULT_KEY } from '@cardwarden/integration-tests/fixtures';
 import { expectOk, type Step } from './issuance-driver.js';
 import { api, pathTo } from '@cardwarden/contract';
 
