@@ -5,8 +5,8 @@ import {
   TPM_DEFAULT_KEY,
   type Fixture,
   useServerWithFixture,
-} from './support/fixtures.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+} from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 type Card = {

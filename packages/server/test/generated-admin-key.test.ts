@@ -4,8 +4,8 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
-import { type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { ADMIN, forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
+import { type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** E_K(challenge), 3DES EDE ECB: computed here, independently of the server. */

@@ -6,19 +6,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { checkGidsHostCryptogram, gidsCardCryptogram, open } from '@cardwarden/protocol/crypto';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { masters } from '../src/db/schema.js';
 import { readKekFile } from '../src/keys/kek-file.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
-import type { ApiClient } from './support/api-client.js';
-import { unique } from './support/fixtures.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { unique } from '@cardwarden/integration-tests/fixtures';
 import { useSoftHsmToken } from './support/softhsm.js';
-import { createSecurityFixture } from './support/security-fixture.js';
+import { createSecurityFixture } from '@cardwarden/integration-tests/security-fixture';
 import { expectUnblocks, type IssuedCard } from './support/offline-unblock.js';
 import { confirmMutualAuth, toMutualAuth } from './support/online-unlock.js';
-import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { ADMIN, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 async function setUp(server: TestServer): Promise<{

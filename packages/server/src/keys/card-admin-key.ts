@@ -5,7 +5,8 @@
  * call to `use`, and is wiped afterwards.
  */
 import { api, routeKey } from '@cardwarden/contract';
-import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import {
   ADMIN_KEY_DERIVATION,
   deriveAdminKeyWith,

@@ -1,5 +1,5 @@
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { RESPONSE_BUDGET_HOURS } from '@cardwarden/contract/policy';
 import type { Database } from '../db/database.js';
 import { adminKeyResponses, adminKeys } from '../db/schema.js';

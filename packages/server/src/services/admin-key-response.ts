@@ -3,7 +3,8 @@
  * Callers hold a transaction; the row lock on the admin key serialises every response for a card across
  * all server instances.
  */
-import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
 import {
   approvalNeed as decideApprovalNeed,

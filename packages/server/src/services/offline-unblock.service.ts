@@ -4,7 +4,8 @@
  * server counts them (atomically, under a row lock on the admin key), asks a supervisor to approve the
  * last one, and refuses once none is left.
  */
-import { groupHex, parseChallenge, phoneticReadBack, toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
+import { groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol/challenge';
 import type { IssuedResponse, OfflineUnblockSession, Outcome } from '@cardwarden/contract';
 import { AppError, refusalError } from '../errors.js';
 import type { Database } from '../db/database.js';

@@ -4,7 +4,8 @@
  * database, so they hold across instances), short sessions, one response per session, and never the
  * card's last admin-key attempt (that one is the help desk's).
  */
-import { fromHex, groupHex, parseChallenge, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { groupHex, parseChallenge } from '@cardwarden/protocol/challenge';
 import {
   checkGidsCardCryptogram,
   GIDS_MUTUAL_RANDOM_BYTES,

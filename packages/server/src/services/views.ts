@@ -1,5 +1,5 @@
 /** Maps domain records to the API's shapes. */
-import { challengeHexLength } from '@cardwarden/protocol';
+import { challengeHexLength } from '@cardwarden/protocol/admin-key';
 import type { CardDetail, CardSummary, Profile, User } from '@cardwarden/contract';
 import type { CardRecord } from '../repositories/card.repository.js';
 import type { ProfileRecord, ProfileRow } from '../repositories/profile.repository.js';
