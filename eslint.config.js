@@ -39,7 +39,12 @@ const apiPathSelectors = ['Literal[value=/api\\/v1/]', 'TemplateElement[value.ra
 );
 const cryptoEntry = {
   group: ['@cardwarden/protocol/crypto', '**/crypto/index.js', 'node:crypto', 'crypto'],
-  message: 'browser code must not use crypto; use the browser-safe @cardwarden/protocol entry',
+  message: 'browser code must not use crypto; use the browser-safe @cardwarden/protocol entries',
+};
+/** The web app reads challenges and admin-key algorithms; card framing is for card readers. */
+const cardEntries = {
+  group: ['@cardwarden/protocol/apdu', '@cardwarden/protocol/gids', '@cardwarden/protocol/piv'],
+  message: 'the web app uses only the browser-safe protocol entries: /challenge, /hex, /admin-key',
 };
 
 export default tseslint.config(
@@ -69,7 +74,7 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   {
-    files: ['**/*.test.ts', '**/*.test.tsx', 'packages/test-support/**', '**/test/**', '**/bench/**'],
+    files: ['**/*.test.ts', '**/*.test.tsx', 'packages/integration-tests/**', '**/test/**', '**/bench/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -92,7 +97,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [serverOnly, cryptoEntry, nodeBuiltins],
+          patterns: [serverOnly, cryptoEntry, cardEntries, nodeBuiltins],
           paths: [
             {
               name: '@cardwarden/contract',
@@ -105,7 +110,10 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['packages/web/src/**/*.test.{ts,tsx}'], ...restrict([serverOnly, cryptoEntry, nodeBuiltins]) },
+  {
+    files: ['packages/web/src/**/*.test.{ts,tsx}'],
+    ...restrict([serverOnly, cryptoEntry, cardEntries, nodeBuiltins]),
+  },
   {
     files: ['packages/server/src/**'],
     ignores: ['packages/server/src/repositories/**', 'packages/server/src/db/**'],

@@ -50,7 +50,7 @@ try {
   process.exit(vitest.status || 1);
 }
 
-// Suites that need a missing part are named "… [needs <part>]" and skipped (see @cardwarden/test-support).
+// Suites that need a missing part are named "… [needs <part>]" and skipped (see @cardwarden/integration-tests/system-parts).
 const skippedSuites = new Map();
 for (const file of results.testResults) {
   for (const test of file.assertionResults) {

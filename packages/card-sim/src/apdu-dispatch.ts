@@ -1,5 +1,5 @@
 /** The command loop both software cards share: parse, class check, SELECT, selection check, dispatch. */
-import { encodeResponseApdu, parseCommandApdu, SW, type CommandApdu } from '@cardwarden/protocol';
+import { encodeResponseApdu, parseCommandApdu, SW, type CommandApdu } from '@cardwarden/protocol/apdu';
 
 const EMPTY = new Uint8Array();
 

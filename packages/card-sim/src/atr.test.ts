@@ -1,4 +1,4 @@
-import { toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
 import { describe, expect, it } from 'vitest';
 import { t1Atr } from './atr.js';
 

@@ -1,5 +1,6 @@
 /** Turns `cardwarden-card` options into a card state: parses keys, algorithms and try limits. */
-import { ADMIN_KEY_SPECS, isAdminKeyAlgorithm, isHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { isHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS, isAdminKeyAlgorithm, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { CardStateError } from './gids/gids-card-state.js';
 
 /**

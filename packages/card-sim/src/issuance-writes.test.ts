@@ -1,7 +1,12 @@
 /** The writes issuance makes: GIDS admin key and PIN policy, PIV SET PIN RETRIES, and T=0-style answers. */
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import {
   exchangeApdu,
-  fromHex,
+  parseDynamicAuth,
+  parseResponseApdu,
+  type CardTransport,
+} from '@cardwarden/protocol/apdu';
+import {
   gidsGetData,
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
@@ -13,14 +18,9 @@ import {
   GIDS_APPLICATION_FILE,
   GIDS_PIN_STATUS_DO,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
   parseGidsPinStatus,
-  parseResponseApdu,
-  pivGeneralAuthenticate,
-  pivVerify,
-  toHex,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
+import { pivGeneralAuthenticate, pivVerify } from '@cardwarden/protocol/piv';
 import { checkGidsCardCryptogram, encryptEcb, gidsHostCryptogram } from '@cardwarden/protocol/crypto';
 import { describe, expect, it } from 'vitest';
 import { GidsCard } from './gids/gids-card.js';

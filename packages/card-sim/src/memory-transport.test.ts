@@ -1,4 +1,6 @@
-import { CardRemovedError, fromHex, gidsSelect, parseResponseApdu } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
+import { CardRemovedError, parseResponseApdu } from '@cardwarden/protocol/apdu';
+import { gidsSelect } from '@cardwarden/protocol/gids';
 import { describe, expect, it } from 'vitest';
 import { GidsCard } from './gids/gids-card.js';
 import { newGidsCardState } from './gids/gids-card-state.js';

@@ -1,5 +1,5 @@
 /** A `CardTransport` to a software card in the same process, for tests that need no PC/SC stack. */
-import { CardRemovedError, type CardTransport } from '@cardwarden/protocol';
+import { CardRemovedError, type CardTransport } from '@cardwarden/protocol/apdu';
 import type { SoftwareCard } from './software-card.js';
 
 export class SoftwareCardTransport implements CardTransport {

@@ -6,7 +6,7 @@
  * (`clearSecurity`).
  */
 import { dispatchApdu, type ApduHandler } from './apdu-dispatch.js';
-import type { CommandApdu } from '@cardwarden/protocol';
+import type { CommandApdu } from '@cardwarden/protocol/apdu';
 import type { PersistListener, SoftwareCard } from './software-card.js';
 
 export abstract class SingleApplicationCard<State extends { pinTriesLeft: number }> implements SoftwareCard {

@@ -4,7 +4,7 @@
  * GET RESPONSE (`00 C0 00 00 xx`); a command without data whose Le is not the answer's length gets
  * `6C xx` (send it again with Le = xx). The wrapped card sees only the commands it knows.
  */
-import { parseCommandApdu, parseResponseApdu, SW } from '@cardwarden/protocol';
+import { parseCommandApdu, parseResponseApdu, SW } from '@cardwarden/protocol/apdu';
 import { reply } from './apdu-dispatch.js';
 import type { SoftwareCard } from './software-card.js';
 

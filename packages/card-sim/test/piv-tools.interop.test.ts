@@ -1,4 +1,4 @@
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';

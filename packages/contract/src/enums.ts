@@ -13,7 +13,7 @@
  * import type { OperatorRole } from '@cardwarden/contract';
  * const canIssue = (role: OperatorRole) => role === 'issuer' || role === 'admin';
  */
-import { ADMIN_KEY_ALGORITHMS } from '@cardwarden/protocol';
+import { ADMIN_KEY_ALGORITHMS } from '@cardwarden/protocol/admin-key';
 
 export { ADMIN_KEY_ALGORITHMS };
 

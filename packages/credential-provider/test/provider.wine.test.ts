@@ -5,8 +5,8 @@
  * One WINEPREFIX (one wineboot) for the whole file; every Wine run has a timeout.
  */
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
-import { fromHex, toHex } from '@cardwarden/protocol';
-import { describeWith } from '@cardwarden/test-support';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,8 @@
  * (made here with openssl) signs the DLL and the MSI with osslsigncode, and osslsigncode verifies both against
  * that certificate. Real releases use the organisation's code-signing certificate the same way.
  */
-import { describeWith, makeSelfSignedCertificate } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
+import { makeSelfSignedCertificate } from '@cardwarden/integration-tests/certificates';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Attribute, Change } from 'ldapts';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
-import { BASE_DN, ROOT_DN, ROOT_PASSWORD, startSlapd } from '../test/support/slapd.js';
+import { BASE_DN, ROOT_DN, ROOT_PASSWORD, startSlapd } from '@cardwarden/integration-tests/slapd';
 import { api, pathTo } from '@cardwarden/contract';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);

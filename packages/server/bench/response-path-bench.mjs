@@ -17,7 +17,7 @@
 // BENCH_DATABASES=pglite,postgres to choose. PostgreSQL: DATABASE_URL names a server where the bench
 // may create (and drops again) two databases of its own.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,9 +128,71 @@ function merge(slices) {
     samples,
     failures: slices.reduce((sum, r) => sum + r.failures, 0),
     firstFailure: slices.find((r) => r.firstFailure)?.firstFailure,
+    cpu: {
+      server: slices.reduce((sum, r) => sum + (r.cpu?.server ?? 0), 0),
+      database: slices.reduce((sum, r) => sum + (r.cpu?.database ?? 0), 0),
+      client: slices.reduce((sum, r) => sum + (r.cpu?.client ?? 0), 0),
+    },
     elapsed,
     perSecond: samples.length / elapsed,
   };
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far; 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL cluster's processes: the postmaster of a backend of `url`'s database and its children. */
+async function clusterProcesses(url) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  let postmaster;
+  try {
+    const { rows } = await admin.query('select pg_backend_pid() as pid');
+    const stat = readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8');
+    postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } finally {
+    await admin.end();
+  }
+  return () => {
+    const pids = [postmaster];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
+          pids.push(Number(entry));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return pids;
+  };
+}
+
+/**
+ * Where the CPU of a slice went: the server's process, the database cluster's processes (PostgreSQL;
+ * for PGlite the database runs inside the server) and this load client, as seconds used during it.
+ */
+async function measuringCpu(serverPid, databasePids, run) {
+  const database = () => (databasePids ? databasePids().reduce((sum, pid) => sum + cpuSeconds(pid), 0) : 0);
+  const before = { server: cpuSeconds(serverPid), database: database(), client: process.cpuUsage() };
+  const result = await run();
+  const client = process.cpuUsage(before.client);
+  result.cpu = {
+    server: cpuSeconds(serverPid) - before.server,
+    database: database() - before.database,
+    client: (client.user + client.system) / 1e6,
+  };
+  return result;
 }
 
 function percentile(samples, q) {
@@ -300,6 +362,14 @@ function cardPool(cards) {
 
 const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
+/** CPU per successful request, in microseconds: server, database, load client. */
+function reportCpu(label, result) {
+  const per = (seconds) => fmt((seconds * 1e6) / result.samples.length, 0).padStart(5);
+  console.log(
+    `  ${label.padEnd(46)} CPU per write: server ${per(result.cpu.server)} µs, database ${per(result.cpu.database)} µs, load client ${per(result.cpu.client)} µs`,
+  );
+}
+
 function report(label, result) {
   const failed = result.failures
     ? `   FAILED ${result.failures} (${result.firstFailure?.message ?? ''})`
@@ -307,6 +377,17 @@ function report(label, result) {
   console.log(
     `  ${label.padEnd(46)} ${fmt(result.perSecond, 0).padStart(6)} /s   p50 ${fmt(percentile(result.samples, 0.5))} ms   p99 ${fmt(percentile(result.samples, 0.99))} ms${failed}`,
   );
+}
+
+/** Each request of the cycle apart (latency only: they share the cycle's rate). */
+function reportSteps(steps) {
+  for (const [label, samples] of [
+    ['  of which POST …/offline-unblocks (start)', steps.start],
+    ['  of which POST …/response', steps.response],
+    ['  of which POST …/outcome', steps.outcome],
+  ]) {
+    report(label, { samples, failures: 0, perSecond: NaN });
+  }
 }
 
 async function benchDatabase(kind) {
@@ -332,8 +413,10 @@ async function benchDatabase(kind) {
         samples.push((await timed('POST', '/write')).ms);
       };
       const seeded = await seed(server.port);
+      const databasePids = kind === 'postgres' ? await clusterProcesses(urls.server) : undefined;
       const nextCard = cardPool(seeded.cards);
-      const responseSamples = [];
+      // Each request of the cycle apart, to see which one sets the cycle's p99.
+      const stepSamples = { start: [], response: [], outcome: [] };
       const cycle = async (timed, worker, samples) => {
         const card = nextCard(worker);
         const started = await timed(
@@ -343,6 +426,7 @@ async function benchDatabase(kind) {
           seeded.token,
         );
         samples.push(started.ms);
+        stepSamples.start.push(started.ms);
         const id = started.answer.id;
         const response = await timed(
           'POST',
@@ -351,7 +435,7 @@ async function benchDatabase(kind) {
           seeded.token,
         );
         samples.push(response.ms);
-        responseSamples.push(response.ms);
+        stepSamples.response.push(response.ms);
         const outcome = await timed(
           'POST',
           pathTo(api.offlineUnblocks.outcome, { id }),
@@ -359,27 +443,41 @@ async function benchDatabase(kind) {
           seeded.token,
         );
         samples.push(outcome.ms);
+        stepSamples.outcome.push(outcome.ms);
       };
+      const takeSteps = () => ({
+        start: stepSamples.start.splice(0),
+        response: stepSamples.response.splice(0),
+        outcome: stepSamples.outcome.splice(0),
+      });
       // Warm-up.
       await drive(ceiling.port, CONNECTIONS, Math.min(2, SECONDS), write);
       await drive(server.port, CONNECTIONS, Math.min(2, SECONDS), cycle);
-      responseSamples.length = 0;
+      takeSteps();
       const phase = async (connections, seconds) => {
         const sums = { ceiling: [], cardwarden: [] };
         for (let slice = 0; slice < SLICES; slice++) {
-          sums.ceiling.push(await drive(ceiling.port, connections, seconds / SLICES, write));
-          sums.cardwarden.push(await drive(server.port, connections, seconds / SLICES, cycle));
+          sums.ceiling.push(
+            await measuringCpu(ceiling.child.pid, databasePids, () =>
+              drive(ceiling.port, connections, seconds / SLICES, write),
+            ),
+          );
+          sums.cardwarden.push(
+            await measuringCpu(server.child.pid, databasePids, () =>
+              drive(server.port, connections, seconds / SLICES, cycle),
+            ),
+          );
         }
         return { ceiling: merge(sums.ceiling), cardwarden: merge(sums.cardwarden) };
       };
       const many = await phase(CONNECTIONS, SECONDS);
       results.ceiling = many.ceiling;
       results.cardwarden = many.cardwarden;
-      results.responses64 = responseSamples.splice(0);
+      results.steps64 = takeSteps();
       const one = await phase(1, SECONDS / 2);
       results.ceilingOne = one.ceiling;
       results.cardwardenOne = one.cardwarden;
-      results.responsesOne = responseSamples.splice(0);
+      results.stepsOne = takeSteps();
     } finally {
       if (server) await stop(server.child);
       await stop(ceiling.child);
@@ -404,14 +502,16 @@ for (const kind of databases) {
   console.log(`${label}`);
   report(`ceiling: one transaction, ${CONNECTIONS} connections`, r.ceiling);
   report(`Cardwarden: start/response/outcome, ${CONNECTIONS} conn.`, r.cardwarden);
-  report('  of which POST …/response', { samples: r.responses64, failures: 0, perSecond: NaN });
+  reportSteps(r.steps64);
+  reportCpu('ceiling', r.ceiling);
+  reportCpu('Cardwarden', r.cardwarden);
   report('ceiling: one connection', r.ceilingOne);
   report('Cardwarden: one connection', r.cardwardenOne);
-  report('  of which POST …/response', { samples: r.responsesOne, failures: 0, perSecond: NaN });
+  reportSteps(r.stepsOne);
   const share = (100 * r.cardwarden.perSecond) / r.ceiling.perSecond;
   const p99 = percentile(r.cardwarden.samples, 0.99);
   const ceilingP99 = percentile(r.ceiling.samples, 0.99);
-  const oneP99 = percentile(r.responsesOne, 0.99);
+  const oneP99 = percentile(r.stepsOne.response, 0.99);
   const verdict = (met) => (met ? 'met' : 'NOT met');
   console.log(
     `  => writes/s ${fmt(share, 1)} % of the ceiling (goal ≥ 60 %: ${verdict(share >= 60)}); ` +

@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '@cardwarden/contract';
+import type { Refusal } from '@cardwarden/contract/policy';
 
 /**
  * A failure the client can act on. Services throw it; the error handler turns it into
@@ -18,6 +19,11 @@ export class AppError extends Error {
   get status(): number {
     return ERROR_CODES[this.code];
   }
+}
+
+/** The policy's refusal as the error the client gets: its code, message and fields, as they are. */
+export function refusalError(refusal: Refusal): AppError {
+  return new AppError(refusal.code, refusal.message, refusal.details);
 }
 
 /** PostgreSQL's unique-violation, as both drivers report it. */

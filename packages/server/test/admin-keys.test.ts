@@ -5,8 +5,8 @@ import {
   TPM_DEFAULT_KEY,
   type Fixture,
   useServerWithFixture,
-} from './support/fixtures.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+} from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 type Card = {
@@ -164,7 +164,7 @@ forEachDatabase('admin keys: check values, resetting the count, blocked keys', (
   });
   it('shows a generated key once, at registration, and never again', async () => {
     const generated = await f.admin.post<{ id: string; adminKeyKcv: string; generatedAdminKey: string }>(
-      pathTo(api.cards.list),
+      pathTo(api.cards.create),
       cardRegistration(f, `GEN-${Date.now()}`, { algorithm: 'aes128', generate: true }),
     );
     expect(generated.status).toBe(201);

@@ -6,8 +6,12 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import {
   anyJson,
   hostileString,

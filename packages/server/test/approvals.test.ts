@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { registerCard, type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 type Waiting = {

@@ -1,14 +1,14 @@
 import { expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
-import type { ApiClient } from './support/api-client.js';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 import {
   createFixture,
   registerCard,
   type Fixture,
   useServerWithFixture,
   useTwoInstancesWith,
-} from './support/fixtures.js';
-import { forEachDatabase, ADMIN, type TestServer } from './support/test-server.js';
+} from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, ADMIN, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { issueSessionResponse, readSessionWithCard } from '../src/repositories/offline-unblock.repository.js';
 import { OFFLINE_UNBLOCK_SETTING } from '../src/services/settings.service.js';
 import { challengeDigest } from '../src/services/admin-key-response.js';

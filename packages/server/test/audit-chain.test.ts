@@ -6,9 +6,9 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { verifyAuditChains } from '../src/services/audit-chain.service.js';
-import { createFixture } from './support/fixtures.js';
+import { createFixture } from '@cardwarden/integration-tests/fixtures';
 import { runCli } from './support/server-process.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** Runs SQL as the database superuser, behind the server's back (the server stopped for PGlite). */

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.js';
 import { withStatementTimeout } from '../src/db/query-budget.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { ADMIN, forEachDatabase } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
+import { ADMIN, forEachDatabase } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const EVENTS = 150_000;

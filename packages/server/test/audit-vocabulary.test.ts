@@ -2,7 +2,7 @@
  * The audit vocabulary (packages/contract/src/audit-actions.ts) holds every action the server writes,
  * with the details it writes: a scan of the server's sources finds every action it can write, and a
  * flow through the real server parses every event it wrote. (Every other test server checks its own
- * events too when it closes: support/test-server.ts.)
+ * events too when it closes: @cardwarden/integration-tests/test-server.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTION_NAMES, isAuditAction, api, pathTo } from '@cardwarden/contract';
 import type { Database } from '../src/db/database.js';
 import { appendAuditEvent } from '../src/repositories/audit.repository.js';
-import { auditVocabularyProblems } from './support/audit-vocabulary.js';
-import { createFixture, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { auditVocabularyProblems } from '@cardwarden/integration-tests/audit-vocabulary';
+import { createFixture, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 
 const SOURCES = join(import.meta.dirname, '../src');
 

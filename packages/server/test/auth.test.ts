@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../src/services/auth.service.js';
-import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
+import { unique, type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
+import { ADMIN, forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('sign-in and tokens', (kind) => {

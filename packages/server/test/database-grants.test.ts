@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { openDatabase } from '../src/db/connect.js';
 import { verifyAuditChains } from '../src/services/audit-chain.service.js';
-import { createFixture } from './support/fixtures.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture } from '@cardwarden/integration-tests/fixtures';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
+import { startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 
 /** The grants docs/durability.md gives, for an owner role and a server role of its own. */
 const APP_GRANTS = (app: string): string[] => [

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
-import type { ApiClient } from './support/api-client.js';
-import { createFixture, type Fixture } from './support/fixtures.js';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { createFixture, type Fixture } from '@cardwarden/integration-tests/fixtures';
 import { PrivatePostgres } from './support/private-postgres.js';
-import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { ADMIN, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** The contract: a database outage is answered within 15 s. */

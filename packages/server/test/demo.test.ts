@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
-import { ApiClient } from './support/api-client.js';
-import { freePort } from './support/free-port.js';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { freePort } from '@cardwarden/integration-tests/free-port';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

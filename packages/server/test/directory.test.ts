@@ -7,16 +7,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { eq } from 'drizzle-orm';
 import { Attribute, Change, type Client } from 'ldapts';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { users } from '../src/db/schema.js';
 import { DirectoryUnavailable, LdapDirectory } from '../src/directory/ldap-directory.js';
-import type { ApiClient } from './support/api-client.js';
-import { BASE_DN, ROOT_DN, startSlapd, type TestSlapd } from './support/slapd.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { BASE_DN, ROOT_DN, startSlapd, type TestSlapd } from '@cardwarden/integration-tests/slapd';
+import {
+  ADMIN,
+  forEachDatabase,
+  startTestServer,
+  type TestServer,
+} from '@cardwarden/integration-tests/test-server';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
 import { api, pathTo } from '@cardwarden/contract';
 
 const USERS = 200;

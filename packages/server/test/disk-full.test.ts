@@ -3,8 +3,8 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture } from './support/fixtures.js';
-import { startTestServer } from './support/test-server.js';
+import { createFixture } from '@cardwarden/integration-tests/fixtures';
+import { startTestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** A small file system of the test's own (tmpfs needs root, as in the test container). */

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_TYPES, OPERATOR_ROLES } from '@cardwarden/contract/enums';
 import { MIGRATIONS_FOLDER, openDatabase, type DatabaseHandle } from '../src/db/connect.js';
 import * as schema from '../src/db/schema.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { forEachDatabase } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
+import { forEachDatabase } from '@cardwarden/integration-tests/test-server';
 
 /** The migration that added the CHECK constraints of the contract's words. */
 const ENUM_CHECKS_MIGRATION = 'struct_enum_checks';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { entriesOpenToOthers } from '../src/db/private-files.js';
-import { createFixture } from './support/fixtures.js';
+import { createFixture } from '@cardwarden/integration-tests/fixtures';
 import { runCli, startServerProcess } from './support/server-process.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { forEachDatabase } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
+import { forEachDatabase } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('files of the data directory', (kind) => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/free-port.js';
+import { freePort } from '@cardwarden/integration-tests/free-port';
 import { CLEAN_SERVER_ENV, runProcess, SERVER_MAIN } from './support/run-process.js';
 
 const ALLOWED_DIFFERENCE_MB = 100;

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from './support/api-client.js';
-import { freePort } from './support/free-port.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { freePort } from '@cardwarden/integration-tests/free-port';
 import { CLEAN_SERVER_ENV, runProcess, SERVER_MAIN, type RunningProcess } from './support/run-process.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { forEachDatabase } from './support/test-server.js';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
+import { forEachDatabase } from '@cardwarden/integration-tests/test-server';
 
 function holdPort(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { argon2Gate, configureArgon2Gate } from '../src/auth/password.js';
 import { defaultArgon2GateOptions } from '../src/auth/argon2-gate.js';
-import { createFixture, createOperator, unique, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture, createOperator, unique, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** An address of its own for every attacker, as a flood from many places would come. */

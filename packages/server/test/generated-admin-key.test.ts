@@ -4,8 +4,8 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
-import { type Fixture, useServerWithFixture } from './support/fixtures.js';
+import { ADMIN, forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
+import { type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** E_K(challenge), 3DES EDE ECB: computed here, independently of the server. */
@@ -27,7 +27,7 @@ forEachDatabase('generated admin key', (kind) => {
       id: string;
       adminKeyKcv: string;
       generatedAdminKey: string | null;
-    }>(pathTo(api.cards.list), {
+    }>(pathTo(api.cards.create), {
       serial: 'GEN-0001',
       username: f.username,
       profile: f.profileName,
@@ -65,7 +65,7 @@ forEachDatabase('generated admin key', (kind) => {
   });
 
   it('answers null for an imported key', async () => {
-    const created = await f.admin.post<{ generatedAdminKey: string | null }>(pathTo(api.cards.list), {
+    const created = await f.admin.post<{ generatedAdminKey: string | null }>(pathTo(api.cards.create), {
       serial: 'IMP-0001',
       username: f.username,
       profile: f.profileName,

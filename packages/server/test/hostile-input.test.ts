@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardRegistration, createFixture, type Fixture } from './support/fixtures.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { cardRegistration, createFixture, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { API_PREFIX, api, pathTo } from '@cardwarden/contract';
 
 /** Bad input must always be a 4xx with the error envelope, never a 500. */

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImportCli, type CliIo } from '../src/import-cli/import-cli.js';
-import { createFixture, unique, type Fixture } from './support/fixtures.js';
-import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture, unique, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { ADMIN, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';

@@ -3,9 +3,9 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, unique, type Fixture } from './support/fixtures.js';
-import type { ApiClient } from './support/api-client.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture, unique, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { expectResponseUnder } from './support/independent-response.js';
 import { api, pathTo } from '@cardwarden/contract';
 

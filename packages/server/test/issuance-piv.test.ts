@@ -5,19 +5,18 @@
  * PUK computed from the key; the help desk's response to the card's PUK challenge unblocks the PIN.
  */
 import { SoftwareCardTransport, type PivCard } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { exchangeApdu } from '@cardwarden/protocol/apdu';
 import {
-  exchangeApdu,
-  fromHex,
   pivPukChallenge,
   pivPukFromResponse,
   pivResetRetryCounter,
   pivSelect,
-  toHex,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect, it } from 'vitest';
-import type { ApiClient } from './support/api-client.js';
-import { TPM_DEFAULT_KEY, useServerWith } from './support/fixtures.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { TPM_DEFAULT_KEY, useServerWith } from '@cardwarden/integration-tests/fixtures';
 import {
   createIssuanceFixture,
   expectCurrentKey,
@@ -25,7 +24,7 @@ import {
   type IssuanceFixture,
 } from './support/issuance-driver.js';
 import { issuePiv, newPivCard } from './support/issuance-piv-driver.js';
-import { forEachDatabase } from './support/test-server.js';
+import { forEachDatabase } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** The PUK the card should hold: from its management key, as the help desk's response gives it. */

@@ -4,21 +4,19 @@
  * profile's PIN policy; an interrupted run is finished by the next; the issuer role is scoped.
  */
 import { SoftwareCardTransport } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { exchangeApdu, parseDynamicAuth } from '@cardwarden/protocol/apdu';
 import {
-  exchangeApdu,
-  fromHex,
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
   gidsMutualHostCryptogram,
   gidsSelect,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  toHex,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect, it } from 'vitest';
-import type { ApiClient } from './support/api-client.js';
-import { TPM_DEFAULT_KEY, unique, useServerWith } from './support/fixtures.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { TPM_DEFAULT_KEY, unique, useServerWith } from '@cardwarden/integration-tests/fixtures';
 import {
   createIssuanceFixture,
   expectHelpDeskResponse,
@@ -29,7 +27,7 @@ import {
   type IssuanceFixture,
   type Step,
 } from './support/issuance-driver.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('card issuance', (kind) => {

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
-import { describeWith } from '@cardwarden/test-support';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import type { Config } from '../src/config.js';
 import { adminKeys, masters, operators } from '../src/db/schema.js';
 import { KekError, readKekFile } from '../src/keys/kek-file.js';
@@ -22,10 +23,15 @@ import { moveKekToHsm, rotateHsmKek, type RotationHooks } from '../src/keys/rota
 import { getSetting } from '../src/repositories/settings.repository.js';
 import { findTotp, putPendingTotp } from '../src/repositories/second-factor.repository.js';
 import { openStorage, startServer } from '../src/server.js';
-import { unique } from './support/fixtures.js';
+import { unique } from '@cardwarden/integration-tests/fixtures';
 import { expectUnblocks, type IssuedCard } from './support/offline-unblock.js';
 import { useSoftHsmToken } from './support/softhsm.js';
-import { ADMIN, startTestServer, testConfig, type TestServer } from './support/test-server.js';
+import {
+  ADMIN,
+  startTestServer,
+  testConfig,
+  type TestServer,
+} from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -59,7 +65,7 @@ async function setUp(
   return async (algorithm, how) => {
     const serial = unique('card').toUpperCase();
     const response = await admin.post<{ id: string; generatedAdminKey: string | null }>(
-      pathTo(api.cards.list),
+      pathTo(api.cards.create),
       {
         serial,
         username,

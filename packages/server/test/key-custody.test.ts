@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { generateKek, kekCheckValue } from '@cardwarden/protocol/crypto';
-import { toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
 import { SoftwareCardTransport } from '@cardwarden/card-sim';
 import { openStorage } from '../src/server.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
@@ -25,10 +25,14 @@ import {
   startTestServer,
   ADMIN,
   type TestServer,
-} from './support/test-server.js';
-import { createFixture } from './support/fixtures.js';
+} from '@cardwarden/integration-tests/test-server';
+import { createFixture } from '@cardwarden/integration-tests/fixtures';
 import { issue, newCard } from './support/issuance-driver.js';
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from './support/test-database.js';
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  type TestDatabase,
+} from '@cardwarden/integration-tests/test-database';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('KEK custody', (kind: DatabaseKind) => {

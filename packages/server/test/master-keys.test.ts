@@ -6,19 +6,20 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { checkGidsHostCryptogram, gidsCardCryptogram, open } from '@cardwarden/protocol/crypto';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { masters } from '../src/db/schema.js';
 import { readKekFile } from '../src/keys/kek-file.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
-import type { ApiClient } from './support/api-client.js';
-import { unique } from './support/fixtures.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { unique } from '@cardwarden/integration-tests/fixtures';
 import { useSoftHsmToken } from './support/softhsm.js';
-import { createSecurityFixture } from './support/security-fixture.js';
+import { createSecurityFixture } from '@cardwarden/integration-tests/security-fixture';
 import { expectUnblocks, type IssuedCard } from './support/offline-unblock.js';
 import { confirmMutualAuth, toMutualAuth } from './support/online-unlock.js';
-import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { ADMIN, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 async function setUp(server: TestServer): Promise<{
@@ -30,7 +31,7 @@ async function setUp(server: TestServer): Promise<{
 }> {
   const admin = await server.api.login(ADMIN.username, ADMIN.password);
   const profileName = unique('derived');
-  const profile = await admin.post<{ id: string; adminKeySource: string }>(pathTo(api.profiles.list), {
+  const profile = await admin.post<{ id: string; adminKeySource: string }>(pathTo(api.profiles.create), {
     name: profileName,
     useCases: { operatorOfflineUnblock: true },
     adminKeySource: 'derived',
@@ -50,7 +51,7 @@ async function setUp(server: TestServer): Promise<{
   const register = async (algorithm: AdminKeyAlgorithm, how: 'derive' | 'generate'): Promise<IssuedCard> => {
     const serial = unique('card').toUpperCase();
     const response = await admin.post<{ id: string; generatedAdminKey: string | null; adminKeyKcv: string }>(
-      pathTo(api.cards.list),
+      pathTo(api.cards.create),
       { serial, username, profile: profileName, type: 'gids', adminKey: { algorithm, [how]: true } },
     );
     expect(response.status, response.text).toBe(201);
@@ -109,7 +110,7 @@ function rotationSuite(start: () => Promise<TestServer>, mode: 'file' | 'hsm'): 
 
   it('rotates the master: version 2 becomes current, version 1 is retired (audited)', async () => {
     const rotated = await fixture.admin.post<{ version: number; current: boolean; custody: string }>(
-      pathTo(api.masters.list, { id: fixture.profileId }),
+      pathTo(api.masters.create, { id: fixture.profileId }),
       { reason: 'yearly rotation' },
     );
     expect(rotated.status, rotated.text).toBe(201);

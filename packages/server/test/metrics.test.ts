@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { LOGIN_LIMITS } from '../src/services/auth.service.js';
-import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { createSecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { unique, type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
+import { createSecurityFixture } from '@cardwarden/integration-tests/security-fixture';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { API_PREFIX, api, pathTo } from '@cardwarden/contract';
 
 /** The value of one sample line (`name{labels} value`) of a Prometheus text answer, 0 when absent. */

@@ -1,13 +1,17 @@
-import { makeSelfSignedCertificate } from '@cardwarden/test-support';
+import { makeSelfSignedCertificate } from '@cardwarden/integration-tests/certificates';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
 import { recipients, startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-import { freePort } from './support/free-port.js';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
+import { freePort } from '@cardwarden/integration-tests/free-port';
 import { notifications } from '../src/db/schema.js';
 import { api, pathTo } from '@cardwarden/contract';
 

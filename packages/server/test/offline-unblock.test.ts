@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
-import { registerCard, type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { registerCard, type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { expectedResponse } from './support/independent-response.js';
 import { api, pathTo } from '@cardwarden/contract';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 
 type Session = { id: string; attemptsRemaining: number; challengeLength: number };
 type Issued = {
@@ -19,19 +20,17 @@ forEachDatabase('operator offline unblock', (kind) => {
   useServerWithFixture(kind, (started) => ({ server, f } = started));
 
   async function start(cardId = f.cardId) {
-    return f.operator.post<Session>(pathTo(api.offlineUnblocks.start, { id: cardId }), { ticket: 'INC-1' });
+    return f.operator.call(api.offlineUnblocks.start, { params: { id: cardId }, body: { ticket: 'INC-1' } });
   }
 
   it('answers the TPM default key vector for a challenge typed with spaces, dashes and lower case', async () => {
     const session = await start();
     expect(session.status).toBe(201);
     expect(session.body).toMatchObject({ attemptsRemaining: 3, challengeLength: 16 });
-    const issued = await f.operator.post<Issued>(
-      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-      {
-        challenge: '0557 897f 8D84-407B',
-      },
-    );
+    const issued = await f.operator.call(api.offlineUnblocks.response, {
+      params: { id: session.body.id },
+      body: { challenge: '0557 897f 8D84-407B' },
+    });
     expect(issued.status).toBe(200);
     expect(issued.body).toMatchObject({
       response: '7716F4B2D7214EB2',
@@ -40,14 +39,15 @@ forEachDatabase('operator offline unblock', (kind) => {
         'seven seven one six, foxtrot four bravo two, delta seven two one, four echo bravo two',
       attemptsRemaining: 2,
     });
-    const outcome = await f.operator.post(pathTo(api.offlineUnblocks.outcome, { id: session.body.id }), {
-      result: 'unblocked',
+    const outcome = await f.operator.call(api.offlineUnblocks.outcome, {
+      params: { id: session.body.id },
+      body: { result: 'unblocked' },
     });
     expect(outcome.status).toBe(200);
     expect(outcome.body).toMatchObject({ state: 'unblocked', attemptsRemaining: 3 });
   });
 
-  it.each([
+  it.each<[AdminKeyAlgorithm, string, string]>([
     ['3des', '0123456789ABCDEFFEDCBA987654321089ABCDEF01234567', 'A892D75601617C5D'],
     ['aes128', '2B7E151628AED2A6ABF7158809CF4F3C', '3A7F09C2E4B15D68E10F2C3B4A596877'],
     ['aes192', '8E73B0F7DA0E6452C810F32B809079E562F8EAD2522C6B7B', '6BC1BEE22E409F96E93D7E117393172A'],
@@ -66,12 +66,10 @@ forEachDatabase('operator offline unblock', (kind) => {
     const session = await start(card.id);
     expect(session.body.challengeLength).toBe(challenge.length);
     const typed = challenge.toLowerCase().replace(/(.{4})/g, '$1 ');
-    const issued = await f.operator.post<Issued>(
-      pathTo(api.offlineUnblocks.response, { id: session.body.id }),
-      {
-        challenge: typed,
-      },
-    );
+    const issued = await f.operator.call(api.offlineUnblocks.response, {
+      params: { id: session.body.id },
+      body: { challenge: typed },
+    });
     expect(issued.status).toBe(200);
     expect(issued.body.response).toBe(expectedResponse(algorithm, key, challenge));
   });

@@ -4,8 +4,8 @@
  * refused, audited, in the one-statement start.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createSecurityFixture, type SecurityFixture } from '@cardwarden/integration-tests/security-fixture';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';

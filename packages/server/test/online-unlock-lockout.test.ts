@@ -2,10 +2,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { users } from '../src/db/schema.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
 import { recipients, startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
-import type { ApiClient } from './support/api-client.js';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 type Session = { id: string; questions: { id: string; text: string }[]; answerAttemptsRemaining: number };

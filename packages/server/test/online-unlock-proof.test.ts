@@ -1,10 +1,14 @@
 /** GIDS mutual authentication proves an online unlock: the server checks the card's own cryptogram. */
 import { expect, it } from 'vitest';
-import { fromHex } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
 import { checkGidsHostCryptogram, gidsCardCryptogram } from '@cardwarden/protocol/crypto';
-import { registerCard, TPM_DEFAULT_KEY, useServerWith } from './support/fixtures.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { registerCard, TPM_DEFAULT_KEY, useServerWith } from '@cardwarden/integration-tests/fixtures';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { confirmMutualAuth, startOnlineUnlock, toMutualAuth } from './support/online-unlock.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 

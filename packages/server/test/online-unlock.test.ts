@@ -1,8 +1,12 @@
 import { expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
-import { registerCard, useServerWith, useTwoInstancesWith } from './support/fixtures.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
+import { registerCard, useServerWith, useTwoInstancesWith } from '@cardwarden/integration-tests/fixtures';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { startOnlineUnlock } from './support/online-unlock.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { unique, type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
+import { unique, type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
+import { ADMIN, forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 type Login = { token: string; mustChangePassword: boolean };
@@ -14,7 +14,7 @@ forEachDatabase('changing and resetting passwords', (kind) => {
     const username = unique(role);
     const password = `${username} first password`;
     const created = await f.admin.post<{ id: string; mustChangePassword: boolean }>(
-      pathTo(api.operators.list),
+      pathTo(api.operators.create),
       {
         username,
         password,

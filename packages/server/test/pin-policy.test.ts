@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFixture, unique, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture, unique, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const PATH = pathTo(api.onlineUnlock.pinPolicy);

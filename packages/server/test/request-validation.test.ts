@@ -1,7 +1,7 @@
 /** Checks every route shares: NUL characters refused as input, empty PATCH bodies, auth before validation. */
 import { expect, it } from 'vitest';
-import { type Fixture, useServerWithFixture } from './support/fixtures.js';
-import { forEachDatabase, type TestServer } from './support/test-server.js';
+import { type Fixture, useServerWithFixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 forEachDatabase('request validation shared by every route', (kind) => {

@@ -6,9 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { createOperator } from './support/fixtures.js';
+import { createOperator } from '@cardwarden/integration-tests/fixtures';
 import { CLEAN_SERVER_ENV, runProcess, SERVER_CLI } from './support/run-process.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import {
+  ADMIN,
+  forEachDatabase,
+  startTestServer,
+  type TestServer,
+} from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const LINE = /^New password for (\S+): ([A-Za-z0-9\-_.~+=]+)$/;

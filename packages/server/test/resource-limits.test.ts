@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeDatabaseFailure } from '../src/db/database-failure.js';
 import { withStatementTimeout } from '../src/db/query-budget.js';
 import { adminKeyResponses, rateLimits, signInThrottles } from '../src/db/schema.js';
-import { createFixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 
 forEachDatabase('bounded resources', (kind) => {
   let server: TestServer;

@@ -4,14 +4,23 @@
  * one response; only a proven unblock (GIDS mutual authentication) starts a new budget.
  */
 import { describe, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
-import { fromHex } from '@cardwarden/protocol';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
+import { fromHex } from '@cardwarden/protocol/hex';
 import { gidsCardCryptogram } from '@cardwarden/protocol/crypto';
-import { registerCard, TPM_DEFAULT_KEY, useServerWith, useTwoInstancesWith } from './support/fixtures.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { ADMIN, forEachDatabase, type TestServer } from './support/test-server.js';
+import {
+  registerCard,
+  TPM_DEFAULT_KEY,
+  useServerWith,
+  useTwoInstancesWith,
+} from '@cardwarden/integration-tests/fixtures';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import { ADMIN, forEachDatabase, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { confirmMutualAuth, startOnlineUnlock, toMutualAuth } from './support/online-unlock.js';
-import type { ApiClient } from './support/api-client.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557897F8D84407B';

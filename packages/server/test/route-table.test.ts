@@ -1,4 +1,4 @@
-import { allRoutes, errorStatusesOf } from '@cardwarden/contract';
+import { allRoutes, errorStatusesOf, routeKey } from '@cardwarden/contract';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../src/openapi/openapi-document.js';
 
@@ -28,7 +28,7 @@ describe('the route table', () => {
   });
 
   it('names each route once, with a path of its own under the API prefix (or a health probe)', () => {
-    const keys = allRoutes.map((route) => `${route.method} ${route.path}`);
+    const keys = allRoutes.map(routeKey);
     expect(new Set(keys).size).toBe(keys.length);
     for (const route of allRoutes) expect(route.path).toMatch(/^\/(api\/v1\/[a-z0-9/:.-]+|healthz|readyz)$/);
   });

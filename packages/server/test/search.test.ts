@@ -18,8 +18,8 @@ import {
 } from '../src/db/search-statistics.js';
 import { searchCards } from '../src/repositories/card.repository.js';
 import { searchUsers } from '../src/repositories/user.repository.js';
-import { createFixture, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { createFixture, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** Deterministic, so that a failure names a term that fails again. */

@@ -1,12 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ApiClient } from './support/api-client.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { resetSecondFactorsLocally } from '../src/auth/second-factor/second-factor.service.js';
 import { rotateKek } from '../src/keys/rotate-kek.js';
-import { unique } from './support/fixtures.js';
+import { unique } from '@cardwarden/integration-tests/fixtures';
 import { SoftwareAuthenticator } from './support/software-authenticator.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import {
+  ADMIN,
+  forEachDatabase,
+  startTestServer,
+  type TestServer,
+} from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 import { inTransaction } from '../src/db/unit-of-work.js';
 

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { normalizeAnswer } from '../src/services/answer-normalization.js';
-import { createOperator, registerCard, unique, type Fixture } from './support/fixtures.js';
-import { createSecurityFixture } from './support/security-fixture.js';
-import { ADMIN, startTestServer, type TestServer } from './support/test-server.js';
+import { createOperator, registerCard, unique, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { createSecurityFixture } from '@cardwarden/integration-tests/security-fixture';
+import { ADMIN, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 /** Every file below `dir`, recursively. */

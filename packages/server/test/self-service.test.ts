@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ApiClient } from './support/api-client.js';
-import { createFixture, registerCard, unique, type Fixture } from './support/fixtures.js';
-import { forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { createFixture, registerCard, unique, type Fixture } from '@cardwarden/integration-tests/fixtures';
+import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 type Card = { id: string; offlineUnblock: { available: boolean; reason: string | null } };

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { useServerWith } from './support/fixtures.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { useServerWith } from '@cardwarden/integration-tests/fixtures';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import {
+  ADMIN,
+  forEachDatabase,
+  startTestServer,
+  type TestServer,
+} from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 type Availability = { available: boolean; reason: string | null; message: string | null };

@@ -5,16 +5,25 @@
  * digests, and each handle works once on every instance.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { sql } from 'drizzle-orm';
 import type { SsoConfig } from '../src/config.js';
 import { ssoPending } from '../src/db/schema.js';
-import { ApiClient } from './support/api-client.js';
-import { freePort } from './support/free-port.js';
-import { ssoConfigFor, startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import {
+  ssoConfigFor,
+  startTestProvider,
+  TestBrowser,
+  type TestProvider,
+} from '@cardwarden/integration-tests/oidc-provider';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import { startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
+import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
 import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';

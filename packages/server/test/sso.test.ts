@@ -7,11 +7,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError, type SsoConfig } from '../src/config.js';
-import { ApiClient } from './support/api-client.js';
-import { freePort } from './support/free-port.js';
-import { ssoConfigFor, startTestProvider, TestBrowser, type TestProvider } from './support/oidc-provider.js';
-import { answersFor, createSecurityFixture, type SecurityFixture } from './support/security-fixture.js';
-import { ADMIN, forEachDatabase, startTestServer, type TestServer } from './support/test-server.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import {
+  ssoConfigFor,
+  startTestProvider,
+  TestBrowser,
+  type TestProvider,
+} from '@cardwarden/integration-tests/oidc-provider';
+import {
+  answersFor,
+  createSecurityFixture,
+  type SecurityFixture,
+} from '@cardwarden/integration-tests/security-fixture';
+import {
+  ADMIN,
+  forEachDatabase,
+  startTestServer,
+  type TestServer,
+} from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
 const CHALLENGE = '0557 897F 8D84 407B';

@@ -27,15 +27,16 @@ async function inside(rounds) {
   const { requestGidsChallenge, completeGidsUnblock } = await import(
     join(repo, 'packages/unlock/dist/card/gids-offline-unblock.js')
   );
-  const protocol = await import(join(repo, 'packages/protocol/dist/index.js'));
+  const { gidsGetData, gidsSelect } = await import(join(repo, 'packages/protocol/dist/gids/index.js'));
+  const { fromHex } = await import(join(repo, 'packages/protocol/dist/hex.js'));
   const crypto = await import(join(repo, 'packages/protocol/dist/crypto/index.js'));
   const access = PcscCardAccess.open();
   const reader = (await access.listReaders()).find((r) => r.cardPresent);
   if (!reader) throw new Error('no card in the private pcscd');
   const card = await access.connect(reader.name);
   const { transport } = card;
-  await transport.transmit(protocol.gidsSelect());
-  const pinStatus = protocol.gidsGetData(0x3fff, 0x7f71);
+  await transport.transmit(gidsSelect());
+  const pinStatus = gidsGetData(0x3fff, 0x7f71);
   for (let i = 0; i < 10; i++) await transport.transmit(pinStatus);
   const bare = [];
   for (let i = 0; i < rounds.bare; i++) {
@@ -43,13 +44,13 @@ async function inside(rounds) {
     await transport.transmit(pinStatus);
     bare.push(performance.now() - t);
   }
-  const key = protocol.fromHex(ADMIN_KEY);
+  const key = fromHex(ADMIN_KEY);
   const unblock = [];
   for (let i = 0; i < rounds.unblock; i++) {
     const t = performance.now();
-    await transport.transmit(protocol.gidsSelect());
+    await transport.transmit(gidsSelect());
     const challenge = await requestGidsChallenge(transport);
-    const response = crypto.computeAdminResponse('3des', key, protocol.fromHex(challenge));
+    const response = crypto.computeAdminResponse('3des', key, fromHex(challenge));
     await completeGidsUnblock(transport, response, '24681357');
     unblock.push(performance.now() - t);
   }

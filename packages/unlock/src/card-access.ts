@@ -1,5 +1,5 @@
 /** The readers and cards the tool works with, whatever provides them (PC/SC, or software cards in tests). */
-import type { CardTransport } from '@cardwarden/protocol';
+import type { CardTransport } from '@cardwarden/protocol/apdu';
 
 export interface ReaderInfo {
   readonly name: string;

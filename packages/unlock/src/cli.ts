@@ -7,7 +7,8 @@
  *   cardwarden-unlock online --server URL [--reader NAME] [--ca-file PEM] [--insecure-http] [--json]
  *   cardwarden-unlock issue --server URL [--user NAME] [--profile NAME] [--pin] [--current-pin] [--transport-key HEX] …
  */
-import { CardRemovedError, isAdminKeyAlgorithm } from '@cardwarden/protocol';
+import { isAdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { CardRemovedError } from '@cardwarden/protocol/apdu';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CardAccess } from './card-access.js';

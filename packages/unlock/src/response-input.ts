@@ -2,7 +2,7 @@
  * Reads the response the help desk dictates, as forgivingly as the server reads challenges: either case,
  * spaces and dashes, O for 0 and I/L for 1 (protocol's challenge codec, reused for the same hex format).
  */
-import { parseChallenge } from '@cardwarden/protocol';
+import { parseChallenge } from '@cardwarden/protocol/challenge';
 import { UnlockFailure } from './unlock-failure.js';
 
 /** The response's bytes, or a failure whose message says what to fix. */

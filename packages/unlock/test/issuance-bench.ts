@@ -7,7 +7,7 @@
  */
 import { PrivatePcscd, type SoftwareCardProcess } from '@cardwarden/card-sim';
 import { api as routes, pathTo } from '@cardwarden/contract';
-import { fromHex, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -5,7 +5,7 @@
  * finished by the next run, after which the help desk's response unblocks the card.
  */
 import type { GidsCardState } from '@cardwarden/card-sim';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FACTORY_KEY, ISSUER_PASSWORD, IssuanceBench, kcv } from './issuance-bench.js';

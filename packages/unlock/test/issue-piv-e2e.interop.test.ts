@@ -7,9 +7,10 @@
  * the next, after which the help desk still unblocks the card.
  */
 import type { PivCardState } from '@cardwarden/card-sim';
-import { fromHex, pivPukChallenge, pivPukFromResponse } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
+import { pivPukChallenge, pivPukFromResponse } from '@cardwarden/protocol/piv';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FACTORY_KEY, ISSUER_PASSWORD, IssuanceBench, kcv } from './issuance-bench.js';

@@ -1,12 +1,8 @@
 import { GidsCard, newGidsCardState, newPivCardState, PivCard } from '@cardwarden/card-sim';
-import {
-  asciiBytes,
-  fromHex,
-  gidsResetRetryCounter,
-  pivPukChallenge,
-  pivPukFromResponse,
-  toHex,
-} from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { asciiBytes } from '@cardwarden/protocol/apdu';
+import { gidsResetRetryCounter } from '@cardwarden/protocol/gids';
+import { pivPukChallenge, pivPukFromResponse } from '@cardwarden/protocol/piv';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';

@@ -6,16 +6,16 @@
 import { GidsCard, newGidsCardState } from '@cardwarden/card-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { freePort } from '../../server/test/support/free-port.js';
-import { registerCard } from '../../server/test/support/fixtures.js';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import { registerCard } from '@cardwarden/integration-tests/fixtures';
 import {
   ssoConfigFor,
   startTestProvider,
   TestBrowser,
   type TestProvider,
-} from '../../server/test/support/oidc-provider.js';
-import { createSecurityFixture, type SecurityFixture } from '../../server/test/support/security-fixture.js';
-import { startTestServer, type TestServer } from '../../server/test/support/test-server.js';
+} from '@cardwarden/integration-tests/oidc-provider';
+import { createSecurityFixture, type SecurityFixture } from '@cardwarden/integration-tests/security-fixture';
+import { startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { collector, scriptedInput, SoftwareCardAccess } from './software-card-access.js';
 import { api, pathTo } from '@cardwarden/contract';
 

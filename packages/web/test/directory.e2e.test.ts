@@ -7,14 +7,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import {
   BASE_DN,
   ROOT_DN,
   ROOT_PASSWORD,
   startSlapd,
   type TestSlapd,
-} from '../../server/test/support/slapd.js';
+} from '@cardwarden/integration-tests/slapd';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';

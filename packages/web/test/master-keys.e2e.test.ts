@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { describeWith } from '@cardwarden/test-support';
+import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
 import { choose, shot } from './support/screens.js';

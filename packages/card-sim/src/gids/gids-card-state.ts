@@ -1,15 +1,7 @@
 /** The persistent state of a software GIDS card, as stored in its JSON state file. */
-import {
-  ADMIN_KEY_SPECS,
-  encodeGidsMasterfile,
-  fromHex,
-  GIDS_INITIAL_MASTERFILE,
-  GIDS_MASTERFILE,
-  isAdminKeyAlgorithm,
-  isHex,
-  toHex,
-  type AdminKeyAlgorithm,
-} from '@cardwarden/protocol';
+import { fromHex, isHex, toHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS, isAdminKeyAlgorithm, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { encodeGidsMasterfile, GIDS_INITIAL_MASTERFILE, GIDS_MASTERFILE } from '@cardwarden/protocol/gids';
 
 /** GIDS PIN limits (GidsApplet, reference §2.6). */
 export const GIDS_PIN_MIN = 4;

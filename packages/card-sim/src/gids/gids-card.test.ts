@@ -1,6 +1,6 @@
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { asciiBytes, parseDynamicAuth, parseResponseApdu } from '@cardwarden/protocol/apdu';
 import {
-  asciiBytes,
-  fromHex,
   gidsDeauthenticate,
   gidsExternalResponse,
   gidsGetData,
@@ -12,10 +12,7 @@ import {
   gidsSelect,
   gidsVerifyPin,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  parseResponseApdu,
-  toHex,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import {
   checkGidsCardCryptogram,
   computeAdminResponse,

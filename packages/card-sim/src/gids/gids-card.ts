@@ -3,28 +3,29 @@
  * it. Behaviour follows GidsApplet (reference §2) except where the issue asks for more: an admin-key retry
  * counter (GidsApplet has none) and single-use challenges from a secure random source.
  */
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS } from '@cardwarden/protocol/admin-key';
 import {
-  ADMIN_KEY_SPECS,
   encodeDynamicAuth,
-  encodeGidsFci,
-  encodeGidsPinStatus,
   encodeTlv,
   findTlv,
-  fromHex,
+  parseDynamicAuth,
+  parseTlvs,
+  startsWith,
+  SW,
+  swTriesLeft,
+  type CommandApdu,
+} from '@cardwarden/protocol/apdu';
+import {
+  encodeGidsFci,
+  encodeGidsPinStatus,
   GIDS_ADMIN_KEY_REFERENCE,
   GIDS_AID,
   GIDS_APPLICATION_FILE,
   GIDS_DEAUTHENTICATE_REFERENCE,
   GIDS_PIN_REFERENCE,
   GIDS_PIN_STATUS_DO,
-  parseDynamicAuth,
-  parseTlvs,
-  startsWith,
-  SW,
-  swTriesLeft,
-  toHex,
-  type CommandApdu,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import {
   checkGidsHostCryptogram,
   computeAdminResponse,

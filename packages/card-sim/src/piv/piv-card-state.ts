@@ -1,5 +1,6 @@
 /** The persistent state of a software PIV card, as stored in its JSON state file. */
-import { ADMIN_KEY_SPECS, isAdminKeyAlgorithm, isHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { isHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS, isAdminKeyAlgorithm, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { CardStateError } from '../gids/gids-card-state.js';
 
 /** YubiKey PIN and PUK lengths (reference §3.3). */

@@ -1,17 +1,15 @@
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { parseDynamicAuth, parseResponseApdu } from '@cardwarden/protocol/apdu';
 import {
-  fromHex,
-  parseDynamicAuth,
-  parseResponseApdu,
   pivChangeReferenceData,
   pivGeneralAuthenticate,
   pivResetRetryCounter,
   pivSetPukFromDefault,
   pivVerify,
   PIV_PUK_REFERENCE,
-  toHex,
   yubicoSetManagementKey,
   yubicoSetPinRetries,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import { decryptEcb, encryptEcb } from '@cardwarden/protocol/crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PivCard } from './piv-card.js';

@@ -4,24 +4,24 @@
  * DATA, RESET RETRY COUNTER with the PUK, GET VERSION, GET SERIAL and SET MANAGEMENT KEY. It holds no
  * keys or certificates: every data object answers 6A82.
  */
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS, isAdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import {
-  ADMIN_KEY_SPECS,
   encodeDynamicAuth,
-  encodePivApplicationPropertyTemplate,
-  fromHex,
-  isAdminKeyAlgorithm,
   parseDynamicAuth,
+  startsWith,
+  SW,
+  swTriesLeft,
+  type CommandApdu,
+} from '@cardwarden/protocol/apdu';
+import {
+  encodePivApplicationPropertyTemplate,
   PIV_AID,
   PIV_MANAGEMENT_KEY_REFERENCE,
   PIV_PIN_REFERENCE,
   PIV_PUK_REFERENCE,
   pivAlgorithmFromId,
-  startsWith,
-  SW,
-  swTriesLeft,
-  toHex,
-  type CommandApdu,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import { constantTimeEqual, decryptEcb, encryptEcb, secureRandomBytes } from '@cardwarden/protocol/crypto';
 import { reply, type ApduHandler } from '../apdu-dispatch.js';
 import { t1Atr } from '../atr.js';

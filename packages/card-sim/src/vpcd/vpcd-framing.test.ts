@@ -1,4 +1,4 @@
-import { fromHex, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import { describe, expect, it } from 'vitest';
 import { encodeVpcdFrame, VpcdFrameDecoder } from './vpcd-framing.js';
 

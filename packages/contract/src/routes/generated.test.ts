@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIAL_PROVIDER_AREAS, renderCppRoutesHeader, renderEndpointsModule } from './generate.js';
-import { allRoutes, api, type RouteLocation } from './index.js';
+import { allRoutes, api, routeKey, type RouteLocation } from './index.js';
 import { endpoints } from './endpoints.generated.js';
 
 const root = new URL('../../../../', import.meta.url);
@@ -13,9 +13,7 @@ describe('the files generated from the route table (run `npm run generate:routes
     const file = readFileSync(new URL('packages/contract/src/routes/endpoints.generated.ts', root), 'utf8');
     expect(words(file)).toBe(words(renderEndpointsModule(api)));
     const listed = Object.values(endpoints).flatMap((area) => Object.values<RouteLocation>(area));
-    expect(listed.map((route) => `${route.method} ${route.path}`)).toEqual(
-      allRoutes.map((route) => `${route.method} ${route.path}`),
-    );
+    expect(listed.map(routeKey)).toEqual(allRoutes.map(routeKey));
   });
 
   it("the credential provider's header is current", () => {

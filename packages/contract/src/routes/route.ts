@@ -89,6 +89,14 @@ export interface RouteLocation {
 }
 
 /**
+ * A route's `METHOD path` (the path in Fastify's form, `:id`), the key by which the server finds a route
+ * from a request (`request.routeOptions.url`).
+ */
+export function routeKey(route: RouteLocation): string {
+  return `${route.method} ${route.path}`;
+}
+
+/**
  * A route's location without its zod schemas, for the web portals' bundle (`@cardwarden/contract/endpoints`):
  * `route` is never set, it carries the route's types to the typed client.
  */
@@ -109,7 +117,7 @@ export function pathTo<R extends RouteLocation>(route: R, ...args: PathArgs<R>):
   const values = (args[0] ?? {}) as Record<string, string | number>;
   return route.path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, (_, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new Error(`${route.method} ${route.path}: no value for :${name}`);
+    if (value === undefined) throw new Error(`${routeKey(route)}: no value for :${name}`);
     return encodeURIComponent(String(value));
   });
 }

@@ -58,7 +58,8 @@ struct CardGone {};
 
 /**
  * Sends `command` and returns the complete answer: on 61xx it fetches the rest with GET RESPONSE, on 6Cxx it
- * repeats the command with Le = xx (as OpenSC's sc_transmit does).
+ * repeats the command with Le = xx (as OpenSC's sc_transmit does), like packages/protocol's exchangeApdu (the
+ * tests replay the same card answers through both and compare what each sent and returned).
  */
 Response transmit(const RawTransmit& raw, const Bytes& command);
 

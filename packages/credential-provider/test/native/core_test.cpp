@@ -2,10 +2,12 @@
 //   apdus R1 CRYPTOGRAM RESPONSE PIN   the GIDS command APDUs (compared with packages/protocol's)
 //   pin MIN MAX DIGITS PIN...          checkNewPin for each PIN (compared with packages/unlock's)
 //   readback HEX                       grouped + phonetic (compared with packages/protocol's)
-//   selftest                           the APDU layer (61xx, 6Cxx), TLV, JSON and wiping, with assertions
+//   exchange COMMAND ANSWER...         transmit() over a card that gives ANSWERs in turn: the commands it
+//                                      was sent and the final answer (compared with exchangeApdu's)
+//   selftest                           status words, TLV, JSON and wiping, with assertions
 #include <cstdio>
 #include <cstring>
-#include <deque>
+#include <vector>
 #include <string>
 #include "../../src/core/apdu.hpp"
 #include "../../src/core/json.hpp"
@@ -31,30 +33,6 @@ static int failures = 0, checks = 0;
   } while (0)
 
 static int selftest() {
-  // 61xx: the rest comes with GET RESPONSE.
-  std::deque<std::pair<Bytes, Bytes>> script;
-  std::vector<Bytes> sent;
-  RawTransmit raw = [&](const Bytes& command) {
-    sent.push_back(command);
-    Bytes answer = script.front().second;
-    CHECK(script.front().first == command);
-    script.pop_front();
-    return answer;
-  };
-  script = {{hex("00CB3FFF045C027F7100"), hex("7F71066104")}, {hex("00C0000004"), hex("970100939000")}};
-  // (the second answer is data 97 01 00 93 + SW 9000: deliberately split mid-object)
-  script.back().second = hex("970100939000");
-  Response r = transmit(raw, gidsGetData(0x3FFF, 0x7F71));
-  CHECK(r.sw == 0x9000);
-  CHECK(toHex(r.data) == "7F710697010093");
-  // 6Cxx: the command is repeated with the right Le.
-  script = {{hex("00870000047C02810000"), hex("6C0C")}, {hex("00870000047C0281000C"), hex("7C0A810811223344556677889000")}};
-  r = transmit(raw, gidsRequestChallenge());
-  Bytes challenge;
-  CHECK(r.sw == 0x9000 && findTlv(r.data, 0x81, challenge) && toHex(challenge) == "1122334455667788");
-  // A case 3 command gets Le appended.
-  script = {{hex("002281A403830180"), hex("6C00")}, {hex("002281A40383018000"), hex("9000")}};
-  CHECK(transmit(raw, gidsMseSetAdminKey(MSE_EXTERNAL_AUTH)).sw == 0x9000);
   CHECK(triesLeftOf(0x63C2) == 2 && triesLeftOf(0x6982) == -1);
 
   // TLV: two-byte tags, nested, long lengths; malformed input is refused, not overrun.
@@ -85,6 +63,30 @@ static int selftest() {
   return failures == 0 ? 0 : 1;
 }
 
+/** Replays scripted card answers through transmit() and prints what it sent and what it returned. */
+static int exchange(const char* command, char** answers, int count) {
+  std::vector<std::string> sent;
+  int next = 0;
+  RawTransmit raw = [&](const Bytes& apdu) {
+    sent.push_back(toHex(apdu));
+    if (next == count) throw CardGone{};  // the script has no answer left: the card is as good as gone
+    return hex(answers[next++]);
+  };
+  std::string outcome;
+  try {
+    Response r = transmit(raw, hex(command));
+    char sw[5];
+    std::snprintf(sw, sizeof sw, "%04X", r.sw);
+    outcome = "\"data\":\"" + toHex(r.data) + "\",\"sw\":\"" + sw + "\"";
+  } catch (const CardGone&) {
+    outcome = "\"error\":\"script ended\"";
+  }
+  std::printf("{\"sent\":[");
+  for (std::size_t i = 0; i < sent.size(); i++) std::printf("%s\"%s\"", i > 0 ? "," : "", sent[i].c_str());
+  std::printf("],%s}\n", outcome.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "apdus" && argc == 6) {
@@ -113,7 +115,8 @@ int main(int argc, char** argv) {
                 jsonString(phoneticReadBack(argv[2])).c_str());
     return 0;
   }
+  if (mode == "exchange" && argc >= 3) return exchange(argv[2], argv + 3, argc - 3);
   if (mode == "selftest") return selftest();
-  std::fprintf(stderr, "usage: core-test apdus|pin|readback|selftest ...\n");
+  std::fprintf(stderr, "usage: core-test apdus|pin|readback|exchange|selftest ...\n");
   return 2;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CardTransport } from '../card-transport.js';
+import type { CardTransport } from './card-transport.js';
 import { fromHex, toHex } from '../hex.js';
 import { exchangeApdu } from './exchange.js';
 

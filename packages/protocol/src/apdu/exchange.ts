@@ -3,7 +3,7 @@
  * waiting, fetch them with GET RESPONSE", and `6C xx` means "wrong Le, send the same command again with
  * Le = xx". Cards behind T=1 readers answer directly; this turns both forms into one complete answer.
  */
-import type { CardTransport } from '../card-transport.js';
+import type { CardTransport } from './card-transport.js';
 import { concatBytes } from './bytes.js';
 import { encodeCommandApdu, parseCommandApdu } from './command-apdu.js';
 import { parseResponseApdu, type ResponseApdu } from './response-apdu.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../hex.js';
-import { parseChallenge } from '../challenge.js';
+import { parseChallenge } from '../challenge/challenge.js';
 import {
   computeAdminResponse,
   decryptEcb,

@@ -4,7 +4,8 @@
  * a body should hold (401 before 400).
  */
 import type { FastifyRequest, RouteOptions } from 'fastify';
-import { allRoutes } from '@cardwarden/contract';
+import { allRoutes, routeKey } from '@cardwarden/contract';
+import { requestRouteKey } from './route-key.js';
 import type { App } from './types.js';
 import { AppError } from '../errors.js';
 import type { OperatorRole } from '../repositories/operator.repository.js';
@@ -20,7 +21,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
 
 /** The routes of the table with `flag` set, as `METHOD path` (Fastify's route URL). */
 function routesWith(flag: 'beforePasswordChange' | 'beforeSecondFactor'): ReadonlySet<string> {
-  return new Set(allRoutes.filter((route) => route[flag]).map((route) => `${route.method} ${route.path}`));
+  return new Set(allRoutes.filter((route) => route[flag]).map(routeKey));
 }
 
 /**
@@ -46,7 +47,7 @@ async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<A
       'auth.unauthenticated',
       'your sign-in has ended or the token is not valid; sign in again',
     );
-  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  const route = requestRouteKey(request);
   if (found.secondFactorPending === true && !ALLOWED_BEFORE_SECOND_FACTOR.has(route)) {
     throw new AppError(
       'auth.second_factor_required',
@@ -57,7 +58,7 @@ async function identify(ctx: ServiceContext, request: FastifyRequest): Promise<A
   if (
     found.secondFactorPending !== true &&
     found.mustChangePassword &&
-    !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url ?? ''}`)
+    !ALLOWED_BEFORE_PASSWORD_CHANGE.has(route)
   ) {
     throw new AppError(
       'auth.password_change_required',

@@ -4,8 +4,9 @@
  * in strict mode (the test suites: `CARDWARDEN_STRICT_STATUSES=true`) the answer becomes a 500 that names
  * the route and the status, so the suite fails where the table is wrong.
  */
-import { allRoutes, errorStatusesOf, type RouteDefinition } from '@cardwarden/contract';
+import { allRoutes, errorStatusesOf, routeKey, type RouteDefinition } from '@cardwarden/contract';
 import { errorBody } from './error-handler.js';
+import { requestRouteKey } from './route-key.js';
 import type { App } from './types.js';
 
 function declaredStatuses(route: RouteDefinition): Set<number> {
@@ -13,13 +14,12 @@ function declaredStatuses(route: RouteDefinition): Set<number> {
 }
 
 const DECLARED = new Map<string, Set<number>>(
-  allRoutes.map((route) => [`${route.method} ${route.path}`, declaredStatuses(route)] as const),
+  allRoutes.map((route) => [routeKey(route), declaredStatuses(route)] as const),
 );
 
 export function installDeclaredStatusCheck(app: App, strict: boolean): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const route = `${method} ${request.routeOptions.url ?? ''}`;
+    const route = requestRouteKey(request);
     const declared = DECLARED.get(route);
     // Routes outside the table (the portals' files, /metrics) and crashes (500) are not checked here.
     if (!declared || reply.statusCode === 500 || declared.has(reply.statusCode)) return payload;

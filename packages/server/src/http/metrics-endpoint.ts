@@ -4,11 +4,12 @@
  * HTTP hooks here time every request by its route pattern (never the raw URL, which holds ids) and count
  * 429 refusals and issued responses.
  */
-import { api } from '@cardwarden/contract';
+import { api, routeKey } from '@cardwarden/contract';
 import { createServer, type Server } from 'node:http';
 import type { Metrics, ResponseChannel } from '../observability/metrics.js';
 import type { ServiceContext } from '../services/context.js';
 import { requireOperator } from './auth-guard.js';
+import { requestRouteKey } from './route-key.js';
 import type { App } from './types.js';
 
 /** The routes that issue an unblock response, and through which channel. */
@@ -20,7 +21,7 @@ const RESPONSE_ROUTES = new Map<string, ResponseChannel>(
       [api.onlineUnlock.response, 'online'],
       [api.onlineUnlock.mutualAuth, 'online'],
     ] as const
-  ).map(([route, channel]) => [`${route.method} ${route.path}`, channel]),
+  ).map(([route, channel]) => [routeKey(route), channel]),
 );
 
 /** The error code of a 429 answer body, or 'unknown'. */
@@ -44,7 +45,7 @@ export function installMetricsHooks(app: App, metrics: Metrics): void {
       reply.elapsedTime / 1000,
     );
     if (status >= 200 && status < 300) {
-      const channel = RESPONSE_ROUTES.get(`${request.method} ${route}`);
+      const channel = RESPONSE_ROUTES.get(requestRouteKey(request));
       if (channel) metrics.responsesIssued.inc({ channel });
     }
   });

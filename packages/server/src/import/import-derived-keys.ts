@@ -3,7 +3,7 @@
  * column), as another CMS issued them from the same master: the version must exist here, so that the
  * card's key can be derived again for every response (docs/key-custody.md has the derivation).
  */
-import { api } from '@cardwarden/contract';
+import { api, routeKey } from '@cardwarden/contract';
 import type { ImportProfile } from './import-row.js';
 
 export type DerivedKeyResolution = { readonly problem: string } | { readonly version: number };
@@ -21,7 +21,7 @@ export function resolveDerivedKey(text: string, profile: ImportProfile | undefin
     return {
       problem:
         known.length === 0
-          ? `the profile "${profile.name}" has no master key: create its masters first (${api.masters.create.method} ${api.masters.create.path}), or give the key in "key" or "key_wrapped"`
+          ? `the profile "${profile.name}" has no master key: create its masters first (${routeKey(api.masters.create)}), or give the key in "key" or "key_wrapped"`
           : `the profile "${profile.name}" has no master version ${String(version)} (it has ${known.join(', ')})`,
     };
   }

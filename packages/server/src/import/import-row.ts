@@ -4,7 +4,7 @@
  * to fix it, never the key.
  */
 import { z } from 'zod';
-import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import {
   AdminKeyAlgorithm as AlgorithmSchema,
   CardSerial,

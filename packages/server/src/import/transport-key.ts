@@ -5,7 +5,7 @@
  * share, gives nobody the keys.
  */
 import { createDecipheriv } from 'node:crypto';
-import { fromHex } from '@cardwarden/protocol';
+import { fromHex } from '@cardwarden/protocol/hex';
 
 export interface TransportKey {
   readonly bytes: Uint8Array;

@@ -4,8 +4,9 @@
  * AES-CMAC, on the HSM when the master lives there). Either way the key exists in clear only for the
  * call to `use`, and is wiped afterwards.
  */
-import { api } from '@cardwarden/contract';
-import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { api, routeKey } from '@cardwarden/contract';
+import { toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import {
   ADMIN_KEY_DERIVATION,
   deriveAdminKeyWith,
@@ -177,7 +178,7 @@ export async function derivedAdminKeyValues(
     throw new AppError(
       'master.not_found',
       version === undefined
-        ? `the profile has no master key yet: create one with ${api.masters.create.method} ${api.masters.create.path}`
+        ? `the profile has no master key yet: create one with ${routeKey(api.masters.create)}`
         : `the profile has no master version ${version}`,
     );
   }

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { fromHex, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import { KEK_BYTES } from '@cardwarden/protocol/crypto';
 import { assertPrivateFile } from '../db/private-files.js';
 

@@ -5,7 +5,7 @@
  * server at start instead of failing at the first unblock.
  */
 import { existsSync } from 'node:fs';
-import { toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
 import {
   aesCmac,
   constantTimeEqual,

@@ -1,5 +1,5 @@
 /** Renders the OpenAPI document as a Markdown API reference (docs/api.md). */
-import { api } from '@cardwarden/contract';
+import { api, routeKey } from '@cardwarden/contract';
 import type { OpenApiDocument } from './openapi-document.js';
 
 interface Schema {
@@ -75,7 +75,7 @@ export function renderApiMarkdown(document: OpenApiDocument): string {
     '',
     `Version ${document.info.version}. The server serves the machine-readable document at \`GET /api/openapi.json\`; a copy is in [api/openapi.json](api/openapi.json).`,
     '',
-    `Authentication: \`Authorization: Bearer <token>\`, from \`${api.auth.login.method} ${api.auth.login.path}\` (operators) or \`${api.selfService.login.method} ${api.selfService.login.path}\` (cardholders). ` +
+    `Authentication: \`Authorization: Bearer <token>\`, from \`${routeKey(api.auth.login)}\` (operators) or \`${routeKey(api.selfService.login)}\` (cardholders). ` +
       'Errors are `{"error":{"code":"area.reason","message":"…"}}`; every code and its status is listed in `packages/contract/src/error-codes.ts`.',
     '',
   ];

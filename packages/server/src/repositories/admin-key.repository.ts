@@ -1,5 +1,6 @@
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { RESPONSE_BUDGET_HOURS } from '@cardwarden/contract/policy';
 import type { Database } from '../db/database.js';
 import { adminKeyResponses, adminKeys } from '../db/schema.js';
 
@@ -129,11 +130,8 @@ export async function updateSealed(db: Database, cardId: string, sealed: string)
     .where(eq(adminKeys.cardId, cardId));
 }
 
-/** The 24 h response budget's window: the last day, or less since the card last proved an unblock. */
-export const RESPONSE_BUDGET_HOURS = 24;
-
 /**
- * Responses issued for a card in the last 24 hours, since its admin key was registered (a re-keyed card
+ * Responses issued for a card in the policy's 24 h cap window (RESPONSE_BUDGET_HOURS), since its admin key was registered (a re-keyed card
  * starts afresh) and after its last proven unblock, whatever outcomes
  * were reported. Exact under the admin key's row lock (every issuer takes it before inserting).
  */

@@ -8,7 +8,7 @@ import type { Database } from '../db/database.js';
 import { auditChainHeads, auditEvents } from '../db/schema.js';
 
 /** How many independent chains the trigger spreads events over (see the migration). */
-export const AUDIT_CHAINS = 16;
+export const AUDIT_CHAINS = 64;
 
 export interface ChainedEventRow {
   readonly id: string;

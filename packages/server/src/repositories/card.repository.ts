@@ -1,6 +1,6 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { CardState, CardType } from '@cardwarden/contract';
-import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import type { Database } from '../db/database.js';
 import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
 import { searchStatistics } from '../db/search-statistics.js';

@@ -1,8 +1,9 @@
 import { and, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SubjectType } from '@cardwarden/contract';
+import { RESPONSE_BUDGET_HOURS } from '@cardwarden/contract/policy';
 import type { Database } from '../db/database.js';
 import { adminKeys, offlineUnblocks } from '../db/schema.js';
-import { RESPONSE_BUDGET_HOURS, type SealedAdminKey } from './admin-key.repository.js';
+import type { SealedAdminKey } from './admin-key.repository.js';
 import { auditActionSql, type AuditDetails } from './audit.repository.js';
 import type { CardRecord } from './card.repository.js';
 import { CARD_RECORD_JOINS, CARD_RECORD_SELECT, readCardRecord } from './card-record-columns.js';
@@ -290,6 +291,9 @@ export async function startSession(
  * (under READ COMMITTED a row changed meanwhile is re-read at its newest version, whose xmin differs).
  * Every counted response changes the key's row, so an unchanged key means the budget count of this
  * statement sees the same responses the locked path would count.
+ * The rules are the policy's (`@cardwarden/contract/policy`): $4, $5 and $6 are its decideAttempt's
+ * answers, and `over` is its isBeyondDailyBudget, stated in SQL so that the cap is decided on the count
+ * this statement reads and writes.
  * Parameters: $1 card, $2 session, $3 attempt limit, $4 is the last attempt, $5 an approval may go
  * beyond the budget, $6 the budget record counts as approved anyway (last attempt), $7 the session's
  * approval is used up, $8 actor, $9 actor type, $10 user, $11 ticket, $12 audit details, $13 audit
@@ -465,6 +469,7 @@ const CLOSE_OWN_SESSION: FixedQuery = {
         and started_by_type = $3::text and started_by_id = $4::uuid
       returning *
     ), card as (
+      -- The policy's failureBlocksKey (no attempt left when a failure comes in), in SQL to stay one statement.
       select k.card_id, k.attempts_used >= p.admin_key_attempt_limit as exhausted
       from s join cards c on c.id = s.card_id
         join profiles p on p.id = c.profile_id

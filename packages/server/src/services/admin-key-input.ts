@@ -1,5 +1,6 @@
 /** Admin keys as an admin types them: parsed and checked the same way for registration and the live KCV. */
-import { ADMIN_KEY_SPECS, fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { generateAdminKey, isDegenerate3desKey, keyCheckValue } from '@cardwarden/protocol/crypto';
 import type { AdminKeyInput } from '@cardwarden/contract';
 import { AppError } from '../errors.js';

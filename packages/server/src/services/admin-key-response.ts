@@ -3,10 +3,20 @@
  * Callers hold a transaction; the row lock on the admin key serialises every response for a card across
  * all server instances.
  */
-import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { computeAdminResponse, sha256Hex } from '@cardwarden/protocol/crypto';
-import type { ErrorCode } from '@cardwarden/contract';
-import { AppError } from '../errors.js';
+import {
+  approvalNeed as decideApprovalNeed,
+  dailyBudgetApplies,
+  decideAttempt,
+  decideDailyBudget,
+  failureBlocksKey,
+  NO_ATTEMPT_LEFT,
+  type ApprovalNeed,
+  type AttemptFacts,
+} from '@cardwarden/contract/policy';
+import { AppError, refusalError } from '../errors.js';
 import type { Database } from '../db/database.js';
 import {
   countAttempt,
@@ -15,18 +25,12 @@ import {
   type SealedAdminKey,
   markAdminKeyBlocked,
   recordResponse,
-  RESPONSE_BUDGET_HOURS,
 } from '../repositories/admin-key.repository.js';
 import { findCardById, type CardRecord } from '../repositories/card.repository.js';
 import { withCardAdminKey, type CardKeyRef } from '../keys/card-admin-key.js';
 import { messages, type UnblockChannel } from '../notifications/messages.en.js';
 import { attemptsRemaining } from './availability.js';
 import type { ServiceContext } from './context.js';
-
-/** What to do when the next response would be the card's last admin-key attempt. */
-export type LastAttemptPolicy =
-  | { readonly kind: 'needs-approval'; readonly approved: boolean }
-  | { readonly kind: 'refuse'; readonly code: ErrorCode; readonly message: string };
 
 export interface SpentAttempt {
   readonly response: string;
@@ -36,27 +40,20 @@ export interface SpentAttempt {
   readonly beyondDailyBudget: boolean;
 }
 
-/** Why a response needs a supervisor's approval now, or null when it does not. */
+/**
+ * Why a response for `card` needs a supervisor's approval now (the policy's approvalNeed), or null. The
+ * caller may have read the count of recent responses along with the card already.
+ */
 export async function approvalNeed(
   db: Database,
   card: CardRecord,
-  attemptsUsed: number,
   recentResponses?: number,
-): Promise<'last-attempt' | 'daily-budget' | null> {
-  const limit = card.profile.adminKeyAttemptLimit;
-  if (limit - attemptsUsed === 1) return 'last-attempt';
-  // The caller may have read the count along with the card already.
-  if ((recentResponses ?? (await countRecentResponses(db, card.id))) >= limit) return 'daily-budget';
-  return null;
-}
-
-/** The refusal when a card has had its attempt limit of responses within 24 hours. */
-export function dailyBudgetMessage(card: CardRecord, advice: string): string {
-  const limit = card.profile.adminKeyAttemptLimit;
-  return (
-    `this card has had ${limit} response${limit === 1 ? '' : 's'} in the last ${RESPONSE_BUDGET_HOURS} hours, ` +
-    `as many as its admin key allows without proof that the card was unblocked; ${advice}`
-  );
+): Promise<ApprovalNeed> {
+  return decideApprovalNeed({
+    limit: card.profile.adminKeyAttemptLimit,
+    attemptsUsed: card.adminKey.attemptsUsed,
+    recentResponses: recentResponses ?? (await countRecentResponses(db, card.id)),
+  });
 }
 
 /** What the admin key computes for one attempt: E_K(challenge), or a GIDS mutual-authentication cryptogram. */
@@ -69,55 +66,6 @@ export const responseTo =
     computeAdminResponse(algorithm, key, challenge);
 
 /**
- * The refusals before an attempt is counted, from the count read under the admin key's row lock: none
- * left, or the last one, which the policy refuses or a supervisor has not approved.
- */
-export function checkAttemptAllowed(
-  limit: number,
-  attemptsUsed: number,
-  lastAttempt: LastAttemptPolicy,
-): { remainingBefore: number; wasLastAttempt: boolean } {
-  const remainingBefore = limit - attemptsUsed;
-  if (remainingBefore <= 0) {
-    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
-  }
-  const wasLastAttempt = remainingBefore === 1;
-  if (wasLastAttempt && lastAttempt.kind === 'refuse')
-    throw new AppError(lastAttempt.code, lastAttempt.message);
-  if (wasLastAttempt && lastAttempt.kind === 'needs-approval' && !lastAttempt.approved) {
-    throw new AppError(
-      'offline_unblock.approval_required',
-      'the next response is the last admin-key attempt: a supervisor or admin must approve this session first',
-      { attemptsRemaining: 1 },
-    );
-  }
-  return { remainingBefore, wasLastAttempt };
-}
-
-/** Whether a supervisor's approval lets this response go beyond the 24 h budget. */
-export function mayExceedBudget(lastAttempt: LastAttemptPolicy): boolean {
-  return lastAttempt.kind === 'needs-approval' && lastAttempt.approved;
-}
-
-/** The refusal of a response beyond the 24 h budget without approval. */
-export function dailyBudgetRefusal(
-  card: CardRecord,
-  lastAttempt: LastAttemptPolicy,
-  remainingBefore: number,
-): AppError {
-  return new AppError(
-    'offline_unblock.approval_required',
-    dailyBudgetMessage(
-      card,
-      lastAttempt.kind === 'needs-approval'
-        ? 'a supervisor or admin must approve this session first'
-        : 'call the help desk: a supervisor must approve another',
-    ),
-    { attemptsRemaining: remainingBefore },
-  );
-}
-
-/**
  * Counts one admin-key attempt for `card` and computes `compute` with its key (a challenge's bytes mean
  * E_K(challenge)). Call inside a transaction: the admin key's row lock serialises every attempt.
  */
@@ -126,27 +74,30 @@ export async function spendAttempt(
   tx: Database,
   card: CardRecord,
   compute: Uint8Array | AdminKeyComputation,
-  lastAttempt: LastAttemptPolicy,
+  asking: Pick<AttemptFacts, 'useCase' | 'approved'>,
 ): Promise<SpentAttempt> {
   const adminKey = await lockAdminKey(tx, card.id);
   if (!adminKey) throw new AppError('card.not_found', 'the card has no admin key');
   const limit = card.profile.adminKeyAttemptLimit;
-  const { remainingBefore, wasLastAttempt } = checkAttemptAllowed(limit, adminKey.attemptsUsed, lastAttempt);
-  const overBudget =
-    !wasLastAttempt && (await countRecentResponses(tx, card.id)) >= card.profile.adminKeyAttemptLimit;
-  if (overBudget && !mayExceedBudget(lastAttempt)) {
-    throw dailyBudgetRefusal(card, lastAttempt, remainingBefore);
-  }
+  const facts: AttemptFacts = { ...asking, limit, attemptsUsed: adminKey.attemptsUsed };
+  const attempt = decideAttempt(facts);
+  if (!attempt.allowed) throw refusalError(attempt.refusal);
+  const recent = dailyBudgetApplies(attempt) ? await countRecentResponses(tx, card.id) : 0;
+  const budget = decideDailyBudget(facts, attempt, recent);
+  if (!budget.allowed) throw refusalError(budget.refusal);
   const used = await countAttempt(tx, card.id, limit);
-  if (used === undefined) {
-    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
-  }
+  if (used === undefined) throw refusalError(NO_ATTEMPT_LEFT);
   const operation = compute instanceof Uint8Array ? responseTo(compute) : compute;
   const response = await withCardAdminKey(ctx, tx, cardKeyRef(card, adminKey), (key) =>
     toHex(operation(card.adminKey.algorithm, key)),
   );
-  await recordResponse(tx, card.id, overBudget || (wasLastAttempt && lastAttempt.kind === 'needs-approval'));
-  return { response, attemptsRemaining: limit - used, wasLastAttempt, beyondDailyBudget: overBudget };
+  await recordResponse(tx, card.id, budget.recordAsApproved);
+  return {
+    response,
+    attemptsRemaining: limit - used,
+    wasLastAttempt: attempt.wasLastAttempt,
+    beyondDailyBudget: budget.beyondDailyBudget,
+  };
 }
 
 /** The key columns the seam needs, from a card and its locked key row. */
@@ -207,7 +158,7 @@ export async function notifyResponseIssued(
  */
 export async function blockKeyIfExhausted(tx: Database, cardId: string): Promise<boolean> {
   const card = await findCardById(tx, cardId);
-  if (!card || attemptsRemaining(card) > 0) return false;
+  if (!card || !failureBlocksKey(attemptsRemaining(card))) return false;
   await markAdminKeyBlocked(tx, cardId);
   return true;
 }

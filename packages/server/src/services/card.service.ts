@@ -1,4 +1,4 @@
-import { toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
 import type {
   CardDetail,
   RegisterCardBody,

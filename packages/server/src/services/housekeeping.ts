@@ -8,7 +8,8 @@ import type { Database } from '../db/database.js';
 import { deleteStaleRateLimits } from '../repositories/rate-limit-pruning.repository.js';
 import { deleteDeadTokens } from '../repositories/token.repository.js';
 import { deleteStaleSignInThrottles } from '../repositories/sign-in-throttle.repository.js';
-import { deleteExpiredResponseRecords, RESPONSE_BUDGET_HOURS } from '../repositories/admin-key.repository.js';
+import { RESPONSE_BUDGET_HOURS } from '@cardwarden/contract/policy';
+import { deleteExpiredResponseRecords } from '../repositories/admin-key.repository.js';
 import { deleteExpiredSsoPending } from '../repositories/sso-pending.repository.js';
 
 const INTERVAL_MS = 10 * 60_000;

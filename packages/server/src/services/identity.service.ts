@@ -5,6 +5,7 @@
  */
 import { secureRandomInt } from '@cardwarden/protocol/crypto';
 import { PROFILE_DEFAULTS } from '@cardwarden/contract';
+import { answersNeeded } from '@cardwarden/contract/policy';
 import { AppError } from '../errors.js';
 import { verifyAll } from '../auth/password.js';
 import type { GatePriority } from '../auth/argon2-gate.js';
@@ -63,10 +64,11 @@ export async function chooseQuestions(
     );
   }
   const answers = await listAnswers(db, userId);
-  if (answers.length < Math.max(minimum, 1)) {
+  const needed = answersNeeded(minimum);
+  if (answers.length < needed) {
     throw new AppError(
       'identity.answers_not_set',
-      `the card holder has set ${answers.length} security answers and needs ${Math.max(minimum, 1)}; ${advice}`,
+      `the card holder has set ${answers.length} security answers and needs ${needed}; ${advice}`,
     );
   }
   const pool = answers.map((answer) => answer.questionId);

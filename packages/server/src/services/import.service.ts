@@ -9,7 +9,7 @@
  * card: a 100,000-card import would otherwise write 100,000 chained events).
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import type { ImportLineProblem, ImportProgress, ImportReport, ImportResult } from '@cardwarden/contract';
 import { AppError, isUniqueViolation } from '../errors.js';

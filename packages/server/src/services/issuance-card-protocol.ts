@@ -7,19 +7,16 @@
  * its witness encrypted, E_K(W); the server decrypts it and sends W with its own challenge C; the card's
  * E_K(C) proves the key. Either way the key stays on the server.
  */
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { gidsPutAdminKey, gidsPutPinTryLimit } from '@cardwarden/protocol/gids';
 import {
-  ADMIN_KEY_SPECS,
-  fromHex,
-  gidsPutAdminKey,
-  gidsPutPinTryLimit,
   pivPukChallenge,
   pivPukFromResponse,
   pivSetPukFromDefault,
-  toHex,
   yubicoSetManagementKey,
   yubicoSetPinRetries,
-  type AdminKeyAlgorithm,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import {
   checkGidsCardCryptogram,
   computeAdminResponse,

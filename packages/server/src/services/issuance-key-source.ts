@@ -3,7 +3,7 @@
  * from the profile's current master when the profile derives keys (nothing per card is stored), else a
  * random key sealed under the KEK.
  */
-import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import type { Database } from '../db/database.js';
 import { newAdminKeyForCard as newKeyFromCustody } from '../keys/card-admin-key.js';
 import type { AdminKeyValues } from '../repositories/admin-key.repository.js';

@@ -9,7 +9,8 @@
  * A run that stops anywhere is finished or rolled back by the next: it authenticates with the pending key
  * first (the card has it: confirm), else with the active one (the card still has the old key: write again).
  */
-import { toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import type {
   IssuanceAuthenticateBody,
   IssuanceAuthenticateResponse,

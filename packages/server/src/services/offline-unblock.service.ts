@@ -4,9 +4,10 @@
  * server counts them (atomically, under a row lock on the admin key), asks a supervisor to approve the
  * last one, and refuses once none is left.
  */
-import { groupHex, parseChallenge, phoneticReadBack, toHex } from '@cardwarden/protocol';
+import { toHex } from '@cardwarden/protocol/hex';
+import { groupHex, parseChallenge, phoneticReadBack } from '@cardwarden/protocol/challenge';
 import type { IssuedResponse, OfflineUnblockSession, Outcome } from '@cardwarden/contract';
-import { AppError } from '../errors.js';
+import { AppError, refusalError } from '../errors.js';
 import type { Database } from '../db/database.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
@@ -29,15 +30,23 @@ import {
   type UnblockVersions,
 } from '../repositories/offline-unblock.repository.js';
 import {
+  dailyBudgetRefusal,
+  decideAttempt,
+  failureBlocksKey,
+  identityCheckRequired,
+  identityPending,
+  isAttemptRefusal,
+  isLastAttempt,
+  NO_ATTEMPT_LEFT,
+  type AllowedAttempt,
+  type AttemptFacts,
+} from '@cardwarden/contract/policy';
+import {
   approvalNeed,
   challengeDigest,
-  checkAttemptAllowed,
-  dailyBudgetRefusal,
-  mayExceedBudget,
   notifyResponseIssued,
   responseTo,
   withAdminKey,
-  type LastAttemptPolicy,
 } from './admin-key-response.js';
 import { checkAnswers, chooseQuestions, questionTexts } from './identity.service.js';
 import { attemptsRemaining, unavailableReason, type UnblockUseCase } from './availability.js';
@@ -72,7 +81,7 @@ function waitingSince(session: OfflineUnblockRecord, card: CardRecord, remaining
   const waiting =
     session.state === 'open' &&
     session.approvedAt === null &&
-    remaining === 1 &&
+    isLastAttempt(remaining) &&
     session.expiresAt.getTime() > Date.now();
   if (!waiting) return null;
   const since = Math.max(session.createdAt.getTime(), card.adminKey.updatedAt.getTime());
@@ -103,8 +112,7 @@ async function toSession(
     responsesIssued: session.responsesIssued,
     approval: {
       requiredForNextResponse:
-        session.state === 'open' &&
-        (await approvalNeed(db, card, card.adminKey.attemptsUsed, recentResponses)) !== null,
+        session.state === 'open' && (await approvalNeed(db, card, recentResponses)) !== null,
       approvedBy: session.approvedByName,
       approvedAt: isoOrNull(session.approvedAt),
     },
@@ -196,16 +204,15 @@ export async function startOfflineUnblock(
     throw new AppError('card.not_found', 'no card of yours has that id');
   }
   refuseUnavailable(card, useCaseOf(actor), found.offlineUnblockSetting);
-  const identityQuestionIds =
-    actor.type === 'operator' && card.profile.validateSecurityQuestions
-      ? await chooseQuestions(
-          ctx.db,
-          card.user.id,
-          card.profile,
-          card.profile.securityQuestionsAsked,
-          "this card's profile makes the help desk check them: verify the caller another way and ask an admin",
-        )
-      : [];
+  const identityQuestionIds = identityCheckRequired(useCaseOf(actor), card.profile.validateSecurityQuestions)
+    ? await chooseQuestions(
+        ctx.db,
+        card.user.id,
+        card.profile,
+        card.profile.securityQuestionsAsked,
+        "this card's profile makes the help desk check them: verify the caller another way and ask an admin",
+      )
+    : [];
   const session = await startSession(
     ctx.db,
     {
@@ -284,13 +291,6 @@ export async function approveOfflineUnblock(
   return reloadSession(tx, id);
 }
 
-/** Refusals that say something about the card's budget are audited (outside the failed transaction). */
-const AUDITED_REFUSALS = new Set([
-  'offline_unblock.approval_required',
-  'offline_unblock.attempts_exhausted',
-  'self_service.last_attempt',
-]);
-
 /** Computes and counts the response to `challengeText` for the session's card. */
 export async function issueResponse(
   ctx: ServiceContext,
@@ -305,7 +305,8 @@ export async function issueResponse(
       (await uow((tx) => issueInTransaction(ctx, tx, actor, id, challengeText)));
     return issued;
   } catch (error) {
-    if (error instanceof AppError && AUDITED_REFUSALS.has(error.code)) {
+    // Refusals that say something about the card's budget are audited (outside the failed transaction).
+    if (error instanceof AppError && isAttemptRefusal(error.code)) {
       const session = await findOfflineUnblock(ctx.db, id);
       await appendAuditEvent(ctx.db, {
         ...(session ? sessionAudit(actor, session) : auditActor(actor)),
@@ -321,8 +322,9 @@ export async function issueResponse(
 interface IssuePlan {
   readonly card: CardRecord;
   readonly challenge: Extract<ReturnType<typeof parseChallenge>, { ok: true }>;
-  readonly policy: LastAttemptPolicy;
-  readonly remainingBefore: number;
+  /** The policy's facts and its decision to allow the attempt (the 24 h cap is decided as it counts). */
+  readonly facts: AttemptFacts;
+  readonly attempt: AllowedAttempt;
   readonly count: Omit<Parameters<typeof issueSessionResponse>[1], 'versions'>;
 }
 
@@ -345,35 +347,34 @@ function planIssue(
   const challenge = parseChallenge(challengeText, [digits]);
   if (!challenge.ok) throw new AppError(challenge.problem.code, challenge.problem.message);
   refuseUnavailable(card, useCaseOf(actor), found.offlineUnblockSetting);
-  if (session.identityQuestionIds.length > 0 && session.identityVerifiedAt === null) {
-    throw new AppError(
-      'offline_unblock.identity_required',
-      "check the caller's security answers first: this card's profile requires it before a response is issued",
-    );
-  }
-  const policy: LastAttemptPolicy =
-    actor.type === 'cardholder'
-      ? {
-          kind: 'refuse',
-          code: 'self_service.last_attempt',
-          message:
-            'only one admin-key attempt is left for this card, and self-service does not use it: call the help desk',
-        }
-      : { kind: 'needs-approval', approved: session.approvedAt !== null };
+  const pending = identityPending({
+    asked: session.identityQuestionIds.length > 0,
+    verified: session.identityVerifiedAt !== null,
+  });
+  if (pending) throw refusalError(pending);
   const limit = card.profile.adminKeyAttemptLimit;
-  const { remainingBefore, wasLastAttempt } = checkAttemptAllowed(limit, card.adminKey.attemptsUsed, policy);
+  const facts: AttemptFacts = {
+    useCase: useCaseOf(actor),
+    limit,
+    attemptsUsed: card.adminKey.attemptsUsed,
+    approved: session.approvedAt !== null,
+  };
+  const attempt = decideAttempt(facts);
+  if (!attempt.allowed) throw refusalError(attempt.refusal);
+  const { wasLastAttempt } = attempt;
   return {
     card,
     challenge,
-    policy,
-    remainingBefore,
+    facts,
+    attempt,
+    // The statement decides the 24 h cap as it counts (see ISSUE_RESPONSE), on the policy's answers here.
     count: {
       cardId: card.id,
       sessionId: id,
       attemptLimit: limit,
       lastAttempt: wasLastAttempt,
-      mayExceedBudget: mayExceedBudget(policy),
-      recordApproved: wasLastAttempt && policy.kind === 'needs-approval',
+      mayExceedBudget: attempt.mayExceedDailyBudget,
+      recordApproved: attempt.approvalRecorded,
       // An approval covers the one response it was given for, never a later one.
       consumeApproval: session.approvedAt !== null,
       actor: actor.username,
@@ -452,11 +453,13 @@ async function issueInTransaction(
   const found = await lockSessionWithCard(tx, id, OFFLINE_UNBLOCK_SETTING, true);
   const plan = planIssue(actor, id, found, challengeText);
   if (!found) throw new AppError('offline_unblock.not_found', 'no unblock session has that id');
-  const { card, challenge, policy, remainingBefore } = plan;
+  const { card, challenge, facts, attempt } = plan;
   const counted = await issueSessionResponse(tx, plan.count);
   if (counted.attemptsUsed === undefined) {
-    if (counted.overBudget) throw dailyBudgetRefusal(card, policy, remainingBefore);
-    throw new AppError('offline_unblock.attempts_exhausted', 'no admin-key attempt is left for this card');
+    if (counted.overBudget) {
+      throw refusalError(dailyBudgetRefusal(facts.useCase, facts.limit, attempt.remainingBefore));
+    }
+    throw refusalError(NO_ATTEMPT_LEFT);
   }
   const response = toHex(
     await withAdminKey(ctx, tx, card, found.adminKey, (key) =>
@@ -570,7 +573,7 @@ export async function recordOutcome(
     }
     const { card } = found;
     // A failure reported when no attempt is left: the card refused its last attempt, its key is blocked.
-    const keyBlocked = result === 'failed' && attemptsRemaining(card) === 0;
+    const keyBlocked = result === 'failed' && failureBlocksKey(attemptsRemaining(card));
     const closed = await closeSessionWithOutcome(tx, {
       sessionId: id,
       state: result,

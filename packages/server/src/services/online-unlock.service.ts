@@ -4,7 +4,8 @@
  * database, so they hold across instances), short sessions, one response per session, and never the
  * card's last admin-key attempt (that one is the help desk's).
  */
-import { fromHex, groupHex, parseChallenge, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { groupHex, parseChallenge } from '@cardwarden/protocol/challenge';
 import {
   checkGidsCardCryptogram,
   GIDS_MUTUAL_RANDOM_BYTES,
@@ -18,6 +19,7 @@ import type {
   OnlineUnlockResponse,
   OnlineUnlockSession,
 } from '@cardwarden/contract';
+import { answersNeeded, isAttemptRefusal } from '@cardwarden/contract/policy';
 import { AppError } from '../errors.js';
 import { consumeStepUp } from '../sso/sso.service.js';
 import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
@@ -42,7 +44,7 @@ import {
   withAdminKey,
   type AdminKeyComputation,
 } from './admin-key-response.js';
-import { attemptsRemaining, unavailableReason } from './availability.js';
+import { unavailableReason } from './availability.js';
 import { requireCard } from './card.service.js';
 import type { ServiceContext } from './context.js';
 import type { Database } from '../db/database.js';
@@ -132,11 +134,9 @@ function unavailable(): AppError {
 
 /** What stops online unlock for `card` now, for the audit only (the caller gets `UNAVAILABLE`). */
 function cardProblem(card: CardRecord): string | null {
-  // The installation's offline-unblock switch does not concern online unlock: its profile switch does.
-  const problem = unavailableReason(card, 'onlineUnlock', { offlineUnblock: true });
-  if (problem) return problem.reason;
-  if (attemptsRemaining(card) <= 1) return 'online_unlock.last_attempt';
-  return null;
+  // The installation's offline-unblock switch does not concern online unlock (the policy ignores it).
+  // Its last attempt is refused here too (online_unlock.last_attempt): only the help desk may spend it.
+  return unavailableReason(card, 'onlineUnlock', { offlineUnblock: true })?.reason ?? null;
 }
 
 /** Refuses a card that online unlock may not serve now (checked again when the answers arrive). */
@@ -154,7 +154,7 @@ function whyUnavailable(card: CardRecord | undefined, answers: number): string |
   if (!card) return 'card.not_found';
   const problem = cardProblem(card);
   if (problem) return problem;
-  if (answers < Math.max(card.profile.securityQuestionsRequired, 1)) return 'identity.answers_not_set';
+  if (answers < answersNeeded(card.profile.securityQuestionsRequired)) return 'identity.answers_not_set';
   return null;
 }
 
@@ -339,9 +339,8 @@ async function spendOnline<T extends { readonly digest: string }>(
     const current = await requireCard(tx, card.id);
     refuseUnavailable(current);
     const result = await spendAttempt(ctx, tx, current, prepared.compute, {
-      kind: 'refuse',
-      code: 'online_unlock.last_attempt',
-      message: `only the card's last admin-key attempt is left, and only the help desk may use it; ${HELP_DESK}`,
+      useCase: 'onlineUnlock',
+      approved: false,
     });
     await record(tx, prepared);
     await setOnlineUnlockState(tx, id, 'responded');
@@ -362,7 +361,7 @@ async function spendOnline<T extends { readonly digest: string }>(
     return result;
   }).catch(async (error: unknown) => {
     // Refusals about the card's budget are audited (outside the failed transaction).
-    if (error instanceof AppError && BUDGET_REFUSALS.has(error.code)) {
+    if (error instanceof AppError && isAttemptRefusal(error.code)) {
       await appendAuditEvent(ctx.db, {
         ...audit,
         action: 'online_unlock.response_refused',
@@ -372,12 +371,6 @@ async function spendOnline<T extends { readonly digest: string }>(
     throw error;
   });
 }
-
-const BUDGET_REFUSALS = new Set([
-  'offline_unblock.approval_required',
-  'offline_unblock.attempts_exhausted',
-  'online_unlock.last_attempt',
-]);
 
 /** Answers and the card's challenge in, E_K(challenge) out: an attempt whose outcome is only reported. */
 export async function respondOnline(

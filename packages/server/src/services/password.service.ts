@@ -2,7 +2,7 @@
  * Changing passwords: one's own (staff and cardholders), an admin's reset of an operator's, and the
  * `reset-password` command's recovery of a staff account when no admin can sign in.
  */
-import { api } from '@cardwarden/contract';
+import { api, routeKey } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { generatePassword } from '../auth/generated-password.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
@@ -108,7 +108,7 @@ export async function resetOperatorPassword(
   if (id === actor.id) {
     throw new AppError(
       'auth.forbidden',
-      `to change your own password use Change password (${api.auth.changePassword.method} ${api.auth.changePassword.path})`,
+      `to change your own password use Change password (${routeKey(api.auth.changePassword)})`,
     );
   }
   const oneTimePassword = generatePassword();

@@ -1,5 +1,5 @@
 /** Self-service: a cardholder's own cards, and offline unblock of them where their profile allows it. */
-import { parseChallenge } from '@cardwarden/protocol';
+import { parseChallenge } from '@cardwarden/protocol/challenge';
 import type { SelfServiceCard, SelfServiceMe, SelfServiceUnblockResponse } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { consumeStepUp } from '../sso/sso.service.js';

@@ -1,10 +1,10 @@
 /** Maps domain records to the API's shapes. */
-import { challengeHexLength } from '@cardwarden/protocol';
+import { challengeHexLength } from '@cardwarden/protocol/admin-key';
 import type { CardDetail, CardSummary, Profile, User } from '@cardwarden/contract';
 import type { CardRecord } from '../repositories/card.repository.js';
 import type { ProfileRecord, ProfileRow } from '../repositories/profile.repository.js';
 import type { UserRecord } from '../repositories/user.repository.js';
-import { attemptsRemaining, availability, type UnblockUseCase } from './availability.js';
+import { attemptsRemaining, availability, type OfflineUseCase } from './availability.js';
 import type { UnblockSwitches } from './settings.service.js';
 
 export function iso(date: Date): string {
@@ -77,7 +77,7 @@ function useCasesOf(profile: ProfileRow): Profile['useCases'] {
 export function toCardSummary(
   card: CardRecord,
   switches: UnblockSwitches,
-  useCase: UnblockUseCase = 'operatorOfflineUnblock',
+  useCase: OfflineUseCase = 'operatorOfflineUnblock',
 ): CardSummary {
   return {
     id: card.id,

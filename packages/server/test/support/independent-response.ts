@@ -5,7 +5,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { api, pathTo } from '@cardwarden/contract';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 
 export function expectedResponse(algorithm: string, keyHex: string, challengeHex: string): string {
   const cipher = algorithm === '3des' ? 'des-ede3-ecb' : `aes-${algorithm.slice(3)}-ecb`;

@@ -1,24 +1,31 @@
 /** What `cardwarden-unlock issue` does, against an in-memory software GIDS card, for server tests. */
 import { GidsCard, newGidsCardState, SoftwareCardTransport } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import {
   asciiBytes,
   exchangeApdu,
   formatSw,
-  fromHex,
+  parseDynamicAuth,
+  type CardTransport,
+} from '@cardwarden/protocol/apdu';
+import {
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
   gidsMutualHostCryptogram,
   gidsResetRetryCounter,
   gidsSelect,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  toHex,
-  type CardTransport,
-} from '@cardwarden/protocol';
-import type { ApiClient } from './api-client.js';
+} from '@cardwarden/protocol/gids';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { computeAdminResponse, keyCheckValue } from '@cardwarden/protocol/crypto';
 import { expect } from 'vitest';
-import { createFixture, createOperator, TPM_DEFAULT_KEY, unique, type Fixture } from './fixtures.js';
+import {
+  createFixture,
+  createOperator,
+  TPM_DEFAULT_KEY,
+  unique,
+  type Fixture,
+} from '@cardwarden/integration-tests/fixtures';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 export interface Step {

@@ -1,22 +1,18 @@
 /** What `cardwarden-unlock issue` does with a PIV card, against an in-memory software PIV card, for server tests. */
 import { newPivCardState, PivCard } from '@cardwarden/card-sim';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { exchangeApdu, formatSw, parseDynamicAuth, type CardTransport } from '@cardwarden/protocol/apdu';
 import {
-  exchangeApdu,
-  formatSw,
-  fromHex,
-  parseDynamicAuth,
   pivChangeReferenceData,
   pivGeneralAuthenticate,
   pivSelect,
   pivVerify,
   PIV_PIN_REFERENCE,
-  toHex,
   YUBIKEY_DEFAULT_PIN,
-  type AdminKeyAlgorithm,
-  type CardTransport,
-} from '@cardwarden/protocol';
-import type { ApiClient } from './api-client.js';
-import { TPM_DEFAULT_KEY } from './fixtures.js';
+} from '@cardwarden/protocol/piv';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { TPM_DEFAULT_KEY } from '@cardwarden/integration-tests/fixtures';
 import { expectOk, type Step } from './issuance-driver.js';
 import { api, pathTo } from '@cardwarden/contract';
 

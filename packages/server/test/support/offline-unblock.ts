@@ -5,9 +5,10 @@
  */
 import { expect } from 'vitest';
 import { api, pathTo } from '@cardwarden/contract';
-import { fromHex, toHex, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { computeAdminResponse } from '@cardwarden/protocol/crypto';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
 
 /** A card registered with a generated or derived key, and that key as the server returned it once. */
 export interface IssuedCard {

@@ -4,10 +4,10 @@
  * says only what it checks.
  */
 import { api as routes, pathTo } from '@cardwarden/contract';
-import { fromHex, toHex } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import { secureRandomBytes } from '@cardwarden/protocol/crypto';
-import type { ApiClient, ApiResponse } from './api-client.js';
-import { answersFor, type SecurityFixture } from './security-fixture.js';
+import type { ApiClient, ApiResponse } from '@cardwarden/integration-tests/api-client';
+import { answersFor, type SecurityFixture } from '@cardwarden/integration-tests/security-fixture';
 
 /** A started session, as much of it as the tests read. */
 export interface OnlineSession {

@@ -7,8 +7,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './free-port.js';
-import type { TestDatabase } from './test-database.js';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import type { TestDatabase } from '@cardwarden/integration-tests/test-database';
 
 const BIN = process.env.CARDWARDEN_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 

@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ApiClient } from './api-client.js';
-import { freePort } from './free-port.js';
-import { ADMIN } from './test-server.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import { ADMIN } from '@cardwarden/integration-tests/test-server';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 

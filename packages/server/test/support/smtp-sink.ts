@@ -1,7 +1,7 @@
 /** A real SMTP server inside the test process (smtp-server), collecting what it receives. */
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { freePort } from './free-port.js';
+import { freePort } from '@cardwarden/integration-tests/free-port';
 
 export interface SmtpSink {
   readonly url: string;

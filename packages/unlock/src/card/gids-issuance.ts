@@ -3,10 +3,9 @@
  * (it holds every key), the APDUs the server builds (key write, PIN policy), and the initial PIN, which
  * the tool builds itself so that it never leaves this computer.
  */
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { asciiBytes, formatSw, parseDynamicAuth, SW, type CardTransport } from '@cardwarden/protocol/apdu';
 import {
-  asciiBytes,
-  formatSw,
-  fromHex,
   gidsDeauthenticate,
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
@@ -14,11 +13,7 @@ import {
   gidsResetRetryCounter,
   gidsSelect,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  SW,
-  toHex,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 

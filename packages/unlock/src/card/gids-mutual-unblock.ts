@@ -7,17 +7,19 @@ import {
   asciiBytes,
   CardRemovedError,
   formatSw,
+  parseDynamicAuth,
+  SW,
+  triesLeftOf,
+  type CardTransport,
+} from '@cardwarden/protocol/apdu';
+import {
   gidsDeauthenticate,
   gidsMseSetAdminKey,
   gidsMutualHostChallenge,
   gidsMutualHostCryptogram,
   gidsResetRetryCounter,
   MSE_MUTUAL_AUTH,
-  parseDynamicAuth,
-  SW,
-  triesLeftOf,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 

@@ -3,21 +3,23 @@
  * card, then the response and the new PIN in one go (external authentication with the admin key, then
  * RESET RETRY COUNTER), as Windows' integrated unblock does.
  */
+import { toHex } from '@cardwarden/protocol/hex';
 import {
   asciiBytes,
   CardRemovedError,
   formatSw,
+  parseDynamicAuth,
+  SW,
+  triesLeftOf,
+  type CardTransport,
+} from '@cardwarden/protocol/apdu';
+import {
   gidsDeauthenticate,
   gidsExternalResponse,
   gidsMseSetAdminKey,
   gidsRequestChallenge,
   gidsResetRetryCounter,
-  parseDynamicAuth,
-  SW,
-  toHex,
-  triesLeftOf,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
 import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 

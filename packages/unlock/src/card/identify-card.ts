@@ -1,6 +1,7 @@
 /** Which kind of card is in the reader, its serial and its PIN state: what `list` shows and commands check. */
+import { toHex } from '@cardwarden/protocol/hex';
+import { findTlv, SW, triesLeftOf, type CardTransport } from '@cardwarden/protocol/apdu';
 import {
-  findTlv,
   gidsGetData,
   gidsSelect,
   GIDS_APPLICATION_FILE,
@@ -8,14 +9,8 @@ import {
   GIDS_PIN_STATUS_DO,
   parseGidsMasterfile,
   parseGidsPinStatus,
-  pivSelect,
-  pivVerify,
-  SW,
-  toHex,
-  triesLeftOf,
-  yubicoGetSerial,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/gids';
+import { pivSelect, pivVerify, yubicoGetSerial } from '@cardwarden/protocol/piv';
 import { exchange } from './card-exchange.js';
 
 export interface PinState {

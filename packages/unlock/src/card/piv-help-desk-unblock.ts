@@ -5,21 +5,17 @@
  * as for any card, and the tool turns it into the PUK: it checks it with the card (CHANGE REFERENCE DATA
  * of the PUK to itself) before the cardholder chooses a PIN, then unblocks (RESET RETRY COUNTER).
  */
+import { toHex } from '@cardwarden/protocol/hex';
+import { ADMIN_KEY_ALGORITHMS, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { formatSw, SW, triesLeftOf, type CardTransport } from '@cardwarden/protocol/apdu';
 import {
-  ADMIN_KEY_ALGORITHMS,
-  formatSw,
   pivChangeReferenceData,
   pivGeneralAuthenticate,
   pivPukChallenge,
   pivPukFromResponse,
   pivResetRetryCounter,
   PIV_PUK_REFERENCE,
-  SW,
-  toHex,
-  triesLeftOf,
-  type AdminKeyAlgorithm,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 

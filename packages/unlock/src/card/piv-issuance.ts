@@ -5,22 +5,17 @@
  * computer: SET PIN RETRIES wants the PIN verified, and puts the PIN back to its default, so the tool
  * verifies the card's current PIN first and sets the initial (or the same) PIN afterwards.
  */
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import { formatSw, parseDynamicAuth, SW, triesLeftOf, type CardTransport } from '@cardwarden/protocol/apdu';
 import {
-  formatSw,
-  fromHex,
-  parseDynamicAuth,
   pivChangeReferenceData,
   pivGeneralAuthenticate,
   pivSelect,
   pivVerify,
   PIV_PIN_REFERENCE,
-  SW,
-  toHex,
-  triesLeftOf,
   YUBIKEY_DEFAULT_PIN,
-  type AdminKeyAlgorithm,
-  type CardTransport,
-} from '@cardwarden/protocol';
+} from '@cardwarden/protocol/piv';
 import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 

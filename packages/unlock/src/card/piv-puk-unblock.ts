@@ -1,12 +1,6 @@
 /** Unblocking a PIV card's PIN with its PUK (RESET RETRY COUNTER, SP 800-73-4 part 2 §3.2.3). */
-import {
-  CardRemovedError,
-  formatSw,
-  pivResetRetryCounter,
-  SW,
-  triesLeftOf,
-  type CardTransport,
-} from '@cardwarden/protocol';
+import { CardRemovedError, formatSw, SW, triesLeftOf, type CardTransport } from '@cardwarden/protocol/apdu';
+import { pivResetRetryCounter } from '@cardwarden/protocol/piv';
 import { UnlockFailure } from '../unlock-failure.js';
 import { exchange } from './card-exchange.js';
 

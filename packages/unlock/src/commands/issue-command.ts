@@ -7,7 +7,8 @@
  * Running it again after an interruption finishes or rolls back what was left (docs/issuance.md).
  */
 import type { IssuanceStep } from '@cardwarden/contract';
-import type { AdminKeyAlgorithm, CardTransport } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
+import type { CardTransport } from '@cardwarden/protocol/apdu';
 import type { CardAccess } from '../card-access.js';
 import { cardProof, cardRandom, selectGids, sendServerApdu, setInitialPin } from '../card/gids-issuance.js';
 import {

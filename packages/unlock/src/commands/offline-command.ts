@@ -5,7 +5,7 @@
  * reported before the cardholder chooses a PIN. The PIN rules are the card profile's (from `--server`) or
  * the card's own limits, checked before anything costs an attempt.
  */
-import { formatGrouped, phoneticReadBack } from '@cardwarden/protocol';
+import { formatGrouped, phoneticReadBack } from '@cardwarden/protocol/challenge';
 import type { CardAccess, ConnectedCard } from '../card-access.js';
 import {
   authenticateGidsResponse,

@@ -3,7 +3,8 @@
  * checks their security answers and computes the response to the card's challenge; the tool applies it and
  * sets the new PIN in one go, as `offline` does. The PIN never leaves this computer.
  */
-import { fromHex, toHex, type CardTransport } from '@cardwarden/protocol';
+import { fromHex, toHex } from '@cardwarden/protocol/hex';
+import { type CardTransport } from '@cardwarden/protocol/apdu';
 import type { CardAccess } from '../card-access.js';
 import { completeGidsUnblock, requestGidsChallenge } from '../card/gids-offline-unblock.js';
 import { completeGidsMutualUnblock, startGidsMutualAuth } from '../card/gids-mutual-unblock.js';

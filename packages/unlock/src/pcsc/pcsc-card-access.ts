@@ -1,5 +1,5 @@
 /** `CardAccess` over PC/SC: lists readers, connects shared with T=1 (or T=0), transmits APDUs. */
-import { CardRemovedError, type CardTransport } from '@cardwarden/protocol';
+import { CardRemovedError, type CardTransport } from '@cardwarden/protocol/apdu';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CardAccess, ConnectedCard, ReaderInfo } from '../card-access.js';
 import { UnlockFailure } from '../unlock-failure.js';

@@ -11,6 +11,7 @@ import {
   type PathParamNames,
   type QueryValues,
   type RequestBody,
+  type RequestQuery,
   type RouteDefinition,
   type SuccessBody,
 } from '@cardwarden/contract/endpoints';
@@ -72,12 +73,25 @@ type ParamsOption<R extends RouteDefinition> = [PathParamNames<R['path']>] exten
   ? { readonly params?: undefined }
   : { readonly params: PathArgs<R>[0] };
 
-/** What a call of one route takes: its path parameters, its body, a query, an abort signal. */
+/** A route's query, as its schema reads it; a route without one takes none. */
+type QueryOption<R extends RouteDefinition> = R extends { readonly query: object }
+  ? { readonly query?: RequestQuery<R> | undefined }
+  : { readonly query?: undefined };
+
+/**
+ * A typed query as the URL's values: every query schema of the table reads flat strings, numbers and
+ * booleans (the contract's query schemas), so the typed value is one.
+ */
+function queryValues(query: object | undefined): QueryValues | undefined {
+  return query as QueryValues | undefined;
+}
+
+/** What a call of one route takes: its path parameters, its body, its query, an abort signal. */
 export type CallOptions<R extends RouteDefinition> = ParamsOption<R> &
+  QueryOption<R> &
   (R extends { readonly body: object }
     ? { readonly body: RequestBody<R> }
     : { readonly body?: undefined }) & {
-    readonly query?: QueryValues | undefined;
     readonly signal?: AbortSignal | undefined;
   };
 
@@ -85,11 +99,11 @@ type CallArgs<R extends RouteDefinition> =
   object extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>];
 
 /** What an upload of a file to one route takes: its path parameters, the file's type, a query, progress. */
-export type UploadOptions<R extends RouteDefinition> = ParamsOption<R> & {
-  readonly contentType: string;
-  readonly query?: QueryValues | undefined;
-  readonly onProgress?: (sent: number, total: number) => void;
-};
+export type UploadOptions<R extends RouteDefinition> = ParamsOption<R> &
+  QueryOption<R> & {
+    readonly contentType: string;
+    readonly onProgress?: (sent: number, total: number) => void;
+  };
 
 /**
  * An upload's answer: the route's success body, or an error answer with its body (a route may report in
@@ -142,7 +156,7 @@ export class ApiClient {
     return this.request<SuccessBody<R>>(pathOf(endpoint, options?.params), {
       method: endpoint.method,
       body: options?.body,
-      query: options?.query,
+      query: queryValues(options?.query),
       signal: options?.signal,
     });
   }
@@ -154,7 +168,7 @@ export class ApiClient {
   ): Promise<Response> {
     return this.fetch(pathOf(endpoint, options?.params), {
       method: endpoint.method,
-      query: options?.query,
+      query: queryValues(options?.query),
       signal: options?.signal,
     });
   }
@@ -172,7 +186,7 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const token = this.token();
       const request = new XMLHttpRequest();
-      request.open(endpoint.method, withQuery(pathOf(endpoint, options.params), options.query));
+      request.open(endpoint.method, withQuery(pathOf(endpoint, options.params), queryValues(options.query)));
       if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
       request.setRequestHeader('content-type', options.contentType);
       request.setRequestHeader('accept', 'application/json');

@@ -14,7 +14,7 @@ import type {
   UpdateUserBody,
 } from '@cardwarden/contract';
 import { endpoints } from '@cardwarden/contract/endpoints';
-import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { operatorApi as api } from './client.js';
 
 export interface AuditFilters {

@@ -3,7 +3,7 @@
  * look-alikes it corrected, what is wrong (with the position) and, once complete, the read-back.
  * Built on the protocol's browser-safe challenge codec, so the UI and the server read input the same way.
  */
-import { analyzeChallenge, groupHex, phoneticReadBack } from '@cardwarden/protocol';
+import { analyzeChallenge, groupHex, phoneticReadBack } from '@cardwarden/protocol/challenge';
 import { t } from '../i18n/index.js';
 
 export interface ChallengeView {

@@ -3,7 +3,11 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardType } from '@cardwarden/contract';
 import { CARD_TYPES } from '@cardwarden/contract/enums';
-import { ADMIN_KEY_ALGORITHMS, ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import {
+  ADMIN_KEY_ALGORITHMS,
+  ADMIN_KEY_SPECS,
+  type AdminKeyAlgorithm,
+} from '@cardwarden/protocol/admin-key';
 import { operatorEndpoints as api, type RegisteredCard } from '../../api/operator-api.js';
 import { AppModal } from '../../components/AppModal.js';
 import { ChoiceSelect } from '../../components/ChoiceSelect.js';

@@ -3,7 +3,7 @@
  * person types, how far along the key is, so that the key check value is asked for only once the
  * length fits the algorithm.
  */
-import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol';
+import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 
 export type KeyEntryStatus = 'empty' | 'short' | 'complete' | 'long' | 'not-hex';
 

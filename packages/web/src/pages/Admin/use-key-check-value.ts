@@ -1,6 +1,6 @@
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import type { AdminKeyAlgorithm } from '@cardwarden/protocol';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { keyEntry } from './admin-key-entry.js';
 

@@ -5,6 +5,7 @@
  * the identity check), never recomputed from the card's algorithm.
  */
 import type { CardSummary, IssuedResponse, OfflineUnblockSession, Outcome } from '@cardwarden/contract';
+import { hasAttemptsLeft, isLastAttempt, nextLeavesLastAttempt } from '@cardwarden/contract/policy';
 import { viewChallenge, type ChallengeView } from '../../challenge/challenge-view.js';
 
 /** What the dialog knows of the card when it opens: the card page's summary. */
@@ -86,7 +87,7 @@ export interface OfflineUnblockView {
   readonly limit: number;
   /** The next response is the card's last admin-key attempt: a supervisor approves it first. */
   readonly lastAttempt: boolean;
-  /** `remaining` is 2: the one after the next is the last. */
+  /** The next response leaves only the last attempt. */
   readonly nextIsLast: boolean;
   readonly approvedBy: string | null;
   /** Poll the session for a supervisor's approval. */
@@ -110,7 +111,11 @@ export function deriveOfflineUnblock(state: OfflineUnblockState, card: UnblockCa
   const { session, issued, outcome } = state;
   const expectedLength = session?.challengeLength ?? card.adminKey.challengeLength;
   const challenge = viewChallenge(state.challenge, expectedLength);
-  const lastAttempt = session ? session.approval.requiredForNextResponse : state.knownRemaining === 1;
+  // The session says whether the next response needs an approval (the last attempt, or the 24 h cap);
+  // before one exists, the count is all the dialog knows.
+  const lastAttempt = session
+    ? session.approval.requiredForNextResponse
+    : isLastAttempt(state.knownRemaining);
   const remaining = session?.attemptsRemaining ?? state.knownRemaining;
   const approvedBy = session?.approval.approvedBy ?? null;
   const identityPending = session !== null && session.identity.required && !session.identity.verified;
@@ -121,7 +126,7 @@ export function deriveOfflineUnblock(state: OfflineUnblockState, card: UnblockCa
     remaining,
     limit: session?.attemptLimit ?? card.adminKey.attemptLimit,
     lastAttempt,
-    nextIsLast: !lastAttempt && remaining === 2,
+    nextIsLast: !lastAttempt && nextLeavesLastAttempt(remaining),
     approvedBy,
     waitingForApproval: session !== null && lastAttempt && approvedBy === null && issued === null,
     identityAhead: card.offlineUnblock.identityCheck && session === null,
@@ -131,8 +136,11 @@ export function deriveOfflineUnblock(state: OfflineUnblockState, card: UnblockCa
     // Before a session exists, Generate Response starts one: where the profile wants answers, the
     // questions then appear and the button waits for them.
     canGenerate:
-      challenge.complete && remaining > 0 && (!lastAttempt || approvedBy !== null) && !identityPending,
+      challenge.complete &&
+      hasAttemptsLeft(remaining) &&
+      (!lastAttempt || approvedBy !== null) &&
+      !identityPending,
     cancelClosesSession: session !== null && outcome === null,
-    canTryAgain: outcome === 'failed' && issued !== null && issued.attemptsRemaining > 0,
+    canTryAgain: outcome === 'failed' && issued !== null && hasAttemptsLeft(issued.attemptsRemaining),
   };
 }

@@ -2,6 +2,7 @@ import { Button, Card, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SelfServiceCard } from '@cardwarden/contract';
+import { mayRespond } from '@cardwarden/contract/policy';
 import { selfServiceEndpoints as api } from '../../api/self-service-api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -40,7 +41,8 @@ export function MyCardsPage({ name }: { name: string }) {
               {card.type} · {card.profile}
             </Text>
             <Stack mt="md" gap={4}>
-              {card.offlineUnblock.available && card.attemptsRemaining > 1 ? (
+              {card.offlineUnblock.available &&
+              mayRespond('selfServiceOfflineUnblock', card.attemptsRemaining) ? (
                 <Button
                   onClick={() => {
                     setSelected(card);

@@ -2,6 +2,7 @@ import { Button, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { CardSummary, Me } from '@cardwarden/contract';
+import { isDownToLastAttempt, isLastAttempt } from '@cardwarden/contract/policy';
 import { operatorEndpoints as api } from '../../api/operator-api.js';
 import { CardLink } from '../../components/RecordLink.js';
 import { StateBadge } from '../../components/StateBadge.js';
@@ -74,8 +75,8 @@ export function CardsTable({
               <Table.Td>
                 <Text
                   span
-                  fw={card.adminKey.attemptsRemaining <= 1 ? 700 : 400}
-                  c={card.adminKey.attemptsRemaining <= 1 ? 'red.9' : undefined}
+                  fw={isDownToLastAttempt(card.adminKey.attemptsRemaining) ? 700 : 400}
+                  c={isDownToLastAttempt(card.adminKey.attemptsRemaining) ? 'red.9' : undefined}
                 >
                   {t('card.attemptsLeft', {
                     remaining: card.adminKey.attemptsRemaining,
@@ -101,7 +102,7 @@ export function CardsTable({
                     </Text>
                   ) : (
                     <>
-                      {card.adminKey.attemptsRemaining === 1 && (
+                      {isLastAttempt(card.adminKey.attemptsRemaining) && (
                         <Text size="xs" c="red.9">
                           {t('card.lastAttemptHint')}
                         </Text>

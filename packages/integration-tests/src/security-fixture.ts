@@ -29,20 +29,20 @@ export async function createSecurityFixture(
     'City you were born in?',
     'Favourite teacher?',
   ]) {
-    const created = await fixture.admin.post<{ id: string }>(pathTo(routes.securityQuestions.create), {
-      text: `${text} ${unique('q')}`,
+    const created = await fixture.admin.call(routes.securityQuestions.create, {
+      body: { text: `${text} ${unique('q')}` },
     });
     if (created.status !== 201) throw new Error(`create question: ${created.status} ${created.text}`);
     questionIds.push(created.body.id);
   }
   const password = `${fixture.username} self-service password`;
-  await fixture.admin.put(pathTo(routes.users.setPassword, { id: fixture.userId }), { password });
+  await fixture.admin.call(routes.users.setPassword, { params: { id: fixture.userId }, body: { password } });
   const cardholder = await api.login(fixture.username, password, pathTo(routes.selfService.login));
   const answers = new Map<string, string>();
   if (options.setAnswers !== false) {
     const texts = options.answers ?? ANSWERS;
     const chosen = questionIds.slice(0, 3).map((questionId, i) => ({ questionId, answer: texts[i] ?? '' }));
-    const set = await cardholder.put(pathTo(routes.securityQuestions.setMyAnswers), { answers: chosen });
+    const set = await cardholder.call(routes.securityQuestions.setMyAnswers, { body: { answers: chosen } });
     if (set.status !== 204) throw new Error(`set answers: ${set.status} ${set.text}`);
     for (const { questionId, answer } of chosen) answers.set(questionId, answer);
   }

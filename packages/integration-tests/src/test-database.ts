@@ -1,7 +1,7 @@
 /** Fresh databases for tests: in-memory PGlite, or a new database on the PostgreSQL of TEST_DATABASE_URL. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DatabaseTarget } from '../../src/db/connect.js';
+import type { DatabaseTarget } from '@cardwarden/server';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

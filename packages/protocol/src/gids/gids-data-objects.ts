@@ -1,6 +1,6 @@
 /** Data the GIDS card returns: its SELECT answer (FCI) and the PIN status object (reference §2.1, §2.5). */
 import { GIDS_PIN_STATUS_DO } from './gids-commands.js';
-import { encodeConstructed, encodeTlv, findTlv, parseTlvs, TlvFormatError } from './tlv.js';
+import { encodeConstructed, encodeTlv, findTlv, parseTlvs, TlvFormatError } from '../apdu/tlv.js';
 
 /** The GIDS version an AID names (byte 10: 01 or 02), or 'generic' as OpenSC calls others. */
 export type GidsVersion = 'v1' | 'v2' | 'generic';

@@ -3,9 +3,9 @@
  * yubico-piv-tool sends (reference §3).
  */
 import type { AdminKeyAlgorithm } from '../admin-key-algorithm.js';
-import { asciiBytes, concatBytes } from './bytes.js';
-import { encodeCommandApdu } from './command-apdu.js';
-import { encodeDynamicAuth, type DynamicAuthData } from './dynamic-authentication.js';
+import { asciiBytes, concatBytes } from '../apdu/bytes.js';
+import { encodeCommandApdu } from '../apdu/command-apdu.js';
+import { encodeDynamicAuth, type DynamicAuthData } from '../apdu/dynamic-authentication.js';
 
 /** The full PIV AID (SP 800-73-4 part 1 §2.2); clients select prefixes of it. */
 export const PIV_AID = Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00);

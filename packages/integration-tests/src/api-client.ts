@@ -1,11 +1,43 @@
-/** A small HTTP client for tests: real requests to a listening server. */
-import { api, pathTo } from '@cardwarden/contract';
+/**
+ * A small HTTP client for tests: real requests to a listening server. `call` takes a route of the contract's
+ * table, so its parameters, body and answer are typed by the route; `get`, `post` and `request` send any path
+ * and any body, for the tests that send what no well-behaved client would.
+ */
+import {
+  api,
+  pathTo,
+  withQuery,
+  type PathArgs,
+  type PathParamNames,
+  type QueryValues,
+  type RequestBody,
+  type RouteDefinition,
+  type SuccessBody,
+} from '@cardwarden/contract';
+
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
   readonly body: T;
   readonly text: string;
   readonly headers: Headers;
 }
+
+/** A route's path parameters, when its path has any. */
+type ParamsOption<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never]
+  ? { readonly params?: undefined }
+  : { readonly params: PathArgs<R>[0] };
+
+/** What a call of one route takes: its path parameters, its body (typed by the route), a query, headers. */
+export type CallOptions<R extends RouteDefinition> = ParamsOption<R> &
+  (R extends { readonly body: object }
+    ? { readonly body: RequestBody<R> }
+    : { readonly body?: undefined }) & {
+    readonly query?: QueryValues | undefined;
+    readonly headers?: Record<string, string>;
+  };
+
+type CallArgs<R extends RouteDefinition> =
+  object extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>];
 
 export class ApiClient {
   constructor(
@@ -40,6 +72,25 @@ export class ApiClient {
       parsed = {};
     }
     return { status: response.status, body: parsed as T, text, headers: response.headers };
+  }
+
+  /**
+   * Calls one route of the contract's table. The answer's `body` is typed by the route's success answer:
+   * check `status` first, since an error answer carries the error body there.
+   *
+   * @example
+   * const card = await admin.call(api.cards.get, { params: { id } });
+   * expect(card.status).toBe(200);
+   * expect(card.body.serial).toBe(serial);
+   */
+  call<R extends RouteDefinition>(route: R, ...[options]: CallArgs<R>): Promise<ApiResponse<SuccessBody<R>>> {
+    const path = (pathTo as (route: R, params?: object) => string)(route, options?.params);
+    return this.request<SuccessBody<R>>(
+      route.method,
+      withQuery(path, options?.query),
+      options?.body,
+      options?.headers,
+    );
   }
 
   get<T = Record<string, unknown>>(path: string) {

@@ -3,11 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { describeWith } from '@cardwarden/test-support';
-import type { Config } from '../../src/config.js';
-import { DEFAULT_ANONYMOUS_ADMISSION } from '../../src/http/anonymous-admission.js';
-import { openDatabase } from '../../src/db/connect.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { describeWith } from './system-parts.js';
+import {
+  DEFAULT_ANONYMOUS_ADMISSION,
+  openDatabase,
+  startServer,
+  type Config,
+  type RunningServer,
+} from '@cardwarden/server';
 import { ApiClient } from './api-client.js';
 import { auditVocabularyProblems, expectNoAuditProblems } from './audit-vocabulary.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.js';
@@ -59,8 +62,8 @@ export function testConfig(dataDir: string, kekFile: string, databaseUrl: string
     database: { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
     auditCheckpointMinutes: 15,
     onlineUnlockLimits: { perAddress: 100, perCard: 10, windowMinutes: 10 },
-    // Tests run on a busy machine, where the event loop is often late: the lane's delay limits stand,
-    // but the event loop's delay refuses nothing (see test/anonymous-admission.test.ts for that).
+    // Tests run on a busy machine, where the event loop is often late: the lane's delay limits stand, but
+    // the event loop's delay refuses nothing (packages/server/src/http/anonymous-admission.test.ts does).
     anonymousAdmission: { ...DEFAULT_ANONYMOUS_ADMISSION, eventLoopDelayLimitMs: 0 },
   };
 }

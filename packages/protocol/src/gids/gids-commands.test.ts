@@ -13,7 +13,7 @@ import {
   gidsVerifyPin,
   MSE_MUTUAL_AUTH,
 } from './gids-commands.js';
-import { asciiBytes } from './bytes.js';
+import { asciiBytes } from '../apdu/bytes.js';
 
 // Every expected value is an APDU from reference §2 and §4, as OpenSC and GidsApplet exchanged them.
 describe('GIDS commands', () => {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { api, pathTo } from '@cardwarden/contract';
-import type { SsoConfig } from '../../src/config.js';
+import type { SsoConfig } from '@cardwarden/server';
 
 export interface TestAccount {
   readonly preferred_username?: string;

@@ -5,8 +5,7 @@
  */
 import { auditEventProblem } from '@cardwarden/contract';
 import { asc } from 'drizzle-orm';
-import type { Database } from '../../src/db/database.js';
-import { auditEvents } from '../../src/db/schema.js';
+import { auditEvents, type Database } from '@cardwarden/server';
 
 /** What does not fit the vocabulary in the audit log of `db`, one line per kind of problem. */
 export async function auditVocabularyProblems(db: Database): Promise<string[]> {

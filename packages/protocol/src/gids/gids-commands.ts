@@ -2,8 +2,8 @@
  * Command APDUs of the GIDS card application (GIDS spec v2; the formats OpenSC's card-gids.c and
  * gids-tool send; docs: ../shared/reference/card-protocols.md §2).
  */
-import { encodeCommandApdu } from './command-apdu.js';
-import { encodeDynamicAuth, type DynamicAuthData } from './dynamic-authentication.js';
+import { encodeCommandApdu } from '../apdu/command-apdu.js';
+import { encodeDynamicAuth, type DynamicAuthData } from '../apdu/dynamic-authentication.js';
 
 /** The AID prefix OpenSC selects (§2.1); cards answer a SELECT of any prefix of their full AID. */
 export const GIDS_AID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x03, 0x97, 0x42, 0x54, 0x46, 0x59);

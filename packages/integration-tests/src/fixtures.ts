@@ -4,7 +4,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { ApiClient } from './api-client.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.js';
 import { ADMIN, startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
-import { api as routes, pathTo } from '@cardwarden/contract';
+import { api as routes, pathTo, type CardType, type OperatorRole } from '@cardwarden/contract';
+import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 
 export const TPM_DEFAULT_KEY = '010203040506070801020304050607080102030405060708';
 
@@ -33,12 +34,12 @@ function expectStatus(response: { status: number; text: string }, status: number
 
 export async function createOperator(
   admin: ApiClient,
-  role: string,
+  role: OperatorRole,
 ): Promise<{ client: ApiClient; username: string }> {
   const username = unique(role);
   const password = `${username} long password`;
   expectStatus(
-    await admin.post(pathTo(routes.operators.create), { username, password, role }),
+    await admin.call(routes.operators.create, { body: { username, password, role } }),
     201,
     `create ${role}`,
   );
@@ -50,19 +51,21 @@ export async function registerCard(
   options: {
     username: string;
     profile: string;
-    algorithm?: string;
+    algorithm?: AdminKeyAlgorithm;
     key?: string;
     serial?: string;
-    type?: string;
+    type?: CardType;
   },
 ): Promise<{ id: string; serial: string; kcv: string }> {
   const serial = options.serial ?? unique('CARD').toUpperCase();
-  const response = await admin.post<{ id: string; adminKeyKcv: string }>(pathTo(routes.cards.list), {
-    serial,
-    username: options.username,
-    profile: options.profile,
-    type: options.type ?? 'gids',
-    adminKey: { algorithm: options.algorithm ?? '3des', key: options.key ?? TPM_DEFAULT_KEY },
+  const response = await admin.call(routes.cards.create, {
+    body: {
+      serial,
+      username: options.username,
+      profile: options.profile,
+      type: options.type ?? 'gids',
+      adminKey: { algorithm: options.algorithm ?? '3des', key: options.key ?? TPM_DEFAULT_KEY },
+    },
   });
   expectStatus(response, 201, 'register card');
   return { id: response.body.id, serial, kcv: response.body.adminKeyKcv };
@@ -88,16 +91,15 @@ export async function createFixture(
 ): Promise<Fixture> {
   const admin = await api.login(ADMIN.username, ADMIN.password);
   const profileName = unique('profile');
+  // The profile's fields are the caller's, checked by the server: a test may send what the schema refuses.
   const createdProfile = await admin.post<{ id: string }>(pathTo(routes.profiles.create), {
     name: profileName,
     ...profile,
   });
   expectStatus(createdProfile, 201, 'create profile');
   const username = unique('user');
-  const user = await admin.post<{ id: string }>(pathTo(routes.users.create), {
-    username,
-    displayName: `Test ${username}`,
-    email: `${username}@example.org`,
+  const user = await admin.call(routes.users.create, {
+    body: { username, displayName: `Test ${username}`, email: `${username}@example.org` },
   });
   expectStatus(user, 201, 'create user');
   const card = await registerCard(admin, { username, profile: profileName });

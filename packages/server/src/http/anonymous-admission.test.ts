@@ -1,11 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
-import { installErrorHandling } from '../src/http/error-handler.js';
-import {
-  admitAnonymous,
-  createAnonymousLane,
-  DEFAULT_ANONYMOUS_ADMISSION,
-} from '../src/http/anonymous-admission.js';
+import { installErrorHandling } from './error-handler.js';
+import { admitAnonymous, createAnonymousLane, DEFAULT_ANONYMOUS_ADMISSION } from './anonymous-admission.js';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {

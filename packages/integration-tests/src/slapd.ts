@@ -3,7 +3,7 @@
  * small AD-style schema (sAMAccountName, userAccountControl with integer matching, binary objectGUID),
  * on a free loopback port. Stopped with SIGTERM.
  */
-import { makeSelfSignedCertificate } from '@cardwarden/test-support';
+import { makeSelfSignedCertificate } from './certificates.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

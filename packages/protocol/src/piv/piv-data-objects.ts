@@ -1,5 +1,5 @@
 /** Data the PIV card returns on SELECT: the Application Property Template (SP 800-73-4 part 2 §3.1.1). */
-import { encodeConstructed, encodeTlv } from './tlv.js';
+import { encodeConstructed, encodeTlv } from '../apdu/tlv.js';
 
 /**
  * `61 { 4F <PIX 00 00 10 00 01 00>, 79 { 4F A0 00 00 03 08 } }`, as a YubiKey returns it; accepted by

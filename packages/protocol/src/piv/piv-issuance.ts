@@ -8,8 +8,8 @@
  * (`pivPukFromResponse`) for RESET RETRY COUNTER. See docs/issuance.md.
  */
 import { ADMIN_KEY_SPECS, type AdminKeyAlgorithm } from '../admin-key-algorithm.js';
-import { asciiBytes } from './bytes.js';
-import { encodeCommandApdu } from './command-apdu.js';
+import { asciiBytes } from '../apdu/bytes.js';
+import { encodeCommandApdu } from '../apdu/command-apdu.js';
 import {
   PIV_ALGORITHM_IDS,
   PIV_MANAGEMENT_KEY_REFERENCE,

@@ -1,2 +1,0 @@
-export * from './system-parts.js';
-export * from './certificates.js';
