@@ -130,6 +130,7 @@ function merge(slices) {
     firstFailure: slices.find((r) => r.firstFailure)?.firstFailure,
     cpu: {
       server: slices.reduce((sum, r) => sum + (r.cpu?.server ?? 0), 0),
+      serverSystem: slices.reduce((sum, r) => sum + (r.cpu?.serverSystem ?? 0), 0),
       database: slices.reduce((sum, r) => sum + (r.cpu?.database ?? 0), 0),
       client: slices.reduce((sum, r) => sum + (r.cpu?.client ?? 0), 0),
     },
@@ -140,13 +141,19 @@ function merge(slices) {
 
 /** CPU seconds (user + system, every thread) a process has used so far; 0 once it is gone. */
 function cpuSeconds(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+}
+
+/** User and system CPU seconds of a process so far (zeros once it is gone). */
+function cpuTimes(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
 
@@ -184,11 +191,13 @@ async function clusterProcesses(url) {
  */
 async function measuringCpu(serverPid, databasePids, run) {
   const database = () => (databasePids ? databasePids().reduce((sum, pid) => sum + cpuSeconds(pid), 0) : 0);
-  const before = { server: cpuSeconds(serverPid), database: database(), client: process.cpuUsage() };
+  const before = { server: cpuTimes(serverPid), database: database(), client: process.cpuUsage() };
   const result = await run();
   const client = process.cpuUsage(before.client);
+  const server = cpuTimes(serverPid);
   result.cpu = {
-    server: cpuSeconds(serverPid) - before.server,
+    server: server.user + server.system - before.server.user - before.server.system,
+    serverSystem: server.system - before.server.system,
     database: database() - before.database,
     client: (client.user + client.system) / 1e6,
   };
@@ -366,7 +375,7 @@ const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 function reportCpu(label, result) {
   const per = (seconds) => fmt((seconds * 1e6) / result.samples.length, 0).padStart(5);
   console.log(
-    `  ${label.padEnd(46)} CPU per write: server ${per(result.cpu.server)} µs, database ${per(result.cpu.database)} µs, load client ${per(result.cpu.client)} µs`,
+    `  ${label.padEnd(46)} CPU per write: server ${per(result.cpu.server)} µs (system ${per(result.cpu.serverSystem)}), database ${per(result.cpu.database)} µs, load client ${per(result.cpu.client)} µs`,
   );
 }
 
