@@ -134,7 +134,7 @@ export async function runPglitePrepared(
   const { db } = target;
   const run = async (): Promise<Record<string, unknown>[]> => {
     let statements = prepared.get(db);
-    if (!statements) prepared.set(db, (statements = new Map()));
+    if (!statements) prepared.set(db, (statements = new Map<string, BackendMessage | undefined>()));
     if (!statements.has(name)) statements.set(name, await prepare(db, name, text));
     const description = statements.get(name);
     const bind = protocol.serialize.bind({ statement: name, values: params.map(toText) });
