@@ -106,7 +106,7 @@ function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): 
  * An `onRequest` hook that refuses an anonymous request on arrival, before its body is read or any
  * work is done, while `lane` is overloaded (see {@link AnonymousLane.overloaded}).
  */
-export function refuseWhenOverloaded(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
+function refuseWhenOverloaded(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
   return (): Promise<void> => {
     if (!(lane instanceof AnonymousLane) || !lane.overloaded) return Promise.resolve();
     lane.refused.delay++;
@@ -210,5 +210,26 @@ export function admitAnonymous(lane: WorkGate | undefined, code: ErrorCode, advi
       slot.close();
     });
     if (reply.raw.closed) slot.close();
+  };
+}
+
+/** An `onRequest` hook that may refuse a request on arrival (a remembered rate-limit refusal). */
+type ArrivalRefusal = (request: FastifyRequest) => Promise<void>;
+
+/**
+ * The two hooks an anonymous route takes together, to spread into its options: refused on arrival while
+ * `lane` is overloaded (after `firstRefusal`, when given), then admitted to the lane before any work.
+ * One without the other would either queue what an overloaded lane should refuse at once, or refuse
+ * without ever admitting.
+ */
+export function anonymousAdmission(
+  lane: WorkGate | undefined,
+  code: ErrorCode,
+  options: { readonly advice?: string; readonly firstRefusal?: ArrivalRefusal } = {},
+) {
+  const overloaded = refuseWhenOverloaded(lane, code, options.advice);
+  return {
+    onRequest: options.firstRefusal ? [options.firstRefusal, overloaded] : overloaded,
+    preHandler: admitAnonymous(lane, code, options.advice),
   };
 }

@@ -2,7 +2,7 @@ import { api } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { fromContract } from '../http/contract-route.js';
 import { operatorOf, requireAnyOperator, requireSignedIn } from '../http/auth-guard.js';
-import { admitAnonymous, refuseWhenOverloaded } from '../http/anonymous-admission.js';
+import { anonymousAdmission } from '../http/anonymous-admission.js';
 import type { App } from '../http/types.js';
 import { loginOperator, logout, whoAmI } from '../services/auth.service.js';
 import type { ServiceContext } from '../services/context.js';
@@ -16,8 +16,7 @@ export function registerAuthRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.auth.login),
     // Anonymous: refused on arrival while the lane is overloaded, then admitted to the anonymous lane
     // before any work (http/anonymous-admission.ts).
-    onRequest: refuseWhenOverloaded(ctx.anonymousLane, 'auth.rate_limited'),
-    preHandler: admitAnonymous(ctx.anonymousLane, 'auth.rate_limited'),
+    ...anonymousAdmission(ctx.anonymousLane, 'auth.rate_limited'),
     handler: (request) => loginOperator(ctx, request.body, request.ip),
   });
 

@@ -1,11 +1,6 @@
 import { api } from '@cardwarden/contract';
 import type { FastifyRequest } from 'fastify';
-import {
-  admitAnonymous,
-  laneSlotOf,
-  refuseWhenOverloaded,
-  refusingUnderLoad,
-} from '../http/anonymous-admission.js';
+import { anonymousAdmission, laneSlotOf, refusingUnderLoad } from '../http/anonymous-admission.js';
 import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -29,28 +24,25 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
   // Every endpoint here is anonymous. On arrival, before the body is read: a refusal the rate limits
   // gave already in this window is repeated from memory, and an overloaded lane refuses. After the body
   // is validated, a flood waits in (or is refused by) its own lane, before any work.
-  const onRequest = [
-    (request: FastifyRequest): Promise<void> => {
+  const admission = anonymousAdmission(ctx.anonymousLane, 'online_unlock.rate_limited', {
+    advice: HELP_DESK_ADVICE,
+    firstRefusal: (request: FastifyRequest): Promise<void> => {
       const { id } = request.params as { id?: unknown };
       const refusal = knownRefusal(ctx, request.ip, typeof id === 'string' ? id : undefined);
       return refusal ? Promise.reject(refusal) : Promise.resolve();
     },
-    refuseWhenOverloaded(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE),
-  ];
-  const preHandler = admitAnonymous(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
+  });
   // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
   const underLoad = <T>(work: Promise<T>) =>
     refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   app.route({
     ...fromContract(api.onlineUnlock.pinPolicy),
-    onRequest,
-    preHandler,
+    ...admission,
     handler: (request) => underLoad(pinPolicyForSerial(ctx, request.query.serial, request.ip)),
   });
   app.route({
     ...fromContract(api.onlineUnlock.start),
-    onRequest,
-    preHandler,
+    ...admission,
     handler: async (request, reply) =>
       reply
         .code(201)
@@ -62,29 +54,25 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
   });
   app.route({
     ...fromContract(api.onlineUnlock.response),
-    onRequest,
-    preHandler,
+    ...admission,
     handler: (request) =>
       underLoad(respondOnline(ctx, uow, request.params.id, request.body, request.ip, laneSlotOf(request))),
   });
   app.route({
     ...fromContract(api.onlineUnlock.mutualAuth),
-    onRequest,
-    preHandler,
+    ...admission,
     handler: (request) =>
       underLoad(mutualAuthOnline(ctx, uow, request.params.id, request.body, request.ip, laneSlotOf(request))),
   });
   app.route({
     ...fromContract(api.onlineUnlock.confirmMutualAuth),
-    onRequest,
-    preHandler,
+    ...admission,
     handler: (request) =>
       underLoad(confirmOnlineUnblock(ctx, uow, request.params.id, request.body.cardCryptogram)),
   });
   app.route({
     ...fromContract(api.onlineUnlock.outcome),
-    onRequest,
-    preHandler,
+    ...admission,
     handler: async (request) => {
       await underLoad(
         inTransaction(ctx.db, (tx) => recordOnlineOutcome(ctx, tx, request.params.id, request.body.result)),

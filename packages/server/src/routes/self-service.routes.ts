@@ -1,7 +1,7 @@
 import { api } from '@cardwarden/contract';
 import { AppError } from '../errors.js';
 import { cardholderOf, requireCardholder } from '../http/auth-guard.js';
-import { admitAnonymous, refuseWhenOverloaded } from '../http/anonymous-admission.js';
+import { anonymousAdmission } from '../http/anonymous-admission.js';
 import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import { loginCardholder } from '../services/auth.service.js';
@@ -19,8 +19,7 @@ export function registerSelfServiceRoutes(app: App, ctx: ServiceContext): void {
     ...fromContract(api.selfService.login),
     // Anonymous: refused on arrival while the lane is overloaded, then admitted to the anonymous lane
     // before any work (http/anonymous-admission.ts).
-    onRequest: refuseWhenOverloaded(ctx.anonymousLane, 'auth.rate_limited'),
-    preHandler: admitAnonymous(ctx.anonymousLane, 'auth.rate_limited'),
+    ...anonymousAdmission(ctx.anonymousLane, 'auth.rate_limited'),
     handler: (request) => loginCardholder(ctx, request.body, request.ip),
   });
   app.route({
