@@ -109,20 +109,15 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     options.umask,
   );
   const output = captureOutput(child);
-  let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolve(code);
-    }),
-  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async (): Promise<number | null> => {
-    if (exitCode === undefined) {
+    if (running()) {
       child.kill('SIGTERM');
       const timeout = new Promise((resolve) => setTimeout(resolve, options.stopTimeoutMs ?? 10_000).unref());
       await Promise.race([exited, timeout]);
       // Still running after the wait: it will not stop by itself.
-      if (exitCode === undefined) child.kill('SIGKILL');
+      if (running()) child.kill('SIGKILL');
     }
     const code = await exited;
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -132,9 +127,9 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exitCode !== undefined) {
+    if (!running()) {
       await stop();
-      throw new Error(`the server exited at start (${exitCode}):\n${output()}`);
+      throw new Error(`the server exited at start (${child.exitCode ?? child.signalCode}):\n${output()}`);
     }
     const healthy = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) }).then(
       (response) => response.ok,
