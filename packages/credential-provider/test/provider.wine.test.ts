@@ -13,8 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildForEndToEnd, freePort, ServerProcess } from '../../unlock/test/e2e-support.js';
-import { startTlsProxy } from '../../unlock/test/tls-proxy.js';
+import { ADMIN } from '@cardwarden/integration-tests/admin';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { buildForEndToEnd } from '@cardwarden/integration-tests/end-to-end-build';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import { startServerProcess, type ServerProcess } from '@cardwarden/integration-tests/server-process';
+import { startTlsProxy } from '@cardwarden/integration-tests/tls-proxy';
 import { buildWindowsParts, DIST, REPO_ROOT, WINE_PARTS } from './build-parts.js';
 import { renderTileSvg } from './render-tile.js';
 import {
@@ -29,7 +33,7 @@ import {
   type FieldView,
   type SubmitView,
 } from './wine-support.js';
-import { api as routes, pathTo } from '@cardwarden/contract';
+import { api as routes } from '@cardwarden/contract';
 
 const CLSID = '{5C1E7A20-3B8D-4F0E-9C2A-7D4E1B6F8A31}';
 const E_NOTIMPL = '0x80004001';
@@ -238,11 +242,10 @@ describeWith(['wine'], 'credential provider under Wine', () => {
     };
     let dir: string;
     let server: ServerProcess | undefined;
+    let admin: ApiClient;
     let vpcdPort: number;
     let profileId: string;
     let card: ChildProcess | undefined;
-    const api = (method: string, path: string, body?: unknown, token?: string) =>
-      server!.api.call(method, path, body, token);
     const cardState = (name = 'gids.json') =>
       JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
         pin: string;
@@ -251,30 +254,24 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       };
 
     async function cardholder(username: string, serial: string): Promise<void> {
-      const questions = (await api('GET', pathTo(routes.securityQuestions.list))).items as {
-        id: string;
-        text: string;
-      }[];
-      const user = await api('POST', pathTo(routes.users.create), {
-        username,
-        displayName: username,
-        email: `${username}@example.test`,
+      const questions = (await admin.callOk(routes.securityQuestions.list)).items;
+      const user = await admin.callOk(routes.users.create, {
+        body: { username, displayName: username, email: `${username}@example.test` },
       });
       const password = `${username}-self-service-password-long-enough`;
-      await api('PUT', pathTo(routes.users.setPassword, { id: String(user.id) }), { password });
-      const session = await api('POST', pathTo(routes.selfService.login), { username, password }, '');
-      await api(
-        'PUT',
-        pathTo(routes.securityQuestions.setMyAnswers),
-        { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] })) },
-        session.token as string,
-      );
-      await api('POST', pathTo(routes.cards.create), {
-        serial,
-        username,
-        profile: 'e2e-tile',
-        type: 'gids',
-        adminKey: { algorithm: '3des', key: ADMIN_KEY },
+      await admin.callOk(routes.users.setPassword, { params: { id: user.id }, body: { password } });
+      const session = await server!.api.callOk(routes.selfService.login, { body: { username, password } });
+      await server!.api.as(session.token).callOk(routes.securityQuestions.setMyAnswers, {
+        body: { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] ?? '' })) },
+      });
+      await admin.callOk(routes.cards.create, {
+        body: {
+          serial,
+          username,
+          profile: 'e2e-tile',
+          type: 'gids',
+          adminKey: { algorithm: '3des', key: ADMIN_KEY },
+        },
       });
     }
 
@@ -361,27 +358,35 @@ describeWith(['wine'], 'credential provider under Wine', () => {
     beforeAll(async () => {
       buildForEndToEnd();
       dir = mkdtempSync(join(tmpdir(), 'cw-tile-e2e-'));
-      server = await ServerProcess.start(join(dir, 'server-data'));
+      server = await startServerProcess({ dataDir: join(dir, 'server-data'), admin: ADMIN });
+      admin = await server.api.login(ADMIN.username, ADMIN.password);
       for (const text of Object.keys(ANSWERS))
-        await api('POST', pathTo(routes.securityQuestions.create), { text });
+        await admin.callOk(routes.securityQuestions.create, { body: { text } });
       profileId = (
-        await api('POST', pathTo(routes.profiles.create), {
-          name: 'e2e-tile',
-          useCases: { onlineUnlock: true },
-          adminKeyAttemptLimit: 5,
-          pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
-          securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
+        await admin.callOk(routes.profiles.create, {
+          body: {
+            name: 'e2e-tile',
+            useCases: { onlineUnlock: true },
+            adminKeyAttemptLimit: 5,
+            pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
+            securityQuestions: {
+              required: 3,
+              asked: 2,
+              maxFailedAttempts: 3,
+              validateInOfflineUnblock: false,
+            },
+          },
         })
-      ).id as string;
+      ).id;
       await cardholder('tilda', SERIAL);
       await cardholder('lockie', LOCKOUT_SERIAL);
       vpcdPort = await freePort();
-      prefix.setPolicy('ServerUrl', server.api.baseUrl);
+      prefix.setPolicy('ServerUrl', server.url);
     });
 
     afterAll(async () => {
       await removeCard();
-      server?.stop();
+      await server?.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -432,11 +437,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
       ).toBe(true);
       expect(await harness.quit()).toBe(0);
       expect(cardState()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
-      const audit = (await api('GET', `${pathTo(routes.audit.list)}?action=online_unlock.`)).items as {
-        action: string;
-      }[];
+      const audit = (await admin.callOk(routes.audit.list, { query: { action: 'online_unlock.' } })).items;
       expect(audit.map((e) => e.action)).toContain('online_unlock.unblock_confirmed');
-      const everything = JSON.stringify(audit) + server!.log + harness.stderr;
+      const everything = JSON.stringify(audit) + server!.output() + harness.stderr;
       expect(everything).not.toMatch(new RegExp(`Rex|Étienne|Long Earth|${NEW_PIN}`, 'i'));
     });
 
@@ -536,8 +539,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
 
     it('falls back to the help desk on the same tile when online unlock is not enabled for the card', async () => {
       await insertCard({ blockPin: true });
-      await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
-        useCases: { onlineUnlock: false },
+      await admin.callOk(routes.profiles.update, {
+        params: { id: profileId },
+        body: { useCases: { onlineUnlock: false } },
       });
       try {
         const { harness, first } = await openTile();
@@ -546,8 +550,9 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         expect(first.fields[FIELD.CHALLENGE]?.text).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){3}$/);
         await harness.quit();
       } finally {
-        await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
-          useCases: { onlineUnlock: true },
+        await admin.callOk(routes.profiles.update, {
+          params: { id: profileId },
+          body: { useCases: { onlineUnlock: true } },
         });
       }
     });
@@ -596,12 +601,12 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         await harness.quit();
         expect(cardState()).toMatchObject({ pin: '97531864', pinTriesLeft: 3, adminTriesLeft: 5 });
       } finally {
-        prefix.setPolicy('ServerUrl', server!.api.baseUrl);
+        prefix.setPolicy('ServerUrl', server!.url);
         await removeCard();
       }
     });
     it('refuses an untrusted server certificate and plain http to another computer, before any answer is sent', async () => {
-      const proxy = await startTlsProxy(server!.api.baseUrl, dir);
+      const proxy = await startTlsProxy(server!.url, dir);
       await insertCard({ blockPin: true });
       try {
         prefix.setPolicy('ServerUrl', proxy.url);
@@ -619,7 +624,7 @@ describeWith(['wine'], 'credential provider under Wine', () => {
         expect(plain.first.status).toMatch(/address set by your administrator is refused \(.*plain http.*\)/);
         await plain.harness.quit();
       } finally {
-        prefix.setPolicy('ServerUrl', server!.api.baseUrl);
+        prefix.setPolicy('ServerUrl', server!.url);
         await proxy.close();
         await removeCard();
       }

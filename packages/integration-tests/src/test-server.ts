@@ -11,11 +11,12 @@ import {
   type Config,
   type RunningServer,
 } from '@cardwarden/server';
+import { ADMIN } from './admin.js';
 import { ApiClient } from './api-client.js';
 import { auditVocabularyProblems, expectNoAuditProblems } from './audit-vocabulary.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './test-database.js';
 
-export const ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
+export { ADMIN } from './admin.js';
 
 export interface TestServer {
   readonly url: string;

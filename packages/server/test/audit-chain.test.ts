@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
 import { verifyAuditChains } from '../src/services/audit-chain.service.js';
 import { createFixture } from '@cardwarden/integration-tests/fixtures';
-import { runCli } from './support/server-process.js';
+import { ADMIN } from '@cardwarden/integration-tests/admin';
+import { runServerCli } from '@cardwarden/integration-tests/server-process';
 import { forEachDatabase, startTestServer, type TestServer } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
 
@@ -51,15 +52,15 @@ forEachDatabase('tamper-evident audit', (kind) => {
     if (server.database.url) {
       // DATA_DIR is ignored with DATABASE_URL: a directory that does not exist stays so.
       const elsewhere = join(mkdtempSync(join(tmpdir(), 'cardwarden-elsewhere-')), 'data');
-      const result = await runCli(['audit-verify'], {
-        DATABASE_URL: server.database.url,
-        DATA_DIR: elsewhere,
+      const result = await runServerCli(['audit-verify'], {
+        admin: ADMIN,
+        env: { DATABASE_URL: server.database.url, DATA_DIR: elsewhere },
       });
       expect(existsSync(elsewhere)).toBe(false);
       return result;
     }
     await server.server.close();
-    return runCli(['audit-verify'], { DATA_DIR: server.dataDir });
+    return runServerCli(['audit-verify'], { admin: ADMIN, env: { DATA_DIR: server.dataDir } });
   }
 
   it('audit-verify passes an untouched log and names the event changed behind the triggers', async () => {

@@ -5,7 +5,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/connect.js';
 import { withStatementTimeout } from '../src/db/query-budget.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import {
+  serverCliFromSource,
+  startServerProcess,
+  type ServerProcess,
+} from '@cardwarden/integration-tests/server-process';
 import { createTestDatabase, type TestDatabase } from '@cardwarden/integration-tests/test-database';
 import { ADMIN, forEachDatabase } from '@cardwarden/integration-tests/test-server';
 import { api, pathTo } from '@cardwarden/contract';
@@ -57,14 +61,20 @@ forEachDatabase('streamed audit export', (kind) => {
     );
     await handle.close();
     server = await startServerProcess({
-      DATA_DIR: dataDir,
-      // PostgreSQL: a JavaScript heap of 64 MB, too small to hold even one of the four exports (each is
-      // over 40 MB of CSV): an export that kept its rows or its text would run the server out of memory.
-      // It also makes V8 collect as it goes, so resident memory measures what is live, not garbage V8
-      // would collect later (without the cap it grew by 130–160 MB of such garbage).
-      ...(database.url
-        ? { DATABASE_URL: database.url, NODE_OPTIONS: '--max-old-space-size=64 --max-semi-space-size=4' }
-        : {}),
+      command: serverCliFromSource('serve'),
+      dataDir,
+      admin: ADMIN,
+      umask: '022',
+      env: {
+        LOG_LEVEL: 'info',
+        // PostgreSQL: a JavaScript heap of 64 MB, too small to hold even one of the four exports (each is
+        // over 40 MB of CSV): an export that kept its rows or its text would run the server out of memory.
+        // It also makes V8 collect as it goes, so resident memory measures what is live, not garbage V8
+        // would collect later (without the cap it grew by 130–160 MB of such garbage).
+        ...(database.url
+          ? { DATABASE_URL: database.url, NODE_OPTIONS: '--max-old-space-size=64 --max-semi-space-size=4' }
+          : {}),
+      },
     });
     const login = await server.api.post<{ token: string }>(pathTo(api.auth.login), {
       username: ADMIN.username,

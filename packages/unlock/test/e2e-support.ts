@@ -1,128 +1,18 @@
 /**
- * What the end-to-end tests share: the build, the real server as a child process, its REST API, and
- * cardwarden-unlock driven line by line like a script would.
+ * What the end-to-end tests of cardwarden-unlock share: the tool driven line by line like a script would (or
+ * key by key on a terminal), a private pcscd with a blocked software card, and stopping it all. The build,
+ * the server process and its API client come from @cardwarden/integration-tests.
  */
 import { PrivatePcscd, type SoftwareCardProcess } from '@cardwarden/card-sim';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { REPO_ROOT, type ServerProcess } from '@cardwarden/integration-tests/server-process';
+import { type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { api as routes, pathTo } from '@cardwarden/contract';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const UNLOCK_CLI = join(REPO_ROOT, 'packages/unlock/bin/cardwarden-unlock.js');
 export const NODELAY_SOURCE = resolve(REPO_ROOT, '../shared/tools/vpcd-nodelay/nodelay-preload.c');
-const SERVER_MAIN = join(REPO_ROOT, 'packages/server/dist/main.js');
-const ADMIN_PASSWORD = 'e2e-admin-password-long-enough-for-any-policy';
-
-/** Builds what the child processes run (the tool, the software card, the server). */
-export function buildForEndToEnd(): void {
-  const built = spawnSync(
-    'flock',
-    [
-      '/tmp/cardwarden-test-build.lock',
-      'npx',
-      'tsc',
-      '-b',
-      'packages/card-sim/tsconfig.build.json',
-      'packages/unlock/tsconfig.build.json',
-      'packages/server/tsconfig.build.json',
-    ],
-    { cwd: REPO_ROOT, encoding: 'utf8' },
-  );
-  if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolvePort(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
-}
-
-/** The server's REST API, as an admin (after `login`) or with another bearer token. */
-export class Api {
-  token = '';
-
-  constructor(readonly baseUrl: string) {}
-
-  async login(): Promise<void> {
-    this.token = (
-      await this.call('POST', pathTo(routes.auth.login), { username: 'admin', password: ADMIN_PASSWORD })
-    ).token as string;
-  }
-
-  async call(
-    method: string,
-    path: string,
-    body?: unknown,
-    token = this.token,
-  ): Promise<Record<string, unknown>> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-  }
-}
-
-/** The real server with its own PGlite database in `dataDir`, and a bootstrap admin. */
-export class ServerProcess {
-  private output = '';
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly api: Api,
-  ) {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-  }
-
-  static async start(dataDir: string): Promise<ServerProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [SERVER_MAIN], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        CARDWARDEN_ADMIN_USER: 'admin',
-        CARDWARDEN_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const server = new ServerProcess(child, new Api(`http://127.0.0.1:${port}`));
-    for (let waited = 0; ; waited += 200) {
-      const healthy = await fetch(`${server.api.baseUrl}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false);
-      if (healthy) break;
-      if (waited > 60_000 || child.exitCode !== null)
-        throw new Error(`server did not become healthy:\n${server.output}`);
-      await sleep(200);
-    }
-    await server.api.login();
-    return server;
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  stop(): void {
-    this.child.kill('SIGTERM');
-  }
-}
 
 /** cardwarden-unlock as a child process, driven line by line like a script would. */
 export class UnlockSession {
@@ -260,6 +150,6 @@ export async function stopEndToEnd(parts: {
   await parts.card?.stop();
   await parts.pcscd?.stop();
   await parts.proxy?.close();
-  parts.server?.stop();
+  await parts.server?.stop();
   if (parts.dir) rmSync(parts.dir, { recursive: true, force: true });
 }

@@ -6,7 +6,11 @@
  * changes (how the card starts, what its state file holds, what the vendor tool accepts).
  */
 import { PrivatePcscd, type SoftwareCardProcess } from '@cardwarden/card-sim';
-import { api as routes, pathTo } from '@cardwarden/contract';
+import { api as routes, type RequestBody } from '@cardwarden/contract';
+import { ADMIN } from '@cardwarden/integration-tests/admin';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { buildForEndToEnd } from '@cardwarden/integration-tests/end-to-end-build';
+import { startServerProcess, type ServerProcess } from '@cardwarden/integration-tests/server-process';
 import { fromHex, toHex } from '@cardwarden/protocol/hex';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { buildForEndToEnd, NODELAY_SOURCE, ServerProcess, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
+import { NODELAY_SOURCE, UNLOCK_CLI, UnlockSession } from './e2e-support.js';
 
 export const ISSUER_PASSWORD = 'issuer-password-long-enough-for-any-policy';
 /** The factory admin (management) key of both card types: 0102…08 three times. */
@@ -31,7 +35,7 @@ export interface ListedCard {
 
 export interface IssuanceSetup {
   /** The issuing profile, as created through the API. */
-  readonly profile: Record<string, unknown>;
+  readonly profile: RequestBody<typeof routes.profiles.create>;
   /** Whether the profile gets a master to derive card keys from. */
   readonly master?: boolean;
   /** The user cards are issued to (display name and email follow from it). */
@@ -49,6 +53,8 @@ export class IssuanceBench {
   private constructor(
     readonly dir: string,
     readonly server: ServerProcess,
+    /** The server's administrator, signed in. */
+    readonly admin: ApiClient,
     readonly pcscd: PrivatePcscd,
     /** A signed-in issuer's token, for runs that take CARDWARDEN_TOKEN. */
     readonly issuerToken: string,
@@ -60,39 +66,37 @@ export class IssuanceBench {
     const dir = mkdtempSync(join(tmpdir(), prefix));
     let server: ServerProcess | undefined;
     try {
-      server = await ServerProcess.start(join(dir, 'server-data'));
-      const issuerToken = await IssuanceBench.setUp(server, setup);
+      server = await startServerProcess({ dataDir: join(dir, 'server-data'), admin: ADMIN });
+      const admin = await server.api.login(ADMIN.username, ADMIN.password);
+      const issuerToken = await IssuanceBench.setUp(server.api, admin, setup);
       const pcscd = await PrivatePcscd.start({ workDir: dir, nodelaySource: NODELAY_SOURCE });
-      return new IssuanceBench(dir, server, pcscd, issuerToken);
+      return new IssuanceBench(dir, server, admin, pcscd, issuerToken);
     } catch (error) {
-      server?.stop();
+      await server?.stop();
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
   }
 
   /** The profile (and its master), the user and the issuer; returns the issuer's token. */
-  private static async setUp(server: ServerProcess, setup: IssuanceSetup): Promise<string> {
-    const api = server.api;
-    const profile = await api.call('POST', pathTo(routes.profiles.create), setup.profile);
-    if (setup.master) await api.call('POST', pathTo(routes.masters.create, { id: String(profile.id) }), {});
+  private static async setUp(anonymous: ApiClient, admin: ApiClient, setup: IssuanceSetup): Promise<string> {
+    const profile = await admin.callOk(routes.profiles.create, { body: setup.profile });
+    if (setup.master) await admin.callOk(routes.masters.create, { params: { id: profile.id }, body: {} });
     const name = setup.username.charAt(0).toUpperCase() + setup.username.slice(1);
-    await api.call('POST', pathTo(routes.users.create), {
-      username: setup.username,
-      displayName: `${name} Example`,
-      email: `${setup.username}@example.test`,
+    await admin.callOk(routes.users.create, {
+      body: {
+        username: setup.username,
+        displayName: `${name} Example`,
+        email: `${setup.username}@example.test`,
+      },
     });
-    await api.call('POST', pathTo(routes.operators.create), {
-      username: 'issuer1',
-      password: ISSUER_PASSWORD,
-      role: 'issuer',
+    await admin.callOk(routes.operators.create, {
+      body: { username: 'issuer1', password: ISSUER_PASSWORD, role: 'issuer' },
     });
     const login = { username: 'issuer1', password: ISSUER_PASSWORD };
-    return (await api.call('POST', pathTo(routes.auth.login), login, '')).token as string;
-  }
-
-  api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    return this.server.api.call(method, path, body);
+    const session = await anonymous.callOk(routes.auth.login, { body: login });
+    if (!('token' in session)) throw new Error('the issuer was asked for a second factor');
+    return session.token;
   }
 
   /** Where the software card with `serial` keeps its state. */
@@ -108,7 +112,7 @@ export class IssuanceBench {
 
   /** The tool in pcscd's mount namespace only (for its socket), so that it reaches the server here. */
   startIssue(env: NodeJS.ProcessEnv, ...args: string[]): UnlockSession {
-    const command = [process.execPath, UNLOCK_CLI, 'issue', '--server', this.server.api.baseUrl, ...args];
+    const command = [process.execPath, UNLOCK_CLI, 'issue', '--server', this.server.url, ...args];
     this.lastChild = spawn('nsenter', ['-t', String(this.pcscd.pid), '-m', '--', ...command], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
@@ -142,8 +146,8 @@ export class IssuanceBench {
 
   /** The card with `serial` as the server lists it. */
   async listed(serial: string): Promise<ListedCard> {
-    const { items } = await this.api('GET', `${pathTo(routes.cards.list)}?serial=${serial}`);
-    const [card] = items as ListedCard[];
+    const { items } = await this.admin.callOk(routes.cards.list, { query: { serial } });
+    const [card] = items;
     if (!card) throw new Error(`the server lists no card ${serial}`);
     return card;
   }
@@ -158,15 +162,15 @@ export class IssuanceBench {
       }),
     );
     const { challenge } = await unlock.nextJson();
-    const session = await this.api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), { ticket });
-    const answer = await this.api(
-      'POST',
-      pathTo(routes.offlineUnblocks.response, { id: String(session.id) }),
-      {
-        challenge,
-      },
-    );
-    unlock.send(String(answer.response), newPin, newPin);
+    const session = await this.admin.callOk(routes.offlineUnblocks.start, {
+      params: { id: cardId },
+      body: { ticket },
+    });
+    const answer = await this.admin.callOk(routes.offlineUnblocks.response, {
+      params: { id: session.id },
+      body: { challenge: challenge as string },
+    });
+    unlock.send(answer.response, newPin, newPin);
     expect(await unlock.nextJson()).toEqual({ result: 'unblocked' });
     expect(await unlock.exited).toBe(0);
   }
@@ -174,7 +178,7 @@ export class IssuanceBench {
   async stop(): Promise<void> {
     await this.card?.stop();
     await this.pcscd.stop();
-    this.server.stop();
+    await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

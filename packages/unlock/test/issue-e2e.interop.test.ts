@@ -64,8 +64,8 @@ describeWith(
         adminKey: { kcv: kcv(after.adminKey) },
         user: { username: 'alice' },
       });
-      expect(bench!.server.log).not.toContain(after.adminKey);
-      expect(bench!.server.log).not.toContain(INITIAL_PIN);
+      expect(bench!.server.output()).not.toContain(after.adminKey);
+      expect(bench!.server.output()).not.toContain(INITIAL_PIN);
 
       // OpenSC's gids-tool authenticates with the new key (mutual authentication) and resets the PIN.
       const gidsTool = await bench!.pcscd.run(

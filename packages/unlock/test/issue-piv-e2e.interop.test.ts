@@ -91,7 +91,7 @@ describeWith(
         user: { username: 'bob' },
       });
       for (const secret of [after.managementKey, after.puk, INITIAL_PIN]) {
-        expect(bench!.server.log).not.toContain(secret);
+        expect(bench!.server.output()).not.toContain(secret);
         expect(issue.stdout + issue.stderr).not.toContain(secret);
       }
 

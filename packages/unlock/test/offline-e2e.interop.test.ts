@@ -10,16 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN } from '@cardwarden/integration-tests/admin';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { buildForEndToEnd } from '@cardwarden/integration-tests/end-to-end-build';
+import { startServerProcess, type ServerProcess } from '@cardwarden/integration-tests/server-process';
 import {
-  buildForEndToEnd,
   gidsStatePath,
-  ServerProcess,
   startWithBlockedGidsCard,
   stopEndToEnd,
   UNLOCK_CLI,
   UnlockSession,
 } from './e2e-support.js';
-import { api as routes, pathTo } from '@cardwarden/contract';
+import { api as routes } from '@cardwarden/contract';
 
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
 const SERIAL = 'C0FFEE00112233445566778899AABBCC';
@@ -29,12 +31,10 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
   let pcscd: PrivatePcscd | undefined;
   let card: SoftwareCardProcess | undefined;
   let server: ServerProcess | undefined;
+  let admin: ApiClient;
   let cardId: string;
   const statePath = () => gidsStatePath(dir);
   const state = () => JSON.parse(readFileSync(statePath(), 'utf8')) as GidsCardState;
-
-  const api = (method: string, path: string, body?: unknown) =>
-    (server as ServerProcess).api.call(method, path, body);
 
   function startUnlock(): UnlockSession {
     return new UnlockSession(
@@ -45,25 +45,24 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
   beforeAll(async () => {
     buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-e2e-'));
-    server = await ServerProcess.start(join(dir, 'server-data'));
-    await api('POST', pathTo(routes.profiles.create), {
-      name: 'e2e-gids',
-      useCases: { operatorOfflineUnblock: true },
-      adminKeyAttemptLimit: 3,
+    server = await startServerProcess({ dataDir: join(dir, 'server-data'), admin: ADMIN });
+    admin = await server.api.login(ADMIN.username, ADMIN.password);
+    await admin.callOk(routes.profiles.create, {
+      body: { name: 'e2e-gids', useCases: { operatorOfflineUnblock: true }, adminKeyAttemptLimit: 3 },
     });
-    await api('POST', pathTo(routes.users.create), {
-      username: 'alice',
-      displayName: 'Alice Example',
-      email: 'alice@example.test',
+    await admin.callOk(routes.users.create, {
+      body: { username: 'alice', displayName: 'Alice Example', email: 'alice@example.test' },
     });
-    const registered = await api('POST', pathTo(routes.cards.create), {
-      serial: SERIAL,
-      username: 'alice',
-      profile: 'e2e-gids',
-      type: 'gids',
-      adminKey: { algorithm: '3des', key: ADMIN_KEY },
+    const registered = await admin.callOk(routes.cards.create, {
+      body: {
+        serial: SERIAL,
+        username: 'alice',
+        profile: 'e2e-gids',
+        type: 'gids',
+        adminKey: { algorithm: '3des', key: ADMIN_KEY },
+      },
     });
-    cardId = registered.id as string;
+    cardId = registered.id;
 
     ({ pcscd, card } = await startWithBlockedGidsCard(dir, {
       adminKey: ADMIN_KEY,
@@ -82,20 +81,23 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
     const { challenge } = await unlock.nextJson();
     expect(challenge).toMatch(/^[0-9A-F]{16}$/);
 
-    const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
-      ticket: 'E2E-1',
+    const session = await admin.callOk(routes.offlineUnblocks.start, {
+      params: { id: cardId },
+      body: { ticket: 'E2E-1' },
     });
-    const answer = await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
-      challenge,
+    const answer = await admin.callOk(routes.offlineUnblocks.response, {
+      params: { id: session.id },
+      body: { challenge: challenge as string },
     });
     expect(answer.response).toMatch(/^[0-9A-F]{16}$/);
     // Read back the way a help desk dictates it: in groups of four.
-    unlock.send((answer.responseGroups as string[]).join(' '), '24681357', '24681357');
+    unlock.send(answer.responseGroups.join(' '), '24681357', '24681357');
 
     expect(await unlock.nextJson()).toEqual({ result: 'unblocked' });
     expect(await unlock.exited).toBe(0);
-    await api('POST', pathTo(routes.offlineUnblocks.outcome, { id: String(session.id) }), {
-      result: 'unblocked',
+    await admin.callOk(routes.offlineUnblocks.outcome, {
+      params: { id: session.id },
+      body: { result: 'unblocked' },
     });
     expect(state()).toMatchObject({ pin: '24681357', pinTriesLeft: 3, adminTriesLeft: 3 });
   });
@@ -114,15 +116,18 @@ describeWith(['pcscd'], 'cardwarden-unlock offline with a response from the serv
       const { challenge } = await unlock.nextJson();
       // The server's answer to another challenge: well-formed, but wrong for this one.
       const other = (challenge as string).replace(/^./, (c) => (c === '0' ? '1' : '0'));
-      const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
-        ticket: 'E2E-wrong',
-      }).catch(() => undefined);
+      const session = await admin
+        .callOk(routes.offlineUnblocks.start, { params: { id: cardId }, body: { ticket: 'E2E-wrong' } })
+        .catch(() => undefined);
       const response = session
-        ? ((
-            await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
-              challenge: other,
-            }).catch(() => undefined)
-          )?.response as string | undefined)
+        ? (
+            await admin
+              .callOk(routes.offlineUnblocks.response, {
+                params: { id: session.id },
+                body: { challenge: other },
+              })
+              .catch(() => undefined)
+          )?.response
         : undefined;
       unlock.send(response ?? 'FFFFFFFFFFFFFFFF', '24681357', '24681357');
       expect(await unlock.nextJson()).toMatchObject({ ...expected.body, message: expect.any(String) });

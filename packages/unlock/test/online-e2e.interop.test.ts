@@ -14,17 +14,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN } from '@cardwarden/integration-tests/admin';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { buildForEndToEnd } from '@cardwarden/integration-tests/end-to-end-build';
+import { startServerProcess, type ServerProcess } from '@cardwarden/integration-tests/server-process';
+import { startTlsProxy, type TlsProxy } from '@cardwarden/integration-tests/tls-proxy';
 import {
-  buildForEndToEnd,
   gidsStatePath,
-  ServerProcess,
   startWithBlockedGidsCard,
   stopEndToEnd,
   UNLOCK_CLI,
   UnlockSession,
 } from './e2e-support.js';
-import { startTlsProxy, type TlsProxy } from './tls-proxy.js';
-import { api as routes, pathTo } from '@cardwarden/contract';
+import { api as routes } from '@cardwarden/contract';
 
 const ADMIN_KEY = '1F2E3D4C5B6A79880112233445566778899AABBCCDDEEFF0';
 const SERIAL = 'B0B0000102030405060708090A0B0C0D';
@@ -47,11 +49,10 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   let pcscd: PrivatePcscd | undefined;
   let card: SoftwareCardProcess | undefined;
   let server: ServerProcess | undefined;
+  let admin: ApiClient;
   let proxy: TlsProxy | undefined;
   let profileId: string;
   const state = () => JSON.parse(readFileSync(gidsStatePath(dir), 'utf8')) as GidsCardState;
-  const api = (method: string, path: string, body?: unknown, token?: string) =>
-    (server as ServerProcess).api.call(method, path, body, token);
 
   /** The tool in pcscd's mount namespace only (for its socket), so that it reaches the server here. */
   function startOnline(...args: string[]): UnlockSession {
@@ -75,7 +76,7 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
     return { first, last: await unlock.nextJson(), status: await unlock.exited, unlock };
   }
 
-  const plainHttp = () => ['--server', server!.api.baseUrl];
+  const plainHttp = () => ['--server', server!.url];
 
   /** A run without --json, with `lines` piped in: what a person would read. */
   async function runForPerson(lines: string[], ...args: string[]) {
@@ -88,48 +89,46 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   beforeAll(async () => {
     buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-online-e2e-'));
-    server = await ServerProcess.start(join(dir, 'server-data'));
+    server = await startServerProcess({ dataDir: join(dir, 'server-data'), admin: ADMIN });
+    admin = await server.api.login(ADMIN.username, ADMIN.password);
 
     for (const text of Object.keys(ANSWERS))
-      await api('POST', pathTo(routes.securityQuestions.create), { text });
-    const questions = (await api('GET', pathTo(routes.securityQuestions.list))).items as Question[];
+      await admin.callOk(routes.securityQuestions.create, { body: { text } });
+    const questions = (await admin.callOk(routes.securityQuestions.list)).items;
     profileId = (
-      await api('POST', pathTo(routes.profiles.create), {
-        name: 'e2e-online',
-        useCases: { onlineUnlock: true },
-        adminKeyAttemptLimit: 5,
-        pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
-        securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
+      await admin.callOk(routes.profiles.create, {
+        body: {
+          name: 'e2e-online',
+          useCases: { onlineUnlock: true },
+          adminKeyAttemptLimit: 5,
+          pinRules: { minLength: 6, maxLength: 8, digitsOnly: true },
+          securityQuestions: { required: 3, asked: 2, maxFailedAttempts: 3, validateInOfflineUnblock: false },
+        },
       })
-    ).id as string;
-    const user = await api('POST', pathTo(routes.users.create), {
-      username: 'bob',
-      displayName: 'Bob Example',
-      email: 'bob@example.test',
+    ).id;
+    const user = await admin.callOk(routes.users.create, {
+      body: { username: 'bob', displayName: 'Bob Example', email: 'bob@example.test' },
     });
-    await api('PUT', pathTo(routes.users.setPassword, { id: String(user.id) }), {
-      password: CARDHOLDER_PASSWORD,
+    await admin.callOk(routes.users.setPassword, {
+      params: { id: user.id },
+      body: { password: CARDHOLDER_PASSWORD },
     });
-    const cardholder = await api(
-      'POST',
-      pathTo(routes.selfService.login),
-      { username: 'bob', password: CARDHOLDER_PASSWORD },
-      '',
-    );
-    await api(
-      'PUT',
-      pathTo(routes.securityQuestions.setMyAnswers),
-      { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] })) },
-      cardholder.token as string,
-    );
-    await api('POST', pathTo(routes.cards.create), {
-      serial: SERIAL,
-      username: 'bob',
-      profile: 'e2e-online',
-      type: 'gids',
-      adminKey: { algorithm: '3des', key: ADMIN_KEY },
+    const cardholder = await server.api.callOk(routes.selfService.login, {
+      body: { username: 'bob', password: CARDHOLDER_PASSWORD },
     });
-    proxy = await startTlsProxy(server.api.baseUrl, dir);
+    await server.api.as(cardholder.token).callOk(routes.securityQuestions.setMyAnswers, {
+      body: { answers: questions.map((q) => ({ questionId: q.id, answer: ANSWERS[q.text] ?? '' })) },
+    });
+    await admin.callOk(routes.cards.create, {
+      body: {
+        serial: SERIAL,
+        username: 'bob',
+        profile: 'e2e-online',
+        type: 'gids',
+        adminKey: { algorithm: '3des', key: ADMIN_KEY },
+      },
+    });
+    proxy = await startTlsProxy(server.url, dir);
 
     ({ pcscd, card } = await startWithBlockedGidsCard(dir, {
       adminKey: ADMIN_KEY,
@@ -181,10 +180,10 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
     expect(unlock.stderr).not.toMatch(/Rex|Étienne|Long Earth/i);
     expect(unlock.stderr).not.toMatch(/could not be told/);
     expect(state()).toMatchObject({ pin: NEW_PIN, pinTriesLeft: 3, adminTriesLeft: 5 });
-    expect(server!.log).not.toContain(NEW_PIN);
+    expect(server!.output()).not.toContain(NEW_PIN);
     // The server confirmed the unblock; the audit trail has it, and neither the answers nor the PIN.
     const audit = JSON.stringify(
-      (await api('GET', `${pathTo(routes.audit.list)}?action=online_unlock.`)).items,
+      (await admin.callOk(routes.audit.list, { query: { action: 'online_unlock.' } })).items,
     );
     expect(audit).toMatch(/"action":"online_unlock.unblock_confirmed"/);
     expect(audit).not.toMatch(/"action":"online_unlock.outcome_recorded"/);
@@ -194,8 +193,9 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
   it('sends the cardholder to the help desk when the profile does not allow online unlock', async () => {
     card!.signal('SIGUSR1');
     await sleep(100);
-    await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
-      useCases: { onlineUnlock: false },
+    await admin.callOk(routes.profiles.update, {
+      params: { id: profileId },
+      body: { useCases: { onlineUnlock: false } },
     });
     try {
       const { last, status } = await unlockWith((text) => ANSWERS[text]!, ...plainHttp());
@@ -206,8 +206,9 @@ describeWith(['pcscd'], 'cardwarden-unlock online against the real server, throu
       });
       expect(status).toBe(10);
     } finally {
-      await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
-        useCases: { onlineUnlock: true },
+      await admin.callOk(routes.profiles.update, {
+        params: { id: profileId },
+        body: { useCases: { onlineUnlock: true } },
       });
     }
   });

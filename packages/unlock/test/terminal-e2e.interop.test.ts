@@ -12,16 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN } from '@cardwarden/integration-tests/admin';
+import type { ApiClient } from '@cardwarden/integration-tests/api-client';
+import { buildForEndToEnd } from '@cardwarden/integration-tests/end-to-end-build';
+import { startServerProcess, type ServerProcess } from '@cardwarden/integration-tests/server-process';
 import {
-  buildForEndToEnd,
   gidsStatePath,
   PtySession,
-  ServerProcess,
   startWithBlockedGidsCard,
   stopEndToEnd,
   UNLOCK_CLI,
 } from './e2e-support.js';
-import { api as routes, pathTo } from '@cardwarden/contract';
+import { api as routes } from '@cardwarden/contract';
 
 const ADMIN_KEY = '0A1B2C3D4E5F60718293A4B5C6D7E8F90112233445566778';
 const SERIAL = 'C0FFEE00112233445566778899AABBDD';
@@ -32,11 +34,10 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   let pcscd: PrivatePcscd | undefined;
   let card: SoftwareCardProcess | undefined;
   let server: ServerProcess | undefined;
+  let admin: ApiClient;
   let cardId: string;
   let profileId: string;
   const state = () => JSON.parse(readFileSync(gidsStatePath(dir), 'utf8')) as GidsCardState;
-  const api = (method: string, path: string, body?: unknown) =>
-    (server as ServerProcess).api.call(method, path, body);
 
   /**
    * The tool on a terminal in pcscd's mount namespace only (for its socket), so that it reaches the server
@@ -55,41 +56,46 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
 
   /** The response the server issues for the challenge on the screen. */
   async function serverResponse(challenge: string): Promise<string> {
-    const session = await api('POST', pathTo(routes.offlineUnblocks.start, { id: cardId }), {
-      ticket: 'PTY-1',
+    const session = await admin.callOk(routes.offlineUnblocks.start, {
+      params: { id: cardId },
+      body: { ticket: 'PTY-1' },
     });
-    const answer = await api('POST', pathTo(routes.offlineUnblocks.response, { id: String(session.id) }), {
-      challenge,
+    const answer = await admin.callOk(routes.offlineUnblocks.response, {
+      params: { id: session.id },
+      body: { challenge },
     });
-    return answer.response as string;
+    return answer.response;
   }
 
   beforeAll(async () => {
     buildForEndToEnd();
     dir = mkdtempSync(join(tmpdir(), 'cw-pty-'));
-    server = await ServerProcess.start(join(dir, 'server-data'));
+    server = await startServerProcess({ dataDir: join(dir, 'server-data'), admin: ADMIN });
+    admin = await server.api.login(ADMIN.username, ADMIN.password);
     profileId = (
-      await api('POST', pathTo(routes.profiles.create), {
-        name: 'pty-gids',
-        useCases: { operatorOfflineUnblock: true },
-        adminKeyAttemptLimit: 5,
-        pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
+      await admin.callOk(routes.profiles.create, {
+        body: {
+          name: 'pty-gids',
+          useCases: { operatorOfflineUnblock: true },
+          adminKeyAttemptLimit: 5,
+          pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
+        },
       })
-    ).id as string;
-    await api('POST', pathTo(routes.users.create), {
-      username: 'bob',
-      displayName: 'Bob Example',
-      email: 'bob@example.test',
+    ).id;
+    await admin.callOk(routes.users.create, {
+      body: { username: 'bob', displayName: 'Bob Example', email: 'bob@example.test' },
     });
     cardId = (
-      await api('POST', pathTo(routes.cards.create), {
-        serial: SERIAL,
-        username: 'bob',
-        profile: 'pty-gids',
-        type: 'gids',
-        adminKey: { algorithm: '3des', key: ADMIN_KEY },
+      await admin.callOk(routes.cards.create, {
+        body: {
+          serial: SERIAL,
+          username: 'bob',
+          profile: 'pty-gids',
+          type: 'gids',
+          adminKey: { algorithm: '3des', key: ADMIN_KEY },
+        },
       })
-    ).id as string;
+    ).id;
     ({ pcscd, card } = await startWithBlockedGidsCard(dir, {
       adminKey: ADMIN_KEY,
       serial: SERIAL,
@@ -115,7 +121,7 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   });
 
   it("never shows the response or the PINs, and keeps the profile's PIN rules from --server", async () => {
-    const tool = onTerminal(['offline', '--server', server!.api.baseUrl]);
+    const tool = onTerminal(['offline', '--server', server!.url]);
     const [, grouped] = await tool.waitFor(CHALLENGE_ON_SCREEN);
     await tool.waitFor(/Response: /);
     expect(tool.screen).toMatch(/GIDS card C0FFEE00112233445566778899AABBDD/);
@@ -184,11 +190,12 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   });
 
   it('stops before the challenge when the profile asks for a PIN this card cannot take', async () => {
-    await api('PATCH', pathTo(routes.profiles.update, { id: profileId }), {
-      pinRules: { minLength: 20, maxLength: 24 },
+    await admin.callOk(routes.profiles.update, {
+      params: { id: profileId },
+      body: { pinRules: { minLength: 20, maxLength: 24 } },
     });
     const before = state();
-    const tool = onTerminal(['offline', '--server', server!.api.baseUrl]);
+    const tool = onTerminal(['offline', '--server', server!.url]);
     expect(await tool.exited).toBe(10);
     expect(tool.screen).toMatch(/profile asks for a PIN of 20-24 digits, which this card \(4-16/);
     expect(tool.screen).not.toMatch(/challenge to your help desk|Response: /);
@@ -196,16 +203,17 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
   });
 
   it("never shows the PUK or the PINs of a PIV unblock, and keeps the profile's rules from --server", async () => {
-    await api('POST', pathTo(routes.profiles.create), {
-      name: 'pty-piv',
-      pinRules: { minLength: 8, maxLength: 8, digitsOnly: true },
+    await admin.callOk(routes.profiles.create, {
+      body: { name: 'pty-piv', pinRules: { minLength: 8, maxLength: 8, digitsOnly: true } },
     });
-    await api('POST', pathTo(routes.cards.create), {
-      serial: '12345678',
-      username: 'bob',
-      profile: 'pty-piv',
-      type: 'piv',
-      adminKey: { algorithm: '3des', key: ADMIN_KEY },
+    await admin.callOk(routes.cards.create, {
+      body: {
+        serial: '12345678',
+        username: 'bob',
+        profile: 'pty-piv',
+        type: 'piv',
+        adminKey: { algorithm: '3des', key: ADMIN_KEY },
+      },
     });
     await card?.stop();
     card = await pcscd!.startCard([
@@ -220,7 +228,7 @@ describeWith(['pcscd'], 'cardwarden-unlock on a terminal, through pcscd', () => 
       '86427531',
       '--block-pin',
     ]);
-    const tool = onTerminal(['puk', '--server', server!.api.baseUrl]);
+    const tool = onTerminal(['puk', '--server', server!.url]);
     await tool.waitFor(/PUK: /);
     tool.type('86427531\r');
     const mark = (await tool.waitFor(/New PIN \(8-8 digits\): /)).index;

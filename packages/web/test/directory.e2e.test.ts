@@ -18,7 +18,7 @@ import {
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
-import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
 
 const PEOPLE = `ou=people,${BASE_DN}`;
 const GROUPS = `ou=groups,${BASE_DN}`;
@@ -66,7 +66,7 @@ describeWith(['chromium', 'slapd'], 'the Directory page in Chromium', () => {
     }
     const passwordFile = join(slapd.dir, 'bind-password');
     writeFileSync(passwordFile, `${ROOT_PASSWORD}\n`, { mode: 0o600 });
-    server = await startServerProcess({
+    server = await startWebServer({
       env: {
         CARDWARDEN_LDAP_URL: slapd.url,
         CARDWARDEN_LDAP_BIND_DN: ROOT_DN,

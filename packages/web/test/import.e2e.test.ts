@@ -15,7 +15,7 @@ import { Api } from './support/api.js';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
-import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
@@ -30,7 +30,7 @@ describeWith(['chromium'], 'admin console: import and inventory export', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    server = await startServerProcess();
+    server = await startWebServer();
     const admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
     await admin.expect(201, 'POST', pathTo(api.profiles.create), { name: 'imported' });
     browser = await launchChromium();

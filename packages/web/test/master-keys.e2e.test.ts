@@ -14,7 +14,7 @@ import { checkAccessibility } from './support/accessibility.js';
 import { choose, shot } from './support/screens.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
-import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 interface MasterList {
@@ -34,7 +34,7 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
 
   beforeAll(async () => {
     ensureBuilt();
-    server = await startServerProcess();
+    server = await startWebServer();
     admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
     randomId = (
       await admin.expect<{ id: string }>(201, 'POST', pathTo(api.profiles.create), { name: 'Contractors' })

@@ -16,7 +16,7 @@ import { launchChromium } from './support/browser.js';
 import { PageSet } from './support/pages.js';
 import { ensureBuilt } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
-import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
 import { api as routes, pathTo } from '@cardwarden/contract';
 
 const KNOWN_KEY = '010203040506070801020304050607080102030405060708';
@@ -158,7 +158,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    server = await startServerProcess();
+    server = await startWebServer();
     admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
     data = await seed(admin);
     browser = await launchChromium();
@@ -1243,7 +1243,7 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
   });
 
   it('on an install with one card profile, the profile is chosen and Register… adds the card in one step', async () => {
-    const fresh = await startServerProcess();
+    const fresh = await startWebServer();
     try {
       const freshAdmin = await new Api(fresh.url).login(ADMIN.username, ADMIN.password);
       await freshAdmin.expect(201, 'POST', pathTo(routes.profiles.create), { name: 'Only' });

@@ -13,7 +13,7 @@ import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { PageSet } from './support/pages.js';
 import { ensureBuilt } from './support/build.js';
-import { ADMIN, startServerProcess, type ServerProcess } from './support/server.js';
+import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 const TESS = { username: 'tess', password: 'tess supervisor password', role: 'supervisor' };
@@ -34,7 +34,7 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    server = await startServerProcess();
+    server = await startWebServer();
     consoleUrl = server.url.replace('127.0.0.1', 'localhost');
     admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
     for (const who of [TESS, PAT, ADA]) await admin.expect(201, 'POST', pathTo(api.operators.create), who);

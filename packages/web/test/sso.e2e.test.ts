@@ -17,7 +17,8 @@ import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { tripleDesResponse } from './support/expected-response.js';
-import { ADMIN, freePort, startServerProcess, type ServerProcess } from './support/server.js';
+import { freePort } from '@cardwarden/integration-tests/free-port';
+import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
 import { api, pathTo } from '@cardwarden/contract';
 
 const DANA_KEY = randomBytes(24).toString('hex').toUpperCase();
@@ -40,7 +41,7 @@ describeWith(['chromium'], 'single sign-on in Chromium', () => {
     provider.accounts.set('dana', { preferred_username: 'dana', email: 'dana@example.org' });
     const secretFile = join(mkdtempSync(join(tmpdir(), 'cardwarden-sso-e2e-')), 'client-secret');
     writeFileSync(secretFile, provider.clientSecret, { mode: 0o600 });
-    server = await startServerProcess({
+    server = await startWebServer({
       port,
       env: {
         CARDWARDEN_PUBLIC_URL: base,

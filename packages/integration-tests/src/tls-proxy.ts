@@ -2,7 +2,7 @@
  * An HTTPS reverse proxy in front of the test server, with a self-signed certificate made for this run, so
  * that `online --ca-file` is tested over real TLS (as behind a site's reverse proxy).
  */
-import { makeSelfSignedCertificate } from '@cardwarden/integration-tests/certificates';
+import { makeSelfSignedCertificate } from './certificates.js';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
