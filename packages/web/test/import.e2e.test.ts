@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/integration-tests/system-parts';
-import { Api } from './support/api.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
-import { api, pathTo } from '@cardwarden/contract';
+import { api } from '@cardwarden/contract';
 
 const HEADER = 'username,display_name,email,serial,type,profile,algorithm,key';
 
@@ -31,8 +31,8 @@ describeWith(['chromium'], 'admin console: import and inventory export', () => {
   beforeAll(async () => {
     ensureBuilt();
     server = await startWebServer();
-    const admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    await admin.expect(201, 'POST', pathTo(api.profiles.create), { name: 'imported' });
+    const admin = await new ApiClient(server.url).login(ADMIN.username, ADMIN.password);
+    await admin.callOk(api.profiles.create, { body: { name: 'imported' } });
     browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'cardwarden-import-e2e-'));
   });

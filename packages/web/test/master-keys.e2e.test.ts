@@ -9,23 +9,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/integration-tests/system-parts';
-import { Api } from './support/api.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { checkAccessibility } from './support/accessibility.js';
 import { choose, shot } from './support/screens.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
-import { api, pathTo } from '@cardwarden/contract';
-
-interface MasterList {
-  items: { version: number; state: string; current: boolean; cardCount: number; custody: string }[];
-  newVersionCustody: string;
-}
+import { api } from '@cardwarden/contract';
 
 describeWith(['chromium'], 'admin console: master keys, and the portal action "Issue a card"', () => {
   let server: ServerProcess;
   let browser: Browser;
-  let admin: Api;
+  let admin: ApiClient;
   let derivedId = '';
   let randomId = '';
   /** The one derived key the server gave out: it must never appear on a page. */
@@ -35,31 +30,31 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
   beforeAll(async () => {
     ensureBuilt();
     server = await startWebServer();
-    admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    randomId = (
-      await admin.expect<{ id: string }>(201, 'POST', pathTo(api.profiles.create), { name: 'Contractors' })
-    ).id;
+    admin = await new ApiClient(server.url).login(ADMIN.username, ADMIN.password);
+    randomId = (await admin.callOk(api.profiles.create, { body: { name: 'Contractors' } })).id;
     derivedId = (
-      await admin.expect<{ id: string }>(201, 'POST', pathTo(api.profiles.create), {
-        name: 'Staff (derived)',
-        adminKeySource: 'derived',
-        useCases: { operatorOfflineUnblock: true },
+      await admin.callOk(api.profiles.create, {
+        body: {
+          name: 'Staff (derived)',
+          adminKeySource: 'derived',
+          useCases: { operatorOfflineUnblock: true },
+        },
       })
     ).id;
-    await admin.expect(201, 'POST', pathTo(api.users.create), {
-      username: 'dana',
-      displayName: 'Dana Derived',
-      email: 'dana@example.org',
+    await admin.callOk(api.users.create, {
+      body: { username: 'dana', displayName: 'Dana Derived', email: 'dana@example.org' },
     });
     // The profile's first derived card makes master version 1.
-    const card = await admin.expect<{ generatedAdminKey: string }>(201, 'POST', pathTo(api.cards.create), {
-      serial: 'MK-E2E-0001',
-      username: 'dana',
-      profile: 'Staff (derived)',
-      type: 'gids',
-      adminKey: { algorithm: 'aes128', derive: true },
+    const card = await admin.callOk(api.cards.create, {
+      body: {
+        serial: 'MK-E2E-0001',
+        username: 'dana',
+        profile: 'Staff (derived)',
+        type: 'gids',
+        adminKey: { algorithm: 'aes128', derive: true },
+      },
     });
-    derivedKey = card.generatedAdminKey;
+    derivedKey = card.generatedAdminKey ?? '';
     expect(derivedKey).toMatch(/^[0-9A-F]{32}$/);
     browser = await launchChromium();
   });
@@ -136,16 +131,12 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     await expect.poll(() => rotateButton.evaluate((el) => el === document.activeElement)).toBe(true);
     await shot(page, '35-admin-master-keys');
 
-    const list = await admin.expect<MasterList>(200, 'GET', pathTo(api.masters.list, { id: derivedId }));
+    const list = await admin.callOk(api.masters.list, { params: { id: derivedId } });
     expect(list.items.map((m) => [m.version, m.state, m.current, m.cardCount])).toEqual([
       [1, 'retired', false, 1],
       [2, 'active', true, 0],
     ]);
-    const audit = await admin.expect<{ items: { action: string; details: { reason?: string } }[] }>(
-      200,
-      'GET',
-      `${pathTo(api.audit.list)}?action=master.rotated`,
-    );
+    const audit = await admin.callOk(api.audit.list, { query: { action: 'master.rotated' } });
     expect(audit.items.map((e) => e.details.reason)).toContain('yearly rotation');
     await expectNoKeyOnPage(page);
 
@@ -165,21 +156,13 @@ describeWith(['chromium'], 'admin console: master keys, and the portal action "I
     await page.keyboard.press('Escape');
     await change.waitFor({ state: 'detached' });
     expect(await random.isChecked()).toBe(true);
-    const unchanged = await admin.expect<{ adminKeySource: string }>(
-      200,
-      'GET',
-      pathTo(api.profiles.get, { id: randomId }),
-    );
+    const unchanged = await admin.callOk(api.profiles.get, { params: { id: randomId } });
     expect(unchanged.adminKeySource).toBe('random');
     await derived.click();
     await change.getByRole('button', { name: 'Change key source' }).click();
     await page.getByRole('status').getByText('Key source changed.').waitFor();
     await expect.poll(() => derived.isChecked()).toBe(true);
-    const changed = await admin.expect<{ adminKeySource: string }>(
-      200,
-      'GET',
-      pathTo(api.profiles.get, { id: randomId }),
-    );
+    const changed = await admin.callOk(api.profiles.get, { params: { id: randomId } });
     expect(changed.adminKeySource).toBe('derived');
 
     // Card profiles links to each profile's master keys.

@@ -8,17 +8,17 @@ import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/integration-tests/system-parts';
-import { Api } from './support/api.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { PageSet } from './support/pages.js';
 import { ensureBuilt } from './support/build.js';
 import { ADMIN, startWebServer, type ServerProcess } from './support/server.js';
-import { api, pathTo } from '@cardwarden/contract';
+import { api } from '@cardwarden/contract';
 
-const TESS = { username: 'tess', password: 'tess supervisor password', role: 'supervisor' };
-const PAT = { username: 'pat', password: 'pat supervisor password', role: 'supervisor' };
-const ADA = { username: 'ada', password: 'ada administrator password', role: 'admin' };
+const TESS = { username: 'tess', password: 'tess supervisor password', role: 'supervisor' } as const;
+const PAT = { username: 'pat', password: 'pat supervisor password', role: 'supervisor' } as const;
+const ADA = { username: 'ada', password: 'ada administrator password', role: 'admin' } as const;
 
 /** What the phone would show `stepsAhead` 30-second steps from now. */
 const codeAt = (secret: string, stepsAhead: number) =>
@@ -27,7 +27,7 @@ const codeAt = (secret: string, stepsAhead: number) =>
 describeWith(['chromium'], 'staff second factor in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
-  let admin: Api;
+  let admin: ApiClient;
   /** The console at localhost: a WebAuthn RP ID must be a host name, not an IP address. */
   let consoleUrl: string;
   const pages = new PageSet();
@@ -36,8 +36,8 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
     ensureBuilt();
     server = await startWebServer();
     consoleUrl = server.url.replace('127.0.0.1', 'localhost');
-    admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    for (const who of [TESS, PAT, ADA]) await admin.expect(201, 'POST', pathTo(api.operators.create), who);
+    admin = await new ApiClient(server.url).login(ADMIN.username, ADMIN.password);
+    for (const who of [TESS, PAT, ADA]) await admin.callOk(api.operators.create, { body: who });
     browser = await launchChromium();
   });
 
@@ -142,7 +142,7 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
   });
 
   it('an admin who must have a second factor is asked to set one up at sign-in, then is signed in', async () => {
-    await admin.expect(200, 'PATCH', pathTo(api.settings.update), { secondFactorRequiredFor: ['admin'] });
+    await admin.callOk(api.settings.update, { body: { secondFactorRequiredFor: ['admin'] } });
     try {
       const page = await newPage();
       await signIn(page, ADA);
@@ -166,13 +166,9 @@ describeWith(['chromium'], 'staff second factor in Chromium', () => {
       await page.getByRole('button', { name: 'Reset second factor', exact: true }).click();
       await row.getByText('none', { exact: true }).waitFor();
     } finally {
-      await admin.expect(200, 'PATCH', pathTo(api.settings.update), { secondFactorRequiredFor: [] });
+      await admin.callOk(api.settings.update, { body: { secondFactorRequiredFor: [] } });
     }
-    const audit = await admin.expect<{ items: { actor: string; details: Record<string, unknown> }[] }>(
-      200,
-      'GET',
-      `${pathTo(api.audit.list)}?action=second_factor.reset`,
-    );
+    const audit = await admin.callOk(api.audit.list, { query: { action: 'second_factor.reset' } });
     expect(audit.items[0]).toMatchObject({
       actor: ADA.username,
       details: { operator: TESS.username, reason: 'lost her phone' },

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeWith } from '@cardwarden/integration-tests/system-parts';
 import { startTestProvider, type TestProvider } from '@cardwarden/integration-tests/oidc-provider';
-import { Api } from './support/api.js';
+import { ApiClient } from '@cardwarden/integration-tests/api-client';
 import { checkAccessibility } from './support/accessibility.js';
 import { launchChromium } from './support/browser.js';
 import { ensureBuilt } from './support/build.js';
@@ -52,23 +52,21 @@ describeWith(['chromium'], 'single sign-on in Chromium', () => {
         CARDWARDEN_OIDC_ALLOW_INSECURE_HTTP: 'true',
       },
     });
-    const admin = await new Api(server.url).login(ADMIN.username, ADMIN.password);
-    await admin.expect(201, 'POST', pathTo(api.users.create), {
-      username: 'dana',
-      displayName: 'Dana Doe',
-      email: 'dana@example.org',
+    const admin = await new ApiClient(server.url).login(ADMIN.username, ADMIN.password);
+    await admin.callOk(api.users.create, {
+      body: { username: 'dana', displayName: 'Dana Doe', email: 'dana@example.org' },
     });
-    await admin.expect(201, 'POST', pathTo(api.profiles.create), {
-      name: 'Step-up',
-      useCases: { selfServiceOfflineUnblock: true },
-      ssoStepUp: true,
+    await admin.callOk(api.profiles.create, {
+      body: { name: 'Step-up', useCases: { selfServiceOfflineUnblock: true }, ssoStepUp: true },
     });
-    await admin.expect(201, 'POST', pathTo(api.cards.create), {
-      serial: 'CW-7007-S1',
-      username: 'dana',
-      profile: 'Step-up',
-      type: 'minidriver',
-      adminKey: { algorithm: '3des', key: DANA_KEY },
+    await admin.callOk(api.cards.create, {
+      body: {
+        serial: 'CW-7007-S1',
+        username: 'dana',
+        profile: 'Step-up',
+        type: 'minidriver',
+        adminKey: { algorithm: '3des', key: DANA_KEY },
+      },
     });
     browser = await launchChromium();
   });
