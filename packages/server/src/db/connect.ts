@@ -16,6 +16,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { trackPgliteTransactions } from './pglite-statements.js';
+import { takeTurnsBetweenStatements } from './pglite-turns.js';
 import { preparePrivateDir, restrictTree } from './private-files.js';
 import { createEmbeddedDatabaseApart } from './embedded-database-creation.js';
 import { currentStatementTimeoutMs, withStatementTimeout } from './query-budget.js';
@@ -62,6 +63,7 @@ export async function createPgliteClient(dir: string | undefined): Promise<{ cli
   }
   await client.waitReady;
   trackPgliteTransactions(client);
+  takeTurnsBetweenStatements(client);
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   // The PGlite driver's result type differs from node-postgres's, the query API does not.
