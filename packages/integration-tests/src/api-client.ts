@@ -7,11 +7,9 @@ import {
   api,
   pathTo,
   withQuery,
-  type PathArgs,
-  type PathParamNames,
-  type QueryValues,
-  type RequestBody,
+  type OptionsArgs,
   type RouteDefinition,
+  type RouteInput,
   type SuccessBody,
 } from '@cardwarden/contract';
 
@@ -22,22 +20,12 @@ export interface ApiResponse<T = Record<string, unknown>> {
   readonly headers: Headers;
 }
 
-/** A route's path parameters, when its path has any. */
-type ParamsOption<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never]
-  ? { readonly params?: undefined }
-  : { readonly params: PathArgs<R>[0] };
+/** What a call of one route takes: its path parameters, query and body (typed by the route), headers. */
+export type CallOptions<R extends RouteDefinition> = RouteInput<R> & {
+  readonly headers?: Record<string, string>;
+};
 
-/** What a call of one route takes: its path parameters, its body (typed by the route), a query, headers. */
-export type CallOptions<R extends RouteDefinition> = ParamsOption<R> &
-  (R extends { readonly body: object }
-    ? { readonly body: RequestBody<R> }
-    : { readonly body?: undefined }) & {
-    readonly query?: QueryValues | undefined;
-    readonly headers?: Record<string, string>;
-  };
-
-type CallArgs<R extends RouteDefinition> =
-  object extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>];
+type CallArgs<R extends RouteDefinition> = OptionsArgs<CallOptions<R>>;
 
 export class ApiClient {
   constructor(

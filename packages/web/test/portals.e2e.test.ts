@@ -329,7 +329,9 @@ describeWith(['chromium'], 'web portals in Chromium', () => {
     await shot(page, '10-waiting-for-approval');
 
     // The operator cannot approve their own request.
-    const waiting = await operator.callOk(routes.offlineUnblocks.list, { query: { awaitingApproval: true } });
+    const waiting = await operator.callOk(routes.offlineUnblocks.list, {
+      query: { awaitingApproval: 'true' },
+    });
     const request = waiting.items.find((session) => session.cardId === data.carol.cardId);
     expect(request).toBeDefined();
     const own = await operator.call(routes.offlineUnblocks.approve, {

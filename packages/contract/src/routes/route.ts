@@ -156,6 +156,27 @@ export type RequestQuery<R extends RouteDefinition> = R['query'] extends z.ZodTy
   ? z.input<R['query']>
   : never;
 
+/** A route's path parameters, when its path has any. */
+export type ParamsInput<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never]
+  ? { readonly params?: undefined }
+  : { readonly params: PathArgs<R>[0] };
+
+/** A route's query, as its schema reads it; a route without one takes none. */
+export type QueryInput<R extends RouteDefinition> = R extends { readonly query: object }
+  ? { readonly query?: RequestQuery<R> | undefined }
+  : { readonly query?: undefined };
+
+/** A route's body, as its schema reads it; a route without one takes none. */
+export type BodyInput<R extends RouteDefinition> = R extends { readonly body: object }
+  ? { readonly body: RequestBody<R> }
+  : { readonly body?: undefined };
+
+/** What a typed client sends to a route: its path parameters, query and body (the clients add their own options). */
+export type RouteInput<R extends RouteDefinition> = ParamsInput<R> & QueryInput<R> & BodyInput<R>;
+
+/** A call's options as rest arguments: optional when the route needs none of them. */
+export type OptionsArgs<O> = object extends O ? [O?] : [O];
+
 /**
  * The path without its leading slash, to resolve against a base URL that may carry a path of its own (a
  * reverse proxy's prefix): `new URL(relativePathTo(route, params), base)`.

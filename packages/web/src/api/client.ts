@@ -7,12 +7,12 @@ import {
   pathTo,
   withQuery,
   type Endpoint,
-  type PathArgs,
-  type PathParamNames,
+  type OptionsArgs,
+  type ParamsInput,
+  type QueryInput,
   type QueryValues,
-  type RequestBody,
-  type RequestQuery,
   type RouteDefinition,
+  type RouteInput,
   type SuccessBody,
 } from '@cardwarden/contract/endpoints';
 import { ApiError, toApiError } from './api-error.js';
@@ -68,39 +68,16 @@ interface RequestOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A route's path parameters, when its path has any. */
-type ParamsOption<R extends RouteDefinition> = [PathParamNames<R['path']>] extends [never]
-  ? { readonly params?: undefined }
-  : { readonly params: PathArgs<R>[0] };
-
-/** A route's query, as its schema reads it; a route without one takes none. */
-type QueryOption<R extends RouteDefinition> = R extends { readonly query: object }
-  ? { readonly query?: RequestQuery<R> | undefined }
-  : { readonly query?: undefined };
-
-/**
- * A typed query as the URL's values: every query schema of the table reads flat strings, numbers and
- * booleans (the contract's query schemas), so the typed value is one.
- */
-function queryValues(query: object | undefined): QueryValues | undefined {
-  return query as QueryValues | undefined;
-}
-
 /** What a call of one route takes: its path parameters, its body, its query, an abort signal. */
-export type CallOptions<R extends RouteDefinition> = ParamsOption<R> &
-  QueryOption<R> &
-  (R extends { readonly body: object }
-    ? { readonly body: RequestBody<R> }
-    : { readonly body?: undefined }) & {
-    readonly signal?: AbortSignal | undefined;
-  };
+export type CallOptions<R extends RouteDefinition> = RouteInput<R> & {
+  readonly signal?: AbortSignal | undefined;
+};
 
-type CallArgs<R extends RouteDefinition> =
-  object extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>];
+type CallArgs<R extends RouteDefinition> = OptionsArgs<CallOptions<R>>;
 
 /** What an upload of a file to one route takes: its path parameters, the file's type, a query, progress. */
-export type UploadOptions<R extends RouteDefinition> = ParamsOption<R> &
-  QueryOption<R> & {
+export type UploadOptions<R extends RouteDefinition> = ParamsInput<R> &
+  QueryInput<R> & {
     readonly contentType: string;
     readonly onProgress?: (sent: number, total: number) => void;
   };
@@ -156,7 +133,7 @@ export class ApiClient {
     return this.request<SuccessBody<R>>(pathOf(endpoint, options?.params), {
       method: endpoint.method,
       body: options?.body,
-      query: queryValues(options?.query),
+      query: options?.query,
       signal: options?.signal,
     });
   }
@@ -168,7 +145,7 @@ export class ApiClient {
   ): Promise<Response> {
     return this.fetch(pathOf(endpoint, options?.params), {
       method: endpoint.method,
-      query: queryValues(options?.query),
+      query: options?.query,
       signal: options?.signal,
     });
   }
@@ -186,7 +163,7 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const token = this.token();
       const request = new XMLHttpRequest();
-      request.open(endpoint.method, withQuery(pathOf(endpoint, options.params), queryValues(options.query)));
+      request.open(endpoint.method, withQuery(pathOf(endpoint, options.params), options.query));
       if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
       request.setRequestHeader('content-type', options.contentType);
       request.setRequestHeader('accept', 'application/json');
