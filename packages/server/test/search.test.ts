@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../src/db/database.js';
 import { escapeLike } from '../src/db/like.js';
 import { asciiKeyOf, SEARCH_KEY_FROM, SEARCH_KEY_TO, searchKey } from '../src/db/search-key.js';
-import { rareTrigrams, SEARCH_TOTAL_CAP, termMatches } from '../src/db/search.js';
+import { rareTrigrams, scansInOrder, SEARCH_TOTAL_CAP, termMatches } from '../src/db/search.js';
 import {
   columnTrigrams,
   holdSearchStatistics,
@@ -287,6 +287,13 @@ forEachDatabase('search', (kind) => {
     expect(sampled.serial.sampled).toBeGreaterThan(100);
     const long = makeTerms(rows).filter((term) => rareTrigrams(term, sampled.username) !== undefined);
     expect(long.length).toBeGreaterThan(10);
+    // Common terms read the table instead of the index: the comparisons below cover them too.
+    const common = makeTerms(rows).filter((term) =>
+      [sampled.username, sampled.displayName, sampled.email, sampled.serial].some((column) =>
+        scansInOrder(term, column),
+      ),
+    );
+    expect(common.length).toBeGreaterThan(3);
   });
 
   it.each(modes)(
@@ -379,6 +386,19 @@ forEachDatabase('search', (kind) => {
     expect(plans[1]).toContain('users_display_name_search_idx');
     expect(plans[2]).toContain('users_email_search_idx');
     expect(plans[3]).toContain('cards_serial_search_idx');
+    // A term the sample calls common and spread is checked row by row, without the trigram index.
+    const everywhere = columnTrigrams(
+      Array.from({ length: 400 }, (_, i) => `user${i}@example.org`),
+      1_000_000,
+      Array.from({ length: 400 }, (_, i) => i % 4),
+    );
+    expect(scansInOrder('EXAMPLE', everywhere)).toBe(true);
+    const explained: unknown = await db.execute(
+      sql`explain select 1 from users where ${termMatches(sql`email`, 'EXAMPLE', everywhere)}`,
+    );
+    const plan = (explained as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']);
+    expect(plan.join('\n')).not.toContain('search_idx');
+    expect(plan.join('\n')).toMatch(/Seq Scan on users/);
   });
 
   it('a common term stops counting past the cap and still puts the exact match first', async () => {
@@ -459,6 +479,54 @@ it('rareTrigrams picks a few trigrams that narrow the sample together, and none 
   // Pieces that narrow enough are used whatever else the term has.
   expect(rareTrigrams(`Ü${exact}`, column)).toBeDefined();
   expect(having(rareTrigrams(`Ü${exact}`, column) ?? [])).toBe(0);
+});
+
+it('scansInOrder reads the table only for a term common all over it', () => {
+  const quarterOf = (i: number) => Math.floor(i / 1000);
+  // 4,000 sampled values, a quarter of the table each thousand; `smith` in one value of 25 everywhere.
+  const values = Array.from({ length: 4000 }, (_, i) => (i % 25 === 0 ? `anna.smith.${i}` : `lee.park.${i}`));
+  const column = columnTrigrams(
+    values,
+    1_000_000,
+    values.map((_, i) => quarterOf(i)),
+  );
+  expect(scansInOrder('smith', column)).toBe(true);
+  expect(scansInOrder('SMITH', column)).toBe(true);
+  // Matched anywhere in the value, case aside, the sample's values as the ILIKE sees them.
+  expect(scansInOrder('NNA.S', column)).toBe(true);
+  // Not for a rare term (one value in 100), a short one, or without statistics.
+  const rare = values.map((v, i) => (i % 100 === 0 ? `rare.${i}` : v));
+  expect(
+    scansInOrder(
+      'rare.',
+      columnTrigrams(
+        rare,
+        1_000_000,
+        rare.map((_, i) => quarterOf(i)),
+      ),
+    ),
+  ).toBe(false);
+  expect(scansInOrder('sm', column)).toBe(false);
+  expect(scansInOrder('smith', undefined)).toBe(false);
+  // Not on the word of too few sampled values, however common they make it.
+  const few = columnTrigrams(['smith.1', 'smith.2', 'jones.3', 'jones.4'], 4);
+  expect(scansInOrder('smith', few)).toBe(false);
+  // Not when one quarter of the table has next to none of it: a scan starting there would read on.
+  const clustered = values.map((v, i) => (quarterOf(i) === 2 ? `lee.park.${i}` : v));
+  expect(
+    scansInOrder(
+      'smith',
+      columnTrigrams(
+        clustered,
+        1_000_000,
+        clustered.map((_, i) => quarterOf(i)),
+      ),
+    ),
+  ).toBe(false);
+  // A quarter the sample barely saw says nothing either way.
+  const unseen = values.filter((_, i) => quarterOf(i) !== 3 || i % 100 === 1);
+  const unseenQuarters = values.map((_, i) => quarterOf(i)).filter((q, i) => q !== 3 || i % 100 === 1);
+  expect(scansInOrder('smith', columnTrigrams(unseen, 1_000_000, unseenQuarters))).toBe(true);
 });
 
 it('the search key turns the space and ASCII punctuation into letters, one for one', () => {

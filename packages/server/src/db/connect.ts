@@ -170,6 +170,10 @@ async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<Da
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // No parallel plans: every statement here is short, and a parallel one pays for starting workers
+    // (tens of milliseconds on a small machine). The planner chose one for a search branch that stops
+    // after 101 rows, because it misjudged the branch as reading the whole table (db/search.ts).
+    options: '-c max_parallel_workers_per_gather=0',
     keepAlive: true,
   });
   // An idle client losing its connection must not crash the server; the pool replaces it.

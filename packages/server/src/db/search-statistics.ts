@@ -31,6 +31,13 @@ export interface ColumnTrigrams {
   readonly sampled: number;
   /** How many rows the table has (the planner's estimate, at least the sample). */
   readonly rows: number;
+  /** The sampled values in lower case, in sample order: how often a whole term is found. */
+  readonly values: readonly string[];
+  /**
+   * Where in the table each sampled value lies: the quarter of the table's pages (0–3) its page is in.
+   * A term common on average may still sit in one part of the table only (an import of one family).
+   */
+  readonly quarters: readonly number[];
 }
 
 export type SearchStatistics = Readonly<Record<SearchColumn, ColumnTrigrams>>;
@@ -98,12 +105,15 @@ export async function refreshSearchStatistics(db: Database): Promise<SearchStati
 }
 
 async function takeSample(db: Database): Promise<SearchStatistics> {
-  const sizes = await rowsOf<{ name: string; rows: number }>(
+  const sizes = await rowsOf<{ name: string; rows: number; pages: number }>(
     db,
-    sql`select relname as name, reltuples::float8 as rows from pg_class
-        where oid in (to_regclass('users'), to_regclass('cards'))`,
+    sql`select relname as name, reltuples::float8 as rows, pg_relation_size(oid)::float8 / 8192 as pages
+        from pg_class where oid in (to_regclass('users'), to_regclass('cards'))`,
   );
   const size = (table: string) => Math.max(0, sizes.find((s) => s.name === table)?.rows ?? 0);
+  const pages = (table: string) => Math.max(1, sizes.find((s) => s.name === table)?.pages ?? 1);
+  const quarter = (table: string, page: number) =>
+    Math.min(3, Math.max(0, Math.floor((4 * page) / pages(table))));
   // SYSTEM reads whole pages at random, and rows inserted together (a bulk import, a seed numbered in
   // order) share pages: a page's rows are alike. So it reads PAGE_SPREAD times the pages that
   // SAMPLE_ROWS rows fill, and a row in PAGE_SPREAD of them is kept (by its position on the page).
@@ -112,33 +122,38 @@ async function takeSample(db: Database): Promise<SearchStatistics> {
       ? 100
       : Math.min(100, Math.max(0.01, (100 * SAMPLE_ROWS * PAGE_SPREAD) / size(table)));
   const spread = (table: string) => (size(table) <= SAMPLE_ROWS * PAGE_SPREAD ? 1 : PAGE_SPREAD);
-  const users = await rowsOf<{ username: string; displayName: string; email: string }>(
+  const users = await rowsOf<{ username: string; displayName: string; email: string; page: number }>(
     db,
-    sql`select username, display_name as "displayName", email from users
+    sql`select username, display_name as "displayName", email, (ctid::text::point)[0]::int as page from users
         tablesample system (${sql.raw(percent('users').toFixed(4))})
         where (ctid::text::point)[1]::int % ${spread('users')} = 0 limit ${SAMPLE_ROWS * 2}`,
   );
-  const cards = await rowsOf<{ serial: string }>(
+  const cards = await rowsOf<{ serial: string; page: number }>(
     db,
-    sql`select serial from cards tablesample system (${sql.raw(percent('cards').toFixed(4))})
+    sql`select serial, (ctid::text::point)[0]::int as page from cards tablesample system (${sql.raw(percent('cards').toFixed(4))})
         where (ctid::text::point)[1]::int % ${spread('cards')} = 0 limit ${SAMPLE_ROWS * 2}`,
   );
+  const userQuarters = users.map((u) => quarter('users', u.page));
   return {
     username: columnTrigrams(
       users.map((u) => u.username),
       size('users'),
+      userQuarters,
     ),
     displayName: columnTrigrams(
       users.map((u) => u.displayName),
       size('users'),
+      userQuarters,
     ),
     email: columnTrigrams(
       users.map((u) => u.email),
       size('users'),
+      userQuarters,
     ),
     serial: columnTrigrams(
       cards.map((c) => c.serial),
       size('cards'),
+      cards.map((c) => quarter('cards', c.page)),
     ),
   };
 }
@@ -146,9 +161,14 @@ async function takeSample(db: Database): Promise<SearchStatistics> {
 /**
  * The statistics of a column from sampled `values` of a table of `rows` rows: which values have each
  * trigram of their search key (db/search-key.ts: lower case, punctuation replaced; only the ASCII
- * characters matter, the only ones a term's index trigrams have).
+ * characters matter, the only ones a term's index trigrams have). `quarters`: the quarter of the table
+ * each value was read from (all in the first when unknown).
  */
-export function columnTrigrams(values: readonly string[], rows: number): ColumnTrigrams {
+export function columnTrigrams(
+  values: readonly string[],
+  rows: number,
+  quarters: readonly number[] = values.map(() => 0),
+): ColumnTrigrams {
   const containing = new Map<string, number[]>();
   values.forEach((value, at) => {
     const keys = Array.from(value, (char) => asciiKeyOf(char) ?? char.toLowerCase());
@@ -160,7 +180,13 @@ export function columnTrigrams(values: readonly string[], rows: number): ColumnT
       else containing.set(trigram, [at]);
     }
   });
-  return { containing, sampled: values.length, rows: Math.max(rows, values.length) };
+  return {
+    containing,
+    sampled: values.length,
+    rows: Math.max(rows, values.length),
+    values: values.map((value) => value.toLowerCase()),
+    quarters,
+  };
 }
 
 async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {

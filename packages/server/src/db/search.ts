@@ -129,6 +129,44 @@ function intersect(a: readonly number[], b: readonly number[]): number[] {
   return both;
 }
 
+/** A term in at least this share of a column's sampled values is common: its branch reads the table. */
+const SCAN_SHARE = 0.015;
+
+/** Fewer sampled values than this containing a term say too little to leave the index for. */
+const MIN_SAMPLED_MATCHES = 20;
+
+/** A quarter of the table with at least this many sampled values must have the term too (see below). */
+const QUARTER_EVIDENCE = 50;
+
+/**
+ * Whether a branch searching `column` for `term` should read the table in order, checking each row, instead
+ * of asking the trigram index: when the term is common (in 1.5 % or more of the sampled values) and found
+ * all over the table. The branch stops at SEARCH_BRANCH_LIMIT matches, which for a term in 2 % of rows
+ * is after some 5,000 rows (3 ms on PostgreSQL at a million users), where the index must first read the
+ * whole posting list of the term's trigrams: every row that has them (`uki` of Suzuki: 39,000 entries,
+ * 15–18 ms per column). The planner cannot see this: it multiplies the estimates of the key condition
+ * and the ILIKE as if they were independent, though every row passing one nearly always passes the
+ * other, so it expects a few hundred matches where there are tens of thousands and picks the index.
+ *
+ * "All over" because a scan that starts where the term is absent reads until it comes to it: every
+ * quarter of the table that the sample saw enough of must have the term in at least half that share. A
+ * term that one import put in one part of the table keeps the index.
+ */
+export function scansInOrder(term: string, column: ColumnTrigrams | undefined): boolean {
+  if (!column || column.sampled === 0 || !isContainsTerm(term)) return false;
+  const needle = term.toLowerCase();
+  const seen = [0, 0, 0, 0];
+  const found = [0, 0, 0, 0];
+  column.values.forEach((value, at) => {
+    const quarter = column.quarters[at] ?? 0;
+    seen[quarter] = (seen[quarter] ?? 0) + 1;
+    if (value.includes(needle)) found[quarter] = (found[quarter] ?? 0) + 1;
+  });
+  const matches = found.reduce((sum, n) => sum + n, 0);
+  if (matches < MIN_SAMPLED_MATCHES || matches < SCAN_SHARE * column.sampled) return false;
+  return seen.every((n, quarter) => n < QUARTER_EVIDENCE || (found[quarter] ?? 0) >= (SCAN_SHARE / 2) * n);
+}
+
 /**
  * `column` (raw SQL naming an indexed column, e.g. `u.username`) matches `term`: contains for 3+
  * characters, prefix otherwise. Written so that the planner can use the column's trigram or prefix index.
@@ -136,9 +174,11 @@ function intersect(a: readonly number[], b: readonly number[]): number[] {
  * A contains search asks the trigram index (on the column's search key, db/search-key.ts) for the term's
  * key, and checks the ILIKE on the value itself on every row the index finds. With `statistics` for the
  * column, a long term gives the index only its rarest trigrams ({@link rareTrigrams}): the key of every
- * value that contains the term contains each of them, so the answer is the same.
+ * value that contains the term contains each of them, so the answer is the same. A term the statistics
+ * call common and spread over the table is checked row by row without the index ({@link scansInOrder}).
  */
 export function termMatches(column: SQL, term: string, statistics?: ColumnTrigrams): SQL {
+  if (scansInOrder(term, statistics)) return sql`${column} ilike ${containsPattern(term)}`;
   if (isContainsTerm(term)) {
     const key = searchKey(column);
     const rare = rareTrigrams(term, statistics);
