@@ -111,7 +111,8 @@ function makeRows(): Row[] {
   }));
   for (let i = 0; i < 260; i++) {
     rows.push({
-      username: `u${i}${word(2)}`,
+      // `alice` in many usernames as in many display names: a term common in two columns.
+      username: `u${i}${i % 9 === 0 ? 'alice' : ''}${word(2)}`,
       displayName: `${word(3)} ${i % 7 === 0 ? 'Alice' : word(2)}`,
       email: `${word(2)}.${i}@example.org`,
       serials: i % 2 === 0 ? [`${word(2).toUpperCase()}${i}`, ...(i % 10 === 0 ? [`abc${i}XYZ`] : [])] : [],
@@ -294,6 +295,13 @@ forEachDatabase('search', (kind) => {
       ),
     );
     expect(common.length).toBeGreaterThan(3);
+    // …and terms common in several of a user's columns, which one scan checks together.
+    const together = makeTerms(rows).filter(
+      (term) =>
+        [sampled.username, sampled.displayName, sampled.email].filter((column) => scansInOrder(term, column))
+          .length >= 2,
+    );
+    expect(together.length).toBeGreaterThan(0);
   });
 
   it.each(modes)(

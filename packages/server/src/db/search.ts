@@ -136,7 +136,7 @@ const SCAN_SHARE = 0.015;
 const MIN_SAMPLED_MATCHES = 20;
 
 /** A quarter of the table with at least this many sampled values must have the term too (see below). */
-const QUARTER_EVIDENCE = 50;
+const QUARTER_EVIDENCE = 100;
 
 /**
  * Whether a branch searching `column` for `term` should read the table in order, checking each row, instead
@@ -149,8 +149,9 @@ const QUARTER_EVIDENCE = 50;
  * other, so it expects a few hundred matches where there are tens of thousands and picks the index.
  *
  * "All over" because a scan that starts where the term is absent reads until it comes to it: every
- * quarter of the table that the sample saw enough of must have the term in at least half that share. A
- * term that one import put in one part of the table keeps the index.
+ * quarter of the table that the sample saw enough of must have it in some sampled value. A term that one
+ * import put in one part of the table keeps the index. (Asking each quarter for its share of the term
+ * kept the index for terms spread evenly: the sample reads whole pages, and a page's rows are alike.)
  */
 export function scansInOrder(term: string, column: ColumnTrigrams | undefined): boolean {
   if (!column || column.sampled === 0 || !isContainsTerm(term)) return false;
@@ -164,7 +165,7 @@ export function scansInOrder(term: string, column: ColumnTrigrams | undefined): 
   });
   const matches = found.reduce((sum, n) => sum + n, 0);
   if (matches < MIN_SAMPLED_MATCHES || matches < SCAN_SHARE * column.sampled) return false;
-  return seen.every((n, quarter) => n < QUARTER_EVIDENCE || (found[quarter] ?? 0) >= (SCAN_SHARE / 2) * n);
+  return seen.every((n, quarter) => n < QUARTER_EVIDENCE || (found[quarter] ?? 0) > 0);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { AccountSource, UserState } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
-import { cappedTotal, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
-import { searchStatistics, type ColumnTrigrams } from '../db/search-statistics.js';
+import { cappedTotal, scansInOrder, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
+import { searchStatistics } from '../db/search-statistics.js';
 import { cards, users } from '../db/schema.js';
 
 export type { UserState } from '@cardwarden/contract';
@@ -111,17 +111,35 @@ export async function searchUsers(
   const state = query.state === undefined ? sql`` : sql` and u.state = ${query.state}`;
   // Which trigrams of a long term are rare in each column (db/search-statistics.ts); none at first.
   const statistics = searchStatistics(db);
-  const branch = (column: SQL, trigrams: ColumnTrigrams | undefined) =>
+  const branch = (condition: SQL) =>
     sql`(select u.id, u.username, u.display_name from users as u
-         where ${termMatches(column, q, trigrams)}${state} limit ${SEARCH_BRANCH_LIMIT})`;
+         where ${condition}${state} limit ${SEARCH_BRANCH_LIMIT})`;
+  const userColumns = (
+    [
+      [sql`u.username`, statistics?.username],
+      [sql`u.display_name`, statistics?.displayName],
+      [sql`u.email`, statistics?.email],
+    ] as const
+  ).map(([column, trigrams]) => ({
+    condition: termMatches(column, q, trigrams),
+    scan: scansInOrder(q, trigrams),
+  }));
+  // Columns whose term is common are checked row by row (db/search.ts): one scan checks them all, rather
+  // than one scan each over the same rows. Its SEARCH_BRANCH_LIMIT rows prove the cap as well.
+  const scanned = userColumns.filter((c) => c.scan).map((c) => c.condition);
+  const branches = [
+    ...userColumns.filter((c) => !c.scan).map((c) => branch(c.condition)),
+    ...(scanned.length === 0 ? [] : [branch(sql`(${sql.join(scanned, sql` or `)})`)]),
+  ];
   const page = sql`(
     select hits.id, (count(*) over ())::int as counted, lower(hits.username) <> lower(${q}) as inexact,
            hits.display_name, hits.username
     from (
       (select u.id, u.username, u.display_name from users as u where lower(u.username) = lower(${q})${state})
-      union ${branch(sql`u.username`, statistics?.username)}
-      union ${branch(sql`u.display_name`, statistics?.displayName)}
-      union ${branch(sql`u.email`, statistics?.email)}
+      ${sql.join(
+        branches.map((b) => sql`union ${b}`),
+        sql` `,
+      )}
       union (select u.id, u.username, u.display_name from cards as c join users as u on u.id = c.user_id
              where ${termMatches(sql`c.serial`, q, statistics?.serial)}${state} limit ${SEARCH_BRANCH_LIMIT})
     ) as hits
