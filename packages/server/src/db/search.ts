@@ -6,7 +6,8 @@
  * pg_trgm GIN index on the column's search key ({@link searchKey}). A shorter term cannot use trigrams, so
  * it matches the start of a value (lower(column) LIKE 'term%'), served by a lower(column) text_pattern_ops
  * index. So does a term without a letter or digit (`---`, `%%%`): such a term would make the trigram
- * index read all its entries (a second or more at a million rows).
+ * index read all its entries (a second or more at a million rows). A term common all over a column is
+ * checked row by row instead, which stops sooner than the index could ({@link scansInOrder}).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { containsPattern, escapeLike } from './like.js';
@@ -142,7 +143,7 @@ const QUARTER_EVIDENCE = 100;
  * Whether a branch searching `column` for `term` should read the table in order, checking each row, instead
  * of asking the trigram index: when the term is common (in 1.5 % or more of the sampled values) and found
  * all over the table. The branch stops at SEARCH_BRANCH_LIMIT matches, which for a term in 2 % of rows
- * is after some 5,000 rows (3 ms on PostgreSQL at a million users), where the index must first read the
+ * is after some 5,000 rows (4–6 ms on PostgreSQL at a million users), where the index must first read the
  * whole posting list of the term's trigrams: every row that has them (`uki` of Suzuki: 39,000 entries,
  * 15–18 ms per column). The planner cannot see this: it multiplies the estimates of the key condition
  * and the ILIKE as if they were independent, though every row passing one nearly always passes the

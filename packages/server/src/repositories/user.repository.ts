@@ -95,8 +95,8 @@ export async function findUserPasswordHash(
  * (see db/search.ts for "matches"), the exact username first, then by name.
  *
  * At a million users no step may touch every row: each column is its own branch served by its own index
- * and stops at SEARCH_BRANCH_LIMIT rows (a branch the statistics call common may scan the table instead,
- * and then stops as early). A long term gives each trigram index only its rarest trigrams (db/search.ts).
+ * and stops at SEARCH_BRANCH_LIMIT rows, except that the columns the sample calls the term common in are
+ * checked together by one scan of the table, which stops as early (db/search.ts, scansInOrder). A long term gives each trigram index only its rarest trigrams (db/search.ts).
  * The union of the branches (a few hundred rows at most) is counted from what the branches read, only
  * its first page is sorted (ORDER BY … LIMIT keeps the best rows in a small heap), and only the page is
  * joined back for its columns. So a common term gives its first matches by name among those the
