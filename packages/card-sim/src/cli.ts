@@ -168,6 +168,12 @@ function run(argv: string[]): number | undefined {
   connection.on('powered', () => {
     log('ready: pcscd powered the card');
   });
+  connection.on('reinserting', (waitedMs) => {
+    log(
+      `pcscd did not power the card within ${String(waitedMs / 1000)} s (it may have taken it for the ` +
+        'card before it): taking it out and putting it in again',
+    );
+  });
   connection.on('disconnected', (reason, retryInMs) => {
     if (warned) return;
     warned = true;

@@ -17,6 +17,8 @@ export interface VpcdCardConnectionEvents {
   powered: [];
   /** Connection lost or refused; `retryInMs` until the next attempt. */
   disconnected: [reason: string, retryInMs: number];
+  /** pcscd did not power the card within `waitedMs`: it is taken out and put in again. */
+  reinserting: [waitedMs: number];
   /** One APDU exchanged (counts only: APDUs may carry PINs and keys, so they are never passed on). */
   apdu: [];
 }
@@ -27,7 +29,18 @@ export interface VpcdCardConnectionOptions {
   /** Delay before reconnecting; doubled up to `maxRetryMs`. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * How long pcscd may take to power a card after it is put in before the card is taken out and put in
+   * again (see `connect`); doubled at each try.
+   */
+  powerWaitMs?: number;
 }
+
+/**
+ * Out of the reader this long before going in again, so that pcscd, polling every 400 ms or so, sees the
+ * reader empty in between.
+ */
+const OUT_OF_READER_MS = 1_000;
 
 export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
   private socket: Socket | undefined;
@@ -39,6 +52,11 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
   private readonly maxRetryMs: number;
   private nextRetryMs: number;
   private poweredOn = false;
+  private poweredSinceConnect = false;
+  private powerTimer: NodeJS.Timeout | undefined;
+  private readonly firstPowerWaitMs: number;
+  private powerWaitMs: number;
+  private takenOut = false;
 
   constructor(
     private readonly card: SoftwareCard,
@@ -50,6 +68,8 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
     this.retryMs = options.retryMs ?? 250;
     this.maxRetryMs = options.maxRetryMs ?? 2000;
     this.nextRetryMs = this.retryMs;
+    this.firstPowerWaitMs = options.powerWaitMs ?? 3_000;
+    this.powerWaitMs = this.firstPowerWaitMs;
   }
 
   /** Connects, and keeps reconnecting until `stop`. */
@@ -62,6 +82,7 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
   stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.powerTimer);
     const socket = this.socket;
     if (!socket || socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
@@ -81,8 +102,22 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
     socket.on('connect', () => {
       this.nextRetryMs = this.retryMs;
       this.poweredOn = false;
+      this.poweredSinceConnect = false;
       this.card.reset();
       this.emit('connected');
+      // A card put in right after another left the reader (a test swapping cards) can reach vpcd before
+      // pcscd's next poll saw the reader empty: pcscd then takes it for the card it already powered and
+      // never powers it, keeps the other card's ATR, and the card never gets ready. Taking it out for
+      // longer than a poll and putting it in again makes pcscd see a new card.
+      const waitMs = this.powerWaitMs;
+      this.powerTimer = setTimeout(() => {
+        if (this.poweredSinceConnect || this.stopped) return;
+        this.takenOut = true;
+        // A pcscd that is merely slow gets longer each time.
+        this.powerWaitMs *= 2;
+        this.emit('reinserting', waitMs);
+        socket.destroy();
+      }, waitMs);
     });
     socket.on('data', (chunk: Buffer) => {
       for (const frame of decoder.push(chunk)) this.handle(socket, frame);
@@ -91,8 +126,16 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
       // 'close' follows and carries the retry; the error itself needs no handling here.
     });
     socket.on('close', (hadError) => {
+      clearTimeout(this.powerTimer);
       this.card.reset();
       if (this.stopped) return;
+      if (this.takenOut) {
+        this.takenOut = false;
+        this.retryTimer = setTimeout(() => {
+          this.connect();
+        }, OUT_OF_READER_MS);
+        return;
+      }
       const wait = this.nextRetryMs;
       this.nextRetryMs = Math.min(this.maxRetryMs, this.nextRetryMs * 2);
       this.emit(
@@ -122,7 +165,11 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
         code === VPCD_CONTROL.POWER_ON
       ) {
         this.card.reset();
-        if (code === VPCD_CONTROL.POWER_ON) this.poweredOn = true;
+        if (code === VPCD_CONTROL.POWER_ON) {
+          this.poweredOn = true;
+          this.poweredSinceConnect = true;
+          this.powerWaitMs = this.firstPowerWaitMs;
+        }
       }
       return;
     }
