@@ -20,16 +20,19 @@ afterEach(async () => {
 });
 
 /**
- * A stand-in for vpcd whose pcscd, on the first connection, asks for the ATR as its presence poll does but
- * never powers the card (it took it for the card before), and powers the next one as on an insertion.
+ * A stand-in for vpcd: on each connection its pcscd asks for the ATR as its presence poll does, and then
+ * powers the card (POWER_ON, GET_ATR) as on an insertion only when `powers(n)` says so for the n-th
+ * connection (not when it took the card for the one before).
  */
-async function vpcdThatMissesTheFirstInsertion(): Promise<{ port: number; connections: () => number }> {
+async function standInVpcd(
+  powers: (n: number) => boolean,
+): Promise<{ port: number; connections: () => number }> {
   let connections = 0;
   server = createServer((socket: Socket) => {
     connections++;
     socket.on('error', () => undefined);
     socket.write(encodeVpcdFrame(Uint8Array.of(VPCD_CONTROL.GET_ATR)));
-    if (connections > 1) {
+    if (powers(connections)) {
       socket.write(encodeVpcdFrame(Uint8Array.of(VPCD_CONTROL.POWER_ON)));
       socket.write(encodeVpcdFrame(Uint8Array.of(VPCD_CONTROL.GET_ATR)));
     }
@@ -40,7 +43,7 @@ async function vpcdThatMissesTheFirstInsertion(): Promise<{ port: number; connec
 }
 
 it('takes a card pcscd did not power out of the reader and puts it in again, until pcscd powers it', async () => {
-  const vpcd = await vpcdThatMissesTheFirstInsertion();
+  const vpcd = await standInVpcd((n) => n > 1);
   connection = new VpcdCardConnection(card, { port: vpcd.port, powerWaitMs: 100 });
   const reinserted: number[] = [];
   connection.on('reinserting', (waitedMs) => reinserted.push(waitedMs));
@@ -54,24 +57,13 @@ it('takes a card pcscd did not power out of the reader and puts it in again, unt
 });
 
 it('leaves a card that pcscd powered in the reader', async () => {
-  let connections = 0;
-  server = createServer((socket: Socket) => {
-    connections++;
-    socket.on('error', () => undefined);
-    socket.write(encodeVpcdFrame(Uint8Array.of(VPCD_CONTROL.POWER_ON)));
-    socket.write(encodeVpcdFrame(Uint8Array.of(VPCD_CONTROL.GET_ATR)));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  connection = new VpcdCardConnection(card, {
-    port: (server.address() as AddressInfo).port,
-    powerWaitMs: 100,
-  });
+  const vpcd = await standInVpcd(() => true);
+  connection = new VpcdCardConnection(card, { port: vpcd.port, powerWaitMs: 100 });
   const reinserted: number[] = [];
   connection.on('reinserting', (waitedMs) => reinserted.push(waitedMs));
   connection.start();
   await once(connection, 'powered');
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(reinserted).toEqual([]);
-  expect(connections).toBe(1);
+  expect(vpcd.connections()).toBe(1);
 });

@@ -52,7 +52,6 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
   private readonly maxRetryMs: number;
   private nextRetryMs: number;
   private poweredOn = false;
-  private poweredSinceConnect = false;
   private powerTimer: NodeJS.Timeout | undefined;
   private readonly firstPowerWaitMs: number;
   private powerWaitMs: number;
@@ -102,7 +101,6 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
     socket.on('connect', () => {
       this.nextRetryMs = this.retryMs;
       this.poweredOn = false;
-      this.poweredSinceConnect = false;
       this.card.reset();
       this.emit('connected');
       // A card put in right after another left the reader (a test swapping cards) can reach vpcd before
@@ -111,7 +109,7 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
       // longer than a poll and putting it in again makes pcscd see a new card.
       const waitMs = this.powerWaitMs;
       this.powerTimer = setTimeout(() => {
-        if (this.poweredSinceConnect || this.stopped) return;
+        if (this.stopped) return;
         this.takenOut = true;
         // A pcscd that is merely slow gets longer each time.
         this.powerWaitMs *= 2;
@@ -167,7 +165,8 @@ export class VpcdCardConnection extends EventEmitter<VpcdCardConnectionEvents> {
         this.card.reset();
         if (code === VPCD_CONTROL.POWER_ON) {
           this.poweredOn = true;
-          this.poweredSinceConnect = true;
+          // Powered: it stays in the reader.
+          clearTimeout(this.powerTimer);
           this.powerWaitMs = this.firstPowerWaitMs;
         }
       }

@@ -180,7 +180,25 @@ export function scansInOrder(term: string, column: ColumnTrigrams | undefined): 
  * call common and spread over the table is checked row by row without the index ({@link scansInOrder}).
  */
 export function termMatches(column: SQL, term: string, statistics?: ColumnTrigrams): SQL {
-  if (scansInOrder(term, statistics)) return sql`${column} ilike ${containsPattern(term)}`;
+  return columnMatch(column, term, statistics).condition;
+}
+
+/**
+ * {@link termMatches}, and whether its condition scans the table ({@link scansInOrder}), decided once:
+ * User Lookup checks the columns that scan together.
+ */
+export function columnMatch(
+  column: SQL,
+  term: string,
+  statistics?: ColumnTrigrams,
+): { condition: SQL; scans: boolean } {
+  if (scansInOrder(term, statistics)) {
+    return { condition: sql`${column} ilike ${containsPattern(term)}`, scans: true };
+  }
+  return { condition: indexedMatch(column, term, statistics), scans: false };
+}
+
+function indexedMatch(column: SQL, term: string, statistics?: ColumnTrigrams): SQL {
   if (isContainsTerm(term)) {
     const key = searchKey(column);
     const rare = rareTrigrams(term, statistics);

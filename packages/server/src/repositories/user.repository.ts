@@ -1,7 +1,7 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { AccountSource, UserState } from '@cardwarden/contract';
 import type { Database } from '../db/database.js';
-import { cappedTotal, scansInOrder, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
+import { cappedTotal, columnMatch, SEARCH_BRANCH_LIMIT, termMatches } from '../db/search.js';
 import { searchStatistics } from '../db/search-statistics.js';
 import { cards, users } from '../db/schema.js';
 
@@ -96,7 +96,8 @@ export async function findUserPasswordHash(
  *
  * At a million users no step may touch every row: each column is its own branch served by its own index
  * and stops at SEARCH_BRANCH_LIMIT rows, except that the columns the sample calls the term common in are
- * checked together by one scan of the table, which stops as early (db/search.ts, scansInOrder). A long term gives each trigram index only its rarest trigrams (db/search.ts).
+ * checked together by one scan of the table, which stops as early (db/search.ts, scansInOrder). A long
+ * term gives each trigram index only its rarest trigrams (db/search.ts).
  * The union of the branches (a few hundred rows at most) is counted from what the branches read, only
  * its first page is sorted (ORDER BY … LIMIT keeps the best rows in a small heap), and only the page is
  * joined back for its columns. So a common term gives its first matches by name among those the
@@ -120,15 +121,12 @@ export async function searchUsers(
       [sql`u.display_name`, statistics?.displayName],
       [sql`u.email`, statistics?.email],
     ] as const
-  ).map(([column, trigrams]) => ({
-    condition: termMatches(column, q, trigrams),
-    scan: scansInOrder(q, trigrams),
-  }));
+  ).map(([column, trigrams]) => columnMatch(column, q, trigrams));
   // Columns whose term is common are checked row by row (db/search.ts): one scan checks them all, rather
   // than one scan each over the same rows. Its SEARCH_BRANCH_LIMIT rows prove the cap as well.
-  const scanned = userColumns.filter((c) => c.scan).map((c) => c.condition);
+  const scanned = userColumns.filter((c) => c.scans).map((c) => c.condition);
   const branches = [
-    ...userColumns.filter((c) => !c.scan).map((c) => branch(c.condition)),
+    ...userColumns.filter((c) => !c.scans).map((c) => branch(c.condition)),
     ...(scanned.length === 0 ? [] : [branch(sql`(${sql.join(scanned, sql` or `)})`)]),
   ];
   const page = sql`(
