@@ -27,6 +27,13 @@ import { createAnonymousLane } from './http/anonymous-admission.js';
 import { notificationOutboxDepth } from './services/metrics.service.js';
 import { unitOfWork } from './db/unit-of-work.js';
 
+/**
+ * Connections waiting to be accepted (the kernel caps it at net.core.somaxconn). Node's default, 511,
+ * overflowed under a flood of new connections from many addresses: the kernel then drops a newcomer's
+ * SYN, and a legitimate client's connection waits for its retransmission (1 s, then 3 s).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export interface RunningServer {
   readonly app: App;
   readonly url: string;
@@ -174,7 +181,7 @@ export async function startServer(
     await app.ready();
     portHeld = false;
     await port.release();
-    const url = await app.listen({ port: port.port, host: config.host });
+    const url = await app.listen({ port: port.port, host: config.host, backlog: LISTEN_BACKLOG });
     metricsPort =
       config.metricsPort === undefined ? undefined : await listenMetricsPort(metrics, config.metricsPort);
     if (metricsPort) app.log.info(`metrics without sign-in at ${metricsPort.url} (loopback only)`);

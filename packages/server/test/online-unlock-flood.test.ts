@@ -1,7 +1,8 @@
 /**
  * Online unlock under a flood (issue 11): a refusal the rate limits gave already is repeated from memory
  * before the request waits or works, and such a repeat costs the address nothing; an unknown serial is
- * refused, audited, in the one-statement start.
+ * refused, audited, in the one-statement start; starts arriving together are checked and audited in
+ * shared statements, each counted and answered as it would be alone.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSecurityFixture, type SecurityFixture } from '@cardwarden/integration-tests/security-fixture';
@@ -66,5 +67,78 @@ forEachDatabase('online unlock: refusals remembered before any work', (kind) => 
     const spent = await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: 'NO-CARD-4' });
     expect(spent.status).toBe(429);
     expect(spent.body).toMatchObject({ error: { code: 'online_unlock.rate_limited' } });
+  });
+});
+
+forEachDatabase('online unlock: starts that arrive together', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(kind, {
+      config: { onlineUnlockLimits: { perAddress: 8, perCard: 5, windowMinutes: 10 } },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("counts each start on its address's budget exactly, and answers and audits each by its own card", async () => {
+    const available = await createSecurityFixture(server.api);
+    const offlineOnly = await createSecurityFixture(server.api, {
+      useCases: { operatorOfflineUnblock: true },
+    });
+    const refusedBefore = await available.admin.get<{ total: number }>(
+      `${pathTo(api.audit.list)}?action=online_unlock.refused&limit=1`,
+    );
+    // Twelve at once from one address (8 a window): three of a card that offers online unlock (in any
+    // case), three of a card whose profile does not, six unknown serials.
+    const serials = [
+      available.serial,
+      available.serial.toLowerCase(),
+      available.serial,
+      ...[1, 2, 3].map(() => offlineOnly.serial),
+      ...[1, 2, 3, 4, 5, 6].map((n) => `NO-SUCH-CARD-${n}`),
+    ];
+    const answers = await Promise.all(
+      serials.map((cardSerial) => server.api.post(pathTo(api.onlineUnlock.start), { cardSerial })),
+    );
+    const limited = answers.filter((answer) => answer.status === 429);
+    expect(limited).toHaveLength(4);
+    for (const answer of limited)
+      expect(answer.body).toMatchObject({ error: { code: 'online_unlock.rate_limited' } });
+    let refused = 0;
+    answers.forEach((answer, index) => {
+      if (answer.status === 429) return;
+      const serial = serials[index] as string;
+      if (serial.toUpperCase() === available.serial.toUpperCase()) {
+        expect(answer.status).toBe(201);
+      } else {
+        expect(answer.status).toBe(403);
+        expect(answer.body).toMatchObject({ error: { code: 'online_unlock.unavailable' } });
+        refused++;
+      }
+    });
+    // Every refusal answered 403 was audited before its answer, with its own reason.
+    const refusedAfter = await available.admin.get<{
+      total: number;
+      items: { details: { reason: string } }[];
+    }>(`${pathTo(api.audit.list)}?action=online_unlock.refused&limit=20`);
+    expect(refusedAfter.body.total - refusedBefore.body.total).toBe(refused);
+    const reasons = refusedAfter.body.items.slice(0, refused).map((event) => event.details.reason);
+    expect(new Set(reasons)).toEqual(
+      new Set(
+        answers.flatMap((answer, index) =>
+          answer.status !== 403
+            ? []
+            : [
+                (serials[index] as string).startsWith('NO-SUCH')
+                  ? 'card.not_found'
+                  : 'offline_unblock.use_case_disabled',
+              ],
+        ),
+      ),
+    );
+    // The window holds twelve hits: the next start is refused too.
+    const next = await server.api.post(pathTo(api.onlineUnlock.start), { cardSerial: available.serial });
+    expect(next.status).toBe(429);
   });
 });

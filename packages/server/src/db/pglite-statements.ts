@@ -91,7 +91,17 @@ function toText(value: unknown): string | null {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
   if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return arrayLiteral(value);
   return JSON.stringify(value);
+}
+
+/** A one-dimensional array in PostgreSQL's text format, every element quoted (as node-postgres sends it). */
+function arrayLiteral(values: readonly unknown[]): string {
+  const elements = values.map((value) => {
+    const text = toText(value);
+    return text === null ? 'NULL' : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  });
+  return `{${elements.join(',')}}`;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -94,7 +94,8 @@ export function createAnonymousLane(options: Partial<AnonymousAdmissionOptions> 
   return new AnonymousLane({ ...DEFAULT_ANONYMOUS_ADMISSION, ...options });
 }
 
-function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): AppError {
+/** The 429 of a server too busy for an anonymous request now (`code`), with Retry-After and `advice`. */
+export function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): AppError {
   return new AppError(
     code,
     `the server is busy with many requests like this one; wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} and try again${advice ? `, or ${advice}` : ''}`,
@@ -182,6 +183,20 @@ export class LaneSlot {
   }
 }
 
+/** A slot of `lane` for an anonymous caller; a full or standing lane refuses with `code` (429 busy). */
+async function acquireAnonymous(
+  lane: WorkGate,
+  code: ErrorCode,
+  advice: string | undefined,
+): Promise<Release> {
+  try {
+    return await lane.acquire('anonymous');
+  } catch (error) {
+    if (!(error instanceof LaneFull)) throw error;
+    throw busy(code, error.retryAfter, advice);
+  }
+}
+
 const slots = new WeakMap<FastifyRequest, LaneSlot>();
 
 /** The lane slot `request` was admitted to (undefined when it was not admitted to a lane). */
@@ -196,13 +211,7 @@ export function laneSlotOf(request: FastifyRequest): LaneSlot | undefined {
 export function admitAnonymous(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!lane) return;
-    let release;
-    try {
-      release = await lane.acquire('anonymous');
-    } catch (error) {
-      if (!(error instanceof LaneFull)) throw error;
-      throw busy(code, error.retryAfter, advice);
-    }
+    const release = await acquireAnonymous(lane, code, advice);
     const slot = new LaneSlot(lane, release);
     slots.set(request, slot);
     // 'close' comes once the answer is sent, and also when the client goes away first.
@@ -210,6 +219,23 @@ export function admitAnonymous(lane: WorkGate | undefined, code: ErrorCode, advi
       slot.close();
     });
     if (reply.raw.closed) slot.close();
+  };
+}
+
+/**
+ * Runs work in `lane` with an anonymous caller's priority, for a request whose first step needs no slot
+ * (an online-unlock start's check is batched, see services/online-start-batches.ts); a full or standing
+ * lane refuses it with `code` (429, Retry-After), as {@link admitAnonymous} does.
+ */
+export function runInLane(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (!lane) return work();
+    const release = await acquireAnonymous(lane, code, advice);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   };
 }
 

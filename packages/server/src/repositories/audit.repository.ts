@@ -41,7 +41,13 @@ export function auditActionSql(action: AuditAction): string {
 export type AuditRecord = typeof auditEvents.$inferSelect;
 
 export async function appendAuditEvent(db: Database, event: NewAuditEvent): Promise<void> {
-  await db.insert(auditEvents).values({ ...event, details: event.details ?? {} });
+  await appendAuditEvents(db, [event]);
+}
+
+/** Appends `events` in one statement, in their order (the chain links them as separate inserts would). */
+export async function appendAuditEvents(db: Database, events: readonly NewAuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.insert(auditEvents).values(events.map((event) => ({ ...event, details: event.details ?? {} })));
 }
 
 export interface AuditFilter {

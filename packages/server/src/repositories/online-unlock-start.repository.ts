@@ -1,43 +1,67 @@
 /**
- * The first step of an online-unlock start in one statement: count the hit on the client address's
- * budget, find the card by serial (with its holder, profile and admin-key counter) and count its holder's
- * security answers. An unknown serial runs the same statement (the answer count for no one), so its
- * refusal costs what a known card's does and the time does not tell which serials exist; a flood of
- * starts costs one round trip each before it is refused.
+ * The first step of online-unlock starts, for many starts in one statement: count each start's hit on
+ * its client address's budget, find each card by serial (with its holder, profile and admin-key
+ * counter) and count its holder's security answers. An unknown serial is one more row of the same
+ * statement, so its refusal costs what a known card's does and the time does not tell which serials
+ * exist; a flood of starts costs about one statement per statement's duration (services/
+ * online-start-checks.ts gathers them), not one per start.
  */
 import type { Database } from '../db/database.js';
 import type { CardRecord } from './card.repository.js';
 import { CARD_RECORD_JOINS, CARD_RECORD_SELECT, readCardRecord } from './card-record-columns.js';
 import { runFixed, type FixedQuery } from './fixed-query.js';
 
-/** The nil id: the answers of no one, counted for an unknown serial. */
-const NO_ONE = '00000000-0000-0000-0000-000000000000';
-
-/** $1 the rate-limit key, $2 its window (s), $3 the serial. Same window rule as rate-limit.repository.ts. */
-const START_CHECK: FixedQuery = {
-  name: 'cw_online_start_check',
-  text: `with hit as (
-      insert into rate_limits as r (key, window_start, count) values ($1::text, now(), 1)
+/**
+ * $1 the rate-limit keys and $2 the serials, one per start; $3 the window (s). Same window rule as
+ * rate-limit.repository.ts; a key's hits are counted together (a row can be updated once per
+ * statement), and each start's own count is worked out from the total (see checkOnlineStarts).
+ */
+const START_CHECKS: FixedQuery = {
+  name: 'cw_online_start_checks',
+  text: `with input as (
+      select t.key, t.serial, t.n from unnest($1::text[], $2::text[]) with ordinality as t(key, serial, n)
+    ),
+    counted as (select key, count(*)::int as hits from input group by key),
+    hit as (
+      insert into rate_limits as r (key, window_start, count)
+      select key, now(), hits from counted
+      -- Rows are locked in key order, so two instances' batches never wait for each other in a cycle.
+      order by key
       on conflict (key) do update set
-        count = case when r.window_start <= now() - make_interval(secs => $2::float8) then 1 else r.count + 1 end,
-        window_start = case when r.window_start <= now() - make_interval(secs => $2::float8)
+        count = case when r.window_start <= now() - make_interval(secs => $3::float8)
+          then excluded.count else r.count + excluded.count end,
+        window_start = case when r.window_start <= now() - make_interval(secs => $3::float8)
           then now() else r.window_start end
-      returning r.count,
-        greatest(0, extract(epoch from (r.window_start + make_interval(secs => $2::float8) - now())))::float8
-          as seconds_left
+      returning r.key, r.count, r.window_start
     ),
     card as (
-      select ${CARD_RECORD_SELECT}
+      select ${CARD_RECORD_SELECT}, lower(c.serial) as serial_key
       from cards c ${CARD_RECORD_JOINS}
-      where lower(c.serial) = lower($3::text)
+      where lower(c.serial) = any(array(select lower(serial) from input))
     ),
     answers as (
-      select count(*)::int as answer_count from security_answers a
-      where a.user_id = coalesce((select "u_id" from card), '${NO_ONE}'::uuid)
+      select a.user_id, count(*)::int as answer_count from security_answers a
+      where a.user_id = any(array(select "u_id" from card))
+      group by a.user_id
     )
-    select hit.count as hit_count, hit.seconds_left as hit_seconds_left, answers.answer_count, card.*
-    from hit cross join answers left join card on true`,
+    select input.n, hit.count as hit_count, counted.hits as key_hits,
+      greatest(0, extract(epoch from (hit.window_start + make_interval(secs => $3::float8) - now())))::float8
+        as hit_seconds_left,
+      coalesce(answers.answer_count, 0) as answer_count, card.*
+    from input
+    join counted on counted.key = input.key
+    join hit on hit.key = input.key
+    left join card on card.serial_key = lower(input.serial)
+    left join answers on answers.user_id = card."u_id"
+    order by input.n`,
 };
+
+export interface OnlineStartRequest {
+  /** The rate-limit key of the client's address. */
+  readonly addressKey: string;
+  /** The serial as typed. */
+  readonly serial: string;
+}
 
 export interface OnlineStartCheck {
   /** The address's hit: the count in its window and the seconds left of the window. */
@@ -48,18 +72,33 @@ export interface OnlineStartCheck {
   readonly answerCount: number;
 }
 
-/** Counts a hit on `addressKey` in a window of `windowSeconds`, finds the card of `serial`, counts answers. */
-export async function checkOnlineStart(
+/**
+ * Counts each start's hit on its address key (in windows of `windowSeconds`), finds each card by serial, counts answers: one check per
+ * request, in their order. Starts of one key in one batch get the counts 1, 2… after what the key had,
+ * in their order, as separate statements would have given them.
+ */
+export async function checkOnlineStarts(
   db: Database,
-  addressKey: string,
   windowSeconds: number,
-  serial: string,
-): Promise<OnlineStartCheck> {
-  const [row] = await runFixed(db, START_CHECK, [addressKey, windowSeconds, serial]);
-  if (!row) throw new Error('the start check returned no row');
-  return {
-    hit: { count: Number(row['hit_count']), secondsLeft: Number(row['hit_seconds_left']) },
-    card: row['c_id'] === null || row['c_id'] === undefined ? undefined : readCardRecord(row),
-    answerCount: Number(row['answer_count']),
-  };
+  requests: readonly OnlineStartRequest[],
+): Promise<OnlineStartCheck[]> {
+  const rows = await runFixed(db, START_CHECKS, [
+    requests.map((request) => request.addressKey),
+    requests.map((request) => request.serial),
+    windowSeconds,
+  ]);
+  if (rows.length !== requests.length) throw new Error('the start checks returned the wrong number of rows');
+  const seen = new Map<string, number>();
+  return rows.map((row, index) => {
+    const key = (requests[index] as OnlineStartRequest).addressKey;
+    const before = seen.get(key) ?? 0;
+    seen.set(key, before + 1);
+    // The key's count after the whole batch, less the batch's hits that came after this one.
+    const count = Number(row['hit_count']) - Number(row['key_hits']) + before + 1;
+    return {
+      hit: { count, secondsLeft: Number(row['hit_seconds_left']) },
+      card: row['c_id'] === null || row['c_id'] === undefined ? undefined : readCardRecord(row),
+      answerCount: Number(row['answer_count']),
+    };
+  });
 }

@@ -1,6 +1,6 @@
 import { api } from '@cardwarden/contract';
 import type { FastifyRequest } from 'fastify';
-import { anonymousAdmission, laneSlotOf, refusingUnderLoad } from '../http/anonymous-admission.js';
+import { anonymousAdmission, laneSlotOf, refusingUnderLoad, runInLane } from '../http/anonymous-admission.js';
 import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -24,14 +24,18 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
   // Every endpoint here is anonymous. On arrival, before the body is read: a refusal the rate limits
   // gave already in this window is repeated from memory, and an overloaded lane refuses. After the body
   // is validated, a flood waits in (or is refused by) its own lane, before any work.
+  const refuseKnown = (request: FastifyRequest): Promise<void> => {
+    const { id } = request.params as { id?: unknown };
+    const refusal = knownRefusal(ctx, request.ip, typeof id === 'string' ? id : undefined);
+    return refusal ? Promise.reject(refusal) : Promise.resolve();
+  };
   const admission = anonymousAdmission(ctx.anonymousLane, 'online_unlock.rate_limited', {
     advice: HELP_DESK_ADVICE,
-    firstRefusal: (request: FastifyRequest): Promise<void> => {
-      const { id } = request.params as { id?: unknown };
-      const refusal = knownRefusal(ctx, request.ip, typeof id === 'string' ? id : undefined);
-      return refusal ? Promise.reject(refusal) : Promise.resolve();
-    },
+    firstRefusal: refuseKnown,
   });
+  // A start's check and a refusal's audit are batched (they bound their database work themselves), so a
+  // start waits in the lane only once its card is known to offer online unlock.
+  const inLane = runInLane(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
   const underLoad = <T>(work: Promise<T>) =>
     refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
@@ -42,13 +46,13 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
   });
   app.route({
     ...fromContract(api.onlineUnlock.start),
-    ...admission,
+    onRequest: refuseKnown,
     handler: async (request, reply) =>
       reply
         .code(201)
         .send(
           await underLoad(
-            startOnlineUnlock(ctx, uow, request.body.cardSerial, request.ip, request.body.ssoStepUp),
+            startOnlineUnlock(ctx, uow, request.body.cardSerial, request.ip, request.body.ssoStepUp, inLane),
           ),
         ),
   });

@@ -25,7 +25,6 @@ import { consumeStepUp } from '../sso/sso.service.js';
 import { confirmUnblock, lockAdminKey, resetAttempts } from '../repositories/admin-key.repository.js';
 import { appendAuditEvent } from '../repositories/audit.repository.js';
 import type { CardRecord } from '../repositories/card.repository.js';
-import { checkOnlineStart } from '../repositories/online-unlock-start.repository.js';
 import {
   findOnlineUnlock,
   insertOnlineUnlock,
@@ -52,6 +51,7 @@ import { questionTexts } from './identity.service.js';
 import { checkOnlineAnswers, onlineQuestionsFor, type LaneStep } from './online-lockout.service.js';
 import { addressKey } from './address-key.js';
 import { checkRateLimit, judgeHit, rememberedRefusal } from './rate-limit-check.js';
+import { auditRefusedStart, checkOnlineStartBatched } from './online-start-batches.js';
 import { challengeDigits, iso, pinRulesOf } from './views.js';
 import { afterCommit, type Transaction, type UnitOfWork } from '../db/unit-of-work.js';
 
@@ -190,26 +190,30 @@ function requireOpen(session: OnlineUnlockRecord | undefined): OnlineUnlockRecor
   return session;
 }
 
+/** Runs the work of a start that may go on (its card offers online unlock) in the anonymous lane. */
+export type InLane = <T>(work: () => Promise<T>) => Promise<T>;
+
 export async function startOnlineUnlock(
   ctx: ServiceContext,
   uow: UnitOfWork,
   cardSerial: string,
   address: string,
   ssoStepUp?: string,
+  inLane: InLane = (work) => work(),
 ): Promise<OnlineUnlockSession> {
-  // The address's budget, the card and its holder's answer count in one statement, whatever the serial:
-  // an unknown serial is refused in the time a known but unavailable card is.
+  // The address's budget, the card and its holder's answer count in one statement shared with the
+  // starts arriving meanwhile, whatever the serial: an unknown serial is refused in the time a known but
+  // unavailable card is (the same two batches), and a flood of starts costs a statement per batch.
   const key = addressRateKey(address);
   const remembered = rememberedRefusal(ctx.db, key);
   if (remembered) throw rateLimited(remembered.retryAfter);
-  const { windowMinutes, perAddress } = ctx.onlineUnlockLimits;
-  const checked = await checkOnlineStart(ctx.db, key, windowMinutes * 60, cardSerial);
-  const judged = judgeHit(ctx.db, key, checked.hit, perAddress);
+  const checked = await checkOnlineStartBatched(ctx, { addressKey: key, serial: cardSerial });
+  const judged = judgeHit(ctx.db, key, checked.hit, ctx.onlineUnlockLimits.perAddress);
   if (!judged.allowed) throw rateLimited(judged.retryAfter);
   const { card } = checked;
   const problem = whyUnavailable(card, checked.answerCount);
   if (problem !== null || !card) {
-    await appendAuditEvent(ctx.db, {
+    await auditRefusedStart(ctx, {
       actor: 'workstation',
       actorType: 'anonymous',
       action: 'online_unlock.refused',
@@ -220,6 +224,18 @@ export async function startOnlineUnlock(
     });
     throw unavailable();
   }
+  // The card offers online unlock: the session's own work waits in the anonymous lane.
+  return inLane(() => openSession(ctx, uow, card, address, ssoStepUp));
+}
+
+/** Opens a session for `card`, which offers online unlock (after its holder's SSO step-up, if asked). */
+async function openSession(
+  ctx: ServiceContext,
+  uow: UnitOfWork,
+  card: CardRecord,
+  address: string,
+  ssoStepUp: string | undefined,
+): Promise<OnlineUnlockSession> {
   if (card.profile.requireSsoStepUp) {
     // Only after the card is known to offer online unlock: a fresh SSO sign-in of its holder.
     try {
