@@ -84,8 +84,12 @@ export class AnonymousLane extends WorkGate {
    */
   get overloaded(): boolean {
     if (this.shedding) return true;
-    if (this.eventLoopDelayLimitMs <= 0) return false;
-    return loop.delayMs >= this.eventLoopDelayLimitMs && this.load.running >= this.options.concurrency;
+    return this.late && this.load.running >= this.options.concurrency;
+  }
+
+  /** Whether the process itself is late: its event loop's delay is over the limit. */
+  get late(): boolean {
+    return this.eventLoopDelayLimitMs > 0 && loop.delayMs >= this.eventLoopDelayLimitMs;
   }
 }
 
@@ -110,6 +114,20 @@ export function busy(code: ErrorCode, retryAfter: number, advice: string | undef
 function refuseWhenOverloaded(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
   return (): Promise<void> => {
     if (!(lane instanceof AnonymousLane) || !lane.overloaded) return Promise.resolve();
+    lane.refused.delay++;
+    return Promise.reject(busy(code, 1, advice));
+  };
+}
+
+/**
+ * An `onRequest` hook for an anonymous request that does not wait in `lane` for its first step (an
+ * online-unlock start: its check is batched): refused on arrival while the process is late (see
+ * {@link AnonymousLane.late}), so that on the embedded database, where every statement runs on the event
+ * loop, a flood of them does not take the help desk's turn.
+ */
+export function refuseWhenLate(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
+  return (): Promise<void> => {
+    if (!(lane instanceof AnonymousLane) || !lane.late) return Promise.resolve();
     lane.refused.delay++;
     return Promise.reject(busy(code, 1, advice));
   };

@@ -1,6 +1,12 @@
 import { api } from '@cardwarden/contract';
 import type { FastifyRequest } from 'fastify';
-import { anonymousAdmission, laneSlotOf, refusingUnderLoad, runInLane } from '../http/anonymous-admission.js';
+import {
+  anonymousAdmission,
+  laneSlotOf,
+  refusingUnderLoad,
+  refuseWhenLate,
+  runInLane,
+} from '../http/anonymous-admission.js';
 import { fromContract } from '../http/contract-route.js';
 import type { App } from '../http/types.js';
 import type { ServiceContext } from '../services/context.js';
@@ -46,7 +52,10 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
   });
   app.route({
     ...fromContract(api.onlineUnlock.start),
-    onRequest: refuseKnown,
+    onRequest: [
+      refuseKnown,
+      refuseWhenLate(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE),
+    ],
     handler: async (request, reply) =>
       reply
         .code(201)
