@@ -18,7 +18,7 @@ import {
 import type { ServiceContext } from './context.js';
 
 /** Starts checked by one statement at most (its arrays stay small, its plan the same). */
-const MAX_BATCH = 256;
+const MAX_BATCH = 32;
 /** Starts waiting for a batch at most: a few seconds of a flood (memory); beyond, refused as busy. */
 const MAX_WAITING = 4_096;
 
