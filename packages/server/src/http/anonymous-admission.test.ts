@@ -113,3 +113,26 @@ it('refuses on arrival while the event loop is late and anonymous requests take 
   held();
   (await queued)();
 });
+
+it('makes a lane of another width that keeps the limits of the first and shares none of its slots', async () => {
+  const lane = createAnonymousLane({
+    concurrency: 1,
+    queueLimit: 3,
+    targetDelayMs: 7,
+    eventLoopDelayLimitMs: 20,
+  });
+  const wide = lane.withConcurrency(3);
+  expect(wide.options).toMatchObject({
+    concurrency: 3,
+    queueLimit: 3,
+    targetDelayMs: 7,
+    intervalMs: 100,
+    eventLoopDelayLimitMs: 20,
+  });
+  const held = await lane.acquire();
+  // The first lane is full; the other still admits three at once.
+  const three = await Promise.all([wide.acquire(), wide.acquire(), wide.acquire()]);
+  expect(wide.load).toEqual({ running: 3, waiting: 0 });
+  expect(lane.load).toEqual({ running: 1, waiting: 0 });
+  for (const release of [held, ...three]) release();
+});

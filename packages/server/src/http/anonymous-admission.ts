@@ -88,8 +88,21 @@ export class AnonymousLane extends WorkGate {
   }
 
   /** Whether the process itself is late: its event loop's delay is over the limit. */
-  get late(): boolean {
+  private get late(): boolean {
     return this.eventLoopDelayLimitMs > 0 && loop.delayMs >= this.eventLoopDelayLimitMs;
+  }
+
+  /**
+   * A lane like this one with `concurrency` slots, for anonymous work that is cheaper per request than
+   * the lane's own (online-unlock starts, whose checks share batched statements) but must still be
+   * bounded and refused early when it queues.
+   */
+  withConcurrency(concurrency: number): AnonymousLane {
+    return new AnonymousLane({
+      ...this.options,
+      eventLoopDelayLimitMs: this.eventLoopDelayLimitMs,
+      concurrency,
+    });
   }
 }
 
@@ -114,20 +127,6 @@ export function busy(code: ErrorCode, retryAfter: number, advice: string | undef
 function refuseWhenOverloaded(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
   return (): Promise<void> => {
     if (!(lane instanceof AnonymousLane) || !lane.overloaded) return Promise.resolve();
-    lane.refused.delay++;
-    return Promise.reject(busy(code, 1, advice));
-  };
-}
-
-/**
- * An `onRequest` hook for an anonymous request that does not wait in `lane` for its first step (an
- * online-unlock start: its check is batched): refused on arrival while the process is late (see
- * {@link AnonymousLane.late}), so that on the embedded database, where every statement runs on the event
- * loop, a flood of them does not take the help desk's turn.
- */
-export function refuseWhenLate(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
-  return (): Promise<void> => {
-    if (!(lane instanceof AnonymousLane) || !lane.late) return Promise.resolve();
     lane.refused.delay++;
     return Promise.reject(busy(code, 1, advice));
   };
@@ -241,9 +240,9 @@ export function admitAnonymous(lane: WorkGate | undefined, code: ErrorCode, advi
 }
 
 /**
- * Runs work in `lane` with an anonymous caller's priority, for a request whose first step needs no slot
- * (an online-unlock start's check is batched, see services/online-start-batches.ts); a full or standing
- * lane refuses it with `code` (429, Retry-After), as {@link admitAnonymous} does.
+ * Runs work in `lane` with an anonymous caller's priority, for a request admitted to another lane for
+ * its first step (an online-unlock start, whose check is batched: see services/online-start-batches.ts);
+ * a full or standing lane refuses it with `code` (429, Retry-After), as {@link admitAnonymous} does.
  */
 export function runInLane(lane: WorkGate | undefined, code: ErrorCode, advice?: string) {
   return async <T>(work: () => Promise<T>): Promise<T> => {

@@ -5,16 +5,11 @@
  * there, keyset pages (seq below the last one seen), each its own short query.
  */
 import { and, desc, lt, sql } from 'drizzle-orm';
-import { PGlite } from '@electric-sql/pglite';
-import type { Database } from '../db/database.js';
+import { isEmbedded, type Database } from '../db/database.js';
 import { auditEvents } from '../db/schema.js';
 import { auditWhere, type AuditFilter, type AuditRecord } from './audit.repository.js';
 
 const CURSOR = 'cardwarden_audit_export';
-
-function isEmbedded(db: Database): boolean {
-  return '$client' in db && db.$client instanceof PGlite;
-}
 
 /** A row as FETCH returns it (column names as in the table). */
 interface RawAuditRow {

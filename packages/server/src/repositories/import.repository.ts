@@ -3,7 +3,6 @@
  * one query each, and rows are inserted a batch at a time from one JSON parameter (json_to_recordset),
  * which both drivers pass the same way and PostgreSQL expands at C speed.
  */
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { AdminKeyAlgorithm } from '@cardwarden/protocol/admin-key';
 import type { Database } from '../db/database.js';
@@ -199,11 +198,6 @@ export interface BulkWritePlan {
 }
 
 export const NO_BULK_PLAN: BulkWritePlan = { rebuilt: [], constraints: [], deferred: [] };
-
-/** Whether `db` is the embedded database (one connection: nobody else can be waiting on a lock). */
-export function isEmbedded(db: Database): boolean {
-  return '$client' in db && db.$client instanceof PGlite;
-}
 
 /**
  * Whether `table` holds at most `limit` rows (counted no further than limit + 1, so a big table costs

@@ -8,6 +8,7 @@
  * echoed or logged. The audit trail gets one `import.completed` event with the counts (not one event per
  * card: a 100,000-card import would otherwise write 100,000 chained events).
  */
+import { isEmbedded } from '../db/database.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { toHex } from '@cardwarden/protocol/hex';
 import { keyCheckValue } from '@cardwarden/protocol/crypto';
@@ -24,7 +25,6 @@ import {
   hasAtMostRows,
   insertCardsInBulk,
   insertUsersInBulk,
-  isEmbedded,
   listAllMasters,
   listProfileNames,
   NO_BULK_PLAN,

@@ -17,8 +17,11 @@ import {
 } from '../repositories/online-unlock-start.repository.js';
 import type { ServiceContext } from './context.js';
 
-/** Starts checked by one statement at most (its arrays stay small, its plan the same). */
-const MAX_BATCH = 32;
+/**
+ * Starts checked by one statement at most: its arrays stay small, and on the embedded database its
+ * statement holds the event loop only briefly. Also the width of the starts' lane (routes).
+ */
+export const START_BATCH = 32;
 /** Starts waiting for a batch at most: a few seconds of a flood (memory); beyond, refused as busy. */
 const MAX_WAITING = 4_096;
 
@@ -36,7 +39,7 @@ function batches(ctx: ServiceContext): Batches {
   const known = batchesOf.get(ctx);
   if (known) return known;
   const windowSeconds = ctx.onlineUnlockLimits.windowMinutes * 60;
-  const options = { maxBatch: MAX_BATCH, maxWaiting: MAX_WAITING, full };
+  const options = { maxBatch: START_BATCH, maxWaiting: MAX_WAITING, full };
   const found: Batches = {
     checks: new StatementBatch((requests) => checkOnlineStarts(ctx.db, windowSeconds, requests), options),
     refusals: new StatementBatch(async (events) => {
