@@ -40,8 +40,8 @@ export class StatementBatch<I, O> {
       this.waiting.push({ item, resolve, reject });
       if (!this.running) {
         this.running = true;
-        // After this turn of the event loop, so that requests read in the same turn share the batch.
-        setImmediate(() => void this.next());
+        // At once (after the caller's own synchronous work): callers that come while it runs share the next.
+        queueMicrotask(() => void this.next());
       }
     });
   }
@@ -58,7 +58,7 @@ export class StatementBatch<I, O> {
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
     }
-    if (this.waiting.length > 0) setImmediate(() => void this.next());
+    if (this.waiting.length > 0) void this.next();
     else this.running = false;
   }
 }

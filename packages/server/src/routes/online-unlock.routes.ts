@@ -21,7 +21,6 @@ import {
 import { pinPolicyForSerial } from '../services/pin-policy.service.js';
 import { START_BATCH } from '../services/online-start-batches.js';
 import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
-import { isEmbedded } from '../db/database.js';
 
 const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
 
@@ -42,20 +41,15 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
     firstRefusal: refuseKnown,
   });
   // A start's check and a refused start's audit share batched statements, so starts have a lane of their
-  // own (refused early like the anonymous lane when it queues), as wide as a batch on PostgreSQL, whose
-  // own processes do the work. On the embedded database every statement runs on the event loop the
-  // help desk needs, so there it is no wider than the anonymous lane. A start waits in the anonymous lane
-  // only once its card is known to offer online unlock, to open the session.
+  // own, as wide as a batch (refused early like the anonymous lane when it queues); a start waits in the
+  // anonymous lane only once its card is known to offer online unlock, to open the session.
   const lane = ctx.anonymousLane;
-  const startLane =
-    lane instanceof AnonymousLane
-      ? lane.withConcurrency(isEmbedded(ctx.db) ? lane.options.concurrency : START_BATCH)
-      : undefined;
-  const startAdmission = anonymousAdmission(startLane, 'online_unlock.rate_limited', {
-    advice: HELP_DESK_ADVICE,
-    firstRefusal: refuseKnown,
-  });
-  const inLane = runInLane(ctx.anonymousLane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
+  const startAdmission = anonymousAdmission(
+    lane instanceof AnonymousLane ? lane.withConcurrency(START_BATCH) : lane,
+    'online_unlock.rate_limited',
+    { advice: HELP_DESK_ADVICE, firstRefusal: refuseKnown },
+  );
+  const inLane = runInLane(lane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
   // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
   const underLoad = <T>(work: Promise<T>) =>
     refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
