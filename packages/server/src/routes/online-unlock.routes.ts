@@ -21,6 +21,7 @@ import {
 import { pinPolicyForSerial } from '../services/pin-policy.service.js';
 import { START_BATCH } from '../services/online-start-batches.js';
 import { inTransaction, unitOfWork } from '../db/unit-of-work.js';
+import { isEmbedded } from '../db/database.js';
 
 const HELP_DESK_ADVICE = 'use offline unblock with the help desk';
 
@@ -40,16 +41,22 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
     advice: HELP_DESK_ADVICE,
     firstRefusal: refuseKnown,
   });
-  // A start's check and a refused start's audit share batched statements, so starts have a lane of their
-  // own, as wide as a batch (refused early like the anonymous lane when it queues); a start waits in the
-  // anonymous lane only once its card is known to offer online unlock, to open the session.
+  // A start's check and a refused start's audit share batched statements. On PostgreSQL, whose own
+  // processes do that work, starts have a lane of their own as wide as a batch (refused early like the
+  // anonymous lane when it queues), and a start waits in the anonymous lane only once its card is known
+  // to offer online unlock, to open the session. On the embedded database every statement runs on the
+  // event loop the help desk needs, so there starts stay in the anonymous lane's few slots (their checks
+  // batched among them) and open the session in the slot they hold.
   const lane = ctx.anonymousLane;
+  const ownLane = lane instanceof AnonymousLane && !isEmbedded(ctx.db);
   const startAdmission = anonymousAdmission(
-    lane instanceof AnonymousLane ? lane.withConcurrency(START_BATCH) : lane,
+    ownLane ? lane.withConcurrency(START_BATCH) : lane,
     'online_unlock.rate_limited',
     { advice: HELP_DESK_ADVICE, firstRefusal: refuseKnown },
   );
-  const inLane = runInLane(lane, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
+  const inLane = ownLane
+    ? runInLane(lane, 'online_unlock.rate_limited', HELP_DESK_ADVICE)
+    : <T>(work: () => Promise<T>) => work();
   // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
   const underLoad = <T>(work: Promise<T>) =>
     refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
