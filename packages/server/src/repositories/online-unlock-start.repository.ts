@@ -3,8 +3,8 @@
  * its client address's budget, find each card by serial (with its holder, profile and admin-key
  * counter) and count its holder's security answers. An unknown serial is one more row of the same
  * statement, so its refusal costs what a known card's does and the time does not tell which serials
- * exist; a flood of starts costs about one statement per statement's duration (services/
- * online-start-checks.ts gathers them), not one per start.
+ * exist; a flood of starts costs about one statement per statement's duration
+ * (services/online-start-batches.ts gathers them), not one per start.
  */
 import type { Database } from '../db/database.js';
 import type { CardRecord } from './card.repository.js';
@@ -73,9 +73,9 @@ export interface OnlineStartCheck {
 }
 
 /**
- * Counts each start's hit on its address key (in windows of `windowSeconds`), finds each card by serial, counts answers: one check per
- * request, in their order. Starts of one key in one batch get the counts 1, 2… after what the key had,
- * in their order, as separate statements would have given them.
+ * Counts each start's hit on its address key (in windows of `windowSeconds`), finds each card by serial
+ * and counts its holder's answers: one check per request, in their order. Starts of one key in one batch
+ * get the counts 1, 2… after what the key had, in their order, as separate statements would give them.
  */
 export async function checkOnlineStarts(
   db: Database,

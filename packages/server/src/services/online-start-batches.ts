@@ -2,8 +2,9 @@
  * The statements of an online-unlock start that a flood repeats, gathered into batches (see
  * db/statement-batch.ts): each start's check (its address's hit, its card, its holder's answer count)
  * and the audit event of each refused start. Under a flood of starts for serials that do not exist, the
- * database then runs about one statement per statement's duration instead of two per start, and the
- * starts need not wait in the anonymous lane: a batch bounds their database work by itself. A refusal
+ * database then runs about one statement per statement's duration instead of two per start (and on
+ * PostgreSQL the starts need no slot in the anonymous lane for their check: routes/online-unlock.routes.ts
+ * gives them a lane of their own, as wide as a batch). A refusal
  * of an unknown serial and of a known but unavailable card take the same two batches, so the time still
  * does not tell which serials exist, and every count and audit event is written before the answer.
  */
@@ -19,7 +20,7 @@ import type { ServiceContext } from './context.js';
 
 /**
  * Starts checked by one statement at most: its arrays stay small, and on the embedded database its
- * statement holds the event loop only briefly. Also the width of the starts' lane (routes).
+ * statement holds the event loop only briefly. Also the width of the starts' own lane on PostgreSQL.
  */
 export const START_BATCH = 32;
 /** Starts waiting for a batch at most: a few seconds of a flood (memory); beyond, refused as busy. */
