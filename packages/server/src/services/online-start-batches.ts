@@ -3,10 +3,10 @@
  * db/statement-batch.ts): each start's check (its address's hit, its card, its holder's answer count)
  * and the audit event of each refused start. Under a flood of starts for serials that do not exist, the
  * database then runs about one statement per statement's duration instead of two per start (and on
- * PostgreSQL the starts need no slot in the anonymous lane for their check: routes/online-unlock.routes.ts
- * gives them a lane of their own, as wide as a batch). A refusal
- * of an unknown serial and of a known but unavailable card take the same two batches, so the time still
- * does not tell which serials exist, and every count and audit event is written before the answer.
+ * PostgreSQL the starts need no slot in the anonymous lane for their check: the online-unlock routes
+ * give them a lane of their own, as wide as a batch). A refusal of an unknown serial and of a known but
+ * unavailable card take the same two batches, so the time still does not tell which serials exist, and
+ * every count and audit event is written before the answer.
  */
 import { StatementBatch } from '../db/statement-batch.js';
 import { busy } from '../http/anonymous-admission.js';
