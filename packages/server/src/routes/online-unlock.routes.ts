@@ -54,9 +54,8 @@ export function registerOnlineUnlockRoutes(app: App, ctx: ServiceContext): void 
     'online_unlock.rate_limited',
     { advice: HELP_DESK_ADVICE, firstRefusal: refuseKnown },
   );
-  const inLane = ownLane
-    ? runInLane(lane, 'online_unlock.rate_limited', HELP_DESK_ADVICE)
-    : <T>(work: () => Promise<T>) => work();
+  // Undefined: the session is opened in the slot the start holds already (the service's default).
+  const inLane = ownLane ? runInLane(lane, 'online_unlock.rate_limited', HELP_DESK_ADVICE) : undefined;
   // A statement that times out under the load is refused like the lane refuses (429), never a 5xx.
   const underLoad = <T>(work: Promise<T>) =>
     refusingUnderLoad(work, 'online_unlock.rate_limited', HELP_DESK_ADVICE);
