@@ -26,6 +26,15 @@ export function refusalError(refusal: Refusal): AppError {
   return new AppError(refusal.code, refusal.message, refusal.details);
 }
 
+/** The 429 of a server too busy for an request now (`code`), with Retry-After and `advice`. */
+export function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): AppError {
+  return new AppError(
+    code,
+    `the server is busy with many requests like this one; wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} and try again${advice ? `, or ${advice}` : ''}`,
+    { retryAfter },
+  );
+}
+
 /** PostgreSQL's unique-violation, as both drivers report it. */
 export function isUniqueViolation(error: unknown): boolean {
   let current: unknown = error;

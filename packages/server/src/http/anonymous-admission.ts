@@ -19,7 +19,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@cardwarden/contract';
-import { AppError } from '../errors.js';
+import { busy } from '../errors.js';
 import { WorkGate, type Release, type WorkGateOptions } from '../auth/work-gate.js';
 
 export interface AnonymousAdmissionOptions extends WorkGateOptions {
@@ -109,15 +109,6 @@ export class AnonymousLane extends WorkGate {
 /** A lane with `options`, the defaults for what they leave out. */
 export function createAnonymousLane(options: Partial<AnonymousAdmissionOptions> = {}): AnonymousLane {
   return new AnonymousLane({ ...DEFAULT_ANONYMOUS_ADMISSION, ...options });
-}
-
-/** The 429 of a server too busy for an anonymous request now (`code`), with Retry-After and `advice`. */
-export function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): AppError {
-  return new AppError(
-    code,
-    `the server is busy with many requests like this one; wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} and try again${advice ? `, or ${advice}` : ''}`,
-    { retryAfter },
-  );
 }
 
 /**

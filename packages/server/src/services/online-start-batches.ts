@@ -9,7 +9,7 @@
  * every count and audit event is written before the answer.
  */
 import { StatementBatch } from '../db/statement-batch.js';
-import { busy } from '../http/anonymous-admission.js';
+import { busy } from '../errors.js';
 import { appendAuditEvents, type NewAuditEvent } from '../repositories/audit.repository.js';
 import {
   checkOnlineStarts,
