@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { currentStatementTimeoutMs, withStatementTimeout } from './query-budget.js';
 import { StatementBatch } from './statement-batch.js';
 
 class Full extends Error {}
@@ -74,5 +75,19 @@ describe('statement batch', () => {
     await expect(batch.submit(4)).rejects.toBeInstanceOf(Full);
     await letFirstGo();
     expect([await running, ...(await Promise.all(waiting))]).toEqual([2, 4, 6]);
+  });
+
+  it("runs its statement under no caller's statement timeout, whoever came first", async () => {
+    const seen: number[] = [];
+    const batch = new StatementBatch<number, number>(
+      (items) => {
+        seen.push(currentStatementTimeoutMs());
+        return Promise.resolve(items);
+      },
+      { maxBatch: 10, maxWaiting: 10, full: () => new Full() },
+    );
+    const outside = currentStatementTimeoutMs();
+    await withStatementTimeout(outside + 1_234, () => batch.submit(1));
+    expect(seen).toEqual([outside]);
   });
 });

@@ -5,6 +5,15 @@
  * the number of statements stays about one per statement's duration whatever the request rate, and each
  * caller still gets its own exact answer.
  */
+import { AsyncResource } from 'node:async_hooks';
+
+/**
+ * The batches' own async context, made when this module loads, outside any request: a statement serves
+ * many callers, so it must not run under the first one's request-scoped settings (its statement
+ * timeout, its request id in the logs). Each caller still gets its answer or error in its own context.
+ */
+const batchScope = new AsyncResource('cardwarden.statement-batch');
+
 export interface StatementBatchOptions {
   /** Callers served by one statement at most. */
   readonly maxBatch: number;
@@ -41,7 +50,7 @@ export class StatementBatch<I, O> {
       if (!this.running) {
         this.running = true;
         // At once (after the caller's own synchronous work): callers that come while it runs share the next.
-        queueMicrotask(() => void this.next());
+        queueMicrotask(() => batchScope.runInAsyncScope(() => void this.next()));
       }
     });
   }
