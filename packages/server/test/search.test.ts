@@ -9,7 +9,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../src/db/database.js';
 import { escapeLike } from '../src/db/like.js';
 import { asciiKeyOf, SEARCH_KEY_FROM, SEARCH_KEY_TO, searchKey } from '../src/db/search-key.js';
-import { rareTrigrams, scansInOrder, SEARCH_TOTAL_CAP, termMatches } from '../src/db/search.js';
+import {
+  isContainsTerm,
+  rareTrigrams,
+  scansInOrder,
+  SEARCH_TOTAL_CAP,
+  termMatches,
+} from '../src/db/search.js';
 import {
   columnTrigrams,
   holdSearchStatistics,
@@ -407,6 +413,38 @@ forEachDatabase('search', (kind) => {
     const plan = (explained as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']);
     expect(plan.join('\n')).not.toContain('search_idx');
     expect(plan.join('\n')).toMatch(/Seq Scan on users/);
+  });
+
+  it('a table read in order finds what ILIKE finds, values outside ASCII included', async () => {
+    expect(sampled.username.foldsAsciiAsAscii).toBe(true);
+    const columns = ['username', 'display_name', 'email'];
+    let checked = 0;
+    for (const term of makeTerms(rows).filter(isContainsTerm)) {
+      // Statistics that call `term` common all over the column, so the branch reads the table.
+      const common = {
+        ...columnTrigrams(
+          Array.from({ length: 400 }, (_, i) => `x${term.toLowerCase()}${i}`),
+          1_000_000,
+          Array.from({ length: 400 }, (_, i) => i % 4),
+        ),
+        foldsAsciiAsAscii: true,
+      };
+      expect(scansInOrder(term, common), term).toBe(true);
+      for (const name of columns) {
+        const column = sql`u.${sql.identifier(name)}`;
+        const found = await ids(
+          db,
+          sql`select u.id from users as u where ${termMatches(column, term, common)}`,
+        );
+        const expected = await ids(
+          db,
+          sql`select u.id from users as u where ${column} ilike ${referencePattern(term)}`,
+        );
+        expect(found, `${JSON.stringify(term)} in ${name}`).toEqual(expected);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
   });
 
   it('a common term stops counting past the cap and still puts the exact match first', async () => {

@@ -38,6 +38,13 @@ export interface ColumnTrigrams {
    * A term common on average may still sit in one part of the table only (an import of one family).
    */
   readonly quarters: readonly number[];
+  /**
+   * Whether the database's lower() folds every ASCII character as ASCII does (every collation but a
+   * Turkish one, whose I lowers to a dotless ı), so that ILIKE of an ASCII term on an ASCII value may be
+   * checked under the "C" collation, as db/search.ts does when it reads a table in order. Unknown (so
+   * never assumed) until a sample is taken.
+   */
+  readonly foldsAsciiAsAscii?: boolean | undefined;
 }
 
 export type SearchStatistics = Readonly<Record<SearchColumn, ColumnTrigrams>>;
@@ -134,29 +141,41 @@ async function takeSample(db: Database): Promise<SearchStatistics> {
         where (ctid::text::point)[1]::int % ${spread('cards')} = 0 limit ${SAMPLE_ROWS * 2}`,
   );
   const userQuarters = users.map((u) => quarter('users', u.page));
+  const [folding] = await rowsOf<{ ascii: boolean }>(
+    db,
+    sql`select lower(${PRINTABLE_ASCII}) = ${PRINTABLE_ASCII.toLowerCase()} as ascii`,
+  );
+  const foldsAsciiAsAscii = folding?.ascii === true;
+  const of = (values: readonly string[], rows: number, quarters: readonly number[]) => ({
+    ...columnTrigrams(values, rows, quarters),
+    foldsAsciiAsAscii,
+  });
   return {
-    username: columnTrigrams(
+    username: of(
       users.map((u) => u.username),
       size('users'),
       userQuarters,
     ),
-    displayName: columnTrigrams(
+    displayName: of(
       users.map((u) => u.displayName),
       size('users'),
       userQuarters,
     ),
-    email: columnTrigrams(
+    email: of(
       users.map((u) => u.email),
       size('users'),
       userQuarters,
     ),
-    serial: columnTrigrams(
+    serial: of(
       cards.map((c) => c.serial),
       size('cards'),
       cards.map((c) => quarter('cards', c.page)),
     ),
   };
 }
+
+/** Every printable ASCII character: what the database's lower() must fold as ASCII does. */
+const PRINTABLE_ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('');
 
 /**
  * The statistics of a column from sampled `values` of a table of `rows` rows: which values have each

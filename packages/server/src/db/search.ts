@@ -193,9 +193,25 @@ export function columnMatch(
   statistics?: ColumnTrigrams,
 ): { condition: SQL; scans: boolean } {
   if (scansInOrder(term, statistics)) {
-    return { condition: sql`${column} ilike ${containsPattern(term)}`, scans: true };
+    return { condition: scannedMatch(column, term, statistics?.foldsAsciiAsAscii === true), scans: true };
   }
   return { condition: indexedMatch(column, term, statistics), scans: false };
+}
+
+/**
+ * `column ILIKE '%term%'` for a branch that reads the table in order, where the ILIKE is checked on
+ * thousands of rows and is most of the branch's time. Under a collation other than "C" (PostgreSQL's
+ * usual `C.UTF-8` or `en_US.UTF-8`), ILIKE lower-cases each value through the C library's wide
+ * characters; under "C" it folds ASCII alone, about twice as fast (a common term's scan at a million
+ * users: 10 against 5.5 ms). When the database folds ASCII as ASCII does (`foldsAsciiAsAscii`, checked by
+ * the sample) and the term is ASCII, the two agree on every value that is ASCII too (its length in bytes
+ * is its length in characters); any other value is checked as before. So the answer is the same.
+ */
+function scannedMatch(column: SQL, term: string, foldsAsciiAsAscii: boolean): SQL {
+  const pattern = containsPattern(term);
+  if (!foldsAsciiAsAscii || !/^\p{ASCII}*$/u.test(term)) return sql`${column} ilike ${pattern}`;
+  return sql`(${column} collate "C" ilike ${pattern}
+    or (octet_length(${column}) <> char_length(${column}) and ${column} ilike ${pattern}))`;
 }
 
 function indexedMatch(column: SQL, term: string, statistics?: ColumnTrigrams): SQL {
