@@ -26,7 +26,7 @@ export function refusalError(refusal: Refusal): AppError {
   return new AppError(refusal.code, refusal.message, refusal.details);
 }
 
-/** The 429 of a server too busy for an request now (`code`), with Retry-After and `advice`. */
+/** The 429 of a server too busy for this kind of request now (`code`), with Retry-After and `advice`. */
 export function busy(code: ErrorCode, retryAfter: number, advice: string | undefined): AppError {
   return new AppError(
     code,
