@@ -50,7 +50,9 @@ export class StatementBatch<I, O> {
       if (!this.running) {
         this.running = true;
         // At once (after the caller's own synchronous work): callers that come while it runs share the next.
-        queueMicrotask(() => batchScope.runInAsyncScope(() => void this.next()));
+        queueMicrotask(() => {
+          batchScope.runInAsyncScope(() => void this.next());
+        });
       }
     });
   }
