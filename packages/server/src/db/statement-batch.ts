@@ -9,8 +9,8 @@ import { AsyncResource } from 'node:async_hooks';
 
 /**
  * The batches' own async context, made when this module loads, outside any request: a statement serves
- * many callers, so it must not run under the first one's request-scoped settings (its statement
- * timeout, its request id in the logs). Each caller still gets its answer or error in its own context.
+ * many callers, so it must not run under the first one's request-scoped statement timeout
+ * (db/query-budget.ts). Each caller still gets its answer or error in its own context.
  */
 const batchScope = new AsyncResource('cardwarden.statement-batch');
 
